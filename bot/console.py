@@ -1,0 +1,273 @@
+"""`kring console`: the same bot in a terminal, one simulated room, a clock you move with /wait."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TextIO
+
+from bot.clock import ManualClock
+from bot.engine import Kring
+from handlers.events import Message, Reaction, Redaction
+from handlers.parsing import ParseError, parse_duration
+from storage.announcements import OutboxMessage
+
+ROOM_ID = "!console:kring.local"
+BOT_ID = "@kring:kring.local"
+DEFAULT_USER = "@you"
+
+CONSOLE_HELP = """\
+Console verbs (everything else is sent to the room as the current member):
+  /as @bob              speak as another member (default @you, a moderator)
+  /reply <n> <text>     send text as a reply to message [n] (e.g. !propose on an idea)
+  /react <n> <emoji>    react to message [n], e.g. /react 3 👍
+  /unreact <n> <emoji>  take that reaction back
+  /delete <n>           delete (redact) message [n]
+  /power @bob <level>   set a member's power level (50 = moderator)
+  /wait <duration>      move the clock forward: 90m, 36h, 3d, 2w
+  /time                 show the simulated time
+  /help                 this list;   /quit   leave
+End a line with a backslash to continue a message on the next line (multi-line !propose)."""
+
+
+@dataclass
+class ConsoleRoom:
+    """What the console remembers of its room: numbered messages and who reacted with what."""
+
+    events: list[str] = field(default_factory=list)
+    reactions: dict[tuple[str, int, str], str] = field(default_factory=dict)
+    powers: dict[str, int] = field(default_factory=lambda: {DEFAULT_USER: 100})
+
+    def number(self, event_id: str) -> int:
+        self.events.append(event_id)
+        return len(self.events)
+
+    def event_at(self, number: int) -> str | None:
+        return self.events[number - 1] if 1 <= number <= len(self.events) else None
+
+    def number_of(self, event_id: str | None) -> int | None:
+        if event_id is None or event_id not in self.events:
+            return None
+        return self.events.index(event_id) + 1
+
+
+class Console:
+    def __init__(self, kring: Kring, clock: ManualClock, out: TextIO) -> None:
+        self.kring = kring
+        self.clock = clock
+        self.out = out
+        self.room = ConsoleRoom()
+        self.user = DEFAULT_USER
+
+    def say(self, text: str) -> None:
+        self.out.write(text + "\n")
+        self.out.flush()
+
+    def show(self, number: int, who: str, body: str, reply_to: int | None = None) -> None:
+        head = f"[{number}] {who}" + (f" (↩ {reply_to})" if reply_to else "") + ": "
+        indent = " " * len(f"[{number}] ")
+        self.say(head + body.replace("\n", "\n" + indent))
+
+    async def _send(self, message: OutboxMessage) -> str:
+        event_id = f"$bot-{uuid.uuid4().hex}"
+        number = self.room.number(event_id)
+        self.show(number, "kring", message.say.text.plain, self.room.number_of(message.say.reply_to))
+        return event_id
+
+    async def settle(self) -> None:
+        """Fire what is due by the simulated now and print everything the bot has to say."""
+        await self.kring.fire_due()
+        await self.kring.deliver(self._send)
+
+    async def start(self) -> None:
+        self.say(
+            f"Kring console — you are {self.user} in a simulated room. Type /help for console verbs, !help for Kring."
+        )
+        await self.settle()
+
+    async def handle_line(self, line: str) -> bool:
+        """Act on one line of input; False when the user quits."""
+        text = line.strip()
+        if not text:
+            return True
+        if text.startswith("/") and not text.startswith("//"):
+            verb, _, rest = text[1:].partition(" ")
+            return await self._verb(verb.lower(), rest.strip())
+        await self._post(line.rstrip("\n"), None)
+        return True
+
+    async def _post(self, body: str, reply_to: str | None) -> None:
+        event_id = f"$msg-{uuid.uuid4().hex}"
+        number = self.room.number(event_id)
+        self.show(number, self.user, body, self.room.number_of(reply_to))
+        message = Message(
+            event_id=event_id,
+            room_id=ROOM_ID,
+            sender=self.user,
+            sender_name=self.user.lstrip("@"),
+            body=body,
+            at=self.clock.now(),
+            reply_to=reply_to,
+            sender_power=self.room.powers.get(self.user, 0),
+        )
+        await self.kring.handle(message)
+        await self.settle()
+
+    async def _verb(self, verb: str, rest: str) -> bool:
+        if verb in ("quit", "exit", "q"):
+            return False
+        handler = {
+            "help": self._help,
+            "as": self._as,
+            "reply": self._reply,
+            "react": self._react,
+            "unreact": self._unreact,
+            "delete": self._delete,
+            "power": self._power,
+            "wait": self._wait,
+            "time": self._time,
+        }.get(verb)
+        if handler is None:
+            self.say(f"Unknown console verb /{verb}. Type /help.")
+        else:
+            await handler(rest)
+        return True
+
+    async def _help(self, rest: str) -> None:
+        self.say(CONSOLE_HELP)
+
+    async def _as(self, rest: str) -> None:
+        name = rest.split()[0] if rest else ""
+        if not name.lstrip("@"):
+            self.say("Usage: /as @bob")
+            return
+        self.user = name if name.startswith("@") else "@" + name
+        self.say(f"You are now {self.user}.")
+
+    def _message_number(self, token: str) -> str | None:
+        number = int(token.lstrip("[").rstrip("]")) if token.strip("[]").isdigit() else 0
+        event_id = self.room.event_at(number)
+        if event_id is None:
+            self.say(f"There is no message [{token.strip('[]')}]; messages are numbered from 1.")
+        return event_id
+
+    async def _reply(self, rest: str) -> None:
+        token, _, text = rest.partition(" ")
+        if not text.strip():
+            self.say("Usage: /reply <n> <text>")
+            return
+        target = self._message_number(token)
+        if target is not None:
+            await self._post(text.strip(), target)
+
+    async def _react(self, rest: str) -> None:
+        token, _, emoji = rest.partition(" ")
+        emoji = emoji.strip()
+        if not emoji:
+            self.say("Usage: /react <n> <emoji>, e.g. /react 3 👍")
+            return
+        target = self._message_number(token)
+        if target is None:
+            return
+        key = (self.user, self.room.events.index(target) + 1, emoji)
+        if key in self.room.reactions:
+            self.say(f"{self.user} already reacted {emoji} to [{key[1]}].")
+            return
+        event_id = f"$react-{uuid.uuid4().hex}"
+        self.room.reactions[key] = event_id
+        self.say(f"    {self.user} reacted {emoji} to [{key[1]}]")
+        await self.kring.handle(Reaction(event_id, ROOM_ID, self.user, target, emoji, self.clock.now()))
+        await self.settle()
+
+    async def _unreact(self, rest: str) -> None:
+        token, _, emoji = rest.partition(" ")
+        emoji = emoji.strip()
+        target = self._message_number(token) if emoji else None
+        if not emoji:
+            self.say("Usage: /unreact <n> <emoji>")
+        if target is None:
+            return
+        key = (self.user, self.room.events.index(target) + 1, emoji)
+        reaction_id = self.room.reactions.pop(key, None)
+        if reaction_id is None:
+            self.say(f"{self.user} has no {emoji} reaction on [{key[1]}].")
+            return
+        self.say(f"    {self.user} removed {emoji} from [{key[1]}]")
+        await self._redact(reaction_id)
+
+    async def _delete(self, rest: str) -> None:
+        target = self._message_number(rest.strip())
+        if target is not None:
+            self.say(f"    {self.user} deleted [{self.room.events.index(target) + 1}]")
+            await self._redact(target)
+
+    async def _redact(self, target: str) -> None:
+        event_id = f"$redact-{uuid.uuid4().hex}"
+        await self.kring.handle(Redaction(event_id, ROOM_ID, self.user, target, self.clock.now()))
+        await self.settle()
+
+    async def _power(self, rest: str) -> None:
+        parts = rest.split()
+        if len(parts) != 2 or not parts[1].lstrip("-").isdigit():
+            self.say("Usage: /power @bob 50")
+            return
+        user = parts[0] if parts[0].startswith("@") else "@" + parts[0]
+        self.room.powers[user] = int(parts[1])
+        self.say(f"{user} now has power level {parts[1]}.")
+
+    async def _wait(self, rest: str) -> None:
+        try:
+            step = parse_duration(rest)
+        except ParseError:
+            self.say("Usage: /wait <duration>, e.g. /wait 90m, /wait 36h, /wait 3d, /wait 2w")
+            return
+        target = self.clock.now() + step
+        while True:
+            due = await self.kring.due(target)
+            if not due:
+                break
+            self.clock.set(due[0].due_at)
+            await self.kring.fire(due[0].id)
+            await self.kring.deliver(self._send)
+        self.clock.set(target)
+        self.say(f"    … the clock is now {self._local(self.clock.now())}")
+        await self.settle()
+
+    async def _time(self, rest: str) -> None:
+        self.say(f"It is {self._local(self.clock.now())}.")
+
+    def _local(self, moment: datetime) -> str:
+        return self.kring.texts.when(moment)
+
+
+async def read_lines(stream: TextIO, prompt: str | None) -> list[str] | None:
+    """One logical line (backslash-continued lines joined with newlines); None at end of input."""
+    parts: list[str] = []
+    while True:
+        if prompt is not None:
+            sys.stdout.write(prompt if not parts else "… ")
+            sys.stdout.flush()
+        raw = await asyncio.to_thread(stream.readline)
+        if raw == "":
+            return parts or None
+        line = raw.rstrip("\n")
+        if line.endswith("\\"):
+            parts.append(line[:-1])
+            continue
+        parts.append(line)
+        return parts
+
+
+async def run_console(kring: Kring, clock: ManualClock, stream: TextIO, out: TextIO) -> None:
+    console = Console(kring, clock, out)
+    await console.start()
+    interactive = stream.isatty()
+    while True:
+        parts = await read_lines(stream, "> " if interactive else None)
+        if parts is None:
+            break
+        if not await console.handle_line("\n".join(parts)):
+            break

@@ -1,0 +1,118 @@
+"""`kring export`: proposals, pledges, objections, reputation and the credit ledger, as JSON or CSV tables."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from storage.store import Store
+
+TABLES = ("reputation", "proposals", "pledges", "objections", "credits")
+
+
+def _iso(moment: datetime | None, zone: ZoneInfo) -> str | None:
+    return None if moment is None else moment.astimezone(zone).isoformat()
+
+
+async def export_rooms(store: Store, zone: ZoneInfo, room_id: str | None = None) -> dict[str, Any]:
+    """The export document: `{"rooms": [{"room_id", "reputation", "proposals", "credits"}]}`."""
+    rooms = [room_id] if room_id else await store.proposals.rooms()
+    return {"rooms": [await _room(store, zone, room) for room in rooms]}
+
+
+async def _room(store: Store, zone: ZoneInfo, room_id: str) -> dict[str, Any]:
+    proposals = []
+    for proposal in await store.proposals.in_room(room_id):
+        pledges = await store.proposals.pledges(proposal.id)
+        objections = await store.proposals.objections(proposal.id)
+        proposals.append(
+            {
+                "id": proposal.number,
+                "title": proposal.title,
+                "proposer": proposal.proposer,
+                "status": proposal.status.value,
+                "money_goal_cents": proposal.money_goal_cents,
+                "hours_goal_minutes": proposal.hours_goal_minutes,
+                "min_backers": proposal.min_backers,
+                "deadline": _iso(proposal.deadline, zone),
+                "decided_at": _iso(proposal.decided_at, zone),
+                "pledges": [
+                    {"user": p.user_id, "money_cents": p.money_cents, "minutes": p.minutes, "note": p.note}
+                    for p in pledges
+                ],
+                "objections": [{"user": o.user_id, "reason": o.reason} for o in objections],
+            }
+        )
+    credits = [
+        {
+            "event_id": c.source_event_id,
+            "giver": c.giver,
+            "receiver": c.receiver,
+            "delta": c.delta,
+            "reason": c.reason.value,
+            "at": _iso(c.at, zone),
+        }
+        for c in await store.credits.ledger(room_id)
+    ]
+    return {
+        "room_id": room_id,
+        "reputation": await store.credits.all_balances(room_id),
+        "proposals": proposals,
+        "credits": credits,
+    }
+
+
+def as_tables(document: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
+    """Flatten the export document into one list of rows per table, each row naming its room."""
+    tables: dict[str, list[dict[str, Any]]] = {name: [] for name in TABLES}
+    for room in document["rooms"]:
+        room_id = room["room_id"]
+        for user, credits in room["reputation"].items():
+            tables["reputation"].append({"room_id": room_id, "user": user, "credits": credits})
+        for proposal in room["proposals"]:
+            flat = {k: v for k, v in proposal.items() if k not in ("pledges", "objections")}
+            tables["proposals"].append({"room_id": room_id, **flat})
+            for pledge in proposal["pledges"]:
+                tables["pledges"].append({"room_id": room_id, "proposal_id": proposal["id"], **pledge})
+            for objection in proposal["objections"]:
+                tables["objections"].append({"room_id": room_id, "proposal_id": proposal["id"], **objection})
+        for credit in room["credits"]:
+            tables["credits"].append({"room_id": room_id, **credit})
+    return tables
+
+
+COLUMNS = {
+    "reputation": ["room_id", "user", "credits"],
+    "proposals": [
+        "room_id",
+        "id",
+        "title",
+        "proposer",
+        "status",
+        "money_goal_cents",
+        "hours_goal_minutes",
+        "min_backers",
+        "deadline",
+        "decided_at",
+    ],
+    "pledges": ["room_id", "proposal_id", "user", "money_cents", "minutes", "note"],
+    "objections": ["room_id", "proposal_id", "user", "reason"],
+    "credits": ["room_id", "event_id", "giver", "receiver", "delta", "reason", "at"],
+}
+
+
+def table_csv(rows: list[dict[str, Any]], columns: list[str]) -> str:
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return buffer.getvalue()
+
+
+def as_csv(document: dict[str, Any]) -> str:
+    """All tables in one text: each starts with a `# name` line, then a CSV header and rows."""
+    tables = as_tables(document)
+    return "\n".join(f"# {name}\n{table_csv(tables[name], COLUMNS[name])}" for name in TABLES)

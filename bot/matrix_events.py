@@ -1,0 +1,120 @@
+"""Turning raw Matrix events into Kring's small typed events, and Kring's messages into Matrix content."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from datetime import UTC, datetime
+from typing import Any
+
+from handlers.events import Event, Message, Reaction, Redaction, Say
+
+NOTICE = "m.notice"
+HTML_FORMAT = "org.matrix.custom.html"
+
+
+def strip_reply_fallback(body: str) -> str:
+    """Drop the `> <@user> quoted text` lines older clients put before a reply's own text."""
+    lines = body.split("\n")
+    index = 0
+    while index < len(lines) and lines[index].startswith(">"):
+        index += 1
+    if index == 0:
+        return body
+    if index < len(lines) and lines[index] == "":
+        index += 1
+    return "\n".join(lines[index:])
+
+
+def _relation(content: Mapping[str, Any]) -> Mapping[str, Any]:
+    relates = content.get("m.relates_to")
+    return relates if isinstance(relates, Mapping) else {}
+
+
+def _timestamp(source: Mapping[str, Any]) -> datetime:
+    millis = source.get("origin_server_ts")
+    if not isinstance(millis, int) or millis <= 0:
+        return datetime.now(UTC)
+    return datetime.fromtimestamp(millis / 1000, tz=UTC)
+
+
+def to_kring_event(
+    room_id: str,
+    source: Mapping[str, Any],
+    *,
+    power_of: Callable[[str], int],
+    name_of: Callable[[str], str],
+) -> Event | None:
+    """A Kring event for a member's text message, reaction or redaction; None for anything else."""
+    event_id = source.get("event_id")
+    sender = source.get("sender")
+    kind = source.get("type")
+    content = source.get("content")
+    if not isinstance(event_id, str) or not isinstance(sender, str) or not isinstance(content, Mapping):
+        return None
+    unsigned = source.get("unsigned")
+    if isinstance(unsigned, Mapping) and "redacted_because" in unsigned:
+        return None  # redacted before we saw it: counts nothing
+    at = _timestamp(source)
+    if kind == "m.room.message":
+        return _message(room_id, event_id, sender, content, at, power_of, name_of)
+    if kind == "m.reaction":
+        relates = _relation(content)
+        target, key = relates.get("event_id"), relates.get("key")
+        if relates.get("rel_type") != "m.annotation" or not isinstance(target, str) or not isinstance(key, str):
+            return None
+        return Reaction(event_id, room_id, sender, target, key, at)
+    if kind == "m.room.redaction":
+        redacts = content.get("redacts", source.get("redacts"))
+        return Redaction(event_id, room_id, sender, redacts, at) if isinstance(redacts, str) else None
+    return None
+
+
+def _message(
+    room_id: str,
+    event_id: str,
+    sender: str,
+    content: Mapping[str, Any],
+    at: datetime,
+    power_of: Callable[[str], int],
+    name_of: Callable[[str], str],
+) -> Message | None:
+    body = content.get("body")
+    if content.get("msgtype") != "m.text" or not isinstance(body, str):
+        return None  # notices (other bots), emotes, files
+    relates = _relation(content)
+    if relates.get("rel_type") == "m.replace":
+        return None  # an edit is never executed again
+    reply = relates.get("m.in_reply_to")
+    reply_to = reply.get("event_id") if isinstance(reply, Mapping) else None
+    if isinstance(reply_to, str):
+        body = strip_reply_fallback(body)
+    else:
+        reply_to = None
+    mentioned = content.get("m.mentions")
+    user_ids = mentioned.get("user_ids") if isinstance(mentioned, Mapping) else None
+    mentions = tuple(u for u in user_ids if isinstance(u, str)) if isinstance(user_ids, list) else ()
+    return Message(
+        event_id=event_id,
+        room_id=room_id,
+        sender=sender,
+        body=body,
+        at=at,
+        sender_name=name_of(sender),
+        reply_to=reply_to,
+        sender_power=power_of(sender),
+        mentions=mentions,
+    )
+
+
+def notice_content(say: Say) -> dict[str, Any]:
+    """An m.notice with plain and HTML bodies, exact m.mentions, and a reply relation when it answers."""
+    content: dict[str, Any] = {
+        "msgtype": NOTICE,
+        "body": say.text.plain,
+        "format": HTML_FORMAT,
+        "formatted_body": say.text.html,
+        "m.mentions": {"user_ids": sorted(set(say.mentions))} if say.mentions else {},
+    }
+    if say.reply_to:
+        content["m.relates_to"] = {"m.in_reply_to": {"event_id": say.reply_to}}
+    return content

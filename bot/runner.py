@@ -1,0 +1,458 @@
+"""`kring run`: log in once, sync with our own loop, back-fill gaps, send the outbox, stop cleanly."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import secrets
+import signal
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from nio import (
+    AsyncClient,
+    AsyncClientConfig,
+    InviteMemberEvent,
+    JoinError,
+    LoginResponse,
+    MatrixRoom,
+    MessageDirection,
+    RoomMessagesResponse,
+    RoomResolveAliasResponse,
+    RoomSendResponse,
+    SyncError,
+    SyncResponse,
+    WhoamiResponse,
+)
+
+from bot.clock import SystemClock
+from bot.config import ConfigError, Settings, check_ready_for_matrix
+from bot.engine import Kring
+from bot.matrix_events import notice_content, to_kring_event
+from bot.scheduler import AnnouncementScheduler
+from handlers.events import Event
+from storage.announcements import OutboxMessage
+from storage.store import Store
+
+log = logging.getLogger(__name__)
+
+SYNC_TOKEN = "sync.next_batch"
+LOGIN_KEY = "matrix.login"
+EXTRA_ROOMS_KEY = "matrix.extra_rooms"
+TXN_PREFIX_KEY = "outbox.txn_prefix"
+SYNC_TIMEOUT_MS = 30_000
+BACKFILL_PAGE = 500
+BACKOFF_START_S = 2.0
+BACKOFF_MAX_S = 300.0
+SWEEP_INTERVAL_S = 60.0
+HIGHEST_POWER = 2**53
+SYNC_FILTER: dict[str, Any] = {
+    "presence": {"not_types": ["*"]},
+    "account_data": {"not_types": ["*"]},
+    "room": {
+        "timeline": {"limit": 100},
+        "state": {"lazy_load_members": False},
+        "ephemeral": {"not_types": ["*"]},
+        "account_data": {"not_types": ["*"]},
+    },
+}
+
+
+class FatalMatrixError(Exception):
+    """The homeserver refuses us for good (e.g. the access token was revoked)."""
+
+
+class Backoff:
+    """Seconds to wait after consecutive failures: 2, 4, 8 … capped at five minutes."""
+
+    def __init__(self, start: float = BACKOFF_START_S, cap: float = BACKOFF_MAX_S) -> None:
+        self.start = start
+        self.cap = cap
+        self.failures = 0
+
+    def next_delay(self) -> float:
+        self.failures += 1
+        return float(min(self.cap, self.start * 2 ** (self.failures - 1)))
+
+    def reset(self) -> None:
+        self.failures = 0
+
+
+@dataclass
+class RoomCreators:
+    """Room creators per room: in room version 12 they outrank every power level."""
+
+    by_room: dict[str, set[str]] = field(default_factory=dict)
+
+    def learn(self, room_id: str, source: Mapping[str, Any]) -> None:
+        if source.get("type") != "m.room.create":
+            return
+        content = source.get("content") or {}
+        version = str(content.get("room_version", "1"))
+        if not version.isdigit() or int(version) < 12:
+            return
+        creators = {str(source.get("sender"))}
+        extra = content.get("additional_creators")
+        if isinstance(extra, list):
+            creators.update(str(user) for user in extra)
+        self.by_room[room_id] = creators
+
+    def is_creator(self, room_id: str, user_id: str) -> bool:
+        return user_id in self.by_room.get(room_id, set())
+
+
+class MatrixBot:
+    def __init__(self, settings: Settings, store: Store, client: AsyncClient) -> None:
+        self.settings = settings
+        self.store = store
+        self.client = client
+        self.kring = Kring(store, settings, SystemClock(), settings.matrix.user_id)
+        self.scheduler = AnnouncementScheduler(self.kring)
+        self.served: set[str] = set()
+        self.creators = RoomCreators()
+        self.stopping = asyncio.Event()
+        self.backoff = Backoff()
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._txn_prefix = ""
+
+    # start-up
+    async def login(self) -> None:
+        matrix = self.settings.matrix
+        stored = await self.store.events.get_state(LOGIN_KEY)
+        if stored:
+            saved = json.loads(stored)
+            if saved.get("user_id") == matrix.user_id and saved.get("homeserver") == matrix.homeserver:
+                self.client.restore_login(matrix.user_id, saved["device_id"], saved["access_token"])
+                if isinstance(await self.client.whoami(), WhoamiResponse):
+                    log.info("restored login for %s, device %s", matrix.user_id, saved["device_id"])
+                    return
+                log.warning("the stored login is no longer valid; logging in again")
+        if matrix.access_token:
+            self.client.access_token = matrix.access_token
+            whoami = await self.client.whoami()
+            if not isinstance(whoami, WhoamiResponse):
+                raise FatalMatrixError(f"the access token was refused: {getattr(whoami, 'message', whoami)}")
+            self.client.restore_login(whoami.user_id, whoami.device_id or "", matrix.access_token)
+            log.info("logged in with access token as %s, device %s", whoami.user_id, whoami.device_id)
+            return
+        response = await self.client.login(matrix.password, device_name=matrix.device_name)
+        if not isinstance(response, LoginResponse):
+            raise FatalMatrixError(f"login failed: {getattr(response, 'message', response)}")
+        record = {
+            "user_id": matrix.user_id,
+            "homeserver": matrix.homeserver,
+            "device_id": response.device_id,
+            "access_token": response.access_token,
+        }
+        async with self.store.transaction():
+            await self.store.events.set_state(LOGIN_KEY, json.dumps(record))
+        log.info("logged in as %s with new device %s (stored for restarts)", matrix.user_id, response.device_id)
+
+    async def resolve_rooms(self) -> None:
+        for room in self.settings.matrix.rooms:
+            if room.startswith("#"):
+                resolved = await self.client.room_resolve_alias(room)
+                if not isinstance(resolved, RoomResolveAliasResponse):
+                    raise ConfigError(f"config error at matrix.rooms: cannot resolve alias {room}")
+                self.served.add(resolved.room_id)
+            else:
+                self.served.add(room)
+        extra = await self.store.events.get_state(EXTRA_ROOMS_KEY)
+        if extra:
+            self.served.update(json.loads(extra))
+        prefix = await self.store.events.get_state(TXN_PREFIX_KEY)
+        if prefix is None:
+            prefix = secrets.token_hex(4)
+            async with self.store.transaction():
+                await self.store.events.set_state(TXN_PREFIX_KEY, prefix)
+        self._txn_prefix = prefix
+        log.info("serving %d rooms", len(self.served))
+
+    async def join_served(self) -> None:
+        for room_id in sorted(self.served):
+            if room_id in self.client.rooms:
+                continue
+            response = await self.client.join(room_id)
+            if isinstance(response, JoinError):
+                log.warning("could not join %s: %s", room_id, response.message)
+
+    # the sync loop
+    async def run(self) -> None:
+        token = await self.store.events.get_state(SYNC_TOKEN)
+        first_sync = True
+        while not self.stopping.is_set():
+            response = await self._sync(token, full_state=first_sync)
+            if response is None:
+                continue
+            self.backoff.reset()
+            await self._process(response, since=token)
+            if first_sync:
+                await self.join_served()
+                self.kring.outbox_ready.set()
+                await self.kring.fire_due()  # what fell due while we were down: posted now, marked late
+                await self.scheduler.start()
+                first_sync = False
+                log.info("ready: first sync handled, serving %s", ", ".join(sorted(self.served)))
+            token = response.next_batch
+
+    async def _sync(self, token: str | None, *, full_state: bool) -> SyncResponse | None:
+        sync = asyncio.ensure_future(
+            self.client.sync(timeout=SYNC_TIMEOUT_MS, since=token, full_state=full_state, sync_filter=SYNC_FILTER)
+        )
+        stop = asyncio.ensure_future(self.stopping.wait())
+        done, _ = await asyncio.wait({sync, stop}, return_when=asyncio.FIRST_COMPLETED)
+        if sync not in done:
+            sync.cancel()
+            await asyncio.gather(sync, return_exceptions=True)
+            return None
+        stop.cancel()
+        try:
+            response = sync.result()
+        except Exception as error:  # connection refused, reset, timeout
+            await self._back_off(f"sync failed: {error!r}")
+            return None
+        if isinstance(response, SyncError):
+            if response.status_code == "M_UNKNOWN_TOKEN":
+                raise FatalMatrixError("the homeserver no longer accepts our access token (M_UNKNOWN_TOKEN)")
+            await self._back_off(f"sync error {response.status_code or 'without status'}: {response.message}")
+            return None
+        return response
+
+    async def _back_off(self, reason: str) -> None:
+        delay = self.backoff.next_delay()
+        log.warning("%s; retrying in %.0f s", reason, delay)
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self.stopping.wait(), timeout=delay)
+
+    async def _process(self, response: SyncResponse, since: str | None) -> None:
+        await self._invites(response)
+        await self._leaves(response)
+        events: list[Event] = []
+        for room_id, joined in response.rooms.join.items():
+            for state_event in joined.state:
+                self.creators.learn(room_id, state_event.source)
+            if room_id not in self.served:
+                continue
+            timeline = [e.source for e in joined.timeline.events]
+            if joined.timeline.limited and since is not None and joined.timeline.prev_batch:
+                timeline = await self._backfill(room_id, joined.timeline.prev_batch, since) + timeline
+            for source in timeline:
+                self.creators.learn(room_id, source)
+                if source.get("type") == "m.room.tombstone":
+                    await self._follow_upgrade(room_id, source)
+                event = self._convert(room_id, source)
+                if event is not None:
+                    events.append(event)
+        history = since is None
+        handled = await self.kring.handle_batch(events, {SYNC_TOKEN: response.next_batch}, history=history)
+        if handled:
+            log.info("handled %d new events%s", handled, " (history, not executed)" if history else "")
+
+    async def _backfill(self, room_id: str, prev_batch: str, since: str) -> list[dict[str, Any]]:
+        """Page back from the gap's start to our stored token; returns the missed events, oldest first."""
+        missed: list[dict[str, Any]] = []
+        start: str | None = prev_batch
+        while start:
+            page = await self.client.room_messages(
+                room_id, start=start, end=since, direction=MessageDirection.back, limit=BACKFILL_PAGE
+            )
+            if not isinstance(page, RoomMessagesResponse):
+                raise RuntimeError(f"back-fill of {room_id} failed: {getattr(page, 'message', page)}")
+            missed.extend(e.source for e in page.chunk)
+            if not page.chunk or not page.end or page.end == start:
+                break
+            start = page.end
+        log.info("back-filled %d events missed in %s", len(missed), room_id)
+        missed.reverse()
+        return missed
+
+    def _convert(self, room_id: str, source: Mapping[str, Any]) -> Event | None:
+        room = self.client.rooms.get(room_id)
+        return to_kring_event(
+            room_id, source, power_of=lambda u: self._power(room, u), name_of=lambda u: _name(room, u)
+        )
+
+    def _power(self, room: MatrixRoom | None, user_id: str) -> int:
+        if room is None:
+            return 0
+        if self.creators.is_creator(room.room_id, user_id):
+            return HIGHEST_POWER
+        return int(room.power_levels.get_user_level(user_id))
+
+    # membership
+    async def _invites(self, response: SyncResponse) -> None:
+        for room_id, invited in response.rooms.invite.items():
+            inviter = next(
+                (
+                    e.sender
+                    for e in invited.invite_state
+                    if isinstance(e, InviteMemberEvent) and e.state_key == self.settings.matrix.user_id
+                ),
+                None,
+            )
+            if room_id in self.served or (inviter and self._allowed_inviter(inviter)):
+                joined = await self.client.join(room_id)
+                if isinstance(joined, JoinError):
+                    log.warning("could not join %s after invite: %s", room_id, joined.message)
+                    continue
+                if room_id not in self.served:
+                    await self._serve(room_id)
+                log.info("accepted invite to %s from %s", room_id, inviter)
+            else:
+                await self.client.room_leave(room_id)
+                log.info("declined invite to %s from %s (not a configured room or inviter)", room_id, inviter)
+
+    def _allowed_inviter(self, user_id: str) -> bool:
+        for allowed in self.settings.matrix.allowed_inviters:
+            if allowed.startswith(":") and user_id.endswith(allowed):
+                return True
+            if user_id == allowed:
+                return True
+        return False
+
+    async def _serve(self, room_id: str) -> None:
+        self.served.add(room_id)
+        configured = set(self.settings.matrix.rooms)
+        extra = sorted(r for r in self.served if r not in configured)
+        async with self.store.transaction():
+            await self.store.events.set_state(EXTRA_ROOMS_KEY, json.dumps(extra))
+
+    async def _leaves(self, response: SyncResponse) -> None:
+        for room_id in response.rooms.leave:
+            if room_id not in self.served:
+                continue
+            self.served.discard(room_id)
+            async with self.store.transaction():
+                stopped = await self.store.announcements.cancel_pending_in_room(room_id)
+                dropped = await self.store.announcements.drop_unsent_in_room(room_id)
+            await self.scheduler.refresh()
+            log.warning(
+                "removed from %s (kicked, banned or left): %d scheduled announcements stopped, %d unsent dropped",
+                room_id,
+                stopped,
+                dropped,
+            )
+
+    async def _follow_upgrade(self, room_id: str, source: Mapping[str, Any]) -> None:
+        replacement = (source.get("content") or {}).get("replacement_room")
+        if not isinstance(replacement, str) or replacement in self.served:
+            return
+        joined = await self.client.join(replacement)
+        if isinstance(joined, JoinError):
+            log.warning("room %s was upgraded to %s but joining failed: %s", room_id, replacement, joined.message)
+            return
+        await self._serve(replacement)
+        async with self.store.transaction():
+            await self.store.proposals.move_room(room_id, replacement)
+        await self.scheduler.refresh()
+        log.info("room %s was upgraded; now serving %s", room_id, replacement)
+
+    # sending
+    async def send_outbox(self) -> None:
+        backoff = Backoff(start=1.0, cap=60.0)
+        while not self.stopping.is_set():
+            await self.kring.outbox_ready.wait()
+            self.kring.outbox_ready.clear()
+            try:
+                await self.kring.deliver(self._send)
+                backoff.reset()
+            except Exception as error:
+                delay = backoff.next_delay()
+                log.warning("sending failed (%r); retrying in %.0f s", error, delay)
+                await asyncio.sleep(delay)
+                self.kring.outbox_ready.set()
+
+    async def _send(self, message: OutboxMessage) -> str:
+        say = message.say
+        response = await self.client.room_send(
+            say.room_id,
+            "m.room.message",
+            notice_content(say),
+            tx_id=f"kring-{self._txn_prefix}-{message.id}",  # a resend after a crash is de-duplicated
+            ignore_unverified_devices=True,
+        )
+        if isinstance(response, RoomSendResponse):
+            return str(response.event_id)
+        if getattr(response, "status_code", None) == "M_FORBIDDEN":
+            log.warning("not allowed to post in %s; dropping outbox message %d", say.room_id, message.id)
+            return ""
+        raise RuntimeError(f"room_send failed: {getattr(response, 'message', response)}")
+
+    async def sweep(self) -> None:
+        """A safety net beside the scheduler: anything due and still pending is fired."""
+        while not self.stopping.is_set():
+            try:
+                await asyncio.wait_for(self.stopping.wait(), timeout=SWEEP_INTERVAL_S)
+            except TimeoutError:
+                try:
+                    await self.kring.fire_due()
+                except Exception:
+                    log.exception("sweep of due announcements failed")
+
+    def spawn(self, coroutine: Any, name: str) -> None:
+        task: asyncio.Task[None] = asyncio.create_task(coroutine, name=name)
+        self._tasks.add(task)
+        task.add_done_callback(self._task_done)
+
+    def _task_done(self, task: asyncio.Task[None]) -> None:
+        self._tasks.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            log.error("background task %s failed", task.get_name(), exc_info=task.exception())
+            self.stopping.set()
+
+    async def shutdown(self) -> None:
+        self.stopping.set()
+        self.scheduler.shutdown()
+        for task in list(self._tasks):
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+
+
+def _name(room: MatrixRoom | None, user_id: str) -> str:
+    if room is None:
+        return user_id
+    return room.user_name(user_id) or user_id
+
+
+async def run_bot(settings: Settings) -> int:
+    """Serve until SIGTERM/SIGINT; 0 on a clean stop, 1 when the homeserver refuses us for good."""
+    check_ready_for_matrix(settings)
+    store_dir = await asyncio.to_thread(lambda: Path(settings.storage.database).resolve().parent)
+    store = await Store.open(settings.storage.database)
+    client = AsyncClient(
+        settings.matrix.homeserver,
+        settings.matrix.user_id,
+        store_path=str(store_dir),
+        config=AsyncClientConfig(store_sync_tokens=False, encryption_enabled=False, max_timeouts=3),
+    )
+    bot = MatrixBot(settings, store, client)
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(signum, bot.stopping.set)
+    code = 0
+    try:
+        await bot.login()
+        await bot.resolve_rooms()
+        bot.spawn(bot.send_outbox(), "outbox")
+        bot.spawn(bot.sweep(), "sweep")
+        await bot.run()
+        log.info("stopping: the current batch is finished")
+    except FatalMatrixError as error:
+        log.critical("%s", error)
+        code = 1
+    finally:
+        await bot.shutdown()
+        try:
+            await asyncio.wait_for(bot.kring.deliver(bot._send), timeout=5)
+        except Exception as error:
+            log.warning("unsent messages stay in the outbox for the next start (%r)", error)
+        await client.close()
+        await store.close()
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            loop.remove_signal_handler(signum)
+    log.info("stopped")
+    return code

@@ -1,0 +1,119 @@
+"""Scheduled announcements: the reminder before a deadline and the GO / NO-GO decision at it."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from bot.config import ProposalSettings
+from handlers.domain import Proposal, Status, is_go, shortfall
+from handlers.events import Say, SayKind
+from handlers.messages import Texts
+from handlers.text import Rendered, lines
+from handlers.views import ProposalFacts, backers_block, gap, load_facts, objections_block, progress
+from storage.announcements import Announcement, AnnouncementKind
+from storage.credits import CreditReason
+from storage.store import Store
+
+LATE_AFTER = timedelta(minutes=2)
+
+
+def _announce(proposal: Proposal, text: Rendered, mentions: tuple[str, ...]) -> Say:
+    return Say(
+        room_id=proposal.room_id,
+        text=text,
+        kind=SayKind.ANNOUNCE,
+        proposal_id=proposal.id,
+        mentions=tuple(sorted(set(mentions))),
+    )
+
+
+async def fire_announcement(
+    store: Store, settings: ProposalSettings, texts: Texts, announcement: Announcement, now: datetime
+) -> list[Say]:
+    """Build what a claimed announcement says, applying a decision's effects; [] if nothing is due."""
+    proposal = await store.proposals.get(announcement.proposal_id)
+    if proposal is None or not proposal.is_open:
+        return []
+    if announcement.kind is AnnouncementKind.REMINDER:
+        return await _reminder(store, texts, proposal, now)
+    return await _decide(store, settings, texts, proposal, announcement, now)
+
+
+async def _reminder(store: Store, texts: Texts, proposal: Proposal, now: datetime) -> list[Say]:
+    if now >= proposal.deadline:
+        return []  # the decision itself follows
+    facts = await load_facts(store, proposal)
+    missing = shortfall(proposal, facts.totals)
+    parts = [
+        texts.t(
+            "reminder.announce",
+            number=proposal.number,
+            title=proposal.title,
+            deadline=texts.when(proposal.deadline),
+            left=texts.time_left(proposal.deadline - now),
+        ),
+        texts.t("reminder.met") if missing.none else texts.t("reminder.gap", gap=gap(texts, missing)),
+        progress(texts, proposal, facts.totals, now),
+    ]
+    return [_announce(proposal, lines(parts), (proposal.proposer, *facts.backers))]
+
+
+async def _decide(
+    store: Store,
+    settings: ProposalSettings,
+    texts: Texts,
+    proposal: Proposal,
+    announcement: Announcement,
+    now: datetime,
+) -> list[Say]:
+    facts = await load_facts(store, proposal)
+    totals = facts.totals
+    go = is_go(proposal, totals)
+    await store.proposals.set_status(proposal.id, Status.GO if go else Status.NO_GO, now)
+    if go:
+        await _reward(store, settings, facts, now)
+    decided = await store.proposals.get(proposal.id)
+    assert decided is not None
+    facts = ProposalFacts(decided, facts.pledges, facts.objections, facts.names)
+    headline = texts.t("decision.go" if go else "decision.no_go", number=proposal.number, title=proposal.title)
+    parts = [headline]
+    if now - announcement.due_at > LATE_AFTER:
+        parts.append(texts.t("decision.late", deadline=texts.when(announcement.due_at)))
+    if go:
+        summary = progress(texts, decided, totals, now)
+        parts.append(texts.t("decision.go_reason", totals=summary))
+        if settings.go_reward_proposer or settings.go_reward_backer:
+            parts.append(
+                texts.t(
+                    "decision.rewards",
+                    proposer=facts.who(proposal.proposer),
+                    proposer_credits=settings.go_reward_proposer,
+                    backer_credits=settings.go_reward_backer,
+                )
+            )
+    else:
+        parts.append(texts.t("decision.no_go_reason", gap=gap(texts, shortfall(proposal, totals))))
+        parts.append(progress(texts, decided, totals, now))
+    parts.append(backers_block(texts, facts))
+    objections = objections_block(texts, facts)
+    if objections.plain:
+        parts.append(objections)
+    return [_announce(decided, lines(parts), (proposal.proposer, *facts.backers))]
+
+
+async def _reward(store: Store, settings: ProposalSettings, facts: ProposalFacts, now: datetime) -> None:
+    """Effort is rewarded: credits for the proposer and every backer of a GO."""
+    proposal = facts.proposal
+    rewards = [(proposal.proposer, settings.go_reward_proposer, CreditReason.GO_PROPOSER)]
+    rewards += [(pledge.user_id, settings.go_reward_backer, CreditReason.GO_BACKER) for pledge in facts.pledges]
+    for receiver, amount, reason in rewards:
+        if amount:
+            await store.credits.add(
+                room_id=proposal.room_id,
+                giver=None,
+                receiver=receiver,
+                delta=amount,
+                reason=reason,
+                at=now,
+                proposal_id=proposal.id,
+            )

@@ -1,0 +1,63 @@
+"""The small typed events handlers receive, and what handlers ask the bot to say."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+
+from handlers.text import Rendered
+
+
+@dataclass(frozen=True)
+class Message:
+    """A text message by a member (commands included)."""
+
+    event_id: str
+    room_id: str
+    sender: str
+    body: str
+    at: datetime
+    sender_name: str = ""
+    reply_to: str | None = None
+    sender_power: int = 0
+    mentions: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Reaction:
+    event_id: str
+    room_id: str
+    sender: str
+    target_event_id: str
+    key: str
+    at: datetime
+
+
+@dataclass(frozen=True)
+class Redaction:
+    event_id: str
+    room_id: str
+    sender: str
+    redacts: str
+    at: datetime
+
+
+Event = Message | Reaction | Redaction
+
+
+class SayKind(StrEnum):
+    REPLY = "reply"
+    ANNOUNCE = "announce"
+
+
+@dataclass(frozen=True)
+class Say:
+    """One message the bot will send; `reply_to` makes it a Matrix reply to that event."""
+
+    room_id: str
+    text: Rendered
+    kind: SayKind = SayKind.REPLY
+    reply_to: str | None = None
+    proposal_id: int | None = None
+    mentions: tuple[str, ...] = field(default=())

@@ -1,0 +1,750 @@
+"""Parsers for amounts, durations, deadlines and command arguments; pure, no I/O."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import NamedTuple
+from zoneinfo import ZoneInfo
+
+__all__ = [
+    "MAX_DURATION_DAYS",
+    "MAX_MINUTES",
+    "MAX_MIN_BACKERS",
+    "MAX_MONEY_CENTS",
+    "MAX_PROPOSAL_ID",
+    "NOTE_MAX",
+    "TITLE_MAX",
+    "TITLE_MIN",
+    "ParseError",
+    "PledgeDraft",
+    "ProposalDraft",
+    "parse_deadline",
+    "parse_duration",
+    "parse_hours",
+    "parse_money",
+    "parse_pledge",
+    "parse_proposal_id",
+    "parse_propose",
+]
+
+MAX_MONEY_CENTS = 10_000_000 * 100
+MAX_MINUTES = 100_000 * 60
+MAX_MIN_BACKERS = 100_000
+TITLE_MIN = 3
+TITLE_MAX = 200
+NOTE_MAX = 500
+MAX_DURATION_DAYS = 3650
+MAX_PROPOSAL_ID = 10**9
+
+_TOKEN_SHOWN_MAX = 80  # an error echoes the offending text back to the room; keep that short
+_MAX_DIGITS = 15  # more significant digits than this is out of every range, and int() stays cheap
+_HUGE: int = 10**_MAX_DIGITS  # stands in for any number with more digits
+
+
+class ParseError(ValueError):
+    """Input that cannot be understood. ``code`` is a machine key, ``token`` the offending text.
+
+    ``token`` is clipped to 80 characters. Codes and their ``params``:
+
+    - ``bad_money``, ``money_not_positive``; ``money_too_large`` (max_cents)
+    - ``bad_hours``, ``hours_not_positive``; ``hours_too_large`` (max_minutes)
+    - ``bad_duration`` (max_days)
+    - ``bad_date``, ``deadline_past``; ``deadline_too_far`` (max_days)
+    - ``bad_proposal_id``, ``missing_proposal_id``
+    - ``title_length`` (min, max, length)
+    - ``bad_min_backers`` (min, max)
+    - ``unknown_token``, ``ambiguous_number``
+    - ``duplicate_money``, ``duplicate_hours``, ``duplicate_deadline``, ``duplicate_min``
+    - ``note_too_long`` (max, length)
+
+    A known field of the multi-line form with a bad value reports the specific code (``bad_money`` …).
+    """
+
+    def __init__(self, code: str, token: str = "", **params: object) -> None:
+        if len(token) > _TOKEN_SHOWN_MAX:
+            token = token[: _TOKEN_SHOWN_MAX - 1] + "…"
+        super().__init__(code, token)
+        self.code = code
+        self.token = token
+        self.params: dict[str, object] = params
+
+    def __str__(self) -> str:
+        extra = "".join(f" {key}={value!r}" for key, value in self.params.items())
+        return f"{self.code}: {self.token!r}{extra}"
+
+    def __reduce__(self) -> tuple[Callable[[str, str, dict[str, object]], ParseError], tuple[object, ...]]:
+        return (_rebuild_parse_error, (self.code, self.token, self.params))
+
+
+def _rebuild_parse_error(code: str, token: str, params: dict[str, object]) -> ParseError:
+    return ParseError(code, token, **params)
+
+
+@dataclass(frozen=True)
+class ProposalDraft:
+    title: str
+    description: str
+    money_cents: int | None
+    minutes: int | None
+    deadline: datetime | None
+    min_backers: int | None
+
+
+@dataclass(frozen=True)
+class PledgeDraft:
+    proposal_id: int | None
+    money_cents: int | None
+    minutes: int | None
+    note: str
+
+
+# --- text clean-up ------------------------------------------------------------------------------------------
+
+
+def _strip_format_chars(text: str) -> str:
+    """Drop invisible format characters (zero-width spaces and joiners, bidi marks, BOM)."""
+    if text.isascii():
+        return text
+    return "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
+
+
+def _norm(text: str) -> str:
+    """Matching form: no format characters, lower case, single spaces."""
+    return " ".join(_strip_format_chars(text).lower().split())
+
+
+def _is_blank(ch: str) -> bool:
+    return ch.isspace() or unicodedata.category(ch) == "Cf"
+
+
+def _trim(text: str) -> str:
+    """Strip whitespace and invisible format characters from both ends, keep the inside verbatim."""
+    start, end = 0, len(text)
+    while start < end and _is_blank(text[start]):
+        start += 1
+    while end > start and _is_blank(text[end - 1]):
+        end -= 1
+    return text[start:end]
+
+
+def _bounded_int(digits: str) -> int | None:
+    """``int(digits)`` for an ASCII digit string, or None when it has too many significant digits."""
+    significant = digits.lstrip("0")
+    if len(significant) > _MAX_DIGITS:
+        return None
+    return int(significant or "0")
+
+
+# --- amounts: money and hours -------------------------------------------------------------------------------
+
+_NUM = r"[0-9]+(?:[.,][0-9]+)*"
+_MINUS = r"[-−]"
+_CURRENCY = r"(?:€|eur(?:os?)?)"
+_WHOLE_MARK = r"(?:[.,]-{1,2})?"  # Dutch "€25,-" means whole euros
+
+_MONEY_RE = re.compile(
+    rf"(?P<neg>{_MINUS})? ?(?:{_CURRENCY} ?(?P<neg2>{_MINUS})? ?(?P<num>{_NUM}{_WHOLE_MARK})"
+    rf"|(?P<num2>{_NUM}{_WHOLE_MARK}) ?{_CURRENCY})"
+)
+_BARE_MONEY_RE = re.compile(rf"(?P<neg>{_MINUS})? ?(?P<num>{_NUM}{_WHOLE_MARK})")
+_HOURS_UNIT = r"(?:h|hrs?|hours?|u|uur|uren)"
+_HOURS_RE = re.compile(rf"(?P<neg>{_MINUS})? ?(?P<num>{_NUM}) ?{_HOURS_UNIT}")
+_BARE_HOURS_RE = re.compile(rf"(?P<neg>{_MINUS})? ?(?P<num>{_NUM})")
+# Shaped like hours but with a malformed number ("1.5.5h", "0.125h"): an attempt, reported as bad_hours.
+_HOURS_ATTEMPT_RE = re.compile(rf"[-−+]?[0-9][0-9.,]* ?{_HOURS_UNIT}")
+_SEPARATOR_RE = re.compile(r"([.,])")
+_LEADING_GROUP_RE = re.compile(r"[1-9][0-9]{0,2}")
+
+
+def _split_amount(number: str) -> tuple[str, str] | None:
+    """Split ``1.234,5`` style text into integer digits and at most two fraction digits, None if malformed.
+
+    A separator followed by exactly three digits groups thousands; by one or two, it is the decimal mark.
+    """
+    whole_only = number.endswith("-")
+    if whole_only:
+        number = number.rstrip("-")[:-1]
+    parts = _SEPARATOR_RE.split(number)
+    groups, separators = parts[0::2], parts[1::2]
+    fraction = ""
+    if separators and len(groups[-1]) <= 2:
+        if whole_only:
+            return None
+        fraction = groups.pop()
+        decimal_mark = separators.pop()
+        if decimal_mark in separators:
+            return None
+    if separators:
+        if len(set(separators)) > 1 or not _LEADING_GROUP_RE.fullmatch(groups[0]):
+            return None
+        if any(len(group) != 3 for group in groups[1:]):
+            return None
+    return "".join(groups), fraction
+
+
+def _hundredths(number: str) -> int | None:
+    """The number in hundredths (cents, centi-hours), or None if malformed; huge values come back huge."""
+    split = _split_amount(number)
+    if split is None:
+        return None
+    whole, fraction = split
+    units = _bounded_int(whole)
+    if units is None:
+        return _HUGE * 100
+    return units * 100 + int(fraction.ljust(2, "0"))
+
+
+def _amount_match(norm: str, pattern: re.Pattern[str], bare: re.Pattern[str] | None) -> tuple[bool, str] | None:
+    """(negative, number text) from the first pattern that matches the whole text."""
+    match = pattern.fullmatch(norm)
+    if match is None and bare is not None:
+        match = bare.fullmatch(norm)
+    if match is None:
+        return None
+    groups = match.groupdict()
+    number = groups.get("num") or groups.get("num2") or ""
+    return bool(groups.get("neg") or groups.get("neg2")), number
+
+
+def _money_from(norm: str, raw: str, *, bare_ok: bool = False) -> int:
+    found = _amount_match(norm, _MONEY_RE, _BARE_MONEY_RE if bare_ok else None)
+    cents = None if found is None else _hundredths(found[1])
+    if found is None or cents is None:
+        raise ParseError("bad_money", raw)
+    if found[0] or cents == 0:
+        raise ParseError("money_not_positive", raw)
+    if cents > MAX_MONEY_CENTS:
+        raise ParseError("money_too_large", raw, max_cents=MAX_MONEY_CENTS)
+    return cents
+
+
+def _minutes_from(norm: str, raw: str, *, bare_ok: bool = False) -> int:
+    found = _amount_match(norm, _HOURS_RE, _BARE_HOURS_RE if bare_ok else None)
+    centi_hours = None if found is None else _hundredths(found[1])
+    if found is None or centi_hours is None:
+        raise ParseError("bad_hours", raw)
+    minutes = (centi_hours * 60 + 50) // 100  # whole minutes, half rounds up
+    if found[0] or minutes == 0:
+        raise ParseError("hours_not_positive", raw)
+    if minutes > MAX_MINUTES:
+        raise ParseError("hours_too_large", raw, max_minutes=MAX_MINUTES)
+    return minutes
+
+
+def parse_money(text: str) -> int:
+    """``€2.500``, ``€2,500.50``, ``2500 euro``, ``EUR 2500``, ``€25,-`` … as integer cents."""
+    return _money_from(_norm(text), _trim(text))
+
+
+def parse_hours(text: str) -> int:
+    """``40h``, ``40 hours``, ``40 uur``, ``1,5h`` … as integer minutes."""
+    return _minutes_from(_norm(text), _trim(text))
+
+
+# --- durations and deadlines --------------------------------------------------------------------------------
+
+_UNIT_MINUTES: dict[str, int] = {
+    **dict.fromkeys(("m", "min", "mins", "minute", "minutes", "minuut", "minuten"), 1),
+    **dict.fromkeys(("h", "hr", "hrs", "hour", "hours", "u", "uur", "uren"), 60),
+    **dict.fromkeys(("d", "day", "days", "dag", "dagen"), 24 * 60),
+    **dict.fromkeys(("w", "wk", "wks", "week", "weeks", "weken"), 7 * 24 * 60),
+}
+_DURATION_RE = re.compile(r"(?P<num>[0-9]+) ?(?P<unit>[a-z]+)")
+_HUGE_MINUTES = _HUGE * 7 * 24 * 60
+
+_DATE_YMD_RE = re.compile(
+    r"(?P<y>[0-9]{4})(?P<sep>[-/.])(?P<m>[0-9]{1,2})(?P=sep)(?P<d>[0-9]{1,2})"
+    r"(?:[ t](?P<hh>[0-9]{1,2})[:.](?P<mm>[0-9]{2}))?"
+)
+_DATE_DMY_RE = re.compile(
+    r"(?P<d>[0-9]{1,2})(?P<sep>[-/.])(?P<m>[0-9]{1,2})(?P=sep)(?P<y>[0-9]{4})"
+    r"(?: (?P<hh>[0-9]{1,2})[:.](?P<mm>[0-9]{2}))?"
+)
+_BY_PREFIX_RE = re.compile(r"by (?P<rest>.*)")
+_RELATIVE_RE = re.compile(r"in (?P<duration>.+)")
+_END_OF_DAY = (23, 59)
+
+
+def _duration_minutes(norm: str) -> int | None:
+    """``3d``, ``36 hours``, ``2 weken`` … in minutes (possibly zero or huge), None if not a duration."""
+    match = _DURATION_RE.fullmatch(norm)
+    if match is None or match["unit"] not in _UNIT_MINUTES:
+        return None
+    count = _bounded_int(match["num"])
+    if count is None:
+        return _HUGE_MINUTES
+    return count * _UNIT_MINUTES[match["unit"]]
+
+
+def parse_duration(text: str) -> timedelta:
+    """``3d``, ``90m``, ``2h``, ``1w``, ``36 hours``, ``2 weeks`` as a timedelta of 1 minute to 3650 days."""
+    minutes = _duration_minutes(_norm(text))
+    if minutes is None or not 0 < minutes <= MAX_DURATION_DAYS * 24 * 60:
+        raise ParseError("bad_duration", _trim(text), max_days=MAX_DURATION_DAYS)
+    return timedelta(minutes=minutes)
+
+
+class _DeadlineRules(NamedTuple):
+    now_utc: datetime
+    tz: ZoneInfo
+    max_days: int
+
+
+def _deadline_rules(now: datetime, tz: ZoneInfo, max_days: int) -> _DeadlineRules:
+    if now.tzinfo is None or now.utcoffset() is None:
+        raise ValueError("now must be an aware datetime")
+    return _DeadlineRules(now.astimezone(UTC), tz, max_days)
+
+
+def _local_datetime(norm: str, tz: ZoneInfo) -> datetime | None:
+    """The wall-clock moment an absolute date names in ``tz``; None if it is no real date."""
+    match = _DATE_YMD_RE.fullmatch(norm) or _DATE_DMY_RE.fullmatch(norm)
+    if match is None:
+        return None
+    hour, minute = (int(match["hh"]), int(match["mm"])) if match["hh"] else _END_OF_DAY
+    try:
+        return datetime(int(match["y"]), int(match["m"]), int(match["d"]), hour, minute, tzinfo=tz)
+    except ValueError:
+        return None
+
+
+def _within_window(when_utc: datetime, raw: str, rules: _DeadlineRules) -> datetime:
+    delta = when_utc - rules.now_utc
+    if delta <= timedelta(0):
+        raise ParseError("deadline_past", raw)
+    delta_us = (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
+    if delta_us > rules.max_days * 86_400 * 1_000_000:
+        raise ParseError("deadline_too_far", raw, max_days=rules.max_days)
+    try:
+        return when_utc.astimezone(rules.tz)
+    except (OverflowError, ValueError):
+        raise ParseError("bad_date", raw) from None
+
+
+def _relative_deadline(minutes: int, raw: str, rules: _DeadlineRules) -> datetime:
+    if minutes <= 0:
+        raise ParseError("deadline_past", raw)
+    if minutes > rules.max_days * 24 * 60:
+        raise ParseError("deadline_too_far", raw, max_days=rules.max_days)
+    try:
+        when_utc = rules.now_utc + timedelta(minutes=minutes)
+    except OverflowError:
+        raise ParseError("deadline_too_far", raw, max_days=rules.max_days) from None
+    return _within_window(when_utc, raw, rules)
+
+
+def _absolute_deadline(norm: str, raw: str, rules: _DeadlineRules) -> datetime:
+    local = _local_datetime(norm, rules.tz)
+    if local is None:
+        raise ParseError("bad_date", raw)
+    try:
+        when_utc = local.astimezone(UTC)  # also moves a wall time that falls in a DST gap to a real instant
+    except (OverflowError, ValueError):
+        raise ParseError("bad_date", raw) from None
+    return _within_window(when_utc, raw, rules)
+
+
+def _deadline_from(norm: str, raw: str, rules: _DeadlineRules) -> datetime:
+    by = _BY_PREFIX_RE.fullmatch(norm)
+    body = by["rest"] if by else norm
+    relative = _RELATIVE_RE.fullmatch(body)
+    if relative is None:
+        return _absolute_deadline(body, raw, rules)
+    minutes = _duration_minutes(relative["duration"])
+    if minutes is None:
+        raise ParseError("bad_date", raw)
+    return _relative_deadline(minutes, raw, rules)
+
+
+def parse_deadline(text: str, now: datetime, tz: ZoneInfo, max_days: int) -> datetime:
+    """``[by] 2026-12-15 [17:00]``, ``15-12-2026``, ``15/12/2026``, ``in 3 days`` … aware, in ``tz``.
+
+    A date without a time means 23:59 that day. The result lies in (now, now + max_days].
+    """
+    return _deadline_from(_norm(text), _trim(text), _deadline_rules(now, tz, max_days))
+
+
+# --- proposal ids and minimum backers -----------------------------------------------------------------------
+
+_PROPOSAL_ID_RE = re.compile(r"#? ?(?P<num>[0-9]+)")
+_ID_LIKE_RE = re.compile(r"[-−+]?[0-9]")
+_MIN_RE = re.compile(r"min(?:imum)?[.:]? ?(?P<num>[^ ]+)(?: backers?)?")
+_BACKERS_VALUE_RE = re.compile(r"(?P<num>[^ ]+)(?: backers?)?")
+_DIGITS_RE = re.compile(r"[0-9]+")
+
+
+def _proposal_id_from(norm: str, raw: str) -> int:
+    if not norm:
+        raise ParseError("missing_proposal_id")
+    match = _PROPOSAL_ID_RE.fullmatch(norm)
+    number = None if match is None else _bounded_int(match["num"])
+    if number is None or not 0 < number <= MAX_PROPOSAL_ID:
+        raise ParseError("bad_proposal_id", raw)
+    return number
+
+
+def parse_proposal_id(text: str) -> int:
+    """``#3`` or ``3`` as 3."""
+    return _proposal_id_from(_norm(text), _trim(text))
+
+
+def _backers_count(match: re.Match[str] | None, raw: str) -> int:
+    digits = match["num"] if match else ""
+    count = _bounded_int(digits) if _DIGITS_RE.fullmatch(digits) else None
+    if count is None or not 0 < count <= MAX_MIN_BACKERS:
+        raise ParseError("bad_min_backers", raw, min=1, max=MAX_MIN_BACKERS)
+    return count
+
+
+def _min_clause_from(norm: str, raw: str) -> int:
+    return _backers_count(_MIN_RE.fullmatch(norm), raw)
+
+
+def _backers_field_from(norm: str, raw: str) -> int:
+    return _backers_count(_BACKERS_VALUE_RE.fullmatch(norm), raw)
+
+
+# --- clause recognition in a token stream -------------------------------------------------------------------
+
+_TOKEN_RE = re.compile(r"\S+")
+_TRAILING_PUNCTUATION = ",.;:!?)"
+_TIME_RE = re.compile(r"[0-9]{1,2}[:.][0-9]{2}")
+_DATE_SHAPE_RE = re.compile(r"[0-9]{1,4}[-/.][0-9]{1,2}[-/.][0-9]")
+_NUMBERISH_RE = re.compile(r"[-−+]?[0-9]")
+_BARE_NUMBER_RE = re.compile(r"[-−+]?[0-9][0-9.,]*")
+_MIN_WORDS = frozenset({"min", "minimum", "min.", "min:", "minimum:"})
+_MIN_GLUED_RE = re.compile(r"min(?:imum)?:?[-−+]?[0-9].*")
+_BACKERS_WORDS = frozenset({"backer", "backers"})
+
+_Value = int | datetime
+
+
+class _Token(NamedTuple):
+    raw: str
+    norm: str
+    start: int
+
+
+class _Span(NamedTuple):
+    end: int  # index just past the last token of the clause
+    norm: str  # the clause text in matching form
+
+
+class _Hit(NamedTuple):
+    kind: str
+    value: _Value
+    end: int
+    raw: str
+
+
+_Recognizer = Callable[[list[_Token], int], _Span | None]
+_Evaluator = Callable[[str, str], _Value]
+_Clause = tuple[str, _Recognizer, _Evaluator]
+
+
+def _tokenize(text: str) -> list[_Token]:
+    tokens = []
+    for match in _TOKEN_RE.finditer(text):
+        norm = _norm(match.group())
+        if norm:  # a token of only zero-width characters is no token
+            tokens.append(_Token(match.group(), norm, match.start()))
+    return tokens
+
+
+def _joined(tokens: list[_Token], start: int, end: int) -> str:
+    return " ".join(token.norm for token in tokens[start:end])
+
+
+def _raw(tokens: list[_Token], start: int, end: int) -> str:
+    return " ".join(token.raw for token in tokens[start:end])
+
+
+def _amount_span(
+    tokens: list[_Token], i: int, pattern: re.Pattern[str], attempt: Callable[[str], bool], loose: bool
+) -> _Span | None:
+    """A one- or two-token amount at ``i``; a trailing punctuation mark ("€50,") is not part of it.
+
+    ``loose`` also takes a token that is clearly meant as an amount but malformed, so it is reported as such.
+    """
+    for width in (2, 1):
+        if i + width > len(tokens):
+            continue
+        text = _joined(tokens, i, i + width)
+        if pattern.fullmatch(text):
+            return _Span(i + width, text)
+        if text[-1] in _TRAILING_PUNCTUATION and pattern.fullmatch(text[:-1]):
+            return _Span(i + width, text[:-1])
+    if loose and attempt(tokens[i].norm):
+        return _Span(i + 1, tokens[i].norm)
+    return None
+
+
+def _money_span(tokens: list[_Token], i: int, loose: bool = True) -> _Span | None:
+    return _amount_span(tokens, i, _MONEY_RE, lambda norm: "€" in norm, loose)
+
+
+def _hours_span(tokens: list[_Token], i: int, loose: bool = True) -> _Span | None:
+    return _amount_span(tokens, i, _HOURS_RE, lambda norm: bool(_HOURS_ATTEMPT_RE.fullmatch(norm)), loose)
+
+
+def _norm_at(tokens: list[_Token], i: int) -> str:
+    return tokens[i].norm if i < len(tokens) else ""
+
+
+def _deadline_end(tokens: list[_Token], i: int) -> int | None:
+    word, following = tokens[i].norm, _norm_at(tokens, i + 1)
+    if word == "by" and _DATE_SHAPE_RE.match(following):
+        return i + 3 if _TIME_RE.fullmatch(_norm_at(tokens, i + 2)) else i + 2
+    if word != "in" or not following:
+        return None
+    if _duration_minutes(following) is not None:
+        return i + 2
+    if _DIGITS_RE.fullmatch(following) and _norm_at(tokens, i + 2) in _UNIT_MINUTES:
+        return i + 3
+    return None
+
+
+def _deadline_span(tokens: list[_Token], i: int) -> _Span | None:
+    """``by <date> [<time>]`` or ``in <n><unit>`` / ``in <n> <unit>``."""
+    end = _deadline_end(tokens, i)
+    return None if end is None else _Span(end, _joined(tokens, i, end))
+
+
+def _min_span(tokens: list[_Token], i: int) -> _Span | None:
+    """``min 5``, ``min: 5``, ``min5``, each optionally followed by ``backers``."""
+    word, count = tokens[i].norm, len(tokens)
+    if _MIN_GLUED_RE.fullmatch(word):
+        end = i + 1
+    elif word in _MIN_WORDS and i + 1 < count:
+        if not (word.endswith(":") or _NUMBERISH_RE.match(tokens[i + 1].norm)):
+            return None
+        end = i + 2
+    else:
+        return None
+    if end < count and tokens[end].norm in _BACKERS_WORDS:
+        end += 1
+    return _Span(end, _joined(tokens, i, end))
+
+
+def _match_clause(tokens: list[_Token], i: int, clauses: tuple[_Clause, ...]) -> _Hit | None:
+    for kind, recognize, evaluate in clauses:
+        span = recognize(tokens, i)
+        if span is not None:
+            raw = _raw(tokens, i, span.end)
+            return _Hit(kind, evaluate(span.norm, raw), span.end, raw)
+    return None
+
+
+def _record(found: dict[str, _Value], hit: _Hit) -> None:
+    if hit.kind in found:
+        raise ParseError(f"duplicate_{hit.kind}", hit.raw)
+    found[hit.kind] = hit.value
+
+
+def _int_field(found: dict[str, _Value], kind: str) -> int | None:
+    value = found.get(kind)
+    return value if isinstance(value, int) else None
+
+
+def _stray(token: _Token) -> ParseError:
+    code = "ambiguous_number" if _BARE_NUMBER_RE.fullmatch(token.norm) else "unknown_token"
+    return ParseError(code, token.raw)
+
+
+_AMOUNT_CLAUSES: tuple[_Clause, ...] = (
+    ("money", _money_span, _money_from),
+    ("hours", _hours_span, _minutes_from),
+)
+
+
+# --- !propose -----------------------------------------------------------------------------------------------
+
+_QUOTE_CLOSERS = {'"': '"', "“": "”“", "„": "”“", "«": "»"}
+_FIELD_RE = re.compile(r"(?P<key>[a-z][a-z. ]*?) ?: ?(?P<value>.*)")
+_FIELD_KINDS: dict[str, str] = {
+    **dict.fromkeys(("goal", "money", "doel", "bedrag", "amount"), "money"),
+    **dict.fromkeys(("hours", "uren", "uur"), "hours"),
+    **dict.fromkeys(("deadline",), "deadline"),
+    **dict.fromkeys(("backers", "min", "minimum", "min backers", "min. backers", "minimum backers"), "min"),
+}
+
+
+def _propose_clauses(rules: _DeadlineRules) -> tuple[_Clause, ...]:
+    def deadline(norm: str, raw: str) -> datetime:
+        return _deadline_from(norm, raw, rules)
+
+    return (("deadline", _deadline_span, deadline), ("min", _min_span, _min_clause_from), *_AMOUNT_CLAUSES)
+
+
+def _field_parsers(rules: _DeadlineRules) -> dict[str, _Evaluator]:
+    def money(norm: str, raw: str) -> int:
+        return _money_from(norm, raw, bare_ok=True)
+
+    def hours(norm: str, raw: str) -> int:
+        return _minutes_from(norm, raw, bare_ok=True)
+
+    def deadline(norm: str, raw: str) -> datetime:
+        return _deadline_from(norm, raw, rules)
+
+    return {"money": money, "hours": hours, "deadline": deadline, "min": _backers_field_from}
+
+
+def _check_title(title: str) -> str:
+    if not TITLE_MIN <= len(title) <= TITLE_MAX:
+        raise ParseError("title_length", min=TITLE_MIN, max=TITLE_MAX, length=len(title))
+    return title
+
+
+def _collect_clauses(
+    tokens: list[_Token], clauses: tuple[_Clause, ...], found: dict[str, _Value], *, title_first: bool
+) -> int:
+    """Record every clause into ``found``; return the index of the first clause (the end of the title).
+
+    Before the first clause (only when ``title_first``) tokens belong to the title; after it, every token
+    must be part of a clause.
+    """
+    title_end = None if title_first else 0
+    i = 0
+    while i < len(tokens):
+        hit = _match_clause(tokens, i, clauses)
+        if hit is None:
+            if title_end is not None:
+                raise _stray(tokens[i])
+            i += 1
+            continue
+        if title_end is None:
+            title_end = i
+        _record(found, hit)
+        i = hit.end
+    return len(tokens) if title_end is None else title_end
+
+
+def _split_quoted_title(line: str) -> tuple[str, str] | None:
+    """("title", rest) when the line starts with a quoted title, else None."""
+    text = _trim(line)
+    closers = _QUOTE_CLOSERS.get(text[:1])
+    if closers is None:
+        return None
+    for j in range(1, len(text)):
+        if text[j] in closers:
+            return _trim(text[1:j]), text[j + 1 :]
+    return None
+
+
+def _parse_title_line(line: str, clauses: tuple[_Clause, ...]) -> tuple[str, dict[str, _Value]]:
+    found: dict[str, _Value] = {}
+    quoted = _split_quoted_title(line)
+    if quoted is not None:
+        title, rest = quoted
+        tokens = _tokenize(rest)
+        # `"Big" party €50` is an unquoted title that starts with a quote, not a quoted one.
+        if not tokens or _match_clause(tokens, 0, clauses) is not None:
+            _collect_clauses(tokens, clauses, found, title_first=False)
+            return _check_title(title), found
+    tokens = _tokenize(line)
+    title_end = _collect_clauses(tokens, clauses, found, title_first=True)
+    title = line[: tokens[title_end].start] if title_end < len(tokens) else line
+    return _check_title(_trim(title)), found
+
+
+def _field_line(line: str) -> tuple[str, str, str] | None:
+    """(kind, value norm, value raw) for a ``goal: €2.500`` style line with a known key."""
+    match = _FIELD_RE.fullmatch(_norm(line))
+    if match is None or match["key"] not in _FIELD_KINDS:
+        return None
+    return _FIELD_KINDS[match["key"]], match["value"], _trim(line.partition(":")[2])
+
+
+def _draft(title: str, description: str, found: dict[str, _Value]) -> ProposalDraft:
+    deadline = found.get("deadline")
+    return ProposalDraft(
+        title=title,
+        description=description,
+        money_cents=_int_field(found, "money"),
+        minutes=_int_field(found, "hours"),
+        deadline=deadline if isinstance(deadline, datetime) else None,
+        min_backers=_int_field(found, "min"),
+    )
+
+
+def _parse_multiline(lines: list[str], rules: _DeadlineRules) -> ProposalDraft:
+    first = next((n for n, line in enumerate(lines) if _trim(line)), len(lines))
+    if first == len(lines):
+        return _draft(_check_title(""), "", {})
+    title, found = _parse_title_line(lines[first], _propose_clauses(rules))
+    parsers = _field_parsers(rules)
+    description = []
+    for line in lines[first + 1 :]:
+        field = _field_line(line)
+        if field is None:
+            description.append(line)
+            continue
+        kind, norm, raw = field
+        if not norm:  # a template line left empty: not given
+            continue
+        if kind in found:
+            raise ParseError(f"duplicate_{kind}", raw)
+        found[kind] = parsers[kind](norm, raw)
+    return _draft(title, _trim("\n".join(description)), found)
+
+
+def parse_propose(args: str, now: datetime, tz: ZoneInfo, max_days: int) -> ProposalDraft:
+    """``<title> [€<money>] [<n>h] [by <date>|in <n> <unit>] [min <n>]``, or a title line plus field lines.
+
+    Clauses may come in any order after the title; a title in double quotes is taken verbatim.
+    """
+    rules = _deadline_rules(now, tz, max_days)
+    if "\n" in args or "\r" in args:
+        return _parse_multiline(args.splitlines(), rules)
+    title, found = _parse_title_line(args, _propose_clauses(rules))
+    return _draft(title, "", found)
+
+
+# --- !backme ------------------------------------------------------------------------------------------------
+
+
+def _is_amount_at(tokens: list[_Token], i: int) -> bool:
+    if i >= len(tokens):
+        return False
+    return _money_span(tokens, i, loose=False) is not None or _hours_span(tokens, i, loose=False) is not None
+
+
+def _leading_proposal_id(tokens: list[_Token]) -> tuple[int | None, int]:
+    """(proposal id, index after it); the id may be left out only when the first token is clearly no id."""
+    first = tokens[0]
+    if not first.norm.startswith("#"):
+        if not _ID_LIKE_RE.match(first.norm) or _is_amount_at(tokens[:1], 0):
+            return None, 0
+        # "3 € 50" is id 3 with €50, while "50 euro" is €50 without an id.
+        if not _is_amount_at(tokens, 1) and _is_amount_at(tokens, 0):
+            return None, 0
+    norm = first.norm[:-1] if first.norm[-1] in _TRAILING_PUNCTUATION else first.norm
+    return _proposal_id_from(norm, first.raw), 1
+
+
+def parse_pledge(args: str) -> PledgeDraft:
+    """``<id> [€<money>] [<n>h] [note]``; amounts may stand anywhere, the other words form the note."""
+    tokens = _tokenize(args)
+    if not tokens:
+        raise ParseError("missing_proposal_id")
+    proposal_id, i = _leading_proposal_id(tokens)
+    found: dict[str, _Value] = {}
+    note_words = []
+    while i < len(tokens):
+        hit = _match_clause(tokens, i, _AMOUNT_CLAUSES)
+        if hit is not None:
+            _record(found, hit)
+            i = hit.end
+            continue
+        if i == 1 and proposal_id is not None and _BARE_NUMBER_RE.fullmatch(tokens[i].norm):
+            raise ParseError("ambiguous_number", tokens[i].raw)
+        note_words.append(tokens[i].raw)
+        i += 1
+    note = _trim(" ".join(note_words))
+    if len(note) > NOTE_MAX:
+        raise ParseError("note_too_long", max=NOTE_MAX, length=len(note))
+    return PledgeDraft(proposal_id, _int_field(found, "money"), _int_field(found, "hours"), note)

@@ -1,0 +1,103 @@
+"""Pledge commands: !backme places or replaces a pledge, !withdraw takes it back; the withdraw lock."""
+
+from __future__ import annotations
+
+from handlers.commands import COMMANDS, Context, UserError
+from handlers.domain import Pledge, Proposal, Totals, goals_broken, in_withdraw_lock, is_go
+from handlers.events import Say
+from handlers.parsing import ParseError, PledgeDraft, parse_pledge
+from handlers.proposals import require_open, resolve_proposal, split_reference
+from handlers.text import Rendered, lines
+from handlers.views import load_facts, pledge_amount, progress
+
+
+def _check_lock(ctx: Context, proposal: Proposal, before: list[Pledge], after: list[Pledge]) -> None:
+    """Kickstarter's rule: near the deadline, no change may undo a goal that was reached."""
+    lock_hours = ctx.settings.proposals.withdraw_lock_hours
+    if not in_withdraw_lock(proposal, ctx.now, lock_hours):
+        return
+    broken = goals_broken(proposal, Totals.of(before), Totals.of(after))
+    if broken:
+        names = ", ".join(sorted(goal.value for goal in broken))
+        raise UserError(ctx.texts.t("pledge.locked", hours=lock_hours, number=proposal.number, goals=names))
+
+
+async def _fully_backed_news(ctx: Context, proposal: Proposal, pledges: list[Pledge]) -> list[Say]:
+    """Announce once that every goal is met before the deadline."""
+    if not is_go(proposal, Totals.of(pledges)) or proposal.fully_backed_at is not None:
+        return []
+    if not await ctx.store.proposals.mark_fully_backed(proposal.id, ctx.now):
+        return []
+    text = ctx.texts.t(
+        "fully_backed.announce",
+        number=proposal.number,
+        title=proposal.title,
+        deadline=ctx.texts.when(proposal.deadline),
+    )
+    return [ctx.announce(text, mentions=(proposal.proposer,), proposal_id=proposal.id)]
+
+
+@COMMANDS.command("backme", "back", "pledge")
+async def back_me(ctx: Context, args: str) -> list[Say]:
+    try:
+        draft = parse_pledge(args)
+    except ParseError as error:
+        if error.code != "missing_proposal_id" or not ctx.message.reply_to:
+            raise ctx.parse_error(error) from None
+        draft = PledgeDraft(proposal_id=None, money_cents=None, minutes=None, note="")
+    proposal = await resolve_proposal(ctx, draft.proposal_id)
+    require_open(ctx, proposal, "pledge.closed")
+    before = await ctx.store.proposals.pledges(proposal.id)
+    old = next((p for p in before if p.user_id == ctx.sender), None)
+    new = Pledge(
+        user_id=ctx.sender,
+        money_cents=draft.money_cents or 0,
+        minutes=draft.minutes or 0,
+        note=draft.note,
+        pledged_at=ctx.now,
+    )
+    after = [p for p in before if p.user_id != ctx.sender] + [new]
+    _check_lock(ctx, proposal, before, after)
+    await ctx.store.proposals.pledge(proposal.id, new, ctx.message.event_id)
+    facts = await load_facts(ctx.store, proposal)
+    texts = ctx.texts
+    who = facts.who(ctx.sender)
+    amount = pledge_amount(texts, new)
+    headline: Rendered
+    if old is None:
+        headline = texts.t("pledge.placed", user=who, number=proposal.number, title=proposal.title, pledge=amount)
+    elif (old.money_cents, old.minutes, old.note) == (new.money_cents, new.minutes, new.note):
+        headline = texts.t("pledge.unchanged", user=who, number=proposal.number, pledge=amount)
+    else:
+        old_amount = pledge_amount(texts, old)
+        headline = texts.t("pledge.changed", user=who, number=proposal.number, pledge=amount, old=old_amount)
+    reply = ctx.reply(
+        lines([headline, progress(texts, proposal, facts.totals, ctx.now)]),
+        mentions=(ctx.sender,),
+        proposal_id=proposal.id,
+    )
+    return [reply, *await _fully_backed_news(ctx, proposal, facts.pledges)]
+
+
+@COMMANDS.command("withdraw", "unback")
+async def withdraw(ctx: Context, args: str) -> list[Say]:
+    number, _rest = split_reference(ctx, args)
+    proposal = await resolve_proposal(ctx, number)
+    require_open(ctx, proposal, "pledge.closed")
+    before = await ctx.store.proposals.pledges(proposal.id)
+    mine = next((p for p in before if p.user_id == ctx.sender), None)
+    if mine is None:
+        raise UserError(ctx.texts.t("pledge.none", number=proposal.number))
+    after = [p for p in before if p.user_id != ctx.sender]
+    _check_lock(ctx, proposal, before, after)
+    await ctx.store.proposals.withdraw(proposal.id, mine, ctx.message.event_id, ctx.now)
+    facts = await load_facts(ctx.store, proposal, ctx.sender)
+    texts = ctx.texts
+    headline = texts.t(
+        "pledge.withdrawn",
+        user=facts.who(ctx.sender),
+        number=proposal.number,
+        pledge=pledge_amount(texts, mine),
+    )
+    reply = lines([headline, progress(texts, proposal, facts.totals, ctx.now)])
+    return [ctx.reply(reply, mentions=(ctx.sender,), proposal_id=proposal.id)]

@@ -1,0 +1,160 @@
+"""How proposals, pledges, gaps and backers read in a message: shared by status, reminders and decisions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from handlers.domain import Objection, Pledge, Proposal, Shortfall, Totals, progress_ratio, shortfall
+from handlers.messages import Texts
+from handlers.text import EMPTY, Rendered, bullet_list, lines, markup, mention, user_text
+from storage.store import Store
+
+DOT = markup(" · ", " · ")
+
+
+@dataclass(frozen=True)
+class ProposalFacts:
+    """Everything a message about one proposal may show, read once from the store."""
+
+    proposal: Proposal
+    pledges: list[Pledge]
+    objections: list[Objection]
+    names: dict[str, str]
+
+    @property
+    def totals(self) -> Totals:
+        return Totals.of(self.pledges)
+
+    @property
+    def backers(self) -> tuple[str, ...]:
+        return tuple(p.user_id for p in self.pledges)
+
+    def who(self, user_id: str) -> Rendered:
+        return mention(user_id, self.names.get(user_id, user_id))
+
+
+async def load_facts(store: Store, proposal: Proposal, *others: str) -> ProposalFacts:
+    """The proposal's pledges and objections, with the names of everyone involved (and of `others`)."""
+    pledges = await store.proposals.pledges(proposal.id)
+    objections = await store.proposals.objections(proposal.id)
+    people = {proposal.proposer, *(p.user_id for p in pledges), *(o.user_id for o in objections), *others}
+    names = await store.events.display_names(proposal.room_id, sorted(people))
+    return ProposalFacts(proposal, pledges, objections, names)
+
+
+def goals(texts: Texts, proposal: Proposal) -> Rendered:
+    parts: list[Rendered] = []
+    if proposal.money_goal_cents:
+        parts.append(texts.t("goal.money", amount=texts.money(proposal.money_goal_cents)))
+    if proposal.hours_goal_minutes:
+        parts.append(texts.t("goal.hours", hours=texts.hours(proposal.hours_goal_minutes)))
+    if proposal.min_backers == 1:
+        parts.append(texts.t("goal.backer"))
+    else:
+        parts.append(texts.t("goal.backers", count=proposal.min_backers))
+    return Rendered.join(DOT, parts)
+
+
+def progress(texts: Texts, proposal: Proposal, totals: Totals, now: datetime) -> Rendered:
+    """`▓▓▓▓▓▓░░░░ 60% · €1,500/€2,500 · 12/40h · 4/5 backers · 3 days left`"""
+    parts = [user_text(texts.bar(progress_ratio(proposal, totals)))]
+    if proposal.money_goal_cents:
+        parts.append(user_text(f"{texts.money(totals.money_cents)}/{texts.money(proposal.money_goal_cents)}"))
+    elif totals.money_cents:
+        parts.append(user_text(texts.money(totals.money_cents)))
+    if proposal.hours_goal_minutes:
+        done = texts.hours(totals.minutes).removesuffix("h")
+        parts.append(user_text(f"{done}/{texts.hours(proposal.hours_goal_minutes)}"))
+    elif totals.minutes:
+        parts.append(user_text(texts.hours(totals.minutes)))
+    parts.append(texts.t("progress.backers", count=totals.backers, needed=proposal.min_backers))
+    if proposal.is_open:
+        parts.append(texts.time_left(proposal.deadline - now))
+    return Rendered.join(DOT, parts)
+
+
+def gap(texts: Texts, missing: Shortfall) -> Rendered:
+    parts: list[Rendered] = []
+    if missing.money_cents:
+        parts.append(texts.t("gap.money", amount=texts.money(missing.money_cents)))
+    if missing.minutes:
+        parts.append(texts.t("gap.hours", hours=texts.hours(missing.minutes)))
+    if missing.backers == 1:
+        parts.append(texts.t("gap.backer"))
+    elif missing.backers:
+        parts.append(texts.t("gap.backers", count=missing.backers))
+    return Rendered.join(DOT, parts)
+
+
+def pledge_amount(texts: Texts, pledge: Pledge) -> Rendered:
+    parts: list[Rendered] = []
+    if pledge.money_cents:
+        parts.append(texts.t("pledge.money", amount=texts.money(pledge.money_cents)))
+    if pledge.minutes:
+        parts.append(texts.t("pledge.hours", hours=texts.hours(pledge.minutes)))
+    if not parts:
+        return texts.t("pledge.support")
+    return Rendered.join(markup(" + ", " + "), parts)
+
+
+def backers_block(texts: Texts, facts: ProposalFacts) -> Rendered:
+    if not facts.pledges:
+        return texts.t("proposal.no_backers")
+    items = []
+    for pledge in facts.pledges:
+        amount = pledge_amount(texts, pledge)
+        who = facts.who(pledge.user_id)
+        if pledge.note:
+            items.append(texts.t("pledge.line_note", user=who, pledge=amount, note=pledge.note))
+        else:
+            items.append(texts.t("pledge.line", user=who, pledge=amount))
+    return texts.t("proposal.backers_title", count=len(facts.pledges)) + bullet_list(items)
+
+
+def objections_block(texts: Texts, facts: ProposalFacts) -> Rendered:
+    if not facts.objections:
+        return EMPTY
+    items = [texts.t("proposal.objection", user=facts.who(o.user_id), reason=o.reason) for o in facts.objections]
+    return texts.t("proposal.objections_title", count=len(items)) + bullet_list(items)
+
+
+def status_view(texts: Texts, facts: ProposalFacts, now: datetime) -> Rendered:
+    proposal = facts.proposal
+    parts = [
+        texts.t(
+            "proposal.status_title",
+            number=proposal.number,
+            title=proposal.title,
+            status=texts.t(f"status.{proposal.status.value}"),
+        ),
+        texts.t(
+            "proposal.proposer",
+            proposer=facts.who(proposal.proposer),
+            created=texts.when(proposal.created_at),
+        ),
+    ]
+    if proposal.description:
+        parts.append(user_text(proposal.description))
+    parts.append(texts.t("proposal.goals", goals=goals(texts, proposal)))
+    if proposal.is_open:
+        parts.append(
+            texts.t(
+                "proposal.deadline",
+                deadline=texts.when(proposal.deadline),
+                left=texts.time_left(proposal.deadline - now),
+            )
+        )
+        missing = shortfall(proposal, facts.totals)
+        if not missing.none:
+            parts.append(texts.t("reminder.gap", gap=gap(texts, missing)))
+    elif proposal.decided_at is not None:
+        parts.append(texts.t("proposal.decided", when=texts.when(proposal.decided_at)))
+    if proposal.cancel_reason:
+        parts.append(texts.t("proposal.cancelled_reason", reason=proposal.cancel_reason))
+    parts.append(progress(texts, proposal, facts.totals, now))
+    parts.append(backers_block(texts, facts))
+    objections = objections_block(texts, facts)
+    if objections.plain:
+        parts.append(objections)
+    return lines(parts)

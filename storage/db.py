@@ -1,0 +1,77 @@
+"""The SQLite connection: pragmas on connect, explicit transactions, migrations applied at open."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+import aiosqlite
+
+from storage.migrations import apply_migrations
+
+log = logging.getLogger(__name__)
+
+BUSY_TIMEOUT_MS = 5000
+
+
+class StoreLockedError(Exception):
+    """Another process holds the database; two bots must not share one store."""
+
+
+class Database:
+    """One aiosqlite connection in autocommit mode; every write happens inside `transaction()`."""
+
+    def __init__(self, conn: aiosqlite.Connection, path: str) -> None:
+        self.conn = conn
+        self.path = path
+        self._savepoints = 0
+
+    @classmethod
+    async def open(cls, path: str | Path) -> Database:
+        location = str(path)
+        conn = await aiosqlite.connect(location, isolation_level=None)
+        conn.row_factory = aiosqlite.Row
+        try:
+            await conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            await conn.execute("PRAGMA foreign_keys = ON")
+            if location != ":memory:":
+                await conn.execute("PRAGMA journal_mode = WAL")
+            await conn.execute("PRAGMA synchronous = NORMAL")
+            await apply_migrations(conn)
+        except BaseException:
+            await conn.close()
+            raise
+        log.info("database open: %s", location)
+        return cls(conn, location)
+
+    async def close(self) -> None:
+        await self.conn.close()
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
+        """BEGIN IMMEDIATE … COMMIT, rolled back on any exception."""
+        await self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.conn
+        except BaseException:
+            await self.conn.execute("ROLLBACK")
+            raise
+        await self.conn.execute("COMMIT")
+
+    @asynccontextmanager
+    async def savepoint(self) -> AsyncIterator[None]:
+        """A nested unit inside a transaction: on error only its own writes are undone."""
+        self._savepoints += 1
+        name = f"sp{self._savepoints}"
+        await self.conn.execute(f"SAVEPOINT {name}")
+        try:
+            yield
+        except BaseException:
+            await self.conn.execute(f"ROLLBACK TO {name}")
+            await self.conn.execute(f"RELEASE {name}")
+            raise
+        finally:
+            self._savepoints -= 1
+        await self.conn.execute(f"RELEASE {name}")

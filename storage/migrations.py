@@ -1,0 +1,207 @@
+"""Numbered schema migrations, each applied in its own transaction together with PRAGMA user_version."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+
+import aiosqlite
+
+log = logging.getLogger(__name__)
+
+Migration = Callable[[aiosqlite.Connection], Awaitable[None]]
+MIGRATIONS: dict[int, Migration] = {}
+
+
+class SchemaTooNewError(Exception):
+    """The database was written by a newer Kring; refuse rather than guess."""
+
+
+def migration(version: int) -> Callable[[Migration], Migration]:
+    def register(step: Migration) -> Migration:
+        if version in MIGRATIONS:
+            raise RuntimeError(f"migration {version} registered twice")
+        MIGRATIONS[version] = step
+        return step
+
+    return register
+
+
+def latest_version() -> int:
+    return max(MIGRATIONS)
+
+
+async def current_version(conn: aiosqlite.Connection) -> int:
+    async with conn.execute("PRAGMA user_version") as cursor:
+        row = await cursor.fetchone()
+    return int(row[0]) if row else 0
+
+
+async def apply_migrations(conn: aiosqlite.Connection) -> None:
+    version = await current_version(conn)
+    newest = latest_version()
+    if version > newest:
+        raise SchemaTooNewError(
+            f"the database has schema version {version} but this Kring knows only up to {newest}; "
+            "upgrade Kring or use a backup"
+        )
+    for target in range(version + 1, newest + 1):
+        await conn.execute("BEGIN IMMEDIATE")
+        try:
+            if await current_version(conn) >= target:  # another process migrated meanwhile
+                await conn.execute("ROLLBACK")
+                continue
+            await MIGRATIONS[target](conn)
+            await conn.execute(f"PRAGMA user_version = {target}")
+        except BaseException:
+            await conn.execute("ROLLBACK")
+            raise
+        await conn.execute("COMMIT")
+        log.info("database migrated to schema version %d", target)
+
+
+async def _script(conn: aiosqlite.Connection, statements: str) -> None:
+    # executescript would COMMIT our transaction, so run statement by statement.
+    for statement in statements.split(";"):
+        if statement.strip():
+            await conn.execute(statement)
+
+
+@migration(1)
+async def initial_schema(conn: aiosqlite.Connection) -> None:
+    await _script(
+        conn,
+        """
+        CREATE TABLE kv (
+            key   TEXT PRIMARY KEY,
+            value TEXT NOT NULL
+        );
+        CREATE TABLE processed_events (
+            event_id     TEXT PRIMARY KEY,
+            room_id      TEXT NOT NULL,
+            processed_at INTEGER NOT NULL
+        );
+        CREATE TABLE members (
+            room_id      TEXT NOT NULL,
+            user_id      TEXT NOT NULL,
+            display_name TEXT NOT NULL,
+            PRIMARY KEY (room_id, user_id)
+        );
+        CREATE TABLE messages (
+            event_id  TEXT PRIMARY KEY,
+            room_id   TEXT NOT NULL,
+            author    TEXT NOT NULL,
+            sent_at   INTEGER NOT NULL,
+            excerpt   TEXT NOT NULL,
+            is_idea   INTEGER NOT NULL,
+            score     INTEGER NOT NULL DEFAULT 0,
+            redacted  INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE INDEX messages_ideas ON messages (room_id, sent_at) WHERE is_idea = 1 AND redacted = 0;
+        CREATE TABLE proposals (
+            id                 INTEGER PRIMARY KEY,
+            room_id            TEXT NOT NULL,
+            number             INTEGER NOT NULL,
+            title              TEXT NOT NULL,
+            description        TEXT NOT NULL,
+            proposer           TEXT NOT NULL,
+            money_goal_cents   INTEGER,
+            hours_goal_minutes INTEGER,
+            min_backers        INTEGER NOT NULL,
+            deadline           INTEGER NOT NULL,
+            created_at         INTEGER NOT NULL,
+            source_event_id    TEXT NOT NULL,
+            idea_event_id      TEXT,
+            status             TEXT NOT NULL DEFAULT 'open'
+                               CHECK (status IN ('open', 'go', 'no-go', 'cancelled')),
+            decided_at         INTEGER,
+            cancel_reason      TEXT,
+            fully_backed_at    INTEGER,
+            UNIQUE (room_id, number)
+        );
+        CREATE INDEX proposals_open ON proposals (room_id, deadline) WHERE status = 'open';
+        CREATE INDEX proposals_idea ON proposals (idea_event_id) WHERE idea_event_id IS NOT NULL;
+        CREATE TABLE pledges (
+            proposal_id INTEGER NOT NULL REFERENCES proposals (id),
+            user_id     TEXT NOT NULL,
+            money_cents INTEGER NOT NULL CHECK (money_cents >= 0),
+            minutes     INTEGER NOT NULL CHECK (minutes >= 0),
+            note        TEXT NOT NULL,
+            pledged_at  INTEGER NOT NULL,
+            PRIMARY KEY (proposal_id, user_id)
+        );
+        CREATE TABLE pledge_history (
+            id          INTEGER PRIMARY KEY,
+            proposal_id INTEGER NOT NULL REFERENCES proposals (id),
+            user_id     TEXT NOT NULL,
+            action      TEXT NOT NULL CHECK (action IN ('pledge', 'withdraw')),
+            money_cents INTEGER NOT NULL,
+            minutes     INTEGER NOT NULL,
+            note        TEXT NOT NULL,
+            event_id    TEXT NOT NULL,
+            at          INTEGER NOT NULL
+        );
+        CREATE TABLE objections (
+            proposal_id INTEGER NOT NULL REFERENCES proposals (id),
+            user_id     TEXT NOT NULL,
+            reason      TEXT NOT NULL,
+            at          INTEGER NOT NULL,
+            PRIMARY KEY (proposal_id, user_id)
+        );
+        CREATE TABLE credits (
+            id              INTEGER PRIMARY KEY,
+            room_id         TEXT NOT NULL,
+            giver           TEXT,
+            receiver        TEXT NOT NULL,
+            delta           INTEGER NOT NULL,
+            reason          TEXT NOT NULL
+                            CHECK (reason IN ('reaction', 'reversal', 'go_proposer', 'go_backer')),
+            source_event_id TEXT,
+            target_event_id TEXT,
+            emoji           TEXT,
+            proposal_id     INTEGER REFERENCES proposals (id),
+            reverses        INTEGER UNIQUE REFERENCES credits (id),
+            at              INTEGER NOT NULL
+        );
+        CREATE UNIQUE INDEX credits_by_reaction ON credits (source_event_id) WHERE reason = 'reaction';
+        CREATE INDEX credits_given ON credits (room_id, giver, at) WHERE reason = 'reaction';
+        CREATE INDEX credits_active_key ON credits (target_event_id, giver, emoji) WHERE reason = 'reaction';
+        CREATE TABLE reputation (
+            room_id TEXT NOT NULL,
+            user_id TEXT NOT NULL,
+            credits INTEGER NOT NULL,
+            PRIMARY KEY (room_id, user_id)
+        );
+        CREATE INDEX reputation_rank ON reputation (room_id, credits);
+        CREATE TABLE announcements (
+            id          INTEGER PRIMARY KEY,
+            proposal_id INTEGER NOT NULL REFERENCES proposals (id),
+            kind        TEXT NOT NULL CHECK (kind IN ('reminder', 'deadline')),
+            due_at      INTEGER NOT NULL,
+            state       TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'done', 'cancelled')),
+            done_at     INTEGER,
+            UNIQUE (proposal_id, kind)
+        );
+        CREATE INDEX announcements_pending ON announcements (due_at) WHERE state = 'pending';
+        CREATE TABLE outbox (
+            id          INTEGER PRIMARY KEY,
+            room_id     TEXT NOT NULL,
+            kind        TEXT NOT NULL,
+            proposal_id INTEGER REFERENCES proposals (id),
+            body        TEXT NOT NULL,
+            html        TEXT NOT NULL,
+            reply_to    TEXT,
+            mentions    TEXT NOT NULL,
+            created_at  INTEGER NOT NULL,
+            sent_at     INTEGER,
+            event_id    TEXT
+        );
+        CREATE INDEX outbox_unsent ON outbox (id) WHERE sent_at IS NULL;
+        CREATE TABLE bot_messages (
+            event_id    TEXT PRIMARY KEY,
+            room_id     TEXT NOT NULL,
+            kind        TEXT NOT NULL,
+            proposal_id INTEGER REFERENCES proposals (id)
+        )
+        """,
+    )

@@ -1,0 +1,225 @@
+"""Queries for proposals, pledges (current and history) and objections."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import aiosqlite
+
+from handlers.domain import Objection, Pledge, Proposal, Status
+from storage.timeconv import from_db, from_db_optional, to_db
+
+_PROPOSAL_COLUMNS = (
+    "id, room_id, number, title, description, proposer, money_goal_cents, hours_goal_minutes, min_backers, "
+    "deadline, created_at, idea_event_id, status, decided_at, cancel_reason, fully_backed_at"
+)
+
+
+class ProposalQueries:
+    def __init__(self, conn: aiosqlite.Connection) -> None:
+        self.conn = conn
+
+    async def create(
+        self,
+        *,
+        room_id: str,
+        title: str,
+        description: str,
+        proposer: str,
+        money_goal_cents: int | None,
+        hours_goal_minutes: int | None,
+        min_backers: int,
+        deadline: datetime,
+        created_at: datetime,
+        source_event_id: str,
+        idea_event_id: str | None,
+    ) -> Proposal:
+        async with self.conn.execute(
+            "SELECT COALESCE(MAX(number), 0) + 1 FROM proposals WHERE room_id = ?", (room_id,)
+        ) as cur:
+            row = await cur.fetchone()
+        number = int(row[0]) if row else 1
+        cursor = await self.conn.execute(
+            "INSERT INTO proposals (room_id, number, title, description, proposer, money_goal_cents, "
+            "hours_goal_minutes, min_backers, deadline, created_at, source_event_id, idea_event_id) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                room_id,
+                number,
+                title,
+                description,
+                proposer,
+                money_goal_cents,
+                hours_goal_minutes,
+                min_backers,
+                to_db(deadline),
+                to_db(created_at),
+                source_event_id,
+                idea_event_id,
+            ),
+        )
+        proposal_id = cursor.lastrowid
+        assert proposal_id is not None
+        created = await self.get(proposal_id)
+        assert created is not None
+        return created
+
+    async def get(self, proposal_id: int) -> Proposal | None:
+        async with self.conn.execute(f"SELECT {_PROPOSAL_COLUMNS} FROM proposals WHERE id = ?", (proposal_id,)) as cur:
+            row = await cur.fetchone()
+        return None if row is None else _proposal(row)
+
+    async def by_number(self, room_id: str, number: int) -> Proposal | None:
+        async with self.conn.execute(
+            f"SELECT {_PROPOSAL_COLUMNS} FROM proposals WHERE room_id = ? AND number = ?", (room_id, number)
+        ) as cur:
+            row = await cur.fetchone()
+        return None if row is None else _proposal(row)
+
+    async def open_in_room(self, room_id: str) -> list[Proposal]:
+        async with self.conn.execute(
+            f"SELECT {_PROPOSAL_COLUMNS} FROM proposals WHERE room_id = ? AND status = 'open' "
+            "ORDER BY deadline, number",
+            (room_id,),
+        ) as cur:
+            rows = await cur.fetchall()
+        return [_proposal(r) for r in rows]
+
+    async def in_room(self, room_id: str) -> list[Proposal]:
+        async with self.conn.execute(
+            f"SELECT {_PROPOSAL_COLUMNS} FROM proposals WHERE room_id = ? ORDER BY number", (room_id,)
+        ) as cur:
+            rows = await cur.fetchall()
+        return [_proposal(r) for r in rows]
+
+    async def rooms(self) -> list[str]:
+        async with self.conn.execute(
+            "SELECT room_id FROM proposals UNION SELECT room_id FROM reputation ORDER BY 1"
+        ) as cur:
+            rows = await cur.fetchall()
+        return [str(r[0]) for r in rows]
+
+    async def move_room(self, old_room: str, new_room: str) -> None:
+        """Follow a room upgrade: proposals, credits and remembered messages move to the new room id."""
+        for table in ("proposals", "credits", "messages", "members"):
+            await self.conn.execute(f"UPDATE OR IGNORE {table} SET room_id = ? WHERE room_id = ?", (new_room, old_room))
+        await self.conn.execute(
+            "UPDATE outbox SET room_id = ? WHERE room_id = ? AND sent_at IS NULL", (new_room, old_room)
+        )
+        await self.conn.execute("DELETE FROM reputation WHERE room_id IN (?, ?)", (old_room, new_room))
+        await self.conn.execute(
+            "INSERT INTO reputation (room_id, user_id, credits) "
+            "SELECT room_id, receiver, SUM(delta) FROM credits WHERE room_id = ? GROUP BY receiver",
+            (new_room,),
+        )
+
+    async def has_pledges(self, proposal_id: int) -> bool:
+        async with self.conn.execute(
+            "SELECT 1 FROM pledge_history WHERE proposal_id = ? LIMIT 1", (proposal_id,)
+        ) as cur:
+            return await cur.fetchone() is not None
+
+    async def set_status(
+        self, proposal_id: int, status: Status, at: datetime, cancel_reason: str | None = None
+    ) -> None:
+        await self.conn.execute(
+            "UPDATE proposals SET status = ?, decided_at = ?, cancel_reason = ? WHERE id = ?",
+            (status.value, to_db(at), cancel_reason, proposal_id),
+        )
+
+    async def set_deadline(self, proposal_id: int, deadline: datetime) -> None:
+        await self.conn.execute("UPDATE proposals SET deadline = ? WHERE id = ?", (to_db(deadline), proposal_id))
+
+    async def mark_fully_backed(self, proposal_id: int, at: datetime) -> bool:
+        cursor = await self.conn.execute(
+            "UPDATE proposals SET fully_backed_at = ? WHERE id = ? AND fully_backed_at IS NULL",
+            (to_db(at), proposal_id),
+        )
+        return cursor.rowcount == 1
+
+    # pledges
+    async def pledges(self, proposal_id: int) -> list[Pledge]:
+        async with self.conn.execute(
+            "SELECT user_id, money_cents, minutes, note, pledged_at FROM pledges WHERE proposal_id = ? "
+            "ORDER BY pledged_at, user_id",
+            (proposal_id,),
+        ) as cur:
+            rows = await cur.fetchall()
+        return [Pledge(r[0], r[1], r[2], r[3], from_db(r[4])) for r in rows]
+
+    async def pledge(self, proposal_id: int, pledge: Pledge, event_id: str) -> None:
+        """Place or replace a member's pledge, and append it to the history."""
+        await self.conn.execute(
+            "INSERT INTO pledges (proposal_id, user_id, money_cents, minutes, note, pledged_at) "
+            "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (proposal_id, user_id) DO UPDATE SET "
+            "money_cents = excluded.money_cents, minutes = excluded.minutes, note = excluded.note, "
+            "pledged_at = excluded.pledged_at",
+            (
+                proposal_id,
+                pledge.user_id,
+                pledge.money_cents,
+                pledge.minutes,
+                pledge.note,
+                to_db(pledge.pledged_at),
+            ),
+        )
+        await self._history(proposal_id, pledge, "pledge", event_id)
+
+    async def withdraw(self, proposal_id: int, pledge: Pledge, event_id: str, at: datetime) -> None:
+        await self.conn.execute(
+            "DELETE FROM pledges WHERE proposal_id = ? AND user_id = ?", (proposal_id, pledge.user_id)
+        )
+        await self._history(proposal_id, Pledge(pledge.user_id, 0, 0, "", at), "withdraw", event_id)
+
+    async def _history(self, proposal_id: int, pledge: Pledge, action: str, event_id: str) -> None:
+        await self.conn.execute(
+            "INSERT INTO pledge_history (proposal_id, user_id, action, money_cents, minutes, note, event_id, at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                proposal_id,
+                pledge.user_id,
+                action,
+                pledge.money_cents,
+                pledge.minutes,
+                pledge.note,
+                event_id,
+                to_db(pledge.pledged_at),
+            ),
+        )
+
+    # objections
+    async def object(self, proposal_id: int, objection: Objection) -> None:
+        await self.conn.execute(
+            "INSERT INTO objections (proposal_id, user_id, reason, at) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT (proposal_id, user_id) DO UPDATE SET reason = excluded.reason, at = excluded.at",
+            (proposal_id, objection.user_id, objection.reason, to_db(objection.at)),
+        )
+
+    async def objections(self, proposal_id: int) -> list[Objection]:
+        async with self.conn.execute(
+            "SELECT user_id, reason, at FROM objections WHERE proposal_id = ? ORDER BY at, user_id",
+            (proposal_id,),
+        ) as cur:
+            rows = await cur.fetchall()
+        return [Objection(r[0], r[1], from_db(r[2])) for r in rows]
+
+
+def _proposal(row: aiosqlite.Row) -> Proposal:
+    return Proposal(
+        id=row[0],
+        room_id=row[1],
+        number=row[2],
+        title=row[3],
+        description=row[4],
+        proposer=row[5],
+        money_goal_cents=row[6],
+        hours_goal_minutes=row[7],
+        min_backers=row[8],
+        deadline=from_db(row[9]),
+        created_at=from_db(row[10]),
+        idea_event_id=row[11],
+        status=Status(row[12]),
+        decided_at=from_db_optional(row[13]),
+        cancel_reason=row[14],
+        fully_backed_at=from_db_optional(row[15]),
+    )

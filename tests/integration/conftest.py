@@ -1,0 +1,70 @@
+"""Fixtures for integration tests against a real Synapse homeserver.
+
+Needed pytest ini options (``[tool.pytest.ini_options]`` in pyproject.toml, already there):
+    asyncio_mode = "auto"
+    asyncio_default_fixture_loop_scope = "function"
+    asyncio_default_test_loop_scope = "function"   # the default
+Or on the command line: -o asyncio_mode=auto -o asyncio_default_fixture_loop_scope=function
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import pytest
+import pytest_asyncio
+from nio import AsyncClient, AsyncClientConfig, LoginResponse
+
+from .helpers import MEMBER_PASSWORD, MakeMember, member_client
+from .synapse_server import SynapseServer
+
+_HERE = Path(__file__).parent
+_member_ids = itertools.count(1)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Register the ``integration`` marker."""
+    config.addinivalue_line("markers", "integration: needs a real Synapse homeserver (tests/integration)")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark every test below this directory as ``integration`` (select with ``-m integration``)."""
+    for item in items:
+        if item.path.is_relative_to(_HERE):
+            item.add_marker(pytest.mark.integration)
+
+
+@pytest.fixture(scope="session")
+def synapse(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SynapseServer]:
+    """Run one Synapse for the whole session; users and rooms accumulate, so use unique names."""
+    server = SynapseServer(tmp_path_factory.mktemp("synapse"))
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest_asyncio.fixture
+async def make_member(synapse: SynapseServer) -> AsyncIterator[MakeMember]:
+    """Yield a factory: ``await make_member("alice")`` registers ``@alice-N:localhost`` and logs it in.
+
+    The password is ``MEMBER_PASSWORD``; the clients are closed at teardown.
+    """
+    clients: list[AsyncClient] = []
+
+    async def make(localpart: str, config: AsyncClientConfig | None = None) -> AsyncClient:
+        unique = f"{localpart}-{next(_member_ids)}"
+        user_id = await asyncio.to_thread(synapse.register_user, unique, MEMBER_PASSWORD)
+        client = member_client(synapse, user_id, config)
+        clients.append(client)
+        response = await client.login(MEMBER_PASSWORD, device_name=f"test-{localpart}")
+        assert isinstance(response, LoginResponse), response
+        return client
+
+    yield make
+    for client in clients:
+        await client.close()

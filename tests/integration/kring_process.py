@@ -1,0 +1,113 @@
+"""`kring run` as a real subprocess against the test Synapse: config, start, stop, kill, export."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from .synapse_server import SynapseServer
+
+BOT_PASSWORD = "kring-bot-password"
+
+
+def _toml_value(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False)  # JSON strings, numbers and arrays are valid TOML
+
+
+class KringProcess:
+    """One bot account and its database; `start()` runs `kring run` until `stop()` or `kill()`."""
+
+    def __init__(self, synapse: SynapseServer, base_dir: Path, localpart: str, rooms: list[str], **tables: Any) -> None:
+        self.synapse = synapse
+        self.base_dir = base_dir
+        base_dir.mkdir(parents=True, exist_ok=True)
+        self.user_id = synapse.register_user(localpart, BOT_PASSWORD)
+        self.database = base_dir / "kring.db"
+        self.config_path = base_dir / "config.toml"
+        self.log_path = base_dir / "kring.log"
+        self.rooms = rooms
+        self.tables = tables
+        self.process: subprocess.Popen[bytes] | None = None
+        self.write_config()
+
+    def write_config(self) -> None:
+        sections: dict[str, dict[str, Any]] = {
+            "matrix": {
+                "homeserver": self.synapse.url,
+                "user_id": self.user_id,
+                "password": BOT_PASSWORD,
+                "rooms": self.rooms,
+            },
+            "storage": {"database": str(self.database)},
+        }
+        for table, values in self.tables.items():
+            sections.setdefault(table, {}).update(values)
+        lines: list[str] = []
+        for table, values in sections.items():
+            lines.append(f"[{table}]")
+            lines += [f"{key} = {_toml_value(value)}" for key, value in values.items()]
+            lines.append("")
+        self.config_path.write_text("\n".join(lines), encoding="utf-8")
+
+    def start(self) -> None:
+        assert self.process is None or self.process.poll() is not None, "already running"
+        log = self.log_path.open("ab")
+        env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "bot.cli", "--log-level", "DEBUG", "run", "-c", str(self.config_path)],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            env=env,
+        )
+        log.close()
+
+    def stop(self, timeout: float = 20.0) -> int:
+        """SIGTERM and wait: returns the exit code."""
+        assert self.process is not None
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            return self.process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+            raise AssertionError(f"kring did not stop within {timeout} s on SIGTERM:\n{self.log_tail()}") from None
+
+    def kill(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+
+    @property
+    def running(self) -> bool:
+        return self.process is not None and self.process.poll() is None
+
+    def log_tail(self, lines: int = 60) -> str:
+        if not self.log_path.exists():
+            return "(no log)"
+        return "\n".join(self.log_path.read_text(encoding="utf-8", errors="replace").splitlines()[-lines:])
+
+    def wait_for_log(self, needle: str, within: float = 30.0) -> None:
+        deadline = time.monotonic() + within
+        while time.monotonic() < deadline:
+            if self.log_path.exists() and needle in self.log_path.read_text(encoding="utf-8", errors="replace"):
+                return
+            if not self.running:
+                raise AssertionError(f"kring exited before logging {needle!r}:\n{self.log_tail()}")
+            time.sleep(0.1)
+        raise AssertionError(f"kring did not log {needle!r} within {within} s:\n{self.log_tail()}")
+
+    def export(self) -> dict[str, Any]:
+        result = subprocess.run(
+            [sys.executable, "-m", "bot.cli", "export", "-c", str(self.config_path), "--format", "json"],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        document: dict[str, Any] = json.loads(result.stdout)
+        return document

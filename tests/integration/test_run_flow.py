@@ -1,0 +1,87 @@
+"""`kring run` in a real room: the seed flow from idea to GO, with replies, mentions and escaped HTML."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from nio import RoomInviteResponse
+
+from .community import BotWatcher, create_room, invite_and_join, react, send_text
+from .helpers import MakeMember
+from .kring_process import KringProcess
+from .synapse_server import SynapseServer
+
+
+@pytest.fixture
+def bot_dir(tmp_path: Path) -> Path:
+    return tmp_path / "bot"
+
+
+@pytest.fixture
+def processes() -> Iterator[list[KringProcess]]:
+    started: list[KringProcess] = []
+    yield started
+    for process in started:
+        process.kill()
+
+
+async def test_seed_flow_from_idea_to_go(
+    synapse: SynapseServer, make_member: MakeMember, bot_dir: Path, processes: list[KringProcess]
+) -> None:
+    anna = await make_member("anna")
+    bob = await make_member("bob")
+    cas = await make_member("cas")
+    room_id = await create_room(anna)
+    for member in (bob, cas):
+        await invite_and_join(anna, room_id, member)
+    # No withdraw lock: this deadline is two minutes away, and the test withdraws on purpose.
+    kring = KringProcess(synapse, bot_dir, "kring-flow", [room_id], proposals={"withdraw_lock_hours": 0})
+    processes.append(kring)
+    assert isinstance(await anna.room_invite(room_id, kring.user_id), RoomInviteResponse)
+    kring.start()
+    await asyncio.to_thread(kring.wait_for_log, "ready:")
+    watcher = BotWatcher(cas, room_id, kring.user_id)
+
+    idea = await send_text(anna, room_id, "Shall we share one courier for the district?")
+    await react(bob, room_id, idea, "👍")
+    await react(cas, room_id, idea, "🎉")
+    await send_text(anna, room_id, "!propose Shared <b>courier</b> €1.000 in 1 minute min 2", reply_to=idea)
+    announcement = await watcher.wait_for("New proposal #1")
+    content = announcement["content"]
+    assert content["msgtype"] == "m.notice"
+    assert "m.relates_to" not in content  # an announcement is top-level
+    assert "&lt;b&gt;courier&lt;/b&gt;" in content["formatted_body"]
+    assert "<b>courier</b>" in content["body"]
+
+    pledge = await send_text(bob, room_id, "!backme 1 €600")
+    reply = await watcher.wait_for("you back #1")
+    assert reply["content"]["m.relates_to"]["m.in_reply_to"]["event_id"] == pledge
+    assert reply["content"]["m.mentions"] == {"user_ids": [bob.user_id]}
+    await send_text(cas, room_id, "!backme 1 €400 4h")
+    await watcher.wait_for("fully backed")
+    await send_text(cas, room_id, "!withdraw 1")
+    await watcher.wait_for("is withdrawn")
+    await send_text(cas, room_id, "!backme 1 €400")
+    await watcher.wait_for("fully backed", within=5)
+
+    decision = await watcher.wait_for("GO #1", within=90)
+    assert decision["content"]["body"].startswith("✅ GO #1")
+    assert set(decision["content"]["m.mentions"]["user_ids"]) == {anna.user_id, bob.user_id, cas.user_id}
+    assert f"https://matrix.to/#/{bob.user_id}" in decision["content"]["formatted_body"]
+
+    await send_text(bob, room_id, "!rep " + anna.user_id)
+    rep = await watcher.wait_for("credits in this room")
+    assert "has 7 credits" in rep["content"]["body"]  # 2 reactions + 5 for a GO proposal
+
+    assert kring.stop() == 0
+    document = kring.export()
+    (room,) = document["rooms"]
+    (proposal,) = room["proposals"]
+    assert proposal["status"] == "go"
+    assert sorted((p["user"], p["money_cents"]) for p in proposal["pledges"]) == sorted(
+        [(bob.user_id, 60000), (cas.user_id, 40000)]
+    )
+    assert room["reputation"][anna.user_id] == 7

@@ -1,0 +1,152 @@
+"""A test harness: a real store on a temp SQLite file, a manual clock, and a room that records what Kring says."""
+
+from __future__ import annotations
+
+import itertools
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from bot.clock import ManualClock
+from bot.config import Settings, parse_settings
+from bot.engine import Kring
+from handlers.events import Message, Reaction, Redaction
+from storage.announcements import OutboxMessage
+from storage.store import Store
+
+ROOM = "!room:test"
+BOT = "@kring:test"
+START = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)  # a Monday, no DST change within two weeks
+# Bookkeeping tables a refused command may still touch (the event id, the message, the reply queued).
+BOOKKEEPING = frozenset({"processed_events", "messages", "members", "outbox", "bot_messages", "kv"})
+DECISION = re.compile(r"^(?:[^\w\s#]+ )?(?:GO|NO-GO) #\d+")  # after an optional emoji
+
+
+@dataclass
+class Sent:
+    event_id: str
+    room_id: str
+    body: str
+    html: str
+    reply_to: str | None
+    mentions: tuple[str, ...]
+    kind: str
+    proposal_id: int | None
+
+
+@dataclass
+class Harness:
+    store: Store
+    kring: Kring
+    clock: ManualClock
+    path: Path
+    sent: list[Sent] = field(default_factory=list)
+    _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
+    powers: dict[str, int] = field(default_factory=dict)
+
+    def new_id(self, kind: str = "ev") -> str:
+        return f"${kind}{next(self._ids)}"
+
+    async def _send(self, message: OutboxMessage) -> str:
+        event_id = self.new_id("bot")
+        say = message.say
+        self.sent.append(
+            Sent(
+                event_id,
+                say.room_id,
+                say.text.plain,
+                say.text.html,
+                say.reply_to,
+                say.mentions,
+                say.kind.value,
+                say.proposal_id,
+            )
+        )
+        return event_id
+
+    async def deliver(self) -> list[Sent]:
+        before = len(self.sent)
+        await self.kring.deliver(self._send)
+        return self.sent[before:]
+
+    async def say(
+        self, sender: str, body: str, *, reply_to: str | None = None, room: str = ROOM, event_id: str | None = None
+    ) -> tuple[str, list[Sent]]:
+        """A member posts `body`; returns its event id and what the bot sent in response."""
+        message = Message(
+            event_id=event_id or self.new_id("msg"),
+            room_id=room,
+            sender=sender,
+            sender_name=sender.lstrip("@").split(":")[0].capitalize(),
+            body=body,
+            at=self.clock.now(),
+            reply_to=reply_to,
+            sender_power=self.powers.get(sender, 0),
+        )
+        await self.kring.handle(message)
+        return message.event_id, await self.deliver()
+
+    async def reply(self, sender: str, body: str, **kwargs: Any) -> Sent:
+        """Post a command and return the bot's single answer."""
+        _, out = await self.say(sender, body, **kwargs)
+        assert len(out) >= 1, f"no answer to {body!r}"
+        return out[0]
+
+    async def react(
+        self, sender: str, target: str, key: str, *, event_id: str | None = None, room: str = ROOM
+    ) -> str:
+        reaction = Reaction(event_id or self.new_id("react"), room, sender, target, key, self.clock.now())
+        await self.kring.handle(reaction)
+        return reaction.event_id
+
+    async def redact(self, sender: str, target: str, *, event_id: str | None = None, room: str = ROOM) -> str:
+        redaction = Redaction(event_id or self.new_id("redact"), room, sender, target, self.clock.now())
+        await self.kring.handle(redaction)
+        return redaction.event_id
+
+    async def wait(self, step: timedelta) -> list[Sent]:
+        """Move the clock, firing each due announcement at its own time, as the console does."""
+        target = self.clock.now() + step
+        while due := await self.kring.due(target):
+            self.clock.set(due[0].due_at)
+            await self.kring.fire(due[0].id)
+        self.clock.set(target)
+        return await self.deliver()
+
+    async def rep(self, user: str, room: str = ROOM) -> int:
+        return await self.store.credits.balance(room, user)
+
+    async def rows(self, sql: str, *params: Any) -> list[tuple[Any, ...]]:
+        async with self.store.db.conn.execute(sql, params) as cursor:
+            return [tuple(row) for row in await cursor.fetchall()]
+
+    async def dump(self, *, everything: bool = False) -> dict[str, list[tuple[Any, ...]]]:
+        """All rows of the domain tables (or of every table), to show that something changed nothing."""
+        names = [name for (name,) in await self.rows("SELECT name FROM sqlite_master WHERE type = 'table'")]
+        return {
+            name: await self.rows(f"SELECT * FROM {name} ORDER BY rowid")
+            for name in sorted(names)
+            if everything or name not in BOOKKEEPING
+        }
+
+    async def reopen(self, settings: Settings | None = None) -> None:
+        """Close the store and open it again, as a restart would."""
+        await self.store.close()
+        self.store = await Store.open(self.path)
+        self.kring = Kring(self.store, settings or self.kring.settings, self.clock, BOT)
+
+
+def decisions(sent: list[Sent]) -> list[Sent]:
+    """The GO / NO-GO announcements among what the bot sent."""
+    return [s for s in sent if DECISION.match(s.body)]
+
+
+async def make_harness(tmp_path: Path, **overrides: dict[str, Any]) -> Harness:
+    settings = parse_settings(dict(overrides))
+    tmp_path.mkdir(parents=True, exist_ok=True)
+    path = tmp_path / "kring.db"
+    store = await Store.open(path)
+    clock = ManualClock(START)
+    return Harness(store, Kring(store, settings, clock, BOT), clock, path)

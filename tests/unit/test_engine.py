@@ -1,0 +1,214 @@
+"""The engine: each event at most once, its effects in one transaction, the outbox, restarts and migrations."""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.cli import main
+from handlers.events import Message, Reaction
+from storage.announcements import OutboxMessage
+from storage.migrations import SchemaTooNewError, latest_version
+from storage.store import Store
+from tests.unit.harness import BOT, ROOM, Harness
+
+ANN = "@ann:test"
+BOB = "@bob:test"
+CAS = "@cas:test"
+
+
+async def setup_room(room: Harness) -> dict[str, str]:
+    """An idea with a reaction and a proposal with a pledge; returns the event ids to replay."""
+    idea, _ = await room.say(ANN, "Shared courier?", event_id="$idea")
+    await room.react(BOB, idea, "👍", event_id="$up")
+    await room.react(CAS, idea, "👍", event_id="$up2")
+    await room.redact(CAS, "$up2", event_id="$undo")
+    await room.say(ANN, "!propose Shared courier €100 in 3 days", event_id="$propose")
+    await room.say(BOB, "!backme 1 €60", event_id="$backme")
+    await room.say(BOB, "!withdraw 1", event_id="$withdraw")
+    await room.say(BOB, "!backme 1 €30", event_id="$backme2")
+    return {"idea": idea}
+
+
+REPLAYS: dict[str, Callable[[Harness], Awaitable[Any]]] = {
+    "message": lambda room: room.say(ANN, "Shared courier?", event_id="$idea"),
+    "propose": lambda room: room.say(ANN, "!propose Shared courier €100 in 3 days", event_id="$propose"),
+    "backme": lambda room: room.say(BOB, "!backme 1 €60", event_id="$backme"),
+    "withdraw": lambda room: room.say(BOB, "!withdraw 1", event_id="$withdraw"),
+    "reaction": lambda room: room.react(BOB, "$idea", "👍", event_id="$up"),
+    "redacted reaction": lambda room: room.react(CAS, "$idea", "👍", event_id="$up2"),
+    "redaction": lambda room: room.redact(CAS, "$up2", event_id="$undo"),
+}
+
+
+@pytest.mark.parametrize("kind", list(REPLAYS))
+async def test_replaying_an_event_changes_nothing_and_sends_nothing(room: Harness, kind: str) -> None:
+    await setup_room(room)
+    before = await room.dump(everything=True)
+    sent = len(room.sent)
+    await REPLAYS[kind](room)
+    await room.deliver()
+    assert await room.dump(everything=True) == before
+    assert len(room.sent) == sent
+
+
+async def test_replaying_after_a_restart_changes_nothing(room: Harness) -> None:
+    await setup_room(room)
+    await room.reopen()
+    before = await room.dump(everything=True)
+    for replay in REPLAYS.values():
+        await replay(room)
+    assert await room.deliver() == []
+    assert await room.dump(everything=True) == before
+
+
+async def test_handle_reports_whether_the_event_was_new(room: Harness) -> None:
+    message = Message("$m1", ROOM, ANN, "hello", room.clock.now())
+    assert await room.kring.handle(message) is True
+    assert await room.kring.handle(message) is False
+
+
+async def test_the_bots_own_events_are_ignored(room: Harness) -> None:
+    idea, _ = await room.say(ANN, "Shared courier?")
+    _, out = await room.say(BOT, "!propose Echoed back by the homeserver")
+    await room.react(BOT, idea, "👍")
+    assert out == []
+    assert await room.rows("SELECT * FROM proposals") == []
+    assert await room.rep(ANN) == 0
+
+
+async def test_a_failing_handler_changes_nothing_and_says_so(
+    room: Harness, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    await room.say(ANN, "!propose Shared courier €100 in 3 days")
+
+    async def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("bug after the pledge was written")
+
+    monkeypatch.setattr("handlers.pledges.load_facts", broken)
+    before = await room.dump()
+    with caplog.at_level(logging.ERROR):
+        event_id, out = await room.say(BOB, "!backme 1 €60")
+    assert [s.body for s in out] == ["Something went wrong on my side; nothing was changed. Please try again later."]
+    assert out[0].reply_to == event_id
+    assert await room.dump() == before
+    assert await room.store.events.is_processed(event_id)
+    assert "bug after the pledge was written" in caplog.text
+
+    monkeypatch.undo()
+    _, again = await room.say(BOB, "!backme 1 €60", event_id=event_id)  # redelivered: already processed
+    assert again == []
+    assert await room.rows("SELECT * FROM pledges") == []
+
+
+async def test_a_store_failure_aborts_the_event_so_it_is_retried(room: Harness, monkeypatch: pytest.MonkeyPatch) -> None:
+    idea, _ = await room.say(ANN, "Shared courier?")
+    before = await room.dump(everything=True)
+
+    async def disk_full(**kwargs: object) -> None:
+        raise sqlite3.OperationalError("database or disk is full")
+
+    monkeypatch.setattr(room.store.credits, "add", disk_full)
+    reaction = Reaction("$up", ROOM, BOB, idea, "👍", room.clock.now())
+    with pytest.raises(sqlite3.OperationalError):
+        await room.kring.handle(reaction)
+    assert await room.dump(everything=True) == before  # not even marked processed
+
+    monkeypatch.undo()
+    assert await room.kring.handle(reaction) is True
+    assert await room.rep(ANN) == 1
+
+
+async def test_a_batch_commits_its_state_with_its_effects(room: Harness, monkeypatch: pytest.MonkeyPatch) -> None:
+    now = room.clock.now()
+    first = [Message("$a", ROOM, ANN, "Shared courier?", now), Reaction("$r", ROOM, BOB, "$a", "👍", now)]
+    assert await room.kring.handle_batch(first, {"sync_token": "s1"}) == 2
+    assert await room.store.events.get_state("sync_token") == "s1"
+
+    async def disk_full(**kwargs: object) -> None:
+        raise sqlite3.OperationalError("database or disk is full")
+
+    monkeypatch.setattr(room.store.credits, "add", disk_full)
+    second = [Message("$b", ROOM, CAS, "A van?", now), Reaction("$r2", ROOM, BOB, "$b", "👍", now)]
+    with pytest.raises(sqlite3.OperationalError):
+        await room.kring.handle_batch(second, {"sync_token": "s2"})
+    assert await room.store.events.get_state("sync_token") == "s1"
+    assert not await room.store.events.is_processed("$b")
+    assert await room.rep(ANN) == 1
+
+
+async def test_an_undelivered_message_is_sent_later_exactly_once(room: Harness) -> None:
+    async def offline(message: OutboxMessage) -> str:
+        raise ConnectionError("homeserver unreachable")
+
+    await room.kring.handle(Message("$p", ROOM, ANN, "!propose Shared courier", room.clock.now()))
+    with pytest.raises(ConnectionError):
+        await room.kring.deliver(offline)
+    await room.reopen()
+    (announcement,) = await room.deliver()
+    assert announcement.body.startswith("📣 New proposal #1")
+    assert await room.deliver() == []
+    await room.react(BOB, announcement.event_id, "👍")  # its event id is known once it went out
+    assert await room.rep(ANN) == 1
+
+
+async def test_restart_keeps_credits_proposals_and_the_announcements_event_ids(room: Harness) -> None:
+    await setup_room(room)
+    announcement = next(s for s in room.sent if s.kind == "announce")
+    await room.reopen()
+    assert await room.rep(ANN) == 1
+    answer = await room.reply(CAS, "!status", reply_to=announcement.event_id)
+    assert answer.body.startswith("#1 Shared courier — open") and "Bob: €30" in answer.body
+    await room.react(CAS, announcement.event_id, "🎉")
+    assert await room.rep(ANN) == 2
+
+
+# migrations
+
+
+async def test_a_new_database_gets_the_latest_schema(tmp_path: Path) -> None:
+    store = await Store.open(tmp_path / "new.db")
+    try:
+        async with store.db.conn.execute("PRAGMA user_version") as cursor:
+            row = await cursor.fetchone()
+        assert row is not None and row[0] == latest_version()
+    finally:
+        await store.close()
+
+
+def future_database(tmp_path: Path) -> Path:
+    path = tmp_path / "future.db"
+    with sqlite3.connect(path) as conn:
+        conn.execute(f"PRAGMA user_version = {latest_version() + 1}")
+    conn.close()
+    return path
+
+
+async def test_a_database_from_a_newer_kring_is_refused(tmp_path: Path) -> None:
+    path = future_database(tmp_path)
+    with pytest.raises(SchemaTooNewError, match="schema version"):
+        await Store.open(path)
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("SELECT name FROM sqlite_master").fetchall() == []  # left untouched
+    conn.close()
+
+
+def test_the_cli_refuses_a_database_from_a_newer_kring(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text("")
+    assert main(["export", "-c", str(config), "--db", str(future_database(tmp_path))]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("kring: ") and "schema version" in err and err.count("\n") == 1
+
+
+async def test_reopening_a_database_keeps_its_data(room: Harness) -> None:
+    await setup_room(room)
+    before = await room.dump(everything=True)
+    await room.reopen()
+    await room.reopen()
+    assert await room.dump(everything=True) == before

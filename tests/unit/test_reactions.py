@@ -1,0 +1,196 @@
+"""Reactions as credits: up/down emoji, no self-credit, announcements credit the proposer, one credit per key,
+redaction takes it back, the daily cap per UTC day."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from tests.unit.conftest import MakeRoom
+from tests.unit.harness import BOT, Harness
+
+ANN = "@ann:test"
+BOB = "@bob:test"
+CAS = "@cas:test"
+
+
+@pytest.mark.parametrize(
+    ("emoji", "delta"),
+    [("👍", 1), ("➕", 1), ("❤️", 1), ("🎉", 1), ("👏", 1), ("💯", 1), ("👎", -1), ("➖", -1), ("😀", 0), ("👀", 0)],
+)
+async def test_default_up_and_down_emoji(room: Harness, emoji: str, delta: int) -> None:
+    idea, _ = await room.say(ANN, "Let's share a courier")
+    await room.react(BOB, idea, emoji)
+    assert await room.rep(ANN) == delta
+    assert await room.rep(BOB) == 0
+
+
+async def test_configured_emoji_replace_the_defaults(make_room: MakeRoom) -> None:
+    room = await make_room(reputation={"up": ["🌷"], "down": ["🥀"]})
+    idea, _ = await room.say(ANN, "Let's share a courier")
+    await room.react(BOB, idea, "🌷")
+    await room.react(CAS, idea, "👍")
+    assert await room.rep(ANN) == 1
+    await room.react(CAS, idea, "🥀")
+    assert await room.rep(ANN) == 0
+
+
+async def test_heart_with_and_without_variation_selector_is_one_reaction(room: Harness) -> None:
+    idea, _ = await room.say(ANN, "Let's share a courier")
+    await room.react(BOB, idea, "❤")  # no U+FE0F, as some clients send it
+    assert await room.rep(ANN) == 1
+    await room.react(BOB, idea, "❤️")
+    assert await room.rep(ANN) == 1
+
+
+async def test_no_credit_for_reacting_to_your_own_message(room: Harness) -> None:
+    idea, _ = await room.say(ANN, "Let's share a courier")
+    await room.react(ANN, idea, "👍")
+    await room.react(ANN, idea, "👎")
+    assert await room.rep(ANN) == 0
+    assert await room.rows("SELECT * FROM credits") == []
+
+
+async def test_bot_replies_and_bot_messages_give_nothing(room: Harness) -> None:
+    await room.say(ANN, "!propose Shared courier €100")
+    status = await room.reply(ANN, "!proposal 1")
+    assert status.kind == "reply" and status.proposal_id is not None
+    await room.react(BOB, status.event_id, "👍")
+    own, _ = await room.say(BOT, "a message of the bot itself, seen through sync")
+    await room.react(BOB, own, "👍")
+    assert await room.rep(ANN) == 0
+    assert await room.rep(BOT) == 0
+
+
+async def test_reaction_to_an_announcement_credits_the_proposer(room: Harness) -> None:
+    announcement = await room.reply(ANN, "!propose Shared courier €100")
+    assert announcement.kind == "announce"
+    await room.react(BOB, announcement.event_id, "👍")
+    await room.react(CAS, announcement.event_id, "👎")
+    await room.react(CAS, announcement.event_id, "🎉")
+    assert await room.rep(ANN) == 1
+    assert await room.rep(BOT) == 0
+
+
+async def test_proposer_reacting_to_their_own_announcement_gets_nothing(room: Harness) -> None:
+    announcement = await room.reply(ANN, "!propose Shared courier €100")
+    await room.react(ANN, announcement.event_id, "👍")
+    assert await room.rep(ANN) == 0
+
+
+async def test_reaction_to_a_decision_credits_the_proposer(room: Harness) -> None:
+    await room.say(ANN, "!propose Shared courier in 2 days")
+    await room.say(BOB, "!backme 1")
+    (decision,) = [s for s in await room.wait(timedelta(days=3)) if s.body.startswith("✅ GO #1")]
+    before = await room.rep(ANN)
+    await room.react(CAS, decision.event_id, "👏")
+    assert await room.rep(ANN) == before + 1
+
+
+async def test_one_credit_per_giver_message_and_emoji(room: Harness) -> None:
+    idea, _ = await room.say(ANN, "Let's share a courier")
+    await room.react(BOB, idea, "👍")
+    await room.react(BOB, idea, "👍")  # a second identical reaction (another event id) counts nothing
+    assert await room.rep(ANN) == 1
+    await room.react(BOB, idea, "🎉")  # another emoji is another credit
+    await room.react(CAS, idea, "👍")  # and another giver too
+    assert await room.rep(ANN) == 3
+
+
+async def test_redacting_a_reaction_takes_its_credit_back_once(room: Harness) -> None:
+    idea, _ = await room.say(ANN, "Let's share a courier")
+    up = await room.react(BOB, idea, "👍")
+    down = await room.react(CAS, idea, "👎")
+    assert await room.rep(ANN) == 0
+    await room.redact(CAS, down)
+    assert await room.rep(ANN) == 1
+    await room.redact(BOB, up)
+    assert await room.rep(ANN) == 0
+    before = await room.dump()
+    await room.redact(BOB, up)  # a second redaction (another event) of the same reaction
+    assert await room.dump() == before
+    assert await room.rep(ANN) == 0
+
+
+async def test_react_again_after_redaction_counts_again(room: Harness) -> None:
+    idea, _ = await room.say(ANN, "Let's share a courier")
+    first = await room.react(BOB, idea, "👍")
+    await room.redact(BOB, first)
+    await room.react(BOB, idea, "👍")
+    assert await room.rep(ANN) == 1
+    await room.react(BOB, idea, "👍")
+    assert await room.rep(ANN) == 1
+
+
+async def test_redacting_an_unknown_event_changes_nothing(room: Harness) -> None:
+    idea, _ = await room.say(ANN, "Let's share a courier")
+    await room.react(BOB, idea, "👍")
+    before = await room.dump()
+    await room.redact(BOB, "$never-seen")
+    assert await room.dump() == before
+    assert room.sent == []
+
+
+async def test_reactions_to_unknown_events_count_nothing(room: Harness) -> None:
+    await room.say(ANN, "Let's share a courier")
+    before = await room.dump()
+    await room.react(BOB, "$never-seen", "👍")
+    assert await room.dump() == before
+
+
+async def test_reaction_to_a_deleted_message_counts_nothing(room: Harness) -> None:
+    idea, _ = await room.say(ANN, "Let's share a courier")
+    await room.redact(ANN, idea)
+    await room.react(BOB, idea, "👍")
+    assert await room.rep(ANN) == 0
+
+
+async def test_credits_are_kept_per_room(room: Harness) -> None:
+    here, _ = await room.say(ANN, "Let's share a courier")
+    there, _ = await room.say(ANN, "Let's share a van", room="!other:test")
+    await room.react(BOB, there, "👍", room="!other:test")
+    await room.react(CAS, there, "🎉", room="!other:test")
+    await room.react(BOB, here, "👍")
+    assert await room.rep(ANN) == 1
+    assert await room.rep(ANN, room="!other:test") == 2
+    await room.react(CAS, here, "👍", room="!other:test")  # a reaction claiming a message of another room
+    assert await room.rep(ANN) == 1
+    assert await room.rep(ANN, room="!other:test") == 2
+
+
+MIDNIGHT = datetime(2026, 3, 3, 0, 0, tzinfo=UTC)
+
+
+async def test_daily_cap_counts_up_and_down_and_resets_at_utc_midnight(make_room: MakeRoom) -> None:
+    room = await make_room(reputation={"daily_cap": 3})
+    ideas = [(await room.say(ANN, f"Idea number {n}"))[0] for n in range(6)]
+    room.clock.set(MIDNIGHT - timedelta(hours=2))
+    await room.react(BOB, ideas[0], "👍")
+    await room.react(BOB, ideas[1], "👎")
+    await room.react(BOB, ideas[2], "👍")
+    assert await room.rep(ANN) == 1
+    await room.react(BOB, ideas[3], "👍")  # over the cap
+    await room.react(BOB, ideas[3], "👎")
+    assert await room.rep(ANN) == 1
+    await room.react(CAS, ideas[3], "👍")  # the cap is per giver
+    assert await room.rep(ANN) == 2
+
+    room.clock.set(MIDNIGHT - timedelta(minutes=50))  # already the next day in Amsterdam, not in UTC
+    await room.react(BOB, ideas[4], "👍")
+    assert await room.rep(ANN) == 2
+
+    room.clock.set(MIDNIGHT)
+    await room.react(BOB, ideas[4], "👍")
+    await room.react(BOB, ideas[5], "👎")
+    await room.react(BOB, ideas[5], "💯")
+    assert await room.rep(ANN) == 2 + 1 - 1 + 1
+    await room.react(BOB, ideas[0], "🎉")  # the new day's cap is reached too
+    assert await room.rep(ANN) == 3
+
+
+async def test_daily_cap_zero_gives_no_credits(make_room: MakeRoom) -> None:
+    room = await make_room(reputation={"daily_cap": 0})
+    idea, _ = await room.say(ANN, "Let's share a courier")
+    await room.react(BOB, idea, "👍")
+    assert await room.rep(ANN) == 0
