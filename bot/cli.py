@@ -28,6 +28,11 @@ def _parser() -> argparse.ArgumentParser:
 
     run = sub.add_parser("run", help="serve the configured Matrix rooms")
     run.add_argument("-c", "--config", type=Path, required=True, help="path to config.toml")
+    run.add_argument(
+        "--new-device",
+        action="store_true",
+        help="forget the stored login and log in as a new device (needs a password)",
+    )
 
     console = sub.add_parser("console", help="try Kring in the terminal, no server needed")
     console.add_argument("-c", "--config", type=Path, help="path to config.toml (optional)")
@@ -85,7 +90,7 @@ def main(argv: list[str] | None = None) -> int:
         else:
             from bot.runner import run_bot
 
-            return asyncio.run(run_bot(settings))
+            return asyncio.run(run_bot(settings, new_device=args.new_device))
     except (ConfigError, SchemaTooNewError, StoreLockedError) as error:
         sys.stderr.write(f"kring: {error}\n")
         return 2

@@ -32,6 +32,9 @@ class MatrixSettings(_Section):
     device_name: str = "kring"
     rooms: tuple[str, ...] = ()
     allowed_inviters: tuple[str, ...] = ()
+    encryption: bool = True
+    store_path: str = ""
+    pickle_key: str = ""
 
     @field_validator("rooms", "allowed_inviters")
     @classmethod
@@ -140,6 +143,8 @@ def load_settings(path: Path | None, *, environ: dict[str, str] | None = None) -
         secrets["password"] = env["KRING_PASSWORD"]
     if env.get("KRING_ACCESS_TOKEN"):
         secrets["access_token"] = env["KRING_ACCESS_TOKEN"]
+    if env.get("KRING_PICKLE_KEY"):
+        secrets["pickle_key"] = env["KRING_PICKLE_KEY"]
     if secrets:
         settings = settings.model_copy(update={"matrix": settings.matrix.model_copy(update=secrets)})
     return settings
@@ -159,6 +164,11 @@ def check_ready_for_matrix(settings: Settings) -> None:
         )
     if not matrix.user_id.startswith("@") or ":" not in matrix.user_id:
         raise ConfigError("config error at matrix.user_id: expected a full Matrix id like @kring:your.server")
+    if matrix.encryption and not matrix.pickle_key:
+        raise ConfigError(
+            "config error at matrix.pickle_key: set a secret that protects the encryption keys "
+            "(or the KRING_PICKLE_KEY environment variable), or set matrix.encryption = false"
+        )
     if not matrix.rooms:
         raise ConfigError("config error at matrix.rooms: list at least one room id or alias to serve")
     checked = {
@@ -166,6 +176,7 @@ def check_ready_for_matrix(settings: Settings) -> None:
         "matrix.user_id": matrix.user_id,
         "matrix.password": matrix.password,
         "matrix.access_token": matrix.access_token,
+        "matrix.pickle_key": matrix.pickle_key,
         **{f"matrix.rooms[{i}]": room for i, room in enumerate(matrix.rooms)},
     }
     for key, value in checked.items():

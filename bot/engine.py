@@ -26,6 +26,7 @@ from storage.store import Store
 log = logging.getLogger(__name__)
 
 Send = Callable[[OutboxMessage], Awaitable[str]]
+BatchStep = Callable[[], Awaitable[list[Say]]]
 
 
 class Kring:
@@ -47,12 +48,18 @@ class Kring:
         return await self.handle_batch([event]) == 1
 
     async def handle_batch(
-        self, events: Iterable[Event], state: Mapping[str, str] | None = None, *, history: bool = False
+        self,
+        events: Iterable[Event],
+        state: Mapping[str, str] | None = None,
+        *,
+        history: bool = False,
+        also: BatchStep | None = None,
     ) -> int:
         """Process events in one transaction, storing `state` (e.g. the sync token) with their effects.
 
         With `history`, messages are only remembered (authors, ideas): commands in a room's past are not
-        executed and old reactions are not counted, as on the very first start.
+        executed and old reactions are not counted, as on the very first start. `also` runs inside the same
+        transaction (the Matrix runner keeps undecryptable events there) and may add messages to send.
         """
         handled = 0
         says: list[Say] = []
@@ -61,6 +68,8 @@ class Kring:
                 handled += await self._handle_one(event, says, history=history)
             for key, value in (state or {}).items():
                 await self.store.events.set_state(key, value)
+            if also is not None:
+                says.extend(await also())
             await self._enqueue(says)
         await self._after_commit(len(says))
         return handled

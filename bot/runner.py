@@ -28,9 +28,13 @@ from nio import (
     SyncResponse,
     WhoamiResponse,
 )
+from nio import (
+    Event as NioEvent,
+)
 
 from bot.clock import SystemClock
 from bot.config import ConfigError, Settings, check_ready_for_matrix
+from bot.crypto import EncryptedBacklog, Undecrypted, crypto_store_file, keep_keys_flowing
 from bot.engine import Kring
 from bot.matrix_events import notice_content, to_kring_event
 from bot.scheduler import AnnouncementScheduler
@@ -44,6 +48,7 @@ SYNC_TOKEN = "sync.next_batch"
 LOGIN_KEY = "matrix.login"
 EXTRA_ROOMS_KEY = "matrix.extra_rooms"
 TXN_PREFIX_KEY = "outbox.txn_prefix"
+CRYPTO_DEVICE_KEY = "matrix.crypto_device"
 SYNC_TIMEOUT_MS = 30_000
 BACKFILL_PAGE = 500
 BACKOFF_START_S = 2.0
@@ -118,6 +123,7 @@ class MatrixBot:
         self.backoff = Backoff()
         self._tasks: set[asyncio.Task[None]] = set()
         self._txn_prefix = ""
+        self.backlog = EncryptedBacklog(client, store, self.kring.texts)
 
     # start-up
     async def login(self) -> None:
@@ -126,6 +132,7 @@ class MatrixBot:
         if stored:
             saved = json.loads(stored)
             if saved.get("user_id") == matrix.user_id and saved.get("homeserver") == matrix.homeserver:
+                await self._check_crypto_store(saved["device_id"])
                 self.client.restore_login(matrix.user_id, saved["device_id"], saved["access_token"])
                 if isinstance(await self.client.whoami(), WhoamiResponse):
                     log.info("restored login for %s, device %s", matrix.user_id, saved["device_id"])
@@ -136,6 +143,7 @@ class MatrixBot:
             whoami = await self.client.whoami()
             if not isinstance(whoami, WhoamiResponse):
                 raise FatalMatrixError(f"the access token was refused: {getattr(whoami, 'message', whoami)}")
+            await self._check_crypto_store(whoami.device_id or "")
             self.client.restore_login(whoami.user_id, whoami.device_id or "", matrix.access_token)
             log.info("logged in with access token as %s, device %s", whoami.user_id, whoami.device_id)
             return
@@ -151,6 +159,26 @@ class MatrixBot:
         async with self.store.transaction():
             await self.store.events.set_state(LOGIN_KEY, json.dumps(record))
         log.info("logged in as %s with new device %s (stored for restarts)", matrix.user_id, response.device_id)
+
+    async def _check_crypto_store(self, device_id: str) -> None:
+        """A device whose encryption keys were lost cannot be resumed: say so instead of failing silently."""
+        if self.client.store_path is None or not self.settings.matrix.encryption:
+            return
+        if await self.store.events.get_state(CRYPTO_DEVICE_KEY) != device_id:
+            return  # this device never had keys here: nio creates them
+        path = crypto_store_file(self.client.store_path, self.settings.matrix.user_id, device_id)
+        if await asyncio.to_thread(path.exists):
+            return
+        raise FatalMatrixError(
+            f"the encryption store of device {device_id} is missing ({path}). Without it Kring cannot read "
+            "encrypted rooms as that device. Restore the store directory from a backup, or start once with "
+            "`kring run --new-device` to log in as a new device (members will see a new, unverified device)."
+        )
+
+    async def remember_crypto_device(self) -> None:
+        if self.client.olm is not None and self.client.device_id:
+            async with self.store.transaction():
+                await self.store.events.set_state(CRYPTO_DEVICE_KEY, self.client.device_id)
 
     async def resolve_rooms(self) -> None:
         for room in self.settings.matrix.rooms:
@@ -189,6 +217,7 @@ class MatrixBot:
             if response is None:
                 continue
             self.backoff.reset()
+            await keep_keys_flowing(self.client)
             await self._process(response, since=token)
             if first_sync:
                 await self.join_served()
@@ -231,15 +260,25 @@ class MatrixBot:
     async def _process(self, response: SyncResponse, since: str | None) -> None:
         await self._invites(response)
         await self._leaves(response)
+        history = since is None
         events: list[Event] = []
+        undecrypted: list[Undecrypted] = []
+        decrypted = [] if history else await self.backlog.retry()
+        for room_id, source in decrypted:
+            event = self._convert(room_id, source) if room_id in self.served else None
+            if event is not None:
+                events.append(event)
         for room_id, joined in response.rooms.join.items():
             for state_event in joined.state:
                 self.creators.learn(room_id, state_event.source)
             if room_id not in self.served:
                 continue
-            timeline = [e.source for e in joined.timeline.events]
+            nio_events = list(joined.timeline.events)
             if joined.timeline.limited and since is not None and joined.timeline.prev_batch:
-                timeline = await self._backfill(room_id, joined.timeline.prev_batch, since) + timeline
+                nio_events = await self._backfill(room_id, joined.timeline.prev_batch, since) + nio_events
+            timeline, still_encrypted = self.backlog.split(room_id, nio_events)
+            if not history:
+                undecrypted += still_encrypted
             for source in timeline:
                 self.creators.learn(room_id, source)
                 if source.get("type") == "m.room.tombstone":
@@ -247,14 +286,20 @@ class MatrixBot:
                 event = self._convert(room_id, source)
                 if event is not None:
                     events.append(event)
-        history = since is None
-        handled = await self.kring.handle_batch(events, {SYNC_TOKEN: response.next_batch}, history=history)
+        now = self.kring.clock.now()
+        handled = await self.kring.handle_batch(
+            events,
+            {SYNC_TOKEN: response.next_batch},
+            history=history,
+            also=lambda: self.backlog.store_changes(undecrypted, decrypted, now),
+        )
+        await self.backlog.request_keys(undecrypted)
         if handled:
             log.info("handled %d new events%s", handled, " (history, not executed)" if history else "")
 
-    async def _backfill(self, room_id: str, prev_batch: str, since: str) -> list[dict[str, Any]]:
+    async def _backfill(self, room_id: str, prev_batch: str, since: str) -> list[NioEvent]:
         """Page back from the gap's start to our stored token; returns the missed events, oldest first."""
-        missed: list[dict[str, Any]] = []
+        missed: list[NioEvent] = []
         start: str | None = prev_batch
         while start:
             page = await self.client.room_messages(
@@ -262,7 +307,7 @@ class MatrixBot:
             )
             if not isinstance(page, RoomMessagesResponse):
                 raise RuntimeError(f"back-fill of {room_id} failed: {getattr(page, 'message', page)}")
-            missed.extend(e.source for e in page.chunk)
+            missed.extend(page.chunk)  # nio has decrypted what it could
             if not page.chunk or not page.end or page.end == start:
                 break
             start = page.end
@@ -418,16 +463,33 @@ def _name(room: MatrixRoom | None, user_id: str) -> str:
     return room.user_name(user_id) or user_id
 
 
-async def run_bot(settings: Settings) -> int:
+def crypto_store_dir(settings: Settings) -> Path:
+    """`matrix.store_path`, or a `kring-store` folder beside the database."""
+    if settings.matrix.store_path:
+        return Path(settings.matrix.store_path)
+    return Path(settings.storage.database).resolve().parent / "kring-store"
+
+
+async def run_bot(settings: Settings, *, new_device: bool = False) -> int:
     """Serve until SIGTERM/SIGINT; 0 on a clean stop, 1 when the homeserver refuses us for good."""
     check_ready_for_matrix(settings)
-    store_dir = await asyncio.to_thread(lambda: Path(settings.storage.database).resolve().parent)
+    store_dir = crypto_store_dir(settings)
+    await asyncio.to_thread(store_dir.mkdir, parents=True, exist_ok=True)
     store = await Store.open(settings.storage.database)
+    if new_device:
+        async with store.transaction():
+            await store.events.delete_state(LOGIN_KEY)
+            await store.events.delete_state(CRYPTO_DEVICE_KEY)
     client = AsyncClient(
         settings.matrix.homeserver,
         settings.matrix.user_id,
         store_path=str(store_dir),
-        config=AsyncClientConfig(store_sync_tokens=False, encryption_enabled=False, max_timeouts=3),
+        config=AsyncClientConfig(
+            store_sync_tokens=False,
+            encryption_enabled=settings.matrix.encryption,
+            pickle_key=settings.matrix.pickle_key or "unused",
+            max_timeouts=3,
+        ),
     )
     bot = MatrixBot(settings, store, client)
     loop = asyncio.get_running_loop()
@@ -436,6 +498,7 @@ async def run_bot(settings: Settings) -> int:
     code = 0
     try:
         await bot.login()
+        await bot.remember_crypto_device()
         await bot.resolve_rooms()
         bot.spawn(bot.send_outbox(), "outbox")
         bot.spawn(bot.sweep(), "sweep")

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
+from fractions import Fraction
 
 
 class Status(StrEnum):
@@ -127,10 +128,13 @@ def in_withdraw_lock(proposal: Proposal, now: datetime, lock_hours: int) -> bool
     return lock_hours > 0 and now >= proposal.deadline - timedelta(hours=lock_hours)
 
 
-def progress_ratio(proposal: Proposal, totals: Totals) -> float:
-    """The headline progress: money if a money goal is set, else hours, else backers (display only)."""
+def progress_ratio(proposal: Proposal, totals: Totals) -> Fraction:
+    """The headline progress: money if a money goal is set, else hours, else backers (display only).
+
+    Exact, so €29 of €100 reads 29% rather than the 28.999…% a float would give.
+    """
     if proposal.money_goal_cents:
-        return totals.money_cents / proposal.money_goal_cents
+        return Fraction(totals.money_cents, proposal.money_goal_cents)
     if proposal.hours_goal_minutes:
-        return totals.minutes / proposal.hours_goal_minutes
-    return totals.backers / proposal.min_backers
+        return Fraction(totals.minutes, proposal.hours_goal_minutes)
+    return Fraction(totals.backers, proposal.min_backers)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from datetime import datetime, timedelta
+from fractions import Fraction
 from string import Formatter
 from zoneinfo import ZoneInfo
 
@@ -28,6 +29,7 @@ EN: Catalog = {
         "I can't read the deadline “{token}”. Write it like 2026-12-15, 2026-12-15 17:00, 15-12-2026 "
         "or in 3 days / in 2 weeks / in 36h."
     ),
+    "err.missing_deadline": "Which deadline? Give the new one, like 2026-12-31 or in 7 days.",
     "err.deadline_past": "The deadline “{token}” has already passed; choose a moment in the future.",
     "err.deadline_too_far": "The deadline “{token}” is more than {max_days} days away.",
     "err.bad_duration": "I can't read the duration “{token}”. Write it like 3d, 2w, 36h or 90m.",
@@ -174,6 +176,12 @@ EN: Catalog = {
     "ideas.line": "+{score} {author}: “{excerpt}”",
     "ideas.footer": "To make one a proposal, reply to the original message with {prefix}propose <title>.",
     "ideas.none": "No credited ideas in the last {days} days. React with 👍 to the ideas you like.",
+    # encryption
+    "crypto.undecryptable": (
+        "I could not decrypt {count} encrypted message(s) from {users}: the keys never reached me, so they "
+        "counted for nothing. If one was a command, please send it again. To avoid this, let your client share "
+        "keys with unverified sessions (Element: Settings → Security & Privacy), or verify Kring's device."
+    ),
     # time
     "left.days": "{n} days left",
     "left.day": "1 day left",
@@ -256,7 +264,8 @@ class Texts:
         return local.strftime("%Y-%m-%d %H:%M")
 
     def time_left(self, remaining: timedelta) -> Rendered:
-        seconds = remaining.total_seconds()
+        # Count in started minutes: "in 3 days" stored to the whole second must still read "3 days left".
+        seconds = math.ceil(remaining.total_seconds() / 60) * 60
         if seconds <= 60:
             return self.t("left.closing")
         if seconds >= 2 * 86400:
@@ -267,11 +276,12 @@ class Texts:
             return self.t("left.hours", n=int(seconds // 3600))
         if seconds >= 3600:
             return self.t("left.hour")
-        return self.t("left.minutes", n=math.ceil(seconds / 60))
+        return self.t("left.minutes", n=seconds // 60)
 
-    def bar(self, ratio: float) -> str:
-        filled = max(0, min(BAR_WIDTH, int(ratio * BAR_WIDTH)))
-        return "▓" * filled + "░" * (BAR_WIDTH - filled) + f" {int(ratio * 100)}%"
+    def bar(self, ratio: Fraction) -> str:
+        percent = math.floor(ratio * 100)
+        filled = max(0, min(BAR_WIDTH, percent // 10))
+        return "▓" * filled + "░" * (BAR_WIDTH - filled) + f" {percent}%"
 
 
 def _escape_literal(literal: str) -> str:

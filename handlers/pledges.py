@@ -45,6 +45,10 @@ async def back_me(ctx: Context, args: str) -> list[Say]:
         if error.code != "missing_proposal_id" or not ctx.message.reply_to:
             raise ctx.parse_error(error) from None
         draft = PledgeDraft(proposal_id=None, money_cents=None, minutes=None, note="")
+    first = args.split()[0] if args else ""
+    if draft.proposal_id is None and not ctx.message.reply_to and draft.note.split()[:1] == [first]:
+        # `!backme abc`: outside a reply to an announcement, a leading word is a bad id, not the start of a note.
+        raise ctx.parse_error(ParseError("bad_proposal_id", first))
     proposal = await resolve_proposal(ctx, draft.proposal_id)
     require_open(ctx, proposal, "pledge.closed")
     before = await ctx.store.proposals.pledges(proposal.id)

@@ -191,7 +191,7 @@ async def extend(ctx: Context, args: str) -> list[Say]:
         raise UserError(ctx.texts.t("extend.not_allowed", level=settings.moderator_power_level))
     require_open(ctx, proposal)
     if not date_text:
-        raise UsageError(ctx.texts.t("err.bad_date", token=""))
+        raise UsageError(ctx.texts.t("err.missing_deadline"))
     try:
         deadline = parse_deadline(date_text, ctx.now, settings.zone, settings.max_deadline_days)
     except ParseError as error:

@@ -26,8 +26,8 @@ class Rendered:
 
 
 def user_text(value: str) -> Rendered:
-    """Anything a user typed: escaped for HTML."""
-    return Rendered(value, html.escape(value, quote=False))
+    """Anything a user typed: escaped for HTML, its line breaks kept (HTML would fold them into spaces)."""
+    return Rendered(value, html.escape(value, quote=False).replace("\n", "<br>"))
 
 
 def markup(plain: str, html_text: str) -> Rendered:

@@ -23,6 +23,16 @@ class SeenMessage:
     redacted: bool
 
 
+@dataclass(frozen=True)
+class ParkedEvent:
+    event_id: str
+    room_id: str
+    sender: str
+    source: str
+    first_seen: datetime
+    explained: bool
+
+
 class EventQueries:
     def __init__(self, conn: aiosqlite.Connection) -> None:
         self.conn = conn
@@ -50,6 +60,33 @@ class EventQueries:
         await self.conn.execute(
             "INSERT INTO kv (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
             (key, value),
+        )
+
+    async def delete_state(self, key: str) -> None:
+        await self.conn.execute("DELETE FROM kv WHERE key = ?", (key,))
+
+    # encrypted events waiting for their keys
+    async def park_encrypted(self, event_id: str, room_id: str, sender: str, source: str, at: datetime) -> None:
+        await self.conn.execute(
+            "INSERT OR IGNORE INTO encrypted_pending (event_id, room_id, sender, source, first_seen) "
+            "VALUES (?, ?, ?, ?, ?)",
+            (event_id, room_id, sender, source, to_db(at)),
+        )
+
+    async def parked_encrypted(self) -> list[ParkedEvent]:
+        async with self.conn.execute(
+            "SELECT event_id, room_id, sender, source, first_seen, explained FROM encrypted_pending "
+            "ORDER BY first_seen, event_id"
+        ) as cur:
+            rows = await cur.fetchall()
+        return [ParkedEvent(r[0], r[1], r[2], r[3], from_db(r[4]), bool(r[5])) for r in rows]
+
+    async def unpark_encrypted(self, event_id: str) -> None:
+        await self.conn.execute("DELETE FROM encrypted_pending WHERE event_id = ?", (event_id,))
+
+    async def mark_explained(self, event_ids: list[str]) -> None:
+        await self.conn.executemany(
+            "UPDATE encrypted_pending SET explained = 1 WHERE event_id = ?", [(e,) for e in event_ids]
         )
 
     # members' display names, learnt from their messages

@@ -205,3 +205,21 @@ async def initial_schema(conn: aiosqlite.Connection) -> None:
         )
         """,
     )
+
+
+@migration(2)
+async def encrypted_pending(conn: aiosqlite.Connection) -> None:
+    """Encrypted events we could not decrypt yet: kept until their keys arrive, never dropped."""
+    await _script(
+        conn,
+        """
+        CREATE TABLE encrypted_pending (
+            event_id   TEXT PRIMARY KEY,
+            room_id    TEXT NOT NULL,
+            sender     TEXT NOT NULL,
+            source     TEXT NOT NULL,
+            first_seen INTEGER NOT NULL,
+            explained  INTEGER NOT NULL DEFAULT 0
+        )
+        """,
+    )

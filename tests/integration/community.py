@@ -3,24 +3,52 @@
 from __future__ import annotations
 
 import asyncio
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from nio import (
     AsyncClient,
     RoomCreateResponse,
+    RoomGetStateEventResponse,
     RoomInviteResponse,
+    RoomKickResponse,
+    RoomPreset,
     RoomPutStateResponse,
     RoomRedactResponse,
     RoomSendResponse,
     SyncResponse,
 )
 
+# Members' syncs ask for long timelines, so a burst of traffic never hides one of the bot's messages.
+WATCH_FILTER: dict[str, Any] = {"room": {"timeline": {"limit": 1000}}}
+DECISION = re.compile(r"^\W*(GO|NO-GO) #\d+")  # "after an optional emoji"
+
 
 async def send_text(client: AsyncClient, room_id: str, body: str, reply_to: str | None = None) -> str:
     content: dict[str, Any] = {"msgtype": "m.text", "body": body}
     if reply_to:
         content["m.relates_to"] = {"m.in_reply_to": {"event_id": reply_to}}
+    sent = await client.room_send(room_id, "m.room.message", content)
+    assert isinstance(sent, RoomSendResponse), sent
+    return str(sent.event_id)
+
+
+async def send_notice(client: AsyncClient, room_id: str, body: str) -> str:
+    """An m.notice, as another bot would send it."""
+    sent = await client.room_send(room_id, "m.room.message", {"msgtype": "m.notice", "body": body})
+    assert isinstance(sent, RoomSendResponse), sent
+    return str(sent.event_id)
+
+
+async def send_edit(client: AsyncClient, room_id: str, original: str, body: str) -> str:
+    """An edit (m.replace) of `original`; its fallback body is the new text itself, without the usual `* `."""
+    content = {
+        "msgtype": "m.text",
+        "body": body,
+        "m.new_content": {"msgtype": "m.text", "body": body},
+        "m.relates_to": {"rel_type": "m.replace", "event_id": original},
+    }
     sent = await client.room_send(room_id, "m.room.message", content)
     assert isinstance(sent, RoomSendResponse), sent
     return str(sent.event_id)
@@ -38,8 +66,15 @@ async def redact(client: AsyncClient, room_id: str, event_id: str) -> None:
     assert isinstance(response, RoomRedactResponse), response
 
 
-async def create_room(owner: AsyncClient, *, initial_state: list[dict[str, Any]] | None = None) -> str:
-    created = await owner.room_create(name="community", initial_state=initial_state or [])
+async def create_room(
+    owner: AsyncClient, *, initial_state: list[dict[str, Any]] | None = None, public: bool = False
+) -> str:
+    """A room owned (power 100) by `owner`; invite-only unless `public` (then anyone may join)."""
+    created = await owner.room_create(
+        name="community",
+        initial_state=initial_state or [],
+        preset=RoomPreset.public_chat if public else RoomPreset.private_chat,
+    )
     assert isinstance(created, RoomCreateResponse), created
     return str(created.room_id)
 
@@ -58,6 +93,39 @@ async def set_power(owner: AsyncClient, room_id: str, user_id: str, level: int) 
     assert isinstance(response, RoomPutStateResponse), response
 
 
+async def kick(owner: AsyncClient, room_id: str, user_id: str) -> None:
+    response = await owner.room_kick(room_id, user_id, reason="testing the kick")
+    assert isinstance(response, RoomKickResponse), response
+
+
+async def membership(client: AsyncClient, room_id: str, user_id: str) -> str | None:
+    """`user_id`'s membership in `room_id` as `client` (a member of the room) reads it; None if never there."""
+    state = await client.room_get_state_event(room_id, "m.room.member", user_id)
+    if not isinstance(state, RoomGetStateEventResponse):
+        return None
+    value = state.content.get("membership")
+    return value if isinstance(value, str) else None
+
+
+async def wait_for_membership(
+    client: AsyncClient, room_id: str, user_id: str, wanted: str, within: float = 30.0
+) -> None:
+    last: str | None = None
+    try:
+        async with asyncio.timeout(within):
+            while (last := await membership(client, room_id, user_id)) != wanted:
+                await asyncio.sleep(0.2)
+    except TimeoutError:
+        raise AssertionError(f"{user_id} is {last!r} in {room_id}, not {wanted!r}, after {within} s") from None
+
+
+def in_reply_to(source: dict[str, Any]) -> str | None:
+    relates = source["content"].get("m.relates_to") or {}
+    reply = relates.get("m.in_reply_to") or {}
+    event_id = reply.get("event_id")
+    return event_id if isinstance(event_id, str) else None
+
+
 @dataclass
 class BotWatcher:
     """A member's view of what the bot posts in one room (m.notice from the bot), read by syncing."""
@@ -68,9 +136,10 @@ class BotWatcher:
     seen: list[dict[str, Any]] = field(default_factory=list)
 
     async def _poll(self) -> None:
-        response = await self.client.sync(timeout=1000)
+        response = await self.client.sync(timeout=1000, sync_filter=WATCH_FILTER)
         assert isinstance(response, SyncResponse), response
         room = response.rooms.join.get(self.room_id)
+        assert room is None or not room.timeline.limited, "the watcher's timeline has a gap"
         for event in room.timeline.events if room else []:
             source = event.source
             if source.get("sender") == self.bot_id and source.get("type") == "m.room.message":
@@ -94,6 +163,22 @@ class BotWatcher:
                 await self._poll()
             if len(self.seen) == before:
                 return
+
+    async def wait_for_reply(self, command_id: str, within: float = 30.0) -> dict[str, Any]:
+        """The bot's first reply to the member's event `command_id`."""
+        async with asyncio.timeout(within):
+            while True:
+                for source in self.seen:
+                    if in_reply_to(source) == command_id:
+                        return source
+                await self._poll()
+
+    def replies_to(self, command_id: str) -> list[dict[str, Any]]:
+        return [s for s in self.seen if in_reply_to(s) == command_id]
+
+    def decisions(self) -> list[str]:
+        """Bodies of the bot's GO / NO-GO messages (a decision's body starts, after an emoji, that way)."""
+        return [b for b in self.bodies() if DECISION.match(b)]
 
     def bodies(self) -> list[str]:
         return [s["content"].get("body", "") for s in self.seen]

@@ -19,6 +19,7 @@ import pytest_asyncio
 from nio import AsyncClient, AsyncClientConfig, LoginResponse
 
 from .helpers import MEMBER_PASSWORD, MakeMember, member_client
+from .kring_process import KringProcess
 from .synapse_server import SynapseServer
 
 _HERE = Path(__file__).parent
@@ -68,3 +69,12 @@ async def make_member(synapse: SynapseServer) -> AsyncIterator[MakeMember]:
     yield make
     for client in clients:
         await client.close()
+
+
+@pytest.fixture
+def processes() -> Iterator[list[KringProcess]]:
+    """Bot processes a test started: append each one; whatever still runs is killed at teardown."""
+    started: list[KringProcess] = []
+    yield started
+    for process in started:
+        process.kill()

@@ -34,6 +34,7 @@ class KringProcess:
         self.rooms = rooms
         self.tables = tables
         self.process: subprocess.Popen[bytes] | None = None
+        self.run_log_offset = 0  # where the current run's lines begin in the (appended) log
         self.write_config()
 
     def write_config(self) -> None:
@@ -42,6 +43,7 @@ class KringProcess:
                 "homeserver": self.synapse.url,
                 "user_id": self.user_id,
                 "password": BOT_PASSWORD,
+                "pickle_key": "integration-test-pickle-key",
                 "rooms": self.rooms,
             },
             "storage": {"database": str(self.database)},
@@ -58,6 +60,7 @@ class KringProcess:
     def start(self) -> None:
         assert self.process is None or self.process.poll() is not None, "already running"
         log = self.log_path.open("ab")
+        self.run_log_offset = log.tell()
         env = {**os.environ, "PYTHONUNBUFFERED": "1"}
         self.process = subprocess.Popen(
             [sys.executable, "-m", "bot.cli", "--log-level", "DEBUG", "run", "-c", str(self.config_path)],
@@ -92,10 +95,19 @@ class KringProcess:
             return "(no log)"
         return "\n".join(self.log_path.read_text(encoding="utf-8", errors="replace").splitlines()[-lines:])
 
+    def run_log(self) -> str:
+        """What the current (or last) run logged so far."""
+        if not self.log_path.exists():
+            return ""
+        with self.log_path.open("rb") as log:
+            log.seek(self.run_log_offset)
+            return log.read().decode("utf-8", errors="replace")
+
     def wait_for_log(self, needle: str, within: float = 30.0) -> None:
+        """Wait until the current run has logged `needle` (earlier runs in the same log do not count)."""
         deadline = time.monotonic() + within
         while time.monotonic() < deadline:
-            if self.log_path.exists() and needle in self.log_path.read_text(encoding="utf-8", errors="replace"):
+            if needle in self.run_log():
                 return
             if not self.running:
                 raise AssertionError(f"kring exited before logging {needle!r}:\n{self.log_tail()}")

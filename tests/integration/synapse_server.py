@@ -243,11 +243,14 @@ class SynapseServer:
             self.overrides = dict(overrides)
         self.start()
 
-    def _request(self, method: str, path: str, body: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    def _request(
+        self, method: str, path: str, body: Mapping[str, Any] | None = None, token: str | None = None
+    ) -> dict[str, Any]:
         data = json.dumps(body).encode() if body is not None else None
-        request = urllib.request.Request(
-            f"{self.url}{path}", data=data, method=method, headers={"Content-Type": "application/json"}
-        )
+        headers = {"Content-Type": "application/json"}
+        if token is not None:
+            headers["Authorization"] = f"Bearer {token}"
+        request = urllib.request.Request(f"{self.url}{path}", data=data, method=method, headers=headers)
         try:
             with _OPENER.open(request, timeout=30) as response:
                 result: dict[str, Any] = json.load(response)
@@ -278,3 +281,7 @@ class SynapseServer:
             reply = self._register(f"admin-{secrets.token_hex(4)}", secrets.token_hex(16), admin=True)
             self._admin_token = str(reply["access_token"])
         return self._admin_token
+
+    def admin_get(self, path: str) -> dict[str, Any]:
+        """GET an admin API path (e.g. ``/_synapse/admin/v2/users/<id>/devices``) as the admin user."""
+        return self._request("GET", path, token=self.admin_token)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -18,14 +17,6 @@ from .synapse_server import SynapseServer
 @pytest.fixture
 def bot_dir(tmp_path: Path) -> Path:
     return tmp_path / "bot"
-
-
-@pytest.fixture
-def processes() -> Iterator[list[KringProcess]]:
-    started: list[KringProcess] = []
-    yield started
-    for process in started:
-        process.kill()
 
 
 async def test_seed_flow_from_idea_to_go(

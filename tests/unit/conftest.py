@@ -26,7 +26,7 @@ async def make_room(tmp_path: Path) -> AsyncIterator[MakeRoom]:
     made: list[Harness] = []
 
     async def make(**overrides: dict[str, Any]) -> Harness:
-        harness = await make_harness(tmp_path / f"room{len(made)}", **overrides)
+        harness = await make_harness(tmp_path, f"room{len(made)}.db", **overrides)
         made.append(harness)
         return harness
 

@@ -94,9 +94,7 @@ class Harness:
         assert len(out) >= 1, f"no answer to {body!r}"
         return out[0]
 
-    async def react(
-        self, sender: str, target: str, key: str, *, event_id: str | None = None, room: str = ROOM
-    ) -> str:
+    async def react(self, sender: str, target: str, key: str, *, event_id: str | None = None, room: str = ROOM) -> str:
         reaction = Reaction(event_id or self.new_id("react"), room, sender, target, key, self.clock.now())
         await self.kring.handle(reaction)
         return reaction.event_id
@@ -143,10 +141,9 @@ def decisions(sent: list[Sent]) -> list[Sent]:
     return [s for s in sent if DECISION.match(s.body)]
 
 
-async def make_harness(tmp_path: Path, **overrides: dict[str, Any]) -> Harness:
+async def make_harness(tmp_path: Path, database: str = "kring.db", **overrides: dict[str, Any]) -> Harness:
     settings = parse_settings(dict(overrides))
-    tmp_path.mkdir(parents=True, exist_ok=True)
-    path = tmp_path / "kring.db"
+    path = tmp_path / database
     store = await Store.open(path)
     clock = ManualClock(START)
     return Harness(store, Kring(store, settings, clock, BOT), clock, path)

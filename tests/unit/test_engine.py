@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from bot.cli import main
-from handlers.events import Message, Reaction
+from handlers.events import Event, Message, Reaction
 from storage.announcements import OutboxMessage
 from storage.migrations import SchemaTooNewError, latest_version
 from storage.store import Store
@@ -82,6 +82,24 @@ async def test_the_bots_own_events_are_ignored(room: Harness) -> None:
     assert await room.rep(ANN) == 0
 
 
+async def test_history_is_remembered_but_not_acted_on(room: Harness) -> None:
+    now = room.clock.now()
+    past: list[Event] = [
+        Message("$old", ROOM, ANN, "Shared courier?", now, sender_name="Ann"),
+        Message("$cmd", ROOM, BOB, "!propose An old plan", now),
+        Reaction("$r", ROOM, BOB, "$old", "👍", now),
+    ]
+    assert await room.kring.handle_batch(past, history=True) == 3
+    assert await room.deliver() == []
+    assert await room.rows("SELECT * FROM proposals") == []
+    assert await room.rep(ANN) == 0
+    assert not await room.kring.handle(past[1])  # seen once, never executed later
+
+    await room.react(CAS, "$old", "👍")  # a new reaction to a message from before counts
+    assert await room.rep(ANN) == 1
+    assert "Ann: “Shared courier?”" in (await room.reply(CAS, "!ideas")).body
+
+
 async def test_a_failing_handler_changes_nothing_and_says_so(
     room: Harness, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -106,7 +124,9 @@ async def test_a_failing_handler_changes_nothing_and_says_so(
     assert await room.rows("SELECT * FROM pledges") == []
 
 
-async def test_a_store_failure_aborts_the_event_so_it_is_retried(room: Harness, monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_a_store_failure_aborts_the_event_so_it_is_retried(
+    room: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
     idea, _ = await room.say(ANN, "Shared courier?")
     before = await room.dump(everything=True)
 
@@ -126,7 +146,7 @@ async def test_a_store_failure_aborts_the_event_so_it_is_retried(room: Harness, 
 
 async def test_a_batch_commits_its_state_with_its_effects(room: Harness, monkeypatch: pytest.MonkeyPatch) -> None:
     now = room.clock.now()
-    first = [Message("$a", ROOM, ANN, "Shared courier?", now), Reaction("$r", ROOM, BOB, "$a", "👍", now)]
+    first: list[Event] = [Message("$a", ROOM, ANN, "Shared courier?", now), Reaction("$r", ROOM, BOB, "$a", "👍", now)]
     assert await room.kring.handle_batch(first, {"sync_token": "s1"}) == 2
     assert await room.store.events.get_state("sync_token") == "s1"
 
@@ -134,7 +154,7 @@ async def test_a_batch_commits_its_state_with_its_effects(room: Harness, monkeyp
         raise sqlite3.OperationalError("database or disk is full")
 
     monkeypatch.setattr(room.store.credits, "add", disk_full)
-    second = [Message("$b", ROOM, CAS, "A van?", now), Reaction("$r2", ROOM, BOB, "$b", "👍", now)]
+    second: list[Event] = [Message("$b", ROOM, CAS, "A van?", now), Reaction("$r2", ROOM, BOB, "$b", "👍", now)]
     with pytest.raises(sqlite3.OperationalError):
         await room.kring.handle_batch(second, {"sync_token": "s2"})
     assert await room.store.events.get_state("sync_token") == "s1"

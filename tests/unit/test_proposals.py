@@ -76,8 +76,8 @@ async def test_propose_as_reply_links_the_idea(room: Harness) -> None:
 
 
 async def test_multi_line_propose(room: Harness) -> None:
-    body = "!propose Shared courier\ngoal: €2.500\nhours: 40\ndeadline: 2026-03-20 17:00\nbackers: 5\nTwo vans, one route."
-    announcement = await room.reply(ANN, body)
+    lines = ["!propose Shared courier", "goal: €2.500", "hours: 40", "deadline: 2026-03-20 17:00", "backers: 5"]
+    announcement = await room.reply(ANN, "\n".join([*lines, "Two vans, one route."]))
     assert "Two vans, one route." in announcement.body
     assert "Goals: €2,500 · 40h · 5 backers" in announcement.body
     assert "Deadline: 2026-03-20 17:00" in announcement.body
@@ -174,7 +174,10 @@ async def test_proposer_or_moderator_cancels_and_it_is_announced(room: Harness, 
     (announcement,) = out
     assert announcement.kind == "announce" and announcement.reply_to is None
     name = who.lstrip("@").split(":")[0].capitalize()
-    assert announcement.body == f"🚫 Proposal #1 Shared courier was cancelled by {name}.\nReason: merged with the van plan"
+    assert announcement.body.splitlines() == [
+        f"🚫 Proposal #1 Shared courier was cancelled by {name}.",
+        "Reason: merged with the van plan",
+    ]
     assert set(announcement.mentions) == {ANN, BOB}
     assert await status_of(room) is Status.CANCELLED
     assert await room.wait(timedelta(days=4)) == []  # no reminder, no decision
@@ -265,3 +268,9 @@ async def test_moderator_level_is_configurable(make_room: MakeRoom) -> None:
     assert (await room.reply(MOD, "!extend 1 in 5 days")).body.startswith("Only a moderator (power level 100")
     room.powers[MOD] = 100
     assert (await room.reply(MOD, "!extend 1 in 5 days")).body.startswith("The deadline of #1")
+
+
+async def test_a_deadline_in_three_days_reads_three_days_left_also_mid_second(room: Harness) -> None:
+    room.clock.advance(timedelta(milliseconds=400))  # event times carry milliseconds; the store keeps seconds
+    announcement = await room.reply(ANN, "!propose Shared courier in 3 days")
+    assert "(3 days left)" in announcement.body

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from handlers.events import Message
 from tests.unit.conftest import MakeRoom
-from tests.unit.harness import Harness
+from tests.unit.harness import ROOM, Harness
 
 ANN = "@ann:test"
 BOB = "@bob:test"
@@ -70,8 +71,8 @@ async def test_ideas_leaves_out_commands_deleted_messages_and_proposed_ideas(roo
     proposed = await credit(room, BOB, "Joint night service rota", ANN)
     await room.say(CAS, "!propose Night rota", reply_to=proposed)
     unreacted = await credit(room, CAS, "Credit taken back", ANN)
-    (credit_id,) = [r[0] for r in await room.rows("SELECT source_event_id FROM credits WHERE target_event_id = ?", unreacted)]
-    await room.redact(ANN, credit_id)
+    ((reaction,),) = await room.rows("SELECT source_event_id FROM credits WHERE target_event_id = ?", unreacted)
+    await room.redact(ANN, reaction)
     await credit(room, DIK, "Still a good idea", ANN)
 
     answer = await room.reply(DIK, "!ideas")
@@ -90,3 +91,11 @@ async def test_ideas_only_looks_back_ideas_days(make_room: MakeRoom) -> None:
     assert "7 days" in answer.body
     await room.wait(timedelta(days=6))
     assert "No credited ideas in the last 7 days" in (await room.reply(CAS, "!ideas")).body
+
+
+async def test_rep_of_a_member_named_with_a_mention_pill(room: Harness) -> None:
+    await credit(room, BOB, "Van idea", ANN, CAS)
+    pill = Message("$rep", ROOM, ANN, "!rep Bob", room.clock.now(), mentions=(BOB,))
+    await room.kring.handle(pill)
+    (answer,) = await room.deliver()
+    assert answer.body == "Bob has 2 credits in this room (rank 1)."

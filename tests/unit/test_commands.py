@@ -1,0 +1,113 @@
+"""Commands in general: !help, the command word, the prefix, and one clear answer to every malformed command."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.unit.conftest import MakeRoom
+from tests.unit.harness import Harness
+
+ANN = "@ann:test"
+MOD = "@mod:test"
+SPEC_COMMANDS = (
+    "help",
+    "propose",
+    "backme",
+    "withdraw",
+    "object",
+    "proposals",
+    "proposal",
+    "rep",
+    "top",
+    "ideas",
+    "cancel",
+    "extend",
+)
+
+BAD_INPUT = [
+    # (command, what the answer says, shows the usage with an example)
+    ("!backme", "Which proposal? Give its number", True),
+    ("!backme abc", "“abc” is not a proposal number", True),
+    ("!backme 9", "There is no proposal #9 in this room", False),
+    ("!backme 1 9", "“9” alone is unclear: write €9 for money or 9h for hours", True),
+    ("!backme 1 €0", "The amount “€0” must be more than zero", True),
+    ("!backme 1 €20.000.000", "more than the maximum of €10,000,000", True),
+    ("!propose", "A title needs 3 to 200 characters", True),
+    ("!propose x", "A title needs 3 to 200 characters", True),
+    ("!propose Title €abc", "I can't read the amount “€abc”", True),
+    ("!propose Title €5 €6", "You gave an amount of money twice (“€6”)", True),
+    ("!propose Title by 2020-01-01", "The deadline “by 2020-01-01” has already passed", True),
+    ("!propose Title in 400 days", "more than 365 days away", True),
+    ("!propose Title min 0", "“min 0” is not a valid minimum number of backers", True),
+    ("!withdraw abc", "“abc” is not a proposal number", True),
+    ("!withdraw 1", "You have no pledge on #1", False),
+    ("!object 1", "Please give a reason", True),
+    ("!object 7 too expensive", "There is no proposal #7 in this room", False),
+    ("!object 1 " + "x" * 501, "The reason is too long (at most 500 characters)", True),
+    ("!proposal", "Which proposal?", True),
+    ("!proposal 0", "“0” is not a proposal number", True),
+    ("!top 0", "“0” is not a number from 1 to 50", True),
+    ("!top many", "“many” is not a number from 1 to 50", True),
+    ("!rep bob", "“bob” is not a Matrix user id", True),
+    ("!cancel abc", "“abc” is not a proposal number", True),
+    ("!extend 1 garbage", "I can't read the deadline “garbage”", True),
+    ("!extend 1", "Which deadline?", True),
+    ("!frobnicate", "I don't know the command !frobnicate. Send !help for the list of commands.", False),
+    ("!help frobnicate", "There is no command “frobnicate”", False),
+]
+
+
+@pytest.mark.parametrize(("command", "problem", "usage"), BAD_INPUT)
+async def test_malformed_command_gets_one_answer_and_changes_nothing(
+    room: Harness, command: str, problem: str, usage: bool
+) -> None:
+    room.powers[MOD] = 50
+    await room.say(ANN, "!propose Shared courier €100 in 3 days")
+    before = await room.dump()
+    event_id, out = await room.say(MOD, command)
+    assert len(out) == 1
+    (answer,) = out
+    assert answer.reply_to == event_id and answer.kind == "reply"
+    assert problem in answer.body
+    assert ("\nUsage: " in answer.body and "\nExample: " in answer.body) is usage
+    assert await room.dump() == before
+
+
+async def test_help_lists_every_command(room: Harness) -> None:
+    answer = await room.reply(ANN, "!help")
+    listed = {line.split()[0] for line in answer.body.splitlines()[1:-1]}
+    assert listed == {f"!{name}" for name in SPEC_COMMANDS}
+
+
+@pytest.mark.parametrize("command", ["!help backme", "!help !backme", "!HELP BackMe"])
+async def test_help_for_one_command_shows_syntax_and_example(room: Harness, command: str) -> None:
+    answer = await room.reply(ANN, command)
+    assert answer.body == (
+        "Usage: !backme <id> [€<money>] [<n>h] [note]\nExample: !backme #3 €250 4h happy to drive on Tuesdays"
+    )
+
+
+async def test_help_for_propose_explains_the_multi_line_form(room: Harness) -> None:
+    answer = await room.reply(ANN, "!help propose")
+    assert "goal: €2.500" in answer.body and "Reply to an idea with !propose" in answer.body
+
+
+async def test_command_word_is_case_insensitive(room: Harness) -> None:
+    announcement = await room.reply(ANN, "!ProPose Shared courier")
+    assert announcement.body.startswith("📣 New proposal #1: Shared courier")
+
+
+async def test_a_lone_prefix_or_prefix_with_space_is_just_a_message(room: Harness) -> None:
+    for text in ("!", "! propose Shared courier", "Wow!"):
+        _, out = await room.say(ANN, text)
+        assert out == []
+
+
+async def test_the_command_prefix_is_configurable(make_room: MakeRoom) -> None:
+    room = await make_room(bot={"command_prefix": "?"})
+    _, out = await room.say(ANN, "!propose Shared courier")
+    assert out == []
+    announcement = await room.reply(ANN, "?propose Shared courier")
+    assert "?backme 1" in announcement.body
+    answer = await room.reply(ANN, "?frobnicate")
+    assert answer.body == "I don't know the command ?frobnicate. Send ?help for the list of commands."

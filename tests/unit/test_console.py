@@ -1,0 +1,187 @@
+"""`kring console`: the bot in a terminal, scripted through stdin, and `kring export` of what it stored."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import subprocess
+import sys
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from bot.clock import ManualClock
+from bot.config import parse_settings
+from bot.console import BOT_ID, run_console
+from bot.engine import Kring
+from storage.store import Store
+from tests.unit.harness import START
+
+ROOT = Path(__file__).resolve().parents[2]
+FLOW = [
+    "Shall we share one courier for the district?",
+    "/as @bob",
+    "/react 1 👍",
+    "/as @cas",
+    "/react 1 🎉",
+    "/as @you",
+    "/reply 1 !propose Shared courier €1.000 in 3 days min 2",
+    "/as @bob",
+    "!backme 1 €600 I can drive",
+    "/as @cas",
+    "!backme 1 €400 4h",
+    "/wait 4d",
+    "/quit",
+    "this line is never read",
+]
+
+
+def kring_cli(*args: str, stdin: str = "", cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "bot.cli", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        timeout=60,
+        check=False,
+    )
+
+
+def numbered(output: str) -> dict[int, str]:
+    """The console's numbered messages: [n] -> the text of its first line."""
+    return {int(m[1]): m[2] for m in re.finditer(r"^\[(\d+)\] (.*)$", output, re.MULTILINE)}
+
+
+class Terminal:
+    def __init__(self, kring: Kring, clock: ManualClock) -> None:
+        self.kring = kring
+        self.clock = clock
+
+    async def run(self, *lines: str) -> str:
+        out = io.StringIO()
+        await run_console(self.kring, self.clock, io.StringIO("".join(line + "\n" for line in lines)), out)
+        return out.getvalue()
+
+
+@pytest.fixture
+async def terminal(tmp_path: Path) -> AsyncIterator[Terminal]:
+    store = await Store.open(tmp_path / "console.db")
+    clock = ManualClock(START)
+    yield Terminal(Kring(store, parse_settings({}), clock, BOT_ID), clock)
+    await store.close()
+
+
+def test_console_flow_then_export_shows_the_same_numbers(tmp_path: Path) -> None:
+    database = str(tmp_path / "console.db")
+    run = kring_cli("console", "--db", database, stdin="\n".join(FLOW) + "\n")
+    assert run.returncode == 0, run.stderr
+    messages = numbered(run.stdout)
+    assert messages[1] == "@you: Shall we share one courier for the district?"
+    assert messages[2].startswith("@you (↩ 1): !propose Shared courier")
+    assert messages[3] == "kring: 📣 New proposal #1: Shared courier"
+    assert messages[5] == "kring (↩ 4): Thank you bob: you back #1 Shared courier with €600."
+    assert sorted(messages) == list(range(1, len(messages) + 1))  # numbered from 1, the bot's included
+    go = run.stdout[run.stdout.index("✅ GO #1 Shared courier") :]
+    assert "• bob: €600 — “I can drive”" in go and "• cas: €400 + 4h" in go
+    assert "never read" not in run.stdout
+
+    config = tmp_path / "tiny.toml"
+    config.write_text('[proposals]\ntimezone = "Europe/Amsterdam"\n', encoding="utf-8")
+    export = kring_cli("export", "-c", str(config), "--db", database, "--format", "json")
+    assert export.returncode == 0, export.stderr
+    (room,) = json.loads(export.stdout)["rooms"]
+    assert room["room_id"] == "!console:kring.local"
+    assert room["reputation"] == {"@you": 2 + 5, "@bob": 1, "@cas": 1}
+    (proposal,) = room["proposals"]
+    assert (proposal["id"], proposal["title"], proposal["proposer"]) == (1, "Shared courier", "@you")
+    assert (proposal["status"], proposal["money_goal_cents"], proposal["min_backers"]) == ("go", 100_000, 2)
+    assert proposal["pledges"] == [
+        {"user": "@bob", "money_cents": 60_000, "minutes": 0, "note": "I can drive"},
+        {"user": "@cas", "money_cents": 40_000, "minutes": 240, "note": ""},
+    ]
+    assert sorted((c["receiver"], c["delta"], c["reason"]) for c in room["credits"]) == [
+        ("@bob", 1, "go_backer"),
+        ("@cas", 1, "go_backer"),
+        ("@you", 1, "reaction"),
+        ("@you", 1, "reaction"),
+        ("@you", 5, "go_proposer"),
+    ]
+
+    tables = kring_cli("export", "-c", str(config), "--db", database, "--format", "csv")
+    assert tables.returncode == 0, tables.stderr
+    sections = dict(re.findall(r"^# (\w+)\n(.*?)(?=^# |\Z)", tables.stdout, re.MULTILINE | re.DOTALL))
+    assert list(sections) == ["reputation", "proposals", "pledges", "objections", "credits"]
+    pledges = list(csv.DictReader(io.StringIO(sections["pledges"].strip())))
+    assert [(p["user"], p["money_cents"], p["minutes"]) for p in pledges] == [
+        ("@bob", "60000", "0"),
+        ("@cas", "40000", "240"),
+    ]
+    (row,) = csv.DictReader(io.StringIO(sections["proposals"].strip()))
+    assert (row["id"], row["status"]) == ("1", "go")
+
+
+async def test_unreact_takes_the_credit_back(terminal: Terminal) -> None:
+    out = await terminal.run(
+        "An idea",
+        "/as @bob",
+        "/react 1 👍",
+        "/unreact 1 👍",
+        "/unreact 1 👍",
+        "!rep @you",
+        "/react 1 👍",
+        "/react 1 👍",
+    )
+    assert "@bob removed 👍 from [1]" in out
+    assert "@bob has no 👍 reaction on [1]." in out
+    assert "you has 0 credits" in out
+    assert "@bob already reacted 👍 to [1]." in out
+    assert await terminal.kring.store.credits.balance("!console:kring.local", "@you") == 1
+
+
+async def test_console_verbs_answer_mistakes(terminal: Terminal) -> None:
+    out = await terminal.run("/react 9 👍", "/wait soon", "/frobnicate", "/as", "/power @bob high")
+    assert "There is no message [9]; messages are numbered from 1." in out
+    assert "Usage: /wait <duration>" in out
+    assert "Unknown console verb /frobnicate." in out
+    assert "Usage: /as @bob" in out
+    assert "Usage: /power @bob 50" in out
+    assert "[1]" not in out  # nothing reached the room
+
+
+async def test_wait_moves_the_clock_and_posts_what_falls_due(terminal: Terminal) -> None:
+    out = await terminal.run("!propose Shared courier in 2 days", "/wait 1d", "/time")
+    assert "⏰ Reminder: #1 Shared courier" in out
+    assert "It is 2026-03-03 11:00." in out
+    out = await terminal.run("/wait 1d")
+    assert "❌ NO-GO #1 Shared courier" in out
+
+
+async def test_you_are_a_moderator_and_power_makes_others_one(terminal: Terminal) -> None:
+    out = await terminal.run(
+        "!propose Shared courier in 2 days",
+        "/as @bob",
+        "!extend 1 in 3 days",
+        "/power @bob 50",
+        "!extend 1 in 4 days",
+        "/as @you",
+        "!cancel 1 done",
+    )
+    assert "Only a moderator" in out
+    assert "The deadline of #1 Shared courier is now 2026-03-06 11:00" in out
+    assert "🚫 Proposal #1 Shared courier was cancelled by you." in out
+
+
+async def test_a_backslash_continues_a_multi_line_propose(terminal: Terminal) -> None:
+    out = await terminal.run("!propose Shared courier\\", "goal: €2.500\\", "Two vans, one route.")
+    assert "Goals: €2,500 · 1 backer" in out
+    assert "Two vans, one route." in out
+
+
+async def test_delete_removes_an_idea_from_ideas(terminal: Terminal) -> None:
+    out = await terminal.run("An idea", "/as @bob", "/react 1 👍", "!ideas", "/as @you", "/delete 1", "!ideas")
+    assert "+1 you: “An idea”" in out
+    assert "No credited ideas" in out.split("deleted [1]")[1]

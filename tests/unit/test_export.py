@@ -1,0 +1,151 @@
+"""`kring export`: proposals, pledges, objections, reputation and the credit ledger, for the books."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bot.cli import main
+from bot.export import as_csv, export_rooms
+from tests.unit.harness import ROOM, Harness
+
+ANN = "@ann:test"
+BOB = "@bob:test"
+CAS = "@cas:test"
+OTHER = "!other:test"
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+
+
+async def community(room: Harness) -> None:
+    """#1 GO, #2 cancelled, #3 NO-GO, #4 open; reactions, one taken back; a second room."""
+    idea, _ = await room.say(ANN, "Shared courier?")
+    await room.react(BOB, idea, "👍", event_id="$up")
+    await room.react(CAS, idea, "👎", event_id="$down")
+    await room.redact(CAS, "$down")
+    await room.say(ANN, "!propose Shared courier €100 10h in 2 days min 2", reply_to=idea)
+    await room.say(BOB, "!backme 1 €60 2h I can drive")
+    await room.say(CAS, "!backme 1 €40 8h")
+    await room.say(CAS, "!object 1 the insurer already offers this")
+    await room.say(BOB, "!propose Night rota in 2 days")
+    await room.say(BOB, "!cancel 2 merged")
+    await room.say(CAS, "!propose Bike fleet €500 in 2 days")
+    await room.say(BOB, "!backme 3 €5")
+    await room.say(ANN, "!propose Van in 10 days")
+    await room.wait(timedelta(days=2, minutes=1))
+    other, _ = await room.say(BOB, "Elsewhere", room=OTHER)
+    await room.react(ANN, other, "👍", room=OTHER)
+
+
+async def test_json_export_has_every_proposal_pledge_objection_and_credit(room: Harness) -> None:
+    await community(room)
+    document = await export_rooms(room.store, AMSTERDAM, ROOM)
+    (exported,) = document["rooms"]
+    assert set(exported) == {"room_id", "reputation", "proposals", "credits"}
+    assert exported["room_id"] == ROOM
+    assert exported["reputation"] == {ANN: 1 + 5, BOB: 1, CAS: 1 + 0}
+
+    go, cancelled, no_go, still_open = exported["proposals"]
+    assert go == {
+        "id": 1,
+        "title": "Shared courier",
+        "proposer": ANN,
+        "status": "go",
+        "money_goal_cents": 10_000,
+        "hours_goal_minutes": 600,
+        "min_backers": 2,
+        "deadline": "2026-03-04T11:00:00+01:00",
+        "decided_at": "2026-03-04T11:00:00+01:00",
+        "pledges": [
+            {"user": BOB, "money_cents": 6_000, "minutes": 120, "note": "I can drive"},
+            {"user": CAS, "money_cents": 4_000, "minutes": 480, "note": ""},
+        ],
+        "objections": [{"user": CAS, "reason": "the insurer already offers this"}],
+    }
+    assert (cancelled["status"], cancelled["money_goal_cents"], cancelled["hours_goal_minutes"]) == (
+        "cancelled",
+        None,
+        None,
+    )
+    assert no_go["status"] == "no-go" and no_go["pledges"] == [
+        {"user": BOB, "money_cents": 500, "minutes": 0, "note": ""}
+    ]
+    assert still_open["status"] == "open" and still_open["decided_at"] is None
+    assert still_open["deadline"] == "2026-03-12T11:00:00+01:00"
+
+    ledger = [(c["event_id"], c["giver"], c["receiver"], c["delta"], c["reason"]) for c in exported["credits"]]
+    assert ledger == [
+        ("$up", BOB, ANN, 1, "reaction"),
+        ("$down", CAS, ANN, -1, "reaction"),
+        (ledger[2][0], CAS, ANN, 1, "reversal"),
+        (None, None, ANN, 5, "go_proposer"),
+        (None, None, BOB, 1, "go_backer"),
+        (None, None, CAS, 1, "go_backer"),
+    ]
+    assert exported["credits"][0]["at"] == "2026-03-02T11:00:00+01:00"
+    totals: dict[str, int] = {}
+    for credit in exported["credits"]:
+        totals[credit["receiver"]] = totals.get(credit["receiver"], 0) + credit["delta"]
+    assert totals == exported["reputation"]
+
+
+async def test_export_covers_every_room_unless_one_is_named(room: Harness) -> None:
+    await community(room)
+    everything = await export_rooms(room.store, AMSTERDAM)
+    assert [r["room_id"] for r in everything["rooms"]] == [OTHER, ROOM]
+    other = everything["rooms"][0]
+    assert other["reputation"] == {BOB: 1} and other["proposals"] == []
+    assert json.loads(json.dumps(everything)) == everything  # plain JSON all the way down
+
+
+async def test_csv_export_has_the_same_tables(room: Harness) -> None:
+    await community(room)
+    document = await export_rooms(room.store, AMSTERDAM)
+    text = as_csv(document)
+    tables: dict[str, list[dict[str, str]]] = {}
+    for block in text.split("# ")[1:]:
+        name, _, body = block.partition("\n")
+        tables[name] = list(csv.DictReader(io.StringIO(body)))
+    assert list(tables) == ["reputation", "proposals", "pledges", "objections", "credits"]
+    rooms: list[dict[str, Any]] = document["rooms"]
+    assert len(tables["reputation"]) == sum(len(r["reputation"]) for r in rooms)
+    assert len(tables["proposals"]) == 4
+    assert len(tables["pledges"]) == 3
+    assert tables["objections"] == [
+        {"room_id": ROOM, "proposal_id": "1", "user": CAS, "reason": "the insurer already offers this"}
+    ]
+    assert len(tables["credits"]) == sum(len(r["credits"]) for r in rooms) == 7
+    first = tables["proposals"][0]
+    assert (first["room_id"], first["id"], first["status"], first["deadline"]) == (
+        ROOM,
+        "1",
+        "go",
+        "2026-03-04T11:00:00+01:00",
+    )
+
+
+def test_export_of_a_missing_database_says_so(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text("", encoding="utf-8")
+    assert main(["export", "-c", str(config), "--db", str(tmp_path / "missing.db")]) == 2
+    assert capsys.readouterr().err == f"kring: database not found: {tmp_path / 'missing.db'}\n"
+    assert not (tmp_path / "missing.db").exists()
+
+
+def test_export_reads_the_database_named_in_the_config(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("sys.stdin", io.StringIO(""))
+    config = tmp_path / "config.toml"
+    database = tmp_path / "books.db"
+    config.write_text(f'[storage]\ndatabase = "{database}"\n', encoding="utf-8")
+    assert main(["console", "-c", str(config), "--db", str(database)]) == 0  # an empty session creates it
+    capsys.readouterr()
+    assert main(["export", "-c", str(config), "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out) == {"rooms": []}
