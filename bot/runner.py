@@ -40,6 +40,7 @@ from bot.matrix_events import notice_content, to_kring_event
 from bot.scheduler import AnnouncementScheduler
 from handlers.events import Event
 from storage.announcements import OutboxMessage
+from storage.db import hold_exclusive_lock
 from storage.store import Store
 
 log = logging.getLogger(__name__)
@@ -217,13 +218,23 @@ class MatrixBot:
             if response is None:
                 continue
             self.backoff.reset()
-            await keep_keys_flowing(self.client)
-            await self._process(response, since=token)
+            try:
+                await keep_keys_flowing(self.client)
+                await self._process(response, since=token)
+                if first_sync:
+                    await self.join_served()
+                    self.kring.outbox_ready.set()
+                    await self.kring.fire_due()  # what fell due while we were down: posted now, marked late
+                    await self.scheduler.start()
+            except FatalMatrixError:
+                raise
+            except Exception as error:
+                # Nothing of a failed batch was committed (disk full, database locked, homeserver gone during
+                # back-fill): sync again from the same token and handle the same events again.
+                log.exception("handling a sync batch failed; it will be retried")
+                await self._back_off(f"batch not stored ({error!r})")
+                continue
             if first_sync:
-                await self.join_served()
-                self.kring.outbox_ready.set()
-                await self.kring.fire_due()  # what fell due while we were down: posted now, marked late
-                await self.scheduler.start()
                 first_sync = False
                 log.info("ready: first sync handled, serving %s", ", ".join(sorted(self.served)))
             token = response.next_batch
@@ -475,6 +486,7 @@ async def run_bot(settings: Settings, *, new_device: bool = False) -> int:
     check_ready_for_matrix(settings)
     store_dir = crypto_store_dir(settings)
     await asyncio.to_thread(store_dir.mkdir, parents=True, exist_ok=True)
+    lock = await asyncio.to_thread(hold_exclusive_lock, settings.storage.database)
     store = await Store.open(settings.storage.database)
     if new_device:
         async with store.transaction():
@@ -515,6 +527,7 @@ async def run_bot(settings: Settings, *, new_device: bool = False) -> int:
             log.warning("unsent messages stay in the outbox for the next start (%r)", error)
         await client.close()
         await store.close()
+        lock.close()
         for signum in (signal.SIGTERM, signal.SIGINT):
             loop.remove_signal_handler(signum)
     log.info("stopped")

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import fcntl
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import IO
 
 import aiosqlite
 
@@ -18,6 +20,20 @@ BUSY_TIMEOUT_MS = 5000
 
 class StoreLockedError(Exception):
     """Another process holds the database; two bots must not share one store."""
+
+
+def hold_exclusive_lock(database: str | Path) -> IO[bytes]:
+    """Take `<database>.lock` for this process; a second `kring run` on the same file is refused."""
+    path = Path(f"{database}.lock")
+    handle = path.open("ab")
+    try:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        handle.close()
+        raise StoreLockedError(
+            f"another Kring is already running on {database} (it holds {path}); two bots must not share a database"
+        ) from None
+    return handle
 
 
 class Database:

@@ -106,6 +106,13 @@ async def test_progress_line_reads_like_the_spec(room: Harness) -> None:
     assert answer.body.splitlines()[2].strip() == "▓▓▓▓▓▓░░░░ 60% · €1,500/€2,500 · 12/40h · 4/5 backers · 3 days left"
 
 
+@pytest.mark.parametrize(("pledged", "bar"), [("€29", "▓▓░░░░░░░░ 29%"), ("€57", "▓▓▓▓▓░░░░░ 57%")])
+async def test_progress_percent_is_exact(room: Harness, pledged: str, bar: str) -> None:
+    await room.say(ANN, "!propose Shared courier €100 in 3 days")
+    answer = await room.reply(BOB, f"!backme 1 {pledged}")
+    assert answer.body.splitlines()[1].startswith(f"{bar} · {pledged}/€100")
+
+
 async def test_a_dutch_room_reads_dutch_amounts(make_room: MakeRoom) -> None:
     room = await make_room(bot={"language": "nl"})
     await room.say(ANN, "!propose Gedeelde koerier €2.500 40 uur in 3 dagen")
