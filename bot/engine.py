@@ -18,9 +18,10 @@ from handlers.commands import COMMANDS, Context, UsageError, UserError, split_co
 from handlers.decisions import fire_announcement
 from handlers.events import Event, Message, Reaction, Redaction, Say
 from handlers.messages import Texts
-from handlers.reactions import on_reaction, on_redaction
+from handlers.reactions import CreditBook, facts_wanted
 from handlers.text import lines
 from storage.announcements import Announcement, OutboxMessage
+from storage.intake import CreditFacts
 from storage.store import Store
 
 log = logging.getLogger(__name__)
@@ -60,61 +61,53 @@ class Kring:
         With `history`, messages are only remembered (authors, ideas): commands in a room's past are not
         executed and old reactions are not counted, as on the very first start. `also` runs inside the same
         transaction (the Matrix runner keeps undecryptable events there) and may add messages to send.
+
+        Reactions, redactions and chat cost a fixed number of round trips to the database per batch: the
+        credit rules run in memory over facts read once, and their effects are written together before each
+        command (so it sees everything before it) and at the end.
         """
-        handled = 0
+        events = list(events)
         says: list[Say] = []
         async with self._lock, self.store.transaction():
-            for event in events:
-                handled += await self._handle_one(event, says, history=history)
+            is_new = await self.store.intake.claim_new([(e.event_id, e.room_id) for e in events], self.clock.now())
+            fresh = [e for e, new in zip(events, is_new, strict=True) if new and e.sender != self.bot_user_id]
+            book = await self._credit_book([] if history else fresh)
+            for event in fresh:
+                if isinstance(event, Message):
+                    command = split_command(event.body, self.prefix)
+                    book.remember(event, is_idea=command is None)
+                    if command is not None and not history:
+                        await self.store.intake.write(book.take_effects())
+                        says.extend(await self._run_command(event, *command))
+                elif history:
+                    continue
+                elif isinstance(event, Reaction):
+                    book.on_reaction(event)
+                elif isinstance(event, Redaction):
+                    book.on_redaction(event)
+            await self.store.intake.write(book.take_effects())
             for key, value in (state or {}).items():
                 await self.store.events.set_state(key, value)
             if also is not None:
                 says.extend(await also())
             await self._enqueue(says)
         await self._after_commit(len(says))
-        return handled
+        return sum(is_new)
 
-    async def _handle_one(self, event: Event, says: list[Say], *, history: bool = False) -> int:
-        now = self.clock.now()
-        if not await self.store.events.mark_processed(event.event_id, event.room_id, now):
-            return 0
-        if event.sender == self.bot_user_id:
-            return 1
-        if history:
-            if isinstance(event, Message):
-                await self._remember(event, is_command=split_command(event.body, self.prefix) is not None)
-            return 1
-        if isinstance(event, Message):
-            says.extend(await self._on_message(event))
-        elif isinstance(event, Reaction):
-            await on_reaction(self.store, self.settings.reputation, event, self.bot_user_id)
-        elif isinstance(event, Redaction):
-            await on_redaction(self.store, event)
-        return 1
+    async def _credit_book(self, events: list[Event]) -> CreditBook:
+        wanted = facts_wanted(events, self.settings.reputation)
+        facts = await self.store.intake.credit_facts(wanted) if wanted.any else CreditFacts.empty()
+        return CreditBook(facts, self.settings.reputation, self.bot_user_id)
 
     async def _enqueue(self, says: list[Say]) -> None:
-        now = self.clock.now()
-        for say in says:
-            await self.store.announcements.enqueue(say, now)
+        if says:
+            await self.store.announcements.enqueue(says, self.clock.now())
 
     @property
     def prefix(self) -> str:
         return self.settings.bot.command_prefix
 
-    async def _remember(self, message: Message, *, is_command: bool) -> None:
-        """Keep the author (for credits) and, for non-commands, the text (for !ideas)."""
-        if message.sender_name:
-            await self.store.events.remember_member(message.room_id, message.sender, message.sender_name)
-        await self.store.events.add_message(
-            message.event_id, message.room_id, message.sender, message.at, message.body, is_idea=not is_command
-        )
-
-    async def _on_message(self, message: Message) -> list[Say]:
-        parsed = split_command(message.body, self.prefix)
-        await self._remember(message, is_command=parsed is not None)
-        if parsed is None:
-            return []
-        word, args = parsed
+    async def _run_command(self, message: Message, word: str, args: str) -> list[Say]:
         ctx = Context(self.store, self.settings, self.texts, message.at, message)
         command = COMMANDS.find(word)
         try:
@@ -134,14 +127,19 @@ class Kring:
             return [ctx.reply(self.texts.t("internal_error"))]
 
     # scheduled announcements
-    async def fire(self, announcement_id: int, now: datetime | None = None) -> bool:
-        """Post a reminder or decision exactly once; False if it was already done or cancelled."""
+    async def fire(self, announcement_id: int, now: datetime | None = None, *, late: bool = False) -> bool:
+        """Post a reminder or decision exactly once; False if it was already done or cancelled.
+
+        `late`: it fell due while the bot was offline; a decision then says it is announced late.
+        """
         moment = now or self.clock.now()
         says: list[Say] = []
         async with self._lock, self.store.transaction():
             claimed = await self.store.announcements.claim(announcement_id, moment)
             if claimed is not None:
-                says = await fire_announcement(self.store, self.settings.proposals, self.texts, claimed, moment)
+                says = await fire_announcement(
+                    self.store, self.settings.proposals, self.texts, claimed, moment, late=late
+                )
             await self._enqueue(says)
         await self._after_commit(len(says))
         return claimed is not None
@@ -149,11 +147,11 @@ class Kring:
     async def due(self, until: datetime) -> list[Announcement]:
         return await self.store.announcements.pending(due_before=until)
 
-    async def fire_due(self) -> int:
-        """Fire everything due by now (at start-up this posts what fell due while the bot was down)."""
+    async def fire_due(self, *, late: bool = False) -> int:
+        """Fire everything due by now; at start-up (`late`) this posts what fell due while the bot was down."""
         fired = 0
         for announcement in await self.due(self.clock.now()):
-            fired += await self.fire(announcement.id)
+            fired += await self.fire(announcement.id, late=late)
         return fired
 
     # the outbox

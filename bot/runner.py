@@ -8,7 +8,7 @@ import json
 import logging
 import secrets
 import signal
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -224,7 +224,7 @@ class MatrixBot:
                 if first_sync:
                     await self.join_served()
                     self.kring.outbox_ready.set()
-                    await self.kring.fire_due()  # what fell due while we were down: posted now, marked late
+                    await self.kring.fire_due(late=True)  # what fell due while we were down: posted now, marked late
                     await self.scheduler.start()
             except FatalMatrixError:
                 raise
@@ -273,6 +273,7 @@ class MatrixBot:
         await self._leaves(response)
         history = since is None
         events: list[Event] = []
+        before_join: list[Event] = []  # said in a room before we joined it: history, never executed
         undecrypted: list[Undecrypted] = []
         decrypted = [] if history else await self.backlog.retry()
         for room_id, source in decrypted:
@@ -287,16 +288,21 @@ class MatrixBot:
             nio_events = list(joined.timeline.events)
             if joined.timeline.limited and since is not None and joined.timeline.prev_batch:
                 nio_events = await self._backfill(room_id, joined.timeline.prev_batch, since) + nio_events
-            timeline, still_encrypted = self.backlog.split(room_id, nio_events)
+            cut = _after_own_join(nio_events, self.settings.matrix.user_id)
+            earlier, _ = self.backlog.split(room_id, nio_events[:cut])
+            timeline, still_encrypted = self.backlog.split(room_id, nio_events[cut:])
             if not history:
                 undecrypted += still_encrypted
-            for source in timeline:
+            for index, source in enumerate(earlier + timeline):
                 self.creators.learn(room_id, source)
                 if source.get("type") == "m.room.tombstone":
                     await self._follow_upgrade(room_id, source)
                 event = self._convert(room_id, source)
                 if event is not None:
-                    events.append(event)
+                    (before_join if index < len(earlier) else events).append(event)
+        if before_join:
+            remembered = await self.kring.handle_batch(before_join, history=True)
+            log.info("remembered %d events from before we joined (history, not executed)", remembered)
         now = self.kring.clock.now()
         handled = await self.kring.handle_batch(
             events,
@@ -370,12 +376,15 @@ class MatrixBot:
                 return True
         return False
 
+    def _extra_rooms(self) -> str:
+        """The served rooms that are not configured (joined on an invite or an upgrade), kept for restarts."""
+        configured = set(self.settings.matrix.rooms)
+        return json.dumps(sorted(r for r in self.served if r not in configured))
+
     async def _serve(self, room_id: str) -> None:
         self.served.add(room_id)
-        configured = set(self.settings.matrix.rooms)
-        extra = sorted(r for r in self.served if r not in configured)
         async with self.store.transaction():
-            await self.store.events.set_state(EXTRA_ROOMS_KEY, json.dumps(extra))
+            await self.store.events.set_state(EXTRA_ROOMS_KEY, self._extra_rooms())
 
     async def _leaves(self, response: SyncResponse) -> None:
         for room_id in response.rooms.leave:
@@ -383,6 +392,7 @@ class MatrixBot:
                 continue
             self.served.discard(room_id)
             async with self.store.transaction():
+                await self.store.events.set_state(EXTRA_ROOMS_KEY, self._extra_rooms())  # not rejoined at restart
                 stopped = await self.store.announcements.cancel_pending_in_room(room_id)
                 dropped = await self.store.announcements.drop_unsent_in_room(room_id)
             await self.scheduler.refresh()
@@ -466,6 +476,24 @@ class MatrixBot:
         for task in list(self._tasks):
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
+
+
+def _after_own_join(events: Sequence[NioEvent], user_id: str) -> int:
+    """The index just after our latest join (from invite, leave or nothing) in a timeline; 0 if there is none.
+
+    A room we just joined arrives with the messages from before our join, and a back-fill may reach back
+    to them: those are the room's history, like everything before the very first start.
+    """
+    for index in range(len(events) - 1, -1, -1):
+        source = events[index].source
+        if source.get("type") != "m.room.member" or source.get("state_key") != user_id:
+            continue
+        content = source.get("content") or {}
+        unsigned = source.get("unsigned") or {}
+        previous = unsigned.get("prev_content") or {}
+        if content.get("membership") == "join" and previous.get("membership") != "join":
+            return index + 1
+    return 0
 
 
 def _name(room: MatrixRoom | None, user_id: str) -> str:

@@ -28,15 +28,25 @@ def _announce(proposal: Proposal, text: Rendered, mentions: tuple[str, ...]) -> 
 
 
 async def fire_announcement(
-    store: Store, settings: ProposalSettings, texts: Texts, announcement: Announcement, now: datetime
+    store: Store,
+    settings: ProposalSettings,
+    texts: Texts,
+    announcement: Announcement,
+    now: datetime,
+    *,
+    late: bool = False,
 ) -> list[Say]:
-    """Build what a claimed announcement says, applying a decision's effects; [] if nothing is due."""
+    """Build what a claimed announcement says, applying a decision's effects; [] if nothing is due.
+
+    `late`: the bot was offline at the deadline (fired at start-up), so a decision says it is late
+    however short the downtime was; otherwise it says so only when it comes over LATE_AFTER after it.
+    """
     proposal = await store.proposals.get(announcement.proposal_id)
     if proposal is None or not proposal.is_open:
         return []
     if announcement.kind is AnnouncementKind.REMINDER:
         return await _reminder(store, texts, proposal, now)
-    return await _decide(store, settings, texts, proposal, announcement, now)
+    return await _decide(store, settings, texts, proposal, announcement, now, late=late)
 
 
 async def _reminder(store: Store, texts: Texts, proposal: Proposal, now: datetime) -> list[Say]:
@@ -65,6 +75,8 @@ async def _decide(
     proposal: Proposal,
     announcement: Announcement,
     now: datetime,
+    *,
+    late: bool,
 ) -> list[Say]:
     facts = await load_facts(store, proposal)
     totals = facts.totals
@@ -77,7 +89,7 @@ async def _decide(
     facts = ProposalFacts(decided, facts.pledges, facts.objections, facts.names)
     headline = texts.t("decision.go" if go else "decision.no_go", number=proposal.number, title=proposal.title)
     parts = [headline]
-    if now - announcement.due_at > LATE_AFTER:
+    if (late and now > announcement.due_at) or now - announcement.due_at > LATE_AFTER:
         parts.append(texts.t("decision.late", deadline=texts.when(announcement.due_at)))
     if go:
         summary = progress(texts, decided, totals, now)

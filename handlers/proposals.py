@@ -123,10 +123,10 @@ async def list_proposals(ctx: Context, args: str) -> list[Say]:
     if not open_ones:
         return [ctx.reply(ctx.texts.t("proposal.no_open"))]
     items: list[Rendered] = [ctx.texts.t("proposal.open_title")]
+    totals = await ctx.store.proposals.totals([p.id for p in open_ones])
     for proposal in open_ones:
-        facts = await load_facts(ctx.store, proposal)
         items.append(ctx.texts.t("proposal.list_item", number=proposal.number, title=proposal.title))
-        items.append(user_text("   ") + progress(ctx.texts, proposal, facts.totals, ctx.now))
+        items.append(user_text("   ") + progress(ctx.texts, proposal, totals[proposal.id], ctx.now))
     return [ctx.reply(lines(items))]
 
 

@@ -36,11 +36,8 @@ class ProposalFacts:
 
 async def load_facts(store: Store, proposal: Proposal, *others: str) -> ProposalFacts:
     """The proposal's pledges and objections, with the names of everyone involved (and of `others`)."""
-    pledges = await store.proposals.pledges(proposal.id)
-    objections = await store.proposals.objections(proposal.id)
-    people = {proposal.proposer, *(p.user_id for p in pledges), *(o.user_id for o in objections), *others}
-    names = await store.events.display_names(proposal.room_id, sorted(people))
-    return ProposalFacts(proposal, pledges, objections, names)
+    involved = await store.proposals.involvement(proposal, others)
+    return ProposalFacts(proposal, involved.pledges, involved.objections, involved.names)
 
 
 def goals(texts: Texts, proposal: Proposal) -> Rendered:

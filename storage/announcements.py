@@ -11,6 +11,7 @@ import aiosqlite
 
 from handlers.events import Say, SayKind
 from handlers.text import Rendered
+from storage.db import fetch_one
 from storage.timeconv import from_db, to_db
 
 
@@ -79,46 +80,46 @@ class AnnouncementQueries:
         if due_before is not None:
             query += " AND due_at <= ?"
             params = (to_db(due_before),)
-        async with self.conn.execute(query + " ORDER BY due_at, id", params) as cur:
-            rows = await cur.fetchall()
+        rows = await self.conn.execute_fetchall(query + " ORDER BY due_at, id", params)
         return [Announcement(r[0], r[1], AnnouncementKind(r[2]), from_db(r[3])) for r in rows]
 
     async def claim(self, announcement_id: int, at: datetime) -> Announcement | None:
         """Mark a pending announcement done; None if it was not pending (so it is posted exactly once)."""
-        async with self.conn.execute(
+        row = await fetch_one(
+            self.conn,
             "UPDATE announcements SET state = 'done', done_at = ? WHERE id = ? AND state = 'pending' "
             "RETURNING id, proposal_id, kind, due_at",
             (to_db(at), announcement_id),
-        ) as cur:
-            row = await cur.fetchone()
+        )
         return None if row is None else Announcement(row[0], row[1], AnnouncementKind(row[2]), from_db(row[3]))
 
     # the outbox
-    async def enqueue(self, say: Say, at: datetime) -> int:
-        cursor = await self.conn.execute(
+    async def enqueue(self, says: list[Say], at: datetime) -> None:
+        """Queue messages to send, in order, in the caller's transaction."""
+        await self.conn.executemany(
             "INSERT INTO outbox (room_id, kind, proposal_id, body, html, reply_to, mentions, created_at) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                say.room_id,
-                say.kind.value,
-                say.proposal_id,
-                say.text.plain,
-                say.text.html,
-                say.reply_to,
-                json.dumps(list(say.mentions)),
-                to_db(at),
-            ),
+            [
+                (
+                    say.room_id,
+                    say.kind.value,
+                    say.proposal_id,
+                    say.text.plain,
+                    say.text.html,
+                    say.reply_to,
+                    json.dumps(list(say.mentions)),
+                    to_db(at),
+                )
+                for say in says
+            ],
         )
-        assert cursor.lastrowid is not None
-        return cursor.lastrowid
 
     async def unsent(self, limit: int = 100) -> list[OutboxMessage]:
-        async with self.conn.execute(
+        rows = await self.conn.execute_fetchall(
             "SELECT id, room_id, kind, proposal_id, body, html, reply_to, mentions FROM outbox "
             "WHERE sent_at IS NULL ORDER BY id LIMIT ?",
             (limit,),
-        ) as cur:
-            rows = await cur.fetchall()
+        )
         return [
             OutboxMessage(
                 r[0],
@@ -150,8 +151,7 @@ class AnnouncementQueries:
         return cursor.rowcount
 
     async def bot_message(self, event_id: str) -> BotMessage | None:
-        async with self.conn.execute(
-            "SELECT event_id, room_id, kind, proposal_id FROM bot_messages WHERE event_id = ?", (event_id,)
-        ) as cur:
-            row = await cur.fetchone()
+        row = await fetch_one(
+            self.conn, "SELECT event_id, room_id, kind, proposal_id FROM bot_messages WHERE event_id = ?", (event_id,)
+        )
         return None if row is None else BotMessage(row[0], row[1], SayKind(row[2]), row[3])

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
 import aiosqlite
 
+from storage.db import fetch_one
 from storage.timeconv import from_db, to_db
 
 
@@ -39,7 +41,7 @@ class Standing:
     rank: int
 
 
-_CREDIT_COLUMNS = "id, room_id, giver, receiver, delta, reason, source_event_id, target_event_id, emoji, at"
+CREDIT_COLUMNS = "id, room_id, giver, receiver, delta, reason, source_event_id, target_event_id, emoji, at"
 
 
 class CreditQueries:
@@ -85,82 +87,52 @@ class CreditQueries:
             (room_id, receiver, delta),
         )
 
-    async def active_reaction(self, giver: str, target_event_id: str, emoji: str) -> Credit | None:
-        """The unreversed credit this giver gave this message with this emoji, if any."""
-        async with self.conn.execute(
-            f"SELECT {_CREDIT_COLUMNS} FROM credits c WHERE c.reason = 'reaction' AND c.target_event_id = ? "
-            "AND c.giver = ? AND c.emoji = ? AND NOT EXISTS (SELECT 1 FROM credits r WHERE r.reverses = c.id)",
-            (target_event_id, giver, emoji),
-        ) as cur:
-            row = await cur.fetchone()
-        return None if row is None else _credit(row)
-
-    async def unreversed_by_reaction_event(self, reaction_event_id: str) -> Credit | None:
-        async with self.conn.execute(
-            f"SELECT {_CREDIT_COLUMNS} FROM credits c WHERE c.reason = 'reaction' AND c.source_event_id = ? "
-            "AND NOT EXISTS (SELECT 1 FROM credits r WHERE r.reverses = c.id)",
-            (reaction_event_id,),
-        ) as cur:
-            row = await cur.fetchone()
-        return None if row is None else _credit(row)
-
-    async def given_between(self, room_id: str, giver: str, start: datetime, end: datetime) -> int:
-        """How many reaction credits (up or down, reversed or not) a giver gave in [start, end)."""
-        async with self.conn.execute(
-            "SELECT COUNT(*) FROM credits WHERE reason = 'reaction' AND room_id = ? AND giver = ? "
-            "AND at >= ? AND at < ?",
-            (room_id, giver, to_db(start), to_db(end)),
-        ) as cur:
-            row = await cur.fetchone()
-        return int(row[0]) if row else 0
-
     async def balance(self, room_id: str, user_id: str) -> int:
-        async with self.conn.execute(
-            "SELECT credits FROM reputation WHERE room_id = ? AND user_id = ?", (room_id, user_id)
-        ) as cur:
-            row = await cur.fetchone()
+        row = await fetch_one(
+            self.conn, "SELECT credits FROM reputation WHERE room_id = ? AND user_id = ?", (room_id, user_id)
+        )
         return int(row[0]) if row else 0
 
     async def standing(self, room_id: str, user_id: str) -> Standing | None:
         """A member's credits and rank (1 = most), or None if they never received any credit."""
-        async with self.conn.execute(
-            "SELECT credits FROM reputation WHERE room_id = ? AND user_id = ?", (room_id, user_id)
-        ) as cur:
-            row = await cur.fetchone()
-        if row is None:
-            return None
-        credits = int(row[0])
-        async with self.conn.execute(
-            "SELECT COUNT(*) FROM reputation WHERE room_id = ? AND credits > ?", (room_id, credits)
-        ) as cur:
-            above = await cur.fetchone()
-        return Standing(user_id, credits, 1 + (int(above[0]) if above else 0))
+        row = await fetch_one(
+            self.conn,
+            "SELECT r.credits, (SELECT COUNT(*) FROM reputation a WHERE a.room_id = r.room_id "
+            "AND a.credits > r.credits) FROM reputation r WHERE r.room_id = ? AND r.user_id = ?",
+            (room_id, user_id),
+        )
+        return None if row is None else Standing(user_id, int(row[0]), 1 + int(row[1]))
 
     async def leaderboard(self, room_id: str, limit: int) -> list[Standing]:
-        async with self.conn.execute(
-            "SELECT user_id, credits, RANK() OVER (ORDER BY credits DESC) FROM reputation "
-            "WHERE room_id = ? AND credits != 0 ORDER BY credits DESC, user_id LIMIT ?",
+        """The `limit` members with most credits, read from the top of the index, not ranked over the whole room.
+
+        Ties share a rank (1, 2, 2, 4): rows come in descending order, so everyone above a row is before it.
+        """
+        rows = await self.conn.execute_fetchall(
+            "SELECT user_id, credits FROM reputation WHERE room_id = ? AND credits != 0 "
+            "ORDER BY credits DESC, user_id LIMIT ?",
             (room_id, limit),
-        ) as cur:
-            rows = await cur.fetchall()
-        return [Standing(str(r[0]), int(r[1]), int(r[2])) for r in rows]
+        )
+        board: list[Standing] = []
+        for position, (user_id, credits) in enumerate(rows, start=1):
+            rank = board[-1].rank if board and board[-1].credits == credits else position
+            board.append(Standing(str(user_id), int(credits), rank))
+        return board
 
     async def all_balances(self, room_id: str) -> dict[str, int]:
-        async with self.conn.execute(
+        rows = await self.conn.execute_fetchall(
             "SELECT user_id, credits FROM reputation WHERE room_id = ? ORDER BY user_id", (room_id,)
-        ) as cur:
-            rows = await cur.fetchall()
+        )
         return {str(r[0]): int(r[1]) for r in rows}
 
     async def ledger(self, room_id: str) -> list[Credit]:
-        async with self.conn.execute(
-            f"SELECT {_CREDIT_COLUMNS} FROM credits WHERE room_id = ? ORDER BY id", (room_id,)
-        ) as cur:
-            rows = await cur.fetchall()
-        return [_credit(r) for r in rows]
+        rows = await self.conn.execute_fetchall(
+            f"SELECT {CREDIT_COLUMNS} FROM credits WHERE room_id = ? ORDER BY id", (room_id,)
+        )
+        return [credit_from_row(r) for r in rows]
 
 
-def _credit(row: aiosqlite.Row) -> Credit:
+def credit_from_row(row: sqlite3.Row) -> Credit:
     return Credit(
         id=row[0],
         room_id=row[1],

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import fcntl
 import logging
-from collections.abc import AsyncIterator
+import sqlite3
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import IO
+from typing import IO, TypeVar, cast
 
 import aiosqlite
 
@@ -15,6 +16,7 @@ from storage.migrations import apply_migrations
 
 log = logging.getLogger(__name__)
 
+T = TypeVar("T")
 BUSY_TIMEOUT_MS = 5000
 
 
@@ -34,6 +36,13 @@ def hold_exclusive_lock(database: str | Path) -> IO[bytes]:
             f"another Kring is already running on {database} (it holds {path}); two bots must not share a database"
         ) from None
     return handle
+
+
+async def fetch_one(conn: aiosqlite.Connection, sql: str, params: tuple[object, ...] = ()) -> sqlite3.Row | None:
+    """The first row, or None, in one round trip to the database thread (`async with conn.execute(…)`,
+    `fetchone` and the cursor's close are three)."""
+    rows = await conn.execute_fetchall(sql, params)
+    return next(iter(rows), None)
 
 
 class Database:
@@ -64,6 +73,18 @@ class Database:
 
     async def close(self) -> None:
         await self.conn.close()
+
+    async def run(self, work: Callable[[sqlite3.Connection], T]) -> T:
+        """Run `work` with the plain sqlite3 connection on the database thread, inside the current transaction.
+
+        Every aiosqlite call is one round trip to its worker thread (tens of µs, far more than a small indexed
+        query); `work` may run hundreds of statements for that one round trip. aiosqlite has no public call for
+        this, so we queue `work` on its worker the way its own methods do (tests/unit/test_store_batch.py checks
+        that this still works).
+        """
+        raw: sqlite3.Connection = self.conn._conn
+        result = await self.conn._execute(work, raw)  # type: ignore[no-untyped-call]
+        return cast(T, result)
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:

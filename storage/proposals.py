@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import sqlite3
+from collections.abc import Collection
+from dataclasses import dataclass
 from datetime import datetime
 
 import aiosqlite
 
-from handlers.domain import Objection, Pledge, Proposal, Status
+from handlers.domain import Objection, Pledge, Proposal, Status, Totals
+from storage.db import Database, fetch_one
+from storage.events import names_in_room
 from storage.timeconv import from_db, from_db_optional, to_db
 
 _PROPOSAL_COLUMNS = (
@@ -15,9 +20,19 @@ _PROPOSAL_COLUMNS = (
 )
 
 
+@dataclass(frozen=True)
+class Involvement:
+    """A proposal's pledges and objections, and the display names of everyone involved."""
+
+    pledges: list[Pledge]
+    objections: list[Objection]
+    names: dict[str, str]
+
+
 class ProposalQueries:
-    def __init__(self, conn: aiosqlite.Connection) -> None:
-        self.conn = conn
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self.conn = db.conn
 
     async def create(
         self,
@@ -34,10 +49,9 @@ class ProposalQueries:
         source_event_id: str,
         idea_event_id: str | None,
     ) -> Proposal:
-        async with self.conn.execute(
-            "SELECT COALESCE(MAX(number), 0) + 1 FROM proposals WHERE room_id = ?", (room_id,)
-        ) as cur:
-            row = await cur.fetchone()
+        row = await fetch_one(
+            self.conn, "SELECT COALESCE(MAX(number), 0) + 1 FROM proposals WHERE room_id = ?", (room_id,)
+        )
         number = int(row[0]) if row else 1
         cursor = await self.conn.execute(
             "INSERT INTO proposals (room_id, number, title, description, proposer, money_goal_cents, "
@@ -65,38 +79,33 @@ class ProposalQueries:
         return created
 
     async def get(self, proposal_id: int) -> Proposal | None:
-        async with self.conn.execute(f"SELECT {_PROPOSAL_COLUMNS} FROM proposals WHERE id = ?", (proposal_id,)) as cur:
-            row = await cur.fetchone()
+        row = await fetch_one(self.conn, f"SELECT {_PROPOSAL_COLUMNS} FROM proposals WHERE id = ?", (proposal_id,))
         return None if row is None else _proposal(row)
 
     async def by_number(self, room_id: str, number: int) -> Proposal | None:
-        async with self.conn.execute(
-            f"SELECT {_PROPOSAL_COLUMNS} FROM proposals WHERE room_id = ? AND number = ?", (room_id, number)
-        ) as cur:
-            row = await cur.fetchone()
+        row = await fetch_one(
+            self.conn, f"SELECT {_PROPOSAL_COLUMNS} FROM proposals WHERE room_id = ? AND number = ?", (room_id, number)
+        )
         return None if row is None else _proposal(row)
 
     async def open_in_room(self, room_id: str) -> list[Proposal]:
-        async with self.conn.execute(
+        rows = await self.conn.execute_fetchall(
             f"SELECT {_PROPOSAL_COLUMNS} FROM proposals WHERE room_id = ? AND status = 'open' "
             "ORDER BY deadline, number",
             (room_id,),
-        ) as cur:
-            rows = await cur.fetchall()
+        )
         return [_proposal(r) for r in rows]
 
     async def in_room(self, room_id: str) -> list[Proposal]:
-        async with self.conn.execute(
+        rows = await self.conn.execute_fetchall(
             f"SELECT {_PROPOSAL_COLUMNS} FROM proposals WHERE room_id = ? ORDER BY number", (room_id,)
-        ) as cur:
-            rows = await cur.fetchall()
+        )
         return [_proposal(r) for r in rows]
 
     async def rooms(self) -> list[str]:
-        async with self.conn.execute(
+        rows = await self.conn.execute_fetchall(
             "SELECT room_id FROM proposals UNION SELECT room_id FROM reputation ORDER BY 1"
-        ) as cur:
-            rows = await cur.fetchall()
+        )
         return [str(r[0]) for r in rows]
 
     async def move_room(self, old_room: str, new_room: str) -> None:
@@ -114,10 +123,10 @@ class ProposalQueries:
         )
 
     async def has_pledges(self, proposal_id: int) -> bool:
-        async with self.conn.execute(
+        rows = await self.conn.execute_fetchall(
             "SELECT 1 FROM pledge_history WHERE proposal_id = ? LIMIT 1", (proposal_id,)
-        ) as cur:
-            return await cur.fetchone() is not None
+        )
+        return bool(rows)
 
     async def set_status(
         self, proposal_id: int, status: Status, at: datetime, cancel_reason: str | None = None
@@ -139,13 +148,32 @@ class ProposalQueries:
 
     # pledges
     async def pledges(self, proposal_id: int) -> list[Pledge]:
-        async with self.conn.execute(
-            "SELECT user_id, money_cents, minutes, note, pledged_at FROM pledges WHERE proposal_id = ? "
-            "ORDER BY pledged_at, user_id",
-            (proposal_id,),
-        ) as cur:
-            rows = await cur.fetchall()
-        return [Pledge(r[0], r[1], r[2], r[3], from_db(r[4])) for r in rows]
+        rows = await self.conn.execute_fetchall(_PLEDGES, (proposal_id,))
+        return [_pledge(r) for r in rows]
+
+    async def involvement(self, proposal: Proposal, others: Collection[str] = ()) -> Involvement:
+        """Pledges, objections and the names of the proposer, backers, objectors and `others`: one round trip."""
+
+        def read(conn: sqlite3.Connection) -> Involvement:
+            pledges = [_pledge(r) for r in conn.execute(_PLEDGES, (proposal.id,))]
+            objections = [_objection(r) for r in conn.execute(_OBJECTIONS, (proposal.id,))]
+            people = {proposal.proposer, *(p.user_id for p in pledges), *(o.user_id for o in objections), *others}
+            return Involvement(pledges, objections, names_in_room(conn, proposal.room_id, sorted(people)))
+
+        return await self.db.run(read)
+
+    async def totals(self, proposal_ids: Collection[int]) -> dict[int, Totals]:
+        """Backers, money and hours pledged to each of several proposals, in one query."""
+        if not proposal_ids:
+            return {}
+        marks = ",".join("?" * len(proposal_ids))
+        rows = await self.conn.execute_fetchall(
+            "SELECT proposal_id, COUNT(*), SUM(money_cents), SUM(minutes) FROM pledges "
+            f"WHERE proposal_id IN ({marks}) GROUP BY proposal_id",
+            tuple(proposal_ids),
+        )
+        found = {int(r[0]): Totals(int(r[1]), int(r[2]), int(r[3])) for r in rows}
+        return {pid: found.get(pid, Totals(0, 0, 0)) for pid in proposal_ids}
 
     async def pledge(self, proposal_id: int, pledge: Pledge, event_id: str) -> None:
         """Place or replace a member's pledge, and append it to the history."""
@@ -196,12 +224,23 @@ class ProposalQueries:
         )
 
     async def objections(self, proposal_id: int) -> list[Objection]:
-        async with self.conn.execute(
-            "SELECT user_id, reason, at FROM objections WHERE proposal_id = ? ORDER BY at, user_id",
-            (proposal_id,),
-        ) as cur:
-            rows = await cur.fetchall()
-        return [Objection(r[0], r[1], from_db(r[2])) for r in rows]
+        rows = await self.conn.execute_fetchall(_OBJECTIONS, (proposal_id,))
+        return [_objection(r) for r in rows]
+
+
+_PLEDGES = (
+    "SELECT user_id, money_cents, minutes, note, pledged_at FROM pledges WHERE proposal_id = ? "
+    "ORDER BY pledged_at, user_id"
+)
+_OBJECTIONS = "SELECT user_id, reason, at FROM objections WHERE proposal_id = ? ORDER BY at, user_id"
+
+
+def _pledge(row: sqlite3.Row) -> Pledge:
+    return Pledge(row[0], row[1], row[2], row[3], from_db(row[4]))
+
+
+def _objection(row: sqlite3.Row) -> Objection:
+    return Objection(row[0], row[1], from_db(row[2]))
 
 
 def _proposal(row: aiosqlite.Row) -> Proposal:

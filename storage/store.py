@@ -10,6 +10,7 @@ from storage.announcements import AnnouncementQueries
 from storage.credits import CreditQueries
 from storage.db import Database
 from storage.events import EventQueries
+from storage.intake import IntakeQueries
 from storage.proposals import ProposalQueries
 
 
@@ -18,8 +19,9 @@ class Store:
         self.db = db
         self.events = EventQueries(db.conn)
         self.credits = CreditQueries(db.conn)
-        self.proposals = ProposalQueries(db.conn)
+        self.proposals = ProposalQueries(db)
         self.announcements = AnnouncementQueries(db.conn)
+        self.intake = IntakeQueries(db)
 
     @classmethod
     async def open(cls, path: str | Path) -> Store:

@@ -9,10 +9,12 @@ from typing import Any
 
 from nio import (
     AsyncClient,
+    MessageDirection,
     RoomCreateResponse,
     RoomGetStateEventResponse,
     RoomInviteResponse,
     RoomKickResponse,
+    RoomMessagesResponse,
     RoomPreset,
     RoomPutStateResponse,
     RoomRedactResponse,
@@ -20,8 +22,8 @@ from nio import (
     SyncResponse,
 )
 
-# Members' syncs ask for long timelines, so a burst of traffic never hides one of the bot's messages.
-WATCH_FILTER: dict[str, Any] = {"room": {"timeline": {"limit": 1000}}}
+# Synapse caps a sync's timeline at 100 events; a bigger gap is paged over with /messages (BotWatcher._gap).
+WATCH_FILTER: dict[str, Any] = {"room": {"timeline": {"limit": 100}}}
 DECISION = re.compile(r"^\W*(GO|NO-GO) #\d+")  # "after an optional emoji"
 
 
@@ -87,7 +89,8 @@ async def invite_and_join(owner: AsyncClient, room_id: str, member: AsyncClient)
 
 async def set_power(owner: AsyncClient, room_id: str, user_id: str, level: int) -> None:
     state = await owner.room_get_state_event(room_id, "m.room.power_levels")
-    content = dict(state.content)  # type: ignore[union-attr]
+    assert isinstance(state, RoomGetStateEventResponse), state
+    content = dict(state.content)
     content["users"] = {**content.get("users", {}), user_id: level}
     response = await owner.room_put_state(room_id, "m.room.power_levels", content)
     assert isinstance(response, RoomPutStateResponse), response
@@ -113,7 +116,10 @@ async def wait_for_membership(
     last: str | None = None
     try:
         async with asyncio.timeout(within):
-            while (last := await membership(client, room_id, user_id)) != wanted:
+            while True:
+                last = await membership(client, room_id, user_id)
+                if last == wanted:
+                    return
                 await asyncio.sleep(0.2)
     except TimeoutError:
         raise AssertionError(f"{user_id} is {last!r} in {room_id}, not {wanted!r}, after {within} s") from None
@@ -136,14 +142,33 @@ class BotWatcher:
     seen: list[dict[str, Any]] = field(default_factory=list)
 
     async def _poll(self) -> None:
+        since = self.client.next_batch or None
         response = await self.client.sync(timeout=1000, sync_filter=WATCH_FILTER)
         assert isinstance(response, SyncResponse), response
         room = response.rooms.join.get(self.room_id)
-        assert room is None or not room.timeline.limited, "the watcher's timeline has a gap"
-        for event in room.timeline.events if room else []:
-            source = event.source
+        if room is None:
+            return
+        sources = [event.source for event in room.timeline.events]
+        if room.timeline.limited and since and room.timeline.prev_batch:
+            sources = await self._gap(room.timeline.prev_batch, since) + sources
+        for source in sources:
             if source.get("sender") == self.bot_id and source.get("type") == "m.room.message":
                 self.seen.append(source)
+
+    async def _gap(self, start: str, since: str) -> list[dict[str, Any]]:
+        """Synapse sends at most 100 timeline events per sync: page back over the rest, oldest first."""
+        missed: list[dict[str, Any]] = []
+        token = start
+        while True:
+            page = await self.client.room_messages(
+                self.room_id, start=token, end=since, direction=MessageDirection.back, limit=500
+            )
+            assert isinstance(page, RoomMessagesResponse), page
+            missed += [event.source for event in page.chunk]
+            if not page.chunk or not page.end or page.end == token:
+                break
+            token = page.end
+        return missed[::-1]
 
     async def wait_for(self, needle: str, within: float = 30.0) -> dict[str, Any]:
         """The first bot message (seen so far or arriving) whose plain body contains `needle`."""

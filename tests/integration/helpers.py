@@ -19,9 +19,7 @@ class MakeMember(Protocol):
     async def __call__(self, localpart: str, config: AsyncClientConfig | None = None) -> AsyncClient: ...
 
 
-def member_client(
-    synapse: SynapseServer, user_id: str, config: AsyncClientConfig | None = None
-) -> AsyncClient:
+def member_client(synapse: SynapseServer, user_id: str, config: AsyncClientConfig | None = None) -> AsyncClient:
     """Return a not-logged-in nio client that gives up (instead of retrying forever) when Synapse is down."""
     config = config or AsyncClientConfig(max_timeouts=5, max_timeout_retry_wait_time=2, request_timeout=30)
     return AsyncClient(synapse.url, user_id, config=config)
@@ -42,6 +40,4 @@ async def wait_for_event(
                     if predicate(event):
                         return event
     except TimeoutError:
-        raise AssertionError(
-            f"{client.user_id} saw no matching event in {room_id} within {within} s"
-        ) from None
+        raise AssertionError(f"{client.user_id} saw no matching event in {room_id} within {within} s") from None

@@ -27,7 +27,7 @@ class KringProcess:
         self.synapse = synapse
         self.base_dir = base_dir
         base_dir.mkdir(parents=True, exist_ok=True)
-        self.user_id = synapse.register_user(localpart, BOT_PASSWORD)
+        self.user_id = synapse.register_user(localpart, BOT_PASSWORD, keep_device=False)  # the bot makes its own
         self.database = base_dir / "kring.db"
         self.config_path = base_dir / "config.toml"
         self.log_path = base_dir / "kring.log"

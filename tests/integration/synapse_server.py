@@ -168,9 +168,7 @@ class SynapseServer:
                 write_signing_keys(fh, [generate_signing_key("auto")])
         log_config = {
             "version": 1,
-            "formatters": {
-                "precise": {"format": "%(asctime)s %(name)s %(levelname)s %(request)s %(message)s"}
-            },
+            "formatters": {"precise": {"format": "%(asctime)s %(name)s %(levelname)s %(request)s %(message)s"}},
             "filters": {"context": {"()": "synapse.logging.context.LoggingContextFilter"}},
             "handlers": {
                 "file": {
@@ -256,9 +254,7 @@ class SynapseServer:
                 result: dict[str, Any] = json.load(response)
                 return result
         except urllib.error.HTTPError as exc:
-            raise RuntimeError(
-                f"{method} {path} failed: {exc.code} {exc.read().decode(errors='replace')}"
-            ) from exc
+            raise RuntimeError(f"{method} {path} failed: {exc.code} {exc.read().decode(errors='replace')}") from exc
 
     def _register(self, localpart: str, password: str, admin: bool) -> dict[str, Any]:
         path = "/_synapse/admin/v1/register"
@@ -270,9 +266,16 @@ class SynapseServer:
         body = {"nonce": nonce, "username": localpart, "password": password, "admin": admin}
         return self._request("POST", path, {**body, "mac": mac.hexdigest()})
 
-    def register_user(self, localpart: str, password: str, admin: bool = False) -> str:
-        """Register a user through the shared-secret admin API and return its full user id."""
-        return str(self._register(localpart, password, admin)["user_id"])
+    def register_user(self, localpart: str, password: str, admin: bool = False, *, keep_device: bool = True) -> str:
+        """Register a user through the shared-secret admin API and return its full user id.
+
+        Registering also logs the user in as a new device; ``keep_device=False`` logs that session out again,
+        so the account starts without devices (for counting the devices a bot creates).
+        """
+        reply = self._register(localpart, password, admin)
+        if not keep_device:
+            self._request("POST", "/_matrix/client/v3/logout", {}, token=str(reply["access_token"]))
+        return str(reply["user_id"])
 
     @property
     def admin_token(self) -> str:

@@ -1,0 +1,236 @@
+"""Queries for a whole sync batch: which events are new, what the credit rules must know, and the batch's effects.
+
+Each group runs on the database thread in one round trip (`Database.run`), whatever the number of events.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from storage.credits import CREDIT_COLUMNS, Credit, credit_from_row
+from storage.db import Database
+from storage.events import MESSAGE_COLUMNS, SeenMessage, excerpt_of, message_from_row
+from storage.timeconv import to_db
+
+CHUNK = 500  # ids per `IN (…)`: well under SQLite's limit on bound parameters
+
+GiverDay = tuple[str, str, datetime]  # room, giver, start of the UTC day
+
+
+@dataclass(frozen=True)
+class Announced:
+    """The bot's announcement of a proposal: a reaction to it credits the proposer."""
+
+    event_id: str
+    proposal_id: int
+    room_id: str
+    proposer: str
+
+
+@dataclass(frozen=True)
+class FactsWanted:
+    """What a batch's reactions and redactions refer to."""
+
+    targets: frozenset[str]  # events reacted to
+    redacted: frozenset[str]  # events redacted (reactions or messages)
+    giver_days: frozenset[GiverDay]
+
+    @property
+    def any(self) -> bool:
+        return bool(self.targets or self.redacted)
+
+
+@dataclass
+class CreditFacts:
+    """What the credit rules need to know about the store before a batch, read in one go."""
+
+    messages: dict[str, SeenMessage]  # the remembered messages among the events referred to
+    announcements: dict[str, Announced]
+    active: dict[tuple[str, str, str], Credit]  # unreversed reaction credit by (giver, target event, emoji)
+    by_reaction: dict[str, Credit]  # unreversed reaction credit by the event id of its reaction
+    given: dict[GiverDay, int]  # reaction credits given that day, reversed or not
+    last_credit_id: int
+
+    @classmethod
+    def empty(cls) -> CreditFacts:
+        """For a batch without reactions or redactions: nothing to know, no credit ids to hand out."""
+        return cls({}, {}, {}, {}, {}, last_credit_id=0)
+
+
+@dataclass
+class Effects:
+    """The rows a batch adds or changes, in the order its events caused them."""
+
+    members: list[tuple[str, str, str]] = field(default_factory=list)
+    messages: list[tuple[str, str, str, int, str, int]] = field(default_factory=list)
+    credits: list[tuple[object, ...]] = field(default_factory=list)
+    reputation: dict[tuple[str, str], int] = field(default_factory=dict)
+    scores: dict[str, int] = field(default_factory=dict)
+    redacted: list[str] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return bool(self.members or self.messages or self.credits or self.scores or self.redacted)
+
+    def remember_member(self, room_id: str, user_id: str, display_name: str) -> None:
+        self.members.append((room_id, user_id, display_name))
+
+    def add_message(self, message: SeenMessage, *, is_idea: bool) -> None:
+        row = (message.event_id, message.room_id, message.author, to_db(message.sent_at), message.excerpt)
+        self.messages.append((*row, int(is_idea)))
+
+    def add_credit(self, credit: Credit, *, proposal_id: int | None = None, reverses: int | None = None) -> None:
+        """A ledger row (its id chosen by the caller) and the receiver's reputation total in step."""
+        self.credits.append(
+            (
+                credit.id,
+                credit.room_id,
+                credit.giver,
+                credit.receiver,
+                credit.delta,
+                credit.reason.value,
+                credit.source_event_id,
+                credit.target_event_id,
+                credit.emoji,
+                proposal_id,
+                reverses,
+                to_db(credit.at),
+            )
+        )
+        key = (credit.room_id, credit.receiver)
+        self.reputation[key] = self.reputation.get(key, 0) + credit.delta
+
+    def add_to_score(self, event_id: str, delta: int) -> None:
+        self.scores[event_id] = self.scores.get(event_id, 0) + delta
+
+    def mark_redacted(self, event_id: str) -> None:
+        self.redacted.append(event_id)
+
+
+def message_seen(event_id: str, room_id: str, author: str, sent_at: datetime, text: str) -> SeenMessage:
+    """A message as the store will keep it (its excerpt), before it is written."""
+    return SeenMessage(event_id, room_id, author, sent_at, excerpt_of(text), score=0, redacted=False)
+
+
+def _chunks(ids: Iterable[str]) -> Iterable[list[str]]:
+    ordered = sorted(ids)
+    for start in range(0, len(ordered), CHUNK):
+        yield ordered[start : start + CHUNK]
+
+
+def _marks(values: Sequence[object]) -> str:
+    return ",".join("?" * len(values))
+
+
+def _new_events(conn: sqlite3.Connection, events: Sequence[tuple[str, str]], at: int) -> list[bool]:
+    seen: set[str] = set()
+    for chunk in _chunks({event_id for event_id, _ in events}):
+        rows = conn.execute(f"SELECT event_id FROM processed_events WHERE event_id IN ({_marks(chunk)})", chunk)
+        seen.update(row[0] for row in rows)
+    fresh: list[bool] = []
+    rows_to_add: list[tuple[str, str, int]] = []
+    for event_id, room_id in events:
+        is_new = event_id not in seen
+        fresh.append(is_new)
+        if is_new:
+            seen.add(event_id)
+            rows_to_add.append((event_id, room_id, at))
+    conn.executemany("INSERT INTO processed_events (event_id, room_id, processed_at) VALUES (?, ?, ?)", rows_to_add)
+    return fresh
+
+
+_UNREVERSED = "c.reason = 'reaction' AND NOT EXISTS (SELECT 1 FROM credits r WHERE r.reverses = c.id)"
+
+
+def _read_facts(conn: sqlite3.Connection, wanted: FactsWanted) -> CreditFacts:
+    by_reaction: dict[str, Credit] = {}
+    for chunk in _chunks(wanted.redacted):
+        query = f"SELECT {CREDIT_COLUMNS} FROM credits c WHERE {_UNREVERSED} AND c.source_event_id IN ({_marks(chunk)})"
+        for row in conn.execute(query, chunk):
+            credit = credit_from_row(row)
+            by_reaction.setdefault(str(credit.source_event_id), credit)
+    active: dict[tuple[str, str, str], Credit] = {}
+    for chunk in _chunks(wanted.targets):
+        query = (
+            f"SELECT {CREDIT_COLUMNS} FROM credits c WHERE {_UNREVERSED} AND c.target_event_id IN ({_marks(chunk)}) "
+            "ORDER BY c.id"
+        )
+        for row in conn.execute(query, chunk):
+            credit = credit_from_row(row)
+            active.setdefault((str(credit.giver), str(credit.target_event_id), str(credit.emoji)), credit)
+    # A reversal changes the score of the message the reversed credit came from.
+    referred = wanted.targets | wanted.redacted | {str(c.target_event_id) for c in by_reaction.values()}
+    messages: dict[str, SeenMessage] = {}
+    for chunk in _chunks(referred):
+        for row in conn.execute(f"SELECT {MESSAGE_COLUMNS} FROM messages WHERE event_id IN ({_marks(chunk)})", chunk):
+            messages[row[0]] = message_from_row(row)
+    announcements: dict[str, Announced] = {}
+    for chunk in _chunks(wanted.targets - messages.keys()):
+        query = (
+            "SELECT b.event_id, p.id, p.room_id, p.proposer FROM bot_messages b "
+            f"JOIN proposals p ON p.id = b.proposal_id WHERE b.kind = 'announce' AND b.event_id IN ({_marks(chunk)})"
+        )
+        for row in conn.execute(query, chunk):
+            announcements[row[0]] = Announced(row[0], row[1], row[2], row[3])
+    given: dict[GiverDay, int] = {}
+    for room_id, giver, day_start in wanted.giver_days:
+        start = to_db(day_start)
+        row = conn.execute(
+            "SELECT COUNT(*) FROM credits WHERE reason = 'reaction' AND room_id = ? AND giver = ? "
+            "AND at >= ? AND at < ?",
+            (room_id, giver, start, start + 86_400),
+        ).fetchone()
+        given[(room_id, giver, day_start)] = int(row[0])
+    last = conn.execute("SELECT COALESCE(MAX(id), 0) FROM credits").fetchone()
+    return CreditFacts(messages, announcements, active, by_reaction, given, int(last[0]))
+
+
+def _write(conn: sqlite3.Connection, effects: Effects) -> None:
+    # Inserts first: an update in this batch only ever concerns a row that existed when its event came.
+    conn.executemany(
+        "INSERT INTO members (room_id, user_id, display_name) VALUES (?, ?, ?) "
+        "ON CONFLICT (room_id, user_id) DO UPDATE SET display_name = excluded.display_name",
+        effects.members,
+    )
+    conn.executemany(
+        "INSERT OR IGNORE INTO messages (event_id, room_id, author, sent_at, excerpt, is_idea) "
+        "VALUES (?, ?, ?, ?, ?, ?)",
+        effects.messages,
+    )
+    conn.executemany(
+        "INSERT INTO credits (id, room_id, giver, receiver, delta, reason, source_event_id, target_event_id, emoji, "
+        "proposal_id, reverses, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        effects.credits,
+    )
+    conn.executemany(
+        "INSERT INTO reputation (room_id, user_id, credits) VALUES (?, ?, ?) "
+        "ON CONFLICT (room_id, user_id) DO UPDATE SET credits = credits + excluded.credits",
+        [(room_id, user_id, delta) for (room_id, user_id), delta in effects.reputation.items()],
+    )
+    conn.executemany(
+        "UPDATE messages SET score = score + ? WHERE event_id = ?",
+        [(delta, event_id) for event_id, delta in effects.scores.items() if delta],
+    )
+    conn.executemany(
+        "UPDATE messages SET redacted = 1 WHERE event_id = ? AND redacted = 0", [(e,) for e in effects.redacted]
+    )
+
+
+class IntakeQueries:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def claim_new(self, events: Sequence[tuple[str, str]], at: datetime) -> list[bool]:
+        """Record (event id, room id) pairs as processed; for each, True if it is new (not seen, not repeated)."""
+        if not events:
+            return []
+        return await self.db.run(lambda conn: _new_events(conn, events, to_db(at)))
+
+    async def credit_facts(self, wanted: FactsWanted) -> CreditFacts:
+        return await self.db.run(lambda conn: _read_facts(conn, wanted))
+
+    async def write(self, effects: Effects) -> None:
+        if effects:
+            await self.db.run(lambda conn: _write(conn, effects))
