@@ -119,6 +119,7 @@ class MatrixBot:
         self.kring = Kring(store, settings, SystemClock(), settings.matrix.user_id)
         self.scheduler = AnnouncementScheduler(self.kring)
         self.served: set[str] = set()
+        self.configured: set[str] = set()  # matrix.rooms, aliases resolved
         self.creators = RoomCreators()
         self.stopping = asyncio.Event()
         self.backoff = Backoff()
@@ -187,9 +188,10 @@ class MatrixBot:
                 resolved = await self.client.room_resolve_alias(room)
                 if not isinstance(resolved, RoomResolveAliasResponse):
                     raise ConfigError(f"config error at matrix.rooms: cannot resolve alias {room}")
-                self.served.add(resolved.room_id)
+                self.configured.add(resolved.room_id)
             else:
-                self.served.add(room)
+                self.configured.add(room)
+        self.served.update(self.configured)
         extra = await self.store.events.get_state(EXTRA_ROOMS_KEY)
         if extra:
             self.served.update(json.loads(extra))
@@ -378,8 +380,7 @@ class MatrixBot:
 
     def _extra_rooms(self) -> str:
         """The served rooms that are not configured (joined on an invite or an upgrade), kept for restarts."""
-        configured = set(self.settings.matrix.rooms)
-        return json.dumps(sorted(r for r in self.served if r not in configured))
+        return json.dumps(sorted(self.served - self.configured))
 
     async def _serve(self, room_id: str) -> None:
         self.served.add(room_id)

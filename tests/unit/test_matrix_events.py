@@ -1,0 +1,119 @@
+"""What Kring reads from raw Matrix events and what it sends: replies, edits, notices, mentions, joins."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from nio import Event as NioEvent
+
+from bot.matrix_events import notice_content, strip_reply_fallback, to_kring_event
+from bot.runner import _after_own_join
+from handlers.events import Message, Reaction, Redaction, Say, SayKind
+from handlers.text import Rendered
+
+ROOM = "!r:test"
+
+
+def _convert(source: dict[str, Any]) -> Any:
+    return to_kring_event(ROOM, source, power_of=lambda user: 50 if user == "@mod:test" else 0, name_of=str.upper)
+
+
+def _text(body: str, **content: Any) -> dict[str, Any]:
+    return {
+        "type": "m.room.message",
+        "event_id": "$e",
+        "sender": "@ann:test",
+        "origin_server_ts": 1_772_445_600_000,
+        "content": {"msgtype": "m.text", "body": body, **content},
+    }
+
+
+def test_a_reply_drops_the_quoted_fallback_and_keeps_the_target() -> None:
+    source = _text(
+        "> <@bob:test> a good idea\n> second line\n\n!propose Courier €100",
+        **{"m.relates_to": {"m.in_reply_to": {"event_id": "$idea"}}},
+    )
+    message = _convert(source)
+    assert isinstance(message, Message)
+    assert message.body == "!propose Courier €100"
+    assert message.reply_to == "$idea"
+    assert message.sender_name == "@ANN:TEST"
+
+
+def test_quote_lines_in_a_message_that_is_not_a_reply_stay() -> None:
+    message = _convert(_text("> quoting a newsletter\nwhat do you think?"))
+    assert isinstance(message, Message)
+    assert message.body.startswith("> quoting")
+    assert strip_reply_fallback("no quote") == "no quote"
+
+
+def test_edits_notices_and_redacted_events_are_not_commands() -> None:
+    edit = _text("* !backme 1 €5", **{"m.relates_to": {"rel_type": "m.replace", "event_id": "$orig"}})
+    notice = _text("!help")
+    notice["content"]["msgtype"] = "m.notice"
+    redacted = _text("!top")
+    redacted["unsigned"] = {"redacted_because": {"type": "m.room.redaction"}}
+    assert _convert(edit) is None
+    assert _convert(notice) is None
+    assert _convert(redacted) is None
+
+
+def test_power_level_and_mentions_come_along() -> None:
+    source = _text("!rep Bob", **{"m.mentions": {"user_ids": ["@bob:test"]}})
+    source["sender"] = "@mod:test"
+    message = _convert(source)
+    assert isinstance(message, Message)
+    assert message.sender_power == 50
+    assert message.mentions == ("@bob:test",)
+
+
+def test_reactions_and_redactions() -> None:
+    reaction = _convert(
+        {
+            "type": "m.reaction",
+            "event_id": "$r",
+            "sender": "@bob:test",
+            "origin_server_ts": 1,
+            "content": {"m.relates_to": {"rel_type": "m.annotation", "event_id": "$idea", "key": "👍"}},
+        }
+    )
+    assert reaction == Reaction("$r", ROOM, "@bob:test", "$idea", "👍", reaction.at)
+    redaction = {"type": "m.room.redaction", "sender": "@b:t"}
+    old_style = _convert({**redaction, "event_id": "$x", "redacts": "$r", "content": {}})
+    new_style = _convert({**redaction, "event_id": "$y", "content": {"redacts": "$r"}})
+    assert isinstance(old_style, Redaction) and old_style.redacts == "$r"
+    assert isinstance(new_style, Redaction) and new_style.redacts == "$r"
+    assert _convert({"type": "m.reaction", "event_id": "$z", "sender": "@b:t", "content": {}}) is None
+
+
+def test_a_notice_is_a_reply_with_exact_mentions_and_html() -> None:
+    say = Say(ROOM, Rendered("a <b>", "a &lt;b&gt;"), SayKind.REPLY, reply_to="$cmd", mentions=("@b:t", "@a:t", "@b:t"))
+    content = notice_content(say)
+    assert content["msgtype"] == "m.notice"
+    assert content["formatted_body"] == "a &lt;b&gt;" and content["body"] == "a <b>"
+    assert content["m.mentions"] == {"user_ids": ["@a:t", "@b:t"]}
+    assert content["m.relates_to"] == {"m.in_reply_to": {"event_id": "$cmd"}}
+    announcement = notice_content(Say(ROOM, Rendered("x", "x"), SayKind.ANNOUNCE))
+    assert announcement["m.mentions"] == {}
+    assert "m.relates_to" not in announcement
+
+
+class _Raw:
+    def __init__(self, source: dict[str, Any]) -> None:
+        self.source = source
+
+
+def _member(user: str, membership: str, previous: str | None = None) -> NioEvent:
+    source: dict[str, Any] = {"type": "m.room.member", "state_key": user, "content": {"membership": membership}}
+    if previous:
+        source["unsigned"] = {"prev_content": {"membership": previous}}
+    return _Raw(source)
+
+
+def test_events_before_the_bots_own_join_are_history() -> None:
+    bot = "@kring:test"
+    timeline = [_Raw(_text("!help")), _member(bot, "join", "invite"), _Raw(_text("!top"))]
+    assert _after_own_join(timeline, bot) == 2
+    assert _after_own_join([_Raw(_text("!help")), _member("@ann:test", "join")], bot) == 0
+    # A profile change (join -> join) is not a new join.
+    assert _after_own_join([_Raw(_text("!help")), _member(bot, "join", "join")], bot) == 0
