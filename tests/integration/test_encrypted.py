@@ -6,13 +6,14 @@ import asyncio
 import json
 import urllib.parse
 import urllib.request
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
-import pytest
 import pytest_asyncio
 from nio import AsyncClient, AsyncClientConfig, LoginResponse, RoomInviteResponse, RoomSendResponse, SyncResponse
+
+from bot.crypto import keep_keys_flowing
 
 from .community import BotWatcher, create_room, invite_and_join
 from .helpers import MEMBER_PASSWORD
@@ -38,14 +39,7 @@ class EncryptedMember:
         await self.keys()
 
     async def keys(self) -> None:
-        client = self.client
-        await client.send_to_device_messages()
-        if client.should_upload_keys:
-            await client.keys_upload()
-        if client.should_query_keys:
-            await client.keys_query()
-        if client.should_claim_keys:
-            await client.keys_claim(client.get_users_for_key_claiming())
+        await keep_keys_flowing(self.client)  # what any encrypting client does around a sync
 
     async def wait_for_device_of(self, user_id: str, within: float = 30.0) -> None:
         """Until this member's client knows a device of `user_id` (so room keys are shared with it)."""
@@ -83,14 +77,6 @@ async def encrypted_members(synapse: SynapseServer, tmp_path: Path) -> AsyncIter
     yield members
     for member in members:
         await member.client.close()
-
-
-@pytest.fixture
-def processes() -> Iterator[list[KringProcess]]:
-    started: list[KringProcess] = []
-    yield started
-    for process in started:
-        process.kill()
 
 
 def _devices(synapse: SynapseServer, user_id: str) -> list[dict[str, Any]]:

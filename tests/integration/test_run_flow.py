@@ -28,7 +28,7 @@ async def test_seed_flow_from_idea_to_go(
     room_id = await create_room(anna)
     for member in (bob, cas):
         await invite_and_join(anna, room_id, member)
-    # No withdraw lock: this deadline is two minutes away, and the test withdraws on purpose.
+    # No withdraw lock: this deadline is a minute away, and the test withdraws on purpose.
     kring = KringProcess(synapse, bot_dir, "kring-flow", [room_id], proposals={"withdraw_lock_hours": 0})
     processes.append(kring)
     assert isinstance(await anna.room_invite(room_id, kring.user_id), RoomInviteResponse)
