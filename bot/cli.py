@@ -75,6 +75,9 @@ def main(argv: list[str] | None = None) -> int:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
+    if logging.getLogger().level > logging.DEBUG:
+        # nio logs a line for every event it sees in a room: noise for an operator, and slow on a busy bot.
+        logging.getLogger("nio.rooms").setLevel(logging.WARNING)
     if args.command == "console":
         # The console talks to the terminal; keep the log quiet unless asked.
         logging.getLogger().setLevel(max(logging.WARNING, logging.getLogger().level))

@@ -148,7 +148,9 @@ class Console:
         self.say(f"You are now {self.user}.")
 
     def _message_number(self, token: str) -> str | None:
-        number = int(token.lstrip("[").rstrip("]")) if token.strip("[]").isdigit() else 0
+        digits = token.strip("[]")
+        # ASCII digits only ("²".isdigit() holds, yet int("²") fails), and few enough for int()
+        number = int(digits) if digits.isascii() and digits.isdigit() and len(digits) <= 9 else 0
         event_id = self.room.event_at(number)
         if event_id is None:
             self.say(f"There is no message [{token.strip('[]')}]; messages are numbered from 1.")
@@ -211,7 +213,8 @@ class Console:
 
     async def _power(self, rest: str) -> None:
         parts = rest.split()
-        if len(parts) != 2 or not parts[1].lstrip("-").isdigit():
+        level = parts[1].lstrip("-") if len(parts) == 2 else ""
+        if not (level.isascii() and level.isdigit() and len(level) <= 9):
             self.say("Usage: /power @bob 50")
             return
         user = parts[0] if parts[0].startswith("@") else "@" + parts[0]

@@ -18,6 +18,7 @@ from handlers.commands import COMMANDS, Context, UsageError, UserError, split_co
 from handlers.decisions import fire_announcement
 from handlers.events import Event, Message, Reaction, Redaction, Say
 from handlers.messages import Texts
+from handlers.parsing import shown
 from handlers.reactions import CreditBook, facts_wanted
 from handlers.text import lines
 from storage.announcements import Announcement, OutboxMessage
@@ -113,7 +114,7 @@ class Kring:
         try:
             async with self.store.savepoint():
                 if command is None:
-                    raise UserError(self.texts.t("unknown_command", command=self.settings.bot.command_prefix + word))
+                    raise UserError(self.texts.t("unknown_command", command=shown(self.prefix + word)))
                 return await command.handler(ctx, args)
         except UserError as error:
             return [ctx.reply(error.message)]

@@ -37,7 +37,7 @@ from bot.config import ConfigError, Settings, check_ready_for_matrix
 from bot.crypto import EncryptedBacklog, Undecrypted, crypto_store_file, keep_keys_flowing
 from bot.engine import Kring
 from bot.matrix_events import notice_content, to_kring_event
-from bot.scheduler import AnnouncementScheduler
+from bot.scheduler import DueAnnouncements
 from handlers.events import Event
 from storage.announcements import OutboxMessage
 from storage.db import hold_exclusive_lock
@@ -50,11 +50,9 @@ LOGIN_KEY = "matrix.login"
 EXTRA_ROOMS_KEY = "matrix.extra_rooms"
 TXN_PREFIX_KEY = "outbox.txn_prefix"
 CRYPTO_DEVICE_KEY = "matrix.crypto_device"
-SYNC_TIMEOUT_MS = 30_000
 BACKFILL_PAGE = 500
 BACKOFF_START_S = 2.0
 BACKOFF_MAX_S = 300.0
-SWEEP_INTERVAL_S = 60.0
 HIGHEST_POWER = 2**53
 SYNC_FILTER: dict[str, Any] = {
     "presence": {"not_types": ["*"]},
@@ -99,7 +97,7 @@ class RoomCreators:
             return
         content = source.get("content") or {}
         version = str(content.get("room_version", "1"))
-        if not version.isdigit() or int(version) < 12:
+        if not (version.isascii() and version.isdigit()) or int(version) < 12:
             return
         creators = {str(source.get("sender"))}
         extra = content.get("additional_creators")
@@ -117,7 +115,7 @@ class MatrixBot:
         self.store = store
         self.client = client
         self.kring = Kring(store, settings, SystemClock(), settings.matrix.user_id)
-        self.scheduler = AnnouncementScheduler(self.kring)
+        self.due = DueAnnouncements(self.kring, online_since=self.kring.clock.now())
         self.served: set[str] = set()
         self.configured: set[str] = set()  # matrix.rooms, aliases resolved
         self.creators = RoomCreators()
@@ -216,18 +214,20 @@ class MatrixBot:
         token = await self.store.events.get_state(SYNC_TOKEN)
         first_sync = True
         while not self.stopping.is_set():
-            response = await self._sync(token, full_state=first_sync)
+            started = self.kring.clock.now()
+            timeout_ms = await self.due.poll_timeout_ms(started)  # wake up when the next announcement is due
+            response = await self._sync(token, full_state=first_sync, timeout_ms=timeout_ms)
             if response is None:
                 continue
-            self.backoff.reset()
+            log.debug("sync batch received (%s); handling it", response.next_batch)
             try:
                 await keep_keys_flowing(self.client)
                 await self._process(response, since=token)
                 if first_sync:
                     await self.join_served()
                     self.kring.outbox_ready.set()
-                    await self.kring.fire_due(late=True)  # what fell due while we were down: posted now, marked late
-                    await self.scheduler.start()
+                # Everything sent before `started` is handled now, so what was due by then can be decided on it.
+                await self.due.fire(started)
             except FatalMatrixError:
                 raise
             except Exception as error:
@@ -236,14 +236,20 @@ class MatrixBot:
                 log.exception("handling a sync batch failed; it will be retried")
                 await self._back_off(f"batch not stored ({error!r})")
                 continue
+            self.backoff.reset()
+            log.debug("sync batch stored (%s)", response.next_batch)
             if first_sync:
                 first_sync = False
                 log.info("ready: first sync handled, serving %s", ", ".join(sorted(self.served)))
             token = response.next_batch
 
-    async def _sync(self, token: str | None, *, full_state: bool) -> SyncResponse | None:
+    async def _sync(self, token: str | None, *, full_state: bool, timeout_ms: int) -> SyncResponse | None:
+        if token is None:
+            # nio syncs from its own last token when `since` is empty; a very first sync that failed to be
+            # stored must start from scratch again, or the room's history would be skipped.
+            self.client.next_batch = None
         sync = asyncio.ensure_future(
-            self.client.sync(timeout=SYNC_TIMEOUT_MS, since=token, full_state=full_state, sync_filter=SYNC_FILTER)
+            self.client.sync(timeout=timeout_ms, since=token, full_state=full_state, sync_filter=SYNC_FILTER)
         )
         stop = asyncio.ensure_future(self.stopping.wait())
         done, _ = await asyncio.wait({sync, stop}, return_when=asyncio.FIRST_COMPLETED)
@@ -396,7 +402,6 @@ class MatrixBot:
                 await self.store.events.set_state(EXTRA_ROOMS_KEY, self._extra_rooms())  # not rejoined at restart
                 stopped = await self.store.announcements.cancel_pending_in_room(room_id)
                 dropped = await self.store.announcements.drop_unsent_in_room(room_id)
-            await self.scheduler.refresh()
             log.warning(
                 "removed from %s (kicked, banned or left): %d scheduled announcements stopped, %d unsent dropped",
                 room_id,
@@ -415,7 +420,6 @@ class MatrixBot:
         await self._serve(replacement)
         async with self.store.transaction():
             await self.store.proposals.move_room(room_id, replacement)
-        await self.scheduler.refresh()
         log.info("room %s was upgraded; now serving %s", room_id, replacement)
 
     # sending
@@ -449,17 +453,6 @@ class MatrixBot:
             return ""
         raise RuntimeError(f"room_send failed: {getattr(response, 'message', response)}")
 
-    async def sweep(self) -> None:
-        """A safety net beside the scheduler: anything due and still pending is fired."""
-        while not self.stopping.is_set():
-            try:
-                await asyncio.wait_for(self.stopping.wait(), timeout=SWEEP_INTERVAL_S)
-            except TimeoutError:
-                try:
-                    await self.kring.fire_due()
-                except Exception:
-                    log.exception("sweep of due announcements failed")
-
     def spawn(self, coroutine: Any, name: str) -> None:
         task: asyncio.Task[None] = asyncio.create_task(coroutine, name=name)
         self._tasks.add(task)
@@ -473,7 +466,6 @@ class MatrixBot:
 
     async def shutdown(self) -> None:
         self.stopping.set()
-        self.scheduler.shutdown()
         for task in list(self._tasks):
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
@@ -542,7 +534,6 @@ async def run_bot(settings: Settings, *, new_device: bool = False) -> int:
         await bot.remember_crypto_device()
         await bot.resolve_rooms()
         bot.spawn(bot.send_outbox(), "outbox")
-        bot.spawn(bot.sweep(), "sweep")
         await bot.run()
         log.info("stopping: the current batch is finished")
     except FatalMatrixError as error:

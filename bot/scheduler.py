@@ -1,58 +1,45 @@
-"""APScheduler date jobs for reminders and deadlines, rebuilt from the announcements table (never persisted)."""
+"""When reminders and decisions fire: from the sync loop, once the bot has seen the room up to their moment.
+
+A timer alone would decide at the deadline on what the bot happens to have synced by then: a pledge sent just
+before the deadline while the homeserver was slow or unreachable would be missing from the decision, and then
+refused as too late. So the sync loop long-polls until the next announcement is due, and an announcement fires
+only after a sync that *started* past its moment (plus a little grace: the homeserver stamps an event before it
+stores it) has been handled. The announcements table stays the only truth; nothing is kept in memory.
+"""
 
 from __future__ import annotations
 
 import logging
-
-from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from datetime import datetime, timedelta
 
 from bot.engine import Kring
 
 log = logging.getLogger(__name__)
 
+SYNC_GRACE = timedelta(seconds=2)
+LONG_POLL_MS = 30_000
 
-class AnnouncementScheduler:
-    """Keeps one APScheduler job per pending announcement; the table stays the only truth."""
 
-    def __init__(self, kring: Kring) -> None:
+class DueAnnouncements:
+    def __init__(self, kring: Kring, online_since: datetime) -> None:
         self.kring = kring
-        self.scheduler = AsyncIOScheduler(timezone="UTC")
-        kring.schedule_listeners.append(self.refresh)
+        self.online_since = online_since  # what fell due before this moment fell due while we were offline
 
-    async def start(self) -> None:
-        self.scheduler.start()
-        await self.refresh()
-
-    def shutdown(self) -> None:
-        if self.scheduler.running:
-            self.scheduler.shutdown(wait=False)
-
-    async def refresh(self) -> None:
-        """Add, move or drop jobs so they match the pending announcements."""
+    async def poll_timeout_ms(self, now: datetime) -> int:
+        """How long the next sync may wait for events: until the next announcement can fire, at most 30 s."""
         pending = await self.kring.store.announcements.pending()
-        wanted = {f"announcement-{a.id}": a for a in pending}
-        for job in self.scheduler.get_jobs():
-            if job.id not in wanted:
-                job.remove()
-        for job_id, announcement in wanted.items():
-            job = self.scheduler.get_job(job_id)
-            if job is not None and job.next_run_time == announcement.due_at:
-                continue
-            self.scheduler.add_job(
-                self._fire,
-                "date",
-                run_date=announcement.due_at,
-                args=[announcement.id],
-                id=job_id,
-                replace_existing=True,
-                misfire_grace_time=None,  # fell due while we were busy or down: run now, marked late
-                coalesce=True,
-            )
-        log.debug("scheduler: %d pending announcements", len(wanted))
+        if not pending:
+            return LONG_POLL_MS
+        wait = (pending[0].due_at + SYNC_GRACE - now).total_seconds() * 1000
+        return int(min(LONG_POLL_MS, max(1, wait)))
 
-    async def _fire(self, announcement_id: int) -> None:
-        try:
-            if await self.kring.fire(announcement_id):
-                log.info("announcement %d posted", announcement_id)
-        except Exception:
-            log.exception("announcement %d failed; it stays pending and is retried at start-up", announcement_id)
+    async def fire(self, synced_from: datetime) -> int:
+        """Fire what was due by the start of the sync just handled; a decision that fell due while the bot was
+        offline says it is late."""
+        fired = 0
+        for announcement in await self.kring.due(synced_from - SYNC_GRACE):
+            late = announcement.due_at < self.online_since
+            if await self.kring.fire(announcement.id, late=late):
+                fired += 1
+                log.info("announcement %d posted%s", announcement.id, " (late)" if late else "")
+        return fired

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from handlers.commands import COMMANDS, Context, UserError
 from handlers.events import Say
+from handlers.parsing import shown
 from handlers.text import lines
 
 
@@ -14,7 +15,7 @@ async def show_help(ctx: Context, args: str) -> list[Say]:
         word = args.split()[0].removeprefix(ctx.settings.bot.command_prefix)
         command = COMMANDS.find(word)
         if command is None:
-            raise UserError(texts.t("help.unknown", command=word))
+            raise UserError(texts.t("help.unknown", command=shown(word)))
         parts = [command.usage(texts)]
         if command.name == "propose":
             parts.append(texts.t("help.propose_multiline"))

@@ -44,6 +44,7 @@ EN: Catalog = {
     "err.bad_min_backers": "“{token}” is not a valid minimum number of backers (1 to 100,000).",
     "err.ambiguous_number": "“{token}” alone is unclear: write €{token} for money or {token}h for hours.",
     "err.note_too_long": "The note is too long (at most {max} characters).",
+    "err.description_too_long": "The description is too long ({length} characters; at most {max}).",
     "err.bad_field": "I can't read the line “{token}”.",
     "err.bad_count": "“{token}” is not a number from 1 to {max}.",
     "err.bad_user": "“{token}” is not a Matrix user id. Write it like @name:server.org.",

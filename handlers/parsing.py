@@ -11,6 +11,7 @@ from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 __all__ = [
+    "DESCRIPTION_MAX",
     "MAX_DURATION_DAYS",
     "MAX_MINUTES",
     "MAX_MIN_BACKERS",
@@ -29,6 +30,7 @@ __all__ = [
     "parse_pledge",
     "parse_proposal_id",
     "parse_propose",
+    "shown",
 ]
 
 MAX_MONEY_CENTS = 10_000_000 * 100
@@ -37,6 +39,7 @@ MAX_MIN_BACKERS = 100_000
 TITLE_MIN = 3
 TITLE_MAX = 200
 NOTE_MAX = 500
+DESCRIPTION_MAX = 4000  # with its HTML twice over, an announcement stays far below Matrix's 64 KiB per event
 MAX_DURATION_DAYS = 3650
 MAX_PROPOSAL_ID = 10**9
 
@@ -59,14 +62,13 @@ class ParseError(ValueError):
     - ``bad_min_backers`` (min, max)
     - ``unknown_token``, ``ambiguous_number``
     - ``duplicate_money``, ``duplicate_hours``, ``duplicate_deadline``, ``duplicate_min``
-    - ``note_too_long`` (max, length)
+    - ``note_too_long`` (max, length), ``description_too_long`` (max, length)
 
     A known field of the multi-line form with a bad value reports the specific code (``bad_money`` …).
     """
 
     def __init__(self, code: str, token: str = "", **params: object) -> None:
-        if len(token) > _TOKEN_SHOWN_MAX:
-            token = token[: _TOKEN_SHOWN_MAX - 1] + "…"
+        token = shown(token)
         super().__init__(code, token)
         self.code = code
         self.token = token
@@ -78,6 +80,11 @@ class ParseError(ValueError):
 
     def __reduce__(self) -> tuple[Callable[[str, str, dict[str, object]], ParseError], tuple[object, ...]]:
         return (_rebuild_parse_error, (self.code, self.token, self.params))
+
+
+def shown(text: str) -> str:
+    """User text echoed back in a reply, clipped: a 64 KiB message must not make a reply too big to send."""
+    return text if len(text) <= _TOKEN_SHOWN_MAX else text[: _TOKEN_SHOWN_MAX - 1] + "…"
 
 
 def _rebuild_parse_error(code: str, token: str, params: dict[str, object]) -> ParseError:
@@ -689,7 +696,10 @@ def _parse_multiline(lines: list[str], rules: _DeadlineRules) -> ProposalDraft:
         if kind in found:
             raise ParseError(f"duplicate_{kind}", raw)
         found[kind] = parsers[kind](norm, raw)
-    return _draft(title, _trim("\n".join(description)), found)
+    text = _trim("\n".join(description))
+    if len(text) > DESCRIPTION_MAX:
+        raise ParseError("description_too_long", max=DESCRIPTION_MAX, length=len(text))
+    return _draft(title, text, found)
 
 
 def parse_propose(args: str, now: datetime, tz: ZoneInfo, max_days: int) -> ProposalDraft:

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from handlers.commands import COMMANDS, Context, UsageError
 from handlers.events import Say
+from handlers.parsing import shown
 from handlers.text import lines, mention
 
 TOP_DEFAULT = 10
@@ -20,7 +21,7 @@ def _target_user(ctx: Context, args: str) -> str:
         return ctx.sender
     token = args.split()[0]
     if len(token) < 2 or not token.startswith("@") or len(token) > 255:
-        raise UsageError(ctx.texts.t("err.bad_user", token=token))
+        raise UsageError(ctx.texts.t("err.bad_user", token=shown(token)))
     return token
 
 
@@ -40,8 +41,9 @@ async def top(ctx: Context, args: str) -> list[Say]:
     count = TOP_DEFAULT
     if args:
         token = args.split()[0]
-        if not token.isdigit() or not 1 <= int(token) <= TOP_MAX:
-            raise UsageError(ctx.texts.t("err.bad_count", token=token, max=TOP_MAX))
+        # A few ASCII digits only: "²".isdigit() holds yet int("²") raises, and int() refuses 4 300 digits.
+        if not (token.isascii() and token.isdigit() and len(token) <= 6) or not 1 <= int(token) <= TOP_MAX:
+            raise UsageError(ctx.texts.t("err.bad_count", token=shown(token), max=TOP_MAX))
         count = int(token)
     board = await ctx.store.credits.leaderboard(ctx.room_id, count)
     if not board:

@@ -88,14 +88,23 @@ class Database:
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
-        """BEGIN IMMEDIATE … COMMIT, rolled back on any exception."""
+        """BEGIN IMMEDIATE … COMMIT, rolled back on any exception, a failed COMMIT included."""
         await self.conn.execute("BEGIN IMMEDIATE")
         try:
             yield self.conn
+            await self.conn.execute("COMMIT")
         except BaseException:
-            await self.conn.execute("ROLLBACK")
+            await self._rollback()
             raise
-        await self.conn.execute("COMMIT")
+
+    async def _rollback(self) -> None:
+        # After SQLITE_FULL or an I/O error SQLite may have rolled back already; then ROLLBACK fails harmlessly.
+        # Left open, the transaction would keep its writes visible to this connection and refuse every BEGIN.
+        try:
+            await self.conn.execute("ROLLBACK")
+        except sqlite3.OperationalError:
+            if self.conn.in_transaction:
+                raise
 
     @asynccontextmanager
     async def savepoint(self) -> AsyncIterator[None]:

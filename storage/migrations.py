@@ -223,3 +223,16 @@ async def encrypted_pending(conn: aiosqlite.Connection) -> None:
         )
         """,
     )
+
+
+@migration(3)
+async def ideas_by_score(conn: aiosqlite.Connection) -> None:
+    """!ideas reads the best-scored ideas first and stops at ten, instead of sorting a month of messages."""
+    await _script(
+        conn,
+        """
+        DROP INDEX messages_ideas;
+        CREATE INDEX messages_top_ideas ON messages (room_id, score DESC, sent_at DESC)
+            WHERE is_idea = 1 AND redacted = 0 AND score > 0
+        """,
+    )

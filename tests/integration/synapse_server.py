@@ -288,3 +288,7 @@ class SynapseServer:
     def admin_get(self, path: str) -> dict[str, Any]:
         """GET an admin API path (e.g. ``/_synapse/admin/v2/users/<id>/devices``) as the admin user."""
         return self._request("GET", path, token=self.admin_token)
+
+    def admin_post(self, path: str, body: Mapping[str, Any]) -> dict[str, Any]:
+        """POST to an admin API path (e.g. ``/_synapse/admin/v1/users/<id>/override_ratelimit``) as the admin."""
+        return self._request("POST", path, body, token=self.admin_token)
