@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from typing import Any
@@ -10,6 +11,8 @@ from handlers.events import Event, Message, Reaction, Redaction, Say
 
 NOTICE = "m.notice"
 HTML_FORMAT = "org.matrix.custom.html"
+MAX_CONTENT_BYTES = 60_000  # of the 65 536 bytes Matrix allows per event; the rest is for signatures and hashes
+SHORTENED = "\n… (shortened: too long for one Matrix message)"
 
 
 def strip_reply_fallback(body: str) -> str:
@@ -107,7 +110,29 @@ def _message(
 
 
 def notice_content(say: Say) -> dict[str, Any]:
-    """An m.notice with plain and HTML bodies, exact m.mentions, and a reply relation when it answers."""
+    """An m.notice with plain and HTML bodies, exact m.mentions, and a reply relation when it answers.
+
+    Matrix refuses an event over 64 KiB for good, and a message that can never be sent would hold up the whole
+    outbox behind it. The handlers keep what they say far smaller; should a message still be too big, it goes
+    out as plain text, shortened, the same way every time it is retried.
+    """
+    content = _full_content(say)
+    if _size(content) <= MAX_CONTENT_BYTES:
+        return content
+    del content["format"], content["formatted_body"]
+    body = say.text.plain
+    keep = len(body)
+    while _size({**content, "body": body[:keep] + SHORTENED}) > MAX_CONTENT_BYTES:
+        keep = keep * 3 // 4
+    content["body"] = body[:keep] + SHORTENED
+    return content
+
+
+def _size(content: Mapping[str, Any]) -> int:
+    return len(json.dumps(content, ensure_ascii=False).encode())
+
+
+def _full_content(say: Say) -> dict[str, Any]:
     content: dict[str, Any] = {
         "msgtype": NOTICE,
         "body": say.text.plain,

@@ -1,21 +1,23 @@
-"""`kring run`: log in once, sync with our own loop, back-fill gaps, send the outbox, stop cleanly."""
+"""`kring run`: log in once, sync with our own loop, back-fill gaps, fire what fell due, send, stop cleanly."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import json
 import logging
 import secrets
 import signal
-from collections.abc import Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from nio import (
     AsyncClient,
     AsyncClientConfig,
+    ErrorResponse,
     InviteMemberEvent,
     JoinError,
     LoginResponse,
@@ -44,6 +46,7 @@ from storage.db import hold_exclusive_lock
 from storage.store import Store
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 SYNC_TOKEN = "sync.next_batch"
 LOGIN_KEY = "matrix.login"
@@ -68,6 +71,25 @@ SYNC_FILTER: dict[str, Any] = {
 
 class FatalMatrixError(Exception):
     """The homeserver refuses us for good (e.g. the access token was revoked)."""
+
+
+class ShuttingDown(Exception):
+    """Asked to stop while still waiting for the homeserver at start-up."""
+
+
+# Answers that mean "not now" rather than "no": no Matrix error code at all (a proxy's 502, an empty body),
+# a server error, or a rate limit.
+TRANSIENT_CODES = frozenset({None, "M_UNKNOWN", "M_LIMIT_EXCEEDED"})
+UNSENDABLE = frozenset({"M_TOO_LARGE", "M_BAD_JSON", "M_NOT_JSON"})  # a message the homeserver never takes
+
+
+def is_transient(response: object) -> bool:
+    """Whether nio's answer is an error that may pass if asked again (as opposed to a success or a refusal)."""
+    if not isinstance(response, ErrorResponse):
+        return False
+    transport = getattr(response, "transport_response", None)
+    status = getattr(transport, "status", None)
+    return getattr(response, "status_code", None) in TRANSIENT_CODES or (isinstance(status, int) and status >= 500)
 
 
 class Backoff:
@@ -115,7 +137,7 @@ class MatrixBot:
         self.store = store
         self.client = client
         self.kring = Kring(store, settings, SystemClock(), settings.matrix.user_id)
-        self.due = DueAnnouncements(self.kring, online_since=self.kring.clock.now())
+        self.due = DueAnnouncements(self.kring)
         self.served: set[str] = set()
         self.configured: set[str] = set()  # matrix.rooms, aliases resolved
         self.creators = RoomCreators()
@@ -134,20 +156,25 @@ class MatrixBot:
             if saved.get("user_id") == matrix.user_id and saved.get("homeserver") == matrix.homeserver:
                 await self._check_crypto_store(saved["device_id"])
                 self.client.restore_login(matrix.user_id, saved["device_id"], saved["access_token"])
-                if isinstance(await self.client.whoami(), WhoamiResponse):
+                # A homeserver that is down or behind a failing proxy is waited for: logging in again would
+                # make a new device (and lose the old one's encryption keys) for nothing.
+                whoami = await self._until_answered("checking the stored login", self.client.whoami)
+                if isinstance(whoami, WhoamiResponse):
                     log.info("restored login for %s, device %s", matrix.user_id, saved["device_id"])
                     return
-                log.warning("the stored login is no longer valid; logging in again")
+                log.warning("the stored login is no longer valid (%s); logging in again", whoami.status_code)
         if matrix.access_token:
             self.client.access_token = matrix.access_token
-            whoami = await self.client.whoami()
+            whoami = await self._until_answered("checking the access token", self.client.whoami)
             if not isinstance(whoami, WhoamiResponse):
                 raise FatalMatrixError(f"the access token was refused: {getattr(whoami, 'message', whoami)}")
             await self._check_crypto_store(whoami.device_id or "")
             self.client.restore_login(whoami.user_id, whoami.device_id or "", matrix.access_token)
             log.info("logged in with access token as %s, device %s", whoami.user_id, whoami.device_id)
             return
-        response = await self.client.login(matrix.password, device_name=matrix.device_name)
+        response = await self._until_answered(
+            "logging in", lambda: self.client.login(matrix.password, device_name=matrix.device_name)
+        )
         if not isinstance(response, LoginResponse):
             raise FatalMatrixError(f"login failed: {getattr(response, 'message', response)}")
         record = {
@@ -159,6 +186,22 @@ class MatrixBot:
         async with self.store.transaction():
             await self.store.events.set_state(LOGIN_KEY, json.dumps(record))
         log.info("logged in as %s with new device %s (stored for restarts)", matrix.user_id, response.device_id)
+
+    async def _until_answered(self, what: str, call: Callable[[], Awaitable[T]]) -> T:
+        """`call` again, with back-off, until the homeserver gives a real answer (a success or a refusal)."""
+        while True:
+            if self.stopping.is_set():
+                raise ShuttingDown(what)
+            try:
+                response = await call()
+            except Exception as error:  # connection refused, reset, timeout
+                reason = repr(error)
+            else:
+                if not is_transient(response):
+                    self.backoff.reset()
+                    return response
+                reason = f"{getattr(response, 'status_code', None) or 'no Matrix answer'}"
+            await self._back_off(f"{what} failed ({reason})")
 
     async def _check_crypto_store(self, device_id: str) -> None:
         """A device whose encryption keys were lost cannot be resumed: say so instead of failing silently."""
@@ -183,7 +226,9 @@ class MatrixBot:
     async def resolve_rooms(self) -> None:
         for room in self.settings.matrix.rooms:
             if room.startswith("#"):
-                resolved = await self.client.room_resolve_alias(room)
+                resolved = await self._until_answered(
+                    f"resolving {room}", functools.partial(self.client.room_resolve_alias, room)
+                )
                 if not isinstance(resolved, RoomResolveAliasResponse):
                     raise ConfigError(f"config error at matrix.rooms: cannot resolve alias {room}")
                 self.configured.add(resolved.room_id)
@@ -247,7 +292,7 @@ class MatrixBot:
         if token is None:
             # nio syncs from its own last token when `since` is empty; a very first sync that failed to be
             # stored must start from scratch again, or the room's history would be skipped.
-            self.client.next_batch = None
+            self.client.next_batch = ""
         sync = asyncio.ensure_future(
             self.client.sync(timeout=timeout_ms, since=token, full_state=full_state, sync_filter=SYNC_FILTER)
         )
@@ -448,8 +493,13 @@ class MatrixBot:
         )
         if isinstance(response, RoomSendResponse):
             return str(response.event_id)
-        if getattr(response, "status_code", None) == "M_FORBIDDEN":
+        code = getattr(response, "status_code", None)
+        if code == "M_FORBIDDEN":
             log.warning("not allowed to post in %s; dropping outbox message %d", say.room_id, message.id)
+            return ""
+        if code in UNSENDABLE:
+            # Retrying cannot help, and every later message would wait behind this one for good.
+            log.error("the homeserver refuses outbox message %d for good (%s); dropping it", message.id, code)
             return ""
         raise RuntimeError(f"room_send failed: {getattr(response, 'message', response)}")
 
@@ -539,6 +589,8 @@ async def run_bot(settings: Settings, *, new_device: bool = False) -> int:
     except FatalMatrixError as error:
         log.critical("%s", error)
         code = 1
+    except ShuttingDown as waiting:
+        log.info("stopped while %s", waiting)
     finally:
         await bot.shutdown()
         try:

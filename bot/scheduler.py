@@ -21,9 +21,11 @@ LONG_POLL_MS = 30_000
 
 
 class DueAnnouncements:
-    def __init__(self, kring: Kring, online_since: datetime) -> None:
+    def __init__(self, kring: Kring) -> None:
         self.kring = kring
-        self.online_since = online_since  # what fell due before this moment fell due while we were offline
+        # The start of the first sync that got through: what fell due before it fell due while we were offline
+        # (stopped, or started but still waiting for the homeserver).
+        self.online_since: datetime | None = None
 
     async def poll_timeout_ms(self, now: datetime) -> int:
         """How long the next sync may wait for events: until the next announcement can fire, at most 30 s."""
@@ -36,6 +38,8 @@ class DueAnnouncements:
     async def fire(self, synced_from: datetime) -> int:
         """Fire what was due by the start of the sync just handled; a decision that fell due while the bot was
         offline says it is late."""
+        if self.online_since is None:
+            self.online_since = synced_from
         fired = 0
         for announcement in await self.kring.due(synced_from - SYNC_GRACE):
             late = announcement.due_at < self.online_since

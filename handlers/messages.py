@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 from datetime import datetime, timedelta
 from fractions import Fraction
@@ -227,15 +228,14 @@ class Texts:
 
     def t(self, key: str, **params: str | int | Rendered) -> Rendered:
         """The sentence `key` with params filled in; plain strings are user text and get escaped in HTML."""
-        template = self.catalog[key]
         values: dict[str, Rendered] = {"prefix": user_text(self.prefix)}
         for name, value in params.items():
             values[name] = value if isinstance(value, Rendered) else user_text(str(value))
         plain: list[str] = []
         html: list[str] = []
-        for literal, field, _spec, _conv in _FORMATTER.parse(template):
+        for literal, literal_html, field in _parsed(self.catalog[key]):
             plain.append(literal)
-            html.append(_escape_literal(literal))
+            html.append(literal_html)
             if field is not None:
                 plain.append(values[field].plain)
                 html.append(values[field].html)
@@ -283,6 +283,12 @@ class Texts:
         percent = math.floor(ratio * 100)
         filled = max(0, min(BAR_WIDTH, percent // 10))
         return "▓" * filled + "░" * (BAR_WIDTH - filled) + f" {percent}%"
+
+
+@functools.cache
+def _parsed(template: str) -> tuple[tuple[str, str, str | None], ...]:
+    """A template's literal parts (plain and as HTML) and fields, worked out once per template."""
+    return tuple((literal, _escape_literal(literal), field) for literal, field, _, _ in _FORMATTER.parse(template))
 
 
 def _escape_literal(literal: str) -> str:

@@ -12,7 +12,7 @@ from typing import IO, TypeVar, cast
 
 import aiosqlite
 
-from storage.migrations import apply_migrations
+from storage.migrations import apply_migrations, refuse_newer_schema
 
 log = logging.getLogger(__name__)
 
@@ -25,8 +25,11 @@ class StoreLockedError(Exception):
 
 
 def hold_exclusive_lock(database: str | Path) -> IO[bytes]:
-    """Take `<database>.lock` for this process; a second `kring run` on the same file is refused."""
-    path = Path(f"{database}.lock")
+    """Take `<database>.lock` for this process; a second `kring run` on the same file is refused.
+
+    The lock sits beside the real file: a symlink or another spelling of the path must find the same lock.
+    """
+    path = Path(f"{Path(database).resolve()}.lock")
     handle = path.open("ab")
     try:
         fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -61,6 +64,7 @@ class Database:
         try:
             await conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             await conn.execute("PRAGMA foreign_keys = ON")
+            await refuse_newer_schema(conn)  # before WAL mode, which would already change the file
             if location != ":memory:":
                 await conn.execute("PRAGMA journal_mode = WAL")
             await conn.execute("PRAGMA synchronous = NORMAL")

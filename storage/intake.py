@@ -16,6 +16,7 @@ from storage.events import MESSAGE_COLUMNS, SeenMessage, excerpt_of, message_fro
 from storage.timeconv import to_db
 
 CHUNK = 500  # ids per `IN (…)`: well under SQLite's limit on bound parameters
+CHUNK_SIZES = (4, 32, CHUNK)
 
 GiverDay = tuple[str, str, datetime]  # room, giver, start of the UTC day
 
@@ -115,9 +116,13 @@ def message_seen(event_id: str, room_id: str, author: str, sent_at: datetime, te
 
 
 def _chunks(ids: Iterable[str]) -> Iterable[list[str]]:
+    """The ids in lists of a few fixed lengths (the last id repeated), so SQLite compiles each query a few times
+    rather than once per batch size."""
     ordered = sorted(ids)
     for start in range(0, len(ordered), CHUNK):
-        yield ordered[start : start + CHUNK]
+        chunk = ordered[start : start + CHUNK]
+        size = next(bucket for bucket in CHUNK_SIZES if bucket >= len(chunk))
+        yield chunk + chunk[-1:] * (size - len(chunk))
 
 
 def _marks(values: Sequence[object]) -> str:

@@ -37,7 +37,8 @@ async def current_version(conn: aiosqlite.Connection) -> int:
     return int(row[0]) if row else 0
 
 
-async def apply_migrations(conn: aiosqlite.Connection) -> None:
+async def refuse_newer_schema(conn: aiosqlite.Connection) -> int:
+    """The database's schema version; SchemaTooNewError if a newer Kring wrote it."""
     version = await current_version(conn)
     newest = latest_version()
     if version > newest:
@@ -45,6 +46,12 @@ async def apply_migrations(conn: aiosqlite.Connection) -> None:
             f"the database has schema version {version} but this Kring knows only up to {newest}; "
             "upgrade Kring or use a backup"
         )
+    return version
+
+
+async def apply_migrations(conn: aiosqlite.Connection) -> None:
+    version = await refuse_newer_schema(conn)
+    newest = latest_version()
     for target in range(version + 1, newest + 1):
         await conn.execute("BEGIN IMMEDIATE")
         try:

@@ -241,6 +241,11 @@ class SynapseServer:
             self.overrides = dict(overrides)
         self.start()
 
+    def start_with(self, overrides: Mapping[str, Any]) -> None:
+        """Start a stopped Synapse with ``overrides`` in place of ``self.overrides`` (see ``restart``)."""
+        self.overrides = dict(overrides)
+        self.start()
+
     def _request(
         self, method: str, path: str, body: Mapping[str, Any] | None = None, token: str | None = None
     ) -> dict[str, Any]:

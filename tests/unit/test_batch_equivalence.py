@@ -9,7 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from handlers.events import Event, Message, Reaction, Redaction
@@ -19,12 +19,15 @@ OTHER_ROOM = "!other:test"
 PEOPLE = ("@ann:test", "@bob:test", "@cas:test", "@dee:test", BOT)
 KEYS = ("👍", "❤️", "❤", "🎉", "👎", "➖", "😀")
 TEXTS = ("Shared courier?", "A van for the district", "!rep", "!top", "!ideas", "!proposals", "!backme 1 €5")
-SETTINGS: dict[str, Any] = {"reputation": {"daily_cap": 3}}
+KINDS: tuple[str, ...] = (
+    *("message", "message", "reaction", "reaction", "reaction", "reaction"),
+    *("redaction", "redaction", "repeat", "announcement"),
+)
 
 
 @dataclass(frozen=True)
 class Step:
-    """One event to make: `pick` chooses what it refers to among the events made before it."""
+    """One event to make: `pick` chooses what it refers to among the last events made before it."""
 
     kind: str
     sender: int
@@ -37,53 +40,62 @@ class Step:
 steps = st.lists(
     st.builds(
         Step,
-        kind=st.sampled_from(("message", "reaction", "reaction", "reaction", "redaction", "repeat", "announcement")),
-        sender=st.integers(0, len(PEOPLE) - 1),
-        room=st.integers(0, 4),
-        pick=st.integers(0, 10_000),
+        kind=st.sampled_from(KINDS),
+        sender=st.sampled_from((0, 1, 1, 2, 2, 3, 4)),
+        room=st.integers(0, 5),
+        pick=st.integers(0, 7),
         text=st.integers(0, len(TEXTS) - 1),
-        hours=st.integers(0, 20),
+        hours=st.sampled_from((0, 0, 0, 0, 1, 3, 30)),
     ),
+    min_size=3,
     max_size=40,
 )
 
 
 def _events(plan: list[Step], announcement: str) -> list[Event]:
     events: list[Event] = []
+    messages: list[str] = []
+    reactions: list[str] = []
     at = START
     for index, step in enumerate(plan):
         at += timedelta(hours=step.hours)  # a few UTC days: the daily cap resets
         event_id = f"$e{index}"
         sender = PEOPLE[step.sender]
         room = OTHER_ROOM if step.room == 0 else ROOM
-        earlier = events[step.pick % len(events)].event_id if events else "$none"
+        key = KEYS[step.text % len(KEYS)]
         if step.kind == "message":
             name = sender.lstrip("@").split(":")[0]
             events.append(Message(event_id, room, sender, TEXTS[step.text], at, sender_name=name))
-        elif step.kind == "reaction":
-            events.append(Reaction(event_id, room, sender, earlier, KEYS[step.text % len(KEYS)], at))
-        elif step.kind == "announcement":
-            events.append(Reaction(event_id, room, sender, announcement, KEYS[step.text % len(KEYS)], at))
+            messages.append(event_id)
+        elif step.kind in ("reaction", "announcement"):
+            target = announcement if step.kind == "announcement" else _recent(messages, step.pick)
+            events.append(Reaction(event_id, room, sender, target, key, at))
+            reactions.append(event_id)
         elif step.kind == "redaction":
-            events.append(Redaction(event_id, room, sender, earlier, at))
+            target = _recent(reactions, step.pick) if step.pick < 6 else _recent(messages, step.pick)
+            events.append(Redaction(event_id, room, sender, target, at))
         elif events:
-            events.append(events[step.pick % len(events)])  # delivered again: handled once
+            events.append(events[-1 - step.pick % len(events)])  # delivered again: handled once
     return events
 
 
-async def _room(directory: Path, name: str) -> tuple[Harness, str]:
+def _recent(ids: list[str], pick: int) -> str:
+    return ids[-1 - pick % min(len(ids), 4)] if ids else "$none"
+
+
+async def _room(directory: Path, name: str, cap: int) -> tuple[Harness, str]:
     """A room where @ann's proposal #1 is announced (reactions to the announcement credit her)."""
-    harness = await make_harness(directory, name, **SETTINGS)
+    harness = await make_harness(directory, name, reputation={"daily_cap": cap})
     _, sent = await harness.say("@ann:test", "!propose Shared courier €100 in 10 days")
     return harness, sent[0].event_id
 
 
-async def _outcomes(plan: list[Step], batches: list[int]) -> list[dict[str, list[tuple[Any, ...]]]]:
+async def _outcomes(plan: list[Step], batches: list[int], cap: int) -> list[dict[str, list[tuple[Any, ...]]]]:
     """Every table after the events went in as one batch, one by one, and in the given cuts."""
     with tempfile.TemporaryDirectory() as directory:
         dumps = []
         for way in ("one batch", "one by one", "cuts"):
-            harness, announcement = await _room(Path(directory), f"{way}.db")
+            harness, announcement = await _room(Path(directory), f"{way}.db", cap)
             events = _events(plan, announcement)
             if way == "one batch":
                 await harness.kring.handle_batch(events)
@@ -101,9 +113,25 @@ async def _outcomes(plan: list[Step], batches: list[int]) -> list[dict[str, list
         return dumps
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(plan=steps, batches=st.lists(st.integers(0, 100), max_size=4))
-def test_a_batch_has_the_effects_of_its_events_one_by_one(plan: list[Step], batches: list[int]) -> None:
-    one_batch, one_by_one, cuts = asyncio.run(_outcomes(plan, batches))
+def _plan(*steps: tuple[str, int, int, int]) -> list[Step]:
+    """Steps in the main room at one moment: (kind, sender, pick, text)."""
+    return [Step(kind, sender, room=1, pick=pick, text=text, hours=0) for kind, sender, pick, text in steps]
+
+
+ANN, BOB = 0, 1
+CAP_REACHED_MID_BATCH = _plan(("message", ANN, 0, 0), *(("reaction", BOB, 0, key) for key in (0, 1, 3, 4)))
+TAKEN_BACK_TWICE = _plan(
+    ("message", ANN, 0, 0), ("reaction", BOB, 0, 0), ("redaction", BOB, 0, 0), ("redaction", BOB, 0, 0)
+) + _plan(("reaction", BOB, 0, 0))
+MESSAGE_REMOVED_THEN_REACTED = _plan(("message", ANN, 0, 0), ("redaction", ANN, 7, 0), ("reaction", BOB, 0, 0))
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@example(plan=CAP_REACHED_MID_BATCH, batches=[], cap=2)
+@example(plan=TAKEN_BACK_TWICE, batches=[], cap=20)
+@example(plan=MESSAGE_REMOVED_THEN_REACTED, batches=[], cap=20)
+@given(plan=steps, batches=st.lists(st.integers(0, 100), max_size=4), cap=st.sampled_from((1, 2, 20)))
+def test_a_batch_has_the_effects_of_its_events_one_by_one(plan: list[Step], batches: list[int], cap: int) -> None:
+    one_batch, one_by_one, cuts = asyncio.run(_outcomes(plan, batches, cap))
     assert one_batch == one_by_one
     assert cuts == one_by_one
