@@ -124,7 +124,7 @@ def write(path: Path, figures: dict[str, Any], *, quick: bool, elapsed_s: float)
             "same loop can take twice as long), which is why every figure that has a baseline is measured beside "
             "it in the same run: read the ratios first.",
             "",
-            "Rerun: `pip install -e '.[test]'`, then `python -m bench` (about 15 minutes) or `python -m bench "
+            "Rerun: `pip install -e '.[test]'`, then `python -m bench` (10–15 minutes) or `python -m bench "
             "--quick` (under 5 minutes: 10 000 events instead of 100 000 for ingest, 1 000 instead of 10 000 "
             "missed events for catch-up). It prints the figures as JSON and rewrites this page. Benchmarks report; "
             "they never fail a build.",

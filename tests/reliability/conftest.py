@@ -60,7 +60,7 @@ class Figures:
             counted=counted,
             lost=lost,
             duplicated=duplicated,
-            command=f"pytest '{node.nodeid}'{long} -p no:cacheprovider",
+            command=f'pytest "{node.nodeid}"{long} -p no:cacheprovider',
         )
         self._request.config.stash.setdefault(_FIGURES, []).append(figure)
         target = os.environ.get("KRING_FIGURES")

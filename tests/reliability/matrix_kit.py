@@ -6,7 +6,7 @@ import asyncio
 import itertools
 import time
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -145,20 +145,6 @@ async def timeline(client: AsyncClient, room_id: str, since: str) -> list[RoomEv
         if not page.chunk or not page.end or page.end == token:
             return events
         token = page.end
-
-
-@dataclass
-class Replies:
-    """The bot's messages in a room, by what they answer (m.in_reply_to) and by kind."""
-
-    bodies: list[str] = field(default_factory=list)
-    by_command: dict[str, int] = field(default_factory=dict)
-
-
-def answered(watcher: BotWatcher, commands: list[str]) -> tuple[int, int]:
-    """(commands answered at least once, answers beyond the first) among `commands`."""
-    counts = [len(watcher.replies_to(command)) for command in commands]
-    return sum(1 for c in counts if c), sum(max(0, c - 1) for c in counts)
 
 
 async def wait_answered(watcher: BotWatcher, commands: list[str], within: float) -> None:

@@ -122,7 +122,7 @@ async def test_each_decision_exactly_once_whatever_happens_at_the_deadline(
         community(synapse, member_on, tmp_path, processes, members=1, bot_name="kring-cut-off", homeserver=proxy.url),
         community(synapse, member_on, tmp_path, processes, members=1, bot_name="kring-waits", homeserver=proxy_e.url),
     ]
-    a, b, c, d, e = [await made_one for made_one in made]
+    a, b, c, d, e = await asyncio.gather(*made)
     rooms = [a, b, c, d, e]
     await asyncio.gather(*(start(room.bot) for room in rooms))
     deadlines = await asyncio.gather(

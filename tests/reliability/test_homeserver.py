@@ -20,7 +20,7 @@ from tests.integration.community import in_reply_to
 from tests.integration.kring_process import KringProcess
 from tests.integration.synapse_server import SynapseServer
 
-from .burst import Script, play, pledge_scripts, reaction_scripts
+from .burst import React, Script, play, pledge_scripts, reaction_scripts
 from .conftest import Figures, MakeProxy
 from .matrix_kit import Community, MakeMemberOn, community, position, start, stop, timeline
 from .model import Sent
@@ -36,20 +36,30 @@ class Size:
     reactions: int
     pledge_commands: int
     outage_s: float
+    reactors: int  # the first one never redacts and runs past the daily cap
+    messages: int
+
+    @property
+    def members(self) -> int:
+        return 1 + self.reactors + BACKERS  # members[0] proposes and writes; members[1] reacts and writes too
 
 
+BACKERS = 3
 SIZES = {
-    "fast": Size(reactions=120, pledge_commands=12, outage_s=6),
-    "full": Size(reactions=600, pledge_commands=40, outage_s=60),
+    "fast": Size(reactions=100, pledge_commands=9, outage_s=6, reactors=4, messages=12),
+    "full": Size(reactions=600, pledge_commands=40, outage_s=60, reactors=8, messages=30),
 }
 SIZE_PARAMS = [pytest.param("fast"), pytest.param("full", marks=pytest.mark.long)]
 
 
 def _scripts(room: Community, targets: list[str], proposals: list[int], size: Size) -> list[Script]:
     rng = random.Random(SEED)
-    reactors, backers = room.members[1:5], room.members[5:8]
+    reactors, backers = room.members[1 : 1 + size.reactors], room.members[1 + size.reactors :]
     scripts = reaction_scripts(rng, reactors, targets, reactions=size.reactions, daily_cap=DAILY_CAP, spammers=1)
-    return scripts + pledge_scripts(rng, backers, proposals, size.pledge_commands)
+    scripts += pledge_scripts(rng, backers, proposals, size.pledge_commands)
+    planned = sum(isinstance(action, React) for script in scripts for action in script.actions)
+    assert planned == size.reactions, f"only {planned} reactions fit the rules: add reactors or messages"
+    return scripts
 
 
 @pytest.mark.parametrize("size", SIZE_PARAMS)
@@ -72,7 +82,7 @@ async def test_synapse_restarted_mid_burst_with_a_tight_rc_message(
         member_on,
         tmp_path,
         processes,
-        members=8,
+        members=plan.members,
         bot_name="kring-hs-stop",
         homeserver=proxy.url,
         reputation={"daily_cap": DAILY_CAP},
@@ -82,7 +92,7 @@ async def test_synapse_restarted_mid_burst_with_a_tight_rc_message(
         await asyncio.to_thread(own_synapse.admin_post, path, {"messages_per_second": 0, "burst_count": 0})
     since = await position(room.owner)
     await start(room.bot)
-    stage = await set_the_stage(room, 12)
+    stage = await set_the_stage(room, plan.messages)
     scripts = _scripts(room, stage.targets, stage.proposals, plan)
     sent = Sent()
     await play(scripts, room.room_id, sent, upto=0.5)
@@ -127,14 +137,14 @@ async def test_502_and_dropped_connections_back_off_and_lose_nothing(
         member_on,
         tmp_path,
         processes,
-        members=8,
+        members=plan.members,
         bot_name="kring-502",
         homeserver=proxy.url,
         reputation={"daily_cap": DAILY_CAP},
     )
     since = await position(room.owner)
     await start(room.bot)
-    stage = await set_the_stage(room, 12)
+    stage = await set_the_stage(room, plan.messages)
     assert await stop(room.bot) == 0
 
     # A restart while the homeserver answers 502: the bot waits for it, with its stored login and device.

@@ -139,7 +139,7 @@ class Locker:
         self.conn.close()
 
 
-LOCKED_S = 8  # longer than the bot's busy_timeout of 5 s: its transaction fails and is retried
+LOCKED_S = 6  # longer than the bot's busy_timeout of 5 s: its transaction fails and is retried
 
 
 async def test_a_locked_database_delays_batches_and_loses_nothing(
