@@ -39,7 +39,7 @@ from bot.config import ConfigError, Settings, check_ready_for_matrix
 from bot.crypto import EncryptedBacklog, Undecrypted, crypto_store_file, keep_keys_flowing
 from bot.engine import Kring
 from bot.matrix_events import notice_content, to_kring_event
-from bot.scheduler import DueAnnouncements
+from bot.scheduler import DueAnnouncements, WakeUps
 from handlers.events import Event
 from storage.announcements import OutboxMessage
 from storage.db import hold_exclusive_lock
@@ -138,6 +138,7 @@ class MatrixBot:
         self.client = client
         self.kring = Kring(store, settings, SystemClock(), settings.matrix.user_id)
         self.due = DueAnnouncements(self.kring)
+        self.wake_ups = WakeUps(self.kring)
         self.served: set[str] = set()
         self.configured: set[str] = set()  # matrix.rooms, aliases resolved
         self.creators = RoomCreators()
@@ -258,9 +259,12 @@ class MatrixBot:
     async def run(self) -> None:
         token = await self.store.events.get_state(SYNC_TOKEN)
         first_sync = True
+        self.wake_ups.start()
+        await self.wake_ups.plan()
         while not self.stopping.is_set():
+            self.wake_ups.woken.clear()  # a wake-up from before this sync started is answered by this sync
             started = self.kring.clock.now()
-            timeout_ms = await self.due.poll_timeout_ms(started)  # wake up when the next announcement is due
+            timeout_ms = await self.due.poll_timeout_ms(started)
             response = await self._sync(token, full_state=first_sync, timeout_ms=timeout_ms)
             if response is None:
                 continue
@@ -273,6 +277,7 @@ class MatrixBot:
                     self.kring.outbox_ready.set()
                 # Everything sent before `started` is handled now, so what was due by then can be decided on it.
                 await self.due.fire(started)
+                await self.wake_ups.plan()
             except FatalMatrixError:
                 raise
             except Exception as error:
@@ -297,12 +302,15 @@ class MatrixBot:
             self.client.sync(timeout=timeout_ms, since=token, full_state=full_state, sync_filter=SYNC_FILTER)
         )
         stop = asyncio.ensure_future(self.stopping.wait())
-        done, _ = await asyncio.wait({sync, stop}, return_when=asyncio.FIRST_COMPLETED)
+        # An announcement falling due ends the long poll: the next sync starts after its moment, then it fires.
+        woken = asyncio.ensure_future(self.wake_ups.woken.wait())
+        done, _ = await asyncio.wait({sync, stop, woken}, return_when=asyncio.FIRST_COMPLETED)
+        for waiter in (stop, woken):
+            waiter.cancel()
         if sync not in done:
             sync.cancel()
             await asyncio.gather(sync, return_exceptions=True)
             return None
-        stop.cancel()
         try:
             response = sync.result()
         except Exception as error:  # connection refused, reset, timeout
@@ -516,6 +524,7 @@ class MatrixBot:
 
     async def shutdown(self) -> None:
         self.stopping.set()
+        self.wake_ups.stop()
         for task in list(self._tasks):
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)

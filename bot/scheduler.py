@@ -1,16 +1,21 @@
-"""When reminders and decisions fire: from the sync loop, once the bot has seen the room up to their moment.
+"""When reminders and decisions fire: APScheduler wakes the sync loop at their moment; they fire after a sync.
 
 A timer alone would decide at the deadline on what the bot happens to have synced by then: a pledge sent just
 before the deadline while the homeserver was slow or unreachable would be missing from the decision, and then
-refused as too late. So the sync loop long-polls until the next announcement is due, and an announcement fires
-only after a sync that *started* past its moment (plus a little grace: the homeserver stamps an event before it
-stores it) has been handled. The announcements table stays the only truth; nothing is kept in memory.
+refused as too late. So an APScheduler job per pending announcement only *wakes* the sync loop at the
+announcement's moment (plus a little grace: the homeserver stamps an event before it stores it); the loop ends
+its long poll, syncs at once, and the announcement fires only after a sync that *started* past its moment has
+been handled. The announcements table stays the only truth: the jobs are re-planned from it after every batch.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.date import DateTrigger
 
 from bot.engine import Kring
 
@@ -18,6 +23,58 @@ log = logging.getLogger(__name__)
 
 SYNC_GRACE = timedelta(seconds=2)
 LONG_POLL_MS = 30_000
+CATCH_UP_MS = 1  # a sync that returns at once (nio leaves out a timeout of 0)
+JOB_PREFIX = "announcement-"
+
+
+class WakeUps:
+    """One APScheduler job per pending announcement, at its moment plus the grace; each sets `woken`."""
+
+    def __init__(self, kring: Kring) -> None:
+        self.kring = kring
+        self.woken = asyncio.Event()
+        self.scheduler = AsyncIOScheduler(timezone=UTC)
+        self._planned: dict[str, datetime] = {}  # job id -> the moment it is planned for, on Kring's clock
+
+    def start(self) -> None:
+        if not self.scheduler.running:
+            self.scheduler.start()
+
+    def stop(self) -> None:
+        if self.scheduler.running:
+            self.scheduler.shutdown(wait=False)
+
+    async def plan(self) -> None:
+        """Make the jobs match the pending announcements: new ones added, moved ones moved, gone ones removed."""
+        pending = await self.kring.store.announcements.pending()
+        wanted = {f"{JOB_PREFIX}{announcement.id}": announcement.due_at + SYNC_GRACE for announcement in pending}
+        for job_id in set(self._planned) - set(wanted):
+            del self._planned[job_id]
+            if self.scheduler.get_job(job_id) is not None:
+                self.scheduler.remove_job(job_id)
+        now = self.kring.clock.now()
+        for job_id, moment in wanted.items():
+            if self._planned.get(job_id) == moment:
+                continue
+            self._planned[job_id] = moment
+            # Kring's clock is the system clock in `kring run`; measured from it, tests can move it.
+            run_at = datetime.now(UTC) + max(moment - now, timedelta(0))
+            self.scheduler.add_job(
+                self._wake,
+                DateTrigger(run_at, timezone=UTC),
+                args=[job_id],
+                id=job_id,
+                replace_existing=True,
+                misfire_grace_time=None,  # a job that is late (a busy loop, a suspended machine) still wakes us
+            )
+
+    def _wake(self, job_id: str) -> None:
+        log.debug("%s is due: waking the sync loop", job_id)
+        self.woken.set()
+
+    def planned(self) -> dict[str, datetime]:
+        """The job ids and the moments (on Kring's clock) they wake the sync loop at."""
+        return dict(self._planned)
 
 
 class DueAnnouncements:
@@ -28,12 +85,10 @@ class DueAnnouncements:
         self.online_since: datetime | None = None
 
     async def poll_timeout_ms(self, now: datetime) -> int:
-        """How long the next sync may wait for events: until the next announcement can fire, at most 30 s."""
-        pending = await self.kring.store.announcements.pending()
-        if not pending:
-            return LONG_POLL_MS
-        wait = (pending[0].due_at + SYNC_GRACE - now).total_seconds() * 1000
-        return int(min(LONG_POLL_MS, max(1, wait)))
+        """How long the next sync may wait for events: not at all when something can fire, else a long poll
+        (which the wake-up jobs end early when an announcement falls due during it)."""
+        overdue = await self.kring.due(now - SYNC_GRACE)
+        return CATCH_UP_MS if overdue else LONG_POLL_MS
 
     async def fire(self, synced_from: datetime) -> int:
         """Fire what was due by the start of the sync just handled; a decision that fell due while the bot was

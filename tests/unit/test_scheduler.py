@@ -1,23 +1,57 @@
-"""Announcements fire from the sync loop: only once a sync that started past their moment has been handled."""
+"""Announcements: APScheduler wakes the sync loop at their moment; they fire after a sync started past it."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 
-from bot.scheduler import LONG_POLL_MS, SYNC_GRACE, DueAnnouncements
+from bot.scheduler import CATCH_UP_MS, LONG_POLL_MS, SYNC_GRACE, DueAnnouncements, WakeUps
 from tests.unit.harness import Harness, decisions
 
 ANN = "@ann:test"
 
 
-async def test_the_long_poll_wakes_up_for_the_next_announcement(room: Harness) -> None:
+async def test_the_sync_polls_long_until_something_can_fire(room: Harness) -> None:
     due = DueAnnouncements(room.kring)
     assert await due.poll_timeout_ms(room.clock.now()) == LONG_POLL_MS  # nothing planned
     await room.say(ANN, "!propose Shared courier in 90 minutes")  # its reminder is already past: only the deadline
-    wait = await due.poll_timeout_ms(room.clock.now())
-    assert wait == LONG_POLL_MS
-    assert await due.poll_timeout_ms(room.clock.now() + timedelta(minutes=90) - timedelta(seconds=10)) == 12_000
-    assert await due.poll_timeout_ms(room.clock.now() + timedelta(hours=2)) == 1  # overdue: sync right away
+    deadline = room.clock.now() + timedelta(minutes=90)
+    assert await due.poll_timeout_ms(deadline) == LONG_POLL_MS  # the stamp may still be in flight
+    assert await due.poll_timeout_ms(deadline + SYNC_GRACE) == CATCH_UP_MS  # overdue: sync right away
+
+
+async def test_a_wake_up_is_planned_for_each_pending_announcement_and_dropped_when_it_goes(room: Harness) -> None:
+    wake_ups = WakeUps(room.kring)
+    await room.say(ANN, "!propose Shared courier in 3 days")
+    await room.say(ANN, "!propose Night service rota in 90 minutes")
+    await wake_ups.plan()
+    planned = wake_ups.planned()
+    moments = sorted(planned.values())
+    now = room.clock.now()
+    # The courier's reminder (a day before) and deadline, the rota's deadline: each plus the grace.
+    assert moments == [
+        now + delta + SYNC_GRACE for delta in (timedelta(minutes=90), timedelta(days=2), timedelta(days=3))
+    ]
+    assert {job.id for job in wake_ups.scheduler.get_jobs()} == set(planned)
+
+    await room.say(ANN, "!cancel 1")
+    await wake_ups.plan()
+    assert sorted(wake_ups.planned().values()) == [now + timedelta(minutes=90) + SYNC_GRACE]
+    assert [job.id for job in wake_ups.scheduler.get_jobs()] == list(wake_ups.planned())
+
+
+async def test_the_wake_up_job_ends_the_wait_at_the_announcements_moment(room: Harness) -> None:
+    await room.say(ANN, "!propose Shared courier in 90 minutes")
+    # A quarter second before the deadline's wake-up moment: its job runs a quarter second from now.
+    room.clock.set(room.clock.now() + timedelta(minutes=90) + SYNC_GRACE - timedelta(seconds=0.25))
+    wake_ups = WakeUps(room.kring)
+    wake_ups.start()
+    try:
+        await wake_ups.plan()
+        assert not wake_ups.woken.is_set()
+        await asyncio.wait_for(wake_ups.woken.wait(), timeout=5)
+    finally:
+        wake_ups.stop()
 
 
 async def test_a_decision_waits_for_a_sync_that_started_after_its_deadline(room: Harness) -> None:
