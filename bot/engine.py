@@ -22,7 +22,7 @@ from handlers.parsing import shown
 from handlers.reactions import CreditBook, facts_wanted
 from handlers.text import lines
 from storage.announcements import Announcement, OutboxMessage
-from storage.intake import CreditFacts
+from storage.intake import CreditFacts, Effects
 from storage.store import Store
 
 log = logging.getLogger(__name__)
@@ -78,8 +78,7 @@ class Kring:
                     command = split_command(event.body, self.prefix)
                     book.remember(event, is_idea=command is None)
                     if command is not None and not history:
-                        await self.store.intake.write(book.take_effects())
-                        says.extend(await self._run_command(event, *command))
+                        says.extend(await self._run_command(event, *command, before=book.take_effects()))
                 elif history:
                     continue
                 elif isinstance(event, Reaction):
@@ -108,11 +107,12 @@ class Kring:
     def prefix(self) -> str:
         return self.settings.bot.command_prefix
 
-    async def _run_command(self, message: Message, word: str, args: str) -> list[Say]:
+    async def _run_command(self, message: Message, word: str, args: str, *, before: Effects) -> list[Say]:
+        """Run one command in a savepoint, after writing `before` (what the events before it changed)."""
         ctx = Context(self.store, self.settings, self.texts, message.at, message)
         command = COMMANDS.find(word)
         try:
-            async with self.store.savepoint():
+            async with self.store.savepoint(first=self.store.intake.writer(before)):
                 if command is None:
                     raise UserError(self.texts.t("unknown_command", command=shown(self.prefix + word)))
                 return await command.handler(ctx, args)

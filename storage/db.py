@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import fcntl
+import functools
 import logging
 import sqlite3
 from collections.abc import AsyncIterator, Callable
@@ -56,6 +57,9 @@ class Database:
         self.conn = conn
         self.path = path
         self._savepoints = 0
+        # Savepoints that ended well inside a transaction, innermost first: released together with the next
+        # statement this class sends (see `savepoint`), not on a round trip of their own.
+        self._unreleased: list[str] = []
 
     @classmethod
     async def open(cls, path: str | Path) -> Database:
@@ -92,8 +96,15 @@ class Database:
         that this still works).
         """
         raw: sqlite3.Connection = self.conn._conn
+        release = self._take_unreleased()
+        if release:
+            work = functools.partial(_after_releasing, release, work)
         result = await self.conn._execute(work, raw)  # type: ignore[no-untyped-call]
         return cast(T, result)
+
+    def _take_unreleased(self) -> list[str]:
+        release, self._unreleased = self._unreleased, []
+        return release
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
@@ -101,8 +112,10 @@ class Database:
         await self.conn.execute("BEGIN IMMEDIATE")
         try:
             yield self.conn
+            self._unreleased.clear()  # COMMIT releases every savepoint still open
             await self.conn.execute("COMMIT")
         except BaseException:
+            self._unreleased.clear()
             await self._rollback()
             raise
 
@@ -116,17 +129,51 @@ class Database:
                 raise
 
     @asynccontextmanager
-    async def savepoint(self) -> AsyncIterator[None]:
-        """A nested unit inside a transaction: on error only its own writes are undone."""
+    async def savepoint(self, first: Callable[[sqlite3.Connection], object] | None = None) -> AsyncIterator[None]:
+        """A nested unit inside a transaction: on error only its own writes are undone.
+
+        `first` runs on the database thread just before the SAVEPOINT, in the same round trip; its writes are
+        not part of the unit. Inside a transaction, a unit that ended well is RELEASEd with the next statement
+        sent through this class (`run`, the next savepoint) instead of on a round trip of its own: until then
+        it only sits on SQLite's savepoint stack, where COMMIT releases it and a ROLLBACK (TO an enclosing
+        savepoint) cancels it, exactly as if it had been released. Outside a transaction RELEASE commits, so
+        it is sent at once.
+        """
         self._savepoints += 1
         name = f"sp{self._savepoints}"
-        await self.conn.execute(f"SAVEPOINT {name}")
+        nested = self.conn.in_transaction
+
+        def begin(conn: sqlite3.Connection) -> None:
+            if first is not None:
+                first(conn)
+            conn.execute(f"SAVEPOINT {name}")
+
         try:
-            yield
-        except BaseException:
-            await self.conn.execute(f"ROLLBACK TO {name}")
-            await self.conn.execute(f"RELEASE {name}")
-            raise
+            await self.run(begin)
+            try:
+                yield
+            except BaseException:
+                self._unreleased.clear()  # savepoints inside this one: ROLLBACK TO cancels them
+                await self.run(functools.partial(_roll_back_to, name))
+                raise
         finally:
             self._savepoints -= 1
-        await self.conn.execute(f"RELEASE {name}")
+        if nested:
+            self._unreleased.append(name)
+        else:
+            await self.run(functools.partial(_release, name))
+
+
+def _release(name: str, conn: sqlite3.Connection) -> None:
+    conn.execute(f"RELEASE {name}")
+
+
+def _roll_back_to(name: str, conn: sqlite3.Connection) -> None:
+    conn.execute(f"ROLLBACK TO {name}")
+    conn.execute(f"RELEASE {name}")
+
+
+def _after_releasing(names: list[str], work: Callable[[sqlite3.Connection], T], conn: sqlite3.Connection) -> T:
+    for name in names:
+        _release(name, conn)
+    return work(conn)

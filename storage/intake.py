@@ -5,8 +5,9 @@ Each group runs on the database thread in one round trip (`Database.run`), whate
 
 from __future__ import annotations
 
+import functools
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -193,10 +194,13 @@ def _read_facts(conn: sqlite3.Connection, wanted: FactsWanted) -> CreditFacts:
 
 
 def _write(conn: sqlite3.Connection, effects: Effects) -> None:
+    if not effects:
+        return
     # Inserts first: an update in this batch only ever concerns a row that existed when its event came.
     conn.executemany(
         "INSERT INTO members (room_id, user_id, display_name) VALUES (?, ?, ?) "
-        "ON CONFLICT (room_id, user_id) DO UPDATE SET display_name = excluded.display_name",
+        "ON CONFLICT (room_id, user_id) DO UPDATE SET display_name = excluded.display_name "
+        "WHERE display_name != excluded.display_name",  # an unchanged name leaves its page clean
         effects.members,
     )
     conn.executemany(
@@ -238,4 +242,9 @@ class IntakeQueries:
 
     async def write(self, effects: Effects) -> None:
         if effects:
-            await self.db.run(lambda conn: _write(conn, effects))
+            await self.db.run(self.writer(effects))
+
+    @staticmethod
+    def writer(effects: Effects) -> Callable[[sqlite3.Connection], None]:
+        """Writing `effects`, for code already on the database thread (e.g. `Store.savepoint(first=…)`)."""
+        return functools.partial(_write, effects=effects)

@@ -176,44 +176,35 @@ class ProposalQueries:
         return {pid: found.get(pid, Totals(0, 0, 0)) for pid in proposal_ids}
 
     async def pledge(self, proposal_id: int, pledge: Pledge, event_id: str) -> None:
-        """Place or replace a member's pledge, and append it to the history."""
-        await self.conn.execute(
-            "INSERT INTO pledges (proposal_id, user_id, money_cents, minutes, note, pledged_at) "
-            "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (proposal_id, user_id) DO UPDATE SET "
-            "money_cents = excluded.money_cents, minutes = excluded.minutes, note = excluded.note, "
-            "pledged_at = excluded.pledged_at",
-            (
-                proposal_id,
-                pledge.user_id,
-                pledge.money_cents,
-                pledge.minutes,
-                pledge.note,
-                to_db(pledge.pledged_at),
-            ),
-        )
-        await self._history(proposal_id, pledge, "pledge", event_id)
+        """Place or replace a member's pledge, and append it to the history (one round trip)."""
+
+        def write(conn: sqlite3.Connection) -> None:
+            conn.execute(
+                "INSERT INTO pledges (proposal_id, user_id, money_cents, minutes, note, pledged_at) "
+                "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (proposal_id, user_id) DO UPDATE SET "
+                "money_cents = excluded.money_cents, minutes = excluded.minutes, note = excluded.note, "
+                "pledged_at = excluded.pledged_at",
+                (
+                    proposal_id,
+                    pledge.user_id,
+                    pledge.money_cents,
+                    pledge.minutes,
+                    pledge.note,
+                    to_db(pledge.pledged_at),
+                ),
+            )
+            _history(conn, proposal_id, pledge, "pledge", event_id)
+
+        await self.db.run(write)
 
     async def withdraw(self, proposal_id: int, pledge: Pledge, event_id: str, at: datetime) -> None:
-        await self.conn.execute(
-            "DELETE FROM pledges WHERE proposal_id = ? AND user_id = ?", (proposal_id, pledge.user_id)
-        )
-        await self._history(proposal_id, Pledge(pledge.user_id, 0, 0, "", at), "withdraw", event_id)
+        """Take a member's pledge back, and append that to the history (one round trip)."""
 
-    async def _history(self, proposal_id: int, pledge: Pledge, action: str, event_id: str) -> None:
-        await self.conn.execute(
-            "INSERT INTO pledge_history (proposal_id, user_id, action, money_cents, minutes, note, event_id, at) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                proposal_id,
-                pledge.user_id,
-                action,
-                pledge.money_cents,
-                pledge.minutes,
-                pledge.note,
-                event_id,
-                to_db(pledge.pledged_at),
-            ),
-        )
+        def write(conn: sqlite3.Connection) -> None:
+            conn.execute("DELETE FROM pledges WHERE proposal_id = ? AND user_id = ?", (proposal_id, pledge.user_id))
+            _history(conn, proposal_id, Pledge(pledge.user_id, 0, 0, "", at), "withdraw", event_id)
+
+        await self.db.run(write)
 
     # objections
     async def object(self, proposal_id: int, objection: Objection) -> None:
@@ -226,6 +217,23 @@ class ProposalQueries:
     async def objections(self, proposal_id: int) -> list[Objection]:
         rows = await self.conn.execute_fetchall(_OBJECTIONS, (proposal_id,))
         return [_objection(r) for r in rows]
+
+
+def _history(conn: sqlite3.Connection, proposal_id: int, pledge: Pledge, action: str, event_id: str) -> None:
+    conn.execute(
+        "INSERT INTO pledge_history (proposal_id, user_id, action, money_cents, minutes, note, event_id, at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            proposal_id,
+            pledge.user_id,
+            action,
+            pledge.money_cents,
+            pledge.minutes,
+            pledge.note,
+            event_id,
+            to_db(pledge.pledged_at),
+        ),
+    )
 
 
 _PLEDGES = (

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import sqlite3
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 
@@ -36,6 +37,7 @@ class Store:
             yield
 
     @asynccontextmanager
-    async def savepoint(self) -> AsyncIterator[None]:
-        async with self.db.savepoint():
+    async def savepoint(self, first: Callable[[sqlite3.Connection], object] | None = None) -> AsyncIterator[None]:
+        """A nested unit of the current transaction; `first` runs just before it, in the same round trip."""
+        async with self.db.savepoint(first):
             yield
