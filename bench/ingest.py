@@ -13,7 +13,7 @@ from typing import Any
 
 from nio import SyncResponse
 
-from bench.botkit import close_bot, feed, open_bot
+from bench.botkit import SqliteClock, close_bot, feed, open_bot
 from bench.shapes import STEP_MS, Action, Kind, community, count_events, initial_body, room_id, sync_bodies
 from bench.timing import rounded
 from storage.db import WAL_CHECKPOINT_PAGES
@@ -44,8 +44,11 @@ def _as_chat(action: Action) -> Action:
     return dataclasses.replace(action, kind=Kind.MESSAGE, text=action.text.removeprefix("!"))
 
 
-async def side_by_side(initial: dict[str, Any], bodies: list[dict[str, Any]], database: Path) -> tuple[float, float]:
-    """Seconds for nio's bare parse and for the bot's whole handling of the same bodies, body by body.
+async def side_by_side(
+    initial: dict[str, Any], bodies: list[dict[str, Any]], database: Path
+) -> tuple[float, float, float]:
+    """Seconds for nio's bare parse and for the bot's whole handling of the same bodies, body by body, and the
+    part of the handling spent inside SQLite.
 
     Alternating per body keeps both sides under the same machine conditions (CPU speed varies a lot on shared
     machines). The initial sync is set-up, not timed; each ingest starts from an empty store.
@@ -54,6 +57,7 @@ async def side_by_side(initial: dict[str, Any], bodies: list[dict[str, Any]], da
     parse = ingest = 0.0
     try:
         since = await feed(bot, copy.deepcopy(initial), None)
+        sqlite = SqliteClock(bot)
         for body in bodies:
             started = time.perf_counter()
             SyncResponse.from_dict(body)
@@ -63,7 +67,7 @@ async def side_by_side(initial: dict[str, Any], bodies: list[dict[str, Any]], da
             ingest += time.perf_counter() - parsed
     finally:
         await close_bot(bot)
-    return parse, ingest
+    return parse, ingest, sqlite.seconds
 
 
 def batched_rows_per_s(source: Path, target: Path) -> tuple[float, int]:
@@ -105,14 +109,15 @@ async def measure(events: int, workdir: Path, rounds: int) -> dict[str, Any]:
     count = count_events(bodies)
     gc.collect()
     gc.freeze()  # the bodies live through the whole run: keep the collector from walking them again and again
-    parse = ingest = 0.0
+    parse = ingest = sqlite = 0.0
     database = workdir / "ingest.db"
     for round_number in range(rounds):
         database = workdir / f"ingest-{round_number}.db"
-        round_parse, round_ingest = await side_by_side(initial, bodies, database)
+        round_parse, round_ingest, round_sqlite = await side_by_side(initial, bodies, database)
         parse += round_parse
         ingest += round_ingest
-    plain_parse, plain_ingest = await side_by_side(plain_initial, plain_bodies, workdir / "ingest-chat.db")
+        sqlite += round_sqlite
+    plain_parse, plain_ingest, _ = await side_by_side(plain_initial, plain_bodies, workdir / "ingest-chat.db")
     gc.unfreeze()
     rows_per_s, rows = batched_rows_per_s(database, workdir / "batched.db")
     return {
@@ -122,6 +127,10 @@ async def measure(events: int, workdir: Path, rounds: int) -> dict[str, Any]:
         "nio_parse_events_per_s": rounded(count * rounds / parse),
         "ingest_vs_nio_parse": round(parse / ingest, 3),
         "ingest_vs_nio_parse_without_commands": round(plain_parse / plain_ingest, 3),
+        "ingest_share_in_sqlite": round(sqlite / ingest, 3),
+        "ingest_vs_nio_parse_outside_sqlite": round(parse / (ingest - sqlite), 3),
+        # The best ratio the same SQLite work allows: nio's parse, then nothing but the store's own statements.
+        "ingest_ceiling_vs_nio_parse": round(parse / (parse + sqlite), 3),
         "sqlite_batched_rows_per_s": rounded(rows_per_s),
         "sqlite_batched_rows": rows,
     }
