@@ -78,6 +78,8 @@ def main(argv: list[str] | None = None) -> int:
     if logging.getLogger().level > logging.DEBUG:
         # nio logs a line for every event it sees in a room: noise for an operator, and slow on a busy bot.
         logging.getLogger("nio.rooms").setLevel(logging.WARNING)
+        # APScheduler logs adding, running and removing every wake-up job; the bot logs what it posts.
+        logging.getLogger("apscheduler").setLevel(logging.WARNING)
     if args.command == "console":
         # The console talks to the terminal; keep the log quiet unless asked.
         logging.getLogger().setLevel(max(logging.WARNING, logging.getLogger().level))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import io
 import sys
 import uuid
 from dataclasses import dataclass, field
@@ -265,6 +266,9 @@ async def read_lines(stream: TextIO, prompt: str | None) -> list[str] | None:
 
 
 async def run_console(kring: Kring, clock: ManualClock, stream: TextIO, out: TextIO) -> None:
+    if isinstance(stream, io.TextIOWrapper):
+        # Bytes that are not UTF-8 (a Latin-1 terminal, a binary file piped in) become U+FFFD, not a crash.
+        stream.reconfigure(errors="replace")
     console = Console(kring, clock, out)
     await console.start()
     interactive = stream.isatty()

@@ -111,8 +111,10 @@ class Kring:
         """Run one command in a savepoint, after writing `before` (what the events before it changed)."""
         ctx = Context(self.store, self.settings, self.texts, message.at, message)
         command = COMMANDS.find(word)
+        opened = False
         try:
             async with self.store.savepoint(first=self.store.intake.writer(before)):
+                opened = True  # `before` is written: what fails from here on is the command's own failure
                 if command is None:
                     raise UserError(self.texts.t("unknown_command", command=shown(self.prefix + word)))
                 return await command.handler(ctx, args)
@@ -124,6 +126,8 @@ class Kring:
         except sqlite3.Error:
             raise  # the store itself failed: abort the batch, it is retried
         except Exception:
+            if not opened:
+                raise  # writing the events before the command failed: abort the batch rather than lose them
             log.exception("command %s in %s failed (event %s)", word, message.room_id, message.event_id)
             return [ctx.reply(self.texts.t("internal_error"))]
 

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeGuard
 
 from handlers.events import Event, Message, Reaction, Redaction, Say
 
@@ -13,6 +14,7 @@ NOTICE = "m.notice"
 HTML_FORMAT = "org.matrix.custom.html"
 MAX_CONTENT_BYTES = 60_000  # of the 65 536 bytes Matrix allows per event; the rest is for signatures and hashes
 SHORTENED = "\n… (shortened: too long for one Matrix message)"
+LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def strip_reply_fallback(body: str) -> str:
@@ -26,6 +28,21 @@ def strip_reply_fallback(body: str) -> str:
     if index < len(lines) and lines[index] == "":
         index += 1
     return "\n".join(lines[index:])
+
+
+def storable(text: str) -> str:
+    """`text` as it can be stored and sent: JSON may carry lone UTF-16 surrogates (`"\\ud800"`), which UTF-8 cannot
+    encode; they become U+FFFD instead of failing every write of the batch they are in."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return LONE_SURROGATE.sub("\ufffd", text)
+    return text
+
+
+def _is_id(value: object) -> TypeGuard[str]:
+    """A usable Matrix identifier: a string UTF-8 can encode."""
+    return isinstance(value, str) and storable(value) is value
 
 
 def _relation(content: Mapping[str, Any]) -> Mapping[str, Any]:
@@ -52,7 +69,7 @@ def to_kring_event(
     sender = source.get("sender")
     kind = source.get("type")
     content = source.get("content")
-    if not isinstance(event_id, str) or not isinstance(sender, str) or not isinstance(content, Mapping):
+    if not _is_id(event_id) or not _is_id(sender) or not isinstance(content, Mapping):
         return None
     unsigned = source.get("unsigned")
     if isinstance(unsigned, Mapping) and "redacted_because" in unsigned:
@@ -63,12 +80,12 @@ def to_kring_event(
     if kind == "m.reaction":
         relates = _relation(content)
         target, key = relates.get("event_id"), relates.get("key")
-        if relates.get("rel_type") != "m.annotation" or not isinstance(target, str) or not isinstance(key, str):
+        if relates.get("rel_type") != "m.annotation" or not _is_id(target) or not isinstance(key, str):
             return None
-        return Reaction(event_id, room_id, sender, target, key, at)
+        return Reaction(event_id, room_id, sender, target, storable(key), at)
     if kind == "m.room.redaction":
         redacts = content.get("redacts", source.get("redacts"))
-        return Redaction(event_id, room_id, sender, redacts, at) if isinstance(redacts, str) else None
+        return Redaction(event_id, room_id, sender, redacts, at) if _is_id(redacts) else None
     return None
 
 
@@ -89,20 +106,20 @@ def _message(
         return None  # an edit is never executed again
     reply = relates.get("m.in_reply_to")
     reply_to = reply.get("event_id") if isinstance(reply, Mapping) else None
-    if isinstance(reply_to, str):
+    if _is_id(reply_to):
         body = strip_reply_fallback(body)
     else:
         reply_to = None
     mentioned = content.get("m.mentions")
     user_ids = mentioned.get("user_ids") if isinstance(mentioned, Mapping) else None
-    mentions = tuple(u for u in user_ids if isinstance(u, str)) if isinstance(user_ids, list) else ()
+    mentions = tuple(u for u in user_ids if _is_id(u)) if isinstance(user_ids, list) else ()
     return Message(
         event_id=event_id,
         room_id=room_id,
         sender=sender,
-        body=body,
+        body=storable(body),
         at=at,
-        sender_name=name_of(sender),
+        sender_name=storable(name_of(sender)),
         reply_to=reply_to,
         sender_power=power_of(sender),
         mentions=mentions,

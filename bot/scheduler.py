@@ -56,9 +56,11 @@ class WakeUps:
         for job_id, moment in wanted.items():
             if self._planned.get(job_id) == moment:
                 continue
+            if moment <= now:
+                continue  # already past: the next sync does not wait (`poll_timeout_ms`), no need to end one
             self._planned[job_id] = moment
             # Kring's clock is the system clock in `kring run`; measured from it, tests can move it.
-            run_at = datetime.now(UTC) + max(moment - now, timedelta(0))
+            run_at = datetime.now(UTC) + (moment - now)
             self.scheduler.add_job(
                 self._wake,
                 DateTrigger(run_at, timezone=UTC),
@@ -68,7 +70,9 @@ class WakeUps:
                 misfire_grace_time=None,  # a job that is late (a busy loop, a suspended machine) still wakes us
             )
 
-    def _wake(self, job_id: str) -> None:
+    async def _wake(self, job_id: str) -> None:
+        # A coroutine, so APScheduler's asyncio executor runs it on the event loop (a plain function would run
+        # on a worker thread, where setting an asyncio.Event is not safe).
         log.debug("%s is due: waking the sync loop", job_id)
         self.woken.set()
 

@@ -20,6 +20,7 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 BUSY_TIMEOUT_MS = 5000
 WAL_CHECKPOINT_PAGES = 10_000
+WAL_SIZE_LIMIT_BYTES = 4 * 1024 * 1024
 
 
 class StoreLockedError(Exception):
@@ -76,6 +77,8 @@ class Database:
                 # event-id indexes, and copying them back (with an fsync) every other batch made ingest a third
                 # slower on a 100 000-event store (docs/PERFORMANCE.md).
                 await conn.execute(f"PRAGMA wal_autocheckpoint = {WAL_CHECKPOINT_PAGES}")
+                # …and give the disk space back once a checkpoint has emptied it.
+                await conn.execute(f"PRAGMA journal_size_limit = {WAL_SIZE_LIMIT_BYTES}")
             await conn.execute("PRAGMA synchronous = NORMAL")
             await apply_migrations(conn)
         except BaseException:

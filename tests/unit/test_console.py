@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import re
 import subprocess
 import sys
@@ -54,6 +55,23 @@ def kring_cli(*args: str, stdin: str = "", cwd: Path = ROOT) -> subprocess.Compl
 def numbered(output: str) -> dict[int, str]:
     """The console's numbered messages: [n] -> the text of its first line."""
     return {int(m[1]): m[2] for m in re.finditer(r"^\[(\d+)\] (.*)$", output, re.MULTILINE)}
+
+
+def test_bytes_that_are_not_utf8_become_replacement_characters(tmp_path: Path) -> None:
+    typed = "Shared courier \xff?\n!propose Shared courier \xfe van\n".encode("latin-1")
+    run = subprocess.run(
+        [sys.executable, "-m", "bot.cli", "console", "--db", str(tmp_path / "console.db")],
+        input=typed,
+        capture_output=True,
+        cwd=ROOT,
+        timeout=60,
+        check=False,
+        env={**os.environ, "PYTHONIOENCODING": "utf-8"},
+    )
+    output = run.stdout.decode("utf-8")
+    assert run.returncode == 0, run.stderr.decode("utf-8", "replace")
+    assert "New proposal #1: Shared courier \ufffd van" in output
+    assert "Traceback" not in run.stderr.decode("utf-8", "replace")
 
 
 class Terminal:

@@ -162,6 +162,34 @@ async def test_a_batch_commits_its_state_with_its_effects(room: Harness, monkeyp
     assert await room.rep(ANN) == 1
 
 
+async def test_a_failure_writing_the_events_before_a_command_aborts_the_batch(
+    room: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Not a database error, yet the reaction before the command must not be lost: the batch is retried whole.
+    idea, _ = await room.say(ANN, "Shared courier?")
+    before = await room.dump(everything=True)
+    writer = room.store.intake.writer
+
+    def broken_writer(effects: Any) -> Callable[[sqlite3.Connection], None]:
+        def write(conn: sqlite3.Connection) -> None:
+            raise UnicodeEncodeError("utf-8", "\ud800", 0, 1, "surrogates not allowed")
+
+        return write
+
+    monkeypatch.setattr(room.store.intake, "writer", broken_writer)
+    now = room.clock.now()
+    batch: list[Event] = [Reaction("$up", ROOM, BOB, idea, "👍", now), Message("$help", ROOM, CAS, "!help", now)]
+    with pytest.raises(UnicodeEncodeError):
+        await room.kring.handle_batch(batch)
+    assert await room.dump(everything=True) == before  # nothing claimed, nothing answered
+
+    monkeypatch.setattr(room.store.intake, "writer", writer)
+    assert await room.kring.handle_batch(batch) == 2
+    assert await room.rep(ANN) == 1
+    (answer,) = await room.deliver()
+    assert answer.reply_to == "$help"
+
+
 async def test_an_undelivered_message_is_sent_later_exactly_once(room: Harness) -> None:
     async def offline(message: OutboxMessage) -> str:
         raise ConnectionError("homeserver unreachable")

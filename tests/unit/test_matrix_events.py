@@ -86,6 +86,20 @@ def test_reactions_and_redactions() -> None:
     assert _convert({"type": "m.reaction", "event_id": "$z", "sender": "@b:t", "content": {}}) is None
 
 
+def test_lone_surrogates_in_text_are_replaced_and_ids_with_them_ignored() -> None:
+    # JSON can carry "\\ud800", which no UTF-8 store or homeserver takes: text keeps the rest, ids are not ids.
+    message = _convert(_text("odd \ud800 text"))
+    assert isinstance(message, Message)
+    assert message.body == "odd \ufffd text"
+    message.body.encode("utf-8")
+    reaction = {"type": "m.reaction", "event_id": "$r", "sender": "@bob:test", "origin_server_ts": 1}
+    relation = {"rel_type": "m.annotation", "event_id": "$idea", "key": "\udc80"}
+    converted = _convert({**reaction, "content": {"m.relates_to": relation}})
+    assert isinstance(converted, Reaction) and converted.key == "\ufffd"
+    assert _convert({**_text("hi"), "event_id": "$\ud800"}) is None
+    assert _convert({**_text("hi"), "sender": "@\ud800:test"}) is None
+
+
 def test_a_notice_is_a_reply_with_exact_mentions_and_html() -> None:
     say = Say(ROOM, Rendered("a <b>", "a &lt;b&gt;"), SayKind.REPLY, reply_to="$cmd", mentions=("@b:t", "@a:t", "@b:t"))
     content = notice_content(say)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import threading
 from datetime import timedelta
 
 from bot.scheduler import CATCH_UP_MS, LONG_POLL_MS, SYNC_GRACE, DueAnnouncements, WakeUps
@@ -40,18 +41,35 @@ async def test_a_wake_up_is_planned_for_each_pending_announcement_and_dropped_wh
     assert [job.id for job in wake_ups.scheduler.get_jobs()] == list(wake_ups.planned())
 
 
-async def test_the_wake_up_job_ends_the_wait_at_the_announcements_moment(room: Harness) -> None:
+class ThreadNotingEvent(asyncio.Event):
+    """An asyncio.Event that notes the thread each `set` comes from (asyncio objects belong to the loop's)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.set_from: list[int] = []
+
+    def set(self) -> None:
+        self.set_from.append(threading.get_ident())
+        super().set()
+
+
+async def test_the_wake_up_job_sets_the_event_at_the_moment_on_the_loops_thread(room: Harness) -> None:
     await room.say(ANN, "!propose Shared courier in 90 minutes")
     # A quarter second before the deadline's wake-up moment: its job runs a quarter second from now.
     room.clock.set(room.clock.now() + timedelta(minutes=90) + SYNC_GRACE - timedelta(seconds=0.25))
     wake_ups = WakeUps(room.kring)
+    wake_ups.woken = woken = ThreadNotingEvent()
     wake_ups.start()
     try:
         await wake_ups.plan()
-        assert not wake_ups.woken.is_set()
-        await asyncio.wait_for(wake_ups.woken.wait(), timeout=5)
+        assert not woken.is_set()
+        for _ in range(100):  # polled, not awaited: an event set from another thread may never wake a waiter
+            if woken.is_set():
+                break
+            await asyncio.sleep(0.05)
     finally:
         wake_ups.stop()
+    assert woken.set_from == [threading.get_ident()]
 
 
 async def test_a_decision_waits_for_a_sync_that_started_after_its_deadline(room: Harness) -> None:
