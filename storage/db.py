@@ -20,7 +20,7 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 BUSY_TIMEOUT_MS = 5000
 WAL_CHECKPOINT_PAGES = 10_000
-WAL_SIZE_LIMIT_BYTES = 4 * 1024 * 1024
+WAL_SIZE_LIMIT_BYTES = 64 * 1024 * 1024  # above what WAL_CHECKPOINT_PAGES lets it reach
 
 
 class StoreLockedError(Exception):
@@ -77,7 +77,8 @@ class Database:
                 # event-id indexes, and copying them back (with an fsync) every other batch made ingest a third
                 # slower on a 100 000-event store (docs/PERFORMANCE.md).
                 await conn.execute(f"PRAGMA wal_autocheckpoint = {WAL_CHECKPOINT_PAGES}")
-                # …and give the disk space back once a checkpoint has emptied it.
+                # …and shrink it back after an outlier (a long reader holding off checkpoints). Not lower: regrowing
+                # a truncated WAL made every batch's COMMIT slower.
                 await conn.execute(f"PRAGMA journal_size_limit = {WAL_SIZE_LIMIT_BYTES}")
             await conn.execute("PRAGMA synchronous = NORMAL")
             await apply_migrations(conn)
