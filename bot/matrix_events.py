@@ -33,6 +33,8 @@ def strip_reply_fallback(body: str) -> str:
 def storable(text: str) -> str:
     """`text` as it can be stored and sent: JSON may carry lone UTF-16 surrogates (`"\\ud800"`), which UTF-8 cannot
     encode; they become U+FFFD instead of failing every write of the batch they are in."""
+    if text.isascii():  # most text and nearly every id: a flag CPython keeps, no scan
+        return text
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:
