@@ -1,4 +1,5 @@
-"""`python -m bench [--quick]`: measure, print the figures as JSON, and write docs/PERFORMANCE.md."""
+"""`python -m bench [--quick] [--write-doc]`: measure, print the figures as JSON, and (when asked) write
+docs/PERFORMANCE.md."""
 
 from __future__ import annotations
 
@@ -51,7 +52,8 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument("--quick", action="store_true", help="smaller sizes, under 5 minutes on 2 cores")
     parser.add_argument("--only", help=f"comma-separated parts to run ({', '.join(PARTS)}); docs are not written")
-    parser.add_argument("--docs", type=Path, default=DOCS, help=f"where to write the report (default {DOCS})")
+    parser.add_argument("--write-doc", action="store_true", help="write the report of a full run (all parts) to --docs")
+    parser.add_argument("--docs", type=Path, default=DOCS, help=f"where --write-doc writes the report (default {DOCS})")
     return parser
 
 
@@ -90,7 +92,9 @@ def main(argv: list[str] | None = None) -> int:
     figures["bench_quick"] = args.quick
     figures["bench_total_s"] = round(elapsed, 1)
     print(json.dumps(figures, ensure_ascii=False, indent=2))
-    if args.only is None:
+    if args.write_doc and args.only is not None:
+        print("bench: --write-doc needs every part; the report was not written", file=sys.stderr)
+    elif args.write_doc:
         report.write(args.docs, figures, quick=args.quick, elapsed_s=elapsed)
         print(f"bench: wrote {args.docs}", file=sys.stderr)
     return 0

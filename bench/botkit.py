@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import sqlite3
 import time
 from collections.abc import Awaitable, Callable, Iterable
 from pathlib import Path
@@ -44,7 +45,7 @@ async def open_bot(database: Path, rooms: list[str]) -> tuple[MatrixBot, Recordi
     store = await Store.open(database)
     client = RecordingClient()
     bot = MatrixBot(bench_settings(rooms), store, client)
-    bot.served.update(rooms)
+    bot.rooms.served.update(rooms)
     return bot, client
 
 
@@ -53,20 +54,20 @@ class SqliteClock:
 
     def __init__(self, bot: MatrixBot) -> None:
         self.seconds = 0.0
-        connection = bot.store.db.conn
-        through_thread: Callable[..., Awaitable[Any]] = connection._execute
+        thread = bot.store.db.thread
+        through_thread: Callable[[Callable[[sqlite3.Connection], Any]], Awaitable[Any]] = thread.call
 
-        async def timed(function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-            def run(*inner: Any, **named: Any) -> Any:
+        async def timed(work: Callable[[sqlite3.Connection], Any]) -> Any:
+            def run(conn: sqlite3.Connection) -> Any:
                 started = time.perf_counter()
                 try:
-                    return function(*inner, **named)
+                    return work(conn)
                 finally:
                     self.seconds += time.perf_counter() - started
 
-            return await through_thread(run, *args, **kwargs)
+            return await through_thread(run)
 
-        connection._execute = timed  # type: ignore[method-assign,assignment]  # every store call goes through it
+        thread.call = timed  # type: ignore[method-assign]  # every store call goes through it
 
 
 async def close_bot(bot: MatrixBot) -> None:
@@ -79,5 +80,5 @@ async def feed(bot: MatrixBot, body: dict[str, Any], since: str | None) -> str:
     """What the sync loop does with one /sync body: nio parses it and updates its rooms, then Kring handles it."""
     response = SyncResponse.from_dict(body)
     await bot.client.receive_response(response)
-    await bot._process(response, since=since)
+    await bot.sync.process(response, since=since)
     return str(response.next_batch)

@@ -43,7 +43,7 @@ class Commander:
         sent = len(self.client.sent_at)
         self.client.sent.clear()
         started = time.perf_counter()
-        await self.bot._process(response, since=self.since)
+        await self.bot.sync.process(response, since=self.since)
         async with asyncio.timeout(REPLY_WITHIN_S):
             while len(self.client.sent_at) == sent:
                 await self.client.sent.wait()
@@ -55,13 +55,13 @@ class Commander:
 
     async def _outbox_idle(self) -> None:
         """Until the outbox has noted the reply as sent, so the next command starts from a quiet bot."""
-        while await self.bot.store.announcements.unsent():  # noqa: ASYNC110  (the store has no event to wait on)
+        while await self.bot.store.outbox.pending():  # noqa: ASYNC110  (the store has no event to wait on)
             await asyncio.sleep(0.001)
 
 
 async def _commander(database: Path) -> Commander:
     bot, client = await open_bot(database, [ROOM])
-    bot.spawn(bot.send_outbox(), "outbox")
+    bot.spawn(bot.sender.run(), "outbox")
     return Commander(bot, client)
 
 

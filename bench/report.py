@@ -116,7 +116,7 @@ def _queries(figures: dict[str, Any]) -> list[str]:
 def write(path: Path, figures: dict[str, Any], *, quick: bool, elapsed_s: float) -> None:
     about = machine()
     when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
-    mode = "`python -m bench --quick`" if quick else "`python -m bench` (full run)"
+    mode = "`python -m bench --quick --write-doc`" if quick else "`python -m bench --write-doc` (full run)"
     text = "\n".join(
         [
             "# Kring performance",
@@ -129,8 +129,8 @@ def write(path: Path, figures: dict[str, Any], *, quick: bool, elapsed_s: float)
             "",
             "Rerun: `pip install -e '.[test]'`, then `python -m bench` (4–15 minutes, depending on the machine) or "
             "`python -m bench --quick` (under 5 minutes: 10 000 events instead of 100 000 for ingest, 1 000 "
-            "instead of 10 000 missed events for catch-up). It prints the figures as JSON and rewrites this page. "
-            "Benchmarks report; they never fail a build.",
+            "instead of 10 000 missed events for catch-up). It prints the figures as JSON; `--write-doc` rewrites "
+            "this page. Benchmarks report; they never fail a build.",
             "",
             *_table(figures),
             "",
@@ -165,7 +165,7 @@ DEFINITIONS = [
     "messages, 60 reactions (up, down and other emoji), 6 redactions of reactions and 4 commands (`!backme`, "
     "`!proposal`, `!top`, `!rep`, `!proposals`, `!ideas`, now and then `!propose`). For each body, side by side: "
     "nio's bare `SyncResponse.from_dict` (the baseline), then the bot's real handling of the same body — "
-    "`SyncResponse.from_dict`, an unconnected nio `AsyncClient.receive_response`, `MatrixBot._process` into a "
+    "`SyncResponse.from_dict`, an unconnected nio `AsyncClient.receive_response`, `SyncLoop.process` into a "
     "fresh SQLite store (credits, reputation, scores, replies queued in the outbox, sync token). "
     "`ingest_vs_nio_parse` = parse time ÷ ingest time; since ingest includes the same parse, 1.0 would mean "
     "Kring costs nothing, and 0.8 means Kring adds a quarter to what nio's parse costs. "

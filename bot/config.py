@@ -1,30 +1,26 @@
-"""Kring's settings: typed pydantic models, loaded from TOML and validated once at start-up."""
+"""Kring's settings: typed pydantic models, loaded from TOML and validated once at start-up.
+
+The rules' own sections (bot, reputation, proposals) are declared in handlers.settings; this adds matrix and storage.
+"""
 
 from __future__ import annotations
 
 import os
 import tomllib
 from pathlib import Path
-from typing import Annotated, Literal
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import ValidationError, field_validator
+
+from handlers.settings import CommunitySettings, Section
 
 PLACEHOLDER_MARKERS = ("example.org", "CHANGE-ME", "change-me")
-
-PositiveInt = Annotated[int, Field(ge=1)]
-NonNegativeInt = Annotated[int, Field(ge=0)]
 
 
 class ConfigError(Exception):
     """A bad or missing setting; the message names the key and what is expected."""
 
 
-class _Section(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class MatrixSettings(_Section):
+class MatrixSettings(Section):
     homeserver: str = ""
     user_id: str = ""
     password: str = ""
@@ -44,68 +40,15 @@ class MatrixSettings(_Section):
         return value
 
 
-class BotSettings(_Section):
-    command_prefix: str = Field(default="!", min_length=1, max_length=3)
-    language: Literal["en", "nl"] = "en"
-
-
-class StorageSettings(_Section):
+class StorageSettings(Section):
     database: str = "kring.db"
 
 
-class ReputationSettings(_Section):
-    up: tuple[str, ...] = ("👍", "➕", "❤️", "🎉", "👏", "💯")
-    down: tuple[str, ...] = ("👎", "➖")
-    daily_cap: NonNegativeInt = 20
-    ideas_days: PositiveInt = 30
+class Settings(CommunitySettings):
+    """The whole config file: the community's rules plus how to reach Matrix and where to store."""
 
-    @model_validator(mode="after")
-    def _up_and_down_disjoint(self) -> ReputationSettings:
-        both = set(self.up) & set(self.down)
-        if both:
-            raise ValueError(f"an emoji cannot be both up and down: {' '.join(sorted(both))}")
-        return self
-
-
-class ProposalSettings(_Section):
-    timezone: str = "Europe/Amsterdam"
-    currency: Literal["EUR"] = "EUR"
-    default_deadline_days: PositiveInt = 14
-    max_deadline_days: PositiveInt = 365
-    default_min_backers: PositiveInt = 1
-    reminder_hours: NonNegativeInt = 24
-    withdraw_lock_hours: NonNegativeInt = 24
-    min_reputation_to_propose: int = 0
-    go_reward_proposer: NonNegativeInt = 5
-    go_reward_backer: NonNegativeInt = 1
-    moderator_power_level: int = 50
-
-    @field_validator("timezone")
-    @classmethod
-    def _known_timezone(cls, value: str) -> str:
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError) as exc:
-            raise ValueError(f"unknown time zone {value!r} (use a name like 'Europe/Amsterdam')") from exc
-        return value
-
-    @model_validator(mode="after")
-    def _default_within_max(self) -> ProposalSettings:
-        if self.default_deadline_days > self.max_deadline_days:
-            raise ValueError("default_deadline_days must not exceed max_deadline_days")
-        return self
-
-    @property
-    def zone(self) -> ZoneInfo:
-        return ZoneInfo(self.timezone)
-
-
-class Settings(_Section):
     matrix: MatrixSettings = MatrixSettings()
-    bot: BotSettings = BotSettings()
     storage: StorageSettings = StorageSettings()
-    reputation: ReputationSettings = ReputationSettings()
-    proposals: ProposalSettings = ProposalSettings()
 
 
 def _describe(error: ValidationError) -> str:

@@ -13,8 +13,8 @@ from typing import TextIO
 from bot.clock import ManualClock
 from bot.engine import Kring
 from handlers.events import Message, Reaction, Redaction
-from handlers.parsing import ParseError, parse_duration
-from storage.announcements import OutboxMessage
+from handlers.parsing import ParseError, parse_duration, parse_small_count
+from storage.records import OutboxMessage
 
 ROOM_ID = "!console:kring.local"
 BOT_ID = "@kring:kring.local"
@@ -72,10 +72,10 @@ class Console:
         indent = " " * len(f"[{number}] ")
         self.say(head + body.replace("\n", "\n" + indent))
 
-    async def _send(self, message: OutboxMessage) -> str:
+    async def _send(self, queued: OutboxMessage) -> str:
         event_id = f"$bot-{uuid.uuid4().hex}"
         number = self.room.number(event_id)
-        self.show(number, "kring", message.say.text.plain, self.room.number_of(message.say.reply_to))
+        self.show(number, "kring", queued.message.body, self.room.number_of(queued.message.reply_to))
         return event_id
 
     async def settle(self) -> None:
@@ -149,10 +149,8 @@ class Console:
         self.say(f"You are now {self.user}.")
 
     def _message_number(self, token: str) -> str | None:
-        digits = token.strip("[]")
-        # ASCII digits only ("²".isdigit() holds, yet int("²") fails), and few enough for int()
-        number = int(digits) if digits.isascii() and digits.isdigit() and len(digits) <= 9 else 0
-        event_id = self.room.event_at(number)
+        number = parse_small_count(token.strip("[]"))
+        event_id = self.room.event_at(number or 0)
         if event_id is None:
             self.say(f"There is no message [{token.strip('[]')}]; messages are numbered from 1.")
         return event_id
@@ -214,12 +212,14 @@ class Console:
 
     async def _power(self, rest: str) -> None:
         parts = rest.split()
-        level = parts[1].lstrip("-") if len(parts) == 2 else ""
-        if not (level.isascii() and level.isdigit() and len(level) <= 9):
+        level = parse_small_count(parts[1].removeprefix("-")) if len(parts) == 2 else None
+        if level is None:
             self.say("Usage: /power @bob 50")
             return
+        if parts[1].startswith("-"):
+            level = -level
         user = parts[0] if parts[0].startswith("@") else "@" + parts[0]
-        self.room.powers[user] = int(parts[1])
+        self.room.powers[user] = level
         self.say(f"{user} now has power level {parts[1]}.")
 
     async def _wait(self, rest: str) -> None:

@@ -14,9 +14,10 @@ from typing import Any
 from nio import AsyncClient, Event, MegolmEvent
 from nio.exceptions import EncryptionError, LocalProtocolError
 
-from handlers.events import Say, SayKind
+from handlers.events import Say
 from handlers.messages import Texts
 from handlers.text import Rendered, mention
+from storage.records import MessageKind
 from storage.store import Store
 
 log = logging.getLogger(__name__)
@@ -82,7 +83,7 @@ class EncryptedBacklog:
     async def retry(self) -> list[tuple[str, dict[str, Any]]]:
         """Parked events that decrypt now, as (room id, decrypted source), oldest first."""
         readable: list[tuple[str, dict[str, Any]]] = []
-        for parked in await self.store.events.parked_encrypted():
+        for parked in await self.store.encrypted.parked():
             source = json.loads(parked.source)
             event = MegolmEvent.from_dict(source)
             if not isinstance(event, MegolmEvent):
@@ -101,28 +102,28 @@ class EncryptedBacklog:
     ) -> list[Say]:
         """Inside the batch's transaction: park the new, forget the decrypted, explain the long-stuck."""
         for item in new:
-            await self.store.events.park_encrypted(
+            await self.store.encrypted.park(
                 item.event.event_id, item.room_id, item.event.sender, json.dumps(item.event.source), now
             )
         for _room, source in decrypted:
-            await self.store.events.unpark_encrypted(str(source.get("event_id")))
+            await self.store.encrypted.unpark(str(source.get("event_id")))
         stuck: dict[str, list[str]] = {}
         senders: dict[str, set[str]] = {}
-        for parked in await self.store.events.parked_encrypted():
+        for parked in await self.store.encrypted.parked():
             if parked.explained or now - parked.first_seen < EXPLAIN_AFTER:
                 continue
             stuck.setdefault(parked.room_id, []).append(parked.event_id)
             senders.setdefault(parked.room_id, set()).add(parked.sender)
         says = []
         for room_id, event_ids in stuck.items():
-            await self.store.events.mark_explained(event_ids)
+            await self.store.encrypted.mark_explained(event_ids)
             people = sorted(senders[room_id])
             names = Rendered.join(Rendered(", ", ", "), [mention(user, user) for user in people])
             says.append(
                 Say(
                     room_id=room_id,
                     text=self.texts.t("crypto.undecryptable", count=len(event_ids), users=names),
-                    kind=SayKind.REPLY,
+                    kind=MessageKind.REPLY,
                     mentions=tuple(people),
                 )
             )

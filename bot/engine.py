@@ -8,41 +8,38 @@ import sqlite3
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from datetime import datetime
 
-import handlers.help
-import handlers.pledges
-import handlers.proposals
-import handlers.reputation  # noqa: F401  (importing registers the commands)
 from bot.clock import Clock
 from bot.config import Settings
-from handlers.commands import COMMANDS, Context, UsageError, UserError, split_command
+from handlers.commands import CommandError, CommandSet, Context, split_command
 from handlers.decisions import fire_announcement
 from handlers.events import Event, Message, Reaction, Redaction, Say
 from handlers.messages import Texts
-from handlers.parsing import shown
 from handlers.reactions import CreditBook, facts_wanted
-from handlers.text import lines
-from storage.announcements import Announcement, OutboxMessage
+from handlers.registry import COMMANDS
 from storage.intake import CreditFacts, Effects
+from storage.records import Announcement, OutboxMessage
 from storage.store import Store
 
 log = logging.getLogger(__name__)
 
-Send = Callable[[OutboxMessage], Awaitable[str]]
+# Sends one queued message; its event id, or None when it can never be sent (it is then dropped, not retried).
+Send = Callable[[OutboxMessage], Awaitable[str | None]]
 BatchStep = Callable[[], Awaitable[list[Say]]]
 
 
 class Kring:
     """One community bot over one store; the console and the Matrix runner both drive this."""
 
-    def __init__(self, store: Store, settings: Settings, clock: Clock, bot_user_id: str) -> None:
+    def __init__(
+        self, store: Store, settings: Settings, clock: Clock, bot_user_id: str, commands: CommandSet = COMMANDS
+    ) -> None:
         self.store = store
         self.settings = settings
         self.clock = clock
         self.bot_user_id = bot_user_id
+        self.commands = commands
         self.texts = Texts(settings.bot.language, settings.proposals.zone, settings.bot.command_prefix)
         self.outbox_ready = asyncio.Event()
-        self.schedule_listeners: list[Callable[[], Awaitable[None]]] = []
-        self._lock = asyncio.Lock()
 
     # incoming events
     async def handle(self, event: Event) -> bool:
@@ -69,7 +66,7 @@ class Kring:
         """
         events = list(events)
         says: list[Say] = []
-        async with self._lock, self.store.transaction():
+        async with self.store.transaction():
             is_new = await self.store.intake.claim_new([(e.event_id, e.room_id) for e in events], self.clock.now())
             fresh = [e for e, new in zip(events, is_new, strict=True) if new and e.sender != self.bot_user_id]
             book = await self._credit_book([] if history else fresh)
@@ -87,11 +84,11 @@ class Kring:
                     book.on_redaction(event)
             await self.store.intake.write(book.take_effects())
             for key, value in (state or {}).items():
-                await self.store.events.set_state(key, value)
+                await self.store.state.set(key, value)
             if also is not None:
                 says.extend(await also())
             await self._enqueue(says)
-        await self._after_commit(len(says))
+        self._after_commit(says)
         return sum(is_new)
 
     async def _credit_book(self, events: list[Event]) -> CreditBook:
@@ -101,28 +98,22 @@ class Kring:
 
     async def _enqueue(self, says: list[Say]) -> None:
         if says:
-            await self.store.announcements.enqueue(says, self.clock.now())
+            await self.store.outbox.enqueue([say.outgoing() for say in says], self.clock.now())
 
     @property
     def prefix(self) -> str:
         return self.settings.bot.command_prefix
 
-    async def _run_command(self, message: Message, word: str, args: str, *, before: Effects) -> list[Say]:
+    async def _run_command(self, message: Message, word: str, text: str, *, before: Effects) -> list[Say]:
         """Run one command in a savepoint, after writing `before` (what the events before it changed)."""
-        ctx = Context(self.store, self.settings, self.texts, message.at, message)
-        command = COMMANDS.find(word)
+        ctx = Context(self.store, self.settings, self.texts, message.at, message, self.commands)
         opened = False
         try:
             async with self.store.savepoint(first=self.store.intake.writer(before)):
                 opened = True  # `before` is written: what fails from here on is the command's own failure
-                if command is None:
-                    raise UserError(self.texts.t("unknown_command", command=shown(self.prefix + word)))
-                return await command.handler(ctx, args)
-        except UserError as error:
-            return [ctx.reply(error.message)]
-        except UsageError as error:
-            assert command is not None
-            return [ctx.reply(lines([error.problem, command.usage(self.texts)]))]
+                return await self.commands.run(ctx, word, text)
+        except CommandError as error:
+            return [ctx.reply(error.reply_text(self.texts))]
         except sqlite3.Error:
             raise  # the store itself failed: abort the batch, it is retried
         except Exception:
@@ -139,18 +130,18 @@ class Kring:
         """
         moment = now or self.clock.now()
         says: list[Say] = []
-        async with self._lock, self.store.transaction():
-            claimed = await self.store.announcements.claim(announcement_id, moment)
+        async with self.store.transaction():
+            claimed = await self.store.schedule.claim(announcement_id, moment)
             if claimed is not None:
                 says = await fire_announcement(
                     self.store, self.settings.proposals, self.texts, claimed, moment, late=late
                 )
             await self._enqueue(says)
-        await self._after_commit(len(says))
+        self._after_commit(says)
         return claimed is not None
 
     async def due(self, until: datetime) -> list[Announcement]:
-        return await self.store.announcements.pending(due_before=until)
+        return await self.store.schedule.pending(due_before=until)
 
     async def fire_due(self, *, late: bool = False) -> int:
         """Fire everything due by now; at start-up (`late`) this posts what fell due while the bot was down."""
@@ -161,22 +152,22 @@ class Kring:
 
     # the outbox
     async def deliver(self, send: Send) -> int:
-        """Send unsent outbox messages in order; each is marked sent with its event id after it went out."""
+        """Send pending outbox messages in order; each is marked sent with its event id once it went out, or
+        dropped when it never can."""
         delivered = 0
         while True:
-            batch = await self.store.announcements.unsent()
+            batch = await self.store.outbox.pending()
             if not batch:
                 return delivered
-            for message in batch:
-                event_id = await send(message)
-                async with self._lock, self.store.transaction():
-                    await self.store.announcements.mark_sent(message, event_id, self.clock.now())
+            for queued in batch:
+                event_id = await send(queued)
+                async with self.store.transaction():
+                    if event_id is None:
+                        await self.store.outbox.mark_dropped(queued)
+                    else:
+                        await self.store.outbox.mark_sent(queued, event_id, self.clock.now())
                 delivered += 1
 
-    async def _after_commit(self, enqueued: int) -> None:
-        if enqueued:
+    def _after_commit(self, says: list[Say]) -> None:
+        if says:
             self.outbox_ready.set()
-        if self.store.announcements.schedule_changed:
-            self.store.announcements.schedule_changed = False
-            for listener in self.schedule_listeners:
-                await listener()

@@ -8,7 +8,8 @@ from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from typing import Any, TypeGuard
 
-from handlers.events import Event, Message, Reaction, Redaction, Say
+from handlers.events import Event, Message, Reaction, Redaction
+from storage.records import Outgoing
 
 NOTICE = "m.notice"
 HTML_FORMAT = "org.matrix.custom.html"
@@ -128,18 +129,18 @@ def _message(
     )
 
 
-def notice_content(say: Say) -> dict[str, Any]:
+def notice_content(message: Outgoing) -> dict[str, Any]:
     """An m.notice with plain and HTML bodies, exact m.mentions, and a reply relation when it answers.
 
     Matrix refuses an event over 64 KiB for good, and a message that can never be sent would hold up the whole
     outbox behind it. The handlers keep what they say far smaller; should a message still be too big, it goes
     out as plain text, shortened, the same way every time it is retried.
     """
-    content = _full_content(say)
+    content = _full_content(message)
     if _size(content) <= MAX_CONTENT_BYTES:
         return content
     del content["format"], content["formatted_body"]
-    body = say.text.plain
+    body = message.body
     keep = len(body)
     while _size({**content, "body": body[:keep] + SHORTENED}) > MAX_CONTENT_BYTES:
         keep = keep * 3 // 4
@@ -151,14 +152,14 @@ def _size(content: Mapping[str, Any]) -> int:
     return len(json.dumps(content, ensure_ascii=False).encode())
 
 
-def _full_content(say: Say) -> dict[str, Any]:
+def _full_content(message: Outgoing) -> dict[str, Any]:
     content: dict[str, Any] = {
         "msgtype": NOTICE,
-        "body": say.text.plain,
+        "body": message.body,
         "format": HTML_FORMAT,
-        "formatted_body": say.text.html,
-        "m.mentions": {"user_ids": sorted(set(say.mentions))} if say.mentions else {},
+        "formatted_body": message.html,
+        "m.mentions": {"user_ids": sorted(set(message.mentions))} if message.mentions else {},
     }
-    if say.reply_to:
-        content["m.relates_to"] = {"m.in_reply_to": {"event_id": say.reply_to}}
+    if message.reply_to:
+        content["m.relates_to"] = {"m.in_reply_to": {"event_id": message.reply_to}}
     return content

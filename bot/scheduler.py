@@ -46,7 +46,7 @@ class WakeUps:
 
     async def plan(self) -> None:
         """Make the jobs match the pending announcements: new ones added, moved ones moved, gone ones removed."""
-        pending = await self.kring.store.announcements.pending()
+        pending = await self.kring.store.schedule.pending()
         wanted = {f"{JOB_PREFIX}{announcement.id}": announcement.due_at + SYNC_GRACE for announcement in pending}
         for job_id in set(self._planned) - set(wanted):
             del self._planned[job_id]

@@ -1,33 +1,66 @@
-"""Commands declared once (name, aliases, usage), the context they run in, and the two user-facing errors."""
+"""Commands declared once: their names, arguments, who may run them and their help; and the context they run in.
+
+A declaration (`@command(...)` on a handler) carries everything about a command: the names it answers to, the
+arguments it takes (parsed, then looked up, before the handler runs), who may run it, and the catalog keys of
+its help (`summary.<name>`, `example.<name>`; its usage line is built from the arguments). `CommandSet` finds a
+command by any of its names, runs it, and lists the commands in the order `!help` shows them.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
+from enum import Enum
+from typing import Any, Protocol
 
-from bot.config import Settings
-from handlers.events import Message, Say, SayKind
+from handlers.events import Message, Say
 from handlers.messages import Texts
-from handlers.parsing import ParseError
-from handlers.text import Rendered
+from handlers.parsing import ParseError, shown
+from handlers.settings import CommunitySettings
+from handlers.text import Rendered, lines, mention
+from storage.records import MessageKind, Proposal
 from storage.store import Store
 
 
-class UserError(Exception):
-    """Something the user asked cannot be done; the message says why. Nothing is changed."""
+class CommandError(Exception):
+    """A command that cannot run as asked; its reply says why. Nothing is changed."""
+
+    def reply_text(self, texts: Texts) -> Rendered:
+        raise NotImplementedError
+
+
+class UserError(CommandError):
+    """Something the user asked cannot be done; the message says why."""
 
     def __init__(self, message: Rendered) -> None:
         super().__init__(message.plain)
         self.message = message
 
+    def reply_text(self, texts: Texts) -> Rendered:
+        return self.message
 
-class UsageError(Exception):
+
+class UsageError(CommandError):
     """The command was malformed; the reply names the problem and shows the command's usage."""
 
-    def __init__(self, problem: Rendered) -> None:
+    def __init__(self, problem: Rendered, command: Command | None = None) -> None:
         super().__init__(problem.plain)
         self.problem = problem
+        self.command = command
+
+    def reply_text(self, texts: Texts) -> Rendered:
+        if self.command is None:
+            return self.problem
+        return lines([self.problem, self.command.usage(texts)])
+
+
+class Role(Enum):
+    """Who may run a command."""
+
+    MEMBER = "member"
+    PROPOSER_OR_MODERATOR = "proposer or moderator"  # of the proposal the command names
+    MODERATOR = "moderator"
 
 
 @dataclass
@@ -35,10 +68,11 @@ class Context:
     """What a command handler may use: the store (inside the event's transaction), settings, texts, time."""
 
     store: Store
-    settings: Settings
+    settings: CommunitySettings
     texts: Texts
     now: datetime
     message: Message
+    commands: CommandSet
 
     @property
     def room_id(self) -> str:
@@ -56,14 +90,16 @@ class Context:
         return Say(
             room_id=self.room_id,
             text=text,
-            kind=SayKind.REPLY,
+            kind=MessageKind.REPLY,
             reply_to=self.message.event_id,
             proposal_id=proposal_id,
             mentions=mentions,
         )
 
     def announce(self, text: Rendered, *, mentions: tuple[str, ...] = (), proposal_id: int | None = None) -> Say:
-        return Say(room_id=self.room_id, text=text, kind=SayKind.ANNOUNCE, proposal_id=proposal_id, mentions=mentions)
+        return Say(
+            room_id=self.room_id, text=text, kind=MessageKind.ANNOUNCE, proposal_id=proposal_id, mentions=mentions
+        )
 
     def parse_error(self, error: ParseError) -> UsageError:
         params = {key: value for key, value in error.params.items() if isinstance(value, str | int)}
@@ -72,45 +108,122 @@ class Context:
             key = "err.unknown_token"
         return UsageError(self.texts.t(key, token=error.token, **params))
 
+    async def who(self, user_id: str) -> Rendered:
+        """A member as a mention with their display name."""
+        names = await self.store.members.display_names(self.room_id, [user_id])
+        return mention(user_id, names.get(user_id, user_id))
 
-CommandHandler = Callable[[Context, str], Awaitable[list[Say]]]
+
+class Argument(Protocol):
+    """One argument of a command: its place in the usage line, how it is read, and what it refers to.
+
+    `parse` reads the argument from the front of the remaining text (syntax only: a malformed value raises
+    ParseError or UsageError, and the reply shows the usage); `resolve` then looks up what it names (a proposal)
+    and may refuse with a UserError. Every argument is parsed before any is resolved.
+    """
+
+    @property
+    def usage_key(self) -> str: ...
+
+    def parse(self, ctx: Context, text: str) -> tuple[object, str]: ...
+
+    async def resolve(self, ctx: Context, parsed: Any) -> object: ...
+
+
+Handler = Callable[..., Awaitable[list[Say]]]
 
 
 @dataclass(frozen=True)
 class Command:
-    name: str
-    handler: CommandHandler
-    aliases: tuple[str, ...] = ()
+    """One declared command; `names[0]` is its English name, the key of its help texts."""
+
+    names: tuple[str, ...]
+    handler: Handler
+    arguments: tuple[Argument, ...] = ()
+    who: Role = Role.MEMBER
+    help_extra: str | None = None  # a catalog key shown under the usage by `!help <name>`
+
+    @property
+    def name(self) -> str:
+        return self.names[0]
+
+    def usage_line(self, texts: Texts) -> Rendered:
+        """`!backme <id> [€<money>] [<n>h] [note]`, built from the arguments."""
+        parts = [texts.t("help.command", command=self.name)]
+        parts += [texts.t(argument.usage_key) for argument in self.arguments]
+        return Rendered.join(Rendered(" ", " "), parts)
 
     def usage(self, texts: Texts) -> Rendered:
-        return texts.t("usage", usage=texts.t(f"usage.{self.name}"), example=texts.t(f"example.{self.name}"))
+        return texts.t("usage", usage=self.usage_line(texts), example=texts.t(f"example.{self.name}"))
+
+    async def run(self, ctx: Context, text: str) -> list[Say]:
+        try:
+            if self.who is Role.MODERATOR and not ctx.is_moderator:
+                raise UserError(ctx.texts.t(f"denied.{self.name}", level=ctx.settings.proposals.moderator_power_level))
+            parsed: list[object] = []
+            for argument in self.arguments:
+                try:
+                    value, text = argument.parse(ctx, text)
+                except ParseError as error:
+                    raise ctx.parse_error(error) from None
+                parsed.append(value)
+            values = [await arg.resolve(ctx, value) for arg, value in zip(self.arguments, parsed, strict=True)]
+            if self.who is Role.PROPOSER_OR_MODERATOR:
+                await self._check_proposer_or_moderator(ctx, values)
+            return await self.handler(ctx, *values)
+        except UsageError as error:
+            error.command = error.command or self
+            raise
+
+    async def _check_proposer_or_moderator(self, ctx: Context, values: Sequence[object]) -> None:
+        proposal = next(value for value in values if isinstance(value, Proposal))
+        if proposal.proposer != ctx.sender and not ctx.is_moderator:
+            proposer = await ctx.who(proposal.proposer)
+            raise UserError(ctx.texts.t(f"denied.{self.name}", proposer=proposer, number=proposal.number))
 
 
-class CommandRegistry:
-    def __init__(self) -> None:
-        self._commands: dict[str, Command] = {}
-        self._by_word: dict[str, Command] = {}
+def command(
+    *names: str, args: Iterable[Argument] = (), who: Role = Role.MEMBER, help_extra: str | None = None
+) -> Callable[[Handler], Command]:
+    """Declare a command: `@command("backme", "back", "steun", args=(...))` above its handler."""
 
-    def command(self, name: str, *aliases: str) -> Callable[[CommandHandler], CommandHandler]:
-        def register(handler: CommandHandler) -> CommandHandler:
-            declared = Command(name, handler, aliases)
-            self._commands[name] = declared
-            for word in (name, *aliases):
-                if word in self._by_word:
+    def declare(handler: Handler) -> Command:
+        return Command(tuple(names), handler, tuple(args), who, help_extra)
+
+    return declare
+
+
+@dataclass(frozen=True)
+class CommandSet:
+    """The commands Kring answers, in the order `!help` lists them."""
+
+    commands: tuple[Command, ...]
+    _by_word: dict[str, Command] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        by_word: dict[str, Command] = {}
+        for declared in self.commands:
+            for word in declared.names:
+                if word in by_word:
                     raise RuntimeError(f"command word {word!r} declared twice")
-                self._by_word[word] = declared
-            return handler
+                by_word[word] = declared
+        object.__setattr__(self, "_by_word", by_word)
 
-        return register
+    def __iter__(self) -> Iterator[Command]:
+        return iter(self.commands)
 
     def find(self, word: str) -> Command | None:
         return self._by_word.get(word.lower())
 
-    def all(self) -> list[Command]:
-        return list(self._commands.values())
+    def words(self) -> list[str]:
+        """Every name any command answers to."""
+        return sorted(self._by_word)
 
-
-COMMANDS = CommandRegistry()
+    async def run(self, ctx: Context, word: str, text: str) -> list[Say]:
+        declared = self.find(word)
+        if declared is None:
+            raise UserError(ctx.texts.t("unknown_command", command=shown(ctx.texts.prefix + word)))
+        return await declared.run(ctx, text)
 
 
 def split_command(body: str, prefix: str) -> tuple[str, str] | None:

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from bot.config import ProposalSettings
-from handlers.domain import Proposal, Status, is_go, shortfall
-from handlers.events import Say, SayKind
+from handlers.domain import is_go, shortfall
+from handlers.events import Say
 from handlers.messages import Texts
+from handlers.settings import ProposalSettings
 from handlers.text import Rendered, lines
 from handlers.views import ProposalFacts, backers_block, gap, load_facts, objections_block, progress
-from storage.announcements import Announcement, AnnouncementKind
-from storage.credits import CreditReason
+from storage.records import Announcement, AnnouncementKind, Credit, CreditReason, MessageKind, Proposal, Status
 from storage.store import Store
 
 LATE_AFTER = timedelta(minutes=2)
@@ -21,7 +20,7 @@ def _announce(proposal: Proposal, text: Rendered, mentions: tuple[str, ...]) -> 
     return Say(
         room_id=proposal.room_id,
         text=text,
-        kind=SayKind.ANNOUNCE,
+        kind=MessageKind.ANNOUNCE,
         proposal_id=proposal.id,
         mentions=tuple(sorted(set(mentions))),
     )
@@ -118,14 +117,8 @@ async def _reward(store: Store, settings: ProposalSettings, facts: ProposalFacts
     proposal = facts.proposal
     rewards = [(proposal.proposer, settings.go_reward_proposer, CreditReason.GO_PROPOSER)]
     rewards += [(pledge.user_id, settings.go_reward_backer, CreditReason.GO_BACKER) for pledge in facts.pledges]
-    for receiver, amount, reason in rewards:
-        if amount:
-            await store.credits.add(
-                room_id=proposal.room_id,
-                giver=None,
-                receiver=receiver,
-                delta=amount,
-                reason=reason,
-                at=now,
-                proposal_id=proposal.id,
-            )
+    await store.credits.add(
+        Credit(proposal.room_id, None, receiver, amount, reason, now, proposal_id=proposal.id)
+        for receiver, amount, reason in rewards
+        if amount
+    )

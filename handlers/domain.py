@@ -1,81 +1,19 @@
-"""Kring's domain: proposals, pledges, objections and the pure GO / NO-GO rules."""
+"""The pure GO / NO-GO rules over proposals and their pledges: goals, shortfall, the withdraw lock, progress."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 from fractions import Fraction
 
-
-class Status(StrEnum):
-    OPEN = "open"
-    GO = "go"
-    NO_GO = "no-go"
-    CANCELLED = "cancelled"
+from storage.records import Proposal, Totals
 
 
 class Goal(StrEnum):
     BACKERS = "backers"
     MONEY = "money"
     HOURS = "hours"
-
-
-@dataclass(frozen=True)
-class Proposal:
-    id: int
-    room_id: str
-    number: int
-    title: str
-    description: str
-    proposer: str
-    money_goal_cents: int | None
-    hours_goal_minutes: int | None
-    min_backers: int
-    deadline: datetime
-    created_at: datetime
-    idea_event_id: str | None
-    status: Status
-    decided_at: datetime | None = None
-    cancel_reason: str | None = None
-    fully_backed_at: datetime | None = None
-
-    @property
-    def is_open(self) -> bool:
-        return self.status is Status.OPEN
-
-
-@dataclass(frozen=True)
-class Pledge:
-    user_id: str
-    money_cents: int
-    minutes: int
-    note: str
-    pledged_at: datetime
-
-
-@dataclass(frozen=True)
-class Objection:
-    user_id: str
-    reason: str
-    at: datetime
-
-
-@dataclass(frozen=True)
-class Totals:
-    backers: int
-    money_cents: int
-    minutes: int
-
-    @classmethod
-    def of(cls, pledges: Iterable[Pledge]) -> Totals:
-        listed = list(pledges)
-        return cls(
-            backers=len(listed),
-            money_cents=sum(p.money_cents for p in listed),
-            minutes=sum(p.minutes for p in listed),
-        )
 
 
 @dataclass(frozen=True)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from enum import StrEnum
 
 from handlers.text import Rendered
+from storage.records import MessageKind, Outgoing
 
 
 @dataclass(frozen=True)
@@ -46,18 +46,25 @@ class Redaction:
 Event = Message | Reaction | Redaction
 
 
-class SayKind(StrEnum):
-    REPLY = "reply"
-    ANNOUNCE = "announce"
-
-
 @dataclass(frozen=True)
 class Say:
     """One message the bot will send; `reply_to` makes it a Matrix reply to that event."""
 
     room_id: str
     text: Rendered
-    kind: SayKind = SayKind.REPLY
+    kind: MessageKind = MessageKind.REPLY
     reply_to: str | None = None
     proposal_id: int | None = None
     mentions: tuple[str, ...] = field(default=())
+
+    def outgoing(self) -> Outgoing:
+        """As the outbox keeps it: the text as plain and HTML bodies."""
+        return Outgoing(
+            room_id=self.room_id,
+            body=self.text.plain,
+            html=self.text.html,
+            kind=self.kind,
+            reply_to=self.reply_to,
+            proposal_id=self.proposal_id,
+            mentions=self.mentions,
+        )

@@ -1,27 +1,27 @@
-"""!help: the overview of all commands, or the usage and an example of one."""
+"""!help: the overview of all commands, generated from their declarations, or the usage and an example of one."""
 
 from __future__ import annotations
 
-from handlers.commands import COMMANDS, Context, UserError
+from handlers.arguments import CommandWord
+from handlers.commands import Context, UserError, command
 from handlers.events import Say
 from handlers.parsing import shown
 from handlers.text import lines
 
 
-@COMMANDS.command("help", "?")
-async def show_help(ctx: Context, args: str) -> list[Say]:
+@command("help", "?", args=(CommandWord(),))
+async def show_help(ctx: Context, word: str | None) -> list[Say]:
     texts = ctx.texts
-    if args:
-        word = args.split()[0].removeprefix(ctx.settings.bot.command_prefix)
-        command = COMMANDS.find(word)
-        if command is None:
+    if word is not None:
+        found = ctx.commands.find(word)
+        if found is None:
             raise UserError(texts.t("help.unknown", command=shown(word)))
-        parts = [command.usage(texts)]
-        if command.name == "propose":
-            parts.append(texts.t("help.propose_multiline"))
+        parts = [found.usage(texts)]
+        if found.help_extra is not None:
+            parts.append(texts.t(found.help_extra))
         return [ctx.reply(lines(parts))]
     rows = [texts.t("help.title")]
-    for command in COMMANDS.all():
-        rows.append(texts.t(f"usage.{command.name}") + texts.t("help.dash") + texts.t(f"summary.{command.name}"))
+    for listed in ctx.commands:
+        rows.append(listed.usage_line(texts) + texts.t("help.dash") + texts.t(f"summary.{listed.name}"))
     rows.append(texts.t("help.footer"))
     return [ctx.reply(lines(rows))]

@@ -87,6 +87,16 @@ def shown(text: str) -> str:
     return text if len(text) <= _TOKEN_SHOWN_MAX else text[: _TOKEN_SHOWN_MAX - 1] + "…"
 
 
+def parse_small_count(token: str, max_digits: int = 9) -> int | None:
+    """A whole number in at most `max_digits` ASCII digits, else None.
+
+    ASCII only: "²".isdigit() holds yet int("²") raises; and few digits, as int() refuses 4 300 of them.
+    """
+    if token.isascii() and token.isdigit() and len(token) <= max_digits:
+        return int(token)
+    return None
+
+
 def _rebuild_parse_error(code: str, token: str, params: dict[str, object]) -> ParseError:
     return ParseError(code, token, **params)
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from handlers.commands import COMMANDS, Context, UserError
-from handlers.domain import Pledge, Proposal, Totals, goals_broken, in_withdraw_lock, is_go
+from handlers.arguments import PledgeRequest, PledgeTerms, ProposalRef
+from handlers.commands import Context, UserError, command
+from handlers.domain import goals_broken, in_withdraw_lock, is_go
 from handlers.events import Say
-from handlers.parsing import ParseError, PledgeDraft, parse_pledge
-from handlers.proposals import require_open, resolve_proposal, split_reference
+from handlers.proposals import require_open
 from handlers.text import Rendered, lines
 from handlers.views import load_facts, pledge_amount, progress
+from storage.records import Pledge, Proposal, Totals
 
 
 def _check_lock(ctx: Context, proposal: Proposal, before: list[Pledge], after: list[Pledge]) -> None:
@@ -37,19 +38,9 @@ async def _fully_backed_news(ctx: Context, proposal: Proposal, pledges: list[Ple
     return [ctx.announce(text, mentions=(proposal.proposer,), proposal_id=proposal.id)]
 
 
-@COMMANDS.command("backme", "back", "pledge")
-async def back_me(ctx: Context, args: str) -> list[Say]:
-    try:
-        draft = parse_pledge(args)
-    except ParseError as error:
-        if error.code != "missing_proposal_id" or not ctx.message.reply_to:
-            raise ctx.parse_error(error) from None
-        draft = PledgeDraft(proposal_id=None, money_cents=None, minutes=None, note="")
-    first = args.split()[0] if args else ""
-    if draft.proposal_id is None and not ctx.message.reply_to and draft.note.split()[:1] == [first]:
-        # `!backme abc`: outside a reply to an announcement, a leading word is a bad id, not the start of a note.
-        raise ctx.parse_error(ParseError("bad_proposal_id", first))
-    proposal = await resolve_proposal(ctx, draft.proposal_id)
+@command("backme", "back", "pledge", args=(PledgeTerms(),))
+async def back_me(ctx: Context, request: PledgeRequest) -> list[Say]:
+    proposal, draft = request.proposal, request.draft
     require_open(ctx, proposal, "pledge.closed")
     before = await ctx.store.proposals.pledges(proposal.id)
     old = next((p for p in before if p.user_id == ctx.sender), None)
@@ -83,10 +74,8 @@ async def back_me(ctx: Context, args: str) -> list[Say]:
     return [reply, *await _fully_backed_news(ctx, proposal, facts.pledges)]
 
 
-@COMMANDS.command("withdraw", "unback")
-async def withdraw(ctx: Context, args: str) -> list[Say]:
-    number, _rest = split_reference(ctx, args)
-    proposal = await resolve_proposal(ctx, number)
+@command("withdraw", "unback", args=(ProposalRef(),))
+async def withdraw(ctx: Context, proposal: Proposal) -> list[Say]:
     require_open(ctx, proposal, "pledge.closed")
     before = await ctx.store.proposals.pledges(proposal.id)
     mine = next((p for p in before if p.user_id == ctx.sender), None)

@@ -14,10 +14,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 
-from bot.config import ReputationSettings
 from handlers.events import Event, Message, Reaction, Redaction
-from storage.credits import Credit, CreditReason
-from storage.intake import CreditFacts, Effects, FactsWanted, GiverDay, message_seen
+from handlers.settings import ReputationSettings
+from storage.intake import CreditFacts, Effects, FactsWanted, GiverDay
+from storage.messages import message_seen
+from storage.records import Credit, CreditReason
 
 log = logging.getLogger(__name__)
 
@@ -80,7 +81,6 @@ class CreditBook:
         self.settings = settings
         self.bot_user_id = bot_user_id
         self.effects = Effects()
-        self._last_id = facts.last_credit_id
 
     def take_effects(self) -> Effects:
         """What changed since the last call, to be written now."""
@@ -124,18 +124,19 @@ class CreditBook:
         if given >= self.settings.daily_cap:
             log.info("daily cap reached for %s; reaction %s gives nothing", reaction.sender, reaction.event_id)
             return False
-        credit = self._credit(
+        credit = Credit(
             room_id=reaction.room_id,
             giver=reaction.sender,
             receiver=target.receiver,
             delta=delta,
             reason=CreditReason.REACTION,
+            at=reaction.at,
             source_event_id=reaction.event_id,
             target_event_id=reaction.target_event_id,
             emoji=emoji,
-            at=reaction.at,
+            proposal_id=target.proposal_id,
         )
-        self.effects.add_credit(credit, proposal_id=target.proposal_id)
+        self.effects.add_credit(credit)
         self.facts.active[key] = credit
         self.facts.by_reaction[reaction.event_id] = credit
         self.facts.given[day] = given + 1
@@ -149,18 +150,19 @@ class CreditBook:
         if credit is not None:
             if credit.room_id != redaction.room_id:
                 return
-            reversal = self._credit(
+            reversal = Credit(
                 room_id=credit.room_id,
                 giver=credit.giver,
                 receiver=credit.receiver,
                 delta=-credit.delta,
                 reason=CreditReason.REVERSAL,
+                at=redaction.at,
                 source_event_id=redaction.event_id,
                 target_event_id=credit.target_event_id,
                 emoji=credit.emoji,
-                at=redaction.at,
+                reverses=credit.source_event_id,
             )
-            self.effects.add_credit(reversal, reverses=credit.id)
+            self.effects.add_credit(reversal)
             del self.facts.by_reaction[redaction.redacts]
             key = (str(credit.giver), str(credit.target_event_id), str(credit.emoji))
             if self.facts.active.get(key) == credit:
@@ -172,22 +174,3 @@ class CreditBook:
         if message is not None and not message.redacted:
             self.facts.messages[redaction.redacts] = dataclasses.replace(message, redacted=True)
             self.effects.mark_redacted(redaction.redacts)
-
-    def _credit(
-        self,
-        *,
-        room_id: str,
-        giver: str | None,
-        receiver: str,
-        delta: int,
-        reason: CreditReason,
-        source_event_id: str,
-        target_event_id: str | None,
-        emoji: str | None,
-        at: datetime,
-    ) -> Credit:
-        """A new ledger row; ids are handed out here, as SQLite would (the largest so far plus one)."""
-        self._last_id += 1
-        return Credit(
-            self._last_id, room_id, giver, receiver, delta, reason, source_event_id, target_event_id, emoji, at
-        )

@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from handlers.domain import Objection, Pledge, Proposal, Shortfall, Totals, progress_ratio, shortfall
+from handlers.domain import Shortfall, progress_ratio, shortfall
 from handlers.messages import Texts
 from handlers.text import EMPTY, Rendered, bullet_list, lines, markup, mention, user_text
+from storage.records import Objection, Pledge, Proposal, Totals
 from storage.store import Store
 
 DOT = markup(" · ", " · ")

@@ -1,102 +1,96 @@
-"""Queries for the credit ledger (append-only; a redaction writes a reversal) and the reputation totals."""
+"""The credit ledger (append-only; a redaction writes a reversal) and the reputation totals kept in step with it.
+
+The ledger's columns, and how a row maps to a `Credit`, are written down once, here.
+"""
 
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import dataclass
-from datetime import datetime
-from enum import StrEnum
+from collections.abc import Iterable
 
-import aiosqlite
-
-from storage.db import fetch_one
+from storage.db import Database
+from storage.records import Credit, CreditReason, Standing
 from storage.timeconv import from_db, to_db
 
-
-class CreditReason(StrEnum):
-    REACTION = "reaction"
-    REVERSAL = "reversal"
-    GO_PROPOSER = "go_proposer"
-    GO_BACKER = "go_backer"
-
-
-@dataclass(frozen=True)
-class Credit:
-    id: int
-    room_id: str
-    giver: str | None
-    receiver: str
-    delta: int
-    reason: CreditReason
-    source_event_id: str | None
-    target_event_id: str | None
-    emoji: str | None
-    at: datetime
+# A reversal stores the row id of the credit it reverses; a `Credit` names that credit's reaction instead.
+_REVERSED_REACTION = "(SELECT r.source_event_id FROM credits r WHERE r.id = c.reverses)"
+CREDIT_SELECT = (
+    "SELECT c.room_id, c.giver, c.receiver, c.delta, c.reason, c.at, c.source_event_id, c.target_event_id, "
+    f"c.emoji, c.proposal_id, {_REVERSED_REACTION} FROM credits c"
+)
+_CREDIT_INSERT = (
+    "INSERT INTO credits (room_id, giver, receiver, delta, reason, at, source_event_id, target_event_id, emoji, "
+    "proposal_id, reverses) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+    "(SELECT id FROM credits WHERE reason = 'reaction' AND source_event_id = ?))"
+)
+_REPUTATION_ADD = (
+    "INSERT INTO reputation (room_id, user_id, credits) VALUES (?, ?, ?) "
+    "ON CONFLICT (room_id, user_id) DO UPDATE SET credits = credits + excluded.credits"
+)
 
 
-@dataclass(frozen=True)
-class Standing:
-    user_id: str
-    credits: int
-    rank: int
+def credit_from_row(row: sqlite3.Row) -> Credit:
+    return Credit(
+        room_id=row[0],
+        giver=row[1],
+        receiver=row[2],
+        delta=row[3],
+        reason=CreditReason(row[4]),
+        at=from_db(row[5]),
+        source_event_id=row[6],
+        target_event_id=row[7],
+        emoji=row[8],
+        proposal_id=row[9],
+        reverses=row[10],
+    )
 
 
-CREDIT_COLUMNS = "id, room_id, giver, receiver, delta, reason, source_event_id, target_event_id, emoji, at"
+def _credit_values(credit: Credit) -> tuple[object, ...]:
+    return (
+        credit.room_id,
+        credit.giver,
+        credit.receiver,
+        credit.delta,
+        credit.reason.value,
+        to_db(credit.at),
+        credit.source_event_id,
+        credit.target_event_id,
+        credit.emoji,
+        credit.proposal_id,
+        credit.reverses,
+    )
+
+
+def add_credits(conn: sqlite3.Connection, credits: Iterable[Credit]) -> None:
+    """Append ledger rows, numbered by SQLite, and move the receivers' totals by the same amounts."""
+    listed = list(credits)
+    conn.executemany(_CREDIT_INSERT, [_credit_values(credit) for credit in listed])
+    totals: dict[tuple[str, str], int] = {}
+    for credit in listed:
+        key = (credit.room_id, credit.receiver)
+        totals[key] = totals.get(key, 0) + credit.delta
+    conn.executemany(_REPUTATION_ADD, [(room_id, user_id, delta) for (room_id, user_id), delta in totals.items()])
 
 
 class CreditQueries:
-    def __init__(self, conn: aiosqlite.Connection) -> None:
-        self.conn = conn
+    def __init__(self, db: Database) -> None:
+        self.db = db
 
-    async def add(
-        self,
-        *,
-        room_id: str,
-        giver: str | None,
-        receiver: str,
-        delta: int,
-        reason: CreditReason,
-        at: datetime,
-        source_event_id: str | None = None,
-        target_event_id: str | None = None,
-        emoji: str | None = None,
-        proposal_id: int | None = None,
-        reverses: int | None = None,
-    ) -> None:
-        """Append one ledger row and keep the reputation total in step, in the caller's transaction."""
-        await self.conn.execute(
-            "INSERT INTO credits (room_id, giver, receiver, delta, reason, source_event_id, target_event_id, "
-            "emoji, proposal_id, reverses, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                room_id,
-                giver,
-                receiver,
-                delta,
-                reason.value,
-                source_event_id,
-                target_event_id,
-                emoji,
-                proposal_id,
-                reverses,
-                to_db(at),
-            ),
-        )
-        await self.conn.execute(
-            "INSERT INTO reputation (room_id, user_id, credits) VALUES (?, ?, ?) "
-            "ON CONFLICT (room_id, user_id) DO UPDATE SET credits = credits + excluded.credits",
-            (room_id, receiver, delta),
-        )
+    async def add(self, credits: Iterable[Credit]) -> None:
+        """Append to the ledger and keep the reputation totals in step, in the caller's transaction."""
+        listed = list(credits)
+        if listed:
+            await self.db.run(lambda conn: add_credits(conn, listed))
 
     async def balance(self, room_id: str, user_id: str) -> int:
-        row = await fetch_one(
-            self.conn, "SELECT credits FROM reputation WHERE room_id = ? AND user_id = ?", (room_id, user_id)
+        row = await self.db.fetch_one(
+            "SELECT credits FROM reputation WHERE room_id = ? AND user_id = ?", (room_id, user_id)
         )
         return int(row[0]) if row else 0
 
     async def standing(self, room_id: str, user_id: str) -> Standing | None:
         """A member's credits and rank (1 = most), or None if they never received any credit."""
-        row = await fetch_one(
-            self.conn,
+        row = await self.db.fetch_one(
             "SELECT r.credits, (SELECT COUNT(*) FROM reputation a WHERE a.room_id = r.room_id "
             "AND a.credits > r.credits) FROM reputation r WHERE r.room_id = ? AND r.user_id = ?",
             (room_id, user_id),
@@ -108,7 +102,7 @@ class CreditQueries:
 
         Ties share a rank (1, 2, 2, 4): rows come in descending order, so everyone above a row is before it.
         """
-        rows = await self.conn.execute_fetchall(
+        rows = await self.db.fetch_all(
             "SELECT user_id, credits FROM reputation WHERE room_id = ? AND credits != 0 "
             "ORDER BY credits DESC, user_id LIMIT ?",
             (room_id, limit),
@@ -120,28 +114,11 @@ class CreditQueries:
         return board
 
     async def all_balances(self, room_id: str) -> dict[str, int]:
-        rows = await self.conn.execute_fetchall(
+        rows = await self.db.fetch_all(
             "SELECT user_id, credits FROM reputation WHERE room_id = ? ORDER BY user_id", (room_id,)
         )
         return {str(r[0]): int(r[1]) for r in rows}
 
     async def ledger(self, room_id: str) -> list[Credit]:
-        rows = await self.conn.execute_fetchall(
-            f"SELECT {CREDIT_COLUMNS} FROM credits WHERE room_id = ? ORDER BY id", (room_id,)
-        )
+        rows = await self.db.fetch_all(f"{CREDIT_SELECT} WHERE c.room_id = ? ORDER BY c.id", (room_id,))
         return [credit_from_row(r) for r in rows]
-
-
-def credit_from_row(row: sqlite3.Row) -> Credit:
-    return Credit(
-        id=row[0],
-        room_id=row[1],
-        giver=row[2],
-        receiver=row[3],
-        delta=row[4],
-        reason=CreditReason(row[5]),
-        source_event_id=row[6],
-        target_event_id=row[7],
-        emoji=row[8],
-        at=from_db(row[9]),
-    )

@@ -1,23 +1,24 @@
-"""The SQLite connection: pragmas on connect, explicit transactions, migrations applied at open."""
+"""The SQLite database: one connection, the lock that guards it, pragmas on connect, transactions and savepoints."""
 
 from __future__ import annotations
 
+import asyncio
 import fcntl
 import functools
 import logging
 import sqlite3
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import IO, TypeVar, cast
-
-import aiosqlite
+from typing import IO, TypeVar
 
 from storage.migrations import apply_migrations, refuse_newer_schema
+from storage.sqlite_thread import SqliteThread
 
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
+Params = Sequence[object]
 BUSY_TIMEOUT_MS = 5000
 WAL_CHECKPOINT_PAGES = 10_000
 WAL_SIZE_LIMIT_BYTES = 64 * 1024 * 1024  # above what WAL_CHECKPOINT_PAGES lets it reach
@@ -25,6 +26,10 @@ WAL_SIZE_LIMIT_BYTES = 64 * 1024 * 1024  # above what WAL_CHECKPOINT_PAGES lets 
 
 class StoreLockedError(Exception):
     """Another process holds the database; two bots must not share one store."""
+
+
+class NestedTransactionError(RuntimeError):
+    """A task asked for a transaction while it already holds one: a programming error, never retried."""
 
 
 def hold_exclusive_lock(database: str | Path) -> IO[bytes]:
@@ -44,19 +49,35 @@ def hold_exclusive_lock(database: str | Path) -> IO[bytes]:
     return handle
 
 
-async def fetch_one(conn: aiosqlite.Connection, sql: str, params: tuple[object, ...] = ()) -> sqlite3.Row | None:
-    """The first row, or None, in one round trip to the database thread (`async with conn.execute(…)`,
-    `fetchone` and the cursor's close are three)."""
-    rows = await conn.execute_fetchall(sql, params)
-    return next(iter(rows), None)
+def _pragmas(location: str, conn: sqlite3.Connection) -> None:
+    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    conn.execute("PRAGMA foreign_keys = ON")
+    refuse_newer_schema(conn)  # before WAL mode, which would already change the file
+    if location != ":memory:":
+        conn.execute("PRAGMA journal_mode = WAL")
+        # Checkpoint every ~40 MB of WAL instead of 4 MB: a busy batch dirties pages all over the event-id
+        # indexes, and copying them back (with an fsync) every other batch made ingest a third slower on a
+        # 100 000-event store (docs/PERFORMANCE.md).
+        conn.execute(f"PRAGMA wal_autocheckpoint = {WAL_CHECKPOINT_PAGES}")
+        # …and shrink it back after an outlier (a long reader holding off checkpoints). Not lower: regrowing a
+        # truncated WAL made every batch's COMMIT slower.
+        conn.execute(f"PRAGMA journal_size_limit = {WAL_SIZE_LIMIT_BYTES}")
+    conn.execute("PRAGMA synchronous = NORMAL")
 
 
 class Database:
-    """One aiosqlite connection in autocommit mode; every write happens inside `transaction()`."""
+    """The one connection, and the lock every use of it takes.
 
-    def __init__(self, conn: aiosqlite.Connection, path: str) -> None:
-        self.conn = conn
+    A transaction holds the lock from BEGIN to COMMIT, so no other task can open a transaction or a savepoint
+    beside it, nor read its uncommitted rows (they share the connection). A statement sent outside a
+    transaction takes the lock for itself; inside, the task that holds the transaction goes straight on.
+    """
+
+    def __init__(self, thread: SqliteThread, path: str) -> None:
+        self.thread = thread
         self.path = path
+        self._lock = asyncio.Lock()
+        self._owner: asyncio.Task[object] | None = None
         self._savepoints = 0
         # Savepoints that ended well inside a transaction, innermost first: released together with the next
         # statement this class sends (see `savepoint`), not on a round trip of their own.
@@ -65,87 +86,115 @@ class Database:
     @classmethod
     async def open(cls, path: str | Path) -> Database:
         location = str(path)
-        conn = await aiosqlite.connect(location, isolation_level=None)
-        conn.row_factory = aiosqlite.Row
+        thread = await SqliteThread.connect(location)
         try:
-            await conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-            await conn.execute("PRAGMA foreign_keys = ON")
-            await refuse_newer_schema(conn)  # before WAL mode, which would already change the file
-            if location != ":memory:":
-                await conn.execute("PRAGMA journal_mode = WAL")
-                # Checkpoint every ~40 MB of WAL instead of 4 MB: a busy batch dirties pages all over the
-                # event-id indexes, and copying them back (with an fsync) every other batch made ingest a third
-                # slower on a 100 000-event store (docs/PERFORMANCE.md).
-                await conn.execute(f"PRAGMA wal_autocheckpoint = {WAL_CHECKPOINT_PAGES}")
-                # …and shrink it back after an outlier (a long reader holding off checkpoints). Not lower: regrowing
-                # a truncated WAL made every batch's COMMIT slower.
-                await conn.execute(f"PRAGMA journal_size_limit = {WAL_SIZE_LIMIT_BYTES}")
-            await conn.execute("PRAGMA synchronous = NORMAL")
-            await apply_migrations(conn)
+            await thread.call(functools.partial(_pragmas, location))
+            await thread.call(apply_migrations)
         except BaseException:
-            await conn.close()
+            await thread.close()
             raise
         log.info("database open: %s", location)
-        return cls(conn, location)
+        return cls(thread, location)
 
     async def close(self) -> None:
-        await self.conn.close()
+        async with self._lock:
+            await self.thread.close()
 
-    async def run(self, work: Callable[[sqlite3.Connection], T]) -> T:
-        """Run `work` with the plain sqlite3 connection on the database thread, inside the current transaction.
+    @property
+    def in_transaction(self) -> bool:
+        return self.thread.in_transaction
 
-        Every aiosqlite call is one round trip to its worker thread (tens of µs, far more than a small indexed
-        query); `work` may run hundreds of statements for that one round trip. aiosqlite has no public call for
-        this, so we queue `work` on its worker the way its own methods do (tests/unit/test_store_batch.py checks
-        that this still works).
-        """
-        raw: sqlite3.Connection = self.conn._conn
-        release = self._take_unreleased()
-        if release:
-            work = functools.partial(_after_releasing, release, work)
-        result = await self.conn._execute(work, raw)  # type: ignore[no-untyped-call]
-        return cast(T, result)
-
-    def _take_unreleased(self) -> list[str]:
-        release, self._unreleased = self._unreleased, []
-        return release
+    def _holds_transaction(self) -> bool:
+        return self._owner is not None and self._owner is asyncio.current_task()
 
     @asynccontextmanager
-    async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
-        """BEGIN IMMEDIATE … COMMIT, rolled back on any exception, a failed COMMIT included."""
-        await self.conn.execute("BEGIN IMMEDIATE")
-        try:
-            yield self.conn
-            self._unreleased.clear()  # COMMIT releases every savepoint still open
-            await self.conn.execute("COMMIT")
-        except BaseException:
-            self._unreleased.clear()
-            await self._rollback()
-            raise
+    async def _turn(self) -> AsyncIterator[None]:
+        """The right to send a statement: at once for the transaction's own task, else after the lock."""
+        if self._holds_transaction():
+            yield
+            return
+        async with self._lock:
+            yield
 
-    async def _rollback(self) -> None:
-        # After SQLITE_FULL or an I/O error SQLite may have rolled back already; then ROLLBACK fails harmlessly.
-        # Left open, the transaction would keep its writes visible to this connection and refuse every BEGIN.
-        try:
-            await self.conn.execute("ROLLBACK")
-        except sqlite3.OperationalError:
-            if self.conn.in_transaction:
-                raise
+    # statements
+    async def run(self, work: Callable[[sqlite3.Connection], T]) -> T:
+        """Run `work` with the plain sqlite3 connection on the database thread, in one round trip."""
+        async with self._turn():
+            return await self._call(work)
+
+    async def execute(self, sql: str, params: Params = ()) -> int:
+        """One statement; the number of rows it changed."""
+        return await self.run(lambda conn: conn.execute(sql, params).rowcount)
+
+    async def executemany(self, sql: str, rows: Iterable[Params]) -> None:
+        listed = list(rows)
+        if listed:
+            await self.run(lambda conn: conn.executemany(sql, listed))
+
+    async def fetch_all(self, sql: str, params: Params = ()) -> list[sqlite3.Row]:
+        return await self.run(lambda conn: conn.execute(sql, params).fetchall())
+
+    async def fetch_one(self, sql: str, params: Params = ()) -> sqlite3.Row | None:
+        rows: sqlite3.Row | None = await self.run(lambda conn: conn.execute(sql, params).fetchone())
+        return rows
+
+    async def _call(self, work: Callable[[sqlite3.Connection], T]) -> T:
+        release, self._unreleased = self._unreleased, []
+        if release:
+            work = functools.partial(_after_releasing, release, work)
+        return await self.thread.call(work)
+
+    # units of work
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[None]:
+        """BEGIN IMMEDIATE … COMMIT under the lock, rolled back on any exception, a failed COMMIT included."""
+        if self._holds_transaction():
+            raise NestedTransactionError("this task already holds a transaction; use a savepoint inside it")
+        async with self._lock:
+            self._owner = asyncio.current_task()
+            try:
+                await self._call(_begin)
+                try:
+                    yield
+                    self._unreleased.clear()  # COMMIT releases every savepoint still open
+                    await self._call(_commit)
+                except BaseException:
+                    self._unreleased.clear()
+                    await self._call(_rollback)
+                    raise
+            finally:
+                self._owner = None
 
     @asynccontextmanager
     async def savepoint(self, first: Callable[[sqlite3.Connection], object] | None = None) -> AsyncIterator[None]:
-        """A nested unit inside a transaction: on error only its own writes are undone.
+        """A nested unit inside the caller's transaction: on error only its own writes are undone.
+
+        Outside a transaction it is a unit of its own, under the lock, committed by its RELEASE.
 
         `first` runs on the database thread just before the SAVEPOINT, in the same round trip; its writes are
         not part of the unit. Inside a transaction, a unit that ended well is RELEASEd with the next statement
         sent through this class (`run`, the next savepoint) instead of on a round trip of its own: until then
         it only sits on SQLite's savepoint stack, where COMMIT releases it and a ROLLBACK (TO an enclosing
-        savepoint) cancels it, exactly as if it had been released. Outside a transaction RELEASE commits, so
-        it is sent at once.
+        savepoint) cancels it, exactly as if it had been released.
         """
+        if self._holds_transaction():
+            async with self._savepoint(first, nested=True):
+                yield
+            return
+        async with self._lock:
+            self._owner = asyncio.current_task()
+            try:
+                async with self._savepoint(first, nested=False):
+                    yield
+            finally:
+                self._owner = None
+
+    @asynccontextmanager
+    async def _savepoint(
+        self, first: Callable[[sqlite3.Connection], object] | None, *, nested: bool
+    ) -> AsyncIterator[None]:
         self._savepoints += 1
         name = f"sp{self._savepoints}"
-        nested = self.conn.in_transaction
 
         def begin(conn: sqlite3.Connection) -> None:
             if first is not None:
@@ -153,19 +202,37 @@ class Database:
             conn.execute(f"SAVEPOINT {name}")
 
         try:
-            await self.run(begin)
+            await self._call(begin)
             try:
                 yield
             except BaseException:
                 self._unreleased.clear()  # savepoints inside this one: ROLLBACK TO cancels them
-                await self.run(functools.partial(_roll_back_to, name))
+                await self._call(functools.partial(_roll_back_to, name))
                 raise
         finally:
             self._savepoints -= 1
         if nested:
             self._unreleased.append(name)
         else:
-            await self.run(functools.partial(_release, name))
+            await self._call(functools.partial(_release, name))
+
+
+def _begin(conn: sqlite3.Connection) -> None:
+    conn.execute("BEGIN IMMEDIATE")
+
+
+def _commit(conn: sqlite3.Connection) -> None:
+    conn.execute("COMMIT")
+
+
+def _rollback(conn: sqlite3.Connection) -> None:
+    # After SQLITE_FULL or an I/O error SQLite may have rolled back already; then ROLLBACK fails harmlessly.
+    # Left open, the transaction would keep its writes visible to this connection and refuse every BEGIN.
+    try:
+        conn.execute("ROLLBACK")
+    except sqlite3.OperationalError:
+        if conn.in_transaction:
+            raise
 
 
 def _release(name: str, conn: sqlite3.Connection) -> None:

@@ -11,9 +11,10 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from storage.credits import CREDIT_COLUMNS, Credit, credit_from_row
+from storage.credits import CREDIT_SELECT, add_credits, credit_from_row
 from storage.db import Database
-from storage.events import MESSAGE_COLUMNS, SeenMessage, excerpt_of, message_from_row
+from storage.messages import MESSAGE_COLUMNS, message_from_row
+from storage.records import Credit, SeenMessage
 from storage.timeconv import to_db
 
 CHUNK = 500  # ids per `IN (…)`: well under SQLite's limit on bound parameters
@@ -54,12 +55,11 @@ class CreditFacts:
     active: dict[tuple[str, str, str], Credit]  # unreversed reaction credit by (giver, target event, emoji)
     by_reaction: dict[str, Credit]  # unreversed reaction credit by the event id of its reaction
     given: dict[GiverDay, int]  # reaction credits given that day, reversed or not
-    last_credit_id: int
 
     @classmethod
     def empty(cls) -> CreditFacts:
-        """For a batch without reactions or redactions: nothing to know, no credit ids to hand out."""
-        return cls({}, {}, {}, {}, {}, last_credit_id=0)
+        """For a batch without reactions or redactions: nothing to know."""
+        return cls({}, {}, {}, {}, {})
 
 
 @dataclass
@@ -68,8 +68,7 @@ class Effects:
 
     members: list[tuple[str, str, str]] = field(default_factory=list)
     messages: list[tuple[str, str, str, int, str, int]] = field(default_factory=list)
-    credits: list[tuple[object, ...]] = field(default_factory=list)
-    reputation: dict[tuple[str, str], int] = field(default_factory=dict)
+    credits: list[Credit] = field(default_factory=list)
     scores: dict[str, int] = field(default_factory=dict)
     redacted: list[str] = field(default_factory=list)
 
@@ -83,37 +82,15 @@ class Effects:
         row = (message.event_id, message.room_id, message.author, to_db(message.sent_at), message.excerpt)
         self.messages.append((*row, int(is_idea)))
 
-    def add_credit(self, credit: Credit, *, proposal_id: int | None = None, reverses: int | None = None) -> None:
-        """A ledger row (its id chosen by the caller) and the receiver's reputation total in step."""
-        self.credits.append(
-            (
-                credit.id,
-                credit.room_id,
-                credit.giver,
-                credit.receiver,
-                credit.delta,
-                credit.reason.value,
-                credit.source_event_id,
-                credit.target_event_id,
-                credit.emoji,
-                proposal_id,
-                reverses,
-                to_db(credit.at),
-            )
-        )
-        key = (credit.room_id, credit.receiver)
-        self.reputation[key] = self.reputation.get(key, 0) + credit.delta
+    def add_credit(self, credit: Credit) -> None:
+        """A ledger row; the store numbers it and moves the receiver's total with it."""
+        self.credits.append(credit)
 
     def add_to_score(self, event_id: str, delta: int) -> None:
         self.scores[event_id] = self.scores.get(event_id, 0) + delta
 
     def mark_redacted(self, event_id: str) -> None:
         self.redacted.append(event_id)
-
-
-def message_seen(event_id: str, room_id: str, author: str, sent_at: datetime, text: str) -> SeenMessage:
-    """A message as the store will keep it (its excerpt), before it is written."""
-    return SeenMessage(event_id, room_id, author, sent_at, excerpt_of(text), score=0, redacted=False)
 
 
 def _chunks(ids: Iterable[str]) -> Iterable[list[str]]:
@@ -153,16 +130,13 @@ _UNREVERSED = "c.reason = 'reaction' AND NOT EXISTS (SELECT 1 FROM credits r WHE
 def _read_facts(conn: sqlite3.Connection, wanted: FactsWanted) -> CreditFacts:
     by_reaction: dict[str, Credit] = {}
     for chunk in _chunks(wanted.redacted):
-        query = f"SELECT {CREDIT_COLUMNS} FROM credits c WHERE {_UNREVERSED} AND c.source_event_id IN ({_marks(chunk)})"
+        query = f"{CREDIT_SELECT} WHERE {_UNREVERSED} AND c.source_event_id IN ({_marks(chunk)})"
         for row in conn.execute(query, chunk):
             credit = credit_from_row(row)
             by_reaction.setdefault(str(credit.source_event_id), credit)
     active: dict[tuple[str, str, str], Credit] = {}
     for chunk in _chunks(wanted.targets):
-        query = (
-            f"SELECT {CREDIT_COLUMNS} FROM credits c WHERE {_UNREVERSED} AND c.target_event_id IN ({_marks(chunk)}) "
-            "ORDER BY c.id"
-        )
+        query = f"{CREDIT_SELECT} WHERE {_UNREVERSED} AND c.target_event_id IN ({_marks(chunk)}) ORDER BY c.id"
         for row in conn.execute(query, chunk):
             credit = credit_from_row(row)
             active.setdefault((str(credit.giver), str(credit.target_event_id), str(credit.emoji)), credit)
@@ -189,8 +163,7 @@ def _read_facts(conn: sqlite3.Connection, wanted: FactsWanted) -> CreditFacts:
             (room_id, giver, start, start + 86_400),
         ).fetchone()
         given[(room_id, giver, day_start)] = int(row[0])
-    last = conn.execute("SELECT COALESCE(MAX(id), 0) FROM credits").fetchone()
-    return CreditFacts(messages, announcements, active, by_reaction, given, int(last[0]))
+    return CreditFacts(messages, announcements, active, by_reaction, given)
 
 
 def _write(conn: sqlite3.Connection, effects: Effects) -> None:
@@ -208,16 +181,7 @@ def _write(conn: sqlite3.Connection, effects: Effects) -> None:
         "VALUES (?, ?, ?, ?, ?, ?)",
         effects.messages,
     )
-    conn.executemany(
-        "INSERT INTO credits (id, room_id, giver, receiver, delta, reason, source_event_id, target_event_id, emoji, "
-        "proposal_id, reverses, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        effects.credits,
-    )
-    conn.executemany(
-        "INSERT INTO reputation (room_id, user_id, credits) VALUES (?, ?, ?) "
-        "ON CONFLICT (room_id, user_id) DO UPDATE SET credits = credits + excluded.credits",
-        [(room_id, user_id, delta) for (room_id, user_id), delta in effects.reputation.items()],
-    )
+    add_credits(conn, effects.credits)
     conn.executemany(
         "UPDATE messages SET score = score + ? WHERE event_id = ?",
         [(delta, event_id) for event_id, delta in effects.scores.items() if delta],
@@ -230,6 +194,9 @@ def _write(conn: sqlite3.Connection, effects: Effects) -> None:
 class IntakeQueries:
     def __init__(self, db: Database) -> None:
         self.db = db
+
+    async def is_processed(self, event_id: str) -> bool:
+        return await self.db.fetch_one("SELECT 1 FROM processed_events WHERE event_id = ?", (event_id,)) is not None
 
     async def claim_new(self, events: Sequence[tuple[str, str]], at: datetime) -> list[bool]:
         """Record (event id, room id) pairs as processed; for each, True if it is new (not seen, not repeated)."""

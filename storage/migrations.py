@@ -1,15 +1,17 @@
-"""Numbered schema migrations, each applied in its own transaction together with PRAGMA user_version."""
+"""Numbered schema migrations, each applied in its own transaction together with PRAGMA user_version.
+
+They run on the database thread with the plain sqlite3 connection, before the database is handed to anyone.
+"""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
-
-import aiosqlite
+import sqlite3
+from collections.abc import Callable
 
 log = logging.getLogger(__name__)
 
-Migration = Callable[[aiosqlite.Connection], Awaitable[None]]
+Migration = Callable[[sqlite3.Connection], None]
 MIGRATIONS: dict[int, Migration] = {}
 
 
@@ -31,15 +33,14 @@ def latest_version() -> int:
     return max(MIGRATIONS)
 
 
-async def current_version(conn: aiosqlite.Connection) -> int:
-    async with conn.execute("PRAGMA user_version") as cursor:
-        row = await cursor.fetchone()
+def current_version(conn: sqlite3.Connection) -> int:
+    row = conn.execute("PRAGMA user_version").fetchone()
     return int(row[0]) if row else 0
 
 
-async def refuse_newer_schema(conn: aiosqlite.Connection) -> int:
+def refuse_newer_schema(conn: sqlite3.Connection) -> int:
     """The database's schema version; SchemaTooNewError if a newer Kring wrote it."""
-    version = await current_version(conn)
+    version = current_version(conn)
     newest = latest_version()
     if version > newest:
         raise SchemaTooNewError(
@@ -49,34 +50,33 @@ async def refuse_newer_schema(conn: aiosqlite.Connection) -> int:
     return version
 
 
-async def apply_migrations(conn: aiosqlite.Connection) -> None:
-    version = await refuse_newer_schema(conn)
-    newest = latest_version()
-    for target in range(version + 1, newest + 1):
-        await conn.execute("BEGIN IMMEDIATE")
+def apply_migrations(conn: sqlite3.Connection) -> None:
+    version = refuse_newer_schema(conn)
+    for target in range(version + 1, latest_version() + 1):
+        conn.execute("BEGIN IMMEDIATE")
         try:
-            if await current_version(conn) >= target:  # another process migrated meanwhile
-                await conn.execute("ROLLBACK")
+            if current_version(conn) >= target:  # another process migrated meanwhile
+                conn.execute("ROLLBACK")
                 continue
-            await MIGRATIONS[target](conn)
-            await conn.execute(f"PRAGMA user_version = {target}")
+            MIGRATIONS[target](conn)
+            conn.execute(f"PRAGMA user_version = {target}")
         except BaseException:
-            await conn.execute("ROLLBACK")
+            conn.execute("ROLLBACK")
             raise
-        await conn.execute("COMMIT")
+        conn.execute("COMMIT")
         log.info("database migrated to schema version %d", target)
 
 
-async def _script(conn: aiosqlite.Connection, statements: str) -> None:
+def _script(conn: sqlite3.Connection, statements: str) -> None:
     # executescript would COMMIT our transaction, so run statement by statement.
     for statement in statements.split(";"):
         if statement.strip():
-            await conn.execute(statement)
+            conn.execute(statement)
 
 
 @migration(1)
-async def initial_schema(conn: aiosqlite.Connection) -> None:
-    await _script(
+def initial_schema(conn: sqlite3.Connection) -> None:
+    _script(
         conn,
         """
         CREATE TABLE kv (
@@ -215,9 +215,9 @@ async def initial_schema(conn: aiosqlite.Connection) -> None:
 
 
 @migration(2)
-async def encrypted_pending(conn: aiosqlite.Connection) -> None:
+def encrypted_pending(conn: sqlite3.Connection) -> None:
     """Encrypted events we could not decrypt yet: kept until their keys arrive, never dropped."""
-    await _script(
+    _script(
         conn,
         """
         CREATE TABLE encrypted_pending (
@@ -233,13 +233,34 @@ async def encrypted_pending(conn: aiosqlite.Connection) -> None:
 
 
 @migration(3)
-async def ideas_by_score(conn: aiosqlite.Connection) -> None:
+def ideas_by_score(conn: sqlite3.Connection) -> None:
     """!ideas reads the best-scored ideas first and stops at ten, instead of sorting a month of messages."""
-    await _script(
+    _script(
         conn,
         """
         DROP INDEX messages_ideas;
         CREATE INDEX messages_top_ideas ON messages (room_id, score DESC, sent_at DESC)
             WHERE is_idea = 1 AND redacted = 0 AND score > 0
+        """,
+    )
+
+
+@migration(4)
+def outbox_states(conn: sqlite3.Connection) -> None:
+    """The outbox says what became of a message in words: pending, sent (with its event id) or dropped.
+
+    Before, a dropped message was `sent_at = -1` (its room left) or `event_id = ''` (the homeserver refused it).
+    """
+    _script(
+        conn,
+        """
+        ALTER TABLE outbox ADD COLUMN state TEXT NOT NULL DEFAULT 'pending'
+            CHECK (state IN ('pending', 'sent', 'dropped'));
+        UPDATE outbox SET state = 'dropped', sent_at = NULL WHERE sent_at = -1;
+        UPDATE outbox SET state = 'dropped', event_id = NULL WHERE sent_at IS NOT NULL AND event_id = '';
+        UPDATE outbox SET state = 'sent' WHERE sent_at IS NOT NULL AND state = 'pending';
+        DELETE FROM bot_messages WHERE event_id = '';
+        DROP INDEX outbox_unsent;
+        CREATE INDEX outbox_pending ON outbox (id) WHERE state = 'pending'
         """,
     )

@@ -4,14 +4,11 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Collection
-from dataclasses import dataclass
 from datetime import datetime
 
-import aiosqlite
-
-from handlers.domain import Objection, Pledge, Proposal, Status, Totals
-from storage.db import Database, fetch_one
-from storage.events import names_in_room
+from storage.db import Database
+from storage.members import names_in_room
+from storage.records import Involvement, NewProposal, Objection, Pledge, Proposal, Status, Totals
 from storage.timeconv import from_db, from_db_optional, to_db
 
 _PROPOSAL_COLUMNS = (
@@ -20,76 +17,52 @@ _PROPOSAL_COLUMNS = (
 )
 
 
-@dataclass(frozen=True)
-class Involvement:
-    """A proposal's pledges and objections, and the display names of everyone involved."""
-
-    pledges: list[Pledge]
-    objections: list[Objection]
-    names: dict[str, str]
-
-
 class ProposalQueries:
     def __init__(self, db: Database) -> None:
         self.db = db
-        self.conn = db.conn
 
-    async def create(
-        self,
-        *,
-        room_id: str,
-        title: str,
-        description: str,
-        proposer: str,
-        money_goal_cents: int | None,
-        hours_goal_minutes: int | None,
-        min_backers: int,
-        deadline: datetime,
-        created_at: datetime,
-        source_event_id: str,
-        idea_event_id: str | None,
-    ) -> Proposal:
-        row = await fetch_one(
-            self.conn, "SELECT COALESCE(MAX(number), 0) + 1 FROM proposals WHERE room_id = ?", (room_id,)
-        )
-        number = int(row[0]) if row else 1
-        cursor = await self.conn.execute(
-            "INSERT INTO proposals (room_id, number, title, description, proposer, money_goal_cents, "
-            "hours_goal_minutes, min_backers, deadline, created_at, source_event_id, idea_event_id) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                room_id,
-                number,
-                title,
-                description,
-                proposer,
-                money_goal_cents,
-                hours_goal_minutes,
-                min_backers,
-                to_db(deadline),
-                to_db(created_at),
-                source_event_id,
-                idea_event_id,
-            ),
-        )
-        proposal_id = cursor.lastrowid
-        assert proposal_id is not None
-        created = await self.get(proposal_id)
+    async def create(self, new: NewProposal) -> Proposal:
+        """Store a new proposal; it gets the next number in its room."""
+
+        def insert(conn: sqlite3.Connection) -> int:
+            cursor = conn.execute(
+                "INSERT INTO proposals (room_id, number, title, description, proposer, money_goal_cents, "
+                "hours_goal_minutes, min_backers, deadline, created_at, source_event_id, idea_event_id) "
+                "VALUES (?, (SELECT COALESCE(MAX(number), 0) + 1 FROM proposals WHERE room_id = ?), "
+                "?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    new.room_id,
+                    new.room_id,
+                    new.title,
+                    new.description,
+                    new.proposer,
+                    new.money_goal_cents,
+                    new.hours_goal_minutes,
+                    new.min_backers,
+                    to_db(new.deadline),
+                    to_db(new.created_at),
+                    new.source_event_id,
+                    new.idea_event_id,
+                ),
+            )
+            return int(cursor.lastrowid or 0)
+
+        created = await self.get(await self.db.run(insert))
         assert created is not None
         return created
 
     async def get(self, proposal_id: int) -> Proposal | None:
-        row = await fetch_one(self.conn, f"SELECT {_PROPOSAL_COLUMNS} FROM proposals WHERE id = ?", (proposal_id,))
+        row = await self.db.fetch_one(f"SELECT {_PROPOSAL_COLUMNS} FROM proposals WHERE id = ?", (proposal_id,))
         return None if row is None else _proposal(row)
 
     async def by_number(self, room_id: str, number: int) -> Proposal | None:
-        row = await fetch_one(
-            self.conn, f"SELECT {_PROPOSAL_COLUMNS} FROM proposals WHERE room_id = ? AND number = ?", (room_id, number)
+        row = await self.db.fetch_one(
+            f"SELECT {_PROPOSAL_COLUMNS} FROM proposals WHERE room_id = ? AND number = ?", (room_id, number)
         )
         return None if row is None else _proposal(row)
 
     async def open_in_room(self, room_id: str) -> list[Proposal]:
-        rows = await self.conn.execute_fetchall(
+        rows = await self.db.fetch_all(
             f"SELECT {_PROPOSAL_COLUMNS} FROM proposals WHERE room_id = ? AND status = 'open' "
             "ORDER BY deadline, number",
             (room_id,),
@@ -97,58 +70,50 @@ class ProposalQueries:
         return [_proposal(r) for r in rows]
 
     async def in_room(self, room_id: str) -> list[Proposal]:
-        rows = await self.conn.execute_fetchall(
+        rows = await self.db.fetch_all(
             f"SELECT {_PROPOSAL_COLUMNS} FROM proposals WHERE room_id = ? ORDER BY number", (room_id,)
         )
         return [_proposal(r) for r in rows]
 
     async def rooms(self) -> list[str]:
-        rows = await self.conn.execute_fetchall(
-            "SELECT room_id FROM proposals UNION SELECT room_id FROM reputation ORDER BY 1"
-        )
+        rows = await self.db.fetch_all("SELECT room_id FROM proposals UNION SELECT room_id FROM reputation ORDER BY 1")
         return [str(r[0]) for r in rows]
 
     async def move_room(self, old_room: str, new_room: str) -> None:
         """Follow a room upgrade: proposals, credits and remembered messages move to the new room id."""
         for table in ("proposals", "credits", "messages", "members"):
-            await self.conn.execute(f"UPDATE OR IGNORE {table} SET room_id = ? WHERE room_id = ?", (new_room, old_room))
-        await self.conn.execute(
-            "UPDATE outbox SET room_id = ? WHERE room_id = ? AND sent_at IS NULL", (new_room, old_room)
+            await self.db.execute(f"UPDATE OR IGNORE {table} SET room_id = ? WHERE room_id = ?", (new_room, old_room))
+        await self.db.execute(
+            "UPDATE outbox SET room_id = ? WHERE room_id = ? AND state = 'pending'", (new_room, old_room)
         )
-        await self.conn.execute("DELETE FROM reputation WHERE room_id IN (?, ?)", (old_room, new_room))
-        await self.conn.execute(
+        await self.db.execute("DELETE FROM reputation WHERE room_id IN (?, ?)", (old_room, new_room))
+        await self.db.execute(
             "INSERT INTO reputation (room_id, user_id, credits) "
             "SELECT room_id, receiver, SUM(delta) FROM credits WHERE room_id = ? GROUP BY receiver",
             (new_room,),
         )
 
-    async def has_pledges(self, proposal_id: int) -> bool:
-        rows = await self.conn.execute_fetchall(
-            "SELECT 1 FROM pledge_history WHERE proposal_id = ? LIMIT 1", (proposal_id,)
-        )
-        return bool(rows)
-
     async def set_status(
         self, proposal_id: int, status: Status, at: datetime, cancel_reason: str | None = None
     ) -> None:
-        await self.conn.execute(
+        await self.db.execute(
             "UPDATE proposals SET status = ?, decided_at = ?, cancel_reason = ? WHERE id = ?",
             (status.value, to_db(at), cancel_reason, proposal_id),
         )
 
     async def set_deadline(self, proposal_id: int, deadline: datetime) -> None:
-        await self.conn.execute("UPDATE proposals SET deadline = ? WHERE id = ?", (to_db(deadline), proposal_id))
+        await self.db.execute("UPDATE proposals SET deadline = ? WHERE id = ?", (to_db(deadline), proposal_id))
 
     async def mark_fully_backed(self, proposal_id: int, at: datetime) -> bool:
-        cursor = await self.conn.execute(
+        changed = await self.db.execute(
             "UPDATE proposals SET fully_backed_at = ? WHERE id = ? AND fully_backed_at IS NULL",
             (to_db(at), proposal_id),
         )
-        return cursor.rowcount == 1
+        return changed == 1
 
     # pledges
     async def pledges(self, proposal_id: int) -> list[Pledge]:
-        rows = await self.conn.execute_fetchall(_PLEDGES, (proposal_id,))
+        rows = await self.db.fetch_all(_PLEDGES, (proposal_id,))
         return [_pledge(r) for r in rows]
 
     async def involvement(self, proposal: Proposal, others: Collection[str] = ()) -> Involvement:
@@ -167,7 +132,7 @@ class ProposalQueries:
         if not proposal_ids:
             return {}
         marks = ",".join("?" * len(proposal_ids))
-        rows = await self.conn.execute_fetchall(
+        rows = await self.db.fetch_all(
             "SELECT proposal_id, COUNT(*), SUM(money_cents), SUM(minutes) FROM pledges "
             f"WHERE proposal_id IN ({marks}) GROUP BY proposal_id",
             tuple(proposal_ids),
@@ -208,14 +173,14 @@ class ProposalQueries:
 
     # objections
     async def object(self, proposal_id: int, objection: Objection) -> None:
-        await self.conn.execute(
+        await self.db.execute(
             "INSERT INTO objections (proposal_id, user_id, reason, at) VALUES (?, ?, ?, ?) "
             "ON CONFLICT (proposal_id, user_id) DO UPDATE SET reason = excluded.reason, at = excluded.at",
             (proposal_id, objection.user_id, objection.reason, to_db(objection.at)),
         )
 
     async def objections(self, proposal_id: int) -> list[Objection]:
-        rows = await self.conn.execute_fetchall(_OBJECTIONS, (proposal_id,))
+        rows = await self.db.fetch_all(_OBJECTIONS, (proposal_id,))
         return [_objection(r) for r in rows]
 
 
@@ -251,7 +216,7 @@ def _objection(row: sqlite3.Row) -> Objection:
     return Objection(row[0], row[1], from_db(row[2]))
 
 
-def _proposal(row: aiosqlite.Row) -> Proposal:
+def _proposal(row: sqlite3.Row) -> Proposal:
     return Proposal(
         id=row[0],
         room_id=row[1],

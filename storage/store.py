@@ -1,4 +1,4 @@
-"""The store facade: one database connection and the query modules that share it."""
+"""The store facade: one database (which owns the connection and its lock) and the query modules that share it."""
 
 from __future__ import annotations
 
@@ -7,22 +7,32 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from storage.announcements import AnnouncementQueries
 from storage.credits import CreditQueries
 from storage.db import Database
-from storage.events import EventQueries
+from storage.encrypted import EncryptedQueries
 from storage.intake import IntakeQueries
+from storage.members import MemberQueries
+from storage.messages import MessageQueries
+from storage.outbox import OutboxQueries
 from storage.proposals import ProposalQueries
+from storage.schedule import ScheduleQueries
+from storage.sent import SentQueries
+from storage.state import StateQueries
 
 
 class Store:
     def __init__(self, db: Database) -> None:
         self.db = db
-        self.events = EventQueries(db.conn)
-        self.credits = CreditQueries(db.conn)
-        self.proposals = ProposalQueries(db)
-        self.announcements = AnnouncementQueries(db.conn)
+        self.state = StateQueries(db)
         self.intake = IntakeQueries(db)
+        self.members = MemberQueries(db)
+        self.messages = MessageQueries(db)
+        self.encrypted = EncryptedQueries(db)
+        self.credits = CreditQueries(db)
+        self.proposals = ProposalQueries(db)
+        self.schedule = ScheduleQueries(db)
+        self.outbox = OutboxQueries(db)
+        self.sent = SentQueries(db)
 
     @classmethod
     async def open(cls, path: str | Path) -> Store:
@@ -33,6 +43,7 @@ class Store:
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[None]:
+        """One unit of work under the database's lock; no other transaction or savepoint can open beside it."""
         async with self.db.transaction():
             yield
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import shutil
 from collections.abc import Iterator
@@ -15,9 +14,10 @@ import pytest
 from bot.clock import ManualClock
 from bot.engine import Kring
 from bot.matrix_events import MAX_CONTENT_BYTES, notice_content
-from handlers.commands import COMMANDS, CommandHandler, Context, UsageError, UserError
-from handlers.events import Say, SayKind
+from handlers.commands import Command, CommandError, Context
+from handlers.events import Say
 from handlers.text import Rendered
+from storage.records import MessageKind
 from storage.store import Store
 from tests.unit.harness import BOT, Harness, Sent, make_harness
 
@@ -70,23 +70,19 @@ class Outcome:
 
 @contextmanager
 def watching_commands(monkeypatch: pytest.MonkeyPatch) -> Iterator[Outcome]:
-    """Wrap every registered command so the test learns whether it refused (UserError/UsageError)."""
+    """Watch every declared command run, so the test learns whether it refused (UserError/UsageError)."""
     outcome = Outcome()
+    run = Command.run
 
-    def wrap(handler: CommandHandler) -> CommandHandler:
-        async def watched(ctx: Context, args: str) -> list[Say]:
-            outcome.ran = True
-            try:
-                return await handler(ctx, args)
-            except (UserError, UsageError) as error:
-                outcome.refused = error
-                raise
+    async def watched(command: Command, ctx: Context, text: str) -> list[Say]:
+        outcome.ran = True
+        try:
+            return await run(command, ctx, text)
+        except CommandError as error:
+            outcome.refused = error
+            raise
 
-        return watched
-
-    words = dict(COMMANDS._by_word)
-    for word, command in words.items():
-        monkeypatch.setitem(COMMANDS._by_word, word, dataclasses.replace(command, handler=wrap(command.handler)))
+    monkeypatch.setattr(Command, "run", watched)
     yield outcome
 
 
@@ -121,8 +117,8 @@ def content_size(sent: Sent) -> int:
     say = Say(
         room_id=sent.room_id,
         text=Rendered(sent.body, sent.html),
-        kind=SayKind(sent.kind),
+        kind=MessageKind(sent.kind),
         reply_to=sent.reply_to,
         mentions=sent.mentions,
     )
-    return len(json.dumps(notice_content(say), ensure_ascii=False).encode())
+    return len(json.dumps(notice_content(say.outgoing()), ensure_ascii=False).encode())

@@ -21,9 +21,10 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from bot.matrix_events import notice_content
-from handlers.commands import COMMANDS, UsageError
+from handlers.commands import UsageError
 from handlers.events import Message, Say
 from handlers.messages import EN
+from handlers.registry import COMMANDS
 from handlers.text import Rendered
 from tests.unit.harness import ROOM, Harness, Sent
 
@@ -40,7 +41,7 @@ from .kit import (
     watching_commands,
 )
 
-WORDS = [*sorted(COMMANDS._by_word), "nosuchcommand", "PROPOSE", "BackMe", "WITHDRAW", "x" * 300]
+WORDS = [*COMMANDS.words(), "nosuchcommand", "PROPOSE", "BackMe", "WITHDRAW", "x" * 300]
 FRAGMENTS = [
     # amounts and numbers
     "€1e309",
@@ -276,14 +277,14 @@ def test_every_command_survives_arbitrary_text(
 def test_a_message_too_big_for_matrix_goes_out_shortened_as_plain_text() -> None:
     """The safety net under the handlers' own limits: the outbox must never hold a message Matrix refuses."""
     huge = Rendered("GO #1 " + "a backer with a long note; " * 5_000, "<b>x</b>" * 20_000)
-    content = notice_content(Say(room_id=ROOM, text=huge, reply_to="$cmd", mentions=("@ann:test",)))
+    content = notice_content(Say(room_id=ROOM, text=huge, reply_to="$cmd", mentions=("@ann:test",)).outgoing())
     size = len(json.dumps(content, ensure_ascii=False).encode())
     assert size <= MAX_CONTENT_BYTES < len(huge.plain) + len(huge.html)
     assert "formatted_body" not in content and content["body"].startswith("GO #1 a backer")
     assert content["body"].endswith("(shortened: too long for one Matrix message)")
     assert content["m.mentions"] == {"user_ids": ["@ann:test"]} and content["m.relates_to"]
     small = Rendered("fine", "<b>fine</b>")
-    assert notice_content(Say(room_id=ROOM, text=small))["formatted_body"] == "<b>fine</b>"
+    assert notice_content(Say(room_id=ROOM, text=small).outgoing())["formatted_body"] == "<b>fine</b>"
 
 
 INJECTIONS = [

@@ -1,7 +1,7 @@
 """Disk full, at every database call: the failing step writes nothing, and retrying it gives the clean result.
 
 `sqlite3.OperationalError("database or disk is full")` is injected in place of the n-th call the store makes to
-SQLite (every aiosqlite call and every batch query goes through one funnel, `Connection._execute`), for every n
+SQLite (every statement and every batch query goes through one funnel, `SqliteThread.call`), for every n
 from the BEGIN to the COMMIT of a sync batch, a command, a decision and the delivery of a message. After each
 failure the whole database must be as before (or, for a fault in a read after the COMMIT, as after); then the
 same step is run again without a fault and the whole database must end exactly as after a run that never
@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 
 from handlers.events import Event, Message, Reaction, Redaction
-from storage.announcements import OutboxMessage
+from storage.records import OutboxMessage
 from tests.unit.harness import ROOM, START, Harness
 
 from .conftest import Figures
@@ -34,16 +34,16 @@ class FaultAt:
     def __init__(self, room: Harness, fail_at: int) -> None:
         self.calls = 0
         self.fail_at = fail_at
-        conn = room.store.db.conn
-        original: Callable[..., Awaitable[Any]] = conn._execute
+        thread = room.store.db.thread
+        original: Callable[[Callable[[sqlite3.Connection], Any]], Awaitable[Any]] = thread.call
 
-        async def execute(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        async def call(work: Callable[[sqlite3.Connection], Any]) -> Any:
             self.calls += 1
             if self.calls == self.fail_at:
                 raise sqlite3.OperationalError(DISK_FULL)
-            return await original(fn, *args, **kwargs)
+            return await original(work)
 
-        conn._execute = execute  # type: ignore[method-assign]
+        thread.call = call  # type: ignore[method-assign]
 
 
 def _batch(room: Harness) -> list[Event]:

@@ -13,7 +13,7 @@ from bot.clock import ManualClock
 from bot.config import Settings, parse_settings
 from bot.engine import Kring
 from handlers.events import Message, Reaction, Redaction
-from storage.announcements import OutboxMessage
+from storage.records import OutboxMessage
 from storage.store import Store
 
 ROOM = "!room:test"
@@ -49,19 +49,19 @@ class Harness:
     def new_id(self, kind: str = "ev") -> str:
         return f"${kind}{next(self._ids)}"
 
-    async def _send(self, message: OutboxMessage) -> str:
+    async def _send(self, queued: OutboxMessage) -> str:
         event_id = self.new_id("bot")
-        say = message.say
+        message = queued.message
         self.sent.append(
             Sent(
                 event_id,
-                say.room_id,
-                say.text.plain,
-                say.text.html,
-                say.reply_to,
-                say.mentions,
-                say.kind.value,
-                say.proposal_id,
+                message.room_id,
+                message.body,
+                message.html,
+                message.reply_to,
+                message.mentions,
+                message.kind.value,
+                message.proposal_id,
             )
         )
         return event_id
@@ -117,8 +117,7 @@ class Harness:
         return await self.store.credits.balance(room, user)
 
     async def rows(self, sql: str, *params: Any) -> list[tuple[Any, ...]]:
-        async with self.store.db.conn.execute(sql, params) as cursor:
-            return [tuple(row) for row in await cursor.fetchall()]
+        return [tuple(row) for row in await self.store.db.fetch_all(sql, params)]
 
     async def dump(self, *, everything: bool = False) -> dict[str, list[tuple[Any, ...]]]:
         """All rows of the domain tables (or of every table), to show that something changed nothing."""

@@ -7,7 +7,8 @@ from datetime import timedelta
 
 import pytest
 
-from handlers.domain import Pledge, Proposal, Status, Totals, is_go, shortfall
+from handlers.domain import is_go, shortfall
+from storage.records import Pledge, Proposal, Status, Totals
 from tests.unit.conftest import MakeRoom
 from tests.unit.harness import ROOM, START, Harness, decisions
 

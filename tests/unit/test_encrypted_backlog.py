@@ -80,13 +80,13 @@ async def test_a_command_that_cannot_be_decrypted_yet_is_answered_once_its_keys_
     assert await _sync_batch(room, backlog, [encrypted]) == 0
     assert await room.deliver() == []  # nothing readable, nothing said, nothing lost
     assert client.key_requests == ["$enc1"]
-    assert [p.event_id for p in await room.store.events.parked_encrypted()] == ["$enc1"]
+    assert [p.event_id for p in await room.store.encrypted.parked()] == ["$enc1"]
 
     client.keys_arrived = True
     assert await _sync_batch(room, backlog, []) == 1
     (answer,) = await room.deliver()
     assert answer.reply_to == "$enc1" and "No credits" in answer.body
-    assert await room.store.events.parked_encrypted() == []
+    assert await room.store.encrypted.parked() == []
 
     assert await _sync_batch(room, backlog, []) == 0  # handled exactly once
     assert await room.deliver() == []
@@ -109,4 +109,4 @@ async def test_a_message_that_stays_undecryptable_is_explained_once(room: Harnes
     room.clock.advance(timedelta(hours=1))
     await _sync_batch(room, backlog, [])
     assert await room.deliver() == []  # said once, not on every sync
-    assert [p.event_id for p in await room.store.events.parked_encrypted()] == ["$enc2"]  # still kept
+    assert [p.event_id for p in await room.store.encrypted.parked()] == ["$enc2"]  # still kept

@@ -12,8 +12,8 @@ import pytest
 
 from bot.cli import main
 from handlers.events import Event, Message, Reaction
-from storage.announcements import OutboxMessage
-from storage.migrations import SchemaTooNewError, latest_version
+from storage.migrations import MIGRATIONS, SchemaTooNewError, latest_version
+from storage.records import OutboxMessage
 from storage.store import Store
 from tests.unit.harness import BOT, ROOM, Harness
 
@@ -115,7 +115,7 @@ async def test_a_failing_handler_changes_nothing_and_says_so(
     assert [s.body for s in out] == ["Something went wrong on my side; nothing was changed. Please try again later."]
     assert out[0].reply_to == event_id
     assert await room.dump() == before
-    assert await room.store.events.is_processed(event_id)
+    assert await room.store.intake.is_processed(event_id)
     assert "bug after the pledge was written" in caplog.text
 
     monkeypatch.undo()
@@ -148,7 +148,7 @@ async def test_a_batch_commits_its_state_with_its_effects(room: Harness, monkeyp
     now = room.clock.now()
     first: list[Event] = [Message("$a", ROOM, ANN, "Shared courier?", now), Reaction("$r", ROOM, BOB, "$a", "👍", now)]
     assert await room.kring.handle_batch(first, {"sync_token": "s1"}) == 2
-    assert await room.store.events.get_state("sync_token") == "s1"
+    assert await room.store.state.get("sync_token") == "s1"
 
     async def disk_full(*args: object) -> None:
         raise sqlite3.OperationalError("database or disk is full")
@@ -157,8 +157,8 @@ async def test_a_batch_commits_its_state_with_its_effects(room: Harness, monkeyp
     second: list[Event] = [Message("$b", ROOM, CAS, "A van?", now), Reaction("$r2", ROOM, BOB, "$b", "👍", now)]
     with pytest.raises(sqlite3.OperationalError):
         await room.kring.handle_batch(second, {"sync_token": "s2"})
-    assert await room.store.events.get_state("sync_token") == "s1"
-    assert not await room.store.events.is_processed("$b")
+    assert await room.store.state.get("sync_token") == "s1"
+    assert not await room.store.intake.is_processed("$b")
     assert await room.rep(ANN) == 1
 
 
@@ -222,8 +222,7 @@ async def test_restart_keeps_credits_proposals_and_the_announcements_event_ids(r
 async def test_a_new_database_gets_the_latest_schema(tmp_path: Path) -> None:
     store = await Store.open(tmp_path / "new.db")
     try:
-        async with store.db.conn.execute("PRAGMA user_version") as cursor:
-            row = await cursor.fetchone()
+        row = await store.db.fetch_one("PRAGMA user_version")
         assert row is not None and row[0] == latest_version()
     finally:
         await store.close()
@@ -260,3 +259,32 @@ async def test_reopening_a_database_keeps_its_data(room: Harness) -> None:
     await room.reopen()
     await room.reopen()
     assert await room.dump(everything=True) == before
+
+
+async def test_an_older_outbox_gets_named_states_for_what_became_of_each_message(tmp_path: Path) -> None:
+    """Schema 4: `sent_at = -1` (room left) and `event_id = ''` (refused for good) were dropped messages."""
+    path = tmp_path / "old.db"
+    with sqlite3.connect(path, isolation_level=None) as conn:
+        for version in (1, 2, 3):
+            MIGRATIONS[version](conn)
+        conn.execute("PRAGMA user_version = 3")
+        row = "INSERT INTO outbox (room_id, kind, body, html, mentions, created_at, sent_at, event_id) VALUES "
+        conn.execute(row + "('!r', 'reply', 'waiting', '', '[]', 1, NULL, NULL)")
+        conn.execute(row + "('!r', 'reply', 'room left', '', '[]', 1, -1, NULL)")
+        conn.execute(row + "('!r', 'reply', 'refused', '', '[]', 1, 5, '')")
+        conn.execute(row + "('!r', 'reply', 'went out', '', '[]', 1, 5, '$e1')")
+        conn.execute("INSERT INTO bot_messages (event_id, room_id, kind) VALUES ('', '!r', 'reply')")
+    conn.close()
+    store = await Store.open(path)
+    try:
+        states = await store.db.fetch_all("SELECT body, state, event_id FROM outbox ORDER BY id")
+        assert [tuple(r) for r in states] == [
+            ("waiting", "pending", None),
+            ("room left", "dropped", None),
+            ("refused", "dropped", None),
+            ("went out", "sent", "$e1"),
+        ]
+        assert [m.message.body for m in await store.outbox.pending()] == ["waiting"]
+        assert await store.sent.bot_message("") is None
+    finally:
+        await store.close()

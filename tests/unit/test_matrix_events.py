@@ -7,9 +7,10 @@ from typing import Any
 from nio import Event as NioEvent
 
 from bot.matrix_events import notice_content, strip_reply_fallback, to_kring_event
-from bot.runner import _after_own_join
-from handlers.events import Message, Reaction, Redaction, Say, SayKind
+from bot.sync import after_own_join
+from handlers.events import Message, Reaction, Redaction, Say
 from handlers.text import Rendered
+from storage.records import MessageKind
 
 ROOM = "!r:test"
 
@@ -101,13 +102,15 @@ def test_lone_surrogates_in_text_are_replaced_and_ids_with_them_ignored() -> Non
 
 
 def test_a_notice_is_a_reply_with_exact_mentions_and_html() -> None:
-    say = Say(ROOM, Rendered("a <b>", "a &lt;b&gt;"), SayKind.REPLY, reply_to="$cmd", mentions=("@b:t", "@a:t", "@b:t"))
-    content = notice_content(say)
+    say = Say(
+        ROOM, Rendered("a <b>", "a &lt;b&gt;"), MessageKind.REPLY, reply_to="$cmd", mentions=("@b:t", "@a:t", "@b:t")
+    )
+    content = notice_content(say.outgoing())
     assert content["msgtype"] == "m.notice"
     assert content["formatted_body"] == "a &lt;b&gt;" and content["body"] == "a <b>"
     assert content["m.mentions"] == {"user_ids": ["@a:t", "@b:t"]}
     assert content["m.relates_to"] == {"m.in_reply_to": {"event_id": "$cmd"}}
-    announcement = notice_content(Say(ROOM, Rendered("x", "x"), SayKind.ANNOUNCE))
+    announcement = notice_content(Say(ROOM, Rendered("x", "x"), MessageKind.ANNOUNCE).outgoing())
     assert announcement["m.mentions"] == {}
     assert "m.relates_to" not in announcement
 
@@ -127,7 +130,7 @@ def _member(user: str, membership: str, previous: str | None = None) -> NioEvent
 def test_events_before_the_bots_own_join_are_history() -> None:
     bot = "@kring:test"
     timeline = [_Raw(_text("!help")), _member(bot, "join", "invite"), _Raw(_text("!top"))]
-    assert _after_own_join(timeline, bot) == 2
-    assert _after_own_join([_Raw(_text("!help")), _member("@ann:test", "join")], bot) == 0
+    assert after_own_join(timeline, bot) == 2
+    assert after_own_join([_Raw(_text("!help")), _member("@ann:test", "join")], bot) == 0
     # A profile change (join -> join) is not a new join.
-    assert _after_own_join([_Raw(_text("!help")), _member(bot, "join", "join")], bot) == 0
+    assert after_own_join([_Raw(_text("!help")), _member(bot, "join", "join")], bot) == 0

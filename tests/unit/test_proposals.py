@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from handlers.domain import Status
+from storage.records import Status
 from tests.unit.conftest import MakeRoom
 from tests.unit.harness import ROOM, START, Harness, decisions
 

@@ -19,7 +19,7 @@ class Refused(Exception):
 @pytest.fixture
 async def store(tmp_path: Path) -> AsyncIterator[Store]:
     opened = await Store.open(tmp_path / "kring.db")
-    await opened.db.conn.execute("CREATE TABLE t (x TEXT)")
+    await opened.db.execute("CREATE TABLE t (x TEXT)")
     yield opened
     await opened.close()
 
@@ -29,15 +29,16 @@ def insert(value: str) -> Callable[[sqlite3.Connection], object]:
 
 
 async def write(store: Store, value: str, *, direct: bool = False) -> None:
-    """Through `Database.run` (which sends pending RELEASEs first) or straight through aiosqlite (which does not)."""
+    """Through `Database.run` (which sends pending RELEASEs first) or straight to the database thread (which does
+    not)."""
     if direct:
-        await store.db.conn.execute("INSERT INTO t VALUES (?)", (value,))
+        await store.db.thread.call(insert(value))
     else:
         await store.db.run(insert(value))
 
 
 async def rows(store: Store) -> list[str]:
-    return [row[0] for row in await store.db.conn.execute_fetchall("SELECT x FROM t ORDER BY rowid")]
+    return [row[0] for row in await store.db.fetch_all("SELECT x FROM t ORDER BY rowid")]
 
 
 async def test_refused_units_in_a_row_undo_only_themselves(store: Store) -> None:
@@ -50,7 +51,7 @@ async def test_refused_units_in_a_row_undo_only_themselves(store: Store) -> None
                         raise Refused
         await write(store, "end", direct=True)
     assert await rows(store) == ["before0", "in0", "before1", "before2", "in2", "before3", "before4", "in4", "end"]
-    assert not store.db.conn.in_transaction
+    assert not store.db.in_transaction
 
 
 async def test_rolling_back_an_outer_unit_undoes_the_inner_ones_it_holds(store: Store) -> None:
@@ -83,7 +84,7 @@ async def test_outside_a_transaction_a_unit_commits_when_it_ends(store: Store) -
         await write(store, "x", direct=True)
         async with store.savepoint():
             await write(store, "y", direct=True)
-    assert not store.db.conn.in_transaction  # released at once: committed
+    assert not store.db.in_transaction  # released at once: committed
     with pytest.raises(Refused):
         async with store.savepoint():
             await write(store, "no", direct=True)
@@ -114,7 +115,7 @@ async def test_a_failed_transaction_takes_its_ended_units_with_it(store: Store) 
         async with store.transaction():
             async with store.savepoint():
                 await write(store, "gone", direct=True)
-            await store.db.conn.execute("INSERT INTO no_such_table VALUES (1)")
+            await store.db.execute("INSERT INTO no_such_table VALUES (1)")
     async with store.transaction():
         async with store.savepoint():
             await write(store, "kept", direct=True)

@@ -1,0 +1,188 @@
+"""The kinds of argument a command can declare: a proposal, a pledge, a title with goals, a date, a reason, …
+
+Each reads its part of the command text (and says in the usage line how to write it); the ones that name
+something in the store look it up before the handler runs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from handlers.commands import Context, UsageError, UserError
+from handlers.parsing import (
+    ParseError,
+    PledgeDraft,
+    ProposalDraft,
+    parse_deadline,
+    parse_pledge,
+    parse_proposal_id,
+    parse_propose,
+    parse_small_count,
+    shown,
+)
+from storage.records import Proposal
+
+REASON_MAX = 500
+USER_ID_MAX = 255
+
+
+class _Plain:
+    """An argument that names nothing in the store: what it parses is what the handler gets."""
+
+    async def resolve(self, ctx: Context, parsed: Any) -> object:
+        return parsed
+
+
+async def _proposal(ctx: Context, number: int | None) -> Proposal:
+    """The proposal numbered `number` in the room, or the one the command replies to (an announcement or status)."""
+    if number is None and ctx.message.reply_to:
+        sent = await ctx.store.sent.bot_message(ctx.message.reply_to)
+        if sent is not None and sent.proposal_id is not None:
+            replied = await ctx.store.proposals.get(sent.proposal_id)
+            if replied is not None and replied.room_id == ctx.room_id:
+                return replied
+    if number is None:
+        raise UsageError(ctx.texts.t("err.missing_proposal_id"))
+    proposal = await ctx.store.proposals.by_number(ctx.room_id, number)
+    if proposal is None:
+        raise UserError(ctx.texts.t("proposal.not_found", number=number))
+    return proposal
+
+
+class ProposalRef:
+    """`#3` or `3`; left out, the proposal of the message the command replies to."""
+
+    usage_key = "arg.id"
+
+    def parse(self, ctx: Context, text: str) -> tuple[int | None, str]:
+        first, _, rest = text.partition(" ")
+        if not first:
+            return None, ""
+        try:
+            return parse_proposal_id(first), rest.strip()
+        except ParseError:
+            if ctx.message.reply_to and not first.lstrip("#").isdigit():
+                return None, text  # a reply to a proposal: the words are the next argument's
+            raise
+
+    async def resolve(self, ctx: Context, parsed: int | None) -> Proposal:
+        return await _proposal(ctx, parsed)
+
+
+@dataclass(frozen=True)
+class PledgeRequest:
+    proposal: Proposal
+    draft: PledgeDraft
+
+
+class PledgeTerms:
+    """`<id> [€<money>] [<n>h] [note]`: amounts may stand anywhere after the id, the other words are the note."""
+
+    usage_key = "arg.pledge"
+
+    def parse(self, ctx: Context, text: str) -> tuple[PledgeDraft, str]:
+        try:
+            draft = parse_pledge(text)
+        except ParseError as error:
+            if error.code != "missing_proposal_id" or not ctx.message.reply_to:
+                raise
+            draft = PledgeDraft(proposal_id=None, money_cents=None, minutes=None, note="")
+        first = text.split()[0] if text else ""
+        if draft.proposal_id is None and not ctx.message.reply_to and draft.note.split()[:1] == [first]:
+            # `!backme abc`: outside a reply to an announcement, a leading word is a bad id, not a note's start.
+            raise ParseError("bad_proposal_id", first)
+        return draft, ""
+
+    async def resolve(self, ctx: Context, parsed: PledgeDraft) -> PledgeRequest:
+        return PledgeRequest(await _proposal(ctx, parsed.proposal_id), parsed)
+
+
+class ProposalTerms(_Plain):
+    """`<title> [€<money>] [<n>h] [by <date> | in <n> days] [min <n>]`, or a title line and field lines."""
+
+    usage_key = "arg.propose"
+
+    def parse(self, ctx: Context, text: str) -> tuple[ProposalDraft, str]:
+        if not text:
+            raise UsageError(ctx.texts.t("err.title_length", min=3, max=200))
+        settings = ctx.settings.proposals
+        return parse_propose(text, ctx.now, settings.zone, settings.max_deadline_days), ""
+
+
+class Deadline(_Plain):
+    """A new deadline: a date, a date and time, or `in 3 days`."""
+
+    usage_key = "arg.date"
+
+    def parse(self, ctx: Context, text: str) -> tuple[datetime, str]:
+        if not text:
+            raise UsageError(ctx.texts.t("err.missing_deadline"))
+        settings = ctx.settings.proposals
+        return parse_deadline(text, ctx.now, settings.zone, settings.max_deadline_days), ""
+
+
+@dataclass(frozen=True)
+class Reason(_Plain):
+    """The rest of the line, on one line, at most REASON_MAX characters; `required` or may be left out."""
+
+    required: bool = True
+
+    @property
+    def usage_key(self) -> str:
+        return "arg.reason" if self.required else "arg.reason_optional"
+
+    def parse(self, ctx: Context, text: str) -> tuple[str, str]:
+        reason = " ".join(text.split())
+        if self.required and not reason:
+            raise UsageError(ctx.texts.t("err.missing_reason"))
+        if len(reason) > REASON_MAX:
+            raise UsageError(ctx.texts.t("err.reason_too_long", max=REASON_MAX))
+        return reason, ""
+
+
+class Member(_Plain):
+    """`[@user]`: a member picked as a pill (from `m.mentions`) or typed as a user id; left out, the sender."""
+
+    usage_key = "arg.user"
+
+    def parse(self, ctx: Context, text: str) -> tuple[str, str]:
+        if ctx.message.mentions:
+            return ctx.message.mentions[0], ""
+        if not text:
+            return ctx.sender, ""
+        token, _, rest = text.partition(" ")
+        if len(token) < 2 or not token.startswith("@") or len(token) > USER_ID_MAX:
+            raise UsageError(ctx.texts.t("err.bad_user", token=shown(token)))
+        return token, rest.strip()
+
+
+@dataclass(frozen=True)
+class Count(_Plain):
+    """`[n]`: a whole number from 1 to `most`; left out, `default`."""
+
+    default: int
+    most: int
+    usage_key = "arg.count"
+
+    def parse(self, ctx: Context, text: str) -> tuple[int, str]:
+        if not text:
+            return self.default, ""
+        token, _, rest = text.partition(" ")
+        count = parse_small_count(token)
+        if count is None or not 1 <= count <= self.most:
+            raise UsageError(ctx.texts.t("err.bad_count", token=shown(token), max=self.most))
+        return count, rest.strip()
+
+
+class CommandWord(_Plain):
+    """`[command]`: the name of a command, with or without the prefix; left out, None."""
+
+    usage_key = "arg.command"
+
+    def parse(self, ctx: Context, text: str) -> tuple[str | None, str]:
+        if not text:
+            return None, ""
+        word, _, rest = text.partition(" ")
+        return word.removeprefix(ctx.texts.prefix), rest.strip()

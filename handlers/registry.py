@@ -1,0 +1,23 @@
+"""Every command Kring answers, in the order `!help` lists them: what members do most, first."""
+
+from __future__ import annotations
+
+from handlers import help, pledges, proposals, reputation
+from handlers.commands import CommandSet
+
+COMMANDS = CommandSet(
+    (
+        proposals.list_proposals,
+        proposals.show_proposal,
+        proposals.propose,
+        pledges.back_me,
+        pledges.withdraw,
+        proposals.object_to,
+        reputation.ideas,
+        reputation.rep,
+        reputation.top,
+        proposals.cancel,
+        proposals.extend,
+        help.show_help,
+    )
+)

@@ -1,0 +1,81 @@
+"""The settings the community rules read: the command prefix and language, reputation, proposals.
+
+They are validated with the rest of the config file (bot.config composes them with the Matrix and storage
+settings), but live here so that handlers need nothing from bot.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+PositiveInt = Annotated[int, Field(ge=1)]
+NonNegativeInt = Annotated[int, Field(ge=0)]
+
+
+class Section(BaseModel):
+    """A table of the config file: unknown keys are refused, values never change after loading."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class BotSettings(Section):
+    command_prefix: str = Field(default="!", min_length=1, max_length=3)
+    language: Literal["en", "nl"] = "en"
+
+
+class ReputationSettings(Section):
+    up: tuple[str, ...] = ("👍", "➕", "❤️", "🎉", "👏", "💯")
+    down: tuple[str, ...] = ("👎", "➖")
+    daily_cap: NonNegativeInt = 20
+    ideas_days: PositiveInt = 30
+
+    @model_validator(mode="after")
+    def _up_and_down_disjoint(self) -> ReputationSettings:
+        both = set(self.up) & set(self.down)
+        if both:
+            raise ValueError(f"an emoji cannot be both up and down: {' '.join(sorted(both))}")
+        return self
+
+
+class ProposalSettings(Section):
+    timezone: str = "Europe/Amsterdam"
+    currency: Literal["EUR"] = "EUR"
+    default_deadline_days: PositiveInt = 14
+    max_deadline_days: PositiveInt = 365
+    default_min_backers: PositiveInt = 1
+    reminder_hours: NonNegativeInt = 24
+    withdraw_lock_hours: NonNegativeInt = 24
+    min_reputation_to_propose: int = 0
+    go_reward_proposer: NonNegativeInt = 5
+    go_reward_backer: NonNegativeInt = 1
+    moderator_power_level: int = 50
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {value!r} (use a name like 'Europe/Amsterdam')") from exc
+        return value
+
+    @model_validator(mode="after")
+    def _default_within_max(self) -> ProposalSettings:
+        if self.default_deadline_days > self.max_deadline_days:
+            raise ValueError("default_deadline_days must not exceed max_deadline_days")
+        return self
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+
+class CommunitySettings(Section):
+    """Everything the rules of one community read."""
+
+    bot: BotSettings = BotSettings()
+    reputation: ReputationSettings = ReputationSettings()
+    proposals: ProposalSettings = ProposalSettings()

@@ -1,0 +1,58 @@
+"""Members' messages as Kring remembers them: authors for credits, excerpts and scores for !ideas."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import datetime
+
+from storage.db import Database
+from storage.records import SeenMessage
+from storage.timeconv import from_db, to_db
+
+EXCERPT_LENGTH = 140
+MESSAGE_COLUMNS = "event_id, room_id, author, sent_at, excerpt, score, redacted"
+
+
+class MessageQueries:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def get(self, event_id: str) -> SeenMessage | None:
+        row = await self.db.fetch_one(f"SELECT {MESSAGE_COLUMNS} FROM messages WHERE event_id = ?", (event_id,))
+        return None if row is None else message_from_row(row)
+
+    async def top_ideas(self, room_id: str, since: datetime, limit: int) -> list[SeenMessage]:
+        """Most credited idea messages since `since` that no proposal links to yet."""
+        rows = await self.db.fetch_all(
+            f"SELECT {MESSAGE_COLUMNS} FROM messages m "
+            "WHERE m.room_id = ? AND m.sent_at >= ? AND m.is_idea = 1 AND m.redacted = 0 AND m.score > 0 "
+            "AND NOT EXISTS (SELECT 1 FROM proposals p WHERE p.idea_event_id = m.event_id) "
+            "ORDER BY m.score DESC, m.sent_at DESC LIMIT ?",
+            (room_id, to_db(since), limit),
+        )
+        return [message_from_row(r) for r in rows]
+
+
+def excerpt_of(text: str) -> str:
+    """What !ideas shows of a message: its words on one line, at most EXCERPT_LENGTH characters."""
+    excerpt = " ".join(text.split())
+    if len(excerpt) > EXCERPT_LENGTH:
+        excerpt = excerpt[: EXCERPT_LENGTH - 1] + "…"
+    return excerpt
+
+
+def message_seen(event_id: str, room_id: str, author: str, sent_at: datetime, text: str) -> SeenMessage:
+    """A message as the store will keep it (its excerpt), before it is written."""
+    return SeenMessage(event_id, room_id, author, sent_at, excerpt_of(text), score=0, redacted=False)
+
+
+def message_from_row(row: sqlite3.Row) -> SeenMessage:
+    return SeenMessage(
+        event_id=row[0],
+        room_id=row[1],
+        author=row[2],
+        sent_at=from_db(row[3]),
+        excerpt=row[4],
+        score=row[5],
+        redacted=bool(row[6]),
+    )

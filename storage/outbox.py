@@ -1,0 +1,83 @@
+"""The outbox of messages to send, in order, each sent exactly once.
+
+A message is `pending` until it went out (`sent`, with its event id) or can never go out (`dropped`: the room
+was left, or the homeserver refuses it for good).
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from datetime import datetime
+
+from storage.db import Database
+from storage.records import MessageKind, OutboxMessage, Outgoing
+from storage.sent import remember_sent
+from storage.timeconv import to_db
+
+
+class OutboxQueries:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def enqueue(self, messages: list[Outgoing], at: datetime) -> None:
+        """Queue messages to send, in order, in the caller's transaction."""
+        await self.db.executemany(
+            "INSERT INTO outbox (room_id, kind, proposal_id, body, html, reply_to, mentions, created_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (
+                    m.room_id,
+                    m.kind.value,
+                    m.proposal_id,
+                    m.body,
+                    m.html,
+                    m.reply_to,
+                    json.dumps(list(m.mentions)),
+                    to_db(at),
+                )
+                for m in messages
+            ],
+        )
+
+    async def pending(self, limit: int = 100) -> list[OutboxMessage]:
+        rows = await self.db.fetch_all(
+            "SELECT id, room_id, kind, proposal_id, body, html, reply_to, mentions FROM outbox "
+            "WHERE state = 'pending' ORDER BY id LIMIT ?",
+            (limit,),
+        )
+        return [
+            OutboxMessage(
+                r[0],
+                Outgoing(
+                    room_id=r[1],
+                    kind=MessageKind(r[2]),
+                    proposal_id=r[3],
+                    body=r[4],
+                    html=r[5],
+                    reply_to=r[6],
+                    mentions=tuple(json.loads(r[7])),
+                ),
+            )
+            for r in rows
+        ]
+
+    async def mark_sent(self, queued: OutboxMessage, event_id: str, at: datetime) -> None:
+        """It went out as `event_id`: remembered, so reactions and replies to it resolve locally."""
+
+        def write(conn: sqlite3.Connection) -> None:
+            conn.execute(
+                "UPDATE outbox SET state = 'sent', sent_at = ?, event_id = ? WHERE id = ?",
+                (to_db(at), event_id, queued.id),
+            )
+            remember_sent(conn, event_id, queued.message)
+
+        await self.db.run(write)
+
+    async def mark_dropped(self, queued: OutboxMessage) -> None:
+        await self.db.execute("UPDATE outbox SET state = 'dropped' WHERE id = ?", (queued.id,))
+
+    async def drop_pending_in_room(self, room_id: str) -> int:
+        return await self.db.execute(
+            "UPDATE outbox SET state = 'dropped' WHERE room_id = ? AND state = 'pending'", (room_id,)
+        )

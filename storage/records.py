@@ -1,0 +1,209 @@
+"""The records Kring keeps: plain frozen values that the store returns and the rules in handlers work with.
+
+They live here, in the lowest layer, so that both storage and handlers can import them; the rules over them
+(GO / NO-GO, credits, views) live in handlers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+
+# proposals, pledges, objections
+class Status(StrEnum):
+    OPEN = "open"
+    GO = "go"
+    NO_GO = "no-go"
+    CANCELLED = "cancelled"
+
+
+@dataclass(frozen=True)
+class Proposal:
+    id: int
+    room_id: str
+    number: int
+    title: str
+    description: str
+    proposer: str
+    money_goal_cents: int | None
+    hours_goal_minutes: int | None
+    min_backers: int
+    deadline: datetime
+    created_at: datetime
+    idea_event_id: str | None
+    status: Status
+    decided_at: datetime | None = None
+    cancel_reason: str | None = None
+    fully_backed_at: datetime | None = None
+
+    @property
+    def is_open(self) -> bool:
+        return self.status is Status.OPEN
+
+
+@dataclass(frozen=True)
+class NewProposal:
+    """A proposal as `!propose` makes it; the store gives it its id and its number in the room."""
+
+    room_id: str
+    title: str
+    description: str
+    proposer: str
+    money_goal_cents: int | None
+    hours_goal_minutes: int | None
+    min_backers: int
+    deadline: datetime
+    created_at: datetime
+    source_event_id: str
+    idea_event_id: str | None
+
+
+@dataclass(frozen=True)
+class Pledge:
+    user_id: str
+    money_cents: int
+    minutes: int
+    note: str
+    pledged_at: datetime
+
+
+@dataclass(frozen=True)
+class Objection:
+    user_id: str
+    reason: str
+    at: datetime
+
+
+@dataclass(frozen=True)
+class Totals:
+    backers: int
+    money_cents: int
+    minutes: int
+
+    @classmethod
+    def of(cls, pledges: Iterable[Pledge]) -> Totals:
+        listed = list(pledges)
+        return cls(
+            backers=len(listed),
+            money_cents=sum(p.money_cents for p in listed),
+            minutes=sum(p.minutes for p in listed),
+        )
+
+
+@dataclass(frozen=True)
+class Involvement:
+    """A proposal's pledges and objections, and the display names of everyone involved."""
+
+    pledges: list[Pledge]
+    objections: list[Objection]
+    names: dict[str, str]
+
+
+# credits
+class CreditReason(StrEnum):
+    REACTION = "reaction"
+    REVERSAL = "reversal"
+    GO_PROPOSER = "go_proposer"
+    GO_BACKER = "go_backer"
+
+
+@dataclass(frozen=True)
+class Credit:
+    """One row of the append-only ledger. The store numbers the rows; a reversal names the reaction whose
+    credit it takes back (`reverses`, that reaction's event id), which the store turns into the row it points to."""
+
+    room_id: str
+    giver: str | None
+    receiver: str
+    delta: int
+    reason: CreditReason
+    at: datetime
+    source_event_id: str | None = None
+    target_event_id: str | None = None
+    emoji: str | None = None
+    proposal_id: int | None = None
+    reverses: str | None = None
+
+
+@dataclass(frozen=True)
+class Standing:
+    user_id: str
+    credits: int
+    rank: int
+
+
+# what the bot has seen
+@dataclass(frozen=True)
+class SeenMessage:
+    event_id: str
+    room_id: str
+    author: str
+    sent_at: datetime
+    excerpt: str
+    score: int
+    redacted: bool
+
+
+@dataclass(frozen=True)
+class ParkedEvent:
+    """An encrypted event whose keys have not arrived yet."""
+
+    event_id: str
+    room_id: str
+    sender: str
+    source: str
+    first_seen: datetime
+    explained: bool
+
+
+# what the bot says, and when
+class AnnouncementKind(StrEnum):
+    REMINDER = "reminder"
+    DEADLINE = "deadline"
+
+
+@dataclass(frozen=True)
+class Announcement:
+    id: int
+    proposal_id: int
+    kind: AnnouncementKind
+    due_at: datetime
+
+
+class MessageKind(StrEnum):
+    REPLY = "reply"  # answers a command
+    ANNOUNCE = "announce"  # a top-level message about a proposal
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """A message to send, as the outbox keeps it."""
+
+    room_id: str
+    body: str
+    html: str
+    kind: MessageKind = MessageKind.REPLY
+    reply_to: str | None = None
+    proposal_id: int | None = None
+    mentions: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class OutboxMessage:
+    """A queued message and its place in the outbox."""
+
+    id: int
+    message: Outgoing
+
+
+@dataclass(frozen=True)
+class BotMessage:
+    """A message the bot sent, remembered so reactions and replies to it resolve without asking the server."""
+
+    event_id: str
+    room_id: str
+    kind: MessageKind
+    proposal_id: int | None
