@@ -20,19 +20,6 @@ ROOM_ID = "!console:kring.local"
 BOT_ID = "@kring:kring.local"
 DEFAULT_USER = "@you"
 
-CONSOLE_HELP = """\
-Console verbs (everything else is sent to the room as the current member):
-  /as @bob              speak as another member (default @you, a moderator)
-  /reply <n> <text>     send text as a reply to message [n] (e.g. !propose on an idea)
-  /react <n> <emoji>    react to message [n], e.g. /react 3 👍
-  /unreact <n> <emoji>  take that reaction back
-  /delete <n>           delete (redact) message [n]
-  /power @bob <level>   set a member's power level (50 = moderator)
-  /wait <duration>      move the clock forward: 90m, 36h, 3d, 2w
-  /time                 show the simulated time
-  /help                 this list;   /quit   leave
-End a line with a backslash to continue a message on the next line (multi-line !propose)."""
-
 
 @dataclass
 class ConsoleRoom:
@@ -67,6 +54,10 @@ class Console:
         self.out.write(text + "\n")
         self.out.flush()
 
+    async def tell(self, key: str, **params: str | int) -> None:
+        """A console sentence, in the room's language."""
+        self.say((await self.kring.texts_for(ROOM_ID)).t(key, **params).plain)
+
     def show(self, number: int, who: str, body: str, reply_to: int | None = None) -> None:
         head = f"[{number}] {who}" + (f" (↩ {reply_to})" if reply_to else "") + ": "
         indent = " " * len(f"[{number}] ")
@@ -75,7 +66,8 @@ class Console:
     async def _send(self, queued: OutboxMessage) -> str:
         event_id = f"$bot-{uuid.uuid4().hex}"
         number = self.room.number(event_id)
-        self.show(number, "kring", queued.message.body, self.room.number_of(queued.message.reply_to))
+        bot = (await self.kring.texts_for(ROOM_ID)).t("console.bot").plain
+        self.show(number, bot, queued.message.body, self.room.number_of(queued.message.reply_to))
         return event_id
 
     async def settle(self) -> None:
@@ -84,9 +76,7 @@ class Console:
         await self.kring.deliver(self._send)
 
     async def start(self) -> None:
-        self.say(
-            f"Kring console — you are {self.user} in a simulated room. Type /help for console verbs, !help for Kring."
-        )
+        await self.tell("console.welcome", user=self.user)
         await self.settle()
 
     async def handle_line(self, line: str) -> bool:
@@ -132,35 +122,35 @@ class Console:
             "time": self._time,
         }.get(verb)
         if handler is None:
-            self.say(f"Unknown console verb /{verb}. Type /help.")
+            await self.tell("console.unknown_verb", verb=verb)
         else:
             await handler(rest)
         return True
 
     async def _help(self, rest: str) -> None:
-        self.say(CONSOLE_HELP)
+        await self.tell("console.help")
 
     async def _as(self, rest: str) -> None:
         name = rest.split()[0] if rest else ""
         if not name.lstrip("@"):
-            self.say("Usage: /as @bob")
+            await self.tell("console.usage_as")
             return
         self.user = name if name.startswith("@") else "@" + name
-        self.say(f"You are now {self.user}.")
+        await self.tell("console.now_as", user=self.user)
 
-    def _message_number(self, token: str) -> str | None:
+    async def _message_number(self, token: str) -> str | None:
         number = parse_small_count(token.strip("[]"))
         event_id = self.room.event_at(number or 0)
         if event_id is None:
-            self.say(f"There is no message [{token.strip('[]')}]; messages are numbered from 1.")
+            await self.tell("console.no_message", token=token.strip("[]"))
         return event_id
 
     async def _reply(self, rest: str) -> None:
         token, _, text = rest.partition(" ")
         if not text.strip():
-            self.say("Usage: /reply <n> <text>")
+            await self.tell("console.usage_reply")
             return
-        target = self._message_number(token)
+        target = await self._message_number(token)
         if target is not None:
             await self._post(text.strip(), target)
 
@@ -168,41 +158,41 @@ class Console:
         token, _, emoji = rest.partition(" ")
         emoji = emoji.strip()
         if not emoji:
-            self.say("Usage: /react <n> <emoji>, e.g. /react 3 👍")
+            await self.tell("console.usage_react")
             return
-        target = self._message_number(token)
+        target = await self._message_number(token)
         if target is None:
             return
         key = (self.user, self.room.events.index(target) + 1, emoji)
         if key in self.room.reactions:
-            self.say(f"{self.user} already reacted {emoji} to [{key[1]}].")
+            await self.tell("console.already_reacted", user=self.user, emoji=emoji, number=key[1])
             return
         event_id = f"$react-{uuid.uuid4().hex}"
         self.room.reactions[key] = event_id
-        self.say(f"    {self.user} reacted {emoji} to [{key[1]}]")
+        await self.tell("console.reacted", user=self.user, emoji=emoji, number=key[1])
         await self.kring.handle(Reaction(event_id, ROOM_ID, self.user, target, emoji, self.clock.now()))
         await self.settle()
 
     async def _unreact(self, rest: str) -> None:
         token, _, emoji = rest.partition(" ")
         emoji = emoji.strip()
-        target = self._message_number(token) if emoji else None
+        target = await self._message_number(token) if emoji else None
         if not emoji:
-            self.say("Usage: /unreact <n> <emoji>")
+            await self.tell("console.usage_unreact")
         if target is None:
             return
         key = (self.user, self.room.events.index(target) + 1, emoji)
         reaction_id = self.room.reactions.pop(key, None)
         if reaction_id is None:
-            self.say(f"{self.user} has no {emoji} reaction on [{key[1]}].")
+            await self.tell("console.no_reaction", user=self.user, emoji=emoji, number=key[1])
             return
-        self.say(f"    {self.user} removed {emoji} from [{key[1]}]")
+        await self.tell("console.unreacted", user=self.user, emoji=emoji, number=key[1])
         await self._redact(reaction_id)
 
     async def _delete(self, rest: str) -> None:
-        target = self._message_number(rest.strip())
+        target = await self._message_number(rest.strip())
         if target is not None:
-            self.say(f"    {self.user} deleted [{self.room.events.index(target) + 1}]")
+            await self.tell("console.deleted", user=self.user, number=self.room.events.index(target) + 1)
             await self._redact(target)
 
     async def _redact(self, target: str) -> None:
@@ -214,19 +204,19 @@ class Console:
         parts = rest.split()
         level = parse_small_count(parts[1].removeprefix("-")) if len(parts) == 2 else None
         if level is None:
-            self.say("Usage: /power @bob 50")
+            await self.tell("console.usage_power")
             return
         if parts[1].startswith("-"):
             level = -level
         user = parts[0] if parts[0].startswith("@") else "@" + parts[0]
         self.room.powers[user] = level
-        self.say(f"{user} now has power level {parts[1]}.")
+        await self.tell("console.power_set", user=user, level=level)
 
     async def _wait(self, rest: str) -> None:
         try:
             step = parse_duration(rest)
         except ParseError:
-            self.say("Usage: /wait <duration>, e.g. /wait 90m, /wait 36h, /wait 3d, /wait 2w")
+            await self.tell("console.usage_wait")
             return
         target = self.clock.now() + step
         while True:
@@ -237,14 +227,14 @@ class Console:
             await self.kring.fire(due[0].id)
             await self.kring.deliver(self._send)
         self.clock.set(target)
-        self.say(f"    … the clock is now {self._local(self.clock.now())}")
+        await self.tell("console.clock_moved", moment=await self._local(self.clock.now()))
         await self.settle()
 
     async def _time(self, rest: str) -> None:
-        self.say(f"It is {self._local(self.clock.now())}.")
+        await self.tell("console.time", moment=await self._local(self.clock.now()))
 
-    def _local(self, moment: datetime) -> str:
-        return self.kring.texts.when(moment)
+    async def _local(self, moment: datetime) -> str:
+        return (await self.kring.texts_for(ROOM_ID)).when(moment)
 
 
 async def read_lines(stream: TextIO, prompt: str | None) -> list[str] | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
-from collections.abc import Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -15,8 +15,8 @@ from nio import AsyncClient, Event, MegolmEvent
 from nio.exceptions import EncryptionError, LocalProtocolError
 
 from handlers.events import Say
-from handlers.messages import Texts
 from handlers.text import Rendered, mention
+from handlers.texts import Texts
 from storage.records import MessageKind
 from storage.store import Store
 
@@ -52,10 +52,10 @@ class Undecrypted:
 class EncryptedBacklog:
     """Encrypted events nio could not decrypt yet: parked in the store, retried after every sync."""
 
-    def __init__(self, client: AsyncClient, store: Store, texts: Texts) -> None:
+    def __init__(self, client: AsyncClient, store: Store, texts_for: Callable[[str], Awaitable[Texts]]) -> None:
         self.client = client
         self.store = store
-        self.texts = texts
+        self.texts_for = texts_for
 
     def split(self, room_id: str, events: Iterable[Event]) -> tuple[list[dict[str, Any]], list[Undecrypted]]:
         """Readable event sources, and the events that stay encrypted for now."""
@@ -122,7 +122,7 @@ class EncryptedBacklog:
             says.append(
                 Say(
                     room_id=room_id,
-                    text=self.texts.t("crypto.undecryptable", count=len(event_ids), users=names),
+                    text=(await self.texts_for(room_id)).tn("crypto.undecryptable", len(event_ids), users=names),
                     kind=MessageKind.REPLY,
                     mentions=tuple(people),
                 )

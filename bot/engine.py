@@ -13,9 +13,10 @@ from bot.config import Settings
 from handlers.commands import CommandError, CommandSet, Context, split_command
 from handlers.decisions import fire_announcement
 from handlers.events import Event, Message, Reaction, Redaction, Say
-from handlers.messages import Texts
+from handlers.language import room_texts
 from handlers.reactions import CreditBook, facts_wanted
 from handlers.registry import COMMANDS
+from handlers.texts import Texts
 from storage.intake import CreditFacts, Effects
 from storage.records import Announcement, OutboxMessage
 from storage.store import Store
@@ -38,7 +39,6 @@ class Kring:
         self.clock = clock
         self.bot_user_id = bot_user_id
         self.commands = commands
-        self.texts = Texts(settings.bot.language, settings.proposals.zone, settings.bot.command_prefix)
         self.outbox_ready = asyncio.Event()
 
     # incoming events
@@ -100,27 +100,32 @@ class Kring:
         if says:
             await self.store.outbox.enqueue([say.outgoing() for say in says], self.clock.now())
 
+    async def texts_for(self, room_id: str) -> Texts:
+        """The sentences of a room, in the language it speaks."""
+        return await room_texts(self.store, self.settings, room_id)
+
     @property
     def prefix(self) -> str:
         return self.settings.bot.command_prefix
 
     async def _run_command(self, message: Message, word: str, text: str, *, before: Effects) -> list[Say]:
         """Run one command in a savepoint, after writing `before` (what the events before it changed)."""
-        ctx = Context(self.store, self.settings, self.texts, message.at, message, self.commands)
+        texts = await self.texts_for(message.room_id)
+        ctx = Context(self.store, self.settings, texts, message.at, message, self.commands)
         opened = False
         try:
             async with self.store.savepoint(first=self.store.intake.writer(before)):
                 opened = True  # `before` is written: what fails from here on is the command's own failure
                 return await self.commands.run(ctx, word, text)
         except CommandError as error:
-            return [ctx.reply(error.reply_text(self.texts))]
+            return [ctx.reply(error.reply_text(texts))]
         except sqlite3.Error:
             raise  # the store itself failed: abort the batch, it is retried
         except Exception:
             if not opened:
                 raise  # writing the events before the command failed: abort the batch rather than lose them
             log.exception("command %s in %s failed (event %s)", word, message.room_id, message.event_id)
-            return [ctx.reply(self.texts.t("internal_error"))]
+            return [ctx.reply(texts.t("internal_error"))]
 
     # scheduled announcements
     async def fire(self, announcement_id: int, now: datetime | None = None, *, late: bool = False) -> bool:
@@ -133,9 +138,7 @@ class Kring:
         async with self.store.transaction():
             claimed = await self.store.schedule.claim(announcement_id, moment)
             if claimed is not None:
-                says = await fire_announcement(
-                    self.store, self.settings.proposals, self.texts, claimed, moment, late=late
-                )
+                says = await fire_announcement(self.store, self.settings, claimed, moment, late=late)
             await self._enqueue(says)
         self._after_commit(says)
         return claimed is not None

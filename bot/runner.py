@@ -37,7 +37,7 @@ class MatrixBot:
         self.patience = Patience(self.stopping)
         self.session = Session(settings, store, client, self.patience)
         self.rooms = Rooms(settings.matrix, store, client, self.patience)
-        backlog = EncryptedBacklog(client, store, self.kring.texts)
+        backlog = EncryptedBacklog(client, store, self.kring.texts_for)
         self.sync = SyncLoop(self.kring, client, self.rooms, backlog, self.patience)
         self.sender = OutboxSender(self.kring, client, self.stopping)
         self._tasks: set[asyncio.Task[None]] = set()

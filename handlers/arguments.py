@@ -22,6 +22,7 @@ from handlers.parsing import (
     parse_small_count,
     shown,
 )
+from handlers.texts import languages
 from storage.records import Proposal
 
 REASON_MAX = 500
@@ -186,3 +187,18 @@ class CommandWord(_Plain):
             return None, ""
         word, _, rest = text.partition(" ")
         return word.removeprefix(ctx.texts.prefix), rest.strip()
+
+
+class Language(_Plain):
+    """`nl|en`: a language Kring has a catalog for."""
+
+    usage_key = "arg.language"
+
+    def parse(self, ctx: Context, text: str) -> tuple[str, str]:
+        token, _, rest = text.partition(" ")
+        wanted = token.lower()
+        if not token:
+            raise UsageError(ctx.texts.t("err.missing_language", languages=", ".join(languages())))
+        if wanted not in languages():
+            raise UsageError(ctx.texts.t("err.bad_language", token=shown(token), languages=", ".join(languages())))
+        return wanted, rest.strip()

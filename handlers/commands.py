@@ -1,9 +1,10 @@
 """Commands declared once: their names, arguments, who may run them and their help; and the context they run in.
 
-A declaration (`@command(...)` on a handler) carries everything about a command: the names it answers to, the
-arguments it takes (parsed, then looked up, before the handler runs), who may run it, and the catalog keys of
-its help (`summary.<name>`, `example.<name>`; its usage line is built from the arguments). `CommandSet` finds a
-command by any of its names, runs it, and lists the commands in the order `!help` shows them.
+A declaration (`@command(...)` on a handler) carries everything about a command: the names it answers to (English
+and Dutch: both are understood in every room, `!help` shows those of the room's language), the arguments it
+takes (parsed, then looked up, before the handler runs), who may run it, and the catalog keys of its help
+(`summary.<name>`, `example.<name>`; its usage line is built from the arguments). `CommandSet` finds a command
+by any of its names, runs it, and lists the commands in the order `!help` shows them.
 """
 
 from __future__ import annotations
@@ -15,10 +16,10 @@ from enum import Enum
 from typing import Any, Protocol
 
 from handlers.events import Message, Say
-from handlers.messages import Texts
 from handlers.parsing import ParseError, shown
 from handlers.settings import CommunitySettings
 from handlers.text import Rendered, lines, mention
+from handlers.texts import Texts
 from storage.records import MessageKind, Proposal
 from storage.store import Store
 
@@ -106,6 +107,9 @@ class Context:
         key = f"err.{error.code}"
         if not self.texts.has(key):
             key = "err.unknown_token"
+        if self.texts.is_plural(key):  # counted by its one number, e.g. "more than 1 day away"
+            count = next(value for value in params.values() if isinstance(value, int))
+            return UsageError(self.texts.tn(key, count, token=error.token, **params))
         return UsageError(self.texts.t(key, token=error.token, **params))
 
     async def who(self, user_id: str) -> Rendered:
@@ -142,14 +146,24 @@ class Command:
     arguments: tuple[Argument, ...] = ()
     who: Role = Role.MEMBER
     help_extra: str | None = None  # a catalog key shown under the usage by `!help <name>`
+    translated: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (language, names) beside the English ones
 
     @property
     def name(self) -> str:
         return self.names[0]
 
+    @property
+    def words(self) -> tuple[str, ...]:
+        """Every name the command answers to, in any language."""
+        return self.names + tuple(word for _, words in self.translated for word in words if word not in self.names)
+
+    def name_in(self, language: str) -> str:
+        """The name `!help` shows in a room of `language`."""
+        return next((words[0] for code, words in self.translated if code == language), self.name)
+
     def usage_line(self, texts: Texts) -> Rendered:
         """`!backme <id> [€<money>] [<n>h] [note]`, built from the arguments."""
-        parts = [texts.t("help.command", command=self.name)]
+        parts = [texts.t("help.command", command=self.name_in(texts.language))]
         parts += [texts.t(argument.usage_key) for argument in self.arguments]
         return Rendered.join(Rendered(" ", " "), parts)
 
@@ -183,12 +197,20 @@ class Command:
 
 
 def command(
-    *names: str, args: Iterable[Argument] = (), who: Role = Role.MEMBER, help_extra: str | None = None
+    *names: str,
+    args: Iterable[Argument] = (),
+    who: Role = Role.MEMBER,
+    help_extra: str | None = None,
+    **translated: tuple[str, ...],
 ) -> Callable[[Handler], Command]:
-    """Declare a command: `@command("backme", "back", "steun", args=(...))` above its handler."""
+    """Declare a command above its handler: `@command("backme", "back", nl=("steun",), args=(...))`.
+
+    The names after the English ones are keyed by language (`nl=`, `de=`, …): understood in every room, and the
+    first of them is what `!help` shows in a room of that language.
+    """
 
     def declare(handler: Handler) -> Command:
-        return Command(tuple(names), handler, tuple(args), who, help_extra)
+        return Command(tuple(names), handler, tuple(args), who, help_extra, tuple(translated.items()))
 
     return declare
 
@@ -203,7 +225,7 @@ class CommandSet:
     def __post_init__(self) -> None:
         by_word: dict[str, Command] = {}
         for declared in self.commands:
-            for word in declared.names:
+            for word in declared.words:
                 if word in by_word:
                     raise RuntimeError(f"command word {word!r} declared twice")
                 by_word[word] = declared

@@ -6,9 +6,10 @@ from datetime import datetime, timedelta
 
 from handlers.domain import is_go, shortfall
 from handlers.events import Say
-from handlers.messages import Texts
-from handlers.settings import ProposalSettings
+from handlers.language import room_texts
+from handlers.settings import CommunitySettings, ProposalSettings
 from handlers.text import Rendered, lines
+from handlers.texts import Texts
 from handlers.views import ProposalFacts, backers_block, gap, load_facts, objections_block, progress
 from storage.records import Announcement, AnnouncementKind, Credit, CreditReason, MessageKind, Proposal, Status
 from storage.store import Store
@@ -27,13 +28,7 @@ def _announce(proposal: Proposal, text: Rendered, mentions: tuple[str, ...]) -> 
 
 
 async def fire_announcement(
-    store: Store,
-    settings: ProposalSettings,
-    texts: Texts,
-    announcement: Announcement,
-    now: datetime,
-    *,
-    late: bool = False,
+    store: Store, settings: CommunitySettings, announcement: Announcement, now: datetime, *, late: bool = False
 ) -> list[Say]:
     """Build what a claimed announcement says, applying a decision's effects; [] if nothing is due.
 
@@ -43,9 +38,10 @@ async def fire_announcement(
     proposal = await store.proposals.get(announcement.proposal_id)
     if proposal is None or not proposal.is_open:
         return []
+    texts = await room_texts(store, settings, proposal.room_id)
     if announcement.kind is AnnouncementKind.REMINDER:
         return await _reminder(store, texts, proposal, now)
-    return await _decide(store, settings, texts, proposal, announcement, now, late=late)
+    return await _decide(store, settings.proposals, texts, proposal, announcement, now, late=late)
 
 
 async def _reminder(store: Store, texts: Texts, proposal: Proposal, now: datetime) -> list[Say]:
@@ -98,8 +94,8 @@ async def _decide(
                 texts.t(
                     "decision.rewards",
                     proposer=facts.who(proposal.proposer),
-                    proposer_credits=settings.go_reward_proposer,
-                    backer_credits=settings.go_reward_backer,
+                    proposer_reward=texts.tn("credits.reward", settings.go_reward_proposer),
+                    backer_reward=texts.tn("credits.reward", settings.go_reward_backer),
                 )
             )
     else:

@@ -9,7 +9,7 @@ from handlers.parsing import shown
 from handlers.text import lines
 
 
-@command("help", "?", args=(CommandWord(),))
+@command("help", "?", nl=("hulp",), args=(CommandWord(),))
 async def show_help(ctx: Context, word: str | None) -> list[Say]:
     texts = ctx.texts
     if word is not None:
@@ -24,4 +24,5 @@ async def show_help(ctx: Context, word: str | None) -> list[Say]:
     for listed in ctx.commands:
         rows.append(listed.usage_line(texts) + texts.t("help.dash") + texts.t(f"summary.{listed.name}"))
     rows.append(texts.t("help.footer"))
+    rows.append(texts.t("help.language"))
     return [ctx.reply(lines(rows))]

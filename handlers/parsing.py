@@ -6,7 +6,7 @@ import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
@@ -273,17 +273,132 @@ _UNIT_MINUTES: dict[str, int] = {
 _DURATION_RE = re.compile(r"(?P<num>[0-9]+) ?(?P<unit>[a-z]+)")
 _HUGE_MINUTES = _HUGE * 7 * 24 * 60
 
-_DATE_YMD_RE = re.compile(
-    r"(?P<y>[0-9]{4})(?P<sep>[-/.])(?P<m>[0-9]{1,2})(?P=sep)(?P<d>[0-9]{1,2})"
-    r"(?:[ t](?P<hh>[0-9]{1,2})[:.](?P<mm>[0-9]{2}))?"
-)
-_DATE_DMY_RE = re.compile(
-    r"(?P<d>[0-9]{1,2})(?P<sep>[-/.])(?P<m>[0-9]{1,2})(?P=sep)(?P<y>[0-9]{4})"
-    r"(?: (?P<hh>[0-9]{1,2})[:.](?P<mm>[0-9]{2}))?"
-)
-_BY_PREFIX_RE = re.compile(r"by (?P<rest>.*)")
-_RELATIVE_RE = re.compile(r"in (?P<duration>.+)")
+_DATE_YMD_RE = re.compile(r"(?P<y>[0-9]{4})(?P<sep>[-/.])(?P<m>[0-9]{1,2})(?P=sep)(?P<d>[0-9]{1,2})")
+_DATE_DMY_RE = re.compile(r"(?P<d>[0-9]{1,2})(?P<sep>[-/.])(?P<m>[0-9]{1,2})(?P=sep)(?P<y>[0-9]{4})")
+_ISO_T_RE = re.compile(r"([0-9]{4}-[0-9]{1,2}-[0-9]{1,2})t([0-9])")  # 2026-12-15T17:00
+_DATE_DM_RE = re.compile(r"(?P<d>[0-9]{1,2})[-/](?P<m>[0-9]{1,2})")  # 15-12: the next 15 December
+_DAY_RE = re.compile(r"(?P<d>[0-9]{1,2})(?:e|ste|de|st|nd|rd|th)?,?")
+_YEAR_RE = re.compile(r"[0-9]{4}")
+_CLOCK_RE = re.compile(r"(?P<hh>[0-9]{1,2})[:.](?P<mm>[0-9]{2})(?:u|h)?")
+_AT_WORDS = frozenset({"om", "at", "t"})
+# Words before a date that say "no later than": English and Dutch are understood in every room.
+_DATE_PREFIXES = frozenset({"by", "before", "tot", "voor", "uiterlijk"})
+_RELATIVE_WORDS = frozenset({"in", "over", "binnen"})
+_MONTHS: dict[str, int] = {
+    **{
+        name: n
+        for n, name in enumerate(
+            ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1
+        )
+    },
+    **{
+        name: n
+        for n, name in enumerate(
+            (
+                "january",
+                "february",
+                "march",
+                "april",
+                "may",
+                "june",
+                "july",
+                "august",
+                "september",
+                "october",
+                "november",
+                "december",
+            ),
+            1,
+        )
+    },
+    **{
+        name: n
+        for n, name in enumerate(
+            (
+                "januari",
+                "februari",
+                "maart",
+                "april",
+                "mei",
+                "juni",
+                "juli",
+                "augustus",
+                "september",
+                "oktober",
+                "november",
+                "december",
+            ),
+            1,
+        )
+    },
+    "mrt": 3,
+    "mei": 5,
+    "okt": 10,
+    "sept": 9,
+}
+# Dutch two-letter abbreviations (ma, di, zo …) are left out: "voor ma" is far more often "for mum".
+_WEEKDAYS: dict[str, int] = {
+    **dict.fromkeys(("monday", "mon", "maandag"), 0),
+    **dict.fromkeys(("tuesday", "tue", "tues", "dinsdag"), 1),
+    **dict.fromkeys(("wednesday", "wed", "woensdag"), 2),
+    **dict.fromkeys(("thursday", "thu", "thur", "thurs", "donderdag"), 3),
+    **dict.fromkeys(("friday", "fri", "vrijdag"), 4),
+    **dict.fromkeys(("saturday", "sat", "zaterdag"), 5),
+    **dict.fromkeys(("sunday", "sun", "zondag"), 6),
+}
+_DAYS_FROM_TODAY: dict[str, int] = {"today": 0, "vandaag": 0, "tomorrow": 1, "morgen": 1, "overmorgen": 2}
 _END_OF_DAY = (23, 59)
+
+
+class _DatePhrase(NamedTuple):
+    """A date as written, before it is checked against the calendar and the clock."""
+
+    day: int | None = None  # a calendar date: day, month and (if given) year
+    month: int | None = None
+    year: int | None = None
+    days_from_today: int | None = None  # tomorrow, overmorgen
+    weekday: int | None = None  # friday, vrijdag: the next one after today
+    time: tuple[int, int] | None = None
+
+
+def _month(word: str) -> int | None:
+    return _MONTHS.get(word.rstrip("."))
+
+
+def _day_month(words: list[str]) -> _DatePhrase | None:
+    """`15 december [2026]`, `dec 15[,] [2026]`, `15-12`, `2026-12-15`, `15-12-2026`."""
+    if len(words) == 1:
+        full = _DATE_YMD_RE.fullmatch(words[0]) or _DATE_DMY_RE.fullmatch(words[0])
+        if full is not None:
+            return _DatePhrase(int(full["d"]), int(full["m"]), int(full["y"]))
+        short = _DATE_DM_RE.fullmatch(words[0])
+        return None if short is None else _DatePhrase(int(short["d"]), int(short["m"]))
+    if len(words) not in (2, 3) or (len(words) == 3 and not _YEAR_RE.fullmatch(words[2])):
+        return None
+    year = int(words[2]) if len(words) == 3 else None
+    for day_word, month_word in ((words[0], words[1]), (words[1], words[0])):
+        day, month = _DAY_RE.fullmatch(day_word), _month(month_word)
+        if day is not None and month is not None:
+            return _DatePhrase(int(day["d"]), month, year)
+    return None
+
+
+def _date_phrase(norm: str) -> _DatePhrase | None:
+    """What a date in words or digits says, with an optional time (`om 17:00`, `at 17:00`, `17:00`); None if the
+    text is no date at all. English and Dutch words both count."""
+    words = _ISO_T_RE.sub(r"\1 \2", norm).split()
+    time = None
+    if words and (clock := _CLOCK_RE.fullmatch(words[-1])) is not None:
+        time = (int(clock["hh"]), int(clock["mm"]))
+        words = words[:-1]
+        if words and words[-1] in _AT_WORDS:
+            words = words[:-1]
+    if len(words) == 1 and words[0] in _DAYS_FROM_TODAY:
+        return _DatePhrase(days_from_today=_DAYS_FROM_TODAY[words[0]], time=time)
+    if len(words) == 1 and words[0] in _WEEKDAYS:
+        return _DatePhrase(weekday=_WEEKDAYS[words[0]], time=time)
+    phrase = _day_month(words)
+    return None if phrase is None else phrase._replace(time=time)
 
 
 def _duration_minutes(norm: str) -> int | None:
@@ -317,15 +432,27 @@ def _deadline_rules(now: datetime, tz: ZoneInfo, max_days: int) -> _DeadlineRule
     return _DeadlineRules(now.astimezone(UTC), tz, max_days)
 
 
-def _local_datetime(norm: str, tz: ZoneInfo) -> datetime | None:
-    """The wall-clock moment an absolute date names in ``tz``; None if it is no real date."""
-    match = _DATE_YMD_RE.fullmatch(norm) or _DATE_DMY_RE.fullmatch(norm)
-    if match is None:
-        return None
-    hour, minute = (int(match["hh"]), int(match["mm"])) if match["hh"] else _END_OF_DAY
+def _local_datetime(phrase: _DatePhrase, rules: _DeadlineRules) -> datetime | None:
+    """The wall-clock moment a date phrase names in the configured zone; None if it is no real date.
+
+    Without a time it is 23:59 that day; without a year, the first such date from today on; a weekday is the
+    next one after today.
+    """
+    hour, minute = phrase.time or _END_OF_DAY
+    today = rules.now_utc.astimezone(rules.tz).date()
     try:
-        return datetime(int(match["y"]), int(match["m"]), int(match["d"]), hour, minute, tzinfo=tz)
-    except ValueError:
+        if phrase.days_from_today is not None:
+            day = today + timedelta(days=phrase.days_from_today)
+        elif phrase.weekday is not None:
+            day = today + timedelta(days=(phrase.weekday - today.weekday() - 1) % 7 + 1)
+        else:
+            assert phrase.day is not None and phrase.month is not None
+            year = phrase.year if phrase.year is not None else today.year
+            day = date(year, phrase.month, phrase.day)
+            if phrase.year is None and day < today:
+                day = date(year + 1, phrase.month, phrase.day)
+        return datetime(day.year, day.month, day.day, hour, minute, tzinfo=rules.tz)
+    except (ValueError, OverflowError):
         return None
 
 
@@ -355,7 +482,8 @@ def _relative_deadline(minutes: int, raw: str, rules: _DeadlineRules) -> datetim
 
 
 def _absolute_deadline(norm: str, raw: str, rules: _DeadlineRules) -> datetime:
-    local = _local_datetime(norm, rules.tz)
+    phrase = _date_phrase(norm)
+    local = None if phrase is None else _local_datetime(phrase, rules)
     if local is None:
         raise ParseError("bad_date", raw)
     try:
@@ -366,21 +494,24 @@ def _absolute_deadline(norm: str, raw: str, rules: _DeadlineRules) -> datetime:
 
 
 def _deadline_from(norm: str, raw: str, rules: _DeadlineRules) -> datetime:
-    by = _BY_PREFIX_RE.fullmatch(norm)
-    body = by["rest"] if by else norm
-    relative = _RELATIVE_RE.fullmatch(body)
-    if relative is None:
-        return _absolute_deadline(body, raw, rules)
-    minutes = _duration_minutes(relative["duration"])
-    if minutes is None:
-        raise ParseError("bad_date", raw)
-    return _relative_deadline(minutes, raw, rules)
+    first, _, rest = norm.partition(" ")
+    if first in _DATE_PREFIXES and rest:
+        first, _, rest = rest.partition(" ")
+        norm = f"{first} {rest}".strip()
+    if first in _RELATIVE_WORDS and rest:
+        minutes = _duration_minutes(rest)
+        if minutes is None:
+            raise ParseError("bad_date", raw)
+        return _relative_deadline(minutes, raw, rules)
+    return _absolute_deadline(norm, raw, rules)
 
 
 def parse_deadline(text: str, now: datetime, tz: ZoneInfo, max_days: int) -> datetime:
-    """``[by] 2026-12-15 [17:00]``, ``15-12-2026``, ``15/12/2026``, ``in 3 days`` … aware, in ``tz``.
+    """A deadline, aware, in ``tz``: ``[by|tot|voor|uiterlijk] <date> [[om|at] 17:00]`` or ``in|over|binnen 3 days``.
 
-    A date without a time means 23:59 that day. The result lies in (now, now + max_days].
+    A date is ``2026-12-15``, ``15-12-2026``, ``15-12``, ``15 december [2026]``, ``Dec 15``, ``tomorrow``,
+    ``morgen``, ``overmorgen`` or a weekday (``friday``, ``vrijdag``: the next one). A date without a time means
+    23:59 that day. The result lies in (now, now + max_days].
     """
     return _deadline_from(_norm(text), _trim(text), _deadline_rules(now, tz, max_days))
 
@@ -389,8 +520,9 @@ def parse_deadline(text: str, now: datetime, tz: ZoneInfo, max_days: int) -> dat
 
 _PROPOSAL_ID_RE = re.compile(r"#? ?(?P<num>[0-9]+)")
 _ID_LIKE_RE = re.compile(r"[-−+]?[0-9]")
-_MIN_RE = re.compile(r"min(?:imum)?[.:]? ?(?P<num>[^ ]+)(?: backers?)?")
-_BACKERS_VALUE_RE = re.compile(r"(?P<num>[^ ]+)(?: backers?)?")
+_BACKERS_NOUN = r"(?:backers?|steuners?|people|mensen)"
+_MIN_RE = re.compile(rf"(?:min(?:imum|imaal)?[.:]? ?)?(?P<num>[^ ]+)(?: {_BACKERS_NOUN})?")
+_BACKERS_VALUE_RE = re.compile(rf"(?P<num>[^ ]+)(?: {_BACKERS_NOUN})?")
 _DIGITS_RE = re.compile(r"[0-9]+")
 
 
@@ -433,9 +565,9 @@ _TIME_RE = re.compile(r"[0-9]{1,2}[:.][0-9]{2}")
 _DATE_SHAPE_RE = re.compile(r"[0-9]{1,4}[-/.][0-9]{1,2}[-/.][0-9]")
 _NUMBERISH_RE = re.compile(r"[-−+]?[0-9]")
 _BARE_NUMBER_RE = re.compile(r"[-−+]?[0-9][0-9.,]*")
-_MIN_WORDS = frozenset({"min", "minimum", "min.", "min:", "minimum:"})
-_MIN_GLUED_RE = re.compile(r"min(?:imum)?:?[-−+]?[0-9].*")
-_BACKERS_WORDS = frozenset({"backer", "backers"})
+_MIN_WORDS = frozenset({"min", "minimum", "min.", "min:", "minimum:", "minimaal", "minimaal:"})
+_MIN_GLUED_RE = re.compile(r"min(?:imum|imaal)?:?[-−+]?[0-9].*")
+_BACKERS_WORDS = frozenset({"backer", "backers", "steuner", "steuners"})
 
 _Value = int | datetime
 
@@ -512,28 +644,50 @@ def _norm_at(tokens: list[_Token], i: int) -> str:
     return tokens[i].norm if i < len(tokens) else ""
 
 
-def _deadline_end(tokens: list[_Token], i: int) -> int | None:
-    word, following = tokens[i].norm, _norm_at(tokens, i + 1)
-    if word == "by" and _DATE_SHAPE_RE.match(following):
-        return i + 3 if _TIME_RE.fullmatch(_norm_at(tokens, i + 2)) else i + 2
-    if word != "in" or not following:
+def _duration_end(tokens: list[_Token], i: int) -> int | None:
+    """The end of ``3d`` / ``3 days`` / ``2 weken`` at ``i``."""
+    following = _norm_at(tokens, i)
+    if not following:
         return None
     if _duration_minutes(following) is not None:
+        return i + 1
+    if _DIGITS_RE.fullmatch(following) and _norm_at(tokens, i + 1) in _UNIT_MINUTES:
         return i + 2
-    if _DIGITS_RE.fullmatch(following) and _norm_at(tokens, i + 2) in _UNIT_MINUTES:
-        return i + 3
+    return None
+
+
+_LONGEST_DATE = 5  # tokens: "15 december 2026 om 17:00"
+
+
+def _deadline_end(tokens: list[_Token], i: int) -> int | None:
+    word = tokens[i].norm
+    if word in _RELATIVE_WORDS:
+        return _duration_end(tokens, i + 1)
+    if word not in _DATE_PREFIXES:
+        return None
+    following = _norm_at(tokens, i + 1)
+    if following in _RELATIVE_WORDS:
+        return _duration_end(tokens, i + 2)
+    for end in range(min(len(tokens), i + 1 + _LONGEST_DATE), i + 1, -1):
+        if _date_phrase(_joined(tokens, i + 1, end)) is not None:
+            return end
+    if _DATE_SHAPE_RE.match(following):  # meant as a date, though none: reported as a bad date
+        return i + 3 if _TIME_RE.fullmatch(_norm_at(tokens, i + 2)) else i + 2
     return None
 
 
 def _deadline_span(tokens: list[_Token], i: int) -> _Span | None:
-    """``by <date> [<time>]`` or ``in <n><unit>`` / ``in <n> <unit>``."""
+    """``by|tot|voor|… <date> [<time>]`` or ``in|over|binnen <n><unit>`` / ``<n> <unit>``."""
     end = _deadline_end(tokens, i)
     return None if end is None else _Span(end, _joined(tokens, i, end))
 
 
 def _min_span(tokens: list[_Token], i: int) -> _Span | None:
-    """``min 5``, ``min: 5``, ``min5``, each optionally followed by ``backers``."""
+    """``min 5``, ``min: 5``, ``min5``, ``minimaal 5``, each optionally followed by ``backers``/``steuners``; or
+    ``5 backers`` / ``5 steuners``."""
     word, count = tokens[i].norm, len(tokens)
+    if _DIGITS_RE.fullmatch(word) and _norm_at(tokens, i + 1) in _BACKERS_WORDS:
+        return _Span(i + 2, _joined(tokens, i, i + 2))
     if _MIN_GLUED_RE.fullmatch(word):
         end = i + 1
     elif word in _MIN_WORDS and i + 1 < count:
@@ -583,10 +737,26 @@ _AMOUNT_CLAUSES: tuple[_Clause, ...] = (
 _QUOTE_CLOSERS = {'"': '"', "“": "”“", "„": "”“", "«": "»"}
 _FIELD_RE = re.compile(r"(?P<key>[a-z][a-z. ]*?) ?: ?(?P<value>.*)")
 _FIELD_KINDS: dict[str, str] = {
-    **dict.fromkeys(("goal", "money", "doel", "bedrag", "amount"), "money"),
-    **dict.fromkeys(("hours", "uren", "uur"), "hours"),
-    **dict.fromkeys(("deadline",), "deadline"),
-    **dict.fromkeys(("backers", "min", "minimum", "min backers", "min. backers", "minimum backers"), "min"),
+    **dict.fromkeys(("goal", "money", "amount", "budget", "doel", "bedrag", "geld"), "money"),
+    **dict.fromkeys(("hours", "time", "uren", "uur", "tijd"), "hours"),
+    **dict.fromkeys(("deadline", "date", "when", "by", "datum", "wanneer", "tot", "uiterlijk"), "deadline"),
+    **dict.fromkeys(
+        (
+            "backers",
+            "people",
+            "min",
+            "minimum",
+            "min backers",
+            "min. backers",
+            "minimum backers",
+            "steuners",
+            "mensen",
+            "minimaal",
+            "min. steuners",
+            "minimum steuners",
+        ),
+        "min",
+    ),
 }
 
 

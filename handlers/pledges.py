@@ -19,8 +19,10 @@ def _check_lock(ctx: Context, proposal: Proposal, before: list[Pledge], after: l
         return
     broken = goals_broken(proposal, Totals.of(before), Totals.of(after))
     if broken:
-        names = ", ".join(sorted(goal.value for goal in broken))
-        raise UserError(ctx.texts.t("pledge.locked", hours=lock_hours, number=proposal.number, goals=names))
+        names = ", ".join(ctx.texts.t(f"goal_name.{goal.value}").plain for goal in sorted(broken))
+        raise UserError(
+            ctx.texts.tn("pledge.locked", lock_hours, hours=lock_hours, number=proposal.number, goals=names)
+        )
 
 
 async def _fully_backed_news(ctx: Context, proposal: Proposal, pledges: list[Pledge]) -> list[Say]:
@@ -38,7 +40,7 @@ async def _fully_backed_news(ctx: Context, proposal: Proposal, pledges: list[Ple
     return [ctx.announce(text, mentions=(proposal.proposer,), proposal_id=proposal.id)]
 
 
-@command("backme", "back", "pledge", args=(PledgeTerms(),))
+@command("backme", "back", "pledge", nl=("steun",), args=(PledgeTerms(),))
 async def back_me(ctx: Context, request: PledgeRequest) -> list[Say]:
     proposal, draft = request.proposal, request.draft
     require_open(ctx, proposal, "pledge.closed")
@@ -74,7 +76,7 @@ async def back_me(ctx: Context, request: PledgeRequest) -> list[Say]:
     return [reply, *await _fully_backed_news(ctx, proposal, facts.pledges)]
 
 
-@command("withdraw", "unback", args=(ProposalRef(),))
+@command("withdraw", "unback", nl=("intrekken",), args=(ProposalRef(),))
 async def withdraw(ctx: Context, proposal: Proposal) -> list[Say]:
     require_open(ctx, proposal, "pledge.closed")
     before = await ctx.store.proposals.pledges(proposal.id)

@@ -30,14 +30,14 @@ async def schedule_announcements(store: Store, proposal: Proposal, reminder_hour
         await store.schedule.schedule(proposal.id, AnnouncementKind.REMINDER, reminder_at)
 
 
-@command("propose", args=(ProposalTerms(),), help_extra="help.propose_multiline")
+@command("propose", nl=("voorstel",), args=(ProposalTerms(),), help_extra="help.propose_multiline")
 async def propose(ctx: Context, draft: ProposalDraft) -> list[Say]:
     settings = ctx.settings.proposals
     needed = settings.min_reputation_to_propose
     if needed > 0:
         credits = await ctx.store.credits.balance(ctx.room_id, ctx.sender)
         if credits < needed:
-            raise UserError(ctx.texts.t("proposal.reputation_low", needed=needed, credits=credits))
+            raise UserError(ctx.texts.tn("proposal.reputation_low", needed, needed=needed, credits=credits))
     idea = None
     if ctx.message.reply_to:
         idea = await ctx.store.messages.get(ctx.message.reply_to)
@@ -82,7 +82,7 @@ async def propose(ctx: Context, draft: ProposalDraft) -> list[Say]:
     return [ctx.announce(lines(parts), mentions=tuple(sorted(set(mentions))), proposal_id=proposal.id)]
 
 
-@command("proposals")
+@command("proposals", nl=("voorstellen",))
 async def list_proposals(ctx: Context) -> list[Say]:
     open_ones = await ctx.store.proposals.open_in_room(ctx.room_id)
     if not open_ones:
@@ -95,20 +95,20 @@ async def list_proposals(ctx: Context) -> list[Say]:
     return [ctx.reply(lines(items))]
 
 
-@command("proposal", "status", args=(ProposalRef(),), help_extra="help.status_alias")
+@command("proposal", "status", nl=("status",), args=(ProposalRef(),), help_extra="help.status_alias")
 async def show_proposal(ctx: Context, proposal: Proposal) -> list[Say]:
     facts = await load_facts(ctx.store, proposal)
     return [ctx.reply(status_view(ctx.texts, facts, ctx.now), proposal_id=proposal.id)]
 
 
-@command("object", args=(ProposalRef(), Reason()))
+@command("object", nl=("bezwaar",), args=(ProposalRef(), Reason()))
 async def object_to(ctx: Context, proposal: Proposal, reason: str) -> list[Say]:
     require_open(ctx, proposal, "object.closed")
     await ctx.store.proposals.object(proposal.id, Objection(ctx.sender, reason, ctx.now))
     return [ctx.reply(ctx.texts.t("object.recorded", number=proposal.number), proposal_id=proposal.id)]
 
 
-@command("cancel", args=(ProposalRef(), Reason(required=False)), who=Role.PROPOSER_OR_MODERATOR)
+@command("cancel", nl=("annuleer",), args=(ProposalRef(), Reason(required=False)), who=Role.PROPOSER_OR_MODERATOR)
 async def cancel(ctx: Context, proposal: Proposal, reason: str) -> list[Say]:
     if not proposal.is_open:
         raise UserError(
@@ -126,7 +126,7 @@ async def cancel(ctx: Context, proposal: Proposal, reason: str) -> list[Say]:
     return [ctx.announce(lines(parts), mentions=mentions, proposal_id=proposal.id)]
 
 
-@command("extend", args=(ProposalRef(), Deadline()), who=Role.MODERATOR)
+@command("extend", nl=("verleng",), args=(ProposalRef(), Deadline()), who=Role.MODERATOR)
 async def extend(ctx: Context, proposal: Proposal, deadline: datetime) -> list[Say]:
     require_open(ctx, proposal)
     if deadline <= proposal.deadline:

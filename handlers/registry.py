@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from handlers import help, pledges, proposals, reputation
+from handlers import help, language, pledges, proposals, reputation
 from handlers.commands import CommandSet
 
 COMMANDS = CommandSet(
@@ -18,6 +18,7 @@ COMMANDS = CommandSet(
         reputation.top,
         proposals.cancel,
         proposals.extend,
+        language.set_language,
         help.show_help,
     )
 )

@@ -14,16 +14,21 @@ TOP_MAX = 50
 IDEAS_SHOWN = 10
 
 
-@command("rep", "credits", args=(Member(),))
+@command("rep", "credits", nl=("reputatie",), args=(Member(),))
 async def rep(ctx: Context, user_id: str) -> list[Say]:
-    who = await ctx.who(user_id)
     standing = await ctx.store.credits.standing(ctx.room_id, user_id)
+    if user_id == ctx.sender:
+        if standing is None:
+            return [ctx.reply(ctx.texts.t("rep.self_none"))]
+        return [ctx.reply(ctx.texts.tn("rep.self", standing.credits, credits=standing.credits, rank=standing.rank))]
+    who = await ctx.who(user_id)
     if standing is None:
         return [ctx.reply(ctx.texts.t("rep.none", user=who))]
-    return [ctx.reply(ctx.texts.t("rep.line", user=who, credits=standing.credits, rank=standing.rank))]
+    text = ctx.texts.tn("rep.line", standing.credits, user=who, credits=standing.credits, rank=standing.rank)
+    return [ctx.reply(text)]
 
 
-@command("top", "leaderboard", args=(Count(default=TOP_DEFAULT, most=TOP_MAX),))
+@command("top", "leaderboard", nl=("top",), args=(Count(default=TOP_DEFAULT, most=TOP_MAX),))
 async def top(ctx: Context, count: int) -> list[Say]:
     board = await ctx.store.credits.leaderboard(ctx.room_id, count)
     if not board:
@@ -36,14 +41,14 @@ async def top(ctx: Context, count: int) -> list[Say]:
     return [ctx.reply(lines(rows))]
 
 
-@command("ideas")
+@command("ideas", nl=("ideeen", "ideeën"))
 async def ideas(ctx: Context) -> list[Say]:
     days = ctx.settings.reputation.ideas_days
     found = await ctx.store.messages.top_ideas(ctx.room_id, ctx.now - timedelta(days=days), IDEAS_SHOWN)
     if not found:
-        return [ctx.reply(ctx.texts.t("ideas.none", days=days))]
+        return [ctx.reply(ctx.texts.tn("ideas.none", days, days=days))]
     names = await ctx.store.members.display_names(ctx.room_id, sorted({m.author for m in found}))
-    rows = [ctx.texts.t("ideas.title", days=days)]
+    rows = [ctx.texts.tn("ideas.title", days, days=days)]
     for idea in found:
         author = mention(idea.author, names.get(idea.author, idea.author))
         rows.append(ctx.texts.t("ideas.line", score=idea.score, author=author, excerpt=idea.excerpt))

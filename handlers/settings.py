@@ -11,6 +11,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from handlers.texts import languages
+
 PositiveInt = Annotated[int, Field(ge=1)]
 NonNegativeInt = Annotated[int, Field(ge=0)]
 
@@ -23,7 +25,14 @@ class Section(BaseModel):
 
 class BotSettings(Section):
     command_prefix: str = Field(default="!", min_length=1, max_length=3)
-    language: Literal["en", "nl"] = "en"
+    language: str = "en"  # a room's language until a moderator chooses another (`!language`)
+
+    @field_validator("language")
+    @classmethod
+    def _known_language(cls, value: str) -> str:
+        if value not in languages():
+            raise ValueError(f"no catalog for language {value!r} (choose from {', '.join(languages())})")
+        return value
 
 
 class ReputationSettings(Section):

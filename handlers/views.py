@@ -6,9 +6,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from handlers.domain import Shortfall, progress_ratio, shortfall
-from handlers.messages import Texts
 from handlers.text import EMPTY, Rendered, bullet_list, lines, markup, mention, user_text
-from storage.records import Objection, Pledge, Proposal, Totals
+from handlers.texts import Texts
+from storage.records import Objection, Pledge, Proposal, Status, Totals
 from storage.store import Store
 
 DOT = markup(" · ", " · ")
@@ -44,13 +44,10 @@ async def load_facts(store: Store, proposal: Proposal, *others: str) -> Proposal
 def goals(texts: Texts, proposal: Proposal) -> Rendered:
     parts: list[Rendered] = []
     if proposal.money_goal_cents:
-        parts.append(texts.t("goal.money", amount=texts.money(proposal.money_goal_cents)))
+        parts.append(user_text(texts.money(proposal.money_goal_cents)))
     if proposal.hours_goal_minutes:
-        parts.append(texts.t("goal.hours", hours=texts.hours(proposal.hours_goal_minutes)))
-    if proposal.min_backers == 1:
-        parts.append(texts.t("goal.backer"))
-    else:
-        parts.append(texts.t("goal.backers", count=proposal.min_backers))
+        parts.append(user_text(texts.hours(proposal.hours_goal_minutes)))
+    parts.append(texts.tn("goal.backers", proposal.min_backers))
     return Rendered.join(DOT, parts)
 
 
@@ -58,15 +55,15 @@ def progress(texts: Texts, proposal: Proposal, totals: Totals, now: datetime) ->
     """`▓▓▓▓▓▓░░░░ 60% · €1,500/€2,500 · 12/40h · 4/5 backers · 3 days left`"""
     parts = [user_text(texts.bar(progress_ratio(proposal, totals)))]
     if proposal.money_goal_cents:
-        parts.append(user_text(f"{texts.money(totals.money_cents)}/{texts.money(proposal.money_goal_cents)}"))
+        money = texts.money(totals.money_cents)
+        parts.append(texts.t("value.money_of", done=money, goal=texts.money(proposal.money_goal_cents)))
     elif totals.money_cents:
         parts.append(user_text(texts.money(totals.money_cents)))
     if proposal.hours_goal_minutes:
-        done = texts.hours(totals.minutes).removesuffix("h")
-        parts.append(user_text(f"{done}/{texts.hours(proposal.hours_goal_minutes)}"))
+        parts.append(user_text(texts.hours_of(totals.minutes, proposal.hours_goal_minutes)))
     elif totals.minutes:
         parts.append(user_text(texts.hours(totals.minutes)))
-    parts.append(texts.t("progress.backers", count=totals.backers, needed=proposal.min_backers))
+    parts.append(texts.tn("progress.backers", proposal.min_backers, count=totals.backers, needed=proposal.min_backers))
     if proposal.is_open:
         parts.append(texts.time_left(proposal.deadline - now))
     return Rendered.join(DOT, parts)
@@ -75,22 +72,20 @@ def progress(texts: Texts, proposal: Proposal, totals: Totals, now: datetime) ->
 def gap(texts: Texts, missing: Shortfall) -> Rendered:
     parts: list[Rendered] = []
     if missing.money_cents:
-        parts.append(texts.t("gap.money", amount=texts.money(missing.money_cents)))
+        parts.append(user_text(texts.money(missing.money_cents)))
     if missing.minutes:
-        parts.append(texts.t("gap.hours", hours=texts.hours(missing.minutes)))
-    if missing.backers == 1:
-        parts.append(texts.t("gap.backer"))
-    elif missing.backers:
-        parts.append(texts.t("gap.backers", count=missing.backers))
+        parts.append(user_text(texts.hours(missing.minutes)))
+    if missing.backers:
+        parts.append(texts.tn("gap.backers", missing.backers))
     return Rendered.join(DOT, parts)
 
 
 def pledge_amount(texts: Texts, pledge: Pledge) -> Rendered:
     parts: list[Rendered] = []
     if pledge.money_cents:
-        parts.append(texts.t("pledge.money", amount=texts.money(pledge.money_cents)))
+        parts.append(user_text(texts.money(pledge.money_cents)))
     if pledge.minutes:
-        parts.append(texts.t("pledge.hours", hours=texts.hours(pledge.minutes)))
+        parts.append(user_text(texts.hours(pledge.minutes)))
     if not parts:
         return texts.t("pledge.support")
     return Rendered.join(markup(" + ", " + "), parts)
@@ -147,7 +142,8 @@ def status_view(texts: Texts, facts: ProposalFacts, now: datetime) -> Rendered:
         if not missing.none:
             parts.append(texts.t("reminder.gap", gap=gap(texts, missing)))
     elif proposal.decided_at is not None:
-        parts.append(texts.t("proposal.decided", when=texts.when(proposal.decided_at)))
+        closed = "proposal.cancelled_on" if proposal.status is Status.CANCELLED else "proposal.decided"
+        parts.append(texts.t(closed, when=texts.when(proposal.decided_at)))
     if proposal.cancel_reason:
         parts.append(texts.t("proposal.cancelled_reason", reason=proposal.cancel_reason))
     parts.append(progress(texts, proposal, facts.totals, now))

@@ -264,3 +264,17 @@ def outbox_states(conn: sqlite3.Connection) -> None:
         CREATE INDEX outbox_pending ON outbox (id) WHERE state = 'pending'
         """,
     )
+
+
+@migration(5)
+def room_settings(conn: sqlite3.Connection) -> None:
+    """What a room chose for itself (its language); a room without a row uses the config's defaults."""
+    _script(
+        conn,
+        """
+        CREATE TABLE room_settings (
+            room_id  TEXT PRIMARY KEY,
+            language TEXT
+        )
+        """,
+    )

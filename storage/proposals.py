@@ -81,7 +81,7 @@ class ProposalQueries:
 
     async def move_room(self, old_room: str, new_room: str) -> None:
         """Follow a room upgrade: proposals, credits and remembered messages move to the new room id."""
-        for table in ("proposals", "credits", "messages", "members"):
+        for table in ("proposals", "credits", "messages", "members", "room_settings"):
             await self.db.execute(f"UPDATE OR IGNORE {table} SET room_id = ? WHERE room_id = ?", (new_room, old_room))
         await self.db.execute(
             "UPDATE outbox SET room_id = ? WHERE room_id = ? AND state = 'pending'", (new_room, old_room)

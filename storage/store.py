@@ -15,6 +15,7 @@ from storage.members import MemberQueries
 from storage.messages import MessageQueries
 from storage.outbox import OutboxQueries
 from storage.proposals import ProposalQueries
+from storage.room_settings import RoomSettingQueries
 from storage.schedule import ScheduleQueries
 from storage.sent import SentQueries
 from storage.state import StateQueries
@@ -33,6 +34,7 @@ class Store:
         self.schedule = ScheduleQueries(db)
         self.outbox = OutboxQueries(db)
         self.sent = SentQueries(db)
+        self.room_settings = RoomSettingQueries(db)
 
     @classmethod
     async def open(cls, path: str | Path) -> Store:

@@ -121,7 +121,8 @@ async def test_downtime_is_caught_up_once_and_late_decision_is_marked(
     assert "Announced late" in decision["content"]["body"]
     assert "m.relates_to" not in decision["content"]  # an announcement, not a reply
     rep = await watcher.wait_for_reply(rep_command)
-    assert f"has {expected[anna.user_id]} credits in this room" in rep["content"]["body"]
+    credits = expected[anna.user_id]
+    assert f"has {credits} credit{'' if credits == 1 else 's'} in this room" in rep["content"]["body"]
     top = await watcher.wait_for_reply(top_command)
     for user, credits in expected.items():
         assert f"{_localpart(user)} — {credits}" in top["content"]["body"], (user, credits, top["content"]["body"])

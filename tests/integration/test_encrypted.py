@@ -130,8 +130,8 @@ async def test_full_flow_in_an_encrypted_room_across_a_restart(
     idea = await anna.say(room_id, "An encrypted idea: one courier for the district")
     await bob.react(room_id, idea, "👍")
     await bob.say(room_id, f"!rep {anna.user_id}")
-    rep = await watcher.wait_for("credits in this room")
-    assert "has 1 credits" in rep["content"]["body"]
+    rep = await watcher.wait_for("in this room (rank")
+    assert "has 1 credit in this room" in rep["content"]["body"]
 
     first_devices = _devices(synapse, kring.user_id)
     # Registering the account made one device; the bot's own login made exactly one more, named "kring".

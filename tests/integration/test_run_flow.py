@@ -64,7 +64,7 @@ async def test_seed_flow_from_idea_to_go(
     assert f"https://matrix.to/#/{bob.user_id}" in decision["content"]["formatted_body"]
 
     await send_text(bob, room_id, "!rep " + anna.user_id)
-    rep = await watcher.wait_for("credits in this room")
+    rep = await watcher.wait_for("in this room (rank")
     assert "has 7 credits" in rep["content"]["body"]  # 2 reactions + 5 for a GO proposal
 
     assert kring.stop() == 0

@@ -23,8 +23,8 @@ from hypothesis import strategies as st
 from bot.matrix_events import notice_content
 from handlers.commands import UsageError
 from handlers.events import Message, Say
-from handlers.messages import EN
 from handlers.registry import COMMANDS
+from handlers.sentences import SENTENCES
 from handlers.text import Rendered
 from tests.unit.harness import ROOM, Harness, Sent
 
@@ -161,7 +161,7 @@ fragment = st.one_of(
 small_args = st.lists(fragment, max_size=8).map(" ".join)
 arguments = st.one_of(small_args, small_args.map(lambda text: text.replace(" ", "\n", 2)))
 big = st.one_of(st.just(""), st.sampled_from(sorted(BIG)))
-GENERIC = EN["internal_error"]
+GENERIC = SENTENCES["internal_error"].text
 
 
 class ErrorLog(logging.Handler):

@@ -22,6 +22,7 @@ SPEC_COMMANDS = (
     "ideas",
     "cancel",
     "extend",
+    "language",
 )
 
 BAD_INPUT = [
@@ -75,8 +76,9 @@ async def test_malformed_command_gets_one_answer_and_changes_nothing(
 
 async def test_help_lists_every_command(room: Harness) -> None:
     answer = await room.reply(ANN, "!help")
-    listed = {line.split()[0] for line in answer.body.splitlines()[1:-1]}
-    assert listed == {f"!{name}" for name in SPEC_COMMANDS}
+    *commands, footer, language = answer.body.splitlines()[1:]
+    assert {line.split()[0] for line in commands} == {f"!{name}" for name in SPEC_COMMANDS}
+    assert footer.startswith("Send !help <command>") and language.startswith("This room speaks English")
 
 
 @pytest.mark.parametrize("command", ["!help backme", "!help !backme", "!HELP BackMe"])

@@ -13,11 +13,14 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
+from babel.messages.pofile import read_po
 
 from bot.clock import ManualClock
 from bot.config import parse_settings
 from bot.console import BOT_ID, run_console
 from bot.engine import Kring
+from handlers.sentences import SENTENCES
+from handlers.texts import catalog_path
 from storage.store import Store
 from tests.unit.harness import START
 
@@ -173,7 +176,7 @@ async def test_console_verbs_answer_mistakes(terminal: Terminal) -> None:
 async def test_wait_moves_the_clock_and_posts_what_falls_due(terminal: Terminal) -> None:
     out = await terminal.run("!propose Shared courier in 2 days", "/wait 1d", "/time")
     assert "⏰ Reminder: #1 Shared courier" in out
-    assert "It is 2026-03-03 11:00." in out
+    assert "It is 3 March 2026, 11:00." in out
     out = await terminal.run("/wait 1d")
     assert "❌ NO-GO #1 Shared courier" in out
 
@@ -189,7 +192,7 @@ async def test_you_are_a_moderator_and_power_makes_others_one(terminal: Terminal
         "!cancel 1 done",
     )
     assert "Only a moderator" in out
-    assert "The deadline of #1 Shared courier is now 2026-03-06 11:00" in out
+    assert "The deadline of #1 Shared courier is now 6 March 2026, 11:00" in out
     assert "🚫 Proposal #1 Shared courier was cancelled by you." in out
 
 
@@ -203,3 +206,72 @@ async def test_delete_removes_an_idea_from_ideas(terminal: Terminal) -> None:
     out = await terminal.run("An idea", "/as @bob", "/react 1 👍", "!ideas", "/as @you", "/delete 1", "!ideas")
     assert "+1 you: “An idea”" in out
     assert "No credited ideas" in out.split("deleted [1]")[1]
+
+
+DUTCH_FLOW = [
+    "Zullen we samen één koerier regelen voor de wijk?",
+    "/as @bob",
+    "/react 1 👍",
+    "/as @you",
+    "/reply 1 !voorstel Gedeelde koerier € 1.000 tot overmorgen minimaal 2",
+    "/as @bob",
+    "!steun 1 € 600 ik kan rijden",
+    "!steun abc",
+    "/as @cas",
+    "!steun 1 € 400 4 uur",
+    "!bezwaar 1 misschien te duur",
+    "!voorstellen",
+    "!status 1",
+    "!reputatie",
+    "!top",
+    "!ideeën",
+    "!hulp",
+    "!hulp steun",
+    "!onbekend",
+    "/as @you",
+    "!voorstel Nieuwe weegschaal € 300 over 5 dagen minimaal 3",
+    "!verleng 2 over 6 dagen",
+    "!voorstel x",
+    "/as @dik",
+    "!steun 2 € 50",
+    "!intrekken 2",
+    "!annuleer 2",
+    "/wait 7d",
+    "/time",
+]
+
+
+def english_fragments() -> set[str]:
+    """Pieces of the English sentences that no Dutch sentence contains: if one shows, English leaked."""
+    with catalog_path("nl").open("rb") as handle:
+        translated = [m.string for m in read_po(handle) if m.id]
+    dutch = " ".join(" ".join(s) if isinstance(s, tuple | list) else str(s) for s in translated)
+    pieces = set()
+    for sentence in SENTENCES.values():
+        for text in (sentence.text, sentence.plural or ""):
+            for literal in re.split(r"\{[a-z_]+\}", text):
+                piece = literal.strip(" .,:;()“”—\n")
+                if len(piece) >= 10 and re.search("[a-z]{3}", piece) and piece not in dutch:
+                    pieces.add(piece)
+    return pieces
+
+
+async def test_a_dutch_room_runs_the_whole_flow_in_dutch_only(tmp_path: Path) -> None:
+    store = await Store.open(tmp_path / "console.db")
+    try:
+        clock = ManualClock(START)
+        kring = Kring(store, parse_settings({"bot": {"language": "nl"}}), clock, BOT_ID)
+        out = await Terminal(kring, clock).run(*DUTCH_FLOW)
+    finally:
+        await store.close()
+    messages = numbered(out)
+    assert messages[3] == "kring: 📣 Nieuw voorstel #1: Gedeelde koerier"
+    assert "Dank je, bob: je steunt #1 Gedeelde koerier met € 600." in out.replace("\xa0", " ")
+    assert "✅ GO #1 Gedeelde koerier" in out and "Alle doelen zijn gehaald" in out
+    assert "🚫 Voorstel #2 Nieuwe weegschaal is geannuleerd door dik." not in out  # dik may not cancel it
+    assert "Alleen de indiener (you) of een moderator kan #2 annuleren." in out
+    assert "❌ NO-GO #2 Nieuwe weegschaal" in out and "Tekort: € 300 · nog 3 steuners." in out.replace("\xa0", " ")
+    assert "“abc” is geen voorstelnummer" in out and "Het commando !onbekend ken ik niet" in out
+    assert "Zo gebruik je het: !steun <nr> [€<bedrag>] [<n> uur] [toelichting]" in out
+    leaked = sorted(piece for piece in english_fragments() if piece in out)
+    assert leaked == []

@@ -165,7 +165,7 @@ async def test_decision_due_while_down_is_posted_late_once_at_start_up(room: Har
     assert len(out) == 1
     (decision,) = out
     assert decision.body.startswith("✅ GO #1 Shared courier")
-    assert "late" in decision.body and "2026-03-04 11:00" in decision.body  # the deadline, Amsterdam time
+    assert "late" in decision.body and "4 March 2026, 11:00" in decision.body  # the deadline, Amsterdam time
     assert await room.rep(ANN) == 5
 
     assert await room.kring.fire_due() == 0
@@ -191,7 +191,7 @@ async def test_reminder_comes_reminder_hours_before_the_deadline_with_the_gap(ro
     assert await room.wait(timedelta(days=2, minutes=-1)) == []
     (reminder,) = await room.wait(timedelta(minutes=2))
     assert reminder.kind == "announce" and reminder.reply_to is None
-    assert reminder.body.startswith("⏰ Reminder: #1 Shared courier closes 2026-03-05 11:00 (1 day left).")
+    assert reminder.body.startswith("⏰ Reminder: #1 Shared courier closes 5 March 2026, 11:00 (1 day left).")
     assert "Still needed: €40 · 6h." in reminder.body
     assert set(reminder.mentions) == {ANN, BOB}
     out = await room.wait(timedelta(days=2))
@@ -228,7 +228,7 @@ async def test_fully_backed_is_announced_once_and_pledges_stay_open(room: Harnes
     assert reply.reply_to is not None and reply.body.startswith("Thank you Cas")
     assert news.kind == "announce" and news.reply_to is None
     assert news.body.startswith("🎯 #1 Shared courier is fully backed!")
-    assert "open until 2026-03-05 11:00" in news.body
+    assert "open until 5 March 2026, 11:00" in news.body
 
     _, out = await room.say(DIK, "!backme 1 €10")  # still open for pledges
     assert len(out) == 1 and out[0].body.startswith("Thank you Dik")

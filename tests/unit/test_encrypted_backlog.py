@@ -73,7 +73,7 @@ async def _sync_batch(room: Harness, backlog: EncryptedBacklog, timeline: list[E
 
 async def test_a_command_that_cannot_be_decrypted_yet_is_answered_once_its_keys_arrive(room: Harness) -> None:
     client = FakeCryptoClient({"$enc1": {"type": "m.room.message", "content": {"msgtype": "m.text", "body": "!top"}}})
-    backlog = EncryptedBacklog(client, room.store, room.kring.texts)
+    backlog = EncryptedBacklog(client, room.store, room.kring.texts_for)
     encrypted = MegolmEvent.from_dict(_encrypted("$enc1", "@ann:test"))
     assert isinstance(encrypted, MegolmEvent)
 
@@ -94,7 +94,7 @@ async def test_a_command_that_cannot_be_decrypted_yet_is_answered_once_its_keys_
 
 async def test_a_message_that_stays_undecryptable_is_explained_once(room: Harness) -> None:
     client = FakeCryptoClient({})
-    backlog = EncryptedBacklog(client, room.store, room.kring.texts)
+    backlog = EncryptedBacklog(client, room.store, room.kring.texts_for)
     encrypted = MegolmEvent.from_dict(_encrypted("$enc2", "@bob:test"))
     assert isinstance(encrypted, MegolmEvent)
     await _sync_batch(room, backlog, [encrypted])

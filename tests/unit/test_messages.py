@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from handlers.events import Message
-from handlers.messages import Texts
+from handlers.texts import Texts
 from tests.unit.conftest import MakeRoom
 from tests.unit.harness import ROOM, Harness
 
@@ -27,12 +27,12 @@ MOD = "@mod:test"
 @pytest.mark.parametrize(
     ("cents", "english", "dutch"),
     [
-        (0, "€0", "€0"),
-        (5, "€0.05", "€0,05"),
-        (150, "€1.50", "€1,50"),
-        (100_000, "€1,000", "€1.000"),
-        (250_050, "€2,500.50", "€2.500,50"),
-        (1_000_000_000, "€10,000,000", "€10.000.000"),
+        (0, "€0", "€\xa00"),
+        (5, "€0.05", "€\xa00,05"),
+        (150, "€1.50", "€\xa01,50"),
+        (100_000, "€1,000", "€\xa01.000"),
+        (250_050, "€2,500.50", "€\xa02.500,50"),
+        (1_000_000_000, "€10,000,000", "€\xa010.000.000"),
     ],
 )
 def test_money(cents: int, english: str, dutch: str) -> None:
@@ -42,7 +42,14 @@ def test_money(cents: int, english: str, dutch: str) -> None:
 
 @pytest.mark.parametrize(
     ("minutes", "english", "dutch"),
-    [(60, "1h", "1h"), (90, "1.5h", "1,5h"), (75, "1.25h", "1,25h"), (20, "0.33h", "0,33h"), (2400, "40h", "40h")],
+    [
+        (60, "1h", "1 uur"),
+        (90, "1.5h", "1,5 uur"),
+        (75, "1.25h", "1,25 uur"),
+        (20, "0.33h", "0,33 uur"),
+        (2400, "40h", "40 uur"),
+        (6_000_000, "100,000h", "100.000 uur"),
+    ],
 )
 def test_hours(minutes: int, english: str, dutch: str) -> None:
     assert EN.hours(minutes) == english
@@ -89,8 +96,8 @@ def test_time_left(left: timedelta, english: str, dutch: str) -> None:
 @pytest.mark.parametrize(
     ("moment", "english", "dutch"),
     [
-        (datetime(2026, 3, 2, 10, 0, tzinfo=UTC), "2026-03-02 11:00", "02-03-2026 11:00"),
-        (datetime(2026, 7, 1, 10, 0, tzinfo=UTC), "2026-07-01 12:00", "01-07-2026 12:00"),  # summer time
+        (datetime(2026, 3, 2, 10, 0, tzinfo=UTC), "2 March 2026, 11:00", "2 maart 2026 om 11:00"),
+        (datetime(2026, 7, 1, 10, 0, tzinfo=UTC), "1 July 2026, 12:00", "1 juli 2026 om 12:00"),  # summer time
     ],
 )
 def test_moments_read_in_the_configured_time_zone(moment: datetime, english: str, dutch: str) -> None:
@@ -117,9 +124,10 @@ async def test_a_dutch_room_reads_dutch_amounts(make_room: MakeRoom) -> None:
     room = await make_room(bot={"language": "nl"})
     await room.say(ANN, "!propose Gedeelde koerier €2.500 40 uur in 3 dagen")
     answer = await room.reply(BOB, "!backme 1 €1.500,50 1,5u")
-    assert answer.body.splitlines()[1] == "▓▓▓▓▓▓░░░░ 60% · €1.500,50/€2.500 · 1,5/40h · 1/1 backers · nog 3 dagen"
+    progress = "▓▓▓▓▓▓░░░░ 60% · €\xa01.500,50/€\xa02.500 · 1,5/40 uur · 1/1 steuner · nog 3 dagen"
+    assert answer.body.splitlines()[1] == progress
     unknown = await room.reply(BOB, "!frobnicate")
-    assert unknown.body == "Het commando !frobnicate ken ik niet. Stuur !help voor de lijst."
+    assert unknown.body == "Het commando !frobnicate ken ik niet. Stuur !hulp voor de lijst met commando's."
 
 
 async def test_progress_shows_what_was_pledged_without_a_goal(room: Harness) -> None:

@@ -46,7 +46,7 @@ async def test_new_backme_replaces_the_old_pledge_and_history_keeps_both(room: H
     await room.say(BOB, "!backme 1 €60")
     answer = await room.reply(BOB, "!backme 1 €80 4h")
     assert "your pledge to #1 is now €80 + 4h (was €60)" in answer.body
-    assert "€80/€100" in answer.body and "1/1 backers" in answer.body
+    assert "€80/€100" in answer.body and "1/1 backer" in answer.body
     assert await pledges(room) == [(BOB, 8000, 240, "")]
     history = await room.rows("SELECT user_id, action, money_cents, minutes FROM pledge_history ORDER BY id")
     assert history == [(BOB, "pledge", 6000, 0), (BOB, "pledge", 8000, 240)]

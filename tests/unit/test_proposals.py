@@ -30,7 +30,7 @@ async def test_propose_announces_the_proposal_to_the_room(room: Harness) -> None
         "📣 New proposal #1: Shared courier",
         "Proposed by Ann.",
         "Goals: €2,500 · 40h · 5 backers",
-        "Deadline: 2026-03-20 17:00 (18 days left)",
+        "Deadline: 20 March 2026, 17:00 (18 days left)",
         "Back it: !backme 1 [€amount] [hours] [note] — or react to this message.",
     ]
     assert announcement.mentions == (ANN,)
@@ -80,7 +80,7 @@ async def test_multi_line_propose(room: Harness) -> None:
     announcement = await room.reply(ANN, "\n".join([*lines, "Two vans, one route."]))
     assert "Two vans, one route." in announcement.body
     assert "Goals: €2,500 · 40h · 5 backers" in announcement.body
-    assert "Deadline: 2026-03-20 17:00" in announcement.body
+    assert "Deadline: 20 March 2026, 17:00" in announcement.body
 
 
 async def test_proposals_lists_open_ones_with_progress(room: Harness) -> None:
@@ -95,7 +95,7 @@ async def test_proposals_lists_open_ones_with_progress(room: Harness) -> None:
         "#1 Shared courier",
         "   ▓▓▓▓▓▓░░░░ 60% · €1,500/€2,500 · 12/40h · 1/5 backers · 3 days left",
         "#2 Night rota",
-        "   ░░░░░░░░░░ 0% · 0/1 backers · 14 days left",
+        "   ░░░░░░░░░░ 0% · 0/1 backer · 14 days left",
     ]
 
 
@@ -112,9 +112,9 @@ async def test_status_shows_goals_backers_and_objections(room: Harness, command:
     answer = await room.reply(CAS, command)
     assert answer.body.splitlines() == [
         "#1 Shared courier — open",
-        "Proposed by Ann on 2026-03-02 11:00.",
+        "Proposed by Ann on 2 March 2026, 11:00.",
         "Goals: €100 · 2 backers",
-        "Deadline: 2026-03-05 11:00 (3 days left)",
+        "Deadline: 5 March 2026, 11:00 (3 days left)",
         "Still needed: €40 · 1 more backer.",
         "▓▓▓▓▓▓░░░░ 60% · €60/€100 · 1/2 backers · 3 days left",
         "Backers (1):",
@@ -155,7 +155,7 @@ async def test_objection_to_a_closed_proposal_is_refused(room: Harness) -> None:
 async def test_min_reputation_to_propose(make_room: MakeRoom) -> None:
     room = await make_room(proposals={"min_reputation_to_propose": 1})
     answer = await room.reply(ANN, "!propose Shared courier")
-    assert answer.body == "You need at least 1 credits to make a proposal; you have 0."
+    assert answer.body == "You need at least 1 credit to make a proposal; you have 0."
     assert await room.rows("SELECT * FROM proposals") == []
     idea, _ = await room.say(ANN, "Shared courier?")
     await room.react(BOB, idea, "👍")
@@ -213,13 +213,13 @@ async def test_moderator_extends_the_deadline_and_the_schedule_moves(room: Harne
     await room.say(ANN, "!propose Shared courier in 3 days")
     await room.say(BOB, "!backme 1")
     answer = await room.reply(MOD, "!extend 1 in 5 days")
-    assert answer.body == "The deadline of #1 Shared courier is now 2026-03-07 11:00 (5 days left)."
+    assert answer.body == "The deadline of #1 Shared courier is now 7 March 2026, 11:00 (5 days left)."
     proposal = await room.store.proposals.by_number(ROOM, 1)
     assert proposal is not None and proposal.deadline == START + timedelta(days=5)
 
     assert await room.wait(timedelta(days=4, minutes=-1)) == []  # no reminder or decision at the old times
     (reminder,) = await room.wait(timedelta(minutes=2))
-    assert reminder.body.startswith("⏰ Reminder: #1 Shared courier closes 2026-03-07 11:00")
+    assert reminder.body.startswith("⏰ Reminder: #1 Shared courier closes 7 March 2026, 11:00")
     out = await room.wait(timedelta(days=1))
     assert [s.body.split("\n")[0] for s in out] == ["✅ GO #1 Shared courier"]
 
@@ -246,7 +246,7 @@ async def test_non_moderator_cannot_extend(room: Harness) -> None:
 @pytest.mark.parametrize(
     ("date", "problem"),
     [
-        ("2026-03-04", "must be later than the current one (2026-03-05 11:00)"),
+        ("2026-03-04", "must be later than the current one (5 March 2026, 11:00)"),
         ("in 3 days", "must be later than the current one"),
         ("2020-01-01", "has already passed"),
         ("in 400 days", "more than 365 days away"),

@@ -26,7 +26,7 @@ async def test_rep_shows_credits_and_rank(room: Harness) -> None:
     await credit(room, ANN, "Courier idea", BOB, CAS, DIK)
     await credit(room, BOB, "Van idea", ANN)
     mine = await room.reply(BOB, "!rep")
-    assert "1 credits" in mine.body and "rank 2" in mine.body
+    assert mine.body == "You have 1 credit in this room (rank 2)."
     theirs = await room.reply(BOB, "!rep @ann:test")
     assert "Ann has 3 credits" in theirs.body and "rank 1" in theirs.body
     assert theirs.reply_to is not None

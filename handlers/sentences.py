@@ -1,0 +1,295 @@
+"""Every sentence Kring says, in English: the source of the gettext catalogs under handlers/locale.
+
+Each sentence has a key (its gettext context, which tells translators where it is used) and its English text
+(the msgid); `_plural` ones have a singular and a plural form and are chosen by a count. Babel extracts them
+(`_msg:1c,2`, `_plural:1c,2,3`; see README, "Languages"); the translations live in
+handlers/locale/<language>/LC_MESSAGES/kring.po. Placeholders in braces are filled in by `Texts.t`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Sentence:
+    key: str
+    text: str
+    plural: str | None = None
+
+
+def _msg(key: str, text: str) -> Sentence:
+    return Sentence(key, text)
+
+
+def _plural(key: str, singular: str, plural: str) -> Sentence:
+    return Sentence(key, singular, plural)
+
+
+_ALL = (
+    # generic
+    _msg("internal_error", "Something went wrong on my side; nothing was changed. Please try again later."),
+    _msg("unknown_command", "I don't know the command {command}. Send {prefix}help for the list of commands."),
+    _msg("usage", "Usage: {usage}\nExample: {example}"),
+    # parse errors (handlers.parsing.ParseError codes)
+    _msg("err.bad_money", "I can't read the amount “{token}”. Write money like €2.500, €2,500.50 or 2500 euro."),
+    _msg("err.money_too_large", "“{token}” is more than the maximum of €10,000,000."),
+    _msg("err.money_not_positive", "The amount “{token}” must be more than zero."),
+    _msg("err.bad_hours", "I can't read the hours “{token}”. Write hours like 40h, 40 hours or 1.5h."),
+    _msg("err.hours_too_large", "“{token}” is more than the maximum of 100,000 hours."),
+    _msg("err.hours_not_positive", "The hours “{token}” must be more than zero."),
+    _msg(
+        "err.bad_date",
+        "I can't read the deadline “{token}”. Write it like 2026-12-15, 2026-12-15 17:00, 15 December, friday, "
+        "tomorrow, in 3 days or in 36h.",
+    ),
+    _msg("err.missing_deadline", "Which deadline? Give the new one, like 2026-12-31 or in 7 days."),
+    _msg("err.deadline_past", "The deadline “{token}” has already passed; choose a moment in the future."),
+    _plural(
+        "err.deadline_too_far",
+        "The deadline “{token}” is more than {max_days} day away.",
+        "The deadline “{token}” is more than {max_days} days away.",
+    ),
+    _msg("err.bad_duration", "I can't read the duration “{token}”. Write it like 3d, 2w, 36h or 90m."),
+    _msg("err.bad_proposal_id", "“{token}” is not a proposal number. Write it like #3 or 3."),
+    _msg("err.missing_proposal_id", "Which proposal? Give its number, like #3, or reply to my announcement of it."),
+    _msg("err.title_length", "A title needs {min} to {max} characters."),
+    _msg("err.unknown_token", "I don't understand “{token}”."),
+    _msg("err.duplicate_money", "You gave an amount of money twice (“{token}”)."),
+    _msg("err.duplicate_hours", "You gave hours twice (“{token}”)."),
+    _msg("err.duplicate_deadline", "You gave a deadline twice (“{token}”)."),
+    _msg("err.duplicate_min", "You gave the minimum number of backers twice (“{token}”)."),
+    _msg("err.bad_min_backers", "“{token}” is not a valid minimum number of backers (1 to 100,000)."),
+    _msg("err.ambiguous_number", "“{token}” alone is unclear: write €{token} for money or {token}h for hours."),
+    _msg("err.note_too_long", "The note is too long (at most {max} characters)."),
+    _msg("err.description_too_long", "The description is too long ({length} characters; at most {max})."),
+    _msg("err.bad_count", "“{token}” is not a number from 1 to {max}."),
+    _msg("err.bad_user", "“{token}” is not a Matrix user id. Write it like @name:server.org."),
+    _msg("err.missing_reason", "Please give a reason."),
+    _msg("err.reason_too_long", "The reason is too long (at most {max} characters)."),
+    _msg("err.missing_language", "Which language? Choose one of: {languages}."),
+    _msg("err.bad_language", "“{token}” is not a language I speak. Choose one of: {languages}."),
+    # help: the overview, and each command's summary, arguments and example
+    _msg("help.title", "Kring commands:"),
+    _msg("help.dash", " — "),
+    _msg("help.footer", "Send {prefix}help <command> for its syntax and an example."),
+    _msg("help.language", "This room speaks English; a moderator can change that with {prefix}language nl."),
+    _msg("help.unknown", "There is no command “{command}”. Send {prefix}help for the list."),
+    _msg("help.command", "{prefix}{command}"),
+    _msg("help.status_alias", "Also: {prefix}status <id>"),
+    _msg(
+        "help.propose_multiline",
+        "Or over several lines: {prefix}propose <title>, then goal: €2.500, hours: 40, "
+        "deadline: 2026-12-15 17:00, backers: 5; other lines are the description. "
+        "Reply to an idea with {prefix}propose to link it.",
+    ),
+    _msg("summary.help", "this overview, or the syntax of one command"),
+    _msg("summary.propose", "turn an idea into a proposal with goals and a deadline"),
+    _msg("summary.backme", "back a proposal with money, hours or plain support"),
+    _msg("summary.withdraw", "withdraw your pledge before the deadline"),
+    _msg("summary.object", "record an objection (shown, never blocking)"),
+    _msg("summary.proposals", "open proposals with their progress"),
+    _msg("summary.proposal", "full status of one proposal"),
+    _msg("summary.rep", "a member's credits and rank"),
+    _msg("summary.top", "the leaderboard"),
+    _msg("summary.ideas", "the most credited recent ideas not yet proposed"),
+    _msg("summary.cancel", "cancel an open proposal (proposer or moderator)"),
+    _msg("summary.extend", "move a deadline later (moderator)"),
+    _msg("summary.language", "the language this room speaks (moderator)"),
+    _msg("arg.id", "<id>"),
+    _msg("arg.pledge", "<id> [€<money>] [<n>h] [note]"),
+    _msg("arg.propose", "<title> [€<money>] [<n>h] [by <date> | in <n> days] [min <n>]"),
+    _msg("arg.date", "<date>"),
+    _msg("arg.reason", "<reason>"),
+    _msg("arg.reason_optional", "[reason]"),
+    _msg("arg.user", "[@user]"),
+    _msg("arg.count", "[n]"),
+    _msg("arg.command", "[command]"),
+    _msg("arg.language", "nl|en"),
+    _msg("example.help", "{prefix}help backme"),
+    _msg("example.propose", "{prefix}propose Shared courier for the district €2.500 40h by 2026-12-15 min 5"),
+    _msg("example.backme", "{prefix}backme #3 €250 4h happy to drive on Tuesdays"),
+    _msg("example.withdraw", "{prefix}withdraw #3"),
+    _msg("example.object", "{prefix}object #3 the insurer already offers this"),
+    _msg("example.proposals", "{prefix}proposals"),
+    _msg("example.proposal", "{prefix}proposal #3"),
+    _msg("example.rep", "{prefix}rep @anna:example.org"),
+    _msg("example.top", "{prefix}top 5"),
+    _msg("example.ideas", "{prefix}ideas"),
+    _msg("example.cancel", "{prefix}cancel #3 merged with #4"),
+    _msg("example.extend", "{prefix}extend #3 2026-12-31"),
+    _msg("example.language", "{prefix}language nl"),
+    # who may run what
+    _msg("denied.cancel", "Only the proposer ({proposer}) or a moderator can cancel #{number}."),
+    _msg("denied.extend", "Only a moderator (power level {level} or more) can move a deadline."),
+    _msg("denied.language", "Only a moderator (power level {level} or more) can change the room's language."),
+    # proposals
+    _msg(
+        "proposal.not_found", "There is no proposal #{number} in this room. Send {prefix}proposals for the open ones."
+    ),
+    _msg("proposal.closed", "Proposal #{number} is already closed ({status})."),
+    _msg("proposal.deadline_passed", "The deadline of #{number} has passed; the decision is being announced."),
+    _plural(
+        "proposal.reputation_low",
+        "You need at least {needed} credit to make a proposal; you have {credits}.",
+        "You need at least {needed} credits to make a proposal; you have {credits}.",
+    ),
+    _msg("proposal.announce", "📣 New proposal #{number}: {title}\nProposed by {proposer}."),
+    _msg("proposal.idea_link", "From the idea by {author}: “{excerpt}”"),
+    _msg("proposal.goals", "Goals: {goals}"),
+    _msg("proposal.deadline", "Deadline: {deadline} ({left})"),
+    _msg(
+        "proposal.how_to_back",
+        "Back it: {prefix}backme {number} [€amount] [hours] [note] — or react to this message.",
+    ),
+    _msg("proposal.no_open", "There are no open proposals. Start one with {prefix}propose."),
+    _msg("proposal.open_title", "Open proposals:"),
+    _msg("proposal.list_item", "#{number} {title}"),
+    _msg("proposal.status_title", "#{number} {title} — {status}"),
+    _msg("proposal.proposer", "Proposed by {proposer} on {created}."),
+    _msg("proposal.backers_title", "Backers ({count}):"),
+    _msg("proposal.no_backers", "No backers yet."),
+    _msg("proposal.objections_title", "Objections ({count}):"),
+    _msg("proposal.objection", "{user}: {reason}"),
+    _msg("proposal.cancelled_reason", "Cancelled: {reason}"),
+    _msg("proposal.decided", "Decided {when}."),
+    _msg("proposal.cancelled_on", "Cancelled {when}."),
+    _msg("status.open", "open"),
+    _msg("status.go", "GO"),
+    _msg("status.no-go", "NO-GO"),
+    _msg("status.cancelled", "cancelled"),
+    _plural("goal.backers", "{count} backer", "{count} backers"),
+    _msg("pledge.support", "support"),
+    _msg("pledge.line", "{user}: {pledge}"),
+    _msg("pledge.line_note", "{user}: {pledge} — “{note}”"),
+    # pledges
+    _msg("pledge.placed", "Thank you {user}: you back #{number} {title} with {pledge}."),
+    _msg("pledge.changed", "{user}, your pledge to #{number} is now {pledge} (was {old})."),
+    _msg("pledge.unchanged", "{user}, your pledge to #{number} was already {pledge}."),
+    _msg("pledge.withdrawn", "{user}, your pledge to #{number} ({pledge}) is withdrawn."),
+    _msg("pledge.none", "You have no pledge on #{number}, so there is nothing to withdraw."),
+    _plural(
+        "pledge.locked",
+        "In the last {hours} hour before the deadline you can't drop #{number} below a goal it has "
+        "reached ({goals}). Your pledge stays as it was.",
+        "In the last {hours} hours before the deadline you can't drop #{number} below a goal it has "
+        "reached ({goals}). Your pledge stays as it was.",
+    ),
+    _msg("pledge.closed", "Proposal #{number} is closed ({status}); pledges can no longer change."),
+    _msg("goal_name.backers", "backers"),
+    _msg("goal_name.money", "money"),
+    _msg("goal_name.hours", "hours"),
+    # objections
+    _msg("object.recorded", "Your objection to #{number} is recorded; it will be shown with its status and decision."),
+    _msg("object.closed", "Proposal #{number} is closed ({status}); objections can no longer be added."),
+    # cancel / extend
+    _msg("cancel.announce", "🚫 Proposal #{number} {title} was cancelled by {user}."),
+    _msg("cancel.reason", "Reason: {reason}"),
+    _msg("extend.not_later", "The new deadline must be later than the current one ({deadline})."),
+    _msg("extend.done", "The deadline of #{number} {title} is now {deadline} ({left})."),
+    # announcements
+    _msg("reminder.announce", "⏰ Reminder: #{number} {title} closes {deadline} ({left})."),
+    _msg("reminder.gap", "Still needed: {gap}."),
+    _msg("reminder.met", "Every goal is met; backing stays open until the deadline."),
+    _msg("fully_backed.announce", "🎯 #{number} {title} is fully backed! Pledges stay open until {deadline}."),
+    # The first words of a decision stay "GO #<n>" / "NO-GO #<n>" in every language: people and scripts look
+    # for them (a test checks every catalog).
+    _msg("decision.go", "✅ GO #{number} {title}"),
+    _msg("decision.no_go", "❌ NO-GO #{number} {title}"),
+    _msg("decision.late", "(Announced late: the deadline was {deadline}, while I was offline.)"),
+    _msg("decision.go_reason", "Every goal was met: {totals}."),
+    _msg("decision.no_go_reason", "Short of: {gap}."),
+    _msg("decision.rewards", "Rewards: {proposer} {proposer_reward}, each backer {backer_reward}."),
+    _plural("credits.reward", "+{count} credit", "+{count} credits"),
+    _plural("gap.backers", "{count} more backer", "{count} more backers"),
+    # reputation
+    _plural(
+        "rep.line",
+        "{user} has {credits} credit in this room (rank {rank}).",
+        "{user} has {credits} credits in this room (rank {rank}).",
+    ),
+    _plural(
+        "rep.self",
+        "You have {credits} credit in this room (rank {rank}).",
+        "You have {credits} credits in this room (rank {rank}).",
+    ),
+    _msg("rep.none", "{user} has no credits in this room yet."),
+    _msg("rep.self_none", "You have no credits in this room yet."),
+    _msg("top.title", "Most credited members:"),
+    _msg("top.line", "{rank}. {user} — {credits}"),
+    _msg("top.none", "No credits have been given in this room yet. React with 👍 to a good message!"),
+    _plural(
+        "ideas.title", "Most credited ideas of the last {days} day:", "Most credited ideas of the last {days} days:"
+    ),
+    _msg("ideas.line", "+{score} {author}: “{excerpt}”"),
+    _msg("ideas.footer", "To make one a proposal, reply to the original message with {prefix}propose <title>."),
+    _plural(
+        "ideas.none",
+        "No credited ideas in the last {days} day. React with 👍 to the ideas you like.",
+        "No credited ideas in the last {days} days. React with 👍 to the ideas you like.",
+    ),
+    # the room's language
+    _msg("language.set", "From now on I speak English in this room."),
+    _msg("language.same", "This room already speaks English."),
+    # encryption
+    _plural(
+        "crypto.undecryptable",
+        "I could not decrypt {count} encrypted message from {users}: the keys never reached me, so it "
+        "counted for nothing. If it was a command, please send it again. To avoid this, let your client share "
+        "keys with unverified sessions (Element: Settings → Security & Privacy), or verify Kring's device.",
+        "I could not decrypt {count} encrypted messages from {users}: the keys never reached me, so they "
+        "counted for nothing. If one was a command, please send it again. To avoid this, let your client share "
+        "keys with unverified sessions (Element: Settings → Security & Privacy), or verify Kring's device.",
+    ),
+    # values: amounts, time, progress
+    _msg("value.hours", "{hours}h"),
+    _msg("value.hours_of", "{done}/{goal}h"),
+    _msg("value.money_of", "{done}/{goal}"),
+    _msg("format.datetime", "d MMMM y, HH:mm"),
+    _plural("left.days", "{count} day left", "{count} days left"),
+    _plural("left.hours", "{count} hour left", "{count} hours left"),
+    _plural("left.minutes", "{count} minute left", "{count} minutes left"),
+    _msg("left.closing", "closing now"),
+    _plural("progress.backers", "{count}/{needed} backer", "{count}/{needed} backers"),
+    # kring console (the terminal stand-in for a room)
+    _msg(
+        "console.welcome",
+        "Kring console — you are {user} in a simulated room. Type /help for console verbs, {prefix}help for Kring.",
+    ),
+    _msg(
+        "console.help",
+        "Console verbs (everything else is sent to the room as the current member):\n"
+        "  /as @bob              speak as another member (default @you, a moderator)\n"
+        "  /reply <n> <text>     send text as a reply to message [n] (e.g. !propose on an idea)\n"
+        "  /react <n> <emoji>    react to message [n], e.g. /react 3 👍\n"
+        "  /unreact <n> <emoji>  take that reaction back\n"
+        "  /delete <n>           delete (redact) message [n]\n"
+        "  /power @bob <level>   set a member's power level (50 = moderator)\n"
+        "  /wait <duration>      move the clock forward: 90m, 36h, 3d, 2w\n"
+        "  /time                 show the simulated time\n"
+        "  /help                 this list;   /quit   leave\n"
+        "End a line with a backslash to continue a message on the next line (multi-line !propose).",
+    ),
+    _msg("console.unknown_verb", "Unknown console verb /{verb}. Type /help."),
+    _msg("console.usage_as", "Usage: /as @bob"),
+    _msg("console.now_as", "You are now {user}."),
+    _msg("console.no_message", "There is no message [{token}]; messages are numbered from 1."),
+    _msg("console.usage_reply", "Usage: /reply <n> <text>"),
+    _msg("console.usage_react", "Usage: /react <n> <emoji>, e.g. /react 3 👍"),
+    _msg("console.already_reacted", "{user} already reacted {emoji} to [{number}]."),
+    _msg("console.reacted", "    {user} reacted {emoji} to [{number}]"),
+    _msg("console.usage_unreact", "Usage: /unreact <n> <emoji>"),
+    _msg("console.no_reaction", "{user} has no {emoji} reaction on [{number}]."),
+    _msg("console.unreacted", "    {user} removed {emoji} from [{number}]"),
+    _msg("console.deleted", "    {user} deleted [{number}]"),
+    _msg("console.usage_power", "Usage: /power @bob 50"),
+    _msg("console.power_set", "{user} now has power level {level}."),
+    _msg("console.usage_wait", "Usage: /wait <duration>, e.g. /wait 90m, /wait 36h, /wait 3d, /wait 2w"),
+    _msg("console.clock_moved", "    … the clock is now {moment}"),
+    _msg("console.time", "It is {moment}."),
+    _msg("console.bot", "kring"),
+)
+
+SENTENCES: dict[str, Sentence] = {sentence.key: sentence for sentence in _ALL}
+if len(SENTENCES) != len(_ALL):
+    raise RuntimeError("a sentence key is declared twice")

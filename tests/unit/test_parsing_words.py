@@ -1,0 +1,119 @@
+"""Dates, minimums and fields in words, Dutch and English alike: every form the language issue lists parses."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from handlers.parsing import parse_deadline, parse_propose
+
+AMS = ZoneInfo("Europe/Amsterdam")
+NOW = datetime(2026, 6, 1, 12, 0, tzinfo=AMS)  # a Monday
+NOW_UTC = NOW.astimezone(UTC)  # a relative deadline is elapsed time, across a change to winter time too
+MAX_DAYS = 365
+MONTHS_NL = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober",
+             "november", "december")  # fmt: skip
+MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+             "November", "December")  # fmt: skip
+WEEKDAYS_NL = ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag")
+WEEKDAYS_EN = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+def deadline(text: str) -> datetime:
+    return parse_deadline(text, NOW, AMS, MAX_DAYS)
+
+
+def end_of(day: date, hour: int = 23, minute: int = 59) -> datetime:
+    return datetime(day.year, day.month, day.day, hour, minute, tzinfo=AMS)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("over 3 dagen", NOW + timedelta(days=3)),
+        ("binnen 2 weken", NOW + timedelta(weeks=2)),
+        ("over 36 uur", NOW + timedelta(hours=36)),
+        ("in 3 days", NOW + timedelta(days=3)),
+        ("in 2w", NOW + timedelta(weeks=2)),
+        ("morgen", end_of(date(2026, 6, 2))),
+        ("overmorgen", end_of(date(2026, 6, 3))),
+        ("tomorrow", end_of(date(2026, 6, 2))),
+        ("vrijdag", end_of(date(2026, 6, 5))),
+        ("Friday", end_of(date(2026, 6, 5))),
+        ("maandag", end_of(date(2026, 6, 8))),  # today is Monday: the next one
+        ("15 december", end_of(date(2026, 12, 15))),
+        ("15 dec 2026", end_of(date(2026, 12, 15))),
+        ("15 December", end_of(date(2026, 12, 15))),
+        ("Dec 15", end_of(date(2026, 12, 15))),
+        ("December 15, 2026", end_of(date(2026, 12, 15))),
+        ("15-12", end_of(date(2026, 12, 15))),
+        ("1 mei", end_of(date(2027, 5, 1))),  # already past this year: next year's
+        ("tot 15-12", end_of(date(2026, 12, 15))),
+        ("voor vrijdag", end_of(date(2026, 6, 5))),
+        ("uiterlijk 15 december om 17:00", end_of(date(2026, 12, 15), 17, 0)),
+        ("before Dec 15 17:00", end_of(date(2026, 12, 15), 17, 0)),
+        ("by 2026-12-15 17:00", end_of(date(2026, 12, 15), 17, 0)),
+        ("morgen 9.30", end_of(date(2026, 6, 2), 9, 30)),
+        ("15-12-2026", end_of(date(2026, 12, 15))),
+    ],
+)
+def test_every_listed_date_form_parses(text: str, expected: datetime) -> None:
+    assert deadline(text) == expected
+
+
+@given(offset=st.integers(min_value=1, max_value=300), dutch=st.booleans(), with_year=st.booleans())
+def test_a_named_date_is_that_day_at_the_end_of_it(offset: int, dutch: bool, with_year: bool) -> None:
+    day = NOW.date() + timedelta(days=offset)
+    month = (MONTHS_NL if dutch else MONTHS_EN)[day.month - 1]
+    text = f"{day.day} {month}" + (f" {day.year}" if with_year else "")
+    assert deadline(text) == end_of(day)
+
+
+@given(index=st.integers(min_value=0, max_value=6), dutch=st.booleans())
+def test_a_weekday_is_the_next_one_after_today(index: int, dutch: bool) -> None:
+    moment = deadline((WEEKDAYS_NL if dutch else WEEKDAYS_EN)[index])
+    assert moment.weekday() == index and 1 <= (moment.date() - NOW.date()).days <= 7
+
+
+@given(count=st.integers(min_value=1, max_value=52), unit=st.sampled_from(["dagen", "days", "weken", "weeks"]))
+def test_relative_deadlines_count_from_now_in_either_language(count: int, unit: str) -> None:
+    days = count * (7 if unit.startswith("we") else 1)
+    if days > MAX_DAYS:
+        return
+    word = "over" if unit in ("dagen", "weken") else "in"
+    assert deadline(f"{word} {count} {unit}") == NOW_UTC + timedelta(days=days)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Scholingsavond € 2.500,- 40 uur tot 15 december minimaal 3",
+        "Scholingsavond €2500 40h by Dec 15 min 3",
+        "Scholingsavond 2500 euro 40 uren voor 15-12 3 steuners",
+        "Scholingsavond €2.500 40u uiterlijk 15 december min. 3",
+        "Scholingsavond EUR 2500 40 hours before 15 December 3 backers",
+    ],
+)
+def test_a_one_line_proposal_in_dutch_or_english_words(text: str) -> None:
+    draft = parse_propose(text, NOW, AMS, MAX_DAYS)
+    assert (draft.title, draft.money_cents, draft.minutes, draft.min_backers) == ("Scholingsavond", 250_000, 2400, 3)
+    assert draft.deadline == end_of(date(2026, 12, 15))
+
+
+def test_a_multi_line_proposal_with_dutch_field_names() -> None:
+    text = "Gedeelde koerier\ndoel: € 2.500,-\nuren: 40\ndatum: morgen om 17:00\nsteuners: 5\nTwee keer per dag."
+    draft = parse_propose(text, NOW, AMS, MAX_DAYS)
+    assert (draft.title, draft.money_cents, draft.minutes, draft.min_backers) == ("Gedeelde koerier", 250_000, 2400, 5)
+    assert draft.deadline == end_of(date(2026, 6, 2), 17, 0) and draft.description == "Twee keer per dag."
+    draft = parse_propose("Koerier\nbedrag: €500\ndeadline: vrijdag", NOW, AMS, MAX_DAYS)
+    assert draft.money_cents == 50_000 and draft.deadline == end_of(date(2026, 6, 5))
+
+
+@pytest.mark.parametrize("title", ["Cadeau voor ma", "Friday drinks", "Zorg van morgen", "Training on Friday"])
+def test_date_words_without_a_deadline_word_stay_in_the_title(title: str) -> None:
+    draft = parse_propose(f"{title} €20", NOW, AMS, MAX_DAYS)
+    assert draft.title == title and draft.deadline is None
