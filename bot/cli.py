@@ -7,18 +7,17 @@ import asyncio
 import json
 import logging
 import sys
+import tempfile
 from pathlib import Path
 
 from bot.clock import ManualClock, SystemClock
 from bot.config import ConfigError, Settings, load_settings
 from bot.console import BOT_ID, run_console
 from bot.engine import Kring
-from bot.export import as_csv, export_rooms
+from bot.export import TABLES, export_rooms, table_csv, write_tables
 from storage.db import StoreLockedError
 from storage.migrations import SchemaTooNewError
 from storage.store import Store
-
-CONSOLE_DATABASE = "kring-console.db"
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -36,36 +35,42 @@ def _parser() -> argparse.ArgumentParser:
 
     console = sub.add_parser("console", help="try Kring in the terminal, no server needed")
     console.add_argument("-c", "--config", type=Path, help="path to config.toml (optional)")
-    console.add_argument("--db", default=CONSOLE_DATABASE, help=f"SQLite file (default {CONSOLE_DATABASE})")
+    console.add_argument("--db", help="keep the room in this SQLite file (default: a fresh room each run)")
 
     export = sub.add_parser("export", help="print proposals, pledges and credits")
-    export.add_argument("-c", "--config", type=Path, required=True, help="path to config.toml")
+    export.add_argument("-c", "--config", type=Path, help="path to config.toml (optional with --db)")
     export.add_argument("--db", help="SQLite file (default: storage.database from the config)")
     export.add_argument("--room", help="only this room id")
     export.add_argument("--format", choices=("json", "csv"), default="json")
+    export.add_argument("--out", type=Path, help="with --format csv: write one CSV file per table into this folder")
+    export.add_argument("--table", choices=TABLES, help="with --format csv: print this one table")
     return parser
 
 
-async def _console(settings: Settings, database: str) -> None:
-    store = await Store.open(database)
-    try:
-        clock = ManualClock(SystemClock().now())
-        kring = Kring(store, settings, clock, BOT_ID)
-        await run_console(kring, clock, sys.stdin, sys.stdout)
-    finally:
-        await store.close()
+async def _console(settings: Settings, database: str | None) -> None:
+    with tempfile.TemporaryDirectory(prefix="kring-console-") as fresh:
+        store = await Store.open(database or Path(fresh) / "console.db")
+        try:
+            clock = ManualClock(SystemClock().now())
+            kring = Kring(store, settings, clock, BOT_ID)
+            await run_console(kring, clock, sys.stdin, sys.stdout)
+        finally:
+            await store.close()
 
 
-async def _export(settings: Settings, database: str, room: str | None, output_format: str) -> None:
+async def _export(settings: Settings, database: str, args: argparse.Namespace) -> None:
     store = await Store.open(database)
     try:
-        document = await export_rooms(store, settings.proposals.zone, room)
+        document = await export_rooms(store, settings.proposals.zone, args.room)
     finally:
         await store.close()
-    if output_format == "json":
+    if args.format == "json":
         sys.stdout.write(json.dumps(document, ensure_ascii=False, indent=2) + "\n")
+    elif args.table:
+        sys.stdout.write(table_csv(document, args.table))
     else:
-        sys.stdout.write(as_csv(document))
+        for path in write_tables(document, args.out):
+            sys.stderr.write(f"kring: wrote {path}\n")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -89,15 +94,19 @@ def main(argv: list[str] | None = None) -> int:
             asyncio.run(_console(settings, args.db))
         elif args.command == "export":
             database = args.db or settings.storage.database
+            if args.config is None and args.db is None:
+                raise ConfigError("export needs -c config.toml or --db FILE")
+            if args.format == "csv" and (args.out is None) == (args.table is None):
+                raise ConfigError("--format csv needs either --out DIR (one file per table) or --table NAME")
             if not Path(database).exists():
                 raise ConfigError(f"database not found: {database}")
-            asyncio.run(_export(settings, database, args.room, args.format))
+            asyncio.run(_export(settings, database, args))
         else:
             from bot.runner import run_bot
 
             return asyncio.run(run_bot(settings, new_device=args.new_device))
     except (ConfigError, SchemaTooNewError, StoreLockedError) as error:
-        sys.stderr.write(f"kring: {error}\n")
+        sys.stderr.writelines(f"kring: {line}\n" for line in str(error).splitlines())
         return 2
     except KeyboardInterrupt:
         return 130

@@ -14,6 +14,7 @@ from pydantic import ValidationError, field_validator
 from handlers.settings import CommunitySettings, Section
 
 PLACEHOLDER_MARKERS = ("example.org", "CHANGE-ME", "change-me")
+SECRET_KEYS = frozenset({"matrix.password", "matrix.access_token", "matrix.pickle_key"})
 
 
 class ConfigError(Exception):
@@ -94,26 +95,27 @@ def load_settings(path: Path | None, *, environ: dict[str, str] | None = None) -
 
 
 def check_ready_for_matrix(settings: Settings) -> None:
-    """Refuse to connect with missing credentials or placeholders left from config.example.toml."""
+    """Refuse to connect with missing credentials or placeholders left from config.example.toml: every problem
+    at once, one line each."""
     matrix = settings.matrix
+    problems = []
     for key in ("homeserver", "user_id"):
-        value = getattr(matrix, key)
-        if not value:
-            raise ConfigError(f"config error at matrix.{key}: required to connect to a homeserver")
+        if not getattr(matrix, key):
+            problems.append(f"config error at matrix.{key}: required to connect to a homeserver")
     if not matrix.password and not matrix.access_token:
-        raise ConfigError(
+        problems.append(
             "config error at matrix.password: set a password or access_token "
             "(or the KRING_PASSWORD / KRING_ACCESS_TOKEN environment variables)"
         )
-    if not matrix.user_id.startswith("@") or ":" not in matrix.user_id:
-        raise ConfigError("config error at matrix.user_id: expected a full Matrix id like @kring:your.server")
+    if matrix.user_id and (not matrix.user_id.startswith("@") or ":" not in matrix.user_id):
+        problems.append("config error at matrix.user_id: expected a full Matrix id like @kring:your.server")
     if matrix.encryption and not matrix.pickle_key:
-        raise ConfigError(
+        problems.append(
             "config error at matrix.pickle_key: set a secret that protects the encryption keys "
             "(or the KRING_PICKLE_KEY environment variable), or set matrix.encryption = false"
         )
     if not matrix.rooms:
-        raise ConfigError("config error at matrix.rooms: list at least one room id or alias to serve")
+        problems.append("config error at matrix.rooms: list at least one room id or alias to serve")
     checked = {
         "matrix.homeserver": matrix.homeserver,
         "matrix.user_id": matrix.user_id,
@@ -124,4 +126,7 @@ def check_ready_for_matrix(settings: Settings) -> None:
     }
     for key, value in checked.items():
         if any(marker in value for marker in PLACEHOLDER_MARKERS):
-            raise ConfigError(f"config error at {key}: still the example placeholder {value!r}; edit it")
+            shown = "(hidden)" if key in SECRET_KEYS else repr(value)
+            problems.append(f"config error at {key}: still the example placeholder {shown}; edit it")
+    if problems:
+        raise ConfigError("\n".join(problems))

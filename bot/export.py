@@ -1,10 +1,11 @@
-"""`kring export`: proposals, pledges, objections, reputation and the credit ledger, as JSON or CSV tables."""
+"""`kring export`: proposals, pledges, objections, reputation and the credit ledger, as JSON or one CSV per table."""
 
 from __future__ import annotations
 
 import csv
 import io
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -39,6 +40,9 @@ async def _room(store: Store, zone: ZoneInfo, room_id: str) -> dict[str, Any]:
                 "min_backers": proposal.min_backers,
                 "deadline": _iso(proposal.deadline, zone),
                 "decided_at": _iso(proposal.decided_at, zone),
+                "description": proposal.description,
+                "created_at": _iso(proposal.created_at, zone),
+                "cancel_reason": proposal.cancel_reason,
                 "pledges": [
                     {"user": p.user_id, "money_cents": p.money_cents, "minutes": p.minutes, "note": p.note}
                     for p in pledges
@@ -97,6 +101,9 @@ COLUMNS = {
         "min_backers",
         "deadline",
         "decided_at",
+        "description",
+        "created_at",
+        "cancel_reason",
     ],
     "pledges": ["room_id", "proposal_id", "user", "money_cents", "minutes", "note"],
     "objections": ["room_id", "proposal_id", "user", "reason"],
@@ -104,15 +111,21 @@ COLUMNS = {
 }
 
 
-def table_csv(rows: list[dict[str, Any]], columns: list[str]) -> str:
+def table_csv(document: dict[str, Any], name: str) -> str:
+    """One table of the export as CSV text, with a header row."""
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n")
+    writer = csv.DictWriter(buffer, fieldnames=COLUMNS[name], lineterminator="\n")
     writer.writeheader()
-    writer.writerows(rows)
+    writer.writerows(as_tables(document)[name])
     return buffer.getvalue()
 
 
-def as_csv(document: dict[str, Any]) -> str:
-    """All tables in one text: each starts with a `# name` line, then a CSV header and rows."""
-    tables = as_tables(document)
-    return "\n".join(f"# {name}\n{table_csv(tables[name], COLUMNS[name])}" for name in TABLES)
+def write_tables(document: dict[str, Any], folder: Path) -> list[Path]:
+    """Every table as `<folder>/<table>.csv`, which any spreadsheet opens; the paths written."""
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name in TABLES:
+        path = folder / f"{name}.csv"
+        path.write_text(table_csv(document, name), encoding="utf-8")
+        written.append(path)
+    return written

@@ -5,9 +5,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
+import aiohttp
 from nio import ErrorResponse
 
 log = logging.getLogger(__name__)
@@ -26,6 +28,21 @@ class FatalMatrixError(Exception):
 
 class ShuttingDown(Exception):
     """Asked to stop while still waiting for the homeserver at start-up."""
+
+
+def explain(error: BaseException, homeserver: str) -> str:
+    """A failed request in one line an operator can act on, e.g. `cannot reach http://…: connection refused`."""
+    if isinstance(error, TimeoutError | asyncio.TimeoutError):
+        return f"{homeserver} did not answer in time"
+    cause = error.__cause__ or error.__context__
+    os_error = error if isinstance(error, OSError) else cause if isinstance(cause, OSError) else None
+    if isinstance(error, aiohttp.ClientConnectorError) or os_error is not None:
+        errno = getattr(os_error, "errno", None)
+        reason = os.strerror(errno) if isinstance(errno, int) else getattr(os_error, "strerror", None) or str(error)
+        return f"cannot reach {homeserver}: {str(reason).lower()}"
+    if isinstance(error, aiohttp.ClientError):
+        return f"the connection to {homeserver} failed: {error}"
+    return f"{type(error).__name__}: {error}"
 
 
 def is_transient(response: object) -> bool:
@@ -56,9 +73,10 @@ class Backoff:
 class Patience:
     """Back-off shared by everything that waits for the homeserver, cut short when the bot is asked to stop."""
 
-    def __init__(self, stopping: asyncio.Event, backoff: Backoff | None = None) -> None:
+    def __init__(self, stopping: asyncio.Event, backoff: Backoff | None = None, homeserver: str = "") -> None:
         self.stopping = stopping
         self.backoff = backoff or Backoff()
+        self.homeserver = homeserver or "the homeserver"
 
     async def back_off(self, reason: str) -> None:
         delay = self.backoff.next_delay()
@@ -77,10 +95,11 @@ class Patience:
             try:
                 response = await call()
             except Exception as error:  # connection refused, reset, timeout
-                reason = repr(error)
+                reason = explain(error, self.homeserver)
             else:
                 if not is_transient(response):
                     self.succeeded()
                     return response
-                reason = f"{getattr(response, 'status_code', None) or 'no Matrix answer'}"
-            await self.back_off(f"{what} failed ({reason})")
+                code = getattr(response, "status_code", None) or "no Matrix answer"
+                reason = f"{what}: {self.homeserver} answered {code}"
+            await self.back_off(reason)

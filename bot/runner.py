@@ -34,7 +34,7 @@ class MatrixBot:
         self.client = client
         self.kring = Kring(store, settings, SystemClock(), settings.matrix.user_id)
         self.stopping = asyncio.Event()
-        self.patience = Patience(self.stopping)
+        self.patience = Patience(self.stopping, homeserver=settings.matrix.homeserver)
         self.session = Session(settings, store, client, self.patience)
         self.rooms = Rooms(settings.matrix, store, client, self.patience)
         backlog = EncryptedBacklog(client, store, self.kring.texts_for)
@@ -84,7 +84,7 @@ async def run_bot(settings: Settings, *, new_device: bool = False) -> int:
             store_sync_tokens=False,
             encryption_enabled=settings.matrix.encryption,
             pickle_key=settings.matrix.pickle_key or "unused",
-            max_timeouts=3,
+            max_timeouts=0,  # a failed request comes straight back to Kring's own back-off, which says why once
         ),
     )
     bot = MatrixBot(settings, store, client)

@@ -16,7 +16,7 @@ from nio import Event as NioEvent
 
 from bot.crypto import EncryptedBacklog, Undecrypted, keep_keys_flowing
 from bot.engine import Kring
-from bot.homeserver import FatalMatrixError, Patience
+from bot.homeserver import FatalMatrixError, Patience, explain
 from bot.matrix_events import to_kring_event
 from bot.rooms import Rooms
 from bot.scheduler import DueAnnouncements, WakeUps
@@ -115,7 +115,7 @@ class SyncLoop:
         try:
             response = sync.result()
         except Exception as error:  # connection refused, reset, timeout
-            await self.patience.back_off(f"sync failed: {error!r}")
+            await self.patience.back_off(explain(error, self.patience.homeserver))
             return None
         if isinstance(response, SyncError):
             if response.status_code == "M_UNKNOWN_TOKEN":

@@ -15,6 +15,7 @@ from handlers.parsing import (
     ParseError,
     PledgeDraft,
     ProposalDraft,
+    clean_text,
     parse_deadline,
     parse_pledge,
     parse_proposal_id,
@@ -135,7 +136,7 @@ class Reason(_Plain):
         return "arg.reason" if self.required else "arg.reason_optional"
 
     def parse(self, ctx: Context, text: str) -> tuple[str, str]:
-        reason = " ".join(text.split())
+        reason = " ".join(clean_text(text).split())
         if self.required and not reason:
             raise UsageError(ctx.texts.t("err.missing_reason"))
         if len(reason) > REASON_MAX:

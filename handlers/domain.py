@@ -62,17 +62,29 @@ def goals_broken(proposal: Proposal, before: Totals, after: Totals) -> frozenset
     return goals_reached(proposal, before) - goals_reached(proposal, after)
 
 
+def withdraw_lock_start(proposal: Proposal, lock_hours: int) -> datetime | None:
+    """When the lock window before the deadline opens (Kickstarter's rule): the shorter of `lock_hours` and a
+    quarter of the proposal's run, so a short proposal is not locked from its first minute; None when off."""
+    if lock_hours <= 0:
+        return None
+    window = min(timedelta(hours=lock_hours), (proposal.deadline - proposal.created_at) / 4)
+    return proposal.deadline - window
+
+
 def in_withdraw_lock(proposal: Proposal, now: datetime, lock_hours: int) -> bool:
-    return lock_hours > 0 and now >= proposal.deadline - timedelta(hours=lock_hours)
+    start = withdraw_lock_start(proposal, lock_hours)
+    return start is not None and now >= start
 
 
 def progress_ratio(proposal: Proposal, totals: Totals) -> Fraction:
-    """The headline progress: money if a money goal is set, else hours, else backers (display only).
+    """How far the least-met goal is (money, hours and backers each count), at most 1: the bar reads 100% exactly
+    when GO would be decided now.
 
     Exact, so €29 of €100 reads 29% rather than the 28.999…% a float would give.
     """
+    ratios = [Fraction(totals.backers, proposal.min_backers)]
     if proposal.money_goal_cents:
-        return Fraction(totals.money_cents, proposal.money_goal_cents)
+        ratios.append(Fraction(totals.money_cents, proposal.money_goal_cents))
     if proposal.hours_goal_minutes:
-        return Fraction(totals.minutes, proposal.hours_goal_minutes)
-    return Fraction(totals.backers, proposal.min_backers)
+        ratios.append(Fraction(totals.minutes, proposal.hours_goal_minutes))
+    return min([Fraction(1), *ratios])

@@ -129,6 +129,21 @@ def _strip_format_chars(text: str) -> str:
     return "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
 
 
+# Bidi controls (which can make a title read as another) and invisible spaces; zero-width joiners stay, as emoji
+# sequences and Persian spelling need them.
+_INVISIBLE = re.compile("[\u061c\u200b\u200e\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff]")
+
+
+def clean_text(text: str) -> str:
+    """What members typed, as Kring keeps it: without bidi controls and invisible spaces."""
+    return _INVISIBLE.sub("", text)
+
+
+def title_key(title: str) -> str:
+    """A title as compared with the open ones: case, spacing and invisible characters ignored."""
+    return _norm(title).casefold()
+
+
 def _norm(text: str) -> str:
     """Matching form: no format characters, lower case, single spaces."""
     return " ".join(_strip_format_chars(text).lower().split())
@@ -645,17 +660,22 @@ def _norm_at(tokens: list[_Token], i: int) -> str:
 
 
 def _duration_end(tokens: list[_Token], i: int) -> int | None:
-    """The end of ``3d`` / ``3 days`` / ``2 weken`` at ``i``."""
+    """The end of ``3d`` / ``3 days`` / ``2 weken`` at ``i``; also of a broken one (``-3 days``, ``3`` at the end,
+    ``-3d``), which the deadline's evaluation then reports, instead of leaving it in the title."""
     following = _norm_at(tokens, i)
     if not following:
         return None
     if _duration_minutes(following) is not None:
         return i + 1
-    if _DIGITS_RE.fullmatch(following) and _norm_at(tokens, i + 1) in _UNIT_MINUTES:
+    numberish = _NUMBERISH_RE.match(following) is not None
+    if numberish and _norm_at(tokens, i + 1) in _UNIT_MINUTES:
         return i + 2
+    if numberish and (i + 1 == len(tokens) or _GLUED_DURATION_RE.fullmatch(following)):
+        return i + 1
     return None
 
 
+_GLUED_DURATION_RE = re.compile(r"[-−+]?[0-9][0-9.,]*[a-z]+")
 _LONGEST_DATE = 5  # tokens: "15 december 2026 om 17:00"
 
 
@@ -691,9 +711,7 @@ def _min_span(tokens: list[_Token], i: int) -> _Span | None:
     if _MIN_GLUED_RE.fullmatch(word):
         end = i + 1
     elif word in _MIN_WORDS and i + 1 < count:
-        if not (word.endswith(":") or _NUMBERISH_RE.match(tokens[i + 1].norm)):
-            return None
-        end = i + 2
+        end = i + 2  # `min abc` is a minimum written wrong, not part of the title
     else:
         return None
     if end < count and tokens[end].norm in _BACKERS_WORDS:
@@ -724,6 +742,25 @@ def _int_field(found: dict[str, _Value], kind: str) -> int | None:
 def _stray(token: _Token) -> ParseError:
     code = "ambiguous_number" if _BARE_NUMBER_RE.fullmatch(token.norm) else "unknown_token"
     return ParseError(code, token.raw)
+
+
+_FOREIGN_CURRENCY_RE = re.compile(r"[$£¥₹₽]|(?:us)?dollars?|usd|gbp|pounds?|cents?|eurocents?")
+
+
+def _money_like(tokens: list[_Token], i: int) -> str | None:
+    """The text of a money-like token at ``i`` that is no amount Kring reads (``$100``, ``USD 100``,
+    ``100 dollar``, a bare number), or None."""
+    word = tokens[i].norm.rstrip(_TRAILING_PUNCTUATION)
+    if _FOREIGN_CURRENCY_RE.search(word) and re.search("[0-9]", word):
+        return tokens[i].raw
+    following = _norm_at(tokens, i + 1).rstrip(_TRAILING_PUNCTUATION)
+    if _BARE_NUMBER_RE.fullmatch(word) and _FOREIGN_CURRENCY_RE.fullmatch(following):
+        return _raw(tokens, i, i + 2)
+    if _FOREIGN_CURRENCY_RE.fullmatch(word) and _BARE_NUMBER_RE.fullmatch(following):
+        return _raw(tokens, i, i + 2)
+    if _BARE_NUMBER_RE.fullmatch(word):
+        return tokens[i].raw
+    return None
 
 
 _AMOUNT_CLAUSES: tuple[_Clause, ...] = (
@@ -831,11 +868,34 @@ def _parse_title_line(line: str, clauses: tuple[_Clause, ...]) -> tuple[str, dic
         # `"Big" party €50` is an unquoted title that starts with a quote, not a quoted one.
         if not tokens or _match_clause(tokens, 0, clauses) is not None:
             _collect_clauses(tokens, clauses, found, title_first=False)
-            return _check_title(title), found
+            return _check_title(clean_text(title)), found
     tokens = _tokenize(line)
     title_end = _collect_clauses(tokens, clauses, found, title_first=True)
+    for i in range(title_end):
+        wrong = _money_like(tokens, i)
+        if wrong is not None and not _BARE_NUMBER_RE.fullmatch(wrong):
+            raise ParseError("bad_money", wrong)
+    if title_end > 1 and _BARE_NUMBER_RE.fullmatch(tokens[title_end - 1].norm):
+        raise ParseError("title_number", tokens[title_end - 1].raw)  # `Test 2500`: money, hours, or the title?
     title = line[: tokens[title_end].start] if title_end < len(tokens) else line
-    return _check_title(_trim(title)), found
+    return _check_title(clean_text(_trim(title))), found
+
+
+def _refuse_unknown_field(line: str, rules: _DeadlineRules) -> None:
+    """`budgett: €500` is a field Kring does not know, not description: the amount must not get lost."""
+    match = _FIELD_RE.fullmatch(_norm(line))
+    if match is None or not match["value"] or " " in match["key"].strip():
+        return
+    value = match["value"]
+    tokens = _tokenize(value)
+    looks_like = (
+        _money_span(tokens, 0) is not None
+        or _hours_span(tokens, 0) is not None
+        or _deadline_span(tokens, 0) is not None
+        or _date_phrase(value) is not None
+    )
+    if looks_like:
+        raise ParseError("unknown_field", _trim(line.partition(":")[0]))
 
 
 def _field_line(line: str) -> tuple[str, str, str] | None:
@@ -868,6 +928,7 @@ def _parse_multiline(lines: list[str], rules: _DeadlineRules) -> ProposalDraft:
     for line in lines[first + 1 :]:
         field = _field_line(line)
         if field is None:
+            _refuse_unknown_field(line, rules)
             description.append(line)
             continue
         kind, norm, raw = field
@@ -876,7 +937,7 @@ def _parse_multiline(lines: list[str], rules: _DeadlineRules) -> ProposalDraft:
         if kind in found:
             raise ParseError(f"duplicate_{kind}", raw)
         found[kind] = parsers[kind](norm, raw)
-    text = _trim("\n".join(description))
+    text = clean_text(_trim("\n".join(description)))
     if len(text) > DESCRIPTION_MAX:
         raise ParseError("description_too_long", max=DESCRIPTION_MAX, length=len(text))
     return _draft(title, text, found)
@@ -930,11 +991,13 @@ def parse_pledge(args: str) -> PledgeDraft:
             _record(found, hit)
             i = hit.end
             continue
-        if i == 1 and proposal_id is not None and _BARE_NUMBER_RE.fullmatch(tokens[i].norm):
-            raise ParseError("ambiguous_number", tokens[i].raw)
+        wrong = _money_like(tokens, i)
+        if wrong is not None:  # never part of a note: it was meant as an amount
+            code = "ambiguous_number" if _BARE_NUMBER_RE.fullmatch(wrong) else "bad_money"
+            raise ParseError(code, wrong)
         note_words.append(tokens[i].raw)
         i += 1
-    note = _trim(" ".join(note_words))
+    note = clean_text(_trim(" ".join(note_words)))
     if len(note) > NOTE_MAX:
         raise ParseError("note_too_long", max=NOTE_MAX, length=len(note))
     return PledgeDraft(proposal_id, _int_field(found, "money"), _int_field(found, "hours"), note)

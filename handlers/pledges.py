@@ -20,9 +20,8 @@ def _check_lock(ctx: Context, proposal: Proposal, before: list[Pledge], after: l
     broken = goals_broken(proposal, Totals.of(before), Totals.of(after))
     if broken:
         names = ", ".join(ctx.texts.t(f"goal_name.{goal.value}").plain for goal in sorted(broken))
-        raise UserError(
-            ctx.texts.tn("pledge.locked", lock_hours, hours=lock_hours, number=proposal.number, goals=names)
-        )
+        until = ctx.texts.when(proposal.deadline)
+        raise UserError(ctx.texts.t("pledge.locked", until=until, number=proposal.number, goals=names))
 
 
 async def _fully_backed_news(ctx: Context, proposal: Proposal, pledges: list[Pledge]) -> list[Say]:
@@ -50,7 +49,7 @@ async def back_me(ctx: Context, request: PledgeRequest) -> list[Say]:
         user_id=ctx.sender,
         money_cents=draft.money_cents or 0,
         minutes=draft.minutes or 0,
-        note=draft.note,
+        note=draft.note or (old.note if old is not None else ""),  # a new pledge without a note keeps the old one
         pledged_at=ctx.now,
     )
     after = [p for p in before if p.user_id != ctx.sender] + [new]
@@ -60,16 +59,20 @@ async def back_me(ctx: Context, request: PledgeRequest) -> list[Say]:
     texts = ctx.texts
     who = facts.who(ctx.sender)
     amount = pledge_amount(texts, new)
-    headline: Rendered
+    said: list[Rendered]
     if old is None:
-        headline = texts.t("pledge.placed", user=who, number=proposal.number, title=proposal.title, pledge=amount)
-    elif (old.money_cents, old.minutes, old.note) == (new.money_cents, new.minutes, new.note):
-        headline = texts.t("pledge.unchanged", user=who, number=proposal.number, pledge=amount)
+        said = [texts.t("pledge.placed", user=who, number=proposal.number, title=proposal.title, pledge=amount)]
+    elif (old.money_cents, old.minutes) == (new.money_cents, new.minutes):
+        said = [texts.t("pledge.unchanged", user=who, number=proposal.number, pledge=amount)]
     else:
         old_amount = pledge_amount(texts, old)
-        headline = texts.t("pledge.changed", user=who, number=proposal.number, pledge=amount, old=old_amount)
+        said = [texts.t("pledge.changed", user=who, number=proposal.number, pledge=amount, old=old_amount)]
+    if old is not None and old.note and new.note == old.note and not draft.note:
+        said.append(texts.t("pledge.note_kept", note=new.note))
+    elif old is not None and new.note != old.note:
+        said.append(texts.t("pledge.note_changed", note=new.note))
     reply = ctx.reply(
-        lines([headline, progress(texts, proposal, facts.totals, ctx.now)]),
+        lines([*said, progress(texts, proposal, facts.totals, ctx.now)]),
         mentions=(ctx.sender,),
         proposal_id=proposal.id,
     )

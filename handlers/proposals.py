@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from handlers.arguments import Deadline, ProposalRef, ProposalTerms, Reason
 from handlers.commands import Context, Role, UserError, command
 from handlers.events import Say
-from handlers.parsing import ProposalDraft
+from handlers.parsing import ProposalDraft, title_key
 from handlers.text import Rendered, lines, mention, user_text
 from handlers.views import goals, load_facts, progress, status_view
 from storage.records import AnnouncementKind, NewProposal, Objection, Proposal, Status
@@ -38,6 +38,9 @@ async def propose(ctx: Context, draft: ProposalDraft) -> list[Say]:
         credits = await ctx.store.credits.balance(ctx.room_id, ctx.sender)
         if credits < needed:
             raise UserError(ctx.texts.tn("proposal.reputation_low", needed, needed=needed, credits=credits))
+    for open_one in await ctx.store.proposals.open_in_room(ctx.room_id):
+        if title_key(open_one.title) == title_key(draft.title):  # two of one plan would split its backers
+            raise UserError(ctx.texts.t("proposal.duplicate", number=open_one.number, title=open_one.title))
     idea = None
     if ctx.message.reply_to:
         idea = await ctx.store.messages.get(ctx.message.reply_to)
@@ -78,7 +81,7 @@ async def propose(ctx: Context, draft: ProposalDraft) -> list[Say]:
             left=texts.time_left(proposal.deadline - ctx.now),
         )
     )
-    parts.append(texts.t("proposal.how_to_back", number=proposal.number))
+    parts.append(texts.t("proposal.how_to_back", number=proposal.number, proposer=facts.who(ctx.sender)))
     return [ctx.announce(lines(parts), mentions=tuple(sorted(set(mentions))), proposal_id=proposal.id)]
 
 

@@ -1,4 +1,10 @@
-"""Reactions as reputation credits: up/down emoji, no self-credit, one per key, daily cap, redaction undoes.
+"""Reactions as reputation: one member, one vote per message, given by their up or down emoji.
+
+A member's up reactions (👍 ❤️ …) on someone's message give its author +1, down ones (👎 …) −1; with both, the
+latest present one decides; removing them all removes the vote. Emoji are compared without skin tones and
+variation selectors. No vote counts on your own message, a command, or the bot's messages (except its
+announcement of a proposal, which credits the proposer); a member casts at most `daily_cap` votes and changes
+per UTC day; when a message is deleted, the votes it earned are taken back.
 
 The rules run in memory, in event order, over what the store knew before the batch (`CreditFacts`, read in one
 go) and what earlier events of the batch changed; the outcome is exactly that of handling the events one by
@@ -10,24 +16,25 @@ from __future__ import annotations
 import dataclasses
 import functools
 import logging
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 
 from handlers.events import Event, Message, Reaction, Redaction
 from handlers.settings import ReputationSettings
-from storage.intake import CreditFacts, Effects, FactsWanted, GiverDay
+from storage.intake import CreditFacts, Effects, FactsWanted, GiverDay, Pair
 from storage.messages import message_seen
-from storage.records import Credit, CreditReason
+from storage.records import Credit, CreditReason, KeptReaction
 
 log = logging.getLogger(__name__)
 
-VARIATION_SELECTOR = "\ufe0f"
+# Variation selectors (❤ vs ❤️) and skin-tone modifiers (👍🏽): the same reaction to people.
+_EMOJI_VARIANTS = re.compile("[\ufe0e\ufe0f\U0001f3fb-\U0001f3ff]")
 
 
 def normalize_emoji(key: str) -> str:
-    """❤️ and ❤ are the same reaction to people; compare without variation selectors."""
-    return key.replace(VARIATION_SELECTOR, "").strip()
+    return _EMOJI_VARIANTS.sub("", key).strip()
 
 
 def credit_delta(key: str, settings: ReputationSettings) -> int:
@@ -63,6 +70,7 @@ def facts_wanted(events: Iterable[Event], settings: ReputationSettings) -> Facts
             giver_days.add((event.room_id, event.sender, utc_day(event.at)[0]))
         elif isinstance(event, Redaction):
             redacted.add(event.redacts)
+            giver_days.add((event.room_id, event.sender, utc_day(event.at)[0]))  # removing one may bring one back
     return FactsWanted(frozenset(targets), frozenset(redacted), frozenset(giver_days))
 
 
@@ -81,6 +89,10 @@ class CreditBook:
         self.settings = settings
         self.bot_user_id = bot_user_id
         self.effects = Effects()
+        # Present up/down reactions per vote, oldest first, and which vote each reaction belongs to.
+        self._present: dict[Pair, list[KeptReaction]] = {}
+        for reaction in sorted(facts.reactions.values(), key=lambda r: r.at):
+            self._present.setdefault((reaction.giver, reaction.target_event_id), []).append(reaction)
 
     def take_effects(self) -> Effects:
         """What changed since the last call, to be written now."""
@@ -88,89 +100,128 @@ class CreditBook:
         return effects
 
     def remember(self, message: Message, *, is_idea: bool) -> None:
-        """Keep the author (for credits) and, for non-commands, the text (for !ideas)."""
+        """Keep the author (for credits) and the text (for !ideas, if it is not a command)."""
         if message.sender_name:
             self.effects.remember_member(message.room_id, message.sender, message.sender_name)
-        seen = message_seen(message.event_id, message.room_id, message.sender, message.at, message.body)
-        self.facts.messages.setdefault(message.event_id, seen)  # the store keeps the first one too
-        self.effects.add_message(seen, is_idea=is_idea)
+        seen = message_seen(
+            message.event_id, message.room_id, message.sender, message.at, message.body, is_idea=is_idea
+        )
+        if message.event_id not in self.facts.messages:  # the store keeps the first one too
+            self.facts.messages[message.event_id] = seen
+            self.effects.add_message(seen)
 
-    def target(self, reaction: Reaction) -> Target | None:
-        """Who a reaction credits: the message's author, or the proposer for the bot's announcements."""
-        message = self.facts.messages.get(reaction.target_event_id)
+    def target(self, room_id: str, target_event_id: str) -> Target | None:
+        """Who a vote on an event credits: a member's message's author, or the proposer of an announcement."""
+        message = self.facts.messages.get(target_event_id)
         if message is not None:
-            if message.redacted or message.room_id != reaction.room_id or message.author == self.bot_user_id:
+            if message.redacted or not message.is_idea or message.room_id != room_id:
+                return None
+            if message.author == self.bot_user_id:
                 return None
             return Target(message.author, message.event_id, None)
-        announced = self.facts.announcements.get(reaction.target_event_id)
-        if announced is None or announced.room_id != reaction.room_id:
+        announced = self.facts.announcements.get(target_event_id)
+        if announced is None or announced.room_id != room_id:
             return None
         return Target(announced.proposer, None, announced.proposal_id)
 
-    def on_reaction(self, reaction: Reaction) -> bool:
-        """Apply a reaction's credit if the rules allow; True when a credit was given."""
-        delta = credit_delta(reaction.key, self.settings)
-        if delta == 0:
-            return False
-        target = self.target(reaction)
+    def on_reaction(self, reaction: Reaction) -> None:
+        """An up or down reaction: kept, and the member's vote on that message follows their latest one."""
+        direction = credit_delta(reaction.key, self.settings)
+        if direction == 0:
+            return
+        target = self.target(reaction.room_id, reaction.target_event_id)
         if target is None or target.receiver == reaction.sender:
-            return False  # not a member's message (or an announcement), or the reactor's own
-        emoji = normalize_emoji(reaction.key)
-        key = (reaction.sender, reaction.target_event_id, emoji)
-        if key in self.facts.active:
-            return False  # one credit per (reactor, message, emoji)
-        day = (reaction.room_id, reaction.sender, utc_day(reaction.at)[0])
+            return  # not a member's idea (or an announcement), or the reactor's own
+        kept = KeptReaction(
+            reaction.event_id,
+            reaction.room_id,
+            reaction.sender,
+            reaction.target_event_id,
+            normalize_emoji(reaction.key),
+            direction,
+            reaction.at,
+        )
+        pair = (reaction.sender, reaction.target_event_id)
+        self._present.setdefault(pair, []).append(kept)
+        self.facts.reactions[reaction.event_id] = kept
+        self.effects.keep_reaction(kept)
+        self._settle(pair, target, cause=reaction.event_id, room_id=reaction.room_id, at=reaction.at)
+
+    def on_redaction(self, redaction: Redaction) -> None:
+        """A removed reaction may change or end its member's vote; a removed message loses every vote it had."""
+        kept = self.facts.reactions.pop(redaction.redacts, None)
+        if kept is not None:
+            if kept.room_id != redaction.room_id:
+                self.facts.reactions[kept.event_id] = kept
+                return
+            pair = (kept.giver, kept.target_event_id)
+            self._present[pair] = [r for r in self._present.get(pair, []) if r.event_id != kept.event_id]
+            self.effects.remove_reaction(kept.event_id)
+            target = self.target(kept.room_id, kept.target_event_id)
+            if target is not None:
+                self._settle(pair, target, cause=redaction.event_id, room_id=kept.room_id, at=redaction.at)
+            return
+        message = self.facts.messages.get(redaction.redacts)
+        if message is None or message.redacted or message.room_id != redaction.room_id:
+            return
+        self.facts.messages[redaction.redacts] = dataclasses.replace(message, redacted=True)
+        self.effects.mark_redacted(redaction.redacts)
+        for pair in [pair for pair in self.facts.votes if pair[1] == message.event_id]:
+            self._take_back(pair, cause=redaction.event_id, at=redaction.at)
+
+    def _settle(self, pair: Pair, target: Target, *, cause: str, room_id: str, at: datetime) -> None:
+        """Make the member's vote what their latest present reaction says, within the daily cap.
+
+        A vote cast or changed counts against the cap; over it, the vote stays as it was. A vote whose reactions
+        are all gone is taken back whatever the cap.
+        """
+        present = self._present.get(pair, [])
+        wanted = present[-1].direction if present else 0
+        votes = self.facts.votes.get(pair, [])
+        if sum(credit.delta for credit in votes) == wanted and len(votes) <= 1:
+            return
+        if wanted == 0:
+            self._take_back(pair, cause=cause, at=at)
+            return
+        day = (room_id, pair[0], utc_day(at)[0])
         given = self.facts.given.get(day, 0)
         if given >= self.settings.daily_cap:
-            log.info("daily cap reached for %s; reaction %s gives nothing", reaction.sender, reaction.event_id)
-            return False
+            log.info("daily cap reached for %s; %s changes no vote", pair[0], cause)
+            return
+        self._take_back(pair, cause=cause, at=at)
         credit = Credit(
-            room_id=reaction.room_id,
-            giver=reaction.sender,
+            room_id=room_id,
+            giver=pair[0],
             receiver=target.receiver,
-            delta=delta,
+            delta=wanted,
             reason=CreditReason.REACTION,
-            at=reaction.at,
-            source_event_id=reaction.event_id,
-            target_event_id=reaction.target_event_id,
-            emoji=emoji,
+            at=at,
+            source_event_id=cause,
+            target_event_id=pair[1],
+            emoji=present[-1].emoji,
             proposal_id=target.proposal_id,
         )
         self.effects.add_credit(credit)
-        self.facts.active[key] = credit
-        self.facts.by_reaction[reaction.event_id] = credit
+        self.facts.votes[pair] = [credit]
         self.facts.given[day] = given + 1
         if target.message_event_id is not None:
-            self.effects.add_to_score(target.message_event_id, delta)
-        return True
+            self.effects.add_to_score(target.message_event_id, wanted)
 
-    def on_redaction(self, redaction: Redaction) -> None:
-        """A removed reaction takes its credit back (once); a removed message leaves !ideas."""
-        credit = self.facts.by_reaction.get(redaction.redacts)
-        if credit is not None:
-            if credit.room_id != redaction.room_id:
-                return
+    def _take_back(self, pair: Pair, *, cause: str, at: datetime) -> None:
+        """Reverse the member's current vote on the event (each of its credits), if any."""
+        for credit in self.facts.votes.pop(pair, []):
             reversal = Credit(
                 room_id=credit.room_id,
                 giver=credit.giver,
                 receiver=credit.receiver,
                 delta=-credit.delta,
                 reason=CreditReason.REVERSAL,
-                at=redaction.at,
-                source_event_id=redaction.event_id,
+                at=at,
+                source_event_id=cause,
                 target_event_id=credit.target_event_id,
                 emoji=credit.emoji,
                 reverses=credit.source_event_id,
             )
             self.effects.add_credit(reversal)
-            del self.facts.by_reaction[redaction.redacts]
-            key = (str(credit.giver), str(credit.target_event_id), str(credit.emoji))
-            if self.facts.active.get(key) == credit:
-                del self.facts.active[key]
             if credit.target_event_id in self.facts.messages:
-                self.effects.add_to_score(credit.target_event_id, -credit.delta)
-            return
-        message = self.facts.messages.get(redaction.redacts)
-        if message is not None and not message.redacted:
-            self.facts.messages[redaction.redacts] = dataclasses.replace(message, redacted=True)
-            self.effects.mark_redacted(redaction.redacts)
+                self.effects.add_to_score(str(credit.target_event_id), -credit.delta)

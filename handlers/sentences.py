@@ -61,6 +61,15 @@ _ALL = (
     _msg("err.duplicate_min", "You gave the minimum number of backers twice (“{token}”)."),
     _msg("err.bad_min_backers", "“{token}” is not a valid minimum number of backers (1 to 100,000)."),
     _msg("err.ambiguous_number", "“{token}” alone is unclear: write €{token} for money or {token}h for hours."),
+    _msg(
+        "err.title_number",
+        "“{token}” at the end of the title is unclear: write €{token} for money or {token}h for hours, or put "
+        'the title in quotes if the number belongs to it ("Courier 2027").',
+    ),
+    _msg(
+        "err.unknown_field",
+        "I don't know the line “{token}:”. Use goal:, hours:, deadline: or backers: (or their Dutch names).",
+    ),
     _msg("err.note_too_long", "The note is too long (at most {max} characters)."),
     _msg("err.description_too_long", "The description is too long ({length} characters; at most {max})."),
     _msg("err.bad_count", "“{token}” is not a number from 1 to {max}."),
@@ -140,7 +149,13 @@ _ALL = (
     _msg("proposal.deadline", "Deadline: {deadline} ({left})"),
     _msg(
         "proposal.how_to_back",
-        "Back it: {prefix}backme {number} [€amount] [hours] [note] — or react to this message.",
+        "Back it: {prefix}backme {number} [€amount] [hours] [note]. A 👍 on this message gives {proposer} a "
+        "credit; it is no pledge.",
+    ),
+    _msg(
+        "proposal.duplicate",
+        "#{number} {title} is already open with that title; back it with {prefix}backme {number}, or choose "
+        "another title.",
     ),
     _msg("proposal.no_open", "There are no open proposals. Start one with {prefix}propose."),
     _msg("proposal.open_title", "Open proposals:"),
@@ -166,14 +181,14 @@ _ALL = (
     _msg("pledge.placed", "Thank you {user}: you back #{number} {title} with {pledge}."),
     _msg("pledge.changed", "{user}, your pledge to #{number} is now {pledge} (was {old})."),
     _msg("pledge.unchanged", "{user}, your pledge to #{number} was already {pledge}."),
+    _msg("pledge.note_kept", "Your note stays: “{note}”."),
+    _msg("pledge.note_changed", "Your note is now: “{note}”."),
     _msg("pledge.withdrawn", "{user}, your pledge to #{number} ({pledge}) is withdrawn."),
     _msg("pledge.none", "You have no pledge on #{number}, so there is nothing to withdraw."),
-    _plural(
+    _msg(
         "pledge.locked",
-        "In the last {hours} hour before the deadline you can't drop #{number} below a goal it has "
-        "reached ({goals}). Your pledge stays as it was.",
-        "In the last {hours} hours before the deadline you can't drop #{number} below a goal it has "
-        "reached ({goals}). Your pledge stays as it was.",
+        "Until the deadline ({until}) you can't drop #{number} below a goal it has reached ({goals}): the others "
+        "count on it. Your pledge stays as it was.",
     ),
     _msg("pledge.closed", "Proposal #{number} is closed ({status}); pledges can no longer change."),
     _msg("goal_name.backers", "backers"),
@@ -245,6 +260,7 @@ _ALL = (
     _msg("value.hours", "{hours}h"),
     _msg("value.hours_of", "{done}/{goal}h"),
     _msg("value.money_of", "{done}/{goal}"),
+    _msg("progress.over", "{amount} more than the goal"),
     _msg("format.datetime", "d MMMM y, HH:mm"),
     _plural("left.days", "{count} day left", "{count} days left"),
     _plural("left.hours", "{count} hour left", "{count} hours left"),

@@ -147,7 +147,8 @@ class Texts:
         return self.tn("left.minutes", int(seconds // 60))
 
     def bar(self, ratio: Fraction) -> str:
-        percent = math.floor(ratio * 100)
+        """`▓▓▓▓▓▓░░░░ 60%`; never past 100%."""
+        percent = min(100, math.floor(ratio * 100))
         filled = max(0, min(BAR_WIDTH, percent // 10))
         return "▓" * filled + "░" * (BAR_WIDTH - filled) + f" {percent}%"
 

@@ -57,10 +57,15 @@ def progress(texts: Texts, proposal: Proposal, totals: Totals, now: datetime) ->
     if proposal.money_goal_cents:
         money = texts.money(totals.money_cents)
         parts.append(texts.t("value.money_of", done=money, goal=texts.money(proposal.money_goal_cents)))
+        if totals.money_cents > proposal.money_goal_cents:  # over-funding in words: the bar stops at 100%
+            extra = texts.money(totals.money_cents - proposal.money_goal_cents)
+            parts.append(texts.t("progress.over", amount=extra))
     elif totals.money_cents:
         parts.append(user_text(texts.money(totals.money_cents)))
     if proposal.hours_goal_minutes:
         parts.append(user_text(texts.hours_of(totals.minutes, proposal.hours_goal_minutes)))
+        if totals.minutes > proposal.hours_goal_minutes:
+            parts.append(texts.t("progress.over", amount=texts.hours(totals.minutes - proposal.hours_goal_minutes)))
     elif totals.minutes:
         parts.append(user_text(texts.hours(totals.minutes)))
     parts.append(texts.tn("progress.backers", proposal.min_backers, count=totals.backers, needed=proposal.min_backers))

@@ -14,8 +14,8 @@ from datetime import datetime
 from storage.credits import CREDIT_SELECT, add_credits, credit_from_row
 from storage.db import Database
 from storage.messages import MESSAGE_COLUMNS, message_from_row
-from storage.records import Credit, SeenMessage
-from storage.timeconv import to_db
+from storage.records import Credit, KeptReaction, SeenMessage
+from storage.timeconv import from_db, to_db
 
 CHUNK = 500  # ids per `IN (…)`: well under SQLite's limit on bound parameters
 CHUNK_SIZES = (4, 32, CHUNK)
@@ -46,15 +46,18 @@ class FactsWanted:
         return bool(self.targets or self.redacted)
 
 
+Pair = tuple[str, str]  # (giver, target event): one vote
+
+
 @dataclass
 class CreditFacts:
     """What the credit rules need to know about the store before a batch, read in one go."""
 
     messages: dict[str, SeenMessage]  # the remembered messages among the events referred to
     announcements: dict[str, Announced]
-    active: dict[tuple[str, str, str], Credit]  # unreversed reaction credit by (giver, target event, emoji)
-    by_reaction: dict[str, Credit]  # unreversed reaction credit by the event id of its reaction
-    given: dict[GiverDay, int]  # reaction credits given that day, reversed or not
+    reactions: dict[str, KeptReaction]  # present up/down reactions by event id, of every pair referred to
+    votes: dict[Pair, list[Credit]]  # each pair's unreversed vote credits (one, or per emoji before schema 6)
+    given: dict[GiverDay, int]  # votes cast and changed that day, reversed or not
 
     @classmethod
     def empty(cls) -> CreditFacts:
@@ -68,19 +71,35 @@ class Effects:
 
     members: list[tuple[str, str, str]] = field(default_factory=list)
     messages: list[tuple[str, str, str, int, str, int]] = field(default_factory=list)
+    reactions: list[KeptReaction] = field(default_factory=list)
+    removed_reactions: list[str] = field(default_factory=list)
     credits: list[Credit] = field(default_factory=list)
     scores: dict[str, int] = field(default_factory=dict)
     redacted: list[str] = field(default_factory=list)
 
     def __bool__(self) -> bool:
-        return bool(self.members or self.messages or self.credits or self.scores or self.redacted)
+        return bool(
+            self.members
+            or self.messages
+            or self.reactions
+            or self.removed_reactions
+            or self.credits
+            or self.scores
+            or self.redacted
+        )
 
     def remember_member(self, room_id: str, user_id: str, display_name: str) -> None:
         self.members.append((room_id, user_id, display_name))
 
-    def add_message(self, message: SeenMessage, *, is_idea: bool) -> None:
+    def add_message(self, message: SeenMessage) -> None:
         row = (message.event_id, message.room_id, message.author, to_db(message.sent_at), message.excerpt)
-        self.messages.append((*row, int(is_idea)))
+        self.messages.append((*row, int(message.is_idea)))
+
+    def keep_reaction(self, reaction: KeptReaction) -> None:
+        self.reactions.append(reaction)
+
+    def remove_reaction(self, event_id: str) -> None:
+        self.removed_reactions.append(event_id)
 
     def add_credit(self, credit: Credit) -> None:
         """A ledger row; the store numbers it and moves the receiver's total with it."""
@@ -125,29 +144,40 @@ def _new_events(conn: sqlite3.Connection, events: Sequence[tuple[str, str]], at:
 
 
 _UNREVERSED = "c.reason = 'reaction' AND NOT EXISTS (SELECT 1 FROM credits r WHERE r.reverses = c.id)"
+_REACTION_COLUMNS = "event_id, room_id, giver, target_event_id, emoji, direction, at"
+
+
+def _kept_reaction(row: sqlite3.Row) -> KeptReaction:
+    return KeptReaction(row[0], row[1], row[2], row[3], row[4], row[5], from_db(row[6]))
 
 
 def _read_facts(conn: sqlite3.Connection, wanted: FactsWanted) -> CreditFacts:
-    by_reaction: dict[str, Credit] = {}
-    for chunk in _chunks(wanted.redacted):
-        query = f"{CREDIT_SELECT} WHERE {_UNREVERSED} AND c.source_event_id IN ({_marks(chunk)})"
+    reactions: dict[str, KeptReaction] = {}
+    for chunk in _chunks(wanted.redacted):  # which of the redacted events are reactions, and to what
+        query = f"SELECT {_REACTION_COLUMNS} FROM reactions WHERE removed = 0 AND event_id IN ({_marks(chunk)})"
         for row in conn.execute(query, chunk):
-            credit = credit_from_row(row)
-            by_reaction.setdefault(str(credit.source_event_id), credit)
-    active: dict[tuple[str, str, str], Credit] = {}
-    for chunk in _chunks(wanted.targets):
+            reactions[row[0]] = _kept_reaction(row)
+    # Every vote on the messages referred to: a redacted message takes back all of them.
+    targets = wanted.targets | wanted.redacted | {r.target_event_id for r in reactions.values()}
+    for chunk in _chunks(targets):
+        query = (
+            f"SELECT {_REACTION_COLUMNS} FROM reactions WHERE removed = 0 AND target_event_id IN ({_marks(chunk)}) "
+            "ORDER BY at, rowid"
+        )
+        for row in conn.execute(query, chunk):
+            reactions[row[0]] = _kept_reaction(row)
+    votes: dict[Pair, list[Credit]] = {}
+    for chunk in _chunks(targets):
         query = f"{CREDIT_SELECT} WHERE {_UNREVERSED} AND c.target_event_id IN ({_marks(chunk)}) ORDER BY c.id"
         for row in conn.execute(query, chunk):
             credit = credit_from_row(row)
-            active.setdefault((str(credit.giver), str(credit.target_event_id), str(credit.emoji)), credit)
-    # A reversal changes the score of the message the reversed credit came from.
-    referred = wanted.targets | wanted.redacted | {str(c.target_event_id) for c in by_reaction.values()}
+            votes.setdefault((str(credit.giver), str(credit.target_event_id)), []).append(credit)
     messages: dict[str, SeenMessage] = {}
-    for chunk in _chunks(referred):
+    for chunk in _chunks(targets):
         for row in conn.execute(f"SELECT {MESSAGE_COLUMNS} FROM messages WHERE event_id IN ({_marks(chunk)})", chunk):
             messages[row[0]] = message_from_row(row)
     announcements: dict[str, Announced] = {}
-    for chunk in _chunks(wanted.targets - messages.keys()):
+    for chunk in _chunks(targets - messages.keys()):
         query = (
             "SELECT b.event_id, p.id, p.room_id, p.proposer FROM bot_messages b "
             f"JOIN proposals p ON p.id = b.proposal_id WHERE b.kind = 'announce' AND b.event_id IN ({_marks(chunk)})"
@@ -163,7 +193,7 @@ def _read_facts(conn: sqlite3.Connection, wanted: FactsWanted) -> CreditFacts:
             (room_id, giver, start, start + 86_400),
         ).fetchone()
         given[(room_id, giver, day_start)] = int(row[0])
-    return CreditFacts(messages, announcements, active, by_reaction, given)
+    return CreditFacts(messages, announcements, reactions, votes, given)
 
 
 def _write(conn: sqlite3.Connection, effects: Effects) -> None:
@@ -181,6 +211,14 @@ def _write(conn: sqlite3.Connection, effects: Effects) -> None:
         "VALUES (?, ?, ?, ?, ?, ?)",
         effects.messages,
     )
+    conn.executemany(
+        f"INSERT OR IGNORE INTO reactions ({_REACTION_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [
+            (r.event_id, r.room_id, r.giver, r.target_event_id, r.emoji, r.direction, to_db(r.at))
+            for r in effects.reactions
+        ],
+    )
+    conn.executemany("UPDATE reactions SET removed = 1 WHERE event_id = ?", [(e,) for e in effects.removed_reactions])
     add_credits(conn, effects.credits)
     conn.executemany(
         "UPDATE messages SET score = score + ? WHERE event_id = ?",

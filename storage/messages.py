@@ -10,7 +10,7 @@ from storage.records import SeenMessage
 from storage.timeconv import from_db, to_db
 
 EXCERPT_LENGTH = 140
-MESSAGE_COLUMNS = "event_id, room_id, author, sent_at, excerpt, score, redacted"
+MESSAGE_COLUMNS = "event_id, room_id, author, sent_at, excerpt, score, redacted, is_idea"
 
 
 class MessageQueries:
@@ -41,9 +41,11 @@ def excerpt_of(text: str) -> str:
     return excerpt
 
 
-def message_seen(event_id: str, room_id: str, author: str, sent_at: datetime, text: str) -> SeenMessage:
+def message_seen(
+    event_id: str, room_id: str, author: str, sent_at: datetime, text: str, *, is_idea: bool
+) -> SeenMessage:
     """A message as the store will keep it (its excerpt), before it is written."""
-    return SeenMessage(event_id, room_id, author, sent_at, excerpt_of(text), score=0, redacted=False)
+    return SeenMessage(event_id, room_id, author, sent_at, excerpt_of(text), score=0, redacted=False, is_idea=is_idea)
 
 
 def message_from_row(row: sqlite3.Row) -> SeenMessage:
@@ -55,4 +57,5 @@ def message_from_row(row: sqlite3.Row) -> SeenMessage:
         excerpt=row[4],
         score=row[5],
         redacted=bool(row[6]),
+        is_idea=bool(row[7]),
     )

@@ -278,3 +278,29 @@ def room_settings(conn: sqlite3.Connection) -> None:
         )
         """,
     )
+
+
+@migration(6)
+def reactions(conn: sqlite3.Connection) -> None:
+    """One member, one vote per message: the up and down reactions are kept, each member's latest present one
+    decides their vote. Reactions that gave a credit before are carried over."""
+    _script(
+        conn,
+        """
+        CREATE TABLE reactions (
+            event_id        TEXT PRIMARY KEY,
+            room_id         TEXT NOT NULL,
+            giver           TEXT NOT NULL,
+            target_event_id TEXT NOT NULL,
+            emoji           TEXT NOT NULL,
+            direction       INTEGER NOT NULL CHECK (direction IN (-1, 1)),
+            at              INTEGER NOT NULL,
+            removed         INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE INDEX reactions_present ON reactions (target_event_id, giver) WHERE removed = 0;
+        INSERT INTO reactions (event_id, room_id, giver, target_event_id, emoji, direction, at)
+            SELECT c.source_event_id, c.room_id, c.giver, c.target_event_id, COALESCE(c.emoji, ''), c.delta, c.at
+            FROM credits c WHERE c.reason = 'reaction' AND c.giver IS NOT NULL AND c.target_event_id IS NOT NULL
+            AND c.delta IN (-1, 1) AND NOT EXISTS (SELECT 1 FROM credits r WHERE r.reverses = c.id)
+        """,
+    )

@@ -145,6 +145,20 @@ class SeenMessage:
     excerpt: str
     score: int
     redacted: bool
+    is_idea: bool = True  # not a command: reactions to it count
+
+
+@dataclass(frozen=True)
+class KeptReaction:
+    """An up or down reaction of a member to a message, kept while present: the latest one is their vote."""
+
+    event_id: str
+    room_id: str
+    giver: str
+    target_event_id: str
+    emoji: str
+    direction: int  # +1 up, -1 down
+    at: datetime
 
 
 @dataclass(frozen=True)

@@ -76,3 +76,17 @@ async def test_seed_flow_from_idea_to_go(
         [(bob.user_id, 60000), (cas.user_id, 40000)]
     )
     assert room["reputation"][anna.user_id] == 7
+
+
+async def test_a_wrong_password_or_unknown_user_stops_with_one_clear_line(
+    synapse: SynapseServer, tmp_path: Path, processes: list[KringProcess]
+) -> None:
+    matrix = {"password": "not-the-password", "encryption": False}
+    wrong = KringProcess(synapse, tmp_path / "wrong", "kring-wrong", ["!nowhere:localhost"], matrix=matrix)
+    processes.append(wrong)
+    wrong.start()
+    assert wrong.process is not None
+    assert await asyncio.to_thread(wrong.process.wait, 30) == 1
+    log = wrong.run_log()
+    assert "CRITICAL" in log and "login failed: Invalid username or password" in log
+    assert "Traceback" not in log and "not-the-password" not in log

@@ -139,6 +139,7 @@ async def play(
                 event_id = getattr(redacted, "event_id", None)
                 assert isinstance(event_id, str), redacted
                 sent.redactions.add(event_id)
+                sent.redacted_reactions[event_id] = script.reactions[action.reaction]
             else:
                 event_id = await send_text(script.member, room_id, action.body)
                 sent.commands.append(event_id)

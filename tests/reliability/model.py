@@ -19,7 +19,7 @@ DOWN = frozenset({"👎", "➖"})
 
 
 def norm(key: str) -> str:
-    return key.replace("\ufe0f", "").strip()
+    return "".join(ch for ch in key if ch not in "\ufe0e\ufe0f" and not "\U0001f3fb" <= ch <= "\U0001f3ff").strip()
 
 
 def delta_of(key: str) -> int:
@@ -44,6 +44,7 @@ class Sent:
 
     reactions: dict[str, tuple[str, str]] = field(default_factory=dict)  # reaction -> (target event, key)
     redactions: set[str] = field(default_factory=set)
+    redacted_reactions: dict[str, str] = field(default_factory=dict)  # redaction -> the reaction it removes
     pledges: dict[str, PledgeWanted] = field(default_factory=dict)  # command event -> its effect
     commands: list[str] = field(default_factory=list)  # every command: each is answered exactly once
 
@@ -52,23 +53,52 @@ class Sent:
         return len(self.reactions) + len(self.redactions) + len(self.commands)
 
 
+Row = tuple[str, str, str, int]  # reason, giver, receiver, delta
+
+
 @dataclass
 class Expected:
-    credits: dict[str, tuple[str, str, int]] = field(default_factory=dict)  # reaction -> (giver, receiver, delta)
-    reversed: dict[str, str] = field(default_factory=dict)  # redaction -> the reaction whose credit it takes back
+    rows: dict[str, list[Row]] = field(default_factory=dict)  # event (reaction or redaction) -> ledger rows it causes
     reputation: Counter[str] = field(default_factory=Counter)
     pledges: dict[int, dict[str, tuple[int, int, str]]] = field(default_factory=dict)
 
+    @property
+    def credits(self) -> list[Row]:
+        return [row for rows in self.rows.values() for row in rows if row[0] == "reaction"]
+
 
 def expected_books(events: list[RoomEvent], sent: Sent, bot_id: str, daily_cap: int) -> Expected:
-    """Run the rules over the timeline, in the homeserver's order."""
+    """Run the rules over the timeline, in the homeserver's order: one vote per member and message, the latest
+    present up or down reaction decides, a vote cast or changed counts against the daily cap."""
     books = Expected()
     authors: dict[str, str] = {}  # member messages -> author
     proposers: list[str] = []  # proposal number n -> proposers[n - 1]
     announced: dict[str, str] = {}  # the bot's "New proposal" messages -> the proposer
-    active: set[tuple[str, str, str]] = set()
+    present: dict[tuple[str, str], list[tuple[str, int]]] = {}  # (giver, target) -> [(reaction, direction)]
+    reaction_of: dict[str, tuple[str, str]] = {}  # kept reaction -> (giver, target)
+    votes: dict[tuple[str, str], int] = {}
     given: Counter[tuple[str, str]] = Counter()
+
+    def settle(pair: tuple[str, str], receiver: str, cause: str, day: str) -> None:
+        kept = present.get(pair, [])
+        wanted = kept[-1][1] if kept else 0
+        current = votes.get(pair, 0)
+        if wanted == current:
+            return
+        rows = books.rows.setdefault(cause, [])
+        if wanted and given[(pair[0], day)] >= daily_cap:
+            return
+        if current:
+            rows.append(("reversal", pair[0], receiver, -current))
+            books.reputation[receiver] -= current
+        if wanted:
+            rows.append(("reaction", pair[0], receiver, wanted))
+            books.reputation[receiver] += wanted
+            given[(pair[0], day)] += 1
+        votes[pair] = wanted
+
     for event in events:
+        day = datetime.fromtimestamp(event.ts / 1000, UTC).date().isoformat()
         if event.type == "m.room.message" and event.sender == bot_id:
             body = str(event.content.get("body", ""))
             if body.startswith("📣 New proposal #"):
@@ -89,26 +119,19 @@ def expected_books(events: list[RoomEvent], sent: Sent, bot_id: str, daily_cap: 
                 authors[event.event_id] = event.sender
         elif event.type == "m.reaction" and event.event_id in sent.reactions:
             target, key = sent.reactions[event.event_id]
-            delta = delta_of(key)
+            direction = delta_of(key)
             receiver = authors.get(target) or announced.get(target)
-            day = datetime.fromtimestamp(event.ts / 1000, UTC).date().isoformat()
-            if delta == 0 or receiver is None or receiver == event.sender:
+            if direction == 0 or receiver is None or receiver == event.sender:
                 continue
-            if (event.sender, target, norm(key)) in active or given[(event.sender, day)] >= daily_cap:
-                continue
-            active.add((event.sender, target, norm(key)))
-            given[(event.sender, day)] += 1
-            books.credits[event.event_id] = (event.sender, receiver, delta)
-            books.reputation[receiver] += delta
-        elif event.type == "m.room.redaction" and event.redacts in books.credits:
-            reaction = event.redacts
-            if reaction in books.reversed.values():
-                continue
-            giver, receiver, delta = books.credits[reaction]
-            target, key = sent.reactions[reaction]
-            active.discard((giver, target, norm(key)))
-            books.reversed[event.event_id] = reaction
-            books.reputation[receiver] -= delta
+            pair = (event.sender, target)
+            present.setdefault(pair, []).append((event.event_id, direction))
+            reaction_of[event.event_id] = pair
+            settle(pair, receiver, event.event_id, day)
+        elif event.type == "m.room.redaction" and event.redacts in reaction_of:
+            pair = reaction_of.pop(event.redacts)
+            present[pair] = [(r, d) for r, d in present[pair] if r != event.redacts]
+            receiver = authors.get(pair[1]) or announced[pair[1]]
+            settle(pair, receiver, event.event_id, day)
     return books
 
 
@@ -124,47 +147,34 @@ class Outcome:
 def compare(expected: Expected, room: dict[str, Any], sent: Sent, answers: dict[str, int]) -> Outcome:
     """What the export and the bot's answers say against the ground truth.
 
-    Every event sent is counted once: a reaction whose credit (or, rightly, lack of one) is in the ledger, a
-    redaction whose reversal is there as it should be, a command answered exactly once (and, for a pledge,
+    Every event sent is counted once: a reaction or redaction whose ledger rows (a vote, a change, a take-back,
+    or rightly none) are exactly those it should cause, a command answered exactly once (and, for a pledge,
     reflected in the final pledges). Lost: an effect that should be in the books and is not; duplicated: one
     that is there more often than it should be (or that should not be there at all).
     """
     problems: list[str] = []
-    ledger: Counter[tuple[str, str]] = Counter((str(c["event_id"]), str(c["reason"])) for c in room["credits"])
-    credit_of = {str(c["event_id"]): c for c in room["credits"] if c["reason"] == "reaction"}
+    actual: dict[str, list[Row]] = {}
+    for credit in room["credits"]:
+        row = (str(credit["reason"]), str(credit["giver"]), str(credit["receiver"]), int(credit["delta"]))
+        actual.setdefault(str(credit["event_id"]), []).append(row)
     lost = duplicated = counted = 0
-    # A reaction redacted before Kring saw it arrives stripped and counts nothing, so its redaction takes
-    # nothing back: the pair is right either way (credit and reversal, or neither), as long as it is a pair.
-    undone = {reaction: redaction for redaction, reaction in expected.reversed.items()}
-    for reaction in sent.reactions:
-        times = ledger[(reaction, "reaction")]
-        wanted = 1 if reaction in expected.credits else 0
-        if reaction in undone and times == 0 and ledger[(undone[reaction], "reversal")] == 0:
-            wanted = 0
-        if times == wanted and (
-            not times
-            or (credit_of[reaction]["giver"], credit_of[reaction]["receiver"], credit_of[reaction]["delta"])
-            == expected.credits[reaction]
-        ):
+    # A reaction redacted before Kring saw it arrives stripped and counts nothing, so its redaction changes
+    # nothing either: the pair is right either way (both with their rows, or both without), as it would be for
+    # a member whose reaction Kring never saw.
+    redaction_of = {target: redaction for redaction, target in sent.redacted_reactions.items()}
+    for event in [*sent.reactions, *sent.redactions]:
+        got = sorted(actual.get(event, []))
+        wanted = sorted(expected.rows.get(event, []))
+        partner = redaction_of.get(event) or sent.redacted_reactions.get(event)
+        unseen = partner is not None and not actual.get(event) and not actual.get(partner)
+        if got == wanted or unseen:
             counted += 1
-        elif times < wanted:
+        elif len(got) < len(wanted):
             lost += 1
-            problems.append(f"reaction {reaction}: no credit, expected {expected.credits[reaction]}")
+            problems.append(f"event {event}: rows {got}, expected {wanted}")
         else:
             duplicated += 1
-            problems.append(f"reaction {reaction}: {times} credits, expected {wanted}")
-    for redaction in sent.redactions:
-        times = ledger[(redaction, "reversal")]
-        undoes = expected.reversed.get(redaction)
-        wanted = 1 if undoes is not None and ledger[(undoes, "reaction")] else 0
-        if times == wanted:
-            counted += 1
-        elif times < wanted:
-            lost += 1
-            problems.append(f"redaction {redaction}: its credit was not taken back")
-        else:
-            duplicated += 1
-            problems.append(f"redaction {redaction}: {times} reversals, expected {wanted}")
+            problems.append(f"event {event}: rows {got}, expected {wanted}")
     final = {
         proposal["id"]: {p["user"]: (p["money_cents"], p["minutes"], p["note"]) for p in proposal["pledges"]}
         for proposal in room["proposals"]

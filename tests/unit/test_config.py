@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
-from bot.config import ConfigError, Settings, load_settings, parse_settings
+from bot.config import ConfigError, Settings, check_ready_for_matrix, load_settings, parse_settings
 
 ROOT = Path(__file__).resolve().parents[2]
 READY = """
@@ -104,3 +104,32 @@ def test_environment_secrets_override_the_file(tmp_path: Path) -> None:
     assert settings.matrix.password == "from-env"
     assert settings.matrix.access_token == "syt_token"
     assert load_settings(path, environ={"KRING_PASSWORD": ""}).matrix.password == "from-the-file"
+
+
+def test_a_copied_example_config_reports_every_placeholder_at_once(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = write(tmp_path, (ROOT / "config.example.toml").read_text(encoding="utf-8"))
+    assert main(["run", "-c", str(config)]) == 2
+    lines = capsys.readouterr().err.splitlines()
+    assert lines == [
+        "kring: config error at matrix.homeserver: still the example placeholder 'https://matrix.example.org'; edit it",
+        "kring: config error at matrix.user_id: still the example placeholder '@kring:example.org'; edit it",
+        "kring: config error at matrix.password: still the example placeholder (hidden); edit it",
+        "kring: config error at matrix.pickle_key: still the example placeholder (hidden); edit it",
+        "kring: config error at matrix.rooms[0]: still the example placeholder '#district:example.org'; edit it",
+    ]
+
+
+def test_missing_settings_are_all_named_in_one_go() -> None:
+    settings = parse_settings({"matrix": {"encryption": True}})
+    with pytest.raises(ConfigError) as caught:
+        check_ready_for_matrix(settings)
+    keys = [line.split(":")[0] for line in str(caught.value).splitlines()]
+    assert keys == [
+        "config error at matrix.homeserver",
+        "config error at matrix.user_id",
+        "config error at matrix.password",
+        "config error at matrix.pickle_key",
+        "config error at matrix.rooms",
+    ]

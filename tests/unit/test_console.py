@@ -132,16 +132,21 @@ def test_console_flow_then_export_shows_the_same_numbers(tmp_path: Path) -> None
         ("@you", 5, "go_proposer"),
     ]
 
-    tables = kring_cli("export", "-c", str(config), "--db", database, "--format", "csv")
+    tables = kring_cli("export", "-c", str(config), "--db", database, "--format", "csv", "--out", str(tmp_path / "csv"))
     assert tables.returncode == 0, tables.stderr
-    sections = dict(re.findall(r"^# (\w+)\n(.*?)(?=^# |\Z)", tables.stdout, re.MULTILINE | re.DOTALL))
-    assert list(sections) == ["reputation", "proposals", "pledges", "objections", "credits"]
-    pledges = list(csv.DictReader(io.StringIO(sections["pledges"].strip())))
+    assert sorted(path.name for path in (tmp_path / "csv").iterdir()) == [
+        "credits.csv",
+        "objections.csv",
+        "pledges.csv",
+        "proposals.csv",
+        "reputation.csv",
+    ]
+    pledges = list(csv.DictReader((tmp_path / "csv" / "pledges.csv").open(encoding="utf-8")))
     assert [(p["user"], p["money_cents"], p["minutes"]) for p in pledges] == [
         ("@bob", "60000", "0"),
         ("@cas", "40000", "240"),
     ]
-    (row,) = csv.DictReader(io.StringIO(sections["proposals"].strip()))
+    (row,) = csv.DictReader((tmp_path / "csv" / "proposals.csv").open(encoding="utf-8"))
     assert (row["id"], row["status"]) == ("1", "go")
 
 
@@ -275,3 +280,14 @@ async def test_a_dutch_room_runs_the_whole_flow_in_dutch_only(tmp_path: Path) ->
     assert "Zo gebruik je het: !steun <nr> [€<bedrag>] [<n> uur] [toelichting]" in out
     leaked = sorted(piece for piece in english_fragments() if piece in out)
     assert leaked == []
+
+
+def test_the_readme_example_ends_in_go_and_runs_the_same_twice(tmp_path: Path) -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    example = readme.split("## Try it in one minute", 1)[1].split("```\n", 2)[2].split("```", 1)[0]
+    runs = [kring_cli("console", stdin=example, cwd=tmp_path) for _ in range(2)]
+    for run in runs:
+        assert run.returncode == 0, run.stderr
+        assert "✅ GO #1 Shared courier" in run.stdout and "NO-GO" not in run.stdout
+    assert numbered(runs[0].stdout).keys() == numbered(runs[1].stdout).keys()  # the second run is a fresh room
+    assert list(tmp_path.iterdir()) == []  # nothing left behind without --db

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.cli import main
-from bot.export import as_csv, export_rooms
+from bot.export import TABLES, export_rooms, table_csv, write_tables
 from tests.unit.harness import ROOM, Harness
 
 ANN = "@ann:test"
@@ -62,6 +62,9 @@ async def test_json_export_has_every_proposal_pledge_objection_and_credit(room: 
         "min_backers": 2,
         "deadline": "2026-03-04T11:00:00+01:00",
         "decided_at": "2026-03-04T11:00:00+01:00",
+        "description": "",
+        "created_at": "2026-03-02T11:00:00+01:00",
+        "cancel_reason": None,
         "pledges": [
             {"user": BOB, "money_cents": 6_000, "minutes": 120, "note": "I can drive"},
             {"user": CAS, "money_cents": 4_000, "minutes": 480, "note": ""},
@@ -104,15 +107,12 @@ async def test_export_covers_every_room_unless_one_is_named(room: Harness) -> No
     assert json.loads(json.dumps(everything)) == everything  # plain JSON all the way down
 
 
-async def test_csv_export_has_the_same_tables(room: Harness) -> None:
+async def test_csv_export_writes_one_file_per_table(room: Harness, tmp_path: Path) -> None:
     await community(room)
     document = await export_rooms(room.store, AMSTERDAM)
-    text = as_csv(document)
-    tables: dict[str, list[dict[str, str]]] = {}
-    for block in text.split("# ")[1:]:
-        name, _, body = block.partition("\n")
-        tables[name] = list(csv.DictReader(io.StringIO(body)))
-    assert list(tables) == ["reputation", "proposals", "pledges", "objections", "credits"]
+    written = write_tables(document, tmp_path / "books")
+    assert [path.name for path in written] == [f"{name}.csv" for name in TABLES]
+    tables = {path.stem: list(csv.DictReader(path.open(encoding="utf-8"))) for path in written}
     rooms: list[dict[str, Any]] = document["rooms"]
     assert len(tables["reputation"]) == sum(len(r["reputation"]) for r in rooms)
     assert len(tables["proposals"]) == 4
@@ -128,6 +128,33 @@ async def test_csv_export_has_the_same_tables(room: Harness) -> None:
         "go",
         "2026-03-04T11:00:00+01:00",
     )
+    assert first["created_at"] == "2026-03-02T11:00:00+01:00" and first["description"] == ""
+    assert table_csv(document, "pledges") == (tmp_path / "books" / "pledges.csv").read_text(encoding="utf-8")
+
+
+async def test_export_names_description_creation_and_cancel_reason(room: Harness) -> None:
+    await room.say(ANN, "!propose Shared courier\ngoal: €100\nTwo vans.")
+    await room.say(ANN, "!cancel 1 merged with another plan")
+    (proposal,) = (await export_rooms(room.store, AMSTERDAM))["rooms"][0]["proposals"]
+    assert proposal["description"] == "Two vans." and proposal["cancel_reason"] == "merged with another plan"
+    assert proposal["created_at"] == "2026-03-02T11:00:00+01:00" and proposal["decided_at"] is not None
+
+
+def test_export_with_a_database_needs_no_config(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("sys.stdin", io.StringIO(""))
+    database = tmp_path / "story.db"
+    assert main(["console", "--db", str(database)]) == 0
+    capsys.readouterr()
+    assert main(["export", "--db", str(database)]) == 0
+    assert json.loads(capsys.readouterr().out) == {"rooms": []}
+    assert main(["export", "--db", str(database), "--format", "csv", "--table", "pledges"]) == 0
+    assert capsys.readouterr().out == "room_id,proposal_id,user,money_cents,minutes,note\n"
+    assert main(["export", "--db", str(database), "--format", "csv"]) == 2
+    assert "--out DIR" in capsys.readouterr().err
+    assert main(["export"]) == 2
+    assert capsys.readouterr().err == "kring: export needs -c config.toml or --db FILE\n"
 
 
 def test_export_of_a_missing_database_says_so(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

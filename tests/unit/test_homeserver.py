@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 import asyncio
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
 from typing import Any
 
+import aiohttp
 import pytest
 from nio import ErrorResponse, RoomSendResponse
 
-from bot.homeserver import Backoff, Patience, ShuttingDown, is_transient
+from bot.homeserver import Backoff, Patience, ShuttingDown, explain, is_transient
 from bot.rooms import HIGHEST_POWER, RoomCreators, allowed_inviter
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_backoff_doubles_from_its_start_up_to_its_cap_and_starts_over_after_a_success() -> None:
@@ -97,3 +105,35 @@ def test_room_creators_count_only_from_room_version_12() -> None:
 )
 def test_inviters_are_allowed_by_user_id_or_by_server(inviter: str, allowed: bool) -> None:
     assert allowed_inviter(inviter, ("@ann:example.org", ":example.org")) is allowed
+
+
+async def test_an_unreachable_homeserver_is_explained_in_words() -> None:
+    async with aiohttp.ClientSession() as session:
+        with pytest.raises(aiohttp.ClientConnectorError) as caught:
+            await session.get("http://127.0.0.1:9/_matrix/client/versions")  # nothing listens on the discard port
+    assert explain(caught.value, "http://127.0.0.1:9") == "cannot reach http://127.0.0.1:9: connection refused"
+    assert explain(TimeoutError(), "http://hs") == "http://hs did not answer in time"
+
+
+def test_kring_run_against_an_unreachable_homeserver_says_once_per_step_what_failed(tmp_path: Path) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text(
+        '[matrix]\nhomeserver = "http://127.0.0.1:9"\nuser_id = "@kring:district.nl"\npassword = "secret-word"\n'
+        'rooms = ["!room:district.nl"]\nencryption = false\n'
+        f'[storage]\ndatabase = "{tmp_path / "kring.db"}"\n',
+        encoding="utf-8",
+    )
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot.cli", "run", "-c", str(config)],
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
+    )
+    time.sleep(8)  # the first back-off steps: 2 s, 4 s
+    process.send_signal(signal.SIGTERM)
+    _, err = process.communicate(timeout=30)
+    steps = [line for line in err.splitlines() if "retrying in" in line]
+    assert steps and all("cannot reach http://127.0.0.1:9: connection refused; retrying in" in s for s in steps)
+    assert [s.rsplit("retrying in ", 1)[1] for s in steps][:2] == ["2 s", "4 s"]
+    assert "Timed out" not in err and "ClientConnectorError(" not in err and "secret-word" not in err
+    assert "Traceback" not in err and process.returncode == 0

@@ -34,6 +34,8 @@ NOW = datetime(2026, 6, 1, 12, 0, tzinfo=AMS)
 MAX_DAYS = 365
 
 KNOWN_CODES = {
+    "title_number",
+    "unknown_field",
     "bad_money",
     "money_too_large",
     "money_not_positive",
@@ -646,7 +648,8 @@ def test_propose_multi_line_errors(text: str, code: str) -> None:
         ("great idea €5", PledgeDraft(None, 500, None, "great idea")),
         ("count me in", PledgeDraft(None, None, None, "count me in")),
         ("3   spaced\u00a0 out\n note", PledgeDraft(3, None, None, "spaced out note")),
-        ("3 €50 for 2 printers", PledgeDraft(3, 5_000, None, "for 2 printers")),
+        ("3 €50 for the printers", PledgeDraft(3, 5_000, None, "for the printers")),
+        ("3 €50 for A4 paper, 5pm", PledgeDraft(3, 5_000, None, "for A4 paper, 5pm")),
         ("3 " + "x" * 500, PledgeDraft(3, None, None, "x" * 500)),
     ],
 )
@@ -671,6 +674,12 @@ def test_pledge_examples(text: str, expected: PledgeDraft) -> None:
         ("3 €20.000.000", "money_too_large", "€20.000.000"),
         ("3 0h", "hours_not_positive", "0h"),
         ("3 " + "x" * 501, "note_too_long", ""),
+        # Money-like text that is no amount Kring reads never becomes the note, wherever it stands.
+        ("3 $100", "bad_money", "$100"),
+        ("3 USD 100", "bad_money", "USD 100"),
+        ("3 100 dollar", "bad_money", "100 dollar"),
+        ("3 €50 for 2 printers", "ambiguous_number", "2"),
+        ("3 happy to help £20", "bad_money", "£20"),
     ],
 )
 def test_pledge_errors(text: str, code: str, token: str) -> None:

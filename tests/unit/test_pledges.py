@@ -28,7 +28,7 @@ async def test_backme_places_a_pledge_and_shows_progress(room: Harness) -> None:
     answer = await room.reply(BOB, "!backme 1 €60 4h happy to drive")
     assert answer.body.splitlines() == [
         "Thank you Bob: you back #1 Shared courier with €60 + 4h.",
-        "▓▓▓▓▓▓░░░░ 60% · €60/€100 · 4/10h · 1/2 backers · 3 days left",
+        "▓▓▓▓░░░░░░ 40% · €60/€100 · 4/10h · 1/2 backers · 3 days left",  # the least-met goal: 4 of 10 hours
     ]
     assert answer.mentions == (BOB,) and answer.reply_to is not None
     assert await pledges(room) == [(BOB, 6000, 240, "happy to drive")]
@@ -133,7 +133,10 @@ LOCK_CASES = [
     ({}, timedelta(hours=12), "€100 10h", [(BOB, "€100 5h"), (CAS, "4h")], "!withdraw 1", None),
     ({}, timedelta(hours=25), "€100", [(BOB, "€60"), (CAS, "€40")], "!withdraw 1", None),
     ({"withdraw_lock_hours": 0}, timedelta(hours=1), "€100", [(BOB, "€60"), (CAS, "€40")], "!withdraw 1", None),
-    ({"withdraw_lock_hours": 48}, timedelta(hours=30), "€100", [(BOB, "€60"), (CAS, "€40")], "!withdraw 1", "money"),
+    ({"withdraw_lock_hours": 48}, timedelta(hours=17), "€100", [(BOB, "€60"), (CAS, "€40")], "!withdraw 1", "money"),
+    # The window is the shorter of withdraw_lock_hours and a quarter of the run: 18 of this proposal's 72 hours.
+    ({"withdraw_lock_hours": 48}, timedelta(hours=30), "€100", [(BOB, "€60"), (CAS, "€40")], "!withdraw 1", None),
+    ({}, timedelta(hours=20), "€100", [(BOB, "€60"), (CAS, "€40")], "!withdraw 1", None),
 ]
 
 
@@ -158,10 +161,9 @@ async def test_withdraw_lock_refuses_only_what_breaks_a_reached_goal(
         assert "withdrawn" in answer.body or "is now" in answer.body
         assert await room.dump() != before
     else:
-        hours = settings.get("withdraw_lock_hours", 24)
         assert answer.body == (
-            f"In the last {hours} hours before the deadline you can't drop #1 below a goal it has "
-            f"reached ({refused}). Your pledge stays as it was."
+            f"Until the deadline (5 March 2026, 11:00) you can't drop #1 below a goal it has reached ({refused}): "
+            "the others count on it. Your pledge stays as it was."
         )
         assert await room.dump() == before
 

@@ -31,7 +31,7 @@ async def test_propose_announces_the_proposal_to_the_room(room: Harness) -> None
         "Proposed by Ann.",
         "Goals: €2,500 · 40h · 5 backers",
         "Deadline: 20 March 2026, 17:00 (18 days left)",
-        "Back it: !backme 1 [€amount] [hours] [note] — or react to this message.",
+        "Back it: !backme 1 [€amount] [hours] [note]. A 👍 on this message gives Ann a credit; it is no pledge.",
     ]
     assert announcement.mentions == (ANN,)
     proposal = await room.store.proposals.by_number(ROOM, 1)
@@ -93,7 +93,7 @@ async def test_proposals_lists_open_ones_with_progress(room: Harness) -> None:
     assert answer.body.splitlines() == [
         "Open proposals:",
         "#1 Shared courier",
-        "   ▓▓▓▓▓▓░░░░ 60% · €1,500/€2,500 · 12/40h · 1/5 backers · 3 days left",
+        "   ▓▓░░░░░░░░ 20% · €1,500/€2,500 · 12/40h · 1/5 backers · 3 days left",
         "#2 Night rota",
         "   ░░░░░░░░░░ 0% · 0/1 backer · 14 days left",
     ]
@@ -116,7 +116,7 @@ async def test_status_shows_goals_backers_and_objections(room: Harness, command:
         "Goals: €100 · 2 backers",
         "Deadline: 5 March 2026, 11:00 (3 days left)",
         "Still needed: €40 · 1 more backer.",
-        "▓▓▓▓▓▓░░░░ 60% · €60/€100 · 1/2 backers · 3 days left",
+        "▓▓▓▓▓░░░░░ 50% · €60/€100 · 1/2 backers · 3 days left",
         "Backers (1):",
         "• Bob: €60",
         "Objections (1):",

@@ -1,5 +1,6 @@
-"""Reactions as credits: up/down emoji, no self-credit, announcements credit the proposer, one credit per key,
-redaction takes it back, the daily cap per UTC day."""
+"""Reactions as credits: one member, one vote per message (the latest up or down reaction decides), no
+self-credit, none for commands, announcements credit the proposer, removing reactions or the message takes votes
+back, the daily cap per UTC day counts votes and changes."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from tests.unit.harness import BOT, Harness
 ANN = "@ann:test"
 BOB = "@bob:test"
 CAS = "@cas:test"
+DIK = "@dik:test"
 
 
 @pytest.mark.parametrize(
@@ -68,8 +70,9 @@ async def test_reaction_to_an_announcement_credits_the_proposer(room: Harness) -
     assert announcement.kind == "announce"
     await room.react(BOB, announcement.event_id, "👍")
     await room.react(CAS, announcement.event_id, "👎")
-    await room.react(CAS, announcement.event_id, "🎉")
-    assert await room.rep(ANN) == 1
+    assert await room.rep(ANN) == 0
+    await room.react(CAS, announcement.event_id, "🎉")  # Cas's latest reaction decides: up
+    assert await room.rep(ANN) == 2
     assert await room.rep(BOT) == 0
 
 
@@ -88,14 +91,57 @@ async def test_reaction_to_a_decision_credits_the_proposer(room: Harness) -> Non
     assert await room.rep(ANN) == before + 1
 
 
-async def test_one_credit_per_giver_message_and_emoji(room: Harness) -> None:
+async def test_one_member_one_vote_per_message_whatever_the_number_of_emoji(room: Harness) -> None:
+    idea, _ = await room.say(ANN, "Let's share a courier")
+    for emoji in ("👍", "👍", "❤️", "🎉", "👏", "💯", "➕"):
+        await room.react(BOB, idea, emoji)
+    assert await room.rep(ANN) == 1
+    await room.react(CAS, idea, "👎")
+    await room.react(CAS, idea, "➖")
+    assert await room.rep(ANN) == 0
+    await room.react(DIK, idea, "👍")  # another member, another vote
+    assert await room.rep(ANN) == 1
+    assert await room.rows("SELECT score FROM messages WHERE event_id = ?", idea) == [(1,)]
+
+
+async def test_the_latest_reaction_decides_and_removing_it_brings_back_the_one_before(room: Harness) -> None:
+    idea, _ = await room.say(ANN, "Let's share a courier")
+    up = await room.react(BOB, idea, "👍")
+    down = await room.react(BOB, idea, "👎")
+    assert await room.rep(ANN) == -1
+    await room.redact(BOB, down)
+    assert await room.rep(ANN) == 1
+    await room.redact(BOB, up)
+    assert await room.rep(ANN) == 0  # no reaction left: no vote
+    ledger = await room.rows("SELECT delta, reason FROM credits ORDER BY id")
+    assert ledger == [(1, "reaction"), (-1, "reversal"), (-1, "reaction"), (1, "reversal"), (1, "reaction"),
+                      (-1, "reversal")]  # fmt: skip
+
+
+@pytest.mark.parametrize("variant", ["👍🏽", "👍🏿", "👍️", "❤", "❤️", "👎🏼"])
+async def test_skin_tones_and_variation_selectors_are_the_same_emoji(room: Harness, variant: str) -> None:
+    idea, _ = await room.say(ANN, "Let's share a courier")
+    await room.react(BOB, idea, variant)
+    assert await room.rep(ANN) == (-1 if variant.startswith("👎") else 1)
+
+
+async def test_reactions_to_a_command_give_nothing(room: Harness) -> None:
+    command, _ = await room.say(ANN, "!top")
+    await room.react(BOB, command, "👍")
+    assert await room.rep(ANN) == 0
+
+
+async def test_deleting_a_message_takes_back_its_votes_and_it_leaves_ideas(room: Harness) -> None:
     idea, _ = await room.say(ANN, "Let's share a courier")
     await room.react(BOB, idea, "👍")
-    await room.react(BOB, idea, "👍")  # a second identical reaction (another event id) counts nothing
-    assert await room.rep(ANN) == 1
-    await room.react(BOB, idea, "🎉")  # another emoji is another credit
-    await room.react(CAS, idea, "👍")  # and another giver too
-    assert await room.rep(ANN) == 3
+    await room.react(CAS, idea, "🎉")
+    assert "Let's share a courier" in (await room.reply(BOB, "!ideas")).body
+    assert await room.rep(ANN) == 2
+    await room.redact(ANN, idea)
+    assert await room.rep(ANN) == 0
+    assert (await room.reply(BOB, "!ideas")).body.startswith("No credited ideas")
+    await room.react(DIK, idea, "👍")  # a vote on a deleted message counts nothing
+    assert await room.rep(ANN) == 0
 
 
 async def test_redacting_a_reaction_takes_its_credit_back_once(room: Harness) -> None:
@@ -162,31 +208,32 @@ async def test_credits_are_kept_per_room(room: Harness) -> None:
 MIDNIGHT = datetime(2026, 3, 3, 0, 0, tzinfo=UTC)
 
 
-async def test_daily_cap_counts_up_and_down_and_resets_at_utc_midnight(make_room: MakeRoom) -> None:
+async def test_daily_cap_counts_votes_and_changes_and_resets_at_utc_midnight(make_room: MakeRoom) -> None:
     room = await make_room(reputation={"daily_cap": 3})
     ideas = [(await room.say(ANN, f"Idea number {n}"))[0] for n in range(6)]
     room.clock.set(MIDNIGHT - timedelta(hours=2))
     await room.react(BOB, ideas[0], "👍")
     await room.react(BOB, ideas[1], "👎")
-    await room.react(BOB, ideas[2], "👍")
-    assert await room.rep(ANN) == 1
+    await room.react(BOB, ideas[1], "🎉")  # a change of vote counts too: the cap of 3 is reached
+    assert await room.rep(ANN) == 2
     await room.react(BOB, ideas[3], "👍")  # over the cap
     await room.react(BOB, ideas[3], "👎")
-    assert await room.rep(ANN) == 1
-    await room.react(CAS, ideas[3], "👍")  # the cap is per giver
     assert await room.rep(ANN) == 2
+    await room.react(CAS, ideas[3], "👍")  # the cap is per giver
+    assert await room.rep(ANN) == 3
 
     room.clock.set(MIDNIGHT - timedelta(minutes=50))  # already the next day in Amsterdam, not in UTC
     await room.react(BOB, ideas[4], "👍")
-    assert await room.rep(ANN) == 2
+    assert await room.rep(ANN) == 3
 
     room.clock.set(MIDNIGHT)
-    await room.react(BOB, ideas[4], "👍")
     await room.react(BOB, ideas[5], "👎")
-    await room.react(BOB, ideas[5], "💯")
-    assert await room.rep(ANN) == 2 + 1 - 1 + 1
-    await room.react(BOB, ideas[0], "🎉")  # the new day's cap is reached too
-    assert await room.rep(ANN) == 3
+    await room.react(BOB, ideas[5], "💯")  # a flip: −1 taken back, +1 given
+    assert await room.rep(ANN) == 3 + 1
+    await room.react(BOB, ideas[2], "👏")  # the third vote of the new day
+    assert await room.rep(ANN) == 5
+    await room.react(BOB, ideas[0], "👎")  # the new day's cap is reached: Bob's vote on [0] stays up
+    assert await room.rep(ANN) == 5
 
 
 async def test_daily_cap_zero_gives_no_credits(make_room: MakeRoom) -> None:
