@@ -747,19 +747,19 @@ def _stray(token: _Token) -> ParseError:
 _FOREIGN_CURRENCY_RE = re.compile(r"[$£¥₹₽]|(?:us)?dollars?|usd|gbp|pounds?|cents?|eurocents?")
 
 
-def _money_like(tokens: list[_Token], i: int) -> str | None:
-    """The text of a money-like token at ``i`` that is no amount Kring reads (``$100``, ``USD 100``,
-    ``100 dollar``, a bare number), or None."""
+def _money_like(tokens: list[_Token], i: int) -> ParseError | None:
+    """The error for a money-like token at ``i`` that is no amount Kring reads: ``$100``, ``USD 100``,
+    ``100 dollar`` (bad money) or a bare number (unclear); None for any other word."""
     word = tokens[i].norm.rstrip(_TRAILING_PUNCTUATION)
     if _FOREIGN_CURRENCY_RE.search(word) and re.search("[0-9]", word):
-        return tokens[i].raw
+        return ParseError("bad_money", tokens[i].raw)
     following = _norm_at(tokens, i + 1).rstrip(_TRAILING_PUNCTUATION)
     if _BARE_NUMBER_RE.fullmatch(word) and _FOREIGN_CURRENCY_RE.fullmatch(following):
-        return _raw(tokens, i, i + 2)
+        return ParseError("bad_money", _raw(tokens, i, i + 2))
     if _FOREIGN_CURRENCY_RE.fullmatch(word) and _BARE_NUMBER_RE.fullmatch(following):
-        return _raw(tokens, i, i + 2)
+        return ParseError("bad_money", _raw(tokens, i, i + 2))
     if _BARE_NUMBER_RE.fullmatch(word):
-        return tokens[i].raw
+        return ParseError("ambiguous_number", tokens[i].raw)
     return None
 
 
@@ -873,8 +873,8 @@ def _parse_title_line(line: str, clauses: tuple[_Clause, ...]) -> tuple[str, dic
     title_end = _collect_clauses(tokens, clauses, found, title_first=True)
     for i in range(title_end):
         wrong = _money_like(tokens, i)
-        if wrong is not None and not _BARE_NUMBER_RE.fullmatch(wrong):
-            raise ParseError("bad_money", wrong)
+        if wrong is not None and wrong.code == "bad_money":  # a number inside a title is fine: "Top 10 ideas"
+            raise wrong
     if title_end > 1 and _BARE_NUMBER_RE.fullmatch(tokens[title_end - 1].norm):
         raise ParseError("title_number", tokens[title_end - 1].raw)  # `Test 2500`: money, hours, or the title?
     title = line[: tokens[title_end].start] if title_end < len(tokens) else line
@@ -993,8 +993,7 @@ def parse_pledge(args: str) -> PledgeDraft:
             continue
         wrong = _money_like(tokens, i)
         if wrong is not None:  # never part of a note: it was meant as an amount
-            code = "ambiguous_number" if _BARE_NUMBER_RE.fullmatch(wrong) else "bad_money"
-            raise ParseError(code, wrong)
+            raise wrong
         note_words.append(tokens[i].raw)
         i += 1
     note = clean_text(_trim(" ".join(note_words)))

@@ -113,8 +113,9 @@ def expected_books(events: list[RoomEvent], sent: Sent, bot_id: str, daily_cap: 
                 pledges = books.pledges.setdefault(wanted.number, {})
                 if wanted.withdraw:
                     pledges.pop(event.sender, None)
-                else:
-                    pledges[event.sender] = (wanted.money_cents, wanted.minutes, wanted.note)
+                else:  # a new pledge without a note keeps the old note
+                    note = wanted.note or pledges.get(event.sender, (0, 0, ""))[2]
+                    pledges[event.sender] = (wanted.money_cents, wanted.minutes, note)
             elif not body.startswith("!"):
                 authors[event.event_id] = event.sender
         elif event.type == "m.reaction" and event.event_id in sent.reactions:

@@ -305,7 +305,7 @@ async def test_markup_in_every_field_a_member_writes_arrives_escaped(tmp_path: P
             name = f"{evil} {n}"
             said: list[Sent] = []
             for body in (
-                f"!propose {evil} plan {n} in 3 days\n{evil} in the description",
+                f"!propose {evil} plan number {n}: a test in 3 days\n{evil} in the description",
                 f"!backme {n + 4} €5 {evil} in a note",
                 f"!object {n + 4} {evil} as a reason",
                 f"!proposal {n + 4}",
