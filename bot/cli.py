@@ -6,17 +6,19 @@ import argparse
 import asyncio
 import json
 import logging
+import os
 import sys
 import tempfile
 from pathlib import Path
 
 from bot.clock import ManualClock, SystemClock
-from bot.config import ConfigError, Settings, load_settings
+from bot.config import ConfigError, Settings, load_settings, warn_if_secrets_readable
 from bot.console import BOT_ID, run_console
 from bot.engine import Kring
 from bot.export import TABLES, export_rooms, table_csv, write_tables
 from storage.db import StoreLockedError
 from storage.migrations import SchemaTooNewError
+from storage.private import OWNER_ONLY_UMASK
 from storage.store import Store
 
 
@@ -75,6 +77,8 @@ async def _export(settings: Settings, database: str, args: argparse.Namespace) -
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    # What Kring writes holds the bot's token, its keys or members' data: owner-only, whatever the umask.
+    os.umask(OWNER_ONLY_UMASK)
     logging.basicConfig(
         level=getattr(logging, str(args.log_level).upper(), logging.INFO),
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
@@ -90,6 +94,8 @@ def main(argv: list[str] | None = None) -> int:
         logging.getLogger().setLevel(max(logging.WARNING, logging.getLogger().level))
     try:
         settings = load_settings(args.config)
+        if args.command == "run" and args.config is not None:
+            warn_if_secrets_readable(args.config)
         if args.command == "console":
             asyncio.run(_console(settings, args.db))
         elif args.command == "export":

@@ -5,13 +5,17 @@ The rules' own sections (bot, reputation, proposals) are declared in handlers.se
 
 from __future__ import annotations
 
+import logging
 import os
+import stat
 import tomllib
 from pathlib import Path
 
 from pydantic import ValidationError, field_validator
 
 from handlers.settings import CommunitySettings, Section
+
+log = logging.getLogger(__name__)
 
 PLACEHOLDER_MARKERS = ("example.org", "CHANGE-ME", "change-me")
 SECRET_KEYS = frozenset({"matrix.password", "matrix.access_token", "matrix.pickle_key"})
@@ -92,6 +96,30 @@ def load_settings(path: Path | None, *, environ: dict[str, str] | None = None) -
     if secrets:
         settings = settings.model_copy(update={"matrix": settings.matrix.model_copy(update=secrets)})
     return settings
+
+
+def warn_if_secrets_readable(path: Path) -> bool:
+    """One warning line when the config file holds a secret and others may read it; True when it did."""
+    try:
+        mode = stat.S_IMODE(path.stat().st_mode)
+        with path.open("rb") as handle:
+            matrix = tomllib.load(handle).get("matrix", {})
+    except (OSError, tomllib.TOMLDecodeError):
+        return False
+    secrets = [
+        key for key in ("password", "access_token", "pickle_key") if isinstance(matrix, dict) and matrix.get(key)
+    ]
+    if not secrets or mode & 0o077 == 0:
+        return False
+    log.warning(
+        "%s holds matrix.%s and others can read it (mode %o): run chmod 600 %s, or move the secrets to "
+        "KRING_PASSWORD / KRING_ACCESS_TOKEN / KRING_PICKLE_KEY",
+        path,
+        ", matrix.".join(secrets),
+        mode,
+        path,
+    )
+    return True
 
 
 def check_ready_for_matrix(settings: Settings) -> None:

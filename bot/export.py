@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from storage.private import DIRECTORY_MODE, create_private_file
 from storage.store import Store
 
 TABLES = ("reputation", "proposals", "pledges", "objections", "credits")
@@ -122,10 +123,11 @@ def table_csv(document: dict[str, Any], name: str) -> str:
 
 def write_tables(document: dict[str, Any], folder: Path) -> list[Path]:
     """Every table as `<folder>/<table>.csv`, which any spreadsheet opens; the paths written."""
-    folder.mkdir(parents=True, exist_ok=True)
+    folder.mkdir(mode=DIRECTORY_MODE, parents=True, exist_ok=True)
     written = []
     for name in TABLES:
         path = folder / f"{name}.csv"
+        create_private_file(path)  # members' names, pledges and credits: for the operator's eyes
         path.write_text(table_csv(document, name), encoding="utf-8")
         written.append(path)
     return written

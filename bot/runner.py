@@ -20,6 +20,7 @@ from bot.sender import OutboxSender
 from bot.session import Session, crypto_store_dir
 from bot.sync import SyncLoop
 from storage.db import hold_exclusive_lock
+from storage.private import DIRECTORY_MODE, tighten_tree
 from storage.store import Store
 
 log = logging.getLogger(__name__)
@@ -73,7 +74,8 @@ async def run_bot(settings: Settings, *, new_device: bool = False) -> int:
     """Serve until SIGTERM/SIGINT; 0 on a clean stop, 1 when the homeserver refuses us for good."""
     check_ready_for_matrix(settings)
     store_dir = crypto_store_dir(settings)
-    await asyncio.to_thread(store_dir.mkdir, parents=True, exist_ok=True)
+    await asyncio.to_thread(store_dir.mkdir, mode=DIRECTORY_MODE, parents=True, exist_ok=True)
+    await asyncio.to_thread(tighten_tree, store_dir)  # the device's encryption keys
     lock = await asyncio.to_thread(hold_exclusive_lock, settings.storage.database)
     store = await Store.open(settings.storage.database)
     client = AsyncClient(

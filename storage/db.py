@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import IO, TypeVar
 
 from storage.migrations import apply_migrations, refuse_newer_schema
+from storage.private import create_private_file, database_files, tighten
 from storage.sqlite_thread import SqliteThread
 
 log = logging.getLogger(__name__)
@@ -38,6 +39,7 @@ def hold_exclusive_lock(database: str | Path) -> IO[bytes]:
     The lock sits beside the real file: a symlink or another spelling of the path must find the same lock.
     """
     path = Path(f"{Path(database).resolve()}.lock")
+    create_private_file(path)
     handle = path.open("ab")
     try:
         fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -47,6 +49,12 @@ def hold_exclusive_lock(database: str | Path) -> IO[bytes]:
             f"another Kring is already running on {database} (it holds {path}); two bots must not share a database"
         ) from None
     return handle
+
+
+def _make_private(database: Path) -> None:
+    create_private_file(database)
+    for path in database_files(database):
+        tighten(path)
 
 
 def _pragmas(location: str, conn: sqlite3.Connection) -> None:
@@ -86,6 +94,9 @@ class Database:
     @classmethod
     async def open(cls, path: str | Path) -> Database:
         location = str(path)
+        if location != ":memory:":
+            # Owner-only before SQLite writes a byte: it gives its -wal and -shm files the database's own mode.
+            await asyncio.to_thread(_make_private, Path(location))
         thread = await SqliteThread.connect(location)
         try:
             await thread.call(functools.partial(_pragmas, location))

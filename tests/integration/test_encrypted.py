@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import stat
 import urllib.parse
 import urllib.request
 from collections.abc import AsyncIterator
@@ -137,6 +138,12 @@ async def test_full_flow_in_an_encrypted_room_across_a_restart(
     # Registering the account made one device; the bot's own login made exactly one more, named "kring".
     assert [d["display_name"] for d in first_devices if d.get("display_name")] == ["kring"], first_devices
     assert kring.stop() == 0
+    # The device's keys and the database holding its token are the owner's alone (issue: secrets at rest).
+    key_store = kring.base_dir / "kring-store"
+    assert stat.S_IMODE(key_store.stat().st_mode) == 0o700
+    key_files = list(key_store.iterdir())
+    assert key_files and {stat.S_IMODE(path.stat().st_mode) for path in key_files} == {0o600}
+    assert {stat.S_IMODE(path.stat().st_mode) for path in kring.base_dir.glob("kring.db*")} == {0o600}
     kring.start()
     await asyncio.to_thread(kring.wait_for_log, "ready:")
     after_restart = _devices(synapse, kring.user_id)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import json
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -69,6 +71,11 @@ async def test_seed_flow_from_idea_to_go(
 
     assert kring.stop() == 0
     document = kring.export()
+    # The access token lives in the (owner-only) database and nowhere else: not in the log, not in the export.
+    with sqlite3.connect(kring.database) as db:
+        (login,) = db.execute("SELECT value FROM kv WHERE key = 'matrix.login'").fetchone()
+    token = json.loads(login)["access_token"]
+    assert len(token) > 10 and token not in kring.run_log() and token not in json.dumps(document)
     (room,) = document["rooms"]
     (proposal,) = room["proposals"]
     assert proposal["status"] == "go"
