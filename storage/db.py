@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import IO, TypeVar
 
 from storage.migrations import apply_migrations, refuse_newer_schema
-from storage.private import create_private_file, database_files, tighten
+from storage.private import create_private_file, database_files, tighten_all
 from storage.sqlite_thread import SqliteThread
 
 log = logging.getLogger(__name__)
@@ -51,17 +51,12 @@ def hold_exclusive_lock(database: str | Path) -> IO[bytes]:
     return handle
 
 
-def _make_private(database: Path) -> None:
-    create_private_file(database)
-    for path in database_files(database):
-        tighten(path)
-
-
 def _pragmas(location: str, conn: sqlite3.Connection) -> None:
     conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     conn.execute("PRAGMA foreign_keys = ON")
     refuse_newer_schema(conn)  # before WAL mode, which would already change the file
     if location != ":memory:":
+        tighten_all(database_files(location))  # found readable by others: owner-only before it is written
         conn.execute("PRAGMA journal_mode = WAL")
         # Checkpoint every ~40 MB of WAL instead of 4 MB: a busy batch dirties pages all over the event-id
         # indexes, and copying them back (with an fsync) every other batch made ingest a third slower on a
@@ -96,7 +91,7 @@ class Database:
         location = str(path)
         if location != ":memory:":
             # Owner-only before SQLite writes a byte: it gives its -wal and -shm files the database's own mode.
-            await asyncio.to_thread(_make_private, Path(location))
+            await asyncio.to_thread(create_private_file, Path(location))
         thread = await SqliteThread.connect(location)
         try:
             await thread.call(functools.partial(_pragmas, location))

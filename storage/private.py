@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 import os
 import stat
+from collections.abc import Iterable
 from pathlib import Path
 
 log = logging.getLogger(__name__)
@@ -26,24 +27,32 @@ def create_private_file(path: Path) -> None:
 
 
 def tighten(path: Path) -> bool:
-    """Make an existing file or directory owner-only; True when it was wider (and is logged once)."""
+    """Make an existing file or directory owner-only; True when it was wider."""
     try:
         mode = stat.S_IMODE(path.stat().st_mode)
     except FileNotFoundError:
         return False
-    wanted = DIRECTORY_MODE if path.is_dir() else FILE_MODE
     if mode & 0o077 == 0:
         return False
-    path.chmod(mode & ~0o077 | (wanted & 0o700))
-    log.warning("%s was readable by others (mode %o); it is owner-only now (%o)", path, mode, wanted)
+    path.chmod(mode & 0o700)
     return True
 
 
-def tighten_tree(directory: Path) -> None:
-    """The directory and everything below it owner-only."""
-    tighten(directory)
-    for path in sorted(directory.rglob("*")):
-        tighten(path)
+def tighten_all(paths: Iterable[Path]) -> list[Path]:
+    """Make each of `paths` owner-only, saying in one log line which were not."""
+    tightened = [path for path in paths if tighten(path)]
+    if tightened:
+        log.warning(
+            "%s %s readable by others; owner-only now",
+            ", ".join(str(path) for path in tightened),
+            "was" if len(tightened) == 1 else "were",
+        )
+    return tightened
+
+
+def tighten_tree(directory: Path) -> list[Path]:
+    """The directory and everything below it owner-only (one log line for all that were not)."""
+    return tighten_all([directory, *sorted(directory.rglob("*"))])
 
 
 def database_files(database: str | Path) -> list[Path]:

@@ -56,6 +56,7 @@ class KringProcess:
             lines += [f"{key} = {_toml_value(value)}" for key, value in values.items()]
             lines.append("")
         self.config_path.write_text("\n".join(lines), encoding="utf-8")
+        self.config_path.chmod(0o600)  # it holds the password (else kring run rightly warns about it)
 
     def start(self) -> None:
         assert self.process is None or self.process.poll() is not None, "already running"

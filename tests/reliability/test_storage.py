@@ -65,6 +65,7 @@ async def test_a_second_bot_on_the_same_database_is_refused(
     for n, path in enumerate(spellings.values()):
         second = tmp_path / f"second-{n}.toml"
         second.write_text(config.replace(json.dumps(str(database)), json.dumps(str(path))), encoding="utf-8")
+        second.chmod(0o600)  # it holds the password (else kring run rightly warns about it)
         result = await asyncio.to_thread(_run, second)
         assert result.returncode == 2, (path, result.returncode, result.stderr[-2000:])
         assert result.stderr.count("\n") == 1 and "another Kring is already running" in result.stderr, result.stderr

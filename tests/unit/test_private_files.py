@@ -57,9 +57,8 @@ async def test_a_database_found_readable_by_others_is_tightened_with_one_line(
         store = await Store.open(database)
     await store.close()
     assert mode(database) == 0o600
-    assert [r.getMessage() for r in caplog.records] == [
-        f"{database} was readable by others (mode 644); it is owner-only now (600)"
-    ]
+    (line,) = [r.getMessage() for r in caplog.records]
+    assert line.startswith(f"{database}") and line.endswith("readable by others; owner-only now")
 
 
 def test_exported_tables_are_owner_only(tmp_path: Path, permissive_umask: int) -> None:
