@@ -58,8 +58,9 @@ class Console:
         """A console sentence, in the room's language."""
         self.say((await self.kring.texts_for(ROOM_ID)).t(key, **params).plain)
 
-    def show(self, number: int, who: str, body: str, reply_to: int | None = None) -> None:
-        head = f"[{number}] {who}" + (f" (↩ {reply_to})" if reply_to else "") + ": "
+    def show(self, number: int, who: str, body: str, reply_to: int | None = None, thread: int | None = None) -> None:
+        head = f"[{number}] {who}" + (f" (🧵 {thread})" if thread else "") + (f" (↩ {reply_to})" if reply_to else "")
+        head += ": "
         indent = " " * len(f"[{number}] ")
         self.say(head + body.replace("\n", "\n" + indent))
 
@@ -67,7 +68,9 @@ class Console:
         event_id = f"$bot-{uuid.uuid4().hex}"
         number = self.room.number(event_id)
         bot = (await self.kring.texts_for(ROOM_ID)).t("console.bot").plain
-        self.show(number, bot, queued.message.body, self.room.number_of(queued.message.reply_to))
+        message = queued.message
+        thread = self.room.number_of(message.thread_root)
+        self.show(number, bot, message.body, self.room.number_of(message.reply_to), thread)
         return event_id
 
     async def settle(self) -> None:
@@ -90,10 +93,10 @@ class Console:
         await self._post(line.rstrip("\n"), None)
         return True
 
-    async def _post(self, body: str, reply_to: str | None) -> None:
+    async def _post(self, body: str, reply_to: str | None, thread_root: str | None = None) -> None:
         event_id = f"$msg-{uuid.uuid4().hex}"
         number = self.room.number(event_id)
-        self.show(number, self.user, body, self.room.number_of(reply_to))
+        self.show(number, self.user, body, self.room.number_of(reply_to), self.room.number_of(thread_root))
         message = Message(
             event_id=event_id,
             room_id=ROOM_ID,
@@ -103,6 +106,7 @@ class Console:
             at=self.clock.now(),
             reply_to=reply_to,
             sender_power=self.room.powers.get(self.user, 0),
+            thread_root=thread_root,
         )
         await self.kring.handle(message)
         await self.settle()
@@ -114,6 +118,7 @@ class Console:
             "help": self._help,
             "as": self._as,
             "reply": self._reply,
+            "thread": self._thread,
             "react": self._react,
             "unreact": self._unreact,
             "delete": self._delete,
@@ -154,6 +159,15 @@ class Console:
         if target is not None:
             await self._post(text.strip(), target)
 
+    async def _thread(self, rest: str) -> None:
+        token, _, text = rest.partition(" ")
+        if not text.strip():
+            await self.tell("console.usage_thread")
+            return
+        root = await self._message_number(token)
+        if root is not None:
+            await self._post(text.strip(), None, root)
+
     async def _react(self, rest: str) -> None:
         token, _, emoji = rest.partition(" ")
         emoji = emoji.strip()
@@ -170,7 +184,8 @@ class Console:
         event_id = f"$react-{uuid.uuid4().hex}"
         self.room.reactions[key] = event_id
         await self.tell("console.reacted", user=self.user, emoji=emoji, number=key[1])
-        await self.kring.handle(Reaction(event_id, ROOM_ID, self.user, target, emoji, self.clock.now()))
+        power = self.room.powers.get(self.user, 0)
+        await self.kring.handle(Reaction(event_id, ROOM_ID, self.user, target, emoji, self.clock.now(), power))
         await self.settle()
 
     async def _unreact(self, rest: str) -> None:

@@ -17,6 +17,7 @@ from handlers.language import room_texts
 from handlers.reactions import CreditBook, facts_wanted
 from handlers.registry import COMMANDS
 from handlers.texts import Texts
+from handlers.underway import confirm_by_reaction, is_confirmation
 from storage.intake import CreditFacts, Effects
 from storage.records import Announcement, OutboxMessage
 from storage.store import Store
@@ -80,6 +81,8 @@ class Kring:
                     continue
                 elif isinstance(event, Reaction):
                     book.on_reaction(event)
+                    if is_confirmation(event.key):
+                        says.extend(await self._confirm_by_reaction(event, before=book.take_effects()))
                 elif isinstance(event, Redaction):
                     book.on_redaction(event)
             await self.store.intake.write(book.take_effects())
@@ -126,6 +129,12 @@ class Kring:
                 raise  # writing the events before the command failed: abort the batch rather than lose them
             log.exception("command %s in %s failed (event %s)", word, message.room_id, message.event_id)
             return [ctx.reply(texts.t("internal_error"))]
+
+    async def _confirm_by_reaction(self, reaction: Reaction, *, before: Effects) -> list[Say]:
+        """A ✅ by the proposer or a moderator on Kring's reply to a delivery confirms it; any other ✅ is a
+        plain reaction."""
+        async with self.store.savepoint(first=self.store.intake.writer(before)):
+            return await confirm_by_reaction(self.store, self.settings, reaction)
 
     # scheduled announcements
     async def fire(self, announcement_id: int, now: datetime | None = None, *, late: bool = False) -> bool:

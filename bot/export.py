@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 from storage.private import DIRECTORY_MODE, create_private_file
 from storage.store import Store
 
-TABLES = ("reputation", "proposals", "pledges", "objections", "credits")
+TABLES = ("reputation", "proposals", "pledges", "objections", "updates", "deliveries", "credits")
 
 
 def _iso(moment: datetime | None, zone: ZoneInfo) -> str | None:
@@ -27,9 +27,12 @@ async def export_rooms(store: Store, zone: ZoneInfo, room_id: str | None = None)
 
 async def _room(store: Store, zone: ZoneInfo, room_id: str) -> dict[str, Any]:
     proposals = []
-    for proposal in await store.proposals.in_room(room_id):
+    in_room = await store.proposals.in_room(room_id)
+    deliveries = await store.underway.deliveries([p.id for p in in_room])
+    for proposal in in_room:
         pledges = await store.proposals.pledges(proposal.id)
         objections = await store.proposals.objections(proposal.id)
+        updates = await store.underway.updates(proposal.id)
         proposals.append(
             {
                 "id": proposal.number,
@@ -49,6 +52,24 @@ async def _room(store: Store, zone: ZoneInfo, room_id: str) -> dict[str, Any]:
                     for p in pledges
                 ],
                 "objections": [{"user": o.user_id, "reason": o.reason} for o in objections],
+                "closed_at": _iso(proposal.closed_at, zone),
+                "close_reason": proposal.close_reason,
+                "updates": [
+                    {"user": u.user_id, "text": u.text, "percent": u.percent, "at": _iso(u.at, zone)} for u in updates
+                ],
+                "deliveries": [
+                    {
+                        "user": d.user_id,
+                        "money_cents": d.money_cents,
+                        "minutes": d.minutes,
+                        "note": d.note,
+                        "at": _iso(d.at, zone),
+                        "confirmed_by": d.confirmed_by,
+                        "confirmed_at": _iso(d.confirmed_at, zone),
+                    }
+                    for d in deliveries
+                    if d.proposal_id == proposal.id
+                ],
             }
         )
     credits = [
@@ -78,12 +99,16 @@ def as_tables(document: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
         for user, credits in room["reputation"].items():
             tables["reputation"].append({"room_id": room_id, "user": user, "credits": credits})
         for proposal in room["proposals"]:
-            flat = {k: v for k, v in proposal.items() if k not in ("pledges", "objections")}
+            flat = {k: v for k, v in proposal.items() if k not in ("pledges", "objections", "updates", "deliveries")}
             tables["proposals"].append({"room_id": room_id, **flat})
             for pledge in proposal["pledges"]:
                 tables["pledges"].append({"room_id": room_id, "proposal_id": proposal["id"], **pledge})
             for objection in proposal["objections"]:
                 tables["objections"].append({"room_id": room_id, "proposal_id": proposal["id"], **objection})
+            for update in proposal["updates"]:
+                tables["updates"].append({"room_id": room_id, "proposal_id": proposal["id"], **update})
+            for delivery in proposal["deliveries"]:
+                tables["deliveries"].append({"room_id": room_id, "proposal_id": proposal["id"], **delivery})
         for credit in room["credits"]:
             tables["credits"].append({"room_id": room_id, **credit})
     return tables
@@ -105,9 +130,23 @@ COLUMNS = {
         "description",
         "created_at",
         "cancel_reason",
+        "closed_at",
+        "close_reason",
     ],
     "pledges": ["room_id", "proposal_id", "user", "money_cents", "minutes", "note"],
     "objections": ["room_id", "proposal_id", "user", "reason"],
+    "updates": ["room_id", "proposal_id", "user", "text", "percent", "at"],
+    "deliveries": [
+        "room_id",
+        "proposal_id",
+        "user",
+        "money_cents",
+        "minutes",
+        "note",
+        "at",
+        "confirmed_by",
+        "confirmed_at",
+    ],
     "credits": ["room_id", "event_id", "giver", "receiver", "delta", "reason", "at"],
 }
 

@@ -85,7 +85,7 @@ def to_kring_event(
         target, key = relates.get("event_id"), relates.get("key")
         if relates.get("rel_type") != "m.annotation" or not _is_id(target) or not isinstance(key, str):
             return None
-        return Reaction(event_id, room_id, sender, target, storable(key), at)
+        return Reaction(event_id, room_id, sender, target, storable(key), at, sender_power=power_of(sender))
     if kind == "m.room.redaction":
         redacts = content.get("redacts", source.get("redacts"))
         return Redaction(event_id, room_id, sender, redacts, at) if _is_id(redacts) else None
@@ -107,10 +107,15 @@ def _message(
     relates = _relation(content)
     if relates.get("rel_type") == "m.replace":
         return None  # an edit is never executed again
+    thread_root = relates.get("event_id") if relates.get("rel_type") == "m.thread" else None
+    if not _is_id(thread_root):
+        thread_root = None
     reply = relates.get("m.in_reply_to")
     reply_to = reply.get("event_id") if isinstance(reply, Mapping) else None
     if _is_id(reply_to):
         body = strip_reply_fallback(body)
+        if thread_root is not None and relates.get("is_falling_back") is True:
+            reply_to = None  # in a thread, the quote of its latest event for old clients is no reply
     else:
         reply_to = None
     mentioned = content.get("m.mentions")
@@ -126,17 +131,18 @@ def _message(
         reply_to=reply_to,
         sender_power=power_of(sender),
         mentions=mentions,
+        thread_root=thread_root,
     )
 
 
-def notice_content(message: Outgoing) -> dict[str, Any]:
+def notice_content(message: Outgoing, thread_latest: str | None = None) -> dict[str, Any]:
     """An m.notice with plain and HTML bodies, exact m.mentions, and a reply relation when it answers.
 
     Matrix refuses an event over 64 KiB for good, and a message that can never be sent would hold up the whole
     outbox behind it. The handlers keep what they say far smaller; should a message still be too big, it goes
     out as plain text, shortened, the same way every time it is retried.
     """
-    content = _full_content(message)
+    content = _full_content(message, thread_latest)
     if _size(content) <= MAX_CONTENT_BYTES:
         return content
     del content["format"], content["formatted_body"]
@@ -152,7 +158,7 @@ def _size(content: Mapping[str, Any]) -> int:
     return len(json.dumps(content, ensure_ascii=False).encode())
 
 
-def _full_content(message: Outgoing) -> dict[str, Any]:
+def _full_content(message: Outgoing, thread_latest: str | None) -> dict[str, Any]:
     content: dict[str, Any] = {
         "msgtype": NOTICE,
         "body": message.body,
@@ -160,6 +166,15 @@ def _full_content(message: Outgoing) -> dict[str, Any]:
         "formatted_body": message.html,
         "m.mentions": {"user_ids": sorted(set(message.mentions))} if message.mentions else {},
     }
-    if message.reply_to:
+    if message.thread_root:
+        # In the proposal's thread; clients without threads see it as a reply to the thread's latest event.
+        quoted = message.reply_to or thread_latest or message.thread_root
+        content["m.relates_to"] = {
+            "rel_type": "m.thread",
+            "event_id": message.thread_root,
+            "is_falling_back": message.reply_to is None,
+            "m.in_reply_to": {"event_id": quoted},
+        }
+    elif message.reply_to:
         content["m.relates_to"] = {"m.in_reply_to": {"event_id": message.reply_to}}
     return content

@@ -54,10 +54,13 @@ class OutboxSender:
     async def send(self, queued: OutboxMessage) -> str | None:
         """The event id it went out as; None when it can never go out (dropped); raises to be retried."""
         message = queued.message
+        latest = None
+        if message.thread_root is not None and message.reply_to is None:
+            latest = await self.kring.store.proposals.thread_latest(message.thread_root)
         response = await self.client.room_send(
             message.room_id,
             "m.room.message",
-            notice_content(message),
+            notice_content(message, latest),
             tx_id=f"kring-{self.txn_prefix}-{queued.id}",  # a resend after a crash is de-duplicated
             ignore_unverified_devices=True,
         )

@@ -6,6 +6,7 @@ something in the store look it up before the handler runs.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -16,6 +17,7 @@ from handlers.parsing import (
     PledgeDraft,
     ProposalDraft,
     clean_text,
+    parse_amounts,
     parse_deadline,
     parse_pledge,
     parse_proposal_id,
@@ -27,6 +29,8 @@ from handlers.texts import languages
 from storage.records import Proposal
 
 REASON_MAX = 500
+UPDATE_MAX = 2000
+_PERCENT_RE = re.compile(r"(?<![\w.,])(?P<n>[0-9]{1,3}) ?%")
 USER_ID_MAX = 255
 
 
@@ -37,14 +41,24 @@ class _Plain:
         return parsed
 
 
+def _about_a_proposal(ctx: Context) -> bool:
+    """Whether the command may leave the proposal out: it replies to something, or was sent in a thread."""
+    return bool(ctx.message.reply_to or ctx.message.thread_root)
+
+
 async def _proposal(ctx: Context, number: int | None) -> Proposal:
-    """The proposal numbered `number` in the room, or the one the command replies to (an announcement or status)."""
+    """The proposal numbered `number` in the room, or the one the command replies to (an announcement or status),
+    or the one whose thread it was sent in."""
     if number is None and ctx.message.reply_to:
         sent = await ctx.store.sent.bot_message(ctx.message.reply_to)
         if sent is not None and sent.proposal_id is not None:
             replied = await ctx.store.proposals.get(sent.proposal_id)
             if replied is not None and replied.room_id == ctx.room_id:
                 return replied
+    if number is None and ctx.message.thread_root:
+        threaded = await ctx.store.proposals.by_thread_root(ctx.message.thread_root)
+        if threaded is not None and threaded.room_id == ctx.room_id:
+            return threaded
     if number is None:
         raise UsageError(ctx.texts.t("err.missing_proposal_id"))
     proposal = await ctx.store.proposals.by_number(ctx.room_id, number)
@@ -65,8 +79,8 @@ class ProposalRef:
         try:
             return parse_proposal_id(first), rest.strip()
         except ParseError:
-            if ctx.message.reply_to and not first.lstrip("#").isdigit():
-                return None, text  # a reply to a proposal: the words are the next argument's
+            if _about_a_proposal(ctx) and not first.lstrip("#").isdigit():
+                return None, text  # a reply to a proposal, or in its thread: the words are the next argument's
             raise
 
     async def resolve(self, ctx: Context, parsed: int | None) -> Proposal:
@@ -88,11 +102,11 @@ class PledgeTerms:
         try:
             draft = parse_pledge(text)
         except ParseError as error:
-            if error.code != "missing_proposal_id" or not ctx.message.reply_to:
+            if error.code != "missing_proposal_id" or not _about_a_proposal(ctx):
                 raise
             draft = PledgeDraft(proposal_id=None, money_cents=None, minutes=None, note="")
         first = text.split()[0] if text else ""
-        if draft.proposal_id is None and not ctx.message.reply_to and draft.note.split()[:1] == [first]:
+        if draft.proposal_id is None and not _about_a_proposal(ctx) and draft.note.split()[:1] == [first]:
             # `!backme abc`: outside a reply to an announcement, a leading word is a bad id, not a note's start.
             raise ParseError("bad_proposal_id", first)
         return draft, ""
@@ -144,15 +158,23 @@ class Reason(_Plain):
         return reason, ""
 
 
+@dataclass(frozen=True)
 class Member(_Plain):
-    """`[@user]`: a member picked as a pill (from `m.mentions`) or typed as a user id; left out, the sender."""
+    """`[@user]`: a member picked as a pill (from `m.mentions`) or typed as a user id; left out, the sender
+    (or, when `required`, a usage error)."""
 
-    usage_key = "arg.user"
+    required: bool = False
+
+    @property
+    def usage_key(self) -> str:
+        return "arg.member" if self.required else "arg.user"
 
     def parse(self, ctx: Context, text: str) -> tuple[str, str]:
         if ctx.message.mentions:
             return ctx.message.mentions[0], ""
         if not text:
+            if self.required:
+                raise UsageError(ctx.texts.t("err.missing_member"))
             return ctx.sender, ""
         token, _, rest = text.partition(" ")
         if len(token) < 2 or not token.startswith("@") or len(token) > USER_ID_MAX:
@@ -203,3 +225,45 @@ class Language(_Plain):
         if wanted not in languages():
             raise UsageError(ctx.texts.t("err.bad_language", token=shown(token), languages=", ".join(languages())))
         return wanted, rest.strip()
+
+
+@dataclass(frozen=True)
+class Progress:
+    """What an update says: its text, and how far the work is if it names a percentage (`60%`)."""
+
+    text: str
+    percent: int | None
+
+
+class UpdateText(_Plain):
+    """`<text> [NN%]`: the rest of the line; a percentage anywhere in it is the progress."""
+
+    usage_key = "arg.update"
+
+    def parse(self, ctx: Context, text: str) -> tuple[Progress, str]:
+        cleaned = clean_text(text).strip()
+        percent = None
+        found = _PERCENT_RE.search(cleaned)
+        if found is not None:
+            percent = int(found["n"])
+            if percent > 100:
+                raise UsageError(ctx.texts.t("err.bad_percent", token=shown(found.group())))
+            cleaned = (cleaned[: found.start()] + cleaned[found.end() :]).strip()
+        words = cleaned
+        if not words:
+            raise UsageError(ctx.texts.t("err.missing_update"))
+        if len(words) > UPDATE_MAX:
+            raise UsageError(ctx.texts.t("err.update_too_long", max=UPDATE_MAX))
+        return Progress(words, percent), ""
+
+
+class DeliveryTerms(_Plain):
+    """`[€<money>] [<n>h] [note]`: what a backer paid or did; at least one amount."""
+
+    usage_key = "arg.delivery"
+
+    def parse(self, ctx: Context, text: str) -> tuple[PledgeDraft, str]:
+        draft = parse_amounts(text)
+        if not draft.money_cents and not draft.minutes:
+            raise UsageError(ctx.texts.t("err.missing_delivery"))
+        return draft, ""

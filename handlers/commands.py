@@ -88,6 +88,7 @@ class Context:
         return self.message.sender_power >= self.settings.proposals.moderator_power_level
 
     def reply(self, text: Rendered, *, mentions: tuple[str, ...] = (), proposal_id: int | None = None) -> Say:
+        """An answer to the command: a Matrix reply to it, in its thread when it was sent in one."""
         return Say(
             room_id=self.room_id,
             text=text,
@@ -95,6 +96,7 @@ class Context:
             reply_to=self.message.event_id,
             proposal_id=proposal_id,
             mentions=mentions,
+            thread_root=self.message.thread_root,
         )
 
     def announce(self, text: Rendered, *, mentions: tuple[str, ...] = (), proposal_id: int | None = None) -> Say:

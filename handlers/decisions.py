@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
-from handlers.domain import is_go, shortfall
+from handlers.domain import announced_late, is_go, shortfall
 from handlers.events import Say
 from handlers.language import room_texts
+from handlers.nudges import fire_nudge
 from handlers.settings import CommunitySettings, ProposalSettings
 from handlers.text import Rendered, lines
 from handlers.texts import Texts
+from handlers.underway import schedule_nudges
 from handlers.views import ProposalFacts, backers_block, gap, load_facts, objections_block, progress
 from storage.records import Announcement, AnnouncementKind, Credit, CreditReason, MessageKind, Proposal, Status
 from storage.store import Store
-
-LATE_AFTER = timedelta(minutes=2)
 
 
 def _announce(proposal: Proposal, text: Rendered, mentions: tuple[str, ...]) -> Say:
@@ -36,9 +36,13 @@ async def fire_announcement(
     however short the downtime was; otherwise it says so only when it comes over LATE_AFTER after it.
     """
     proposal = await store.proposals.get(announcement.proposal_id)
-    if proposal is None or not proposal.is_open:
+    if proposal is None:
         return []
     texts = await room_texts(store, settings, proposal.room_id)
+    if announcement.kind in (AnnouncementKind.UPDATE_NUDGE, AnnouncementKind.DELIVERY_NUDGE):
+        return await fire_nudge(store, settings.proposals, texts, proposal, announcement, now, late=late)
+    if not proposal.is_open:
+        return []
     if announcement.kind is AnnouncementKind.REMINDER:
         return await _reminder(store, texts, proposal, now)
     return await _decide(store, settings.proposals, texts, proposal, announcement, now, late=late)
@@ -79,12 +83,13 @@ async def _decide(
     await store.proposals.set_status(proposal.id, Status.GO if go else Status.NO_GO, now)
     if go:
         await _reward(store, settings, facts, now)
+        await schedule_nudges(store, settings, proposal, now)
     decided = await store.proposals.get(proposal.id)
     assert decided is not None
     facts = ProposalFacts(decided, facts.pledges, facts.objections, facts.names)
     headline = texts.t("decision.go" if go else "decision.no_go", number=proposal.number, title=proposal.title)
     parts = [headline]
-    if (late and now > announcement.due_at) or now - announcement.due_at > LATE_AFTER:
+    if announced_late(announcement.due_at, now, offline=late):
         parts.append(texts.t("decision.late", deadline=texts.when(announcement.due_at)))
     if go:
         summary = progress(texts, decided, totals, now)

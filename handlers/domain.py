@@ -62,6 +62,15 @@ def goals_broken(proposal: Proposal, before: Totals, after: Totals) -> frozenset
     return goals_reached(proposal, before) - goals_reached(proposal, after)
 
 
+LATE_AFTER = timedelta(minutes=2)
+
+
+def announced_late(due_at: datetime, now: datetime, *, offline: bool) -> bool:
+    """Whether a decision, reminder or nudge says it comes late: the bot was offline when it fell due (it is
+    posted at start-up), or it comes more than LATE_AFTER after its moment."""
+    return (offline and now > due_at) or now - due_at > LATE_AFTER
+
+
 def withdraw_lock_start(proposal: Proposal, lock_hours: int) -> datetime | None:
     """When the lock window before the deadline opens (Kickstarter's rule): the shorter of `lock_hours` and a
     quarter of the proposal's run, so a short proposal is not locked from its first minute; None when off."""

@@ -22,6 +22,7 @@ class Message:
     reply_to: str | None = None
     sender_power: int = 0
     mentions: tuple[str, ...] = ()
+    thread_root: str | None = None  # sent in the thread this event starts
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,7 @@ class Reaction:
     target_event_id: str
     key: str
     at: datetime
+    sender_power: int = 0
 
 
 @dataclass(frozen=True)
@@ -56,6 +58,9 @@ class Say:
     reply_to: str | None = None
     proposal_id: int | None = None
     mentions: tuple[str, ...] = field(default=())
+    thread_root: str | None = None  # posted in that thread (a proposal's announcement starts one)
+    opens_thread: bool = False
+    delivery_id: int | None = None
 
     def outgoing(self) -> Outgoing:
         """As the outbox keeps it: the text as plain and HTML bodies."""
@@ -67,4 +72,7 @@ class Say:
             reply_to=self.reply_to,
             proposal_id=self.proposal_id,
             mentions=self.mentions,
+            thread_root=self.thread_root,
+            opens_thread=self.opens_thread,
+            delivery_id=self.delivery_id,
         )

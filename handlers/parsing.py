@@ -983,6 +983,15 @@ def parse_pledge(args: str) -> PledgeDraft:
     if not tokens:
         raise ParseError("missing_proposal_id")
     proposal_id, i = _leading_proposal_id(tokens)
+    return _amounts_and_note(tokens, i, proposal_id)
+
+
+def parse_amounts(text: str) -> PledgeDraft:
+    """``[€<money>] [<n>h] [note]`` with no proposal id in front (a delivery)."""
+    return _amounts_and_note(_tokenize(text), 0, None)
+
+
+def _amounts_and_note(tokens: list[_Token], i: int, proposal_id: int | None) -> PledgeDraft:
     found: dict[str, _Value] = {}
     note_words = []
     while i < len(tokens):

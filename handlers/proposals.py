@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import datetime, timedelta
 
 from handlers.arguments import Deadline, ProposalRef, ProposalTerms, Reason
@@ -9,7 +10,7 @@ from handlers.commands import Context, Role, UserError, command
 from handlers.events import Say
 from handlers.parsing import ProposalDraft, title_key
 from handlers.text import Rendered, lines, mention, user_text
-from handlers.views import goals, load_facts, progress, status_view
+from handlers.views import goals, load_facts, progress, status_view, underway_block, underway_line
 from storage.records import AnnouncementKind, NewProposal, Objection, Proposal, Status
 from storage.store import Store
 
@@ -82,26 +83,45 @@ async def propose(ctx: Context, draft: ProposalDraft) -> list[Say]:
         )
     )
     parts.append(texts.t("proposal.how_to_back", number=proposal.number, proposer=facts.who(ctx.sender)))
-    return [ctx.announce(lines(parts), mentions=tuple(sorted(set(mentions))), proposal_id=proposal.id)]
+    announcement = ctx.announce(lines(parts), mentions=tuple(sorted(set(mentions))), proposal_id=proposal.id)
+    return [dataclasses.replace(announcement, opens_thread=True)]  # updates and deliveries follow in its thread
 
 
 @command("proposals", nl=("voorstellen",))
 async def list_proposals(ctx: Context) -> list[Say]:
     open_ones = await ctx.store.proposals.open_in_room(ctx.room_id)
-    if not open_ones:
+    underway = await ctx.store.proposals.underway_in_room(ctx.room_id)
+    if not open_ones and not underway:
         return [ctx.reply(ctx.texts.t("proposal.no_open"))]
-    items: list[Rendered] = [ctx.texts.t("proposal.open_title")]
-    totals = await ctx.store.proposals.totals([p.id for p in open_ones])
+    items: list[Rendered] = []
+    totals = await ctx.store.proposals.totals([p.id for p in (*open_ones, *underway)])
+    if open_ones:
+        items.append(ctx.texts.t("proposal.open_title"))
     for proposal in open_ones:
         items.append(ctx.texts.t("proposal.list_item", number=proposal.number, title=proposal.title))
         items.append(user_text("   ") + progress(ctx.texts, proposal, totals[proposal.id], ctx.now))
+    if underway:
+        items.append(ctx.texts.t("proposal.underway_title"))
+        deliveries = await ctx.store.underway.deliveries([p.id for p in underway])
+        for proposal in underway:
+            updates = await ctx.store.underway.updates(proposal.id)
+            items.append(ctx.texts.t("proposal.list_item", number=proposal.number, title=proposal.title))
+            mine = [d for d in deliveries if d.proposal_id == proposal.id]
+            items.append(user_text("   ") + underway_line(ctx.texts, totals[proposal.id], updates, mine))
     return [ctx.reply(lines(items))]
 
 
 @command("proposal", "status", nl=("status",), args=(ProposalRef(),), help_extra="help.status_alias")
 async def show_proposal(ctx: Context, proposal: Proposal) -> list[Say]:
     facts = await load_facts(ctx.store, proposal)
-    return [ctx.reply(status_view(ctx.texts, facts, ctx.now), proposal_id=proposal.id)]
+    view = status_view(ctx.texts, facts, ctx.now)
+    if proposal.status in (Status.GO, Status.DONE, Status.DROPPED):
+        updates = await ctx.store.underway.updates(proposal.id)
+        deliveries = await ctx.store.underway.deliveries([proposal.id])
+        updates_people = {u.user_id for u in updates} | {d.user_id for d in deliveries}
+        facts = await load_facts(ctx.store, proposal, *updates_people)
+        view = lines([view, underway_block(ctx.texts, facts, updates, deliveries)])
+    return [ctx.reply(view, proposal_id=proposal.id)]
 
 
 @command("object", nl=("bezwaar",), args=(ProposalRef(), Reason()))

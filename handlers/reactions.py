@@ -106,6 +106,8 @@ class CreditBook:
         seen = message_seen(
             message.event_id, message.room_id, message.sender, message.at, message.body, is_idea=is_idea
         )
+        if message.thread_root is not None:
+            self.effects.note_in_thread(message.thread_root, message.event_id)
         if message.event_id not in self.facts.messages:  # the store keeps the first one too
             self.facts.messages[message.event_id] = seen
             self.effects.add_message(seen)

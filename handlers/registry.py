@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from handlers import help, language, pledges, proposals, reputation
+from handlers import help, language, pledges, proposals, reputation, underway
 from handlers.commands import CommandSet
 
 COMMANDS = CommandSet(
@@ -13,11 +13,18 @@ COMMANDS = CommandSet(
         pledges.back_me,
         pledges.withdraw,
         proposals.object_to,
+        underway.post_update,
+        underway.report_delivery,
+        underway.mine,
         reputation.ideas,
         reputation.rep,
         reputation.top,
         proposals.cancel,
         proposals.extend,
+        underway.confirm,
+        underway.unconfirm,
+        underway.done,
+        underway.drop,
         language.set_language,
         help.show_help,
     )

@@ -77,6 +77,11 @@ _ALL = (
     _msg("err.missing_reason", "Please give a reason."),
     _msg("err.reason_too_long", "The reason is too long (at most {max} characters)."),
     _msg("err.missing_language", "Which language? Choose one of: {languages}."),
+    _msg("err.missing_member", "Whose? Name the member, like @bob:example.org, or pick them from the list."),
+    _msg("err.bad_percent", "“{token}” is no percentage from 0 to 100."),
+    _msg("err.missing_update", "What is the news? Write it after the number, like: !update 3 the van is ordered 40%."),
+    _msg("err.update_too_long", "The update is too long (at most {max} characters)."),
+    _msg("err.missing_delivery", "What did you deliver? Give money, hours or both, like €50 or 4h."),
     _msg("err.bad_language", "“{token}” is not a language I speak. Choose one of: {languages}."),
     # help: the overview, and each command's summary, arguments and example
     _msg("help.title", "Kring commands:"),
@@ -105,6 +110,13 @@ _ALL = (
     _msg("summary.cancel", "cancel an open proposal (proposer or moderator)"),
     _msg("summary.extend", "move a deadline later (moderator)"),
     _msg("summary.language", "the language this room speaks (moderator)"),
+    _msg("summary.update", "tell how a GO proposal is going (proposer or backer)"),
+    _msg("summary.delivered", "report money paid or hours worked for a GO proposal (backer)"),
+    _msg("summary.mine", "your pledges, what you still have to deliver, your proposals"),
+    _msg("summary.confirm", "confirm a backer's delivery (proposer or moderator)"),
+    _msg("summary.unconfirm", "take back your confirmation of today (proposer or moderator)"),
+    _msg("summary.done", "close a GO proposal as done, with a report (proposer or moderator)"),
+    _msg("summary.drop", "stop a GO proposal, with the reason and a report (proposer or moderator)"),
     _msg("arg.id", "<id>"),
     _msg("arg.pledge", "<id> [€<money>] [<n>h] [note]"),
     _msg("arg.propose", "<title> [€<money>] [<n>h] [by <date> | in <n> days] [min <n>]"),
@@ -115,6 +127,9 @@ _ALL = (
     _msg("arg.count", "[n]"),
     _msg("arg.command", "[command]"),
     _msg("arg.language", "nl|en"),
+    _msg("arg.member", "<@member>"),
+    _msg("arg.update", "<text> [NN%]"),
+    _msg("arg.delivery", "[€<money>] [<n>h] [note]"),
     _msg("example.help", "{prefix}help backme"),
     _msg("example.propose", "{prefix}propose Shared courier for the district €2.500 40h by 2026-12-15 min 5"),
     _msg("example.backme", "{prefix}backme #3 €250 4h happy to drive on Tuesdays"),
@@ -128,9 +143,22 @@ _ALL = (
     _msg("example.cancel", "{prefix}cancel #3 merged with #4"),
     _msg("example.extend", "{prefix}extend #3 2026-12-31"),
     _msg("example.language", "{prefix}language nl"),
+    _msg("example.update", "{prefix}update #3 the van is ordered, first rides next week 40%"),
+    _msg("example.delivered", "{prefix}delivered #3 €250 4h drove the Tuesday round"),
+    _msg("example.mine", "{prefix}mine"),
+    _msg("example.confirm", "{prefix}confirm #3 @bob:example.org"),
+    _msg("example.unconfirm", "{prefix}unconfirm #3 @bob:example.org"),
+    _msg("example.done", "{prefix}done #3 the courier runs twice a day now"),
+    _msg("example.drop", "{prefix}drop #3 the insurer took it over"),
     # who may run what
     _msg("denied.cancel", "Only the proposer ({proposer}) or a moderator can cancel #{number}."),
     _msg("denied.extend", "Only a moderator (power level {level} or more) can move a deadline."),
+    _msg("denied.confirm", "Only the proposer ({proposer}) or a moderator can confirm deliveries to #{number}."),
+    _msg(
+        "denied.unconfirm", "Only the proposer ({proposer}) or a moderator can take back a confirmation on #{number}."
+    ),
+    _msg("denied.done", "Only the proposer ({proposer}) or a moderator can close #{number}."),
+    _msg("denied.drop", "Only the proposer ({proposer}) or a moderator can stop #{number}."),
     _msg("denied.language", "Only a moderator (power level {level} or more) can change the room's language."),
     # proposals
     _msg(
@@ -173,6 +201,9 @@ _ALL = (
     _msg("status.go", "GO"),
     _msg("status.no-go", "NO-GO"),
     _msg("status.cancelled", "cancelled"),
+    _msg("status.done", "done"),
+    _msg("status.dropped", "dropped"),
+    _msg("proposal.underway_title", "Underway (GO):"),
     _plural("goal.backers", "{count} backer", "{count} backers"),
     _msg("pledge.support", "support"),
     _msg("pledge.line", "{user}: {pledge}"),
@@ -243,6 +274,61 @@ _ALL = (
         "No credited ideas in the last {days} day. React with 👍 to the ideas you like.",
         "No credited ideas in the last {days} days. React with 👍 to the ideas you like.",
     ),
+    # after GO
+    _msg("underway.not_underway", "Proposal #{number} is not underway ({status}): only a GO proposal is carried out."),
+    _msg("underway.update_not_allowed", "Only the proposer or a backer of #{number} can post its updates."),
+    _msg("underway.update_posted", "📝 Update on #{number} {title} by {user}"),
+    _msg("underway.percent", "({percent}% done)"),
+    _msg("underway.quote", "“{text}”"),
+    _msg("underway.not_a_backer", "Only a backer of #{number} reports a delivery to it, and only their own."),
+    _msg("underway.delivered", "📦 {user} delivered {amount} to #{number} (reported)."),
+    _msg(
+        "underway.how_to_confirm",
+        "{proposer} or a moderator confirms it with ✅ on this message or {prefix}confirm {number} and the member.",
+    ),
+    _msg("underway.confirmed", "✅ {user} confirmed {backer}'s delivery of {amount} to #{number}."),
+    _msg("underway.earned", "{backer} earns {reward} for it."),
+    _msg("underway.nothing_to_confirm", "{backer} has no unconfirmed delivery to #{number}."),
+    _msg(
+        "underway.nothing_to_unconfirm",
+        "You confirmed no delivery of {backer} to #{number} today: only today's own confirmations can be taken back.",
+    ),
+    _msg(
+        "underway.unconfirmed", "↩️ The confirmation of {backer}'s {amount} to #{number} is taken back, and its credits."
+    ),
+    _msg("underway.done_percent", "{percent}% done"),
+    _msg("underway.money_confirmed", "{done} of {pledged} delivered"),
+    _msg("underway.hours_confirmed", "{hours} delivered"),
+    _msg("underway.updates_title", "Latest updates:"),
+    _msg("underway.update_line", "{when} {user}: “{text}”"),
+    _plural("underway.more_updates", "… and {count} more update.", "… and {count} more updates."),
+    _msg("report.done", "🏁 #{number} {title} is done — closed by {user}."),
+    _msg("report.dropped", "🛑 #{number} {title} was stopped by {user}."),
+    _msg("report.dates", "GO {go}, closed {closed}; {updates}."),
+    _plural("report.updates", "{count} update", "{count} updates"),
+    _msg("report.backers_title", "Pledged · delivered · confirmed:"),
+    _msg("report.backer", "{user}: {pledged} · {delivered} · {confirmed}"),
+    _msg("report.none", "nothing"),
+    _msg("mine.open_title", "Your pledges to open proposals:"),
+    _msg("mine.pledge", "#{number} {title}: {pledge}"),
+    _msg("mine.underway_title", "Still to deliver for proposals that went GO:"),
+    _msg("mine.underway", "#{number} {title}: {left}"),
+    _msg("mine.all_delivered", "all delivered"),
+    _msg("mine.own_title", "Your proposals:"),
+    _msg("mine.nothing", "You have no pledges or proposals in this room yet."),
+    _plural(
+        "nudge.update",
+        "👋 No update on #{number} {title} for {days} day. {proposer}, how is it going? Tell us with {prefix}update "
+        "{number} <news>.",
+        "👋 No update on #{number} {title} for {days} days. {proposer}, how is it going? Tell us with {prefix}update "
+        "{number} <news>.",
+    ),
+    _msg(
+        "nudge.deliver",
+        "👋 A reminder for #{number} {title}: {backers}, nothing of your pledge is reported yet. When you have paid or "
+        "worked, say so with {prefix}delivered {number} [€amount] [hours].",
+    ),
+    _msg("nudge.late", "(Posted late: it was due {due}, while I was offline.)"),
     # the room's language
     _msg("language.set", "From now on I speak English in this room."),
     _msg("language.same", "This room already speaks English."),
@@ -277,6 +363,7 @@ _ALL = (
         "Console verbs (everything else is sent to the room as the current member):\n"
         "  /as @bob              speak as another member (default @you, a moderator)\n"
         "  /reply <n> <text>     send text as a reply to message [n] (e.g. !propose on an idea)\n"
+        "  /thread <n> <text>    send text in the thread of message [n] (a proposal's announcement)\n"
         "  /react <n> <emoji>    react to message [n], e.g. /react 3 👍\n"
         "  /unreact <n> <emoji>  take that reaction back\n"
         "  /delete <n>           delete (redact) message [n]\n"
@@ -291,6 +378,7 @@ _ALL = (
     _msg("console.now_as", "You are now {user}."),
     _msg("console.no_message", "There is no message [{token}]; messages are numbered from 1."),
     _msg("console.usage_reply", "Usage: /reply <n> <text>"),
+    _msg("console.usage_thread", "Usage: /thread <n> <text>, where [n] is a proposal's announcement"),
     _msg("console.usage_react", "Usage: /react <n> <emoji>, e.g. /react 3 👍"),
     _msg("console.already_reacted", "{user} already reacted {emoji} to [{number}]."),
     _msg("console.reacted", "    {user} reacted {emoji} to [{number}]"),

@@ -61,6 +61,12 @@ class ProposalSettings(Section):
     go_reward_proposer: NonNegativeInt = 5
     go_reward_backer: NonNegativeInt = 1
     moderator_power_level: int = 50
+    # after GO
+    credits_per_delivered_hour: NonNegativeInt = 1
+    delivery_reward: NonNegativeInt = 1
+    update_every_days: PositiveInt = 14
+    delivery_reminder_days: PositiveInt = 7
+    mention_backers_on_update: bool = True
 
     @field_validator("timezone")
     @classmethod

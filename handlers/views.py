@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
 from handlers.domain import Shortfall, progress_ratio, shortfall
 from handlers.text import EMPTY, Rendered, bullet_list, lines, markup, mention, user_text
 from handlers.texts import Texts
-from storage.records import Objection, Pledge, Proposal, Status, Totals
+from storage.records import Delivery, Objection, Pledge, Proposal, Status, Totals, Update
 from storage.store import Store
 
 DOT = markup(" · ", " · ")
@@ -115,6 +116,75 @@ def objections_block(texts: Texts, facts: ProposalFacts) -> Rendered:
         return EMPTY
     items = [texts.t("proposal.objection", user=facts.who(o.user_id), reason=o.reason) for o in facts.objections]
     return texts.t("proposal.objections_title", count=len(items)) + bullet_list(items)
+
+
+def amount_of(texts: Texts, money_cents: int, minutes: int) -> Rendered:
+    return pledge_amount(texts, Pledge("", money_cents, minutes, "", datetime.min))
+
+
+def backer_ledger(
+    texts: Texts, pledges: list[Pledge], deliveries: list[Delivery], who: Callable[[str], Rendered]
+) -> Rendered:
+    """`Bob: pledged €50 + 4h · delivered €50 + 2h · confirmed €50`, one line per backer."""
+    rows = [texts.t("report.backers_title")]
+    backers = [p.user_id for p in pledges] + sorted({d.user_id for d in deliveries} - {p.user_id for p in pledges})
+    for backer in backers:
+        pledged = next((p for p in pledges if p.user_id == backer), None)
+        theirs = [d for d in deliveries if d.user_id == backer]
+        confirmed = [d for d in theirs if d.confirmed]
+        rows.append(
+            texts.t(
+                "report.backer",
+                user=who(backer),
+                pledged=amount_of(texts, pledged.money_cents, pledged.minutes) if pledged else texts.t("report.none"),
+                delivered=_sum(texts, theirs),
+                confirmed=_sum(texts, confirmed),
+            )
+        )
+    return lines(rows)
+
+
+def _sum(texts: Texts, deliveries: list[Delivery]) -> Rendered:
+    if not deliveries:
+        return texts.t("report.none")
+    return amount_of(texts, sum(d.money_cents for d in deliveries), sum(d.minutes for d in deliveries))
+
+
+UPDATES_SHOWN = 3
+
+
+def underway_block(texts: Texts, facts: ProposalFacts, updates: list[Update], deliveries: list[Delivery]) -> Rendered:
+    """After GO, in !proposal: how far it is, the latest updates, and per backer pledged / delivered / confirmed."""
+    parts = [underway_line(texts, facts.totals, updates, deliveries)]
+    if updates:
+        parts.append(texts.t("underway.updates_title"))
+        for update in reversed(updates[-UPDATES_SHOWN:]):
+            parts.append(
+                texts.t(
+                    "underway.update_line", when=texts.when(update.at), user=facts.who(update.user_id), text=update.text
+                )
+            )
+        if len(updates) > UPDATES_SHOWN:
+            parts.append(texts.tn("underway.more_updates", len(updates) - UPDATES_SHOWN))
+    parts.append(backer_ledger(texts, facts.pledges, deliveries, facts.who))
+    return lines(parts)
+
+
+def underway_line(texts: Texts, totals: Totals, updates: list[Update], deliveries: list[Delivery]) -> Rendered:
+    """`60% done · 2 updates · delivered €300 of €500 and 6 of 10h` for a GO proposal being carried out."""
+    parts: list[Rendered] = []
+    percent = next((u.percent for u in reversed(updates) if u.percent is not None), None)
+    if percent is not None:
+        parts.append(texts.t("underway.done_percent", percent=percent))
+    parts.append(texts.tn("report.updates", len(updates)))
+    confirmed = [d for d in deliveries if d.confirmed]
+    if totals.money_cents:
+        done = texts.money(sum(d.money_cents for d in confirmed))
+        parts.append(texts.t("underway.money_confirmed", done=done, pledged=texts.money(totals.money_cents)))
+    if totals.minutes:
+        done_hours = texts.hours_of(sum(d.minutes for d in confirmed), totals.minutes)
+        parts.append(texts.t("underway.hours_confirmed", hours=done_hours))
+    return Rendered.join(DOT, parts)
 
 
 def status_view(texts: Texts, facts: ProposalFacts, now: datetime) -> Rendered:

@@ -6,7 +6,8 @@ The ledger's columns, and how a row maps to a `Credit`, are written down once, h
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
+from datetime import datetime
 
 from storage.db import Database
 from storage.records import Credit, CreditReason, Standing
@@ -81,6 +82,40 @@ class CreditQueries:
         listed = list(credits)
         if listed:
             await self.db.run(lambda conn: add_credits(conn, listed))
+
+    async def reverse_from(
+        self, source_event_ids: Collection[str], reasons: Collection[CreditReason], cause: str, at: datetime
+    ) -> None:
+        """Take back every credit of `reasons` that the events `source_event_ids` caused and that stands: a reversal
+        row each (from `cause`), and the totals moved back."""
+        if not source_event_ids:
+            return
+
+        def reverse(conn: sqlite3.Connection) -> None:
+            sources, kinds = ",".join("?" * len(source_event_ids)), ",".join("?" * len(reasons))
+            rows = conn.execute(
+                "SELECT c.id, c.room_id, c.giver, c.receiver, c.delta, c.target_event_id, c.proposal_id "
+                f"FROM credits c WHERE c.source_event_id IN ({sources}) AND c.reason IN ({kinds}) "
+                "AND NOT EXISTS (SELECT 1 FROM credits r WHERE r.reverses = c.id) ORDER BY c.id",
+                (*source_event_ids, *(reason.value for reason in reasons)),
+            ).fetchall()
+            conn.executemany(
+                "INSERT INTO credits (room_id, giver, receiver, delta, reason, at, source_event_id, target_event_id, "
+                "proposal_id, reverses) VALUES (?, ?, ?, ?, 'reversal', ?, ?, ?, ?, ?)",
+                [(r[1], r[2], r[3], -r[4], to_db(at), cause, r[5], r[6], r[0]) for r in rows],
+            )
+            conn.executemany(_REPUTATION_ADD, [(r[1], r[3], -r[4]) for r in rows])
+
+        await self.db.run(reverse)
+
+    async def standing_for(self, proposal_id: int, receiver: str, reason: CreditReason) -> int:
+        """What `receiver` holds, for one proposal, from credits of one `reason` that were not taken back."""
+        row = await self.db.fetch_one(
+            "SELECT COALESCE(SUM(c.delta), 0) FROM credits c WHERE c.proposal_id = ? AND c.receiver = ? "
+            "AND c.reason = ? AND NOT EXISTS (SELECT 1 FROM credits r WHERE r.reverses = c.id)",
+            (proposal_id, receiver, reason.value),
+        )
+        return int(row[0]) if row else 0
 
     async def balance(self, room_id: str, user_id: str) -> int:
         row = await self.db.fetch_one(

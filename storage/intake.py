@@ -76,10 +76,12 @@ class Effects:
     credits: list[Credit] = field(default_factory=list)
     scores: dict[str, int] = field(default_factory=dict)
     redacted: list[str] = field(default_factory=list)
+    threaded: list[tuple[str, str]] = field(default_factory=list)  # (thread root, a member's message in it)
 
     def __bool__(self) -> bool:
         return bool(
-            self.members
+            self.threaded
+            or self.members
             or self.messages
             or self.reactions
             or self.removed_reactions
@@ -110,6 +112,9 @@ class Effects:
 
     def mark_redacted(self, event_id: str) -> None:
         self.redacted.append(event_id)
+
+    def note_in_thread(self, thread_root: str, event_id: str) -> None:
+        self.threaded.append((thread_root, event_id))
 
 
 def _chunks(ids: Iterable[str]) -> Iterable[list[str]]:
@@ -226,6 +231,9 @@ def _write(conn: sqlite3.Connection, effects: Effects) -> None:
     )
     conn.executemany(
         "UPDATE messages SET redacted = 1 WHERE event_id = ? AND redacted = 0", [(e,) for e in effects.redacted]
+    )
+    conn.executemany(
+        "UPDATE proposals SET thread_latest = ? WHERE thread_root = ?", [(e, root) for root, e in effects.threaded]
     )
 
 

@@ -13,17 +13,20 @@ log = logging.getLogger(__name__)
 
 Migration = Callable[[sqlite3.Connection], None]
 MIGRATIONS: dict[int, Migration] = {}
+REBUILDS_TABLES: set[int] = set()  # migrations that copy a table into a new one: foreign keys off meanwhile
 
 
 class SchemaTooNewError(Exception):
     """The database was written by a newer Kring; refuse rather than guess."""
 
 
-def migration(version: int) -> Callable[[Migration], Migration]:
+def migration(version: int, *, rebuilds_tables: bool = False) -> Callable[[Migration], Migration]:
     def register(step: Migration) -> Migration:
         if version in MIGRATIONS:
             raise RuntimeError(f"migration {version} registered twice")
         MIGRATIONS[version] = step
+        if rebuilds_tables:
+            REBUILDS_TABLES.add(version)
         return step
 
     return register
@@ -53,17 +56,28 @@ def refuse_newer_schema(conn: sqlite3.Connection) -> int:
 def apply_migrations(conn: sqlite3.Connection) -> None:
     version = refuse_newer_schema(conn)
     for target in range(version + 1, latest_version() + 1):
+        rebuild = target in REBUILDS_TABLES
+        keys_were_on = bool(conn.execute("PRAGMA foreign_keys").fetchone()[0])
+        if rebuild:
+            conn.execute("PRAGMA foreign_keys = OFF")  # only outside a transaction does this take effect
         conn.execute("BEGIN IMMEDIATE")
         try:
             if current_version(conn) >= target:  # another process migrated meanwhile
                 conn.execute("ROLLBACK")
                 continue
             MIGRATIONS[target](conn)
+            if rebuild and conn.execute("PRAGMA foreign_key_check").fetchall():
+                raise sqlite3.IntegrityError(f"migration {target} would break a foreign key")
             conn.execute(f"PRAGMA user_version = {target}")
         except BaseException:
             conn.execute("ROLLBACK")
             raise
+        finally:
+            if rebuild and keys_were_on and not conn.in_transaction:
+                conn.execute("PRAGMA foreign_keys = ON")
         conn.execute("COMMIT")
+        if rebuild and keys_were_on:
+            conn.execute("PRAGMA foreign_keys = ON")
         log.info("database migrated to schema version %d", target)
 
 
@@ -302,5 +316,90 @@ def reactions(conn: sqlite3.Connection) -> None:
             SELECT c.source_event_id, c.room_id, c.giver, c.target_event_id, COALESCE(c.emoji, ''), c.delta, c.at
             FROM credits c WHERE c.reason = 'reaction' AND c.giver IS NOT NULL AND c.target_event_id IS NOT NULL
             AND c.delta IN (-1, 1) AND NOT EXISTS (SELECT 1 FROM credits r WHERE r.reverses = c.id)
+        """,
+    )
+
+
+@migration(7, rebuilds_tables=True)
+def underway(conn: sqlite3.Connection) -> None:
+    """After GO: updates, deliveries and their confirmation, the proposal's thread, a closing state, nudges.
+
+    SQLite cannot widen a CHECK constraint in place, so the credit ledger (new reasons: confirmed deliveries)
+    and the announcement schedule (new kinds: nudges) are copied into tables that allow them; SQLite's own
+    recipe for that wants foreign keys off meanwhile, and checked before the COMMIT.
+    """
+    _script(
+        conn,
+        """
+        ALTER TABLE proposals ADD COLUMN closed TEXT CHECK (closed IN ('done', 'dropped'));
+        ALTER TABLE proposals ADD COLUMN closed_at INTEGER;
+        ALTER TABLE proposals ADD COLUMN close_reason TEXT;
+        ALTER TABLE proposals ADD COLUMN thread_root TEXT;
+        ALTER TABLE proposals ADD COLUMN thread_latest TEXT;
+        CREATE INDEX proposals_thread ON proposals (thread_root) WHERE thread_root IS NOT NULL;
+        CREATE TABLE updates (
+            id          INTEGER PRIMARY KEY,
+            proposal_id INTEGER NOT NULL REFERENCES proposals (id),
+            user_id     TEXT NOT NULL,
+            text        TEXT NOT NULL,
+            percent     INTEGER CHECK (percent BETWEEN 0 AND 100),
+            at          INTEGER NOT NULL,
+            event_id    TEXT NOT NULL UNIQUE
+        );
+        CREATE INDEX updates_of ON updates (proposal_id, at);
+        CREATE TABLE deliveries (
+            id               INTEGER PRIMARY KEY,
+            proposal_id      INTEGER NOT NULL REFERENCES proposals (id),
+            user_id          TEXT NOT NULL,
+            money_cents      INTEGER NOT NULL CHECK (money_cents >= 0),
+            minutes          INTEGER NOT NULL CHECK (minutes >= 0),
+            note             TEXT NOT NULL,
+            at               INTEGER NOT NULL,
+            event_id         TEXT NOT NULL UNIQUE,
+            confirmed_by     TEXT,
+            confirmed_at     INTEGER,
+            confirm_event_id TEXT
+        );
+        CREATE INDEX deliveries_of ON deliveries (proposal_id, user_id);
+        ALTER TABLE outbox ADD COLUMN thread_root TEXT;
+        ALTER TABLE outbox ADD COLUMN opens_thread INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE outbox ADD COLUMN delivery_id INTEGER REFERENCES deliveries (id);
+        ALTER TABLE bot_messages ADD COLUMN delivery_id INTEGER REFERENCES deliveries (id);
+        CREATE TABLE credits_new (
+            id              INTEGER PRIMARY KEY,
+            room_id         TEXT NOT NULL,
+            giver           TEXT,
+            receiver        TEXT NOT NULL,
+            delta           INTEGER NOT NULL,
+            reason          TEXT NOT NULL CHECK (reason IN ('reaction', 'reversal', 'go_proposer', 'go_backer',
+                                                            'delivered_hours', 'delivered_money')),
+            source_event_id TEXT,
+            target_event_id TEXT,
+            emoji           TEXT,
+            proposal_id     INTEGER REFERENCES proposals (id),
+            reverses        INTEGER UNIQUE REFERENCES credits (id),
+            at              INTEGER NOT NULL
+        );
+        INSERT INTO credits_new SELECT id, room_id, giver, receiver, delta, reason, source_event_id, target_event_id,
+            emoji, proposal_id, reverses, at FROM credits;
+        DROP TABLE credits;
+        ALTER TABLE credits_new RENAME TO credits;
+        CREATE UNIQUE INDEX credits_by_reaction ON credits (source_event_id) WHERE reason = 'reaction';
+        CREATE INDEX credits_given ON credits (room_id, giver, at) WHERE reason = 'reaction';
+        CREATE INDEX credits_active_key ON credits (target_event_id, giver, emoji) WHERE reason = 'reaction';
+        CREATE INDEX credits_by_source ON credits (source_event_id);
+        CREATE TABLE announcements_new (
+            id          INTEGER PRIMARY KEY,
+            proposal_id INTEGER NOT NULL REFERENCES proposals (id),
+            kind        TEXT NOT NULL CHECK (kind IN ('reminder', 'deadline', 'update_nudge', 'delivery_nudge')),
+            due_at      INTEGER NOT NULL,
+            state       TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'done', 'cancelled')),
+            done_at     INTEGER,
+            UNIQUE (proposal_id, kind)
+        );
+        INSERT INTO announcements_new SELECT id, proposal_id, kind, due_at, state, done_at FROM announcements;
+        DROP TABLE announcements;
+        ALTER TABLE announcements_new RENAME TO announcements;
+        CREATE INDEX announcements_pending ON announcements (due_at) WHERE state = 'pending'
         """,
     )

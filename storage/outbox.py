@@ -15,6 +15,8 @@ from storage.records import MessageKind, OutboxMessage, Outgoing
 from storage.sent import remember_sent
 from storage.timeconv import to_db
 
+_COLUMNS = "room_id, kind, proposal_id, body, html, reply_to, mentions, thread_root, opens_thread, delivery_id"
+
 
 class OutboxQueries:
     def __init__(self, db: Database) -> None:
@@ -23,8 +25,7 @@ class OutboxQueries:
     async def enqueue(self, messages: list[Outgoing], at: datetime) -> None:
         """Queue messages to send, in order, in the caller's transaction."""
         await self.db.executemany(
-            "INSERT INTO outbox (room_id, kind, proposal_id, body, html, reply_to, mentions, created_at) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            f"INSERT INTO outbox ({_COLUMNS}, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 (
                     m.room_id,
@@ -34,6 +35,9 @@ class OutboxQueries:
                     m.html,
                     m.reply_to,
                     json.dumps(list(m.mentions)),
+                    m.thread_root,
+                    int(m.opens_thread),
+                    m.delivery_id,
                     to_db(at),
                 )
                 for m in messages
@@ -42,9 +46,7 @@ class OutboxQueries:
 
     async def pending(self, limit: int = 100) -> list[OutboxMessage]:
         rows = await self.db.fetch_all(
-            "SELECT id, room_id, kind, proposal_id, body, html, reply_to, mentions FROM outbox "
-            "WHERE state = 'pending' ORDER BY id LIMIT ?",
-            (limit,),
+            f"SELECT id, {_COLUMNS} FROM outbox WHERE state = 'pending' ORDER BY id LIMIT ?", (limit,)
         )
         return [
             OutboxMessage(
@@ -57,6 +59,9 @@ class OutboxQueries:
                     html=r[5],
                     reply_to=r[6],
                     mentions=tuple(json.loads(r[7])),
+                    thread_root=r[8],
+                    opens_thread=bool(r[9]),
+                    delivery_id=r[10],
                 ),
             )
             for r in rows
@@ -71,6 +76,13 @@ class OutboxQueries:
                 (to_db(at), event_id, queued.id),
             )
             remember_sent(conn, event_id, queued.message)
+            message = queued.message
+            if message.opens_thread and message.proposal_id is not None:
+                conn.execute("UPDATE proposals SET thread_root = ? WHERE id = ?", (event_id, message.proposal_id))
+            if message.thread_root is not None:
+                conn.execute(
+                    "UPDATE proposals SET thread_latest = ? WHERE thread_root = ?", (event_id, message.thread_root)
+                )
 
         await self.db.run(write)
 

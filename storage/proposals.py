@@ -13,7 +13,8 @@ from storage.timeconv import from_db, from_db_optional, to_db
 
 _PROPOSAL_COLUMNS = (
     "id, room_id, number, title, description, proposer, money_goal_cents, hours_goal_minutes, min_backers, "
-    "deadline, created_at, idea_event_id, status, decided_at, cancel_reason, fully_backed_at"
+    "deadline, created_at, idea_event_id, COALESCE(closed, status), decided_at, cancel_reason, fully_backed_at, "
+    "closed_at, close_reason, thread_root"
 )
 
 
@@ -60,6 +61,31 @@ class ProposalQueries:
             f"SELECT {_PROPOSAL_COLUMNS} FROM proposals WHERE room_id = ? AND number = ?", (room_id, number)
         )
         return None if row is None else _proposal(row)
+
+    async def underway_in_room(self, room_id: str) -> list[Proposal]:
+        rows = await self.db.fetch_all(
+            f"SELECT {_PROPOSAL_COLUMNS} FROM proposals WHERE room_id = ? AND status = 'go' AND closed IS NULL "
+            "ORDER BY decided_at, number",
+            (room_id,),
+        )
+        return [_proposal(r) for r in rows]
+
+    async def by_thread_root(self, event_id: str) -> Proposal | None:
+        row = await self.db.fetch_one(f"SELECT {_PROPOSAL_COLUMNS} FROM proposals WHERE thread_root = ?", (event_id,))
+        return None if row is None else _proposal(row)
+
+    async def thread_latest(self, thread_root: str) -> str:
+        """The latest event in a proposal's thread (its root when nothing followed): what a message posted in the
+        thread quotes for clients that show no threads."""
+        row = await self.db.fetch_one("SELECT thread_latest FROM proposals WHERE thread_root = ?", (thread_root,))
+        return str(row[0]) if row is not None and row[0] else thread_root
+
+    async def close(self, proposal_id: int, status: Status, at: datetime, reason: str | None) -> None:
+        """Done or dropped: a GO proposal carried out, or given up."""
+        await self.db.execute(
+            "UPDATE proposals SET closed = ?, closed_at = ?, close_reason = ? WHERE id = ? AND closed IS NULL",
+            (status.value, to_db(at), reason, proposal_id),
+        )
 
     async def open_in_room(self, room_id: str) -> list[Proposal]:
         rows = await self.db.fetch_all(
@@ -234,4 +260,7 @@ def _proposal(row: sqlite3.Row) -> Proposal:
         decided_at=from_db_optional(row[13]),
         cancel_reason=row[14],
         fully_backed_at=from_db_optional(row[15]),
+        closed_at=from_db_optional(row[16]),
+        close_reason=row[17],
+        thread_root=row[18],
     )

@@ -15,9 +15,11 @@ from enum import StrEnum
 # proposals, pledges, objections
 class Status(StrEnum):
     OPEN = "open"
-    GO = "go"
+    GO = "go"  # underway: carried out in the open until done or dropped
     NO_GO = "no-go"
     CANCELLED = "cancelled"
+    DONE = "done"
+    DROPPED = "dropped"
 
 
 @dataclass(frozen=True)
@@ -38,10 +40,18 @@ class Proposal:
     decided_at: datetime | None = None
     cancel_reason: str | None = None
     fully_backed_at: datetime | None = None
+    closed_at: datetime | None = None
+    close_reason: str | None = None
+    thread_root: str | None = None
 
     @property
     def is_open(self) -> bool:
         return self.status is Status.OPEN
+
+    @property
+    def is_underway(self) -> bool:
+        """GO, and not yet done or dropped."""
+        return self.status is Status.GO
 
 
 @dataclass(frozen=True)
@@ -94,6 +104,36 @@ class Totals:
 
 
 @dataclass(frozen=True)
+class Update:
+    """How a GO proposal is going, told in its thread by the proposer or a backer."""
+
+    user_id: str
+    text: str
+    percent: int | None
+    at: datetime
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """Money paid or hours worked by a backer for a GO proposal; counted once the proposer or a moderator confirms."""
+
+    id: int
+    proposal_id: int
+    user_id: str
+    money_cents: int
+    minutes: int
+    note: str
+    at: datetime
+    confirmed_by: str | None = None
+    confirmed_at: datetime | None = None
+    confirm_event_id: str | None = None
+
+    @property
+    def confirmed(self) -> bool:
+        return self.confirmed_by is not None
+
+
+@dataclass(frozen=True)
 class Involvement:
     """A proposal's pledges and objections, and the display names of everyone involved."""
 
@@ -108,6 +148,8 @@ class CreditReason(StrEnum):
     REVERSAL = "reversal"
     GO_PROPOSER = "go_proposer"
     GO_BACKER = "go_backer"
+    DELIVERED_HOURS = "delivered_hours"
+    DELIVERED_MONEY = "delivered_money"
 
 
 @dataclass(frozen=True)
@@ -177,6 +219,8 @@ class ParkedEvent:
 class AnnouncementKind(StrEnum):
     REMINDER = "reminder"
     DEADLINE = "deadline"
+    UPDATE_NUDGE = "update_nudge"  # no update for a while: ask the proposer, in the thread
+    DELIVERY_NUDGE = "delivery_nudge"  # backers who delivered nothing yet: remind them, in the thread
 
 
 @dataclass(frozen=True)
@@ -203,6 +247,9 @@ class Outgoing:
     reply_to: str | None = None
     proposal_id: int | None = None
     mentions: tuple[str, ...] = ()
+    thread_root: str | None = None  # posted in the thread that this event (a proposal's announcement) starts
+    opens_thread: bool = False  # the proposal's announcement: its event is the root of the proposal's thread
+    delivery_id: int | None = None  # the reply to a delivery: a ✅ on it confirms the delivery
 
 
 @dataclass(frozen=True)
@@ -221,3 +268,4 @@ class BotMessage:
     room_id: str
     kind: MessageKind
     proposal_id: int | None
+    delivery_id: int | None = None

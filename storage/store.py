@@ -19,6 +19,7 @@ from storage.room_settings import RoomSettingQueries
 from storage.schedule import ScheduleQueries
 from storage.sent import SentQueries
 from storage.state import StateQueries
+from storage.underway import UnderwayQueries
 
 
 class Store:
@@ -35,6 +36,7 @@ class Store:
         self.outbox = OutboxQueries(db)
         self.sent = SentQueries(db)
         self.room_settings = RoomSettingQueries(db)
+        self.underway = UnderwayQueries(db)
 
     @classmethod
     async def open(cls, path: str | Path) -> Store:

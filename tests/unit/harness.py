@@ -34,6 +34,8 @@ class Sent:
     mentions: tuple[str, ...]
     kind: str
     proposal_id: int | None
+    thread_root: str | None = None
+    delivery_id: int | None = None
 
 
 @dataclass
@@ -62,6 +64,8 @@ class Harness:
                 message.mentions,
                 message.kind.value,
                 message.proposal_id,
+                message.thread_root,
+                message.delivery_id,
             )
         )
         return event_id
@@ -72,7 +76,14 @@ class Harness:
         return self.sent[before:]
 
     async def say(
-        self, sender: str, body: str, *, reply_to: str | None = None, room: str = ROOM, event_id: str | None = None
+        self,
+        sender: str,
+        body: str,
+        *,
+        reply_to: str | None = None,
+        room: str = ROOM,
+        event_id: str | None = None,
+        thread_root: str | None = None,
     ) -> tuple[str, list[Sent]]:
         """A member posts `body`; returns its event id and what the bot sent in response."""
         message = Message(
@@ -84,6 +95,7 @@ class Harness:
             at=self.clock.now(),
             reply_to=reply_to,
             sender_power=self.powers.get(sender, 0),
+            thread_root=thread_root,
         )
         await self.kring.handle(message)
         return message.event_id, await self.deliver()
@@ -95,7 +107,9 @@ class Harness:
         return out[0]
 
     async def react(self, sender: str, target: str, key: str, *, event_id: str | None = None, room: str = ROOM) -> str:
-        reaction = Reaction(event_id or self.new_id("react"), room, sender, target, key, self.clock.now())
+        reaction = Reaction(
+            event_id or self.new_id("react"), room, sender, target, key, self.clock.now(), self.powers.get(sender, 0)
+        )
         await self.kring.handle(reaction)
         return reaction.event_id
 

@@ -23,6 +23,13 @@ SPEC_COMMANDS = (
     "cancel",
     "extend",
     "language",
+    "update",
+    "delivered",
+    "mine",
+    "confirm",
+    "unconfirm",
+    "done",
+    "drop",
 )
 
 BAD_INPUT = [

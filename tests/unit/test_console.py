@@ -136,10 +136,12 @@ def test_console_flow_then_export_shows_the_same_numbers(tmp_path: Path) -> None
     assert tables.returncode == 0, tables.stderr
     assert sorted(path.name for path in (tmp_path / "csv").iterdir()) == [
         "credits.csv",
+        "deliveries.csv",
         "objections.csv",
         "pledges.csv",
         "proposals.csv",
         "reputation.csv",
+        "updates.csv",
     ]
     pledges = list(csv.DictReader((tmp_path / "csv" / "pledges.csv").open(encoding="utf-8")))
     assert [(p["user"], p["money_cents"], p["minutes"]) for p in pledges] == [

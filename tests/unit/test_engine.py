@@ -288,3 +288,33 @@ async def test_an_older_outbox_gets_named_states_for_what_became_of_each_message
         assert await store.sent.bot_message("") is None
     finally:
         await store.close()
+
+
+async def test_schema_7_keeps_the_ledger_and_the_schedule_while_it_widens_them(tmp_path: Path) -> None:
+    """The ledger and the schedule are copied into tables that allow delivery credits and nudges."""
+    path = tmp_path / "v6.db"
+    with sqlite3.connect(path, isolation_level=None) as conn:
+        conn.execute("PRAGMA foreign_keys = ON")
+        for version in range(1, 7):
+            MIGRATIONS[version](conn)
+        conn.execute("PRAGMA user_version = 6")
+        conn.execute(
+            "INSERT INTO proposals (id, room_id, number, title, description, proposer, min_backers, deadline, "
+            "created_at, source_event_id) VALUES (1, '!r', 1, 'Van', '', '@a', 1, 9, 1, '$p')"
+        )
+        credit = "INSERT INTO credits (room_id, giver, receiver, delta, reason, source_event_id, reverses, at) VALUES "
+        conn.execute(credit + "('!r', '@b', '@a', 1, 'reaction', '$r1', NULL, 1)")
+        conn.execute(credit + "('!r', '@b', '@a', -1, 'reversal', '$x1', 1, 2)")
+        conn.execute("INSERT INTO announcements (proposal_id, kind, due_at) VALUES (1, 'deadline', 9)")
+    conn.close()
+    store = await Store.open(path)
+    try:
+        rows = await store.db.fetch_all("SELECT id, delta, reason, reverses FROM credits ORDER BY id")
+        assert [tuple(r) for r in rows] == [(1, 1, "reaction", None), (2, -1, "reversal", 1)]
+        assert [a.kind.value for a in await store.schedule.pending()] == ["deadline"]
+        assert await store.db.fetch_all("PRAGMA foreign_key_check") == []
+        assert tuple(await store.db.fetch_one("PRAGMA foreign_keys") or ()) == (1,)  # on again after the copy
+        async with store.transaction():
+            await store.db.execute(credit + "('!r', '@a', '@b', 2, 'delivered_hours', '$c', NULL, 3)")
+    finally:
+        await store.close()

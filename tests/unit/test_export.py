@@ -70,6 +70,10 @@ async def test_json_export_has_every_proposal_pledge_objection_and_credit(room: 
             {"user": CAS, "money_cents": 4_000, "minutes": 480, "note": ""},
         ],
         "objections": [{"user": CAS, "reason": "the insurer already offers this"}],
+        "closed_at": None,
+        "close_reason": None,
+        "updates": [],
+        "deliveries": [],
     }
     assert (cancelled["status"], cancelled["money_goal_cents"], cancelled["hours_goal_minutes"]) == (
         "cancelled",

@@ -1,0 +1,60 @@
+"""Gentle nudges after GO, each posted once in the proposal's thread: an update asked for when none came for a
+while, and a reminder to backers who delivered nothing yet."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from handlers.domain import announced_late
+from handlers.events import Say
+from handlers.settings import ProposalSettings
+from handlers.text import Rendered, lines
+from handlers.texts import Texts
+from handlers.underway import in_thread
+from handlers.views import load_facts
+from storage.records import Announcement, AnnouncementKind, Proposal
+from storage.store import Store
+
+
+async def fire_nudge(
+    store: Store,
+    settings: ProposalSettings,
+    texts: Texts,
+    proposal: Proposal,
+    announcement: Announcement,
+    now: datetime,
+    *,
+    late: bool,
+) -> list[Say]:
+    if not proposal.is_underway:
+        return []  # done or dropped meanwhile: no nudge
+    parts: list[Rendered]
+    if announcement.kind is AnnouncementKind.UPDATE_NUDGE:
+        facts = await load_facts(store, proposal)
+        parts = [
+            texts.tn(
+                "nudge.update",
+                settings.update_every_days,
+                number=proposal.number,
+                title=proposal.title,
+                proposer=facts.who(proposal.proposer),
+                days=settings.update_every_days,
+            )
+        ]
+        mentions: tuple[str, ...] = (proposal.proposer,)
+        # The next one a period later, unless an update comes first (it moves the nudge).
+        await store.schedule.schedule(
+            proposal.id, AnnouncementKind.UPDATE_NUDGE, now + timedelta(days=settings.update_every_days)
+        )
+    else:
+        delivered = {d.user_id for d in await store.underway.deliveries([proposal.id])}
+        facts = await load_facts(store, proposal)
+        waiting = [backer for backer in facts.backers if backer not in delivered]
+        if not waiting:
+            return []
+        names = Rendered.join(Rendered(", ", ", "), [facts.who(backer) for backer in waiting])
+        parts = [texts.t("nudge.deliver", number=proposal.number, title=proposal.title, backers=names)]
+        mentions = tuple(waiting)
+    if announced_late(announcement.due_at, now, offline=late):
+        parts.append(texts.t("nudge.late", due=texts.when(announcement.due_at)))
+    return [in_thread(proposal, lines(parts), mentions=mentions)]

@@ -1,0 +1,200 @@
+"""After GO: updates in the proposal's thread, deliveries confirmed and credited, nudges once, done or dropped."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bot.export import export_rooms
+from tests.unit.conftest import MakeRoom
+from tests.unit.harness import Harness, Sent
+
+ANN = "@ann:test"  # the proposer
+BOB = "@bob:test"  # a backer: €60 and 4h
+CAS = "@cas:test"  # a backer: plain support
+DIK = "@dik:test"  # not involved
+MOD = "@mod:test"  # a moderator
+
+
+async def gone_go(room: Harness) -> Sent:
+    """#1 Shared courier went GO with Bob's €60 + 4h and Cas's support; returns its announcement."""
+    room.powers[MOD] = 50
+    announcement = await room.reply(ANN, "!propose Shared courier €50 4h in 2 days min 2")
+    await room.say(BOB, "!backme 1 €60 4h")
+    await room.say(CAS, "!backme 1")
+    out = await room.wait(timedelta(days=2, minutes=1))
+    assert any(s.body.startswith("✅ GO #1") for s in out)
+    return announcement
+
+
+async def test_an_update_goes_to_the_thread_and_mentions_the_backers(room: Harness) -> None:
+    announcement = await gone_go(room)
+    (update,) = (await room.say(ANN, "!update 1 the van is ordered 40%"))[1]
+    assert update.thread_root == announcement.event_id and update.reply_to is None
+    assert update.body == "📝 Update on #1 Shared courier by Ann (40% done)\n“the van is ordered”"
+    assert set(update.mentions) == {BOB, CAS}
+    # In the thread, a command needs no number, and the answer stays in the thread as a reply.
+    event, (reply,) = await room.say(BOB, "!voortgang first ride done", thread_root=announcement.event_id)
+    assert reply.thread_root == announcement.event_id and reply.reply_to == event
+    assert (await room.rows("SELECT user_id, text, percent FROM updates ORDER BY id")) == [
+        (ANN, "the van is ordered", 40),
+        (BOB, "first ride done", None),
+    ]
+
+
+async def test_only_the_proposer_and_backers_update_and_only_backers_deliver(room: Harness) -> None:
+    await gone_go(room)
+    before = await room.dump()
+    assert (await room.reply(DIK, "!update 1 hello")).body == (
+        "Only the proposer or a backer of #1 can post its updates."
+    )
+    assert (await room.reply(ANN, "!delivered 1 €10")).body == (
+        "Only a backer of #1 reports a delivery to it, and only their own."
+    )
+    assert (await room.reply(BOB, "!delivered 1 thanks")).body.startswith("What did you deliver?")
+    assert (await room.reply(BOB, "!update 1")).body.startswith("What is the news?")
+    assert await room.dump() == before
+
+
+async def test_a_delivery_confirmed_with_a_check_mark_earns_credits_once(room: Harness) -> None:
+    announcement = await gone_go(room)
+    before = await room.rep(BOB)
+    (reported,) = (await room.say(BOB, "!delivered 1 €60 2h drove the Tuesday round"))[1]
+    assert reported.thread_root == announcement.event_id and reported.delivery_id is not None
+    assert reported.body.startswith("📦 Bob delivered €60 + 2h to #1 (reported).")
+    await room.react(DIK, reported.event_id, "✅")  # not the proposer, not a moderator: just a reaction
+    assert await room.rows("SELECT confirmed_by FROM deliveries") == [(None,)]
+    await room.react(ANN, reported.event_id, "✅️")
+    (confirmed,) = await room.deliver()
+    assert confirmed.body == "✅ Ann confirmed Bob's delivery of €60 + 2h to #1.\nBob earns +3 credits for it."
+    assert confirmed.thread_root == announcement.event_id and confirmed.mentions == (BOB,)
+    assert await room.rep(BOB) == before + 3  # 2 whole hours and one money delivery
+    await room.react(MOD, reported.event_id, "✅")  # already confirmed: nothing more
+    assert await room.deliver() == [] and await room.rep(BOB) == before + 3
+
+
+async def test_hours_are_rewarded_up_to_the_hours_pledged(room: Harness) -> None:
+    await gone_go(room)
+    before = await room.rep(BOB)
+    await room.say(BOB, "!delivered 1 3h")
+    await room.say(BOB, "!delivered 1 2.5h")
+    answer = await room.reply(ANN, "!confirm 1 @bob:test")
+    assert answer.body.endswith("Bob earns +4 credits for it.")  # 5.5 h delivered, 4 h pledged
+    await room.say(BOB, "!delivered 1 1h")
+    answer = await room.reply(ANN, "!confirm 1 @bob:test")
+    assert "earns" not in answer.body and await room.rep(BOB) == before + 4
+    assert (await room.reply(ANN, "!confirm 1 @bob:test")).body == "Bob has no unconfirmed delivery to #1."
+
+
+async def test_only_the_proposer_or_a_moderator_confirms_closes_or_drops(room: Harness) -> None:
+    await gone_go(room)
+    await room.say(BOB, "!delivered 1 €10")
+    before = await room.dump()
+    for command in ("!confirm 1 @bob:test", "!done 1", "!drop 1 no time"):
+        answer = await room.reply(CAS, command)
+        assert answer.body.startswith("Only the proposer (Ann) or a moderator can"), answer.body
+    assert await room.dump() == before
+    assert (await room.reply(MOD, "!confirm 1 @bob:test")).body.startswith("✅ Mod confirmed Bob's delivery")
+
+
+async def test_the_confirmer_can_take_it_back_the_same_day_only(room: Harness) -> None:
+    await gone_go(room)
+    before = await room.rep(BOB)
+    await room.say(BOB, "!delivered 1 €60 2h")
+    await room.say(ANN, "!confirm 1 @bob:test")
+    assert await room.rep(BOB) == before + 3
+    refused = await room.reply(MOD, "!unconfirm 1 @bob:test")
+    assert refused.body.startswith("You confirmed no delivery of Bob to #1 today")
+    answer = await room.reply(ANN, "!herroep 1 @bob:test")
+    assert answer.body.startswith("↩️ The confirmation of Bob's €60 + 2h to #1 is taken back")
+    assert await room.rep(BOB) == before
+    assert await room.rows("SELECT confirmed_by FROM deliveries") == [(None,)]
+    await room.say(ANN, "!confirm 1 @bob:test")
+    room.clock.advance(timedelta(days=1))
+    late = await room.reply(ANN, "!unconfirm 1 @bob:test")
+    assert late.body.startswith("You confirmed no delivery of Bob to #1 today") and await room.rep(BOB) == before + 3
+
+
+async def test_done_posts_the_closing_report_in_the_main_timeline(room: Harness) -> None:
+    await gone_go(room)
+    await room.say(ANN, "!update 1 halfway 50%")
+    await room.say(BOB, "!delivered 1 €60 4h")
+    await room.say(ANN, "!confirm 1 @bob:test")
+    (report,) = (await room.say(ANN, "!done 1 it runs twice a day now"))[1]
+    assert report.kind == "announce" and report.thread_root is None and set(report.mentions) == {ANN, BOB, CAS}
+    assert report.body.splitlines() == [
+        "🏁 #1 Shared courier is done — closed by Ann.",
+        "“it runs twice a day now”",
+        "GO 4 March 2026, 11:00, closed 4 March 2026, 11:01; 1 update.",
+        "Pledged · delivered · confirmed:",
+        "Bob: €60 + 4h · €60 + 4h · €60 + 4h",
+        "Cas: support · nothing · nothing",
+    ]
+    again = await room.reply(ANN, "!done 1")
+    assert again.body == "Proposal #1 is not underway (done): only a GO proposal is carried out."
+    assert (await room.reply(BOB, "!update 1 more news")).body.startswith("Proposal #1 is not underway")
+
+
+async def test_a_dropped_proposal_says_why_and_the_export_tells_the_whole_story(room: Harness) -> None:
+    await gone_go(room)
+    await room.say(BOB, "!delivered 1 €20")
+    await room.say(ANN, "!update 1 the supplier stopped 10%")
+    report = await room.reply(ANN, "!drop 1 the supplier stopped")
+    assert report.body.startswith("🛑 #1 Shared courier was stopped by Ann.\n“the supplier stopped”")
+    (proposal,) = (await export_rooms(room.store, ZoneInfo("Europe/Amsterdam")))["rooms"][0]["proposals"]
+    assert proposal["status"] == "dropped" and proposal["close_reason"] == "the supplier stopped"
+    assert proposal["closed_at"] is not None
+    assert [(u["user"], u["text"], u["percent"]) for u in proposal["updates"]] == [(ANN, "the supplier stopped", 10)]
+    assert [(d["user"], d["money_cents"], d["confirmed_by"]) for d in proposal["deliveries"]] == [(BOB, 2000, None)]
+
+
+async def test_nudges_come_once_per_period_late_if_need_be_and_never_after_closing(make_room: MakeRoom) -> None:
+    room = await make_room(proposals={"update_every_days": 5, "delivery_reminder_days": 3})
+    announcement = await gone_go(room)
+    await room.say(BOB, "!delivered 1 €10")
+    out = await room.wait(timedelta(days=3))
+    (reminder,) = out
+    assert reminder.body.startswith("👋 A reminder for #1 Shared courier: Cas, nothing of your pledge")
+    assert reminder.mentions == (CAS,) and reminder.thread_root == announcement.event_id
+    await room.reopen()  # the schedule lives in the store: a restart changes nothing
+    (nudge,) = await room.wait(timedelta(days=2))
+    assert nudge.body.startswith("👋 No update on #1 Shared courier for 5 days. Ann, how is it going?")
+    assert nudge.mentions == (ANN,)
+    await room.say(ANN, "!update 1 all fine")  # an update moves the next nudge
+    assert await room.wait(timedelta(days=4)) == []
+    room.clock.advance(timedelta(days=3))  # the bot was down when the next one fell due
+    (late,) = await room.wait(timedelta(minutes=1))
+    assert "(Posted late: it was due" in late.body
+    await room.say(ANN, "!done 1")
+    assert await room.wait(timedelta(days=30)) == []
+
+
+@pytest.mark.parametrize("language", ["en", "nl"])
+async def test_status_list_and_mine_show_the_work_after_go(make_room: MakeRoom, language: str) -> None:
+    room = await make_room(bot={"language": language})
+    await gone_go(room)
+    await room.say(ANN, "!propose Second van €500 in 5 days")
+    await room.say(BOB, "!backme 2 €100")
+    await room.say(ANN, "!update 1 halfway 50%")
+    await room.say(BOB, "!delivered 1 €60 1h")
+    await room.say(ANN, "!confirm 1 @bob:test")
+    status = (await room.reply(CAS, "!proposal 1")).body
+    listed = (await room.reply(CAS, "!proposals")).body
+    mine = (await room.reply(BOB, "!mine")).body
+    if language == "en":
+        assert "50% done · 1 update · €60 of €60 delivered · 1/4h delivered" in status
+        assert "Latest updates:" in status and "Ann: “halfway”" in status
+        assert "Bob: €60 + 4h · €60 + 1h · €60 + 1h" in status
+        assert listed.index("Open proposals:") < listed.index("Underway (GO):")
+        assert mine.splitlines() == [
+            "Your pledges to open proposals:",
+            "#2 Second van: €100",
+            "Still to deliver for proposals that went GO:",
+            "#1 Shared courier: 3h",
+        ]
+    else:
+        assert "50% klaar · 1 update · € 60 van € 60 geleverd · 1/4 uur geleverd" in status.replace("\xa0", " ")
+        assert "In uitvoering (GO):" in listed
+        assert mine.splitlines()[2:] == ["Nog te leveren voor voorstellen met GO:", "#1 Shared courier: 3 uur"]
