@@ -16,6 +16,7 @@ from bot.config import ConfigError, Settings, load_settings, warn_if_secrets_rea
 from bot.console import BOT_ID, run_console
 from bot.engine import Kring
 from bot.export import TABLES, export_rooms, table_csv, write_tables
+from bot.redaction import SECRETS, mask_secrets_in_logs
 from storage.db import StoreLockedError
 from storage.migrations import SchemaTooNewError
 from storage.private import OWNER_ONLY_UMASK
@@ -84,6 +85,9 @@ def main(argv: list[str] | None = None) -> int:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
+    mask_secrets_in_logs()
+    # nio logs every response body it validates: members' messages, and the access token of a login.
+    logging.getLogger("nio.responses").setLevel(logging.INFO)
     if logging.getLogger().level > logging.DEBUG:
         # nio logs a line for every event it sees in a room: noise for an operator, and slow on a busy bot.
         logging.getLogger("nio.rooms").setLevel(logging.WARNING)
@@ -94,6 +98,7 @@ def main(argv: list[str] | None = None) -> int:
         logging.getLogger().setLevel(max(logging.WARNING, logging.getLogger().level))
     try:
         settings = load_settings(args.config)
+        SECRETS.remember(settings.matrix.password, settings.matrix.access_token, settings.matrix.pickle_key)
         if args.command == "run" and args.config is not None:
             warn_if_secrets_readable(args.config)
         if args.command == "console":

@@ -12,6 +12,7 @@ from nio import AsyncClient, LoginResponse, WhoamiResponse
 from bot.config import Settings
 from bot.crypto import crypto_store_file
 from bot.homeserver import FatalMatrixError, Patience
+from bot.redaction import SECRETS
 from storage.store import Store
 
 log = logging.getLogger(__name__)
@@ -47,6 +48,7 @@ class Session:
             saved = json.loads(stored)
             if saved.get("user_id") == matrix.user_id and saved.get("homeserver") == matrix.homeserver:
                 await self._check_crypto_store(saved["device_id"])
+                SECRETS.remember(saved["access_token"])
                 self.client.restore_login(matrix.user_id, saved["device_id"], saved["access_token"])
                 # A homeserver that is down or behind a failing proxy is waited for: logging in again would
                 # make a new device (and lose the old one's encryption keys) for nothing.
@@ -69,6 +71,7 @@ class Session:
         )
         if not isinstance(response, LoginResponse):
             raise FatalMatrixError(f"login failed: {getattr(response, 'message', response)}")
+        SECRETS.remember(response.access_token)
         record = {
             "user_id": matrix.user_id,
             "homeserver": matrix.homeserver,
