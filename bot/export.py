@@ -52,6 +52,7 @@ async def _room(store: Store, zone: ZoneInfo, room_id: str) -> dict[str, Any]:
                     for p in pledges
                 ],
                 "objections": [{"user": o.user_id, "reason": o.reason} for o in objections],
+                "needs": list(proposal.needs),
                 "closed_at": _iso(proposal.closed_at, zone),
                 "close_reason": proposal.close_reason,
                 "updates": [
@@ -83,11 +84,28 @@ async def _room(store: Store, zone: ZoneInfo, room_id: str) -> dict[str, Any]:
         }
         for c in await store.credits.ledger(room_id)
     ]
+    talents: dict[str, list[str]] = {}
+    for talent in await store.talents.in_room(room_id):
+        talents.setdefault(talent.user_id, []).append(talent.talent)
+    needs = [
+        {
+            "id": n.number,
+            "user": n.user_id,
+            "text": n.text,
+            "talents": list(n.talents),
+            "at": _iso(n.at, zone),
+            "solved_at": _iso(n.solved_at, zone),
+            "helped_by": n.helped_by,
+        }
+        for n in await store.talents.all_needs(room_id)
+    ]
     return {
         "room_id": room_id,
         "reputation": await store.credits.all_balances(room_id),
         "proposals": proposals,
         "credits": credits,
+        "talents": talents,
+        "needs": needs,
     }
 
 
@@ -99,7 +117,11 @@ def as_tables(document: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
         for user, credits in room["reputation"].items():
             tables["reputation"].append({"room_id": room_id, "user": user, "credits": credits})
         for proposal in room["proposals"]:
-            flat = {k: v for k, v in proposal.items() if k not in ("pledges", "objections", "updates", "deliveries")}
+            flat = {
+                k: v
+                for k, v in proposal.items()
+                if k not in ("pledges", "objections", "updates", "deliveries", "needs")
+            }
             tables["proposals"].append({"room_id": room_id, **flat})
             for pledge in proposal["pledges"]:
                 tables["pledges"].append({"room_id": room_id, "proposal_id": proposal["id"], **pledge})

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import unicodedata
 from collections.abc import Callable
@@ -109,6 +110,7 @@ class ProposalDraft:
     minutes: int | None
     deadline: datetime | None
     min_backers: int | None
+    needs: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -918,6 +920,14 @@ def _draft(title: str, description: str, found: dict[str, _Value]) -> ProposalDr
     )
 
 
+_NEEDS_FIELD_RE = re.compile(r"(?:needs|nodig|gezocht) ?: ?(?P<value>.*)")
+
+
+def talent_list(text: str) -> list[str]:
+    """`driver, trainer; bezorging` as its talents, each trimmed, without empty ones."""
+    return [clean_text(_trim(part)) for part in re.split(r"[,;]", text) if _trim(part)]
+
+
 def _parse_multiline(lines: list[str], rules: _DeadlineRules) -> ProposalDraft:
     first = next((n for n, line in enumerate(lines) if _trim(line)), len(lines))
     if first == len(lines):
@@ -925,7 +935,12 @@ def _parse_multiline(lines: list[str], rules: _DeadlineRules) -> ProposalDraft:
     title, found = _parse_title_line(lines[first], _propose_clauses(rules))
     parsers = _field_parsers(rules)
     description = []
+    needs: list[str] = []
     for line in lines[first + 1 :]:
+        wanted = _NEEDS_FIELD_RE.fullmatch(_norm(line))
+        if wanted is not None:
+            needs += talent_list(line.partition(":")[2])
+            continue
         field = _field_line(line)
         if field is None:
             _refuse_unknown_field(line, rules)
@@ -940,7 +955,7 @@ def _parse_multiline(lines: list[str], rules: _DeadlineRules) -> ProposalDraft:
     text = clean_text(_trim("\n".join(description)))
     if len(text) > DESCRIPTION_MAX:
         raise ParseError("description_too_long", max=DESCRIPTION_MAX, length=len(text))
-    return _draft(title, text, found)
+    return dataclasses.replace(_draft(title, text, found), needs=tuple(needs))
 
 
 def parse_propose(args: str, now: datetime, tz: ZoneInfo, max_days: int) -> ProposalDraft:

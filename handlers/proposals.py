@@ -9,6 +9,7 @@ from handlers.arguments import Deadline, ProposalRef, ProposalTerms, Reason
 from handlers.commands import Context, Role, UserError, command
 from handlers.events import Say
 from handlers.parsing import ProposalDraft, title_key
+from handlers.talents import needed_talents
 from handlers.text import Rendered, lines, mention, user_text
 from handlers.views import goals, load_facts, progress, status_view, underway_block, underway_line
 from storage.records import AnnouncementKind, NewProposal, Objection, Proposal, Status
@@ -60,6 +61,7 @@ async def propose(ctx: Context, draft: ProposalDraft) -> list[Say]:
             created_at=ctx.now,
             source_event_id=ctx.message.event_id,
             idea_event_id=idea.event_id if idea else None,
+            needs=draft.needs,
         )
     )
     await schedule_announcements(ctx.store, proposal, settings.reminder_hours, ctx.now)
@@ -82,6 +84,10 @@ async def propose(ctx: Context, draft: ProposalDraft) -> list[Say]:
             left=texts.time_left(proposal.deadline - ctx.now),
         )
     )
+    if proposal.needs:
+        rows, asked = await needed_talents(ctx.store, texts, ctx.room_id, proposal.needs, proposal.proposer)
+        parts += [texts.t("talents.needed_title"), *rows]
+        mentions += asked
     parts.append(texts.t("proposal.how_to_back", number=proposal.number, proposer=facts.who(ctx.sender)))
     announcement = ctx.announce(lines(parts), mentions=tuple(sorted(set(mentions))), proposal_id=proposal.id)
     return [dataclasses.replace(announcement, opens_thread=True)]  # updates and deliveries follow in its thread
@@ -115,6 +121,9 @@ async def list_proposals(ctx: Context) -> list[Say]:
 async def show_proposal(ctx: Context, proposal: Proposal) -> list[Say]:
     facts = await load_facts(ctx.store, proposal)
     view = status_view(ctx.texts, facts, ctx.now)
+    if proposal.needs:
+        rows, _ = await needed_talents(ctx.store, ctx.texts, ctx.room_id, proposal.needs, proposal.proposer)
+        view = lines([view, ctx.texts.t("talents.needed_title"), *rows])
     if proposal.status in (Status.GO, Status.DONE, Status.DROPPED):
         updates = await ctx.store.underway.updates(proposal.id)
         deliveries = await ctx.store.underway.deliveries([proposal.id])

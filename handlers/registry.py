@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from handlers import help, language, pledges, proposals, reputation, underway
+from handlers import help, language, pledges, proposals, reputation, talents, underway
 from handlers.commands import CommandSet
 
 COMMANDS = CommandSet(
@@ -17,6 +17,11 @@ COMMANDS = CommandSet(
         underway.report_delivery,
         underway.mine,
         reputation.ideas,
+        talents.need,
+        talents.solved,
+        talents.who,
+        talents.skills,
+        talents.profile,
         reputation.rep,
         reputation.top,
         proposals.cancel,

@@ -88,9 +88,15 @@ class ProposalSettings(Section):
         return ZoneInfo(self.timezone)
 
 
+class TalentSettings(Section):
+    needs_days: PositiveInt = 30
+    help_reward: NonNegativeInt = 1
+
+
 class CommunitySettings(Section):
     """Everything the rules of one community read."""
 
     bot: BotSettings = BotSettings()
     reputation: ReputationSettings = ReputationSettings()
     proposals: ProposalSettings = ProposalSettings()
+    talents: TalentSettings = TalentSettings()

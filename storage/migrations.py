@@ -372,7 +372,7 @@ def underway(conn: sqlite3.Connection) -> None:
             receiver        TEXT NOT NULL,
             delta           INTEGER NOT NULL,
             reason          TEXT NOT NULL CHECK (reason IN ('reaction', 'reversal', 'go_proposer', 'go_backer',
-                                                            'delivered_hours', 'delivered_money')),
+                                                            'delivered_hours', 'delivered_money', 'helped')),
             source_event_id TEXT,
             target_event_id TEXT,
             emoji           TEXT,
@@ -401,5 +401,44 @@ def underway(conn: sqlite3.Connection) -> None:
         DROP TABLE announcements;
         ALTER TABLE announcements_new RENAME TO announcements;
         CREATE INDEX announcements_pending ON announcements (due_at) WHERE state = 'pending'
+        """,
+    )
+
+
+@migration(8)
+def talents_and_needs(conn: sqlite3.Connection) -> None:
+    """Who can help with what: members' talents, whether they want to be asked, needs posted in the room, and
+    the talents a proposal needs."""
+    _script(
+        conn,
+        """
+        CREATE TABLE talents (
+            room_id  TEXT NOT NULL,
+            user_id  TEXT NOT NULL,
+            talent   TEXT NOT NULL,
+            key      TEXT NOT NULL,
+            added_at INTEGER NOT NULL,
+            PRIMARY KEY (room_id, user_id, key)
+        );
+        CREATE INDEX talents_in_room ON talents (room_id, key);
+        CREATE TABLE askable (
+            room_id TEXT NOT NULL,
+            user_id TEXT NOT NULL,
+            PRIMARY KEY (room_id, user_id)
+        );
+        CREATE TABLE needs (
+            id        INTEGER PRIMARY KEY,
+            room_id   TEXT NOT NULL,
+            number    INTEGER NOT NULL,
+            user_id   TEXT NOT NULL,
+            text      TEXT NOT NULL,
+            talents   TEXT NOT NULL,
+            at        INTEGER NOT NULL,
+            event_id  TEXT NOT NULL UNIQUE,
+            solved_at INTEGER,
+            helped_by TEXT,
+            UNIQUE (room_id, number)
+        );
+        ALTER TABLE proposals ADD COLUMN needs TEXT NOT NULL DEFAULT '[]'
         """,
     )

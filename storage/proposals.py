@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Collection
 from datetime import datetime
@@ -14,7 +15,7 @@ from storage.timeconv import from_db, from_db_optional, to_db
 _PROPOSAL_COLUMNS = (
     "id, room_id, number, title, description, proposer, money_goal_cents, hours_goal_minutes, min_backers, "
     "deadline, created_at, idea_event_id, COALESCE(closed, status), decided_at, cancel_reason, fully_backed_at, "
-    "closed_at, close_reason, thread_root"
+    "closed_at, close_reason, thread_root, needs"
 )
 
 
@@ -28,9 +29,9 @@ class ProposalQueries:
         def insert(conn: sqlite3.Connection) -> int:
             cursor = conn.execute(
                 "INSERT INTO proposals (room_id, number, title, description, proposer, money_goal_cents, "
-                "hours_goal_minutes, min_backers, deadline, created_at, source_event_id, idea_event_id) "
+                "hours_goal_minutes, min_backers, deadline, created_at, source_event_id, idea_event_id, needs) "
                 "VALUES (?, (SELECT COALESCE(MAX(number), 0) + 1 FROM proposals WHERE room_id = ?), "
-                "?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     new.room_id,
                     new.room_id,
@@ -44,6 +45,7 @@ class ProposalQueries:
                     to_db(new.created_at),
                     new.source_event_id,
                     new.idea_event_id,
+                    json.dumps(list(new.needs)),
                 ),
             )
             return int(cursor.lastrowid or 0)
@@ -101,13 +103,22 @@ class ProposalQueries:
         )
         return [_proposal(r) for r in rows]
 
+    async def backed_by(self, room_id: str, user_id: str) -> int:
+        """How many proposals of the room the member backs (or backed, once decided)."""
+        row = await self.db.fetch_one(
+            "SELECT COUNT(*) FROM pledges g JOIN proposals p ON p.id = g.proposal_id WHERE p.room_id = ? "
+            "AND g.user_id = ?",
+            (room_id, user_id),
+        )
+        return int(row[0]) if row else 0
+
     async def rooms(self) -> list[str]:
         rows = await self.db.fetch_all("SELECT room_id FROM proposals UNION SELECT room_id FROM reputation ORDER BY 1")
         return [str(r[0]) for r in rows]
 
     async def move_room(self, old_room: str, new_room: str) -> None:
         """Follow a room upgrade: proposals, credits and remembered messages move to the new room id."""
-        for table in ("proposals", "credits", "messages", "members", "room_settings"):
+        for table in ("proposals", "credits", "messages", "members", "room_settings", "talents", "askable", "needs"):
             await self.db.execute(f"UPDATE OR IGNORE {table} SET room_id = ? WHERE room_id = ?", (new_room, old_room))
         await self.db.execute(
             "UPDATE outbox SET room_id = ? WHERE room_id = ? AND state = 'pending'", (new_room, old_room)
@@ -263,4 +274,5 @@ def _proposal(row: sqlite3.Row) -> Proposal:
         closed_at=from_db_optional(row[16]),
         close_reason=row[17],
         thread_root=row[18],
+        needs=tuple(json.loads(row[19])),
     )

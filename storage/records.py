@@ -43,6 +43,7 @@ class Proposal:
     closed_at: datetime | None = None
     close_reason: str | None = None
     thread_root: str | None = None
+    needs: tuple[str, ...] = ()  # talents the proposal asks for
 
     @property
     def is_open(self) -> bool:
@@ -69,6 +70,7 @@ class NewProposal:
     created_at: datetime
     source_event_id: str
     idea_event_id: str | None
+    needs: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -134,6 +136,30 @@ class Delivery:
 
 
 @dataclass(frozen=True)
+class Talent:
+    """What a member offers, as typed, and the key it is matched by."""
+
+    user_id: str
+    talent: str
+    key: str
+
+
+@dataclass(frozen=True)
+class Need:
+    """A member asking the room for help (`N#<number>`)."""
+
+    id: int
+    room_id: str
+    number: int
+    user_id: str
+    text: str
+    talents: tuple[str, ...]
+    at: datetime
+    solved_at: datetime | None = None
+    helped_by: str | None = None
+
+
+@dataclass(frozen=True)
 class Involvement:
     """A proposal's pledges and objections, and the display names of everyone involved."""
 
@@ -150,6 +176,7 @@ class CreditReason(StrEnum):
     GO_BACKER = "go_backer"
     DELIVERED_HOURS = "delivered_hours"
     DELIVERED_MONEY = "delivered_money"
+    HELPED = "helped"
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from storage.room_settings import RoomSettingQueries
 from storage.schedule import ScheduleQueries
 from storage.sent import SentQueries
 from storage.state import StateQueries
+from storage.talents import TalentQueries
 from storage.underway import UnderwayQueries
 
 
@@ -37,6 +38,7 @@ class Store:
         self.sent = SentQueries(db)
         self.room_settings = RoomSettingQueries(db)
         self.underway = UnderwayQueries(db)
+        self.talents = TalentQueries(db)
 
     @classmethod
     async def open(cls, path: str | Path) -> Store:

@@ -78,6 +78,15 @@ class UnderwayQueries:
         )
         return [_delivery(r) for r in rows]
 
+    async def confirmed_minutes_by_member(self, room_id: str) -> dict[str, int]:
+        """Hours worked and confirmed, per member, over every proposal of the room."""
+        rows = await self.db.fetch_all(
+            "SELECT d.user_id, SUM(d.minutes) FROM deliveries d JOIN proposals p ON p.id = d.proposal_id "
+            "WHERE p.room_id = ? AND d.confirmed_by IS NOT NULL GROUP BY d.user_id",
+            (room_id,),
+        )
+        return {str(r[0]): int(r[1]) for r in rows}
+
     async def confirm(self, delivery_ids: Collection[int], by: str, at: datetime, event_id: str) -> None:
         await self.db.executemany(
             "UPDATE deliveries SET confirmed_by = ?, confirmed_at = ?, confirm_event_id = ? "

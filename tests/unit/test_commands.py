@@ -30,6 +30,11 @@ SPEC_COMMANDS = (
     "unconfirm",
     "done",
     "drop",
+    "need",
+    "solved",
+    "who",
+    "skills",
+    "profile",
 )
 
 BAD_INPUT = [

@@ -47,7 +47,7 @@ async def test_json_export_has_every_proposal_pledge_objection_and_credit(room: 
     await community(room)
     document = await export_rooms(room.store, AMSTERDAM, ROOM)
     (exported,) = document["rooms"]
-    assert set(exported) == {"room_id", "reputation", "proposals", "credits"}
+    assert set(exported) == {"room_id", "reputation", "proposals", "credits", "talents", "needs"}
     assert exported["room_id"] == ROOM
     assert exported["reputation"] == {ANN: 1 + 5, BOB: 1, CAS: 1 + 0}
 
@@ -74,6 +74,7 @@ async def test_json_export_has_every_proposal_pledge_objection_and_credit(room: 
         "close_reason": None,
         "updates": [],
         "deliveries": [],
+        "needs": [],
     }
     assert (cancelled["status"], cancelled["money_goal_cents"], cancelled["hours_goal_minutes"]) == (
         "cancelled",

@@ -1,0 +1,41 @@
+"""Talents and needs on a real homeserver: a matched need mentions only the member who opted in to be asked."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+from nio import RoomInviteResponse
+
+from .community import BotWatcher, create_room, invite_and_join, send_text
+from .helpers import MakeMember
+from .kring_process import KringProcess
+from .synapse_server import SynapseServer
+
+
+async def test_a_matched_need_mentions_only_the_opted_in_member(
+    synapse: SynapseServer, make_member: MakeMember, tmp_path: Path, processes: list[KringProcess]
+) -> None:
+    anna = await make_member("anna")  # asks
+    bob = await make_member("bob")  # a driver who wants to be asked
+    cas = await make_member("cas")  # a driver who does not
+    room_id = await create_room(anna)
+    for member in (bob, cas):
+        await invite_and_join(anna, room_id, member)
+    kring = KringProcess(synapse, tmp_path / "bot", "kring-talents", [room_id])
+    processes.append(kring)
+    assert isinstance(await anna.room_invite(room_id, kring.user_id), RoomInviteResponse)
+    kring.start()
+    await asyncio.to_thread(kring.wait_for_log, "ready:")
+    watcher = BotWatcher(anna, room_id, kring.user_id)
+
+    await watcher.wait_for_reply(await send_text(bob, room_id, "!skills add delivery driver"))
+    await watcher.wait_for_reply(await send_text(bob, room_id, "!skills ask on"))
+    await watcher.wait_for_reply(await send_text(cas, room_id, "!talenten toevoegen bezorging, driver"))
+    await send_text(anna, room_id, "!need Who can deliver to a patient on Saturday? for: driver")
+    posted = await watcher.wait_for("N#1")
+    content = posted["content"]
+    assert set(content["m.mentions"]["user_ids"]) == {anna.user_id, bob.user_id}
+    assert f"https://matrix.to/#/{bob.user_id}" in content["formatted_body"]
+    assert f"https://matrix.to/#/{cas.user_id}" not in content["formatted_body"]
+    assert "cas" in content["body"]  # named, without a mention
