@@ -105,6 +105,7 @@ def test_a_database_from_a_newer_kring_is_refused_untouched(tmp_path: Path, figu
         f"[storage]\ndatabase = {json.dumps(str(database))}\n",
         encoding="utf-8",
     )
+    config.chmod(0o600)  # it holds the password (else kring run rightly warns about it)
     result = _run(config)
     assert result.returncode == 2, result.stderr[-2000:]
     assert (
