@@ -133,8 +133,18 @@ class Kring:
     async def _confirm_by_reaction(self, reaction: Reaction, *, before: Effects) -> list[Say]:
         """A ✅ by the proposer or a moderator on Kring's reply to a delivery confirms it; any other ✅ is a
         plain reaction."""
-        async with self.store.savepoint(first=self.store.intake.writer(before)):
-            return await confirm_by_reaction(self.store, self.settings, reaction)
+        opened = False
+        try:
+            async with self.store.savepoint(first=self.store.intake.writer(before)):
+                opened = True
+                return await confirm_by_reaction(self.store, self.settings, reaction)
+        except sqlite3.Error:
+            raise  # the store itself failed: abort the batch, it is retried
+        except Exception:
+            if not opened:
+                raise
+            log.exception("confirming by reaction %s failed; it counts as a plain reaction", reaction.event_id)
+            return []
 
     # scheduled announcements
     async def fire(self, announcement_id: int, now: datetime | None = None, *, late: bool = False) -> bool:

@@ -34,6 +34,12 @@ _PERCENT_RE = re.compile(r"(?<![\w.,])(?P<n>[0-9]{1,3}) ?%")
 USER_ID_MAX = 255
 
 
+def first_word(text: str) -> tuple[str, str]:
+    """The first word of `text` and the rest, split at any white space (a line break too)."""
+    parts = text.split(None, 1)
+    return (parts[0], parts[1].strip() if len(parts) > 1 else "") if parts else ("", "")
+
+
 class _Plain:
     """An argument that names nothing in the store: what it parses is what the handler gets."""
 
@@ -73,11 +79,11 @@ class ProposalRef:
     usage_key = "arg.id"
 
     def parse(self, ctx: Context, text: str) -> tuple[int | None, str]:
-        first, _, rest = text.partition(" ")
+        first, rest = first_word(text)
         if not first:
             return None, ""
         try:
-            return parse_proposal_id(first), rest.strip()
+            return parse_proposal_id(first), rest
         except ParseError:
             if _about_a_proposal(ctx) and not first.lstrip("#").isdigit():
                 return None, text  # a reply to a proposal, or in its thread: the words are the next argument's
@@ -159,9 +165,12 @@ class Reason(_Plain):
 
 
 @dataclass(frozen=True)
-class Member(_Plain):
-    """`[@user]`: a member picked as a pill (from `m.mentions`) or typed as a user id; left out, the sender
-    (or, when `required`, a usage error)."""
+class Member:
+    """`[@user]`: a member typed as a user id, or picked from the client's list (a pill: the body holds the display
+    name, the user id is in `m.mentions`); left out, the sender (or, when `required`, a usage error).
+
+    Clients also mention the author of the message a command replies to: that mention alone names nobody.
+    """
 
     required: bool = False
 
@@ -170,16 +179,34 @@ class Member(_Plain):
         return "arg.member" if self.required else "arg.user"
 
     def parse(self, ctx: Context, text: str) -> tuple[str, str]:
-        if ctx.message.mentions:
-            return ctx.message.mentions[0], ""
-        if not text:
+        typed = text.strip()
+        if not typed:
             if self.required:
                 raise UsageError(ctx.texts.t("err.missing_member"))
-            return ctx.sender, ""
-        token, _, rest = text.partition(" ")
-        if len(token) < 2 or not token.startswith("@") or len(token) > USER_ID_MAX:
+            return "", ""
+        token = typed.split(None, 1)[0]
+        if token.startswith("@") and 2 <= len(token) <= USER_ID_MAX and " " not in typed:
+            return token, ""
+        if not ctx.message.mentions:
             raise UsageError(ctx.texts.t("err.bad_user", token=shown(token)))
-        return token, rest.strip()
+        return typed, ""
+
+    async def resolve(self, ctx: Context, parsed: str) -> str:
+        if not parsed:
+            return ctx.sender
+        if parsed.startswith("@") and " " not in parsed:
+            return parsed
+        mentioned = list(ctx.message.mentions)
+        names = await ctx.store.members.display_names(ctx.room_id, mentioned)
+        typed = parsed.casefold()
+        named = [user for user in mentioned if user in names and names[user].casefold() in typed]
+        if named:
+            return named[0]
+        replied = await ctx.store.messages.get(ctx.message.reply_to) if ctx.message.reply_to else None
+        others = [user for user in mentioned if user in names and (replied is None or user != replied.author)]
+        if others:
+            return others[0]
+        raise UsageError(ctx.texts.t("err.bad_user", token=shown(parsed.split(None, 1)[0])))
 
 
 @dataclass(frozen=True)
@@ -193,7 +220,7 @@ class Count(_Plain):
     def parse(self, ctx: Context, text: str) -> tuple[int, str]:
         if not text:
             return self.default, ""
-        token, _, rest = text.partition(" ")
+        token, rest = first_word(text)
         count = parse_small_count(token)
         if count is None or not 1 <= count <= self.most:
             raise UsageError(ctx.texts.t("err.bad_count", token=shown(token), max=self.most))
@@ -208,7 +235,7 @@ class CommandWord(_Plain):
     def parse(self, ctx: Context, text: str) -> tuple[str | None, str]:
         if not text:
             return None, ""
-        word, _, rest = text.partition(" ")
+        word, rest = first_word(text)
         return word.removeprefix(ctx.texts.prefix), rest.strip()
 
 
@@ -218,7 +245,7 @@ class Language(_Plain):
     usage_key = "arg.language"
 
     def parse(self, ctx: Context, text: str) -> tuple[str, str]:
-        token, _, rest = text.partition(" ")
+        token, rest = first_word(text)
         wanted = token.lower()
         if not token:
             raise UsageError(ctx.texts.t("err.missing_language", languages=", ".join(languages())))

@@ -3,14 +3,14 @@ while, and a reminder to backers who delivered nothing yet."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from handlers.domain import announced_late
 from handlers.events import Say
 from handlers.settings import ProposalSettings
 from handlers.text import Rendered, lines
 from handlers.texts import Texts
-from handlers.underway import in_thread
+from handlers.underway import in_thread, schedule_update_nudge
 from handlers.views import load_facts
 from storage.records import Announcement, AnnouncementKind, Proposal
 from storage.store import Store
@@ -43,13 +43,15 @@ async def fire_nudge(
         ]
         mentions: tuple[str, ...] = (proposal.proposer,)
         # The next one a period later, unless an update comes first (it moves the nudge).
-        await store.schedule.schedule(
-            proposal.id, AnnouncementKind.UPDATE_NUDGE, now + timedelta(days=settings.update_every_days)
-        )
+        await schedule_update_nudge(store, settings, proposal.id, now)
     else:
         delivered = {d.user_id for d in await store.underway.deliveries([proposal.id])}
         facts = await load_facts(store, proposal)
-        waiting = [backer for backer in facts.backers if backer not in delivered]
+        waiting = [
+            pledge.user_id
+            for pledge in facts.pledges
+            if (pledge.money_cents or pledge.minutes) and pledge.user_id not in delivered
+        ]
         if not waiting:
             return []
         names = Rendered.join(Rendered(", ", ", "), [facts.who(backer) for backer in waiting])

@@ -537,7 +537,8 @@ def parse_deadline(text: str, now: datetime, tz: ZoneInfo, max_days: int) -> dat
 
 _PROPOSAL_ID_RE = re.compile(r"#? ?(?P<num>[0-9]+)")
 _ID_LIKE_RE = re.compile(r"[-−+]?[0-9]")
-_BACKERS_NOUN = r"(?:backers?|steuners?|people|mensen)"
+_BACKERS_NOUNS = ("backer", "backers", "steuner", "steuners", "people", "mensen")
+_BACKERS_NOUN = "(?:" + "|".join(_BACKERS_NOUNS) + ")"
 _MIN_RE = re.compile(rf"(?:min(?:imum|imaal)?[.:]? ?)?(?P<num>[^ ]+)(?: {_BACKERS_NOUN})?")
 _BACKERS_VALUE_RE = re.compile(rf"(?P<num>[^ ]+)(?: {_BACKERS_NOUN})?")
 _DIGITS_RE = re.compile(r"[0-9]+")
@@ -584,7 +585,7 @@ _NUMBERISH_RE = re.compile(r"[-−+]?[0-9]")
 _BARE_NUMBER_RE = re.compile(r"[-−+]?[0-9][0-9.,]*")
 _MIN_WORDS = frozenset({"min", "minimum", "min.", "min:", "minimum:", "minimaal", "minimaal:"})
 _MIN_GLUED_RE = re.compile(r"min(?:imum|imaal)?:?[-−+]?[0-9].*")
-_BACKERS_WORDS = frozenset({"backer", "backers", "steuner", "steuners"})
+_BACKERS_WORDS = frozenset(_BACKERS_NOUNS)
 
 _Value = int | datetime
 
@@ -667,12 +668,13 @@ def _duration_end(tokens: list[_Token], i: int) -> int | None:
     following = _norm_at(tokens, i)
     if not following:
         return None
-    if _duration_minutes(following) is not None:
-        return i + 1
+    if _duration_minutes(following) is not None and tokens[i].raw == tokens[i].raw.lower():
+        return i + 1  # "3d"; "3D" is a thing in a title ("Workshop over 3D")
     numberish = _NUMBERISH_RE.match(following) is not None
     if numberish and _norm_at(tokens, i + 1) in _UNIT_MINUTES:
         return i + 2
-    if numberish and (i + 1 == len(tokens) or _GLUED_DURATION_RE.fullmatch(following)):
+    glued = _GLUED_DURATION_RE.fullmatch(following) is not None and tokens[i].raw == tokens[i].raw.lower()
+    if numberish and (i + 1 == len(tokens) or glued):
         return i + 1
     return None
 
@@ -713,7 +715,10 @@ def _min_span(tokens: list[_Token], i: int) -> _Span | None:
     if _MIN_GLUED_RE.fullmatch(word):
         end = i + 1
     elif word in _MIN_WORDS and i + 1 < count:
-        end = i + 2  # `min abc` is a minimum written wrong, not part of the title
+        # `min 5`; `min abc` at the end is a minimum written wrong; "Koffie min suiker …" is a title
+        if not (word.endswith(":") or _NUMBERISH_RE.match(tokens[i + 1].norm) or i + 2 == count):
+            return None
+        end = i + 2
     else:
         return None
     if end < count and tokens[end].norm in _BACKERS_WORDS:
@@ -746,14 +751,17 @@ def _stray(token: _Token) -> ParseError:
     return ParseError(code, token.raw)
 
 
-_FOREIGN_CURRENCY_RE = re.compile(r"[$£¥₹₽]|(?:us)?dollars?|usd|gbp|pounds?|cents?|eurocents?")
+_FOREIGN_SIGN_RE = re.compile(r"[$£¥₹₽]")
+_FOREIGN_CODE = r"(?:us)?dollars?|usd|gbp|pounds?|cents?|eurocents?"
+_FOREIGN_CURRENCY_RE = re.compile(_FOREIGN_CODE)
+_GLUED_FOREIGN_RE = re.compile(rf"(?:{_FOREIGN_CODE})[0-9][0-9.,]*|[0-9][0-9.,]*(?:{_FOREIGN_CODE})")
 
 
 def _money_like(tokens: list[_Token], i: int) -> ParseError | None:
     """The error for a money-like token at ``i`` that is no amount Kring reads: ``$100``, ``USD 100``,
     ``100 dollar`` (bad money) or a bare number (unclear); None for any other word."""
     word = tokens[i].norm.rstrip(_TRAILING_PUNCTUATION)
-    if _FOREIGN_CURRENCY_RE.search(word) and re.search("[0-9]", word):
+    if (_FOREIGN_SIGN_RE.search(word) and re.search("[0-9]", word)) or _GLUED_FOREIGN_RE.fullmatch(word):
         return ParseError("bad_money", tokens[i].raw)
     following = _norm_at(tokens, i + 1).rstrip(_TRAILING_PUNCTUATION)
     if _BARE_NUMBER_RE.fullmatch(word) and _FOREIGN_CURRENCY_RE.fullmatch(following):
@@ -883,19 +891,15 @@ def _parse_title_line(line: str, clauses: tuple[_Clause, ...]) -> tuple[str, dic
     return _check_title(clean_text(_trim(title))), found
 
 
-def _refuse_unknown_field(line: str, rules: _DeadlineRules) -> None:
+def _refuse_unknown_field(line: str) -> None:
     """`budgett: €500` is a field Kring does not know, not description: the amount must not get lost."""
     match = _FIELD_RE.fullmatch(_norm(line))
     if match is None or not match["value"] or " " in match["key"].strip():
         return
     value = match["value"]
     tokens = _tokenize(value)
-    looks_like = (
-        _money_span(tokens, 0) is not None
-        or _hours_span(tokens, 0) is not None
-        or _deadline_span(tokens, 0) is not None
-        or _date_phrase(value) is not None
-    )
+    whole = [span(tokens, 0) for span in (_money_span, _hours_span, _deadline_span)]
+    looks_like = any(s is not None and s.end == len(tokens) for s in whole) or _date_phrase(value) is not None
     if looks_like:
         raise ParseError("unknown_field", _trim(line.partition(":")[0]))
 
@@ -943,7 +947,7 @@ def _parse_multiline(lines: list[str], rules: _DeadlineRules) -> ProposalDraft:
             continue
         field = _field_line(line)
         if field is None:
-            _refuse_unknown_field(line, rules)
+            _refuse_unknown_field(line)
             description.append(line)
             continue
         kind, norm, raw = field

@@ -64,14 +64,15 @@ def facts_wanted(events: Iterable[Event], settings: ReputationSettings) -> Facts
     targets: set[str] = set()
     redacted: set[str] = set()
     giver_days: set[GiverDay] = set()
+    redaction_days: set[tuple[str, datetime]] = set()
     for event in events:
         if isinstance(event, Reaction) and credit_delta(event.key, settings) != 0:
             targets.add(event.target_event_id)
             giver_days.add((event.room_id, event.sender, utc_day(event.at)[0]))
         elif isinstance(event, Redaction):
             redacted.add(event.redacts)
-            giver_days.add((event.room_id, event.sender, utc_day(event.at)[0]))  # removing one may bring one back
-    return FactsWanted(frozenset(targets), frozenset(redacted), frozenset(giver_days))
+            redaction_days.add((event.room_id, utc_day(event.at)[0]))  # removing one may bring one back
+    return FactsWanted(frozenset(targets), frozenset(redacted), frozenset(giver_days), frozenset(redaction_days))
 
 
 @dataclass(frozen=True)

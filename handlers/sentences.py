@@ -310,6 +310,7 @@ _ALL = (
     ),
     _msg("underway.confirmed", "✅ {user} confirmed {backer}'s delivery of {amount} to #{number}."),
     _msg("underway.earned", "{backer} earns {reward} for it."),
+    _msg("underway.self_confirm", "You cannot confirm your own delivery: the proposer or another moderator does."),
     _msg("underway.nothing_to_confirm", "{backer} has no unconfirmed delivery to #{number}."),
     _msg(
         "underway.nothing_to_unconfirm",
@@ -350,7 +351,7 @@ _ALL = (
         "👋 A reminder for #{number} {title}: {backers}, nothing of your pledge is reported yet. When you have paid or "
         "worked, say so with {prefix}delivered {number} [€amount] [hours].",
     ),
-    _msg("nudge.late", "(Posted late: it was due {due}, while I was offline.)"),
+    _msg("nudge.late", "(Posted late: it was due {due}.)"),
     # talents and needs
     _msg("talents.too_many", "You can list at most {max} talents in a room; remove one first."),
     _msg("talents.not_yours", "“{talent}” is not one of your talents here."),

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from datetime import timedelta
 
-from handlers.arguments import Member
+from handlers.arguments import Member, first_word
 from handlers.commands import Context, UsageError, UserError, command
 from handlers.events import Say
 from handlers.matching import TALENT_MAX, TALENT_MIN, TALENTS_PER_MEMBER, members_for, talent_key
@@ -42,7 +42,7 @@ class SkillsArgs:
     usage_key = "arg.skills"
 
     def parse(self, ctx: Context, text: str) -> tuple[SkillsAction, str]:
-        verb, _, rest = text.strip().partition(" ")
+        verb, rest = first_word(text)
         word = verb.lower()
         if not word:
             return SkillsAction("show"), ""
@@ -251,7 +251,7 @@ class NeedRef:
     usage_key = "arg.need_id"
 
     def parse(self, ctx: Context, text: str) -> tuple[int, str]:
-        token, _, rest = text.strip().partition(" ")
+        token, rest = first_word(text)
         found = _NEED_NUMBER_RE.fullmatch(token)
         number = parse_small_count(found["n"]) if found else None
         if number is None or number < 1:

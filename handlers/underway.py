@@ -27,6 +27,7 @@ from storage.records import (
     CreditReason,
     Delivery,
     MessageKind,
+    Pledge,
     Proposal,
     Status,
     Update,
@@ -42,11 +43,16 @@ def require_underway(ctx: Context, proposal: Proposal) -> None:
         raise UserError(ctx.texts.t("underway.not_underway", number=proposal.number, status=status))
 
 
+async def schedule_update_nudge(store: Store, settings: ProposalSettings, proposal_id: int, since: datetime) -> None:
+    """Ask for an update `update_every_days` after `since` (GO, the latest update, or the latest nudge)."""
+    await store.schedule.schedule(
+        proposal_id, AnnouncementKind.UPDATE_NUDGE, since + timedelta(days=settings.update_every_days)
+    )
+
+
 async def schedule_nudges(store: Store, settings: ProposalSettings, proposal: Proposal, since: datetime) -> None:
     """After GO: ask for an update when none came for `update_every_days`, and remind backers once to deliver."""
-    await store.schedule.schedule(
-        proposal.id, AnnouncementKind.UPDATE_NUDGE, since + timedelta(days=settings.update_every_days)
-    )
+    await schedule_update_nudge(store, settings, proposal.id, since)
     await store.schedule.schedule(
         proposal.id, AnnouncementKind.DELIVERY_NUDGE, since + timedelta(days=settings.delivery_reminder_days)
     )
@@ -59,7 +65,7 @@ def in_thread(
     return Say(
         room_id=proposal.room_id,
         text=text,
-        kind=MessageKind.ANNOUNCE,
+        kind=MessageKind.THREAD,
         proposal_id=proposal.id,
         mentions=tuple(sorted(set(mentions))),
         thread_root=proposal.thread_root,
@@ -77,9 +83,7 @@ async def post_update(ctx: Context, proposal: Proposal, progress: Progress) -> l
         proposal.id, Update(ctx.sender, progress.text, progress.percent, ctx.now), ctx.message.event_id
     )
     settings = ctx.settings.proposals
-    await ctx.store.schedule.schedule(
-        proposal.id, AnnouncementKind.UPDATE_NUDGE, ctx.now + timedelta(days=settings.update_every_days)
-    )
+    await schedule_update_nudge(ctx.store, settings, proposal.id, ctx.now)
     head = ctx.texts.t(
         "underway.update_posted", number=proposal.number, title=proposal.title, user=facts.who(ctx.sender)
     )
@@ -144,14 +148,10 @@ async def confirm_deliveries(
     delivery its reward. Says what was confirmed and credited."""
     await store.underway.confirm([d.id for d in deliveries], confirmer, at, event_id)
     facts = await load_facts(store, proposal, backer, confirmer)
-    pledged = next((p.minutes for p in facts.pledges if p.user_id == backer), 0)
-    confirmed = [d for d in await store.underway.deliveries([proposal.id]) if d.user_id == backer and d.confirmed]
-    counted_hours = min(sum(d.minutes for d in confirmed), pledged) // 60
-    earned_for_hours = counted_hours * settings.credits_per_delivered_hour
-    standing = await store.credits.standing_for(proposal.id, backer, CreditReason.DELIVERED_HOURS)
     rewards = []
-    if earned_for_hours > standing:
-        rewards.append((earned_for_hours - standing, CreditReason.DELIVERED_HOURS))
+    hours = await _hours_owed(store, settings, proposal, facts.pledges, backer)
+    if hours > 0:
+        rewards.append((hours, CreditReason.DELIVERED_HOURS))
     money = sum(1 for d in deliveries if d.money_cents) * settings.delivery_reward
     if money:
         rewards.append((money, CreditReason.DELIVERED_MONEY))
@@ -177,9 +177,21 @@ async def confirm_deliveries(
     return lines(parts)
 
 
+async def _hours_owed(
+    store: Store, settings: ProposalSettings, proposal: Proposal, pledges: list[Pledge], backer: str
+) -> int:
+    """Credits still owed for confirmed hours: per whole hour, up to the hours pledged, less what stands."""
+    pledged = next((p.minutes for p in pledges if p.user_id == backer), 0)
+    confirmed = [d for d in await store.underway.deliveries([proposal.id]) if d.user_id == backer and d.confirmed]
+    earned = min(sum(d.minutes for d in confirmed), pledged) // 60 * settings.credits_per_delivered_hour
+    return earned - await store.credits.standing_for(proposal.id, backer, CreditReason.DELIVERED_HOURS)
+
+
 @command("confirm", nl=("bevestig",), args=(ProposalRef(), Member(required=True)), who=Role.PROPOSER_OR_MODERATOR)
 async def confirm(ctx: Context, proposal: Proposal, backer: str) -> list[Say]:
     require_underway(ctx, proposal)
+    if backer == ctx.sender:
+        raise UserError(ctx.texts.t("underway.self_confirm"))
     waiting = [d for d in await ctx.store.underway.deliveries([proposal.id]) if d.user_id == backer and not d.confirmed]
     if not waiting:
         who = await ctx.who(backer)
@@ -212,8 +224,8 @@ async def confirm_by_reaction(store: Store, settings: CommunitySettings, reactio
     if delivery is None or delivery.confirmed or proposal is None or not proposal.is_underway:
         return []
     moderator = reaction.sender_power >= settings.proposals.moderator_power_level
-    if reaction.sender != proposal.proposer and not moderator:
-        return []
+    if (reaction.sender != proposal.proposer and not moderator) or reaction.sender == delivery.user_id:
+        return []  # not theirs to confirm: a plain reaction
     texts = await room_texts(store, settings, proposal.room_id)
     text = await confirm_deliveries(
         store,
@@ -250,6 +262,25 @@ async def unconfirm(ctx: Context, proposal: Proposal, backer: str) -> list[Say]:
         events, (CreditReason.DELIVERED_HOURS, CreditReason.DELIVERED_MONEY), ctx.message.event_id, ctx.now
     )
     await ctx.store.underway.unconfirm([d.id for d in mine])
+    # Other confirmations of the backer still stand: their hours are owed again up to what was pledged.
+    owed = await _hours_owed(
+        ctx.store, ctx.settings.proposals, proposal, await ctx.store.proposals.pledges(proposal.id), backer
+    )
+    if owed > 0:
+        await ctx.store.credits.add(
+            [
+                Credit(
+                    ctx.room_id,
+                    ctx.sender,
+                    backer,
+                    owed,
+                    CreditReason.DELIVERED_HOURS,
+                    ctx.now,
+                    source_event_id=ctx.message.event_id,
+                    proposal_id=proposal.id,
+                )
+            ]
+        )
     amount = amount_of(ctx.texts, sum(d.money_cents for d in mine), sum(d.minutes for d in mine))
     text = ctx.texts.t("underway.unconfirmed", backer=who, amount=amount, number=proposal.number)
     return [ctx.reply(text, mentions=(backer,), proposal_id=proposal.id)]

@@ -144,6 +144,11 @@ class Database:
         rows: sqlite3.Row | None = await self.run(lambda conn: conn.execute(sql, params).fetchone())
         return rows
 
+    async def _undo_if_open(self) -> None:
+        """Roll back a transaction that a cancelled BEGIN (or outer SAVEPOINT) opened after all."""
+        self._unreleased.clear()
+        await _undo_if_open_impl(self.thread)
+
     async def _call(self, work: Callable[[sqlite3.Connection], T]) -> T:
         release, self._unreleased = self._unreleased, []
         if release:
@@ -159,7 +164,11 @@ class Database:
         async with self._lock:
             self._owner = asyncio.current_task()
             try:
-                await self._call(_begin)
+                try:
+                    await self._call(_begin)
+                except BaseException:
+                    await self._undo_if_open()  # cancelled while BEGIN was on its way: it may run all the same
+                    raise
                 try:
                     yield
                     self._unreleased.clear()  # COMMIT releases every savepoint still open
@@ -208,7 +217,12 @@ class Database:
             conn.execute(f"SAVEPOINT {name}")
 
         try:
-            await self._call(begin)
+            try:
+                await self._call(begin)
+            except BaseException:
+                if not nested:
+                    await self._undo_if_open()
+                raise
             try:
                 yield
             except BaseException:
@@ -221,6 +235,16 @@ class Database:
             self._unreleased.append(name)
         else:
             await self._call(functools.partial(_release, name))
+
+
+async def _undo_if_open_impl(thread: SqliteThread) -> None:
+    # The worker runs calls in order: once this one returns, a BEGIN queued before it has run too.
+    if await asyncio.shield(thread.call(_in_transaction)):
+        await asyncio.shield(thread.call(_rollback))
+
+
+def _in_transaction(conn: sqlite3.Connection) -> bool:
+    return conn.in_transaction
 
 
 def _begin(conn: sqlite3.Connection) -> None:

@@ -40,6 +40,7 @@ class FactsWanted:
     targets: frozenset[str]  # events reacted to
     redacted: frozenset[str]  # events redacted (reactions or messages)
     giver_days: frozenset[GiverDay]
+    redaction_days: frozenset[tuple[str, datetime]] = frozenset()  # (room, UTC day) of each redaction
 
     @property
     def any(self) -> bool:
@@ -190,7 +191,16 @@ def _read_facts(conn: sqlite3.Connection, wanted: FactsWanted) -> CreditFacts:
         for row in conn.execute(query, chunk):
             announcements[row[0]] = Announced(row[0], row[1], row[2], row[3])
     given: dict[GiverDay, int] = {}
-    for room_id, giver, day_start in wanted.giver_days:
+    # Removing a reaction may bring the giver's earlier one back: that counts against the giver's own cap, also
+    # when someone else (a moderator) removed it.
+    days = set(wanted.giver_days) | {
+        (room_id, reaction.giver, day)
+        for reaction in reactions.values()
+        if reaction.event_id in wanted.redacted
+        for room_id, day in wanted.redaction_days
+        if room_id == reaction.room_id
+    }
+    for room_id, giver, day_start in days:
         start = to_db(day_start)
         row = conn.execute(
             "SELECT COUNT(*) FROM credits WHERE reason = 'reaction' AND room_id = ? AND giver = ? "

@@ -326,7 +326,8 @@ def underway(conn: sqlite3.Connection) -> None:
 
     SQLite cannot widen a CHECK constraint in place, so the credit ledger (new reasons: confirmed deliveries)
     and the announcement schedule (new kinds: nudges) are copied into tables that allow them; SQLite's own
-    recipe for that wants foreign keys off meanwhile, and checked before the COMMIT.
+    recipe for that wants foreign keys off meanwhile, and checked before the COMMIT. Proposals that went GO
+    before get their thread (the first announcement) and their nudges (at the default 14 and 7 days).
     """
     _script(
         conn,
@@ -400,7 +401,17 @@ def underway(conn: sqlite3.Connection) -> None:
         INSERT INTO announcements_new SELECT id, proposal_id, kind, due_at, state, done_at FROM announcements;
         DROP TABLE announcements;
         ALTER TABLE announcements_new RENAME TO announcements;
-        CREATE INDEX announcements_pending ON announcements (due_at) WHERE state = 'pending'
+        CREATE INDEX announcements_pending ON announcements (due_at) WHERE state = 'pending';
+        UPDATE proposals SET thread_root = (
+            SELECT b.event_id FROM bot_messages b WHERE b.proposal_id = proposals.id AND b.kind = 'announce'
+            ORDER BY b.rowid LIMIT 1
+        );
+        INSERT OR IGNORE INTO announcements (proposal_id, kind, due_at)
+            SELECT id, 'update_nudge', decided_at + 14 * 86400 FROM proposals
+            WHERE status = 'go' AND decided_at IS NOT NULL;
+        INSERT OR IGNORE INTO announcements (proposal_id, kind, due_at)
+            SELECT id, 'delivery_nudge', decided_at + 7 * 86400 FROM proposals
+            WHERE status = 'go' AND decided_at IS NOT NULL
         """,
     )
 

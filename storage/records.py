@@ -260,7 +260,8 @@ class Announcement:
 
 class MessageKind(StrEnum):
     REPLY = "reply"  # answers a command
-    ANNOUNCE = "announce"  # a top-level message about a proposal
+    ANNOUNCE = "announce"  # a top-level message about a proposal: a reaction to it credits the proposer
+    THREAD = "thread"  # posted in a proposal's thread (updates, confirmations, nudges): no vote target
 
 
 @dataclass(frozen=True)

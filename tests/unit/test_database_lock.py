@@ -100,3 +100,22 @@ async def test_a_savepoint_of_another_task_waits_for_the_open_transaction(room: 
 
     await asyncio.wait_for(asyncio.gather(first(), second()), timeout=5)
     assert order == ["first committed", "second's unit"]
+
+
+async def test_a_task_cancelled_while_its_begin_is_on_its_way_leaves_no_transaction_open(room: Harness) -> None:
+    """Shutting down cancels the outbox task wherever it is; the connection must stay usable for the others."""
+    for attempt in range(20):  # the cancellation lands at different points of BEGIN's round trip
+        task = asyncio.create_task(_write_in_a_transaction(room, f"key{attempt}"))
+        for _ in range(attempt % 4):
+            await asyncio.sleep(0)
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+        assert not room.store.db.in_transaction
+        async with room.store.transaction():  # the next transaction opens as usual
+            await room.store.state.set("after", str(attempt))
+    assert await room.store.state.get("after") == "19"
+
+
+async def _write_in_a_transaction(room: Harness, key: str) -> None:
+    async with room.store.transaction():
+        await room.store.state.set(key, "value")

@@ -305,13 +305,23 @@ async def test_schema_7_keeps_the_ledger_and_the_schedule_while_it_widens_them(t
         credit = "INSERT INTO credits (room_id, giver, receiver, delta, reason, source_event_id, reverses, at) VALUES "
         conn.execute(credit + "('!r', '@b', '@a', 1, 'reaction', '$r1', NULL, 1)")
         conn.execute(credit + "('!r', '@b', '@a', -1, 'reversal', '$x1', 1, 2)")
-        conn.execute("INSERT INTO announcements (proposal_id, kind, due_at) VALUES (1, 'deadline', 9)")
+        conn.execute("INSERT INTO announcements (proposal_id, kind, due_at, state) VALUES (1, 'deadline', 9, 'done')")
+        conn.execute("UPDATE proposals SET status = 'go', decided_at = 9")
+        conn.execute(
+            "INSERT INTO bot_messages (event_id, room_id, kind, proposal_id) VALUES ('$ann', '!r', 'announce', 1)"
+        )
+        conn.execute(
+            "INSERT INTO bot_messages (event_id, room_id, kind, proposal_id) VALUES ('$go', '!r', 'announce', 1)"
+        )
     conn.close()
     store = await Store.open(path)
     try:
         rows = await store.db.fetch_all("SELECT id, delta, reason, reverses FROM credits ORDER BY id")
         assert [tuple(r) for r in rows] == [(1, 1, "reaction", None), (2, -1, "reversal", 1)]
-        assert [a.kind.value for a in await store.schedule.pending()] == ["deadline"]
+        # A proposal that went GO before gets its thread and its nudges.
+        assert [a.kind.value for a in await store.schedule.pending()] == ["delivery_nudge", "update_nudge"]
+        moved = await store.proposals.get(1)
+        assert moved is not None and moved.thread_root == "$ann" and moved.is_underway
         assert await store.db.fetch_all("PRAGMA foreign_key_check") == []
         assert tuple(await store.db.fetch_one("PRAGMA foreign_keys") or ()) == (1,)  # on again after the copy
         async with store.transaction():

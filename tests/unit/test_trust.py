@@ -119,3 +119,24 @@ async def test_the_same_title_cannot_be_proposed_twice_while_the_first_is_open(r
     await room.say(ANN, "!cancel 1")
     again = await room.reply(BOB, "!propose Shared courier €200")
     assert again.body.startswith("📣 New proposal #2: Shared courier")
+
+
+@pytest.mark.parametrize(
+    ("command", "title"),
+    [
+        ("!propose Workshop over 3D €50", "Workshop over 3D"),  # "over" is also "about"; 3D is no duration
+        ("!propose Koffie min suiker voor de wachtkamer €5", "Koffie min suiker voor de wachtkamer"),
+        ("!propose Feest €50 min 5 mensen", "Feest"),
+    ],
+)
+async def test_everyday_words_near_clause_words_stay_in_the_title(room: Harness, command: str, title: str) -> None:
+    announcement = await room.reply(ANN, command)
+    assert announcement.body.startswith(f"📣 New proposal #1: {title}\n")
+
+
+async def test_description_lines_with_a_colon_and_a_date_in_them_stay_description(room: Harness) -> None:
+    text = "!propose Scholing\ngoal: €100\nPlanning: over 2 weken beginnen we\nWaarom: in 3 dagen is het zover"
+    announcement = await room.reply(ANN, text)
+    assert "Planning: over 2 weken beginnen we\nWaarom: in 3 dagen is het zover" in announcement.body
+    await room.say(BOB, "!backme 1 €5 see recent2 notes")
+    assert await pledges(room) == [(BOB, 500, 0, "see recent2 notes")]

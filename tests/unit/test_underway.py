@@ -8,8 +8,9 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.export import export_rooms
+from handlers.events import Message
 from tests.unit.conftest import MakeRoom
-from tests.unit.harness import Harness, Sent
+from tests.unit.harness import ROOM, Harness, Sent
 
 ANN = "@ann:test"  # the proposer
 BOB = "@bob:test"  # a backer: €60 and 4h
@@ -153,11 +154,11 @@ async def test_a_dropped_proposal_says_why_and_the_export_tells_the_whole_story(
 async def test_nudges_come_once_per_period_late_if_need_be_and_never_after_closing(make_room: MakeRoom) -> None:
     room = await make_room(proposals={"update_every_days": 5, "delivery_reminder_days": 3})
     announcement = await gone_go(room)
-    await room.say(BOB, "!delivered 1 €10")
     out = await room.wait(timedelta(days=3))
-    (reminder,) = out
-    assert reminder.body.startswith("👋 A reminder for #1 Shared courier: Cas, nothing of your pledge")
-    assert reminder.mentions == (CAS,) and reminder.thread_root == announcement.event_id
+    (reminder,) = out  # Cas backs with plain support: nothing to deliver, no reminder for Cas
+    assert reminder.body.startswith("👋 A reminder for #1 Shared courier: Bob, nothing of your pledge")
+    assert reminder.mentions == (BOB,) and reminder.thread_root == announcement.event_id
+    assert reminder.kind == "thread"  # no vote target: a 👍 on it credits nobody
     await room.reopen()  # the schedule lives in the store: a restart changes nothing
     (nudge,) = await room.wait(timedelta(days=2))
     assert nudge.body.startswith("👋 No update on #1 Shared courier for 5 days. Ann, how is it going?")
@@ -198,3 +199,51 @@ async def test_status_list_and_mine_show_the_work_after_go(make_room: MakeRoom, 
         assert "50% klaar · 1 update · € 60 van € 60 geleverd · 1/4 uur geleverd" in status.replace("\xa0", " ")
         assert "In uitvoering (GO):" in listed
         assert mine.splitlines()[2:] == ["Nog te leveren voor voorstellen met GO:", "#1 Shared courier: 3 uur"]
+
+
+async def test_a_pill_in_a_reply_names_the_member_typed_not_the_author_replied_to(room: Harness) -> None:
+    await gone_go(room)
+    await room.say(BOB, "!delivered 1 €60")
+    cas_says, _ = await room.say(CAS, "Bob drove today")
+    # Element: replying to Cas's message with a pill for Bob mentions Cas (the reply) and Bob (the pill).
+    message = Message(
+        room.new_id("msg"), ROOM, ANN, "!confirm 1 Bob", room.clock.now(), sender_name="Ann",
+        reply_to=cas_says, mentions=(CAS, BOB),
+    )  # fmt: skip
+    await room.kring.handle(message)
+    (answer,) = await room.deliver()
+    assert answer.body.startswith("✅ Ann confirmed Bob's delivery of €60 to #1.")
+
+
+async def test_votes_on_kring_messages_in_a_thread_credit_nobody(room: Harness) -> None:
+    await gone_go(room)
+    proposer, backer = await room.rep(ANN), await room.rep(BOB)
+    (update,) = (await room.say(BOB, "!update 1 first ride done"))[1]
+    await room.react(DIK, update.event_id, "👍")
+    assert (await room.rep(ANN), await room.rep(BOB)) == (proposer, backer)
+
+
+async def test_nobody_confirms_their_own_delivery(room: Harness) -> None:
+    room.powers[ANN] = 50  # the proposer is a moderator too
+    await room.say(ANN, "!propose Shared courier €50 in 2 days")
+    await room.say(ANN, "!backme 1 €60 2h")
+    await room.wait(timedelta(days=2, minutes=1))
+    (reported,) = (await room.say(ANN, "!delivered 1 €60 2h"))[1]
+    before = await room.rep(ANN)
+    answer = await room.reply(ANN, "!confirm 1 @ann:test")
+    assert answer.body == "You cannot confirm your own delivery: the proposer or another moderator does."
+    await room.react(ANN, reported.event_id, "✅")
+    assert await room.deliver() == [] and await room.rep(ANN) == before
+
+
+async def test_unconfirming_one_confirmation_keeps_the_hours_owed_for_the_others(room: Harness) -> None:
+    room.powers[MOD] = 50
+    await gone_go(room)
+    before = await room.rep(BOB)
+    await room.say(BOB, "!delivered 1 3h")
+    await room.say(ANN, "!confirm 1 @bob:test")  # 3 of 4 pledged hours: +3
+    await room.say(BOB, "!delivered 1 3h")
+    await room.say(MOD, "!confirm 1 @bob:test")  # capped at 4: +1
+    assert await room.rep(BOB) == before + 4
+    await room.say(ANN, "!unconfirm 1 @bob:test")  # Mod's 3 h still stand: 3 credits
+    assert await room.rep(BOB) == before + 3
