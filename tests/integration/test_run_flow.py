@@ -1,4 +1,5 @@
-"""`kring run` in a real room: the seed flow from idea to GO, with replies, mentions and escaped HTML."""
+"""`kring run` in a real room: the seed flow from idea to GO and on to done, with replies, mentions, threads and
+escaped HTML."""
 
 from __future__ import annotations
 
@@ -69,6 +70,25 @@ async def test_seed_flow_from_idea_to_go(
     rep = await watcher.wait_for("in this room (rank")
     assert "has 7 credits" in rep["content"]["body"]  # 2 reactions + 5 for a GO proposal
 
+    # After GO (step 7): an update in the proposal's thread, a delivery confirmed with ✅, the closing report.
+    await send_text(anna, room_id, "!update 1 the van is ordered 40%")
+    update = await watcher.wait_for("Update on #1")
+    relation = update["content"]["m.relates_to"]
+    root = announcement["event_id"]
+    assert (relation["rel_type"], relation["event_id"], relation["is_falling_back"]) == ("m.thread", root, True)
+    assert relation["m.in_reply_to"]["event_id"]  # the fallback for clients without threads
+    assert bob.user_id in update["content"]["m.mentions"]["user_ids"]
+    await send_text(bob, room_id, "!delivered 1 €600 drove twice")
+    reported = await watcher.wait_for("delivered €600")
+    assert reported["content"]["m.relates_to"]["rel_type"] == "m.thread"
+    await react(anna, room_id, reported["event_id"], "✅")
+    confirmed = await watcher.wait_for("confirmed")
+    assert confirmed["content"]["m.relates_to"]["event_id"] == root and "+1 credit" in confirmed["content"]["body"]
+    await send_text(anna, room_id, "!done 1 it runs")
+    report = await watcher.wait_for("is done")
+    assert "m.relates_to" not in report["content"]  # the closing report is in the main timeline
+    assert "€600 · €600 · €600" in report["content"]["body"]
+
     assert kring.stop() == 0
     document = kring.export()
     # The access token lives in the (owner-only) database and nowhere else: not in the log, not in the export.
@@ -78,11 +98,16 @@ async def test_seed_flow_from_idea_to_go(
     assert len(token) > 10 and token not in kring.run_log() and token not in json.dumps(document)
     (room,) = document["rooms"]
     (proposal,) = room["proposals"]
-    assert proposal["status"] == "go"
+    assert proposal["status"] == "done" and proposal["close_reason"] == "it runs"
+    assert [(d["user"], d["money_cents"], d["confirmed_by"]) for d in proposal["deliveries"]] == [
+        (bob.user_id, 60000, anna.user_id)
+    ]
+    assert [u["percent"] for u in proposal["updates"]] == [40]
     assert sorted((p["user"], p["money_cents"]) for p in proposal["pledges"]) == sorted(
         [(bob.user_id, 60000), (cas.user_id, 40000)]
     )
     assert room["reputation"][anna.user_id] == 7
+    assert room["reputation"][bob.user_id] == 1 + 1  # a GO backer, a confirmed money delivery
 
 
 async def test_a_wrong_password_or_unknown_user_stops_with_one_clear_line(
