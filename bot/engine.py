@@ -18,6 +18,7 @@ from handlers.reactions import CreditBook, facts_wanted
 from handlers.registry import COMMANDS
 from handlers.texts import Texts
 from handlers.underway import confirm_by_reaction, is_confirmation
+from handlers.volume import held_back
 from storage.intake import CreditFacts, Effects
 from storage.records import Announcement, OutboxMessage
 from storage.store import Store
@@ -119,6 +120,9 @@ class Kring:
         try:
             async with self.store.savepoint(first=self.store.intake.writer(before)):
                 opened = True  # `before` is written: what fails from here on is the command's own failure
+                instead = await held_back(ctx)
+                if instead is not None:
+                    return instead
                 return await self.commands.run(ctx, word, text)
         except CommandError as error:
             return [ctx.reply(error.reply_text(texts))]
@@ -174,21 +178,23 @@ class Kring:
 
     # the outbox
     async def deliver(self, send: Send) -> int:
-        """Send pending outbox messages in order; each is marked sent with its event id once it went out, or
-        dropped when it never can."""
+        """Send pending outbox messages, decisions first, then reminders, then replies, each group in order; each
+        is marked sent with its event id once it went out, or dropped when it never can.
+
+        The next message is chosen after each send: a decision that falls due while replies are queued (or while
+        the homeserver holds the bot back with 429s) goes out next, not after them.
+        """
         delivered = 0
-        while True:
-            batch = await self.store.outbox.pending()
-            if not batch:
-                return delivered
-            for queued in batch:
-                event_id = await send(queued)
-                async with self.store.transaction():
-                    if event_id is None:
-                        await self.store.outbox.mark_dropped(queued)
-                    else:
-                        await self.store.outbox.mark_sent(queued, event_id, self.clock.now())
-                delivered += 1
+        while next_up := await self.store.outbox.pending(limit=1):
+            queued = next_up[0]
+            event_id = await send(queued)
+            async with self.store.transaction():
+                if event_id is None:
+                    await self.store.outbox.mark_dropped(queued)
+                else:
+                    await self.store.outbox.mark_sent(queued, event_id, self.clock.now())
+            delivered += 1
+        return delivered
 
     def _after_commit(self, says: list[Say]) -> None:
         if says:

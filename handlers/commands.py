@@ -20,7 +20,7 @@ from handlers.parsing import ParseError, shown
 from handlers.settings import CommunitySettings
 from handlers.text import Rendered, lines, mention
 from handlers.texts import Texts
-from storage.records import MessageKind, Proposal
+from storage.records import MessageKind, Priority, Proposal
 from storage.store import Store
 
 
@@ -99,9 +99,22 @@ class Context:
             thread_root=self.message.thread_root,
         )
 
-    def announce(self, text: Rendered, *, mentions: tuple[str, ...] = (), proposal_id: int | None = None) -> Say:
+    def announce(
+        self,
+        text: Rendered,
+        *,
+        mentions: tuple[str, ...] = (),
+        proposal_id: int | None = None,
+        priority: Priority = Priority.CHATTER,
+    ) -> Say:
+        """A top-level message about a proposal; cancellations and closing reports go out as decisions do."""
         return Say(
-            room_id=self.room_id, text=text, kind=MessageKind.ANNOUNCE, proposal_id=proposal_id, mentions=mentions
+            room_id=self.room_id,
+            text=text,
+            kind=MessageKind.ANNOUNCE,
+            proposal_id=proposal_id,
+            mentions=mentions,
+            priority=priority,
         )
 
     def parse_error(self, error: ParseError) -> UsageError:

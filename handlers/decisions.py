@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 
 from handlers.domain import announced_late, is_go, shortfall
@@ -13,7 +14,16 @@ from handlers.text import Rendered, lines
 from handlers.texts import Texts
 from handlers.underway import schedule_nudges
 from handlers.views import ProposalFacts, backers_block, gap, load_facts, objections_block, progress
-from storage.records import Announcement, AnnouncementKind, Credit, CreditReason, MessageKind, Proposal, Status
+from storage.records import (
+    Announcement,
+    AnnouncementKind,
+    Credit,
+    CreditReason,
+    MessageKind,
+    Priority,
+    Proposal,
+    Status,
+)
 from storage.store import Store
 
 
@@ -34,7 +44,16 @@ async def fire_announcement(
 
     `late`: the bot was offline at the deadline (fired at start-up), so a decision says it is late
     however short the downtime was; otherwise it says so only when it comes over LATE_AFTER after it.
+    A decision goes out before anything else queued, a reminder or nudge before replies to commands.
     """
+    says = await _announcement_says(store, settings, announcement, now, late=late)
+    priority = Priority.DECISION if announcement.kind is AnnouncementKind.DEADLINE else Priority.REMINDER
+    return [replace(say, priority=priority) for say in says]
+
+
+async def _announcement_says(
+    store: Store, settings: CommunitySettings, announcement: Announcement, now: datetime, *, late: bool
+) -> list[Say]:
     proposal = await store.proposals.get(announcement.proposal_id)
     if proposal is None:
         return []

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from handlers.text import Rendered
-from storage.records import MessageKind, Outgoing
+from storage.records import MessageKind, Outgoing, Priority
 
 
 @dataclass(frozen=True)
@@ -61,6 +61,7 @@ class Say:
     thread_root: str | None = None  # posted in that thread (a proposal's announcement starts one)
     opens_thread: bool = False
     delivery_id: int | None = None
+    priority: Priority = Priority.CHATTER  # what the outbox sends first when the homeserver holds it back
 
     def outgoing(self) -> Outgoing:
         """As the outbox keeps it: the text as plain and HTML bodies."""
@@ -75,4 +76,5 @@ class Say:
             thread_root=self.thread_root,
             opens_thread=self.opens_thread,
             delivery_id=self.delivery_id,
+            priority=self.priority,
         )

@@ -12,7 +12,7 @@ from handlers.parsing import ProposalDraft, title_key
 from handlers.talents import needed_talents
 from handlers.text import Rendered, lines, mention, user_text
 from handlers.views import goals, load_facts, progress, status_view, underway_block, underway_line
-from storage.records import AnnouncementKind, NewProposal, Objection, Proposal, Status
+from storage.records import AnnouncementKind, NewProposal, Objection, Priority, Proposal, Status
 from storage.store import Store
 
 
@@ -40,7 +40,13 @@ async def propose(ctx: Context, draft: ProposalDraft) -> list[Say]:
         credits = await ctx.store.credits.balance(ctx.room_id, ctx.sender)
         if credits < needed:
             raise UserError(ctx.texts.tn("proposal.reputation_low", needed, needed=needed, credits=credits))
-    for open_one in await ctx.store.proposals.open_in_room(ctx.room_id):
+    open_in_room = await ctx.store.proposals.open_in_room(ctx.room_id)
+    own = [p for p in open_in_room if p.proposer == ctx.sender]
+    limit = settings.max_open_per_member
+    if limit and len(own) >= limit:
+        named = ", ".join(f"#{p.number} {p.title}" for p in own)
+        raise UserError(ctx.texts.tn("proposal.too_many_open", limit, limit=limit, open=named))
+    for open_one in open_in_room:
         if title_key(open_one.title) == title_key(draft.title):  # two of one plan would split its backers
             raise UserError(ctx.texts.t("proposal.duplicate", number=open_one.number, title=open_one.title))
     idea = None
@@ -155,7 +161,7 @@ async def cancel(ctx: Context, proposal: Proposal, reason: str) -> list[Say]:
     if reason:
         parts.append(ctx.texts.t("cancel.reason", reason=reason))
     mentions = tuple(sorted({proposal.proposer, *facts.backers}))
-    return [ctx.announce(lines(parts), mentions=mentions, proposal_id=proposal.id)]
+    return [ctx.announce(lines(parts), mentions=mentions, proposal_id=proposal.id, priority=Priority.DECISION)]
 
 
 @command("extend", nl=("verleng",), args=(ProposalRef(), Deadline()), who=Role.MODERATOR)

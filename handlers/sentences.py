@@ -207,6 +207,20 @@ _ALL = (
         "#{number} {title} is already open with that title; back it with {prefix}backme {number}, or choose "
         "another title.",
     ),
+    _plural(
+        "proposal.too_many_open",
+        "You already have {limit} open proposal: {open}. Wait for its decision, or cancel it with {prefix}cancel.",
+        "You already have {limit} open proposals: {open}. Wait for one to be decided, or cancel one with "
+        "{prefix}cancel.",
+    ),
+    # abuse by volume
+    _plural(
+        "volume.slow_down",
+        "Slow down, please: at most {budget} command per minute. Kring ignores your commands until the minute is over.",
+        "Slow down, please: at most {budget} commands per minute. Kring ignores your commands until the minute is "
+        "over.",
+    ),
+    _msg("volume.too_long", "That message is too long to read as a command (over {kb} KB). Send a shorter one."),
     _msg("proposal.no_open", "There are no open proposals. Start one with {prefix}propose."),
     _msg("proposal.open_title", "Open proposals:"),
     _msg("proposal.list_item", "#{number} {title}"),

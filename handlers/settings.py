@@ -26,6 +26,7 @@ class Section(BaseModel):
 class BotSettings(Section):
     command_prefix: str = Field(default="!", min_length=1, max_length=3)
     language: str = "en"  # a room's language until a moderator chooses another (`!language`)
+    commands_per_minute: NonNegativeInt = 6  # per member and room; 0: no limit; moderators are exempt
 
     @field_validator("language")
     @classmethod
@@ -58,6 +59,7 @@ class ProposalSettings(Section):
     reminder_hours: NonNegativeInt = 24
     withdraw_lock_hours: NonNegativeInt = 24
     min_reputation_to_propose: int = 0
+    max_open_per_member: NonNegativeInt = 3  # open proposals a member may have at once; 0: no limit
     go_reward_proposer: NonNegativeInt = 5
     go_reward_backer: NonNegativeInt = 1
     moderator_power_level: int = 50

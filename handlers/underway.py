@@ -28,6 +28,7 @@ from storage.records import (
     Delivery,
     MessageKind,
     Pledge,
+    Priority,
     Proposal,
     Status,
     Update,
@@ -294,7 +295,8 @@ async def _close(ctx: Context, proposal: Proposal, status: Status, reason: str) 
     assert closed is not None
     report = await closing_report(ctx.store, ctx.texts, closed, ctx.sender)
     facts = await load_facts(ctx.store, closed)
-    return [ctx.announce(report, mentions=tuple(sorted({closed.proposer, *facts.backers})), proposal_id=closed.id)]
+    mentions = tuple(sorted({closed.proposer, *facts.backers}))
+    return [ctx.announce(report, mentions=mentions, proposal_id=closed.id, priority=Priority.DECISION)]
 
 
 @command("done", nl=("klaar",), args=(ProposalRef(), Reason(required=False)), who=Role.PROPOSER_OR_MODERATOR)

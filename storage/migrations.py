@@ -453,3 +453,24 @@ def talents_and_needs(conn: sqlite3.Connection) -> None:
         ALTER TABLE proposals ADD COLUMN needs TEXT NOT NULL DEFAULT '[]'
         """,
     )
+
+
+@migration(9)
+def volume(conn: sqlite3.Connection) -> None:
+    """Abuse by volume: the outbox sends by priority (decisions before reminders before replies), a member's
+    commands of the last minute are counted, and the bot says "slow down" once a minute at most."""
+    _script(
+        conn,
+        """
+        ALTER TABLE outbox ADD COLUMN priority INTEGER NOT NULL DEFAULT 2;
+        DROP INDEX outbox_pending;
+        CREATE INDEX outbox_pending ON outbox (priority, id) WHERE state = 'pending';
+        CREATE INDEX messages_commands ON messages (room_id, author, sent_at) WHERE is_idea = 0;
+        CREATE TABLE slowed (
+            room_id   TEXT NOT NULL,
+            user_id   TEXT NOT NULL,
+            warned_at INTEGER NOT NULL,
+            PRIMARY KEY (room_id, user_id)
+        )
+        """,
+    )

@@ -11,11 +11,13 @@ import sqlite3
 from datetime import datetime
 
 from storage.db import Database
-from storage.records import MessageKind, OutboxMessage, Outgoing
+from storage.records import MessageKind, OutboxMessage, Outgoing, Priority
 from storage.sent import remember_sent
 from storage.timeconv import to_db
 
-_COLUMNS = "room_id, kind, proposal_id, body, html, reply_to, mentions, thread_root, opens_thread, delivery_id"
+_COLUMNS = (
+    "room_id, kind, proposal_id, body, html, reply_to, mentions, thread_root, opens_thread, delivery_id, priority"
+)
 
 
 class OutboxQueries:
@@ -25,7 +27,7 @@ class OutboxQueries:
     async def enqueue(self, messages: list[Outgoing], at: datetime) -> None:
         """Queue messages to send, in order, in the caller's transaction."""
         await self.db.executemany(
-            f"INSERT INTO outbox ({_COLUMNS}, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            f"INSERT INTO outbox ({_COLUMNS}, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 (
                     m.room_id,
@@ -38,6 +40,7 @@ class OutboxQueries:
                     m.thread_root,
                     int(m.opens_thread),
                     m.delivery_id,
+                    int(m.priority),
                     to_db(at),
                 )
                 for m in messages
@@ -46,7 +49,7 @@ class OutboxQueries:
 
     async def pending(self, limit: int = 100) -> list[OutboxMessage]:
         rows = await self.db.fetch_all(
-            f"SELECT id, {_COLUMNS} FROM outbox WHERE state = 'pending' ORDER BY id LIMIT ?", (limit,)
+            f"SELECT id, {_COLUMNS} FROM outbox WHERE state = 'pending' ORDER BY priority, id LIMIT ?", (limit,)
         )
         return [
             OutboxMessage(
@@ -62,6 +65,7 @@ class OutboxQueries:
                     thread_root=r[8],
                     opens_thread=bool(r[9]),
                     delivery_id=r[10],
+                    priority=Priority(r[11]),
                 ),
             )
             for r in rows
@@ -85,6 +89,23 @@ class OutboxQueries:
                 )
 
         await self.db.run(write)
+
+    async def commands_since(self, room_id: str, user_id: str, since: datetime) -> int:
+        """How many commands the member sent in the room since `since` (commands are remembered as messages)."""
+        row = await self.db.fetch_one(
+            "SELECT COUNT(*) FROM messages WHERE room_id = ? AND author = ? AND is_idea = 0 AND sent_at >= ?",
+            (room_id, user_id, to_db(since)),
+        )
+        return int(row[0]) if row else 0
+
+    async def warn_once(self, room_id: str, user_id: str, at: datetime, every: int) -> bool:
+        """True, and noted, when the member was not told to slow down in the last `every` seconds."""
+        changed = await self.db.execute(
+            "INSERT INTO slowed (room_id, user_id, warned_at) VALUES (?, ?, ?) ON CONFLICT (room_id, user_id) "
+            "DO UPDATE SET warned_at = excluded.warned_at WHERE excluded.warned_at - slowed.warned_at >= ?",
+            (room_id, user_id, to_db(at), every),
+        )
+        return changed == 1
 
     async def mark_dropped(self, queued: OutboxMessage) -> None:
         await self.db.execute("UPDATE outbox SET state = 'dropped' WHERE id = ?", (queued.id,))

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from enum import StrEnum
+from enum import IntEnum, StrEnum
 
 
 # proposals, pledges, objections
@@ -258,6 +258,14 @@ class Announcement:
     due_at: datetime
 
 
+class Priority(IntEnum):
+    """What the outbox sends first when the homeserver holds it back: a due decision never waits behind chatter."""
+
+    DECISION = 0  # decisions, closing reports, cancellations
+    REMINDER = 1  # reminders and nudges
+    CHATTER = 2  # replies to commands, and everything else
+
+
 class MessageKind(StrEnum):
     REPLY = "reply"  # answers a command
     ANNOUNCE = "announce"  # a top-level message about a proposal: a reaction to it credits the proposer
@@ -278,6 +286,7 @@ class Outgoing:
     thread_root: str | None = None  # posted in the thread that this event (a proposal's announcement) starts
     opens_thread: bool = False  # the proposal's announcement: its event is the root of the proposal's thread
     delivery_id: int | None = None  # the reply to a delivery: a ✅ on it confirms the delivery
+    priority: Priority = Priority.CHATTER
 
 
 @dataclass(frozen=True)

@@ -47,6 +47,9 @@ class KringProcess:
                 "rooms": self.rooms,
             },
             "storage": {"database": str(self.database)},
+            # The tests send many commands a minute from one member: the volume limits are off unless set.
+            "bot": {"commands_per_minute": 0},
+            "proposals": {"max_open_per_member": 0},
         }
         for table, values in self.tables.items():
             sections.setdefault(table, {}).update(values)

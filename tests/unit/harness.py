@@ -121,11 +121,13 @@ class Harness:
     async def wait(self, step: timedelta) -> list[Sent]:
         """Move the clock, firing each due announcement at its own time, as the console does."""
         target = self.clock.now() + step
+        sent: list[Sent] = []
         while due := await self.kring.due(target):
             self.clock.set(due[0].due_at)
             await self.kring.fire(due[0].id)
+            sent += await self.deliver()
         self.clock.set(target)
-        return await self.deliver()
+        return sent + await self.deliver()
 
     async def rep(self, user: str, room: str = ROOM) -> int:
         return await self.store.credits.balance(room, user)
@@ -154,8 +156,18 @@ def decisions(sent: list[Sent]) -> list[Sent]:
     return [s for s in sent if DECISION.match(s.body)]
 
 
+# Tests send many commands at one moment of a still clock: the volume limits are off unless a test sets them.
+VOLUME_LIMITS_OFF: dict[str, dict[str, Any]] = {
+    "bot": {"commands_per_minute": 0},
+    "proposals": {"max_open_per_member": 0},
+}
+
+
 async def make_harness(tmp_path: Path, database: str = "kring.db", **overrides: dict[str, Any]) -> Harness:
-    settings = parse_settings(dict(overrides))
+    tables = {table: dict(values) for table, values in VOLUME_LIMITS_OFF.items()}
+    for table, values in overrides.items():
+        tables.setdefault(table, {}).update(values)
+    settings = parse_settings(dict(tables))
     path = tmp_path / database
     store = await Store.open(path)
     clock = ManualClock(START)

@@ -231,6 +231,7 @@ DUTCH_FLOW = [
     "!status 1",
     "!reputatie",
     "!top",
+    "/wait 2m",  # at most 6 commands a minute per member
     "!ideeën",
     "!hulp",
     "!hulp steun",

@@ -1,0 +1,32 @@
+"""Abuse by volume: a member's command budget per minute, and command bodies too large to read."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from handlers.commands import Context
+from handlers.events import Say
+
+BUDGET_WINDOW = timedelta(minutes=1)
+MAX_COMMAND_BYTES = 16 * 1024  # a command body larger than this is not read
+
+
+async def held_back(ctx: Context) -> list[Say] | None:
+    """None when the command may run; otherwise what the bot says instead (possibly nothing).
+
+    Over budget (`[bot] commands_per_minute`, moderators exempt), the member hears one short "slow down" per
+    minute and otherwise nothing; the command changes nothing. The command itself is already remembered, so it
+    counts against the budget, and it stays handled: it is not run later.
+    """
+    budget = ctx.settings.bot.commands_per_minute
+    if budget and not ctx.is_moderator:
+        since = ctx.now - BUDGET_WINDOW
+        sent = await ctx.store.outbox.commands_since(ctx.room_id, ctx.sender, since)
+        if sent > budget:
+            seconds = int(BUDGET_WINDOW.total_seconds())
+            if await ctx.store.outbox.warn_once(ctx.room_id, ctx.sender, ctx.now, seconds):
+                return [ctx.reply(ctx.texts.tn("volume.slow_down", budget, budget=budget))]
+            return []
+    if len(ctx.message.body.encode()) > MAX_COMMAND_BYTES:
+        return [ctx.reply(ctx.texts.t("volume.too_long", kb=MAX_COMMAND_BYTES // 1024))]
+    return None
