@@ -13,6 +13,8 @@ import time
 import urllib.parse
 from pathlib import Path
 
+import pytest
+
 from tests.integration.community import in_reply_to, send_text
 from tests.integration.kring_process import KringProcess
 from tests.integration.synapse_server import SynapseServer
@@ -26,6 +28,7 @@ DEADLINE_S = 60  # "in 1 minute": the shortest deadline a member can give
 MAX_DELAY_S = 5.0
 
 
+@pytest.mark.long  # about 2 minutes of real time: behind --long, to keep CI short
 async def test_a_command_flood_neither_delays_the_decision_nor_drowns_the_room(
     synapse: SynapseServer,
     member_on: MakeMemberOn,
