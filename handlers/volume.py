@@ -21,7 +21,7 @@ async def held_back(ctx: Context) -> list[Say] | None:
     budget = ctx.settings.bot.commands_per_minute
     if budget and not ctx.is_moderator:
         since = ctx.now - BUDGET_WINDOW
-        sent = await ctx.store.outbox.commands_since(ctx.room_id, ctx.sender, since)
+        sent = await ctx.store.messages.commands_since(ctx.room_id, ctx.sender, since)
         if sent > budget:
             seconds = int(BUDGET_WINDOW.total_seconds())
             if await ctx.store.outbox.warn_once(ctx.room_id, ctx.sender, ctx.now, seconds):

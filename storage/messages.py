@@ -17,6 +17,14 @@ class MessageQueries:
     def __init__(self, db: Database) -> None:
         self.db = db
 
+    async def commands_since(self, room_id: str, user_id: str, since: datetime) -> int:
+        """How many commands the member sent in the room since `since` (commands are remembered as messages)."""
+        row = await self.db.fetch_one(
+            "SELECT COUNT(*) FROM messages WHERE room_id = ? AND author = ? AND is_idea = 0 AND sent_at >= ?",
+            (room_id, user_id, to_db(since)),
+        )
+        return int(row[0]) if row else 0
+
     async def get(self, event_id: str) -> SeenMessage | None:
         row = await self.db.fetch_one(f"SELECT {MESSAGE_COLUMNS} FROM messages WHERE event_id = ?", (event_id,))
         return None if row is None else message_from_row(row)

@@ -90,14 +90,6 @@ class OutboxQueries:
 
         await self.db.run(write)
 
-    async def commands_since(self, room_id: str, user_id: str, since: datetime) -> int:
-        """How many commands the member sent in the room since `since` (commands are remembered as messages)."""
-        row = await self.db.fetch_one(
-            "SELECT COUNT(*) FROM messages WHERE room_id = ? AND author = ? AND is_idea = 0 AND sent_at >= ?",
-            (room_id, user_id, to_db(since)),
-        )
-        return int(row[0]) if row else 0
-
     async def warn_once(self, room_id: str, user_id: str, at: datetime, every: int) -> bool:
         """True, and noted, when the member was not told to slow down in the last `every` seconds."""
         changed = await self.db.execute(
