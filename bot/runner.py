@@ -10,6 +10,7 @@ from typing import Any
 
 from nio import AsyncClient, AsyncClientConfig
 
+from bot.client import KringClient
 from bot.clock import SystemClock
 from bot.config import Settings, check_ready_for_matrix
 from bot.crypto import EncryptedBacklog
@@ -78,7 +79,7 @@ async def run_bot(settings: Settings, *, new_device: bool = False) -> int:
     await asyncio.to_thread(tighten_tree, store_dir)  # the device's encryption keys
     lock = await asyncio.to_thread(hold_exclusive_lock, settings.storage.database)
     store = await Store.open(settings.storage.database)
-    client = AsyncClient(
+    client = KringClient(
         settings.matrix.homeserver,
         settings.matrix.user_id,
         store_path=str(store_dir),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import secrets
 
@@ -17,6 +18,15 @@ log = logging.getLogger(__name__)
 
 TXN_PREFIX_KEY = "outbox.txn_prefix"
 UNSENDABLE = frozenset({"M_TOO_LARGE", "M_BAD_JSON", "M_NOT_JSON"})  # a message the homeserver never takes
+HELD_BACK_DEFAULT_S = 5.0  # when a 429 names no retry_after_ms
+
+
+class HeldBack(Exception):
+    """The homeserver rate-limits the bot (429): wait this long, then send whatever is most urgent by then."""
+
+    def __init__(self, seconds: float) -> None:
+        super().__init__(f"rate-limited for {seconds:.1f} s")
+        self.seconds = seconds
 
 
 class OutboxSender:
@@ -45,6 +55,11 @@ class OutboxSender:
             try:
                 await self.kring.deliver(self.send)
                 backoff.reset()
+            except HeldBack as held:
+                log.info("rate-limited: sending again in %.1f s, most urgent first", held.seconds)
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self.stopping.wait(), timeout=held.seconds)
+                self.kring.outbox_ready.set()
             except Exception as error:
                 delay = backoff.next_delay()
                 log.warning("sending failed (%r); retrying in %.0f s", error, delay)
@@ -52,7 +67,11 @@ class OutboxSender:
                 self.kring.outbox_ready.set()
 
     async def send(self, queued: OutboxMessage) -> str | None:
-        """The event id it went out as; None when it can never go out (dropped); raises to be retried."""
+        """The event id it went out as; None when it can never go out (dropped); raises to be retried.
+
+        A 429 raises HeldBack at once (KringClient does not wait it out): after the wait, `deliver` picks the
+        next message again, so a decision that fell due meanwhile goes before this one.
+        """
         message = queued.message
         latest = None
         if message.thread_root is not None and message.reply_to is None:
@@ -67,6 +86,9 @@ class OutboxSender:
         if isinstance(response, RoomSendResponse):
             return str(response.event_id)
         code = getattr(response, "status_code", None)
+        if code == "M_LIMIT_EXCEEDED":
+            retry_after_ms = getattr(response, "retry_after_ms", None)
+            raise HeldBack(retry_after_ms / 1000 if retry_after_ms else HELD_BACK_DEFAULT_S)
         if code == "M_FORBIDDEN":
             log.warning("not allowed to post in %s; dropping outbox message %d", message.room_id, queued.id)
             return None

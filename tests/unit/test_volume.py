@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
+from typing import Any
 
+from nio import RoomSendError, RoomSendResponse
+
+from bot.sender import OutboxSender
 from handlers.events import Message
 from tests.unit.conftest import MakeRoom
 from tests.unit.harness import DECISION, ROOM, Harness
@@ -115,3 +121,51 @@ async def test_a_huge_command_is_not_read_and_gets_one_short_answer(room: Harnes
     assert await room.rows("SELECT * FROM proposals") == []
     _, out = await room.say(ANN, "!propose " + "long " * 3000)  # under 16 KB: read, and the title refused as before
     assert len(out) == 1 and out[0].body.startswith("A title needs 3 to 200 characters.")
+
+
+class _RateLimitedClient:
+    """A homeserver connection that answers the first room send with a 429; meanwhile a decision falls due."""
+
+    def __init__(self, room: Harness, on_429: Callable[[], Awaitable[None]]) -> None:
+        self.room = room
+        self.on_429 = on_429
+        self.posted: list[str] = []
+        self.limited = False
+        self.three_posted = asyncio.Event()
+
+    async def room_send(self, room_id: str, kind: str, content: dict[str, Any], **_: Any) -> object:
+        if not self.limited:
+            self.limited = True
+            await self.on_429()
+            return RoomSendError("Too many requests", "M_LIMIT_EXCEEDED", retry_after_ms=20)
+        self.posted.append(content["body"])
+        if len(self.posted) == 3:
+            self.three_posted.set()
+        return RoomSendResponse(f"$sent{len(self.posted)}", room_id)
+
+
+async def test_after_a_429_the_decision_that_fell_due_goes_before_the_reply_that_met_it(make_room: MakeRoom) -> None:
+    room = await make_room()
+    await room.say(ANN, "!propose Shared courier 500 EUR by tomorrow")
+    await room.kring.handle(Message("$asked", ROOM, BOB, "!help", room.clock.now()))
+
+    async def decision_falls_due() -> None:
+        for announcement in await room.kring.due(room.clock.now() + timedelta(days=2)):
+            room.clock.set(announcement.due_at)
+            await room.kring.fire(announcement.id)
+
+    client = _RateLimitedClient(room, decision_falls_due)
+    stopping = asyncio.Event()
+    sender = OutboxSender(room.kring, client, stopping)  # only room_send is used
+    room.kring.outbox_ready.set()
+    task = asyncio.create_task(sender.run())
+    try:
+        await asyncio.wait_for(client.three_posted.wait(), timeout=10)
+    finally:
+        stopping.set()
+        room.kring.outbox_ready.set()
+        await task
+    assert DECISION.match(client.posted[0]), client.posted
+    assert client.posted[1].startswith("⏰")  # the reminder, also due by then
+    assert client.posted[2].startswith("Kring commands:")  # the help text that met the 429 comes last, once
+    assert len(client.posted) == 3
