@@ -12,7 +12,7 @@ from typing import TextIO
 
 from bot.clock import ManualClock
 from bot.engine import Kring
-from handlers.events import Message, Reaction, Redaction
+from handlers.events import Joined, Message, Reaction, Redaction
 from handlers.parsing import ParseError, parse_duration, parse_small_count
 from storage.records import OutboxMessage
 
@@ -142,6 +142,8 @@ class Console:
             return
         self.user = name if name.startswith("@") else "@" + name
         await self.tell("console.now_as", user=self.user)
+        # A member the console has not seen joins now (the same id every time: only the first join counts).
+        await self.kring.handle(Joined(f"$joined-{self.user}", ROOM_ID, self.user, self.clock.now()))
 
     async def _message_number(self, token: str) -> str | None:
         number = parse_small_count(token.strip("[]"))

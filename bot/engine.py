@@ -12,10 +12,11 @@ from bot.clock import Clock
 from bot.config import Settings
 from handlers.commands import CommandError, CommandSet, Context, split_command
 from handlers.decisions import fire_announcement
-from handlers.events import Event, Message, Reaction, Redaction, Say
+from handlers.events import Event, Joined, Message, Reaction, Redaction, Say
 from handlers.language import room_texts
 from handlers.reactions import CreditBook, facts_wanted
 from handlers.registry import COMMANDS
+from handlers.standing import tell_once
 from handlers.texts import Texts
 from handlers.underway import confirm_by_reaction, is_confirmation
 from handlers.volume import held_back
@@ -73,7 +74,9 @@ class Kring:
             fresh = [e for e, new in zip(events, is_new, strict=True) if new and e.sender != self.bot_user_id]
             book = await self._credit_book([] if history else fresh)
             for event in fresh:
-                if isinstance(event, Message):
+                if isinstance(event, Joined):
+                    book.on_join(event)  # also from history: how long a member has been in the room
+                elif isinstance(event, Message):
                     command = split_command(event.body, self.prefix)
                     book.remember(event, is_idea=command is None)
                     if command is not None and not history:
@@ -82,6 +85,9 @@ class Kring:
                     continue
                 elif isinstance(event, Reaction):
                     book.on_reaction(event)
+                    for refusal in book.take_refusals():
+                        texts = await self.texts_for(refusal.room_id)
+                        says.extend(await tell_once(self.store, texts, self.settings.reputation, refusal, event.at))
                     if is_confirmation(event.key):
                         says.extend(await self._confirm_by_reaction(event, before=book.take_effects()))
                 elif isinstance(event, Redaction):

@@ -8,7 +8,7 @@ from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from typing import Any, TypeGuard
 
-from handlers.events import Event, Message, Reaction, Redaction
+from handlers.events import Event, Joined, Message, Reaction, Redaction
 from storage.records import Outgoing
 
 NOTICE = "m.notice"
@@ -67,7 +67,7 @@ def to_kring_event(
     power_of: Callable[[str], int],
     name_of: Callable[[str], str],
 ) -> Event | None:
-    """A Kring event for a member's text message, reaction or redaction; None for anything else."""
+    """A Kring event for a member's text message, reaction, redaction or join; None for anything else."""
     event_id = source.get("event_id")
     sender = source.get("sender")
     kind = source.get("type")
@@ -89,7 +89,22 @@ def to_kring_event(
     if kind == "m.room.redaction":
         redacts = content.get("redacts", source.get("redacts"))
         return Redaction(event_id, room_id, sender, redacts, at) if _is_id(redacts) else None
+    if kind == "m.room.member":
+        return _joined(room_id, event_id, source, content, at)
     return None
+
+
+def _joined(
+    room_id: str, event_id: str, source: Mapping[str, Any], content: Mapping[str, Any], at: datetime
+) -> Joined | None:
+    """A join (not a display-name or avatar change of someone already in the room)."""
+    member = source.get("state_key")
+    unsigned = source.get("unsigned")
+    previous = unsigned.get("prev_content") if isinstance(unsigned, Mapping) else None
+    was = previous.get("membership") if isinstance(previous, Mapping) else None
+    if content.get("membership") != "join" or was == "join" or not _is_id(member):
+        return None
+    return Joined(event_id, room_id, member, at)
 
 
 def _message(

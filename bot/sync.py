@@ -20,7 +20,7 @@ from bot.homeserver import FatalMatrixError, Patience, explain
 from bot.matrix_events import to_kring_event
 from bot.rooms import Rooms
 from bot.scheduler import DueAnnouncements, WakeUps
-from handlers.events import Event, Say
+from handlers.events import Event, Joined, Say
 
 log = logging.getLogger(__name__)
 
@@ -143,6 +143,8 @@ class SyncLoop:
                 rooms.creators.learn(room_id, state_event.source)
             if room_id not in rooms.served:
                 continue
+            # Members who joined before this timeline (the first sync's state, or a gap's): when they joined.
+            events += [e for e in (self._convert(room_id, s.source) for s in joined.state) if isinstance(e, Joined)]
             nio_events = list(joined.timeline.events)
             if joined.timeline.limited and since is not None and joined.timeline.prev_batch:
                 nio_events = await self._backfill(room_id, joined.timeline.prev_batch, since) + nio_events

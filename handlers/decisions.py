@@ -9,7 +9,8 @@ from handlers.domain import announced_late, is_go, shortfall
 from handlers.events import Say
 from handlers.language import room_texts
 from handlers.nudges import fire_nudge
-from handlers.settings import CommunitySettings, ProposalSettings
+from handlers.settings import CommunitySettings
+from handlers.standing import on_home_server
 from handlers.text import Rendered, lines
 from handlers.texts import Texts
 from handlers.underway import schedule_nudges
@@ -64,7 +65,7 @@ async def _announcement_says(
         return []
     if announcement.kind is AnnouncementKind.REMINDER:
         return await _reminder(store, texts, proposal, now)
-    return await _decide(store, settings.proposals, texts, proposal, announcement, now, late=late)
+    return await _decide(store, settings, texts, proposal, announcement, now, late=late)
 
 
 async def _reminder(store: Store, texts: Texts, proposal: Proposal, now: datetime) -> list[Say]:
@@ -88,7 +89,7 @@ async def _reminder(store: Store, texts: Texts, proposal: Proposal, now: datetim
 
 async def _decide(
     store: Store,
-    settings: ProposalSettings,
+    settings: CommunitySettings,
     texts: Texts,
     proposal: Proposal,
     announcement: Announcement,
@@ -102,7 +103,7 @@ async def _decide(
     await store.proposals.set_status(proposal.id, Status.GO if go else Status.NO_GO, now)
     if go:
         await _reward(store, settings, facts, now)
-        await schedule_nudges(store, settings, proposal, now)
+        await schedule_nudges(store, settings.proposals, proposal, now)
     decided = await store.proposals.get(proposal.id)
     assert decided is not None
     facts = ProposalFacts(decided, facts.pledges, facts.objections, facts.names)
@@ -113,13 +114,14 @@ async def _decide(
     if go:
         summary = progress(texts, decided, totals, now)
         parts.append(texts.t("decision.go_reason", totals=summary))
-        if settings.go_reward_proposer or settings.go_reward_backer:
+        rules = settings.proposals
+        if rules.go_reward_proposer or rules.go_reward_backer:
             parts.append(
                 texts.t(
                     "decision.rewards",
                     proposer=facts.who(proposal.proposer),
-                    proposer_reward=texts.tn("credits.reward", settings.go_reward_proposer),
-                    backer_reward=texts.tn("credits.reward", settings.go_reward_backer),
+                    proposer_reward=texts.tn("credits.reward", rules.go_reward_proposer),
+                    backer_reward=texts.tn("credits.reward", rules.go_reward_backer),
                 )
             )
     else:
@@ -132,13 +134,14 @@ async def _decide(
     return [_announce(decided, lines(parts), (proposal.proposer, *facts.backers))]
 
 
-async def _reward(store: Store, settings: ProposalSettings, facts: ProposalFacts, now: datetime) -> None:
-    """Effort is rewarded: credits for the proposer and every backer of a GO."""
-    proposal = facts.proposal
-    rewards = [(proposal.proposer, settings.go_reward_proposer, CreditReason.GO_PROPOSER)]
-    rewards += [(pledge.user_id, settings.go_reward_backer, CreditReason.GO_BACKER) for pledge in facts.pledges]
+async def _reward(store: Store, settings: CommunitySettings, facts: ProposalFacts, now: datetime) -> None:
+    """Effort is rewarded: credits for the proposer and every backer of a GO (guests from other homeservers
+    receive none where `[reputation] servers` is set)."""
+    proposal, rules = facts.proposal, settings.proposals
+    rewards = [(proposal.proposer, rules.go_reward_proposer, CreditReason.GO_PROPOSER)]
+    rewards += [(pledge.user_id, rules.go_reward_backer, CreditReason.GO_BACKER) for pledge in facts.pledges]
     await store.credits.add(
         Credit(proposal.room_id, None, receiver, amount, reason, now, proposal_id=proposal.id)
         for receiver, amount, reason in rewards
-        if amount
+        if amount and on_home_server(receiver, settings.reputation)
     )

@@ -45,7 +45,17 @@ class Redaction:
     at: datetime
 
 
-Event = Message | Reaction | Redaction
+@dataclass(frozen=True)
+class Joined:
+    """A member joined a room (their membership became `join`): from then on their days in the room count."""
+
+    event_id: str
+    room_id: str
+    sender: str  # the member who joined
+    at: datetime
+
+
+Event = Message | Reaction | Redaction | Joined
 
 
 @dataclass(frozen=True)

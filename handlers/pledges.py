@@ -7,6 +7,7 @@ from handlers.commands import Context, UserError, command
 from handlers.domain import goals_broken, in_withdraw_lock, is_go
 from handlers.events import Say
 from handlers.proposals import require_open
+from handlers.standing import on_home_server, server_of
 from handlers.text import Rendered, lines
 from handlers.views import load_facts, pledge_amount, progress
 from storage.records import Pledge, Proposal, Totals
@@ -43,6 +44,11 @@ async def _fully_backed_news(ctx: Context, proposal: Proposal, pledges: list[Ple
 async def back_me(ctx: Context, request: PledgeRequest) -> list[Say]:
     proposal, draft = request.proposal, request.draft
     require_open(ctx, proposal, "pledge.closed")
+    reputation = ctx.settings.reputation
+    if not on_home_server(ctx.sender, reputation):
+        raise UserError(
+            ctx.texts.t("standing.guest_pledge", servers=", ".join(reputation.servers), server=server_of(ctx.sender))
+        )
     before = await ctx.store.proposals.pledges(proposal.id)
     old = next((p for p in before if p.user_id == ctx.sender), None)
     new = Pledge(

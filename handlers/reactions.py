@@ -4,7 +4,9 @@ A member's up reactions (👍 ❤️ …) on someone's message give its author +
 latest present one decides; removing them all removes the vote. Emoji are compared without skin tones and
 variation selectors. No vote counts on your own message, a command, or the bot's messages (except its
 announcement of a proposal, which credits the proposer); a member casts at most `daily_cap` votes and changes
-per UTC day; when a message is deleted, the votes it earned are taken back.
+per UTC day; when a message is deleted, the votes it earned are taken back. Guests from other homeservers and
+members too new to the room give nothing, and a guest's message earns nothing, where the operator says so
+(handlers.standing).
 
 The rules run in memory, in event order, over what the store knew before the batch (`CreditFacts`, read in one
 go) and what earlier events of the batch changed; the outcome is exactly that of handling the events one by
@@ -21,8 +23,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 
-from handlers.events import Event, Message, Reaction, Redaction
+from handlers.events import Event, Joined, Message, Reaction, Redaction
 from handlers.settings import ReputationSettings
+from handlers.standing import Refusal, on_home_server, vote_refusal
 from storage.intake import CreditFacts, Effects, FactsWanted, GiverDay, Pair
 from storage.messages import message_seen
 from storage.records import Credit, CreditReason, KeptReaction
@@ -65,14 +68,19 @@ def facts_wanted(events: Iterable[Event], settings: ReputationSettings) -> Facts
     redacted: set[str] = set()
     giver_days: set[GiverDay] = set()
     redaction_days: set[tuple[str, datetime]] = set()
+    joins_of: set[tuple[str, str]] = set()
     for event in events:
         if isinstance(event, Reaction) and credit_delta(event.key, settings) != 0:
             targets.add(event.target_event_id)
             giver_days.add((event.room_id, event.sender, utc_day(event.at)[0]))
+            if settings.min_days_in_room:
+                joins_of.add((event.room_id, event.sender))
         elif isinstance(event, Redaction):
             redacted.add(event.redacts)
             redaction_days.add((event.room_id, utc_day(event.at)[0]))  # removing one may bring one back
-    return FactsWanted(frozenset(targets), frozenset(redacted), frozenset(giver_days), frozenset(redaction_days))
+    return FactsWanted(
+        frozenset(targets), frozenset(redacted), frozenset(giver_days), frozenset(redaction_days), frozenset(joins_of)
+    )
 
 
 @dataclass(frozen=True)
@@ -90,6 +98,7 @@ class CreditBook:
         self.settings = settings
         self.bot_user_id = bot_user_id
         self.effects = Effects()
+        self.refusals: list[Refusal] = []
         # Present up/down reactions per vote, oldest first, and which vote each reaction belongs to.
         self._present: dict[Pair, list[KeptReaction]] = {}
         for reaction in sorted(facts.reactions.values(), key=lambda r: r.at):
@@ -99,6 +108,19 @@ class CreditBook:
         """What changed since the last call, to be written now."""
         effects, self.effects = self.effects, Effects()
         return effects
+
+    def take_refusals(self) -> list[Refusal]:
+        """The reactions refused since the last call (at most one per member, room and reason in a batch)."""
+        refusals, self.refusals = self.refusals, []
+        return refusals
+
+    def on_join(self, joined: Joined) -> None:
+        """A member's first join in a room starts their days there (a later rejoin does not)."""
+        key = (joined.room_id, joined.sender)
+        known = self.facts.joined.get(key)
+        if known is None or joined.at < known:
+            self.facts.joined[key] = joined.at
+        self.effects.note_join(joined.room_id, joined.sender, joined.at)
 
     def remember(self, message: Message, *, is_idea: bool) -> None:
         """Keep the author (for credits) and the text (for !ideas, if it is not a command)."""
@@ -135,6 +157,16 @@ class CreditBook:
         target = self.target(reaction.room_id, reaction.target_event_id)
         if target is None or target.receiver == reaction.sender:
             return  # not a member's idea (or an announcement), or the reactor's own
+        joined_at = self.facts.joined.get((reaction.room_id, reaction.sender))
+        refusal = vote_refusal(reaction.room_id, reaction.sender, reaction.at, joined_at, self.settings)
+        if refusal is not None:  # not kept: it will not count later either
+            if all(
+                (r.room_id, r.user_id, r.why) != (refusal.room_id, refusal.user_id, refusal.why) for r in self.refusals
+            ):
+                self.refusals.append(refusal)
+            return
+        if not on_home_server(target.receiver, self.settings):
+            return  # a guest's message earns nothing
         kept = KeptReaction(
             reaction.event_id,
             reaction.room_id,

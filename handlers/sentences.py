@@ -221,6 +221,19 @@ _ALL = (
         "over.",
     ),
     _msg("volume.too_long", "That message is too long to read as a command (over {kb} KB). Send a shorter one."),
+    # fresh and guest accounts
+    _msg(
+        "standing.guest_votes",
+        "{member}, your reactions give no credits here: only members on {servers} give and receive credits.",
+    ),
+    _plural(
+        "standing.newcomer_votes",
+        "{member}, welcome! Your reactions give credits from {moment}: here a member's votes count after their "
+        "first day in the room. Reactions before then are not counted later.",
+        "{member}, welcome! Your reactions give credits from {moment}: here a member's votes count after their "
+        "first {count} days in the room. Reactions before then are not counted later.",
+    ),
+    _msg("standing.guest_pledge", "Only members on {servers} can back proposals here; your account is on {server}."),
     _msg("proposal.no_open", "There are no open proposals. Start one with {prefix}propose."),
     _msg("proposal.open_title", "Open proposals:"),
     _msg("proposal.list_item", "#{number} {title}"),

@@ -41,6 +41,17 @@ class ReputationSettings(Section):
     down: tuple[str, ...] = ("👎", "➖")
     daily_cap: NonNegativeInt = 20
     ideas_days: PositiveInt = 30
+    min_days_in_room: NonNegativeInt = 0  # a member's reactions count only this many days after they joined
+    servers: tuple[str, ...] = ()  # only members on these homeservers give and receive credits and pledge; (): all
+
+    @field_validator("servers")
+    @classmethod
+    def _server_names(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        names = tuple(name.strip().removeprefix(":").lower() for name in value)
+        wrong = [name for name in names if not name or any(c.isspace() or c in "@/" for c in name)]
+        if wrong:
+            raise ValueError(f"not a server name: {', '.join(map(repr, wrong))} (write them like 'example.org')")
+        return names
 
     @model_validator(mode="after")
     def _up_and_down_disjoint(self) -> ReputationSettings:

@@ -12,6 +12,7 @@ from handlers.commands import Context, UsageError, UserError, command
 from handlers.events import Say
 from handlers.matching import TALENT_MAX, TALENT_MIN, TALENTS_PER_MEMBER, members_for, talent_key
 from handlers.parsing import ParseError, clean_text, parse_small_count, shown, talent_list
+from handlers.standing import on_home_server
 from handlers.text import Rendered, lines, mention, user_text
 from handlers.texts import Texts
 from storage.records import Credit, CreditReason, Need, Status, Talent
@@ -286,7 +287,7 @@ async def solved(ctx: Context, item: Need, helper: str) -> list[Say]:
     await ctx.store.talents.solve(item.id, ctx.now, helper or None)
     if not helper:
         return [ctx.reply(texts.t("needs.solved", number=item.number))]
-    reward = ctx.settings.talents.help_reward
+    reward = ctx.settings.talents.help_reward if on_home_server(helper, ctx.settings.reputation) else 0
     if reward:
         await ctx.store.credits.add(
             [Credit(ctx.room_id, ctx.sender, helper, reward, CreditReason.HELPED, ctx.now, ctx.message.event_id)]

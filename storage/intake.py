@@ -41,6 +41,7 @@ class FactsWanted:
     redacted: frozenset[str]  # events redacted (reactions or messages)
     giver_days: frozenset[GiverDay]
     redaction_days: frozenset[tuple[str, datetime]] = frozenset()  # (room, UTC day) of each redaction
+    joins_of: frozenset[tuple[str, str]] = frozenset()  # (room, member) whose join moment the rules need
 
     @property
     def any(self) -> bool:
@@ -59,6 +60,7 @@ class CreditFacts:
     reactions: dict[str, KeptReaction]  # present up/down reactions by event id, of every pair referred to
     votes: dict[Pair, list[Credit]]  # each pair's unreversed vote credits (one, or per emoji before schema 6)
     given: dict[GiverDay, int]  # votes cast and changed that day, reversed or not
+    joined: dict[tuple[str, str], datetime] = field(default_factory=dict)  # (room, member): first join seen
 
     @classmethod
     def empty(cls) -> CreditFacts:
@@ -78,10 +80,12 @@ class Effects:
     scores: dict[str, int] = field(default_factory=dict)
     redacted: list[str] = field(default_factory=list)
     threaded: list[tuple[str, str]] = field(default_factory=list)  # (thread root, a member's message in it)
+    joins: list[tuple[str, str, int]] = field(default_factory=list)  # (room, member, moment)
 
     def __bool__(self) -> bool:
         return bool(
             self.threaded
+            or self.joins
             or self.members
             or self.messages
             or self.reactions
@@ -116,6 +120,9 @@ class Effects:
 
     def note_in_thread(self, thread_root: str, event_id: str) -> None:
         self.threaded.append((thread_root, event_id))
+
+    def note_join(self, room_id: str, user_id: str, at: datetime) -> None:
+        self.joins.append((room_id, user_id, to_db(at)))
 
 
 def _chunks(ids: Iterable[str]) -> Iterable[list[str]]:
@@ -208,7 +215,14 @@ def _read_facts(conn: sqlite3.Connection, wanted: FactsWanted) -> CreditFacts:
             (room_id, giver, start, start + 86_400),
         ).fetchone()
         given[(room_id, giver, day_start)] = int(row[0])
-    return CreditFacts(messages, announcements, reactions, votes, given)
+    joined: dict[tuple[str, str], datetime] = {}
+    for room_id, user_id in wanted.joins_of:
+        row = conn.execute(
+            "SELECT joined_at FROM joins WHERE room_id = ? AND user_id = ?", (room_id, user_id)
+        ).fetchone()
+        if row is not None:
+            joined[(room_id, user_id)] = from_db(row[0])
+    return CreditFacts(messages, announcements, reactions, votes, given, joined)
 
 
 def _write(conn: sqlite3.Connection, effects: Effects) -> None:
@@ -244,6 +258,11 @@ def _write(conn: sqlite3.Connection, effects: Effects) -> None:
     )
     conn.executemany(
         "UPDATE proposals SET thread_latest = ? WHERE thread_root = ?", [(e, root) for root, e in effects.threaded]
+    )
+    conn.executemany(  # the first join Kring saw: leaving and coming back does not make an account new again
+        "INSERT INTO joins (room_id, user_id, joined_at) VALUES (?, ?, ?) ON CONFLICT (room_id, user_id) "
+        "DO UPDATE SET joined_at = excluded.joined_at WHERE excluded.joined_at < joins.joined_at",
+        effects.joins,
     )
 
 

@@ -474,3 +474,27 @@ def volume(conn: sqlite3.Connection) -> None:
         )
         """,
     )
+
+
+@migration(10)
+def standing(conn: sqlite3.Connection) -> None:
+    """Fresh and guest accounts: when each member first joined each room (their reactions may count only days
+    later), and what the bot has told a member once (why their reactions count nothing)."""
+    _script(
+        conn,
+        """
+        CREATE TABLE joins (
+            room_id   TEXT NOT NULL,
+            user_id   TEXT NOT NULL,
+            joined_at INTEGER NOT NULL,
+            PRIMARY KEY (room_id, user_id)
+        );
+        CREATE TABLE told (
+            room_id  TEXT NOT NULL,
+            user_id  TEXT NOT NULL,
+            topic    TEXT NOT NULL,
+            told_at  INTEGER NOT NULL,
+            PRIMARY KEY (room_id, user_id, topic)
+        )
+        """,
+    )

@@ -99,6 +99,14 @@ class OutboxQueries:
         )
         return changed == 1
 
+    async def tell_once(self, room_id: str, user_id: str, topic: str, at: datetime) -> bool:
+        """True, and noted, the first time the member is told about `topic` in this room."""
+        added = await self.db.execute(
+            "INSERT OR IGNORE INTO told (room_id, user_id, topic, told_at) VALUES (?, ?, ?, ?)",
+            (room_id, user_id, topic, to_db(at)),
+        )
+        return added == 1
+
     async def mark_dropped(self, queued: OutboxMessage) -> None:
         await self.db.execute("UPDATE outbox SET state = 'dropped' WHERE id = ?", (queued.id,))
 

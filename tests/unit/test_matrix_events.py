@@ -8,7 +8,7 @@ from nio import Event as NioEvent
 
 from bot.matrix_events import notice_content, strip_reply_fallback, to_kring_event
 from bot.sync import after_own_join
-from handlers.events import Message, Reaction, Redaction, Say
+from handlers.events import Joined, Message, Reaction, Redaction, Say
 from handlers.text import Rendered
 from storage.records import MessageKind
 
@@ -134,3 +134,28 @@ def test_events_before_the_bots_own_join_are_history() -> None:
     assert after_own_join([_Raw(_text("!help")), _member("@ann:test", "join")], bot) == 0
     # A profile change (join -> join) is not a new join.
     assert after_own_join([_Raw(_text("!help")), _member(bot, "join", "join")], bot) == 0
+
+
+def _membership(membership: str, previous: str | None, state_key: str = "@new:test") -> dict[str, Any]:
+    source: dict[str, Any] = {
+        "type": "m.room.member",
+        "event_id": "$m",
+        "sender": state_key,
+        "state_key": state_key,
+        "origin_server_ts": 1_772_445_600_000,
+        "content": {"membership": membership, "displayname": "New"},
+    }
+    if previous is not None:
+        source["unsigned"] = {"prev_content": {"membership": previous}}
+    return source
+
+
+def test_a_join_is_read_with_its_moment_and_a_name_change_is_not_a_join() -> None:
+    joined = _convert(_membership("join", None))
+    assert isinstance(joined, Joined)
+    assert (joined.sender, joined.room_id, joined.at.year) == ("@new:test", ROOM, 2026)
+    assert isinstance(_convert(_membership("join", "invite")), Joined)
+    assert isinstance(_convert(_membership("join", "leave")), Joined)
+    assert _convert(_membership("join", "join")) is None  # a display name or avatar change
+    assert _convert(_membership("leave", "join")) is None
+    assert _convert(_membership("invite", None)) is None
