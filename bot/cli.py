@@ -1,4 +1,4 @@
-"""The `kring` command line: `run` (Matrix), `console` (terminal, no server) and `export`."""
+"""The `kring` command line: `run` (Matrix), `console` (terminal, no server), `export` and `forget`."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import asyncio
 import json
 import logging
 import os
+import re
 import sys
 import tempfile
 from pathlib import Path
@@ -17,10 +18,13 @@ from bot.console import BOT_ID, run_console
 from bot.engine import Kring
 from bot.export import TABLES, export_rooms, table_csv, write_tables
 from bot.redaction import SECRETS, mask_secrets_in_logs
-from storage.db import StoreLockedError
+from handlers.privacy import forget_member
+from storage.db import StoreLockedError, hold_exclusive_lock
 from storage.migrations import SchemaTooNewError
 from storage.private import OWNER_ONLY_UMASK
 from storage.store import Store
+
+USER_ID = re.compile(r"@[^:\s]+:\S+")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -47,7 +51,27 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("--format", choices=("json", "csv"), default="json")
     export.add_argument("--out", type=Path, help="with --format csv: write one CSV file per table into this folder")
     export.add_argument("--table", choices=TABLES, help="with --format csv: print this one table")
+    forget = sub.add_parser("forget", help="forget a member, as their !forgetme confirm would (stop kring run first)")
+    forget.add_argument("user_id", help="the member's user id, e.g. @ann:example.org")
+    forget.add_argument("-c", "--config", type=Path, help="path to config.toml (optional with --db)")
+    forget.add_argument("--db", help="SQLite file (default: storage.database from the config)")
     return parser
+
+
+async def _forget(settings: Settings, database: str, user_id: str) -> None:
+    lock = hold_exclusive_lock(database)  # never beside a running kring run: it would not know
+    try:
+        store = await Store.open(database)
+        try:
+            async with store.transaction():
+                names = await forget_member(store, settings, user_id, SystemClock().now())
+            await store.privacy.scrub()
+        finally:
+            await store.close()
+    finally:
+        lock.close()
+    rooms = ", ".join(f"{room} ({name})" for room, name in names.items()) or "no room held anything about them"
+    sys.stderr.write(f"kring: forgot {user_id}: {rooms}\n")
 
 
 async def _console(settings: Settings, database: str | None) -> None:
@@ -74,6 +98,15 @@ async def _export(settings: Settings, database: str, args: argparse.Namespace) -
     else:
         for path in write_tables(document, args.out):
             sys.stderr.write(f"kring: wrote {path}\n")
+
+
+def _database(args: argparse.Namespace, settings: Settings, command: str) -> str:
+    if args.config is None and args.db is None:
+        raise ConfigError(f"{command} needs -c config.toml or --db FILE")
+    database = str(args.db or settings.storage.database)
+    if not Path(database).exists():
+        raise ConfigError(f"database not found: {database}")
+    return database
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -103,14 +136,15 @@ def main(argv: list[str] | None = None) -> int:
             warn_if_secrets_readable(args.config)
         if args.command == "console":
             asyncio.run(_console(settings, args.db))
+        elif args.command == "forget":
+            database = _database(args, settings, "forget")
+            if not USER_ID.fullmatch(args.user_id):
+                raise ConfigError(f"not a user id: {args.user_id!r} (write it like @ann:example.org)")
+            asyncio.run(_forget(settings, database, args.user_id))
         elif args.command == "export":
-            database = args.db or settings.storage.database
-            if args.config is None and args.db is None:
-                raise ConfigError("export needs -c config.toml or --db FILE")
+            database = _database(args, settings, "export")
             if args.format == "csv" and (args.out is None) == (args.table is None):
                 raise ConfigError("--format csv needs either --out DIR (one file per table) or --table NAME")
-            if not Path(database).exists():
-                raise ConfigError(f"database not found: {database}")
             asyncio.run(_export(settings, database, args))
         else:
             from bot.runner import run_bot

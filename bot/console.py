@@ -8,13 +8,15 @@ import sys
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 from typing import TextIO
 
 from bot.clock import ManualClock
+from bot.data_copy import copy_of, encoded, file_name, write_private_file
 from bot.engine import Kring
 from handlers.events import Joined, Message, Reaction, Redaction
 from handlers.parsing import ParseError, parse_duration, parse_small_count
-from storage.records import OutboxMessage
+from storage.records import MessageKind, OutboxMessage
 
 ROOM_ID = "!console:kring.local"
 BOT_ID = "@kring:kring.local"
@@ -43,10 +45,11 @@ class ConsoleRoom:
 
 
 class Console:
-    def __init__(self, kring: Kring, clock: ManualClock, out: TextIO) -> None:
+    def __init__(self, kring: Kring, clock: ManualClock, out: TextIO, folder: Path | None = None) -> None:
         self.kring = kring
         self.clock = clock
         self.out = out
+        self.folder = folder or Path.cwd()  # where a member's copy of their data (`!mydata`) is written
         self.room = ConsoleRoom()
         self.user = DEFAULT_USER
 
@@ -66,6 +69,8 @@ class Console:
 
     async def _send(self, queued: OutboxMessage) -> str:
         event_id = f"$bot-{uuid.uuid4().hex}"
+        if queued.message.kind is MessageKind.DATA_COPY:
+            return await self._write_copy(queued, event_id)
         number = self.room.number(event_id)
         bot = (await self.kring.texts_for(ROOM_ID)).t("console.bot").plain
         message = queued.message
@@ -73,9 +78,20 @@ class Console:
         self.show(number, bot, message.body, self.room.number_of(message.reply_to), thread)
         return event_id
 
+    async def _write_copy(self, queued: OutboxMessage, event_id: str) -> str:
+        """A member's copy of their data: in Matrix a file in a direct room; here a file in the current folder."""
+        member = queued.message.mentions[0]
+        made_at = self.clock.now()
+        path = self.folder / file_name(member, made_at)
+        payload = encoded(await copy_of(self.kring.store, member, made_at))
+        await asyncio.to_thread(write_private_file, path, payload)
+        await self.tell("console.file_written", user=member, file=str(path))
+        return event_id
+
     async def settle(self) -> None:
         """Fire what is due by the simulated now and print everything the bot has to say."""
         await self.kring.fire_due()
+        await self.kring.clear_old_texts()
         await self.kring.deliver(self._send)
 
     async def start(self) -> None:

@@ -6,7 +6,7 @@ import asyncio
 import logging
 import sqlite3
 from collections.abc import Awaitable, Callable, Iterable, Mapping
-from datetime import datetime
+from datetime import UTC, date, datetime
 
 from bot.clock import Clock
 from bot.config import Settings
@@ -14,6 +14,7 @@ from handlers.commands import CommandError, CommandSet, Context, split_command
 from handlers.decisions import fire_announcement
 from handlers.events import Event, Joined, Message, Reaction, Redaction, Say
 from handlers.language import room_texts
+from handlers.privacy import already_forgotten, asks_to_forget, clear_old_texts
 from handlers.reactions import CreditBook, facts_wanted
 from handlers.registry import COMMANDS
 from handlers.standing import tell_once
@@ -43,6 +44,7 @@ class Kring:
         self.bot_user_id = bot_user_id
         self.commands = commands
         self.outbox_ready = asyncio.Event()
+        self._texts_cleared_on: date | None = None  # the UTC day old message text was last cleared
 
     # incoming events
     async def handle(self, event: Event) -> bool:
@@ -69,11 +71,22 @@ class Kring:
         """
         events = list(events)
         says: list[Say] = []
+        privacy = self.store.privacy
         async with self.store.transaction():
             is_new = await self.store.intake.claim_new([(e.event_id, e.room_id) for e in events], self.clock.now())
             fresh = [e for e, new in zip(events, is_new, strict=True) if new and e.sender != self.bot_user_id]
             book = await self._credit_book([] if history else fresh)
+            generation = privacy.generation
+            forgotten = await privacy.forgotten_among({e.sender for e in fresh})
             for event in fresh:
+                if privacy.generation != generation:  # a command just opted someone out or in, or forgot them
+                    generation = privacy.generation
+                    book.opted_out = await privacy.opted_out()
+                    forgotten = await privacy.forgotten_among({e.sender for e in fresh})
+                if event.sender in forgotten:  # neither remembered nor named; only !forgetme gets an answer
+                    if isinstance(event, Message) and not history and asks_to_forget(event, self.prefix):
+                        says.append(already_forgotten(await self.texts_for(event.room_id), event))
+                    continue
                 if isinstance(event, Joined):
                     book.on_join(event)  # also from history: how long a member has been in the room
                 elif isinstance(event, Message):
@@ -99,12 +112,35 @@ class Kring:
                 says.extend(await also())
             await self._enqueue(says)
         self._after_commit(says)
+        if privacy.scrub_due:
+            await privacy.scrub()  # a member was forgotten: the old bytes leave the WAL too
         return sum(is_new)
 
     async def _credit_book(self, events: list[Event]) -> CreditBook:
         wanted = facts_wanted(events, self.settings.reputation)
-        facts = await self.store.intake.credit_facts(wanted) if wanted.any else CreditFacts.empty()
-        return CreditBook(facts, self.settings.reputation, self.bot_user_id)
+        if not wanted.any:
+            return CreditBook(CreditFacts.empty(), self.settings.reputation, self.bot_user_id)
+        facts = await self.store.intake.credit_facts(wanted)
+        opted_out = await self.store.privacy.opted_out()
+        return CreditBook(facts, self.settings.reputation, self.bot_user_id, opted_out)
+
+    async def clear_old_texts(self) -> int | None:
+        """The daily erasure of old message text (`[privacy] keep_message_text_days`), at most once per UTC day;
+        the number of messages cleared, or None when today's was done."""
+        now = self.clock.now()
+        if self._texts_cleared_on == now.astimezone(UTC).date():
+            return None  # known without asking the database: the sync loop calls this after every batch
+        async with self.store.transaction():
+            cleared = await clear_old_texts(self.store, self.settings, now)
+        self._texts_cleared_on = now.astimezone(UTC).date()
+        if cleared:
+            await self.store.privacy.scrub()
+            log.info(
+                "erased the text of %d messages older than %d days",
+                cleared,
+                self.settings.privacy.keep_message_text_days,
+            )
+        return cleared
 
     async def _enqueue(self, says: list[Say]) -> None:
         if says:

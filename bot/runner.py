@@ -41,7 +41,7 @@ class MatrixBot:
         self.rooms = Rooms(settings.matrix, store, client, self.patience)
         backlog = EncryptedBacklog(client, store, self.kring.texts_for)
         self.sync = SyncLoop(self.kring, client, self.rooms, backlog, self.patience)
-        self.sender = OutboxSender(self.kring, client, self.stopping)
+        self.sender = OutboxSender(self.kring, client, self.stopping, encrypted=settings.matrix.encryption)
         self._tasks: set[asyncio.Task[None]] = set()
 
     async def start(self) -> None:

@@ -4,21 +4,26 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import io
 import logging
 import secrets
 
-from nio import AsyncClient, RoomSendResponse
+from nio import AsyncClient, RoomSendResponse, UploadResponse
 
+from bot.data_copy import MIME_TYPE, copy_of, encoded, file_content, file_name
+from bot.direct_rooms import DirectRooms, NotReadyYet
 from bot.engine import Kring
 from bot.homeserver import Backoff
 from bot.matrix_events import notice_content
-from storage.records import OutboxMessage
+from storage.records import MessageKind, OutboxMessage
 
 log = logging.getLogger(__name__)
 
 TXN_PREFIX_KEY = "outbox.txn_prefix"
 UNSENDABLE = frozenset({"M_TOO_LARGE", "M_BAD_JSON", "M_NOT_JSON"})  # a message the homeserver never takes
 HELD_BACK_DEFAULT_S = 5.0  # when a 429 names no retry_after_ms
+DIRECT_ROOM_WAIT_S = 1.0  # a new direct room arrives with the next sync
+DIRECT_ROOM_TRIES = 30  # then the copy is given up (the member can ask again), rather than hold up the outbox
 
 
 class HeldBack(Exception):
@@ -30,11 +35,13 @@ class HeldBack(Exception):
 
 
 class OutboxSender:
-    def __init__(self, kring: Kring, client: AsyncClient, stopping: asyncio.Event) -> None:
+    def __init__(self, kring: Kring, client: AsyncClient, stopping: asyncio.Event, *, encrypted: bool = False) -> None:
         self.kring = kring
         self.client = client
         self.stopping = stopping
         self.txn_prefix = ""
+        self.direct_rooms = DirectRooms(client, kring.store, encrypted=encrypted)
+        self._waited_for_room: dict[int, int] = {}  # outbox id -> tries while its direct room was not synced
 
     async def load_txn_prefix(self) -> None:
         """This database's own prefix for transaction ids, made once and kept: ids stay unique across restarts."""
@@ -55,6 +62,10 @@ class OutboxSender:
             try:
                 await self.kring.deliver(self.send)
                 backoff.reset()
+            except NotReadyYet:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self.stopping.wait(), timeout=DIRECT_ROOM_WAIT_S)
+                self.kring.outbox_ready.set()
             except HeldBack as held:
                 log.info("rate-limited: sending again in %.1f s, most urgent first", held.seconds)
                 with contextlib.suppress(TimeoutError):
@@ -73,13 +84,56 @@ class OutboxSender:
         next message again, so a decision that fell due meanwhile goes before this one.
         """
         message = queued.message
+        if message.kind is MessageKind.DATA_COPY:
+            return await self._send_copy(queued)
         latest = None
         if message.thread_root is not None and message.reply_to is None:
             latest = await self.kring.store.proposals.thread_latest(message.thread_root)
+        return await self._post(queued, message.room_id, notice_content(message, latest))
+
+    async def _send_copy(self, queued: OutboxMessage) -> str | None:
+        """A member's copy of their data, as a file in their direct room with the bot (made now: it is current)."""
+        if not queued.message.mentions:
+            return None  # its member was forgotten before it went out
+        member = queued.message.mentions[0]
+        try:
+            room_id = await self.direct_rooms.room_for(member)
+        except NotReadyYet:
+            tries = self._waited_for_room.get(queued.id, 0) + 1
+            self._waited_for_room[queued.id] = tries
+            if tries > DIRECT_ROOM_TRIES:
+                log.warning("the direct room for outbox message %d never arrived; dropping the copy", queued.id)
+                return None
+            raise
+        except RuntimeError as error:
+            log.warning("%s; dropping outbox message %d (the member can ask again)", error, queued.id)
+            return None
+        self._waited_for_room.pop(queued.id, None)
+        made_at = self.kring.clock.now()
+        payload = encoded(await copy_of(self.kring.store, member, made_at))
+        name = file_name(member, made_at)
+        encrypt = bool(self.client.rooms[room_id].encrypted)
+        upload, keys = await self.client.upload(
+            lambda _got_429, _timeouts: io.BytesIO(payload),
+            content_type="application/octet-stream" if encrypt else MIME_TYPE,
+            filename=name,
+            encrypt=encrypt,
+            filesize=len(payload),
+        )
+        if not isinstance(upload, UploadResponse):
+            raise RuntimeError(f"upload failed: {getattr(upload, 'message', upload)}")
+        caption, size = queued.message.body, len(payload)
+        if encrypt:
+            content = file_content(name, caption, size, encrypted={**(keys or {}), "url": upload.content_uri})
+        else:
+            content = file_content(name, caption, size, url=upload.content_uri)
+        return await self._post(queued, room_id, content)
+
+    async def _post(self, queued: OutboxMessage, room_id: str, content: dict[str, object]) -> str | None:
         response = await self.client.room_send(
-            message.room_id,
+            room_id,
             "m.room.message",
-            notice_content(message, latest),
+            content,
             tx_id=f"kring-{self.txn_prefix}-{queued.id}",  # a resend after a crash is de-duplicated
             ignore_unverified_devices=True,
         )
@@ -90,7 +144,7 @@ class OutboxSender:
             retry_after_ms = getattr(response, "retry_after_ms", None)
             raise HeldBack(retry_after_ms / 1000 if retry_after_ms else HELD_BACK_DEFAULT_S)
         if code == "M_FORBIDDEN":
-            log.warning("not allowed to post in %s; dropping outbox message %d", message.room_id, queued.id)
+            log.warning("not allowed to post in %s; dropping outbox message %d", room_id, queued.id)
             return None
         if code in UNSENDABLE:
             # Retrying cannot help, and every later message would wait behind this one for good.

@@ -4,7 +4,8 @@ A member's up reactions (👍 ❤️ …) on someone's message give its author +
 latest present one decides; removing them all removes the vote. Emoji are compared without skin tones and
 variation selectors. No vote counts on your own message, a command, or the bot's messages (except its
 announcement of a proposal, which credits the proposer); a member casts at most `daily_cap` votes and changes
-per UTC day; when a message is deleted, the votes it earned are taken back. Guests from other homeservers and
+per UTC day; when a message is deleted, the votes it earned are taken back. Members who opted out give and
+receive nothing. Guests from other homeservers and
 members too new to the room give nothing, and a guest's message earns nothing, where the operator says so
 (handlers.standing).
 
@@ -93,8 +94,15 @@ class Target:
 class CreditBook:
     """The credit rules over one batch: facts in, effects out, no I/O."""
 
-    def __init__(self, facts: CreditFacts, settings: ReputationSettings, bot_user_id: str) -> None:
+    def __init__(
+        self,
+        facts: CreditFacts,
+        settings: ReputationSettings,
+        bot_user_id: str,
+        opted_out: frozenset[str] = frozenset(),
+    ) -> None:
         self.facts = facts
+        self.opted_out = opted_out  # members who take no part in reputation (`!optout`)
         self.settings = settings
         self.bot_user_id = bot_user_id
         self.effects = Effects()
@@ -157,6 +165,8 @@ class CreditBook:
         target = self.target(reaction.room_id, reaction.target_event_id)
         if target is None or target.receiver == reaction.sender:
             return  # not a member's idea (or an announcement), or the reactor's own
+        if reaction.sender in self.opted_out or target.receiver in self.opted_out:
+            return  # from their opt-out on, reactions by and to them count nothing (and are not kept for later)
         joined_at = self.facts.joined.get((reaction.room_id, reaction.sender))
         refusal = vote_refusal(reaction.room_id, reaction.sender, reaction.at, joined_at, self.settings)
         if refusal is not None:  # not kept: it will not count later either

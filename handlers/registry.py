@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from handlers import help, language, pledges, proposals, reputation, talents, underway
+from handlers import help, language, pledges, privacy, proposals, reputation, talents, underway
 from handlers.commands import CommandSet
 
 COMMANDS = CommandSet(
@@ -30,6 +30,10 @@ COMMANDS = CommandSet(
         underway.unconfirm,
         underway.done,
         underway.drop,
+        privacy.my_data,
+        privacy.opt_out,
+        privacy.opt_in,
+        privacy.forget_me,
         language.set_language,
         help.show_help,
     )

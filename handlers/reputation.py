@@ -30,7 +30,8 @@ async def rep(ctx: Context, user_id: str) -> list[Say]:
 
 @command("top", "leaderboard", nl=("top",), args=(Count(default=TOP_DEFAULT, most=TOP_MAX),))
 async def top(ctx: Context, count: int) -> list[Say]:
-    board = await ctx.store.credits.leaderboard(ctx.room_id, count)
+    show_negative = ctx.settings.reputation.show_negative
+    board = await ctx.store.credits.leaderboard(ctx.room_id, count, show_negative=show_negative)
     if not board:
         return [ctx.reply(ctx.texts.t("top.none"))]
     names = await ctx.store.members.display_names(ctx.room_id, [s.user_id for s in board])

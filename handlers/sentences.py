@@ -91,6 +91,9 @@ _ALL = (
     _msg("err.bad_need_id", "“{token}” is not a need number. Write it like N#3 or 3."),
     _msg("err.missing_delivery", "What did you deliver? Give money, hours or both, like €50 or 4h."),
     _msg("err.bad_language", "“{token}” is not a language I speak. Choose one of: {languages}."),
+    _msg(
+        "err.bad_confirm", "“{token}” is not a confirmation: send {prefix}forgetme confirm, or {prefix}forgetme alone."
+    ),
     # help: the overview, and each command's summary, arguments and example
     _msg("help.title", "Kring commands:"),
     _msg("help.dash", " — "),
@@ -118,6 +121,10 @@ _ALL = (
     _msg("summary.cancel", "cancel an open proposal (proposer or moderator)"),
     _msg("summary.extend", "move a deadline later (moderator)"),
     _msg("summary.language", "the language this room speaks (moderator)"),
+    _msg("summary.mydata", "a copy of everything Kring holds about you, as a file in a direct message"),
+    _msg("summary.forgetme", "make Kring forget you: your name becomes a pseudonym, your texts are erased"),
+    _msg("summary.optout", "take no part in reputation: reactions by and to you count nothing"),
+    _msg("summary.optin", "take part in reputation again"),
     _msg("summary.need", "ask the room for help (or, without text, the open needs)"),
     _msg("summary.solved", "close your need, crediting who helped"),
     _msg("summary.who", "who offers a talent"),
@@ -147,6 +154,7 @@ _ALL = (
     _msg("arg.need_id", "<N#number> [@helper]"),
     _msg("arg.update", "<text> [NN%]"),
     _msg("arg.delivery", "[€<money>] [<n>h] [note]"),
+    _msg("arg.confirm", "[confirm]"),
     _msg("example.help", "{prefix}help backme"),
     _msg("example.propose", "{prefix}propose Shared courier for the district €2.500 40h by 2026-12-15 min 5"),
     _msg("example.backme", "{prefix}backme #3 €250 4h happy to drive on Tuesdays"),
@@ -160,6 +168,10 @@ _ALL = (
     _msg("example.cancel", "{prefix}cancel #3 merged with #4"),
     _msg("example.extend", "{prefix}extend #3 2026-12-31"),
     _msg("example.language", "{prefix}language nl"),
+    _msg("example.mydata", "{prefix}mydata"),
+    _msg("example.forgetme", "{prefix}forgetme"),
+    _msg("example.optout", "{prefix}optout"),
+    _msg("example.optin", "{prefix}optin"),
     _msg("example.need", "{prefix}need who can deliver to a patient in Oost on Saturday? for: driver"),
     _msg("example.solved", "{prefix}solved N#3 @bob:example.org"),
     _msg("example.who", "{prefix}who driver"),
@@ -234,6 +246,44 @@ _ALL = (
         "first {count} days in the room. Reactions before then are not counted later.",
     ),
     _msg("standing.guest_pledge", "Only members on {servers} can back proposals here; your account is on {server}."),
+    # members' own data
+    _msg("privacy.copy_caption", "Everything Kring holds about you, in every room it serves (JSON)."),
+    _msg("privacy.copy_sent", "Kring is sending you a copy of everything it holds about you, in a direct message."),
+    _plural(
+        "privacy.forget_ask",
+        "This makes Kring forget you in every room it serves: your name and user id become a pseudonym, and the "
+        "messages, notes, objections, updates and talents you wrote are erased. Your credits, pledges and "
+        "deliveries stay under the pseudonym, so totals and past decisions still add up; the titles of your "
+        "proposals stay too. Kring will not remember or name you again. To go ahead, send {prefix}forgetme confirm "
+        "within {minutes} minute.",
+        "This makes Kring forget you in every room it serves: your name and user id become a pseudonym, and the "
+        "messages, notes, objections, updates and talents you wrote are erased. Your credits, pledges and "
+        "deliveries stay under the pseudonym, so totals and past decisions still add up; the titles of your "
+        "proposals stay too. Kring will not remember or name you again. To go ahead, send {prefix}forgetme confirm "
+        "within {minutes} minutes.",
+    ),
+    _msg(
+        "privacy.forget_nothing_to_confirm",
+        "There is nothing to confirm: send {prefix}forgetme first, then {prefix}forgetme confirm.",
+    ),
+    _msg(
+        "privacy.forget_expired",
+        "Your request to be forgotten has lapsed (confirm within 10 minutes). Send {prefix}forgetme to start again.",
+    ),
+    _msg(
+        "privacy.forgotten",
+        "Done: Kring has forgotten you. In its books you are now “{pseudonym}”; it no longer remembers or names you.",
+    ),
+    _msg("privacy.already_forgotten", "Kring has already forgotten you: it does not remember or name you."),
+    _msg("privacy.former_member", "former member {number}"),
+    _msg(
+        "privacy.opted_out",
+        "You have opted out of reputation: from now on reactions by and to you count nothing, and you are left "
+        "out of {prefix}top and {prefix}ideas. Your credits so far stay. {prefix}optin undoes it.",
+    ),
+    _msg("privacy.already_opted_out", "You have already opted out of reputation. {prefix}optin undoes it."),
+    _msg("privacy.opted_in", "Welcome back: reactions by and to you count again from now on."),
+    _msg("privacy.not_opted_out", "You take part in reputation already; {prefix}optout ends that."),
     _msg("proposal.no_open", "There are no open proposals. Start one with {prefix}propose."),
     _msg("proposal.open_title", "Open proposals:"),
     _msg("proposal.list_item", "#{number} {title}"),
@@ -475,6 +525,7 @@ _ALL = (
     _msg("console.power_set", "{user} now has power level {level}."),
     _msg("console.usage_wait", "Usage: /wait <duration>, e.g. /wait 90m, /wait 36h, /wait 3d, /wait 2w"),
     _msg("console.clock_moved", "    … the clock is now {moment}"),
+    _msg("console.file_written", "    … {user} receives a file in a direct message; the console wrote it to {file}"),
     _msg("console.time", "It is {moment}."),
     _msg("console.bot", "kring"),
 )

@@ -43,6 +43,7 @@ class ReputationSettings(Section):
     ideas_days: PositiveInt = 30
     min_days_in_room: NonNegativeInt = 0  # a member's reactions count only this many days after they joined
     servers: tuple[str, ...] = ()  # only members on these homeservers give and receive credits and pledge; (): all
+    show_negative: bool = True  # False: !top leaves out negative totals (a member still sees their own with !rep)
 
     @field_validator("servers")
     @classmethod
@@ -106,6 +107,10 @@ class TalentSettings(Section):
     help_reward: NonNegativeInt = 1
 
 
+class PrivacySettings(Section):
+    keep_message_text_days: PositiveInt = 30  # ordinary messages' text is erased after this many days
+
+
 class CommunitySettings(Section):
     """Everything the rules of one community read."""
 
@@ -113,3 +118,13 @@ class CommunitySettings(Section):
     reputation: ReputationSettings = ReputationSettings()
     proposals: ProposalSettings = ProposalSettings()
     talents: TalentSettings = TalentSettings()
+    privacy: PrivacySettings = PrivacySettings()
+
+    @model_validator(mode="after")
+    def _ideas_keep_their_text(self) -> CommunitySettings:
+        if self.privacy.keep_message_text_days < self.reputation.ideas_days:
+            raise ValueError(
+                f"privacy.keep_message_text_days ({self.privacy.keep_message_text_days}) must be at least "
+                f"reputation.ideas_days ({self.reputation.ideas_days}): !ideas shows the text of ideas that old"
+            )
+        return self

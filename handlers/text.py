@@ -36,8 +36,11 @@ def markup(plain: str, html_text: str) -> Rendered:
 
 
 def mention(user_id: str, name: str) -> Rendered:
-    """A Matrix pill: a matrix.to link with the display name as text."""
+    """A Matrix pill: a matrix.to link with the display name as text; a forgotten member's pseudonym (no user id)
+    as plain text."""
     label = name or user_id
+    if not user_id.startswith("@"):
+        return user_text(label)
     href = "https://matrix.to/#/" + quote(user_id, safe="@:")
     return Rendered(label, f'<a href="{html.escape(href)}">{html.escape(label, quote=False)}</a>')
 

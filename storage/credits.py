@@ -132,14 +132,15 @@ class CreditQueries:
         )
         return None if row is None else Standing(user_id, int(row[0]), 1 + int(row[1]))
 
-    async def leaderboard(self, room_id: str, limit: int) -> list[Standing]:
-        """The `limit` members with most credits, read from the top of the index, not ranked over the whole room.
+    async def leaderboard(self, room_id: str, limit: int, *, show_negative: bool = True) -> list[Standing]:
+        """The `limit` members with most credits, read from the top of the index, not ranked over the whole room;
+        members who opted out of reputation are left out, and negative totals unless `show_negative`.
 
         Ties share a rank (1, 2, 2, 4): rows come in descending order, so everyone above a row is before it.
         """
         rows = await self.db.fetch_all(
-            "SELECT user_id, credits FROM reputation WHERE room_id = ? AND credits != 0 "
-            "ORDER BY credits DESC, user_id LIMIT ?",
+            f"SELECT user_id, credits FROM reputation WHERE room_id = ? AND credits {'!=' if show_negative else '>'} 0 "
+            "AND user_id NOT IN (SELECT user_id FROM opted_out) ORDER BY credits DESC, user_id LIMIT ?",
             (room_id, limit),
         )
         board: list[Standing] = []

@@ -54,6 +54,9 @@ def hold_exclusive_lock(database: str | Path) -> IO[bytes]:
 def _pragmas(location: str, conn: sqlite3.Connection) -> None:
     conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     conn.execute("PRAGMA foreign_keys = ON")
+    # Deleted and overwritten content is zeroed, not left in free space: erased text (a forgotten member's, old
+    # messages') must be gone from the file (storage.privacy; the WAL is emptied after such an erasure).
+    conn.execute("PRAGMA secure_delete = ON")
     refuse_newer_schema(conn)  # before WAL mode, which would already change the file
     if location != ":memory:":
         tighten_all(database_files(location))  # found readable by others: owner-only before it is written

@@ -30,11 +30,13 @@ class MessageQueries:
         return None if row is None else message_from_row(row)
 
     async def top_ideas(self, room_id: str, since: datetime, limit: int) -> list[SeenMessage]:
-        """Most credited idea messages since `since` that no proposal links to yet."""
+        """Most credited idea messages since `since` that no proposal links to yet, by members who did not opt out
+        of reputation."""
         rows = await self.db.fetch_all(
             f"SELECT {MESSAGE_COLUMNS} FROM messages m "
             "WHERE m.room_id = ? AND m.sent_at >= ? AND m.is_idea = 1 AND m.redacted = 0 AND m.score > 0 "
             "AND NOT EXISTS (SELECT 1 FROM proposals p WHERE p.idea_event_id = m.event_id) "
+            "AND m.excerpt != '' AND m.author NOT IN (SELECT user_id FROM opted_out) "
             "ORDER BY m.score DESC, m.sent_at DESC LIMIT ?",
             (room_id, to_db(since), limit),
         )

@@ -498,3 +498,24 @@ def standing(conn: sqlite3.Connection) -> None:
         )
         """,
     )
+
+
+@migration(11)
+def privacy(conn: sqlite3.Connection) -> None:
+    """Members' own data: who opted out of reputation, and the keyed hashes of forgotten members' user ids (so
+    their later events are ignored without keeping the ids)."""
+    _script(
+        conn,
+        """
+        CREATE TABLE opted_out (
+            user_id      TEXT PRIMARY KEY,
+            opted_out_at INTEGER NOT NULL
+        );
+        CREATE TABLE forgotten (
+            digest       TEXT PRIMARY KEY,
+            pseudonym    TEXT NOT NULL,
+            forgotten_at INTEGER NOT NULL
+        );
+        CREATE INDEX messages_sent ON messages (sent_at) WHERE excerpt != ''
+        """,
+    )

@@ -270,6 +270,7 @@ class MessageKind(StrEnum):
     REPLY = "reply"  # answers a command
     ANNOUNCE = "announce"  # a top-level message about a proposal: a reaction to it credits the proposer
     THREAD = "thread"  # posted in a proposal's thread (updates, confirmations, nudges): no vote target
+    DATA_COPY = "data_copy"  # a member's copy of their data, sent as a file in a direct room (`mentions[0]`)
 
 
 @dataclass(frozen=True)

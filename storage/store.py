@@ -14,6 +14,7 @@ from storage.intake import IntakeQueries
 from storage.members import MemberQueries
 from storage.messages import MessageQueries
 from storage.outbox import OutboxQueries
+from storage.privacy import PrivacyQueries
 from storage.proposals import ProposalQueries
 from storage.room_settings import RoomSettingQueries
 from storage.schedule import ScheduleQueries
@@ -39,6 +40,7 @@ class Store:
         self.room_settings = RoomSettingQueries(db)
         self.underway = UnderwayQueries(db)
         self.talents = TalentQueries(db)
+        self.privacy = PrivacyQueries(db)
 
     @classmethod
     async def open(cls, path: str | Path) -> Store:

@@ -6,7 +6,7 @@ import asyncio
 from collections.abc import Callable
 from typing import Protocol
 
-from nio import AsyncClient, AsyncClientConfig, Event, SyncResponse
+from nio import AsyncClient, AsyncClientConfig, Event, InviteMemberEvent, SyncResponse
 
 from .synapse_server import SynapseServer
 
@@ -41,3 +41,16 @@ async def wait_for_event(
                         return event
     except TimeoutError:
         raise AssertionError(f"{client.user_id} saw no matching event in {room_id} within {within} s") from None
+
+
+async def invited_by(client: AsyncClient, inviter: str, within: float = 30.0) -> tuple[str, bool]:
+    """Sync until `inviter` invites `client` to a room; that room and whether the invite says it is direct."""
+    async with asyncio.timeout(within):
+        while True:
+            response = await client.sync(timeout=1000)
+            assert isinstance(response, SyncResponse), response
+            for room_id, invited in response.rooms.invite.items():
+                for event in invited.invite_state:
+                    mine = isinstance(event, InviteMemberEvent) and event.state_key == client.user_id
+                    if mine and event.sender == inviter:
+                        return room_id, bool(event.content.get("is_direct"))

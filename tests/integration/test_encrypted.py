@@ -12,12 +12,22 @@ from pathlib import Path
 from typing import Any
 
 import pytest_asyncio
-from nio import AsyncClient, AsyncClientConfig, LoginResponse, RoomInviteResponse, RoomSendResponse, SyncResponse
+from nio import (
+    AsyncClient,
+    AsyncClientConfig,
+    DownloadResponse,
+    LoginResponse,
+    RoomEncryptedFile,
+    RoomInviteResponse,
+    RoomSendResponse,
+    SyncResponse,
+)
+from nio.crypto.attachments import decrypt_attachment
 
 from bot.crypto import keep_keys_flowing
 
 from .community import BotWatcher, create_room, invite_and_join
-from .helpers import MEMBER_PASSWORD
+from .helpers import MEMBER_PASSWORD, invited_by
 from .kring_process import KringProcess
 from .synapse_server import SynapseServer
 
@@ -156,3 +166,45 @@ async def test_full_flow_in_an_encrypted_room_across_a_restart(
     decision = await watcher.wait_for("GO #1", within=90)
     assert decision["content"]["body"].startswith("✅ GO #1")
     assert bob.user_id in decision["content"]["m.mentions"]["user_ids"]
+
+
+async def test_mydata_arrives_encrypted_in_an_encrypted_direct_room(
+    synapse: SynapseServer,
+    encrypted_members: list[EncryptedMember],
+    tmp_path: Path,
+    processes: list[KringProcess],
+) -> None:
+    anna, bob = encrypted_members
+    room_id = await create_room(anna.client, initial_state=ENCRYPTION_STATE)
+    await invite_and_join(anna.client, room_id, bob.client)
+    kring = KringProcess(synapse, tmp_path / "bot", "kring-e2e-copy", [room_id])
+    processes.append(kring)
+    assert isinstance(await anna.client.room_invite(room_id, kring.user_id), RoomInviteResponse)
+    kring.start()
+    await asyncio.to_thread(kring.wait_for_log, "ready:")
+    await bob.wait_for_device_of(kring.user_id)
+    watcher = BotWatcher(anna.client, room_id, kring.user_id)
+    idea = await bob.say(room_id, "An encrypted idea of Bob's")
+    await watcher.wait_for_reply(await bob.say(room_id, "!mydata"))
+
+    direct, _ = await invited_by(bob.client, kring.user_id)
+    await bob.client.join(direct)
+    file_event: RoomEncryptedFile | None = None
+    async with asyncio.timeout(30):
+        while file_event is None:
+            response = await bob.client.sync(timeout=1000)
+            assert isinstance(response, SyncResponse), response
+            await bob.keys()
+            joined = response.rooms.join.get(direct)
+            for event in joined.timeline.events if joined else []:
+                if isinstance(event, RoomEncryptedFile):
+                    file_event = event
+    on_server = _raw_event(synapse, bob.client, direct, file_event.event_id)
+    assert on_server["type"] == "m.room.encrypted"  # the message is encrypted…
+    downloaded = await bob.client.download(file_event.url)
+    assert isinstance(downloaded, DownloadResponse), downloaded
+    assert b"Bob's" not in downloaded.body  # …and so is the file on the media server
+    plain = decrypt_attachment(downloaded.body, file_event.key["k"], file_event.hashes["sha256"], file_event.iv)
+    copy = json.loads(plain)
+    assert copy["user_id"] == bob.user_id
+    assert [m["excerpt"] for m in copy["messages"] if m["event_id"] == idea] == ["An encrypted idea of Bob's"]

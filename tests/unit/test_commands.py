@@ -35,6 +35,10 @@ SPEC_COMMANDS = (
     "who",
     "skills",
     "profile",
+    "mydata",
+    "forgetme",
+    "optout",
+    "optin",
 )
 
 BAD_INPUT = [

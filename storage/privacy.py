@@ -1,0 +1,330 @@
+"""Members' own data: opting out of reputation, a copy of everything held about a member, being forgotten
+(a pseudonym in place of the user id, free text erased, amounts kept), and how long message text is kept.
+
+A forgotten member is recognised later only by a keyed hash of their user id (the key is this database's own),
+so Kring can ignore their events without keeping the id itself.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import re
+import secrets
+import sqlite3
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+from storage.db import Database
+from storage.timeconv import from_db, to_db
+
+KEY = "privacy.key"  # the key of the hash that recognises forgotten members
+FORMER_COUNT = "privacy.former_count"
+FORGET_REQUEST = "privacy.forget_request:"  # + user id: when they asked (until they confirm or it lapses)
+DIRECT_ROOM = "privacy.direct_room:"  # + user id: the member's direct room with the bot
+TEXTS_CLEARED_ON = "privacy.texts_cleared_on"  # the UTC day message text was last cleared
+MIN_SCRUBBED_TEXT = 3  # shorter texts ("ok") are not looked for in the bot's own sent messages
+
+PSEUDONYM = "former member {number}"  # what a forgotten member's user id becomes in every table
+
+# What a member's copy holds: (section, table, the columns that name them). Every row that names them is in it.
+_MINE: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    ("names", "members", ("user_id",)),
+    ("joined", "joins", ("user_id",)),
+    ("reputation", "reputation", ("user_id",)),
+    ("messages", "messages", ("author",)),
+    ("reactions", "reactions", ("giver",)),
+    ("credits", "credits", ("giver", "receiver")),
+    ("proposals", "proposals", ("proposer",)),
+    ("pledges", "pledges", ("user_id",)),
+    ("pledge_history", "pledge_history", ("user_id",)),
+    ("objections", "objections", ("user_id",)),
+    ("updates", "updates", ("user_id",)),
+    ("deliveries", "deliveries", ("user_id", "confirmed_by")),
+    ("talents", "talents", ("user_id",)),
+    ("askable", "askable", ("user_id",)),
+    ("needs", "needs", ("user_id", "helped_by")),
+    ("opted_out", "opted_out", ("user_id",)),
+)
+_MOMENTS = frozenset({"at", "sent_at", "deadline", "created_at", "decided_at", "closed_at", "fully_backed_at"})
+
+# Forgetting: the user id becomes the pseudonym here, and these columns of their rows are erased ('' or '[]').
+_RENAMED: tuple[tuple[str, str, dict[str, str]], ...] = (
+    ("messages", "author", {"excerpt": "''"}),
+    ("proposals", "proposer", {"cancel_reason": "NULL", "close_reason": "NULL"}),
+    ("pledges", "user_id", {"note": "''"}),
+    ("pledge_history", "user_id", {"note": "''"}),
+    ("objections", "user_id", {"reason": "''"}),
+    ("reputation", "user_id", {}),
+    ("reactions", "giver", {}),
+    ("updates", "user_id", {"text": "''"}),
+    ("deliveries", "user_id", {"note": "''"}),
+    ("deliveries", "confirmed_by", {}),
+    ("credits", "giver", {}),
+    ("credits", "receiver", {}),
+    ("needs", "user_id", {"text": "''", "talents": "'[]'"}),
+    ("needs", "helped_by", {}),
+)
+# …and their rows here are deleted: nothing in them is needed for the books.
+_DELETED: tuple[tuple[str, str], ...] = (
+    ("members", "user_id"),
+    ("talents", "user_id"),
+    ("askable", "user_id"),
+    ("joins", "user_id"),
+    ("told", "user_id"),
+    ("slowed", "user_id"),
+    ("opted_out", "user_id"),
+    ("encrypted_pending", "sender"),
+)
+# Free text a member wrote, looked for in the bot's own messages that quote it.
+_THEIR_TEXTS = (
+    "SELECT excerpt FROM messages WHERE author = :u",
+    "SELECT note FROM pledges WHERE user_id = :u",
+    "SELECT note FROM pledge_history WHERE user_id = :u",
+    "SELECT reason FROM objections WHERE user_id = :u",
+    "SELECT text FROM updates WHERE user_id = :u",
+    "SELECT note FROM deliveries WHERE user_id = :u",
+    "SELECT talent FROM talents WHERE user_id = :u",
+    "SELECT text FROM needs WHERE user_id = :u",
+)
+
+
+# Free text anyone wrote, where others may have named the member (by user id or display name).
+_FREE_TEXT: tuple[tuple[str, str], ...] = (
+    ("messages", "excerpt"),
+    ("pledges", "note"),
+    ("pledge_history", "note"),
+    ("objections", "reason"),
+    ("updates", "text"),
+    ("deliveries", "note"),
+    ("needs", "text"),
+    ("proposals", "title"),
+    ("proposals", "description"),
+    ("proposals", "cancel_reason"),
+    ("proposals", "close_reason"),
+)
+
+
+def _rename_in_texts(conn: sqlite3.Connection, needles: set[str], pseudonym: str) -> None:
+    """Where others named the member in what they wrote, the pseudonym stands instead (whole words only)."""
+    pattern = re.compile("|".join(rf"(?<!\w){re.escape(n)}(?!\w)" for n in sorted(needles, key=len, reverse=True)))
+    for table, column in _FREE_TEXT:
+        for needle in needles:
+            rows = conn.execute(f"SELECT rowid, {column} FROM {table} WHERE instr({column}, ?) > 0", (needle,))
+            for rowid, text in rows.fetchall():
+                renamed = pattern.sub(pseudonym, text)
+                if renamed != text:
+                    conn.execute(f"UPDATE {table} SET {column} = ? WHERE rowid = ?", (renamed, rowid))
+
+
+def digest(key: bytes, user_id: str) -> str:
+    return hmac.new(key, user_id.encode(), hashlib.sha256).hexdigest()
+
+
+def _row_dict(cursor: sqlite3.Cursor, row: tuple[Any, ...]) -> dict[str, Any]:
+    item: dict[str, Any] = {}
+    for (name, *_), value in zip(cursor.description, row, strict=True):
+        if isinstance(value, int) and (name in _MOMENTS or name.endswith("_at")):
+            value = from_db(value).isoformat()
+        item[name] = value
+    return item
+
+
+def _data_of(conn: sqlite3.Connection, user_id: str) -> dict[str, list[dict[str, Any]]]:
+    data: dict[str, list[dict[str, Any]]] = {}
+    for section, table, columns in _MINE:
+        where = " OR ".join(f"{column} = ?" for column in columns)
+        cursor = conn.execute(f"SELECT * FROM {table} WHERE {where}", (user_id,) * len(columns))
+        data[section] = [_row_dict(cursor, row) for row in cursor.fetchall()]
+    return data
+
+
+_NAMED_IN_ROOM = (
+    ("members", "user_id"),
+    ("messages", "author"),
+    ("reputation", "user_id"),
+    ("credits", "giver"),
+    ("credits", "receiver"),
+    ("proposals", "proposer"),
+    ("talents", "user_id"),
+    ("needs", "user_id"),
+)
+
+
+def _rooms_of(conn: sqlite3.Connection, user_id: str) -> set[str]:
+    rooms: set[str] = set()
+    for table, column in _NAMED_IN_ROOM:
+        rows = conn.execute(f"SELECT DISTINCT room_id FROM {table} WHERE {column} = ?", (user_id,))
+        rooms.update(str(r[0]) for r in rows)
+    for table in ("pledges", "objections", "updates", "deliveries"):
+        rows = conn.execute(
+            f"SELECT DISTINCT p.room_id FROM {table} t JOIN proposals p ON p.id = t.proposal_id WHERE t.user_id = ?",
+            (user_id,),
+        )
+        rooms.update(str(r[0]) for r in rows)
+    return rooms
+
+
+def _scrub_outbox(conn: sqlite3.Connection, user_id: str, pseudonym: str, names: set[str], texts: set[str]) -> None:
+    """The bot's own messages that name the member: a pending one names the pseudonym instead; a sent one (it is
+    in the room's history already, Kring only kept a copy) loses its text."""
+    needles = {user_id, *names} | {t for t in texts if len(t) >= MIN_SCRUBBED_TEXT}
+    rows = conn.execute("SELECT id, state, body, html, mentions FROM outbox").fetchall()
+    for row_id, state, body, html, mentions in rows:
+        named = user_id in json.loads(mentions)
+        if not named and not any(needle in body or needle in html for needle in needles):
+            continue
+        if state == "pending":
+            for needle in sorted({user_id, *names}, key=len, reverse=True):
+                body, html = body.replace(needle, pseudonym), html.replace(needle, pseudonym)
+            kept = [m for m in json.loads(mentions) if m != user_id]
+            conn.execute(
+                "UPDATE outbox SET body = ?, html = ?, mentions = ? WHERE id = ?",
+                (body, html, json.dumps(kept), row_id),
+            )
+        else:
+            conn.execute("UPDATE outbox SET body = '', html = '', mentions = '[]' WHERE id = ?", (row_id,))
+
+
+def _forget(conn: sqlite3.Connection, user_id: str, number: int, names_in_rooms: dict[str, str], at: int) -> None:
+    pseudonym = PSEUDONYM.format(number=number)
+    key = _key(conn)
+    texts = {str(r[0]) for query in _THEIR_TEXTS for r in conn.execute(query, {"u": user_id}) if r[0]}
+    names = {str(r[0]) for r in conn.execute("SELECT display_name FROM members WHERE user_id = ?", (user_id,)) if r[0]}
+    _scrub_outbox(conn, user_id, pseudonym, names, texts)
+    _rename_in_texts(conn, {user_id, *names}, pseudonym)
+    for table, column, erased in _RENAMED:
+        sets = ", ".join([f"{column} = :p", *(f"{c} = {v}" for c, v in erased.items())])
+        conn.execute(f"UPDATE {table} SET {sets} WHERE {column} = :u", {"p": pseudonym, "u": user_id})
+    for table, column in _DELETED:
+        conn.execute(f"DELETE FROM {table} WHERE {column} = ?", (user_id,))
+    conn.executemany("DELETE FROM kv WHERE key = ?", [(FORGET_REQUEST + user_id,), (DIRECT_ROOM + user_id,)])
+    conn.executemany(
+        "INSERT INTO members (room_id, user_id, display_name) VALUES (?, ?, ?)",
+        [(room_id, pseudonym, name) for room_id, name in names_in_rooms.items()],
+    )
+    conn.execute(
+        "INSERT INTO forgotten (digest, pseudonym, forgotten_at) VALUES (?, ?, ?)",
+        (digest(key, user_id), pseudonym, at),
+    )
+
+
+def _key(conn: sqlite3.Connection) -> bytes:
+    row = conn.execute("SELECT value FROM kv WHERE key = ?", (KEY,)).fetchone()
+    if row is None:
+        value = secrets.token_hex(32)
+        conn.execute("INSERT INTO kv (key, value) VALUES (?, ?)", (KEY, value))
+        return bytes.fromhex(value)
+    return bytes.fromhex(str(row[0]))
+
+
+def _next_former_number(conn: sqlite3.Connection) -> int:
+    row = conn.execute("SELECT value FROM kv WHERE key = ?", (FORMER_COUNT,)).fetchone()
+    number = 1 + (int(row[0]) if row else 0)
+    conn.execute(
+        "INSERT INTO kv (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        (FORMER_COUNT, str(number)),
+    )
+    return number
+
+
+class PrivacyQueries:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self._forgotten: frozenset[str] | None = None  # digests, read once and kept until the next forgetting
+        self._key: bytes | None = None
+        self.generation = 0  # moves on every opt-out, opt-in and forgetting: what the engine read may be stale
+        self.scrub_due = False  # set by a forgetting: empty the WAL once its transaction is committed
+
+    # opting out of reputation
+    async def opt_out(self, user_id: str, at: datetime) -> bool:
+        """True when they were not opted out yet."""
+        return (
+            await self.db.execute(
+                "INSERT OR IGNORE INTO opted_out (user_id, opted_out_at) VALUES (?, ?)", (user_id, to_db(at))
+            )
+            == 1
+        )
+
+    async def opt_in(self, user_id: str) -> bool:
+        """True when they were opted out."""
+        self.generation += 1
+        return await self.db.execute("DELETE FROM opted_out WHERE user_id = ?", (user_id,)) == 1
+
+    async def opted_out(self) -> frozenset[str]:
+        return frozenset(str(r[0]) for r in await self.db.fetch_all("SELECT user_id FROM opted_out"))
+
+    # a copy
+    async def data_of(self, user_id: str) -> dict[str, list[dict[str, Any]]]:
+        """Every row that names the member, by section (names, messages, credits, pledges, …)."""
+        return await self.db.run(lambda conn: _data_of(conn, user_id))
+
+    async def rooms_of(self, user_id: str) -> set[str]:
+        """The rooms where Kring holds anything about the member."""
+        return await self.db.run(lambda conn: _rooms_of(conn, user_id))
+
+    # being forgotten
+    async def ask_to_forget(self, user_id: str, at: datetime) -> None:
+        await self.db.execute(
+            "INSERT INTO kv (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            (FORGET_REQUEST + user_id, str(to_db(at))),
+        )
+
+    async def asked_to_forget(self, user_id: str) -> datetime | None:
+        row = await self.db.fetch_one("SELECT value FROM kv WHERE key = ?", (FORGET_REQUEST + user_id,))
+        return None if row is None else from_db(int(row[0]))
+
+    async def next_former_number(self) -> int:
+        """The number of the next pseudonym ("former member 7"); call it in the forgetting's transaction."""
+        return await self.db.run(_next_former_number)
+
+    async def forget(self, user_id: str, number: int, names_in_rooms: dict[str, str], at: datetime) -> None:
+        """Replace the member by pseudonym `number` everywhere, erase their free text, drop what the books do not
+        need, and remember a keyed hash of their user id only. `names_in_rooms`: the pseudonym as each room shows
+        it. Call `scrub` after the transaction commits."""
+        self._forgotten = None
+        self.generation += 1
+        self.scrub_due = True
+        await self.db.run(lambda conn: _forget(conn, user_id, number, names_in_rooms, to_db(at)))
+
+    async def forgotten_among(self, user_ids: Iterable[str]) -> set[str]:
+        """Which of these user ids belong to forgotten members."""
+        if self._forgotten is None:
+            self._forgotten = frozenset(str(r[0]) for r in await self.db.fetch_all("SELECT digest FROM forgotten"))
+        if not self._forgotten:
+            return set()
+        if self._key is None:
+            row = await self.db.fetch_one("SELECT value FROM kv WHERE key = ?", (KEY,))
+            if row is None:
+                return set()
+            self._key = bytes.fromhex(str(row[0]))
+        return {u for u in set(user_ids) if digest(self._key, u) in self._forgotten}
+
+    async def scrub(self) -> None:
+        """After erasing: copy the WAL into the database file and empty it, so the old bytes are nowhere
+        (`secure_delete` has zeroed them in the database's pages)."""
+        self.scrub_due = False
+        await self.db.fetch_one("PRAGMA wal_checkpoint(TRUNCATE)")
+
+    # retention
+    async def texts_cleared_on(self) -> str | None:
+        row = await self.db.fetch_one("SELECT value FROM kv WHERE key = ?", (TEXTS_CLEARED_ON,))
+        return None if row is None else str(row[0])
+
+    async def clear_texts(self, before: datetime, day: str) -> int:
+        """Erase the remembered text of messages sent before `before` (ids, authors and scores stay), and note
+        `day` as done; the number of messages cleared."""
+
+        def clear(conn: sqlite3.Connection) -> int:
+            cleared = conn.execute(
+                "UPDATE messages SET excerpt = '' WHERE sent_at < ? AND excerpt != ''", (to_db(before),)
+            ).rowcount
+            conn.execute(
+                "INSERT INTO kv (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                (TEXTS_CLEARED_ON, day),
+            )
+            return int(cleared)
+
+        return await self.db.run(clear)
