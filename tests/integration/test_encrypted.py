@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 import json
 import stat
 import urllib.parse
@@ -31,6 +32,7 @@ from .helpers import MEMBER_PASSWORD, invited_by
 from .kring_process import KringProcess
 from .synapse_server import SynapseServer
 
+_runs = itertools.count(1)
 ENCRYPTION_STATE = [{"type": "m.room.encryption", "state_key": "", "content": {"algorithm": "m.megolm.v1.aes-sha2"}}]
 
 
@@ -75,7 +77,8 @@ class EncryptedMember:
 @pytest_asyncio.fixture
 async def encrypted_members(synapse: SynapseServer, tmp_path: Path) -> AsyncIterator[list[EncryptedMember]]:
     members: list[EncryptedMember] = []
-    for localpart in ("enc-anna", "enc-bob"):
+    run = next(_runs)  # one Synapse serves the whole session: each test registers its own accounts
+    for localpart in (f"enc-anna-{run}", f"enc-bob-{run}"):
         user_id = await asyncio.to_thread(synapse.register_user, localpart, MEMBER_PASSWORD)
         store = tmp_path / localpart
         store.mkdir()
@@ -111,6 +114,25 @@ def _raw_event(synapse: SynapseServer, client: AsyncClient, room_id: str, event_
     return event
 
 
+async def encrypted_community(
+    synapse: SynapseServer,
+    members: list[EncryptedMember],
+    base_dir: Path,
+    processes: list[KringProcess],
+    bot_name: str,
+    **tables: Any,
+) -> tuple[str, KringProcess]:
+    """An encrypted room of the first member's, the others joined, and a bot invited to it (not started)."""
+    owner = members[0].client
+    room_id = await create_room(owner, initial_state=ENCRYPTION_STATE)
+    for member in members[1:]:
+        await invite_and_join(owner, room_id, member.client)
+    kring = KringProcess(synapse, base_dir / "bot", bot_name, [room_id], **tables)
+    processes.append(kring)
+    assert isinstance(await owner.room_invite(room_id, kring.user_id), RoomInviteResponse)
+    return room_id, kring
+
+
 async def test_full_flow_in_an_encrypted_room_across_a_restart(
     synapse: SynapseServer,
     encrypted_members: list[EncryptedMember],
@@ -118,11 +140,9 @@ async def test_full_flow_in_an_encrypted_room_across_a_restart(
     processes: list[KringProcess],
 ) -> None:
     anna, bob = encrypted_members
-    room_id = await create_room(anna.client, initial_state=ENCRYPTION_STATE)
-    await invite_and_join(anna.client, room_id, bob.client)
-    kring = KringProcess(synapse, tmp_path / "bot", "kring-e2e", [room_id], proposals={"withdraw_lock_hours": 0})
-    processes.append(kring)
-    assert isinstance(await anna.client.room_invite(room_id, kring.user_id), RoomInviteResponse)
+    room_id, kring = await encrypted_community(
+        synapse, encrypted_members, tmp_path, processes, "kring-e2e", proposals={"withdraw_lock_hours": 0}
+    )
     kring.start()
     await asyncio.to_thread(kring.wait_for_log, "ready:")
     for member in (anna, bob):
@@ -175,11 +195,7 @@ async def test_mydata_arrives_encrypted_in_an_encrypted_direct_room(
     processes: list[KringProcess],
 ) -> None:
     anna, bob = encrypted_members
-    room_id = await create_room(anna.client, initial_state=ENCRYPTION_STATE)
-    await invite_and_join(anna.client, room_id, bob.client)
-    kring = KringProcess(synapse, tmp_path / "bot", "kring-e2e-copy", [room_id])
-    processes.append(kring)
-    assert isinstance(await anna.client.room_invite(room_id, kring.user_id), RoomInviteResponse)
+    room_id, kring = await encrypted_community(synapse, encrypted_members, tmp_path, processes, "kring-e2e-copy")
     kring.start()
     await asyncio.to_thread(kring.wait_for_log, "ready:")
     await bob.wait_for_device_of(kring.user_id)
