@@ -63,6 +63,9 @@ async def _forget(settings: Settings, database: str, user_id: str) -> None:
     try:
         store = await Store.open(database)
         try:
+            if await store.privacy.forgotten_among([user_id]):
+                sys.stderr.write(f"kring: {user_id} was forgotten before; nothing to do\n")
+                return
             async with store.transaction():
                 names = await forget_member(store, settings, user_id, SystemClock().now())
             await store.privacy.scrub()
@@ -70,8 +73,9 @@ async def _forget(settings: Settings, database: str, user_id: str) -> None:
             await store.close()
     finally:
         lock.close()
-    rooms = ", ".join(f"{room} ({name})" for room, name in names.items()) or "no room held anything about them"
-    sys.stderr.write(f"kring: forgot {user_id}: {rooms}\n")
+    rooms = ", ".join(f"{room} ({name})" for room, name in names.items())
+    said = f"forgot {user_id}: {rooms}" if rooms else f"held nothing about {user_id}; their later events are ignored"
+    sys.stderr.write(f"kring: {said}\n")
 
 
 async def _console(settings: Settings, database: str | None) -> None:

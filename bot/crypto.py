@@ -101,7 +101,10 @@ class EncryptedBacklog:
         self, new: list[Undecrypted], decrypted: list[tuple[str, dict[str, Any]]], now: datetime
     ) -> list[Say]:
         """Inside the batch's transaction: park the new, forget the decrypted, explain the long-stuck."""
+        forgotten = await self.store.privacy.forgotten_among({item.event.sender for item in new})
         for item in new:
+            if item.event.sender in forgotten:
+                continue  # a forgotten member's events are neither kept nor explained
             await self.store.encrypted.park(
                 item.event.event_id, item.room_id, item.event.sender, json.dumps(item.event.source), now
             )

@@ -70,48 +70,59 @@ class Kring:
         command (so it sees everything before it) and at the end.
         """
         events = list(events)
-        says: list[Say] = []
+        says: list[Say] = []  # not queued yet
+        queued: list[Say] = []
         privacy = self.store.privacy
-        async with self.store.transaction():
-            is_new = await self.store.intake.claim_new([(e.event_id, e.room_id) for e in events], self.clock.now())
-            fresh = [e for e, new in zip(events, is_new, strict=True) if new and e.sender != self.bot_user_id]
-            book = await self._credit_book([] if history else fresh)
-            generation = privacy.generation
-            forgotten = await privacy.forgotten_among({e.sender for e in fresh})
-            for event in fresh:
-                if privacy.generation != generation:  # a command just opted someone out or in, or forgot them
-                    generation = privacy.generation
-                    book.opted_out = await privacy.opted_out()
-                    forgotten = await privacy.forgotten_among({e.sender for e in fresh})
-                if event.sender in forgotten:  # neither remembered nor named; only !forgetme gets an answer
-                    if isinstance(event, Message) and not history and asks_to_forget(event, self.prefix):
-                        says.append(already_forgotten(await self.texts_for(event.room_id), event))
-                    continue
-                if isinstance(event, Joined):
-                    book.on_join(event)  # also from history: how long a member has been in the room
-                elif isinstance(event, Message):
-                    command = split_command(event.body, self.prefix)
-                    book.remember(event, is_idea=command is None)
-                    if command is not None and not history:
-                        says.extend(await self._run_command(event, *command, before=book.take_effects()))
-                elif history:
-                    continue
-                elif isinstance(event, Reaction):
-                    book.on_reaction(event)
-                    for refusal in book.take_refusals():
-                        texts = await self.texts_for(refusal.room_id)
-                        says.extend(await tell_once(self.store, texts, self.settings.reputation, refusal, event.at))
-                    if is_confirmation(event.key):
-                        says.extend(await self._confirm_by_reaction(event, before=book.take_effects()))
-                elif isinstance(event, Redaction):
-                    book.on_redaction(event)
-            await self.store.intake.write(book.take_effects())
-            for key, value in (state or {}).items():
-                await self.store.state.set(key, value)
-            if also is not None:
-                says.extend(await also())
-            await self._enqueue(says)
-        self._after_commit(says)
+        try:
+            async with self.store.transaction():
+                is_new = await self.store.intake.claim_new([(e.event_id, e.room_id) for e in events], self.clock.now())
+                fresh = [e for e, new in zip(events, is_new, strict=True) if new and e.sender != self.bot_user_id]
+                book = await self._credit_book([] if history else fresh)
+                generation = privacy.generation
+                forgotten = await privacy.forgotten_among({e.sender for e in fresh})
+                for index, event in enumerate(fresh):
+                    if privacy.generation != generation:
+                        # A command just opted someone out or in, or forgot them: what the rules read before is
+                        # stale (a forgotten member's messages now belong to a pseudonym). Read it again.
+                        generation = privacy.generation
+                        await self.store.intake.write(book.take_effects())
+                        book = await self._credit_book([] if history else fresh[index:])
+                        forgotten = await privacy.forgotten_among({e.sender for e in fresh})
+                    if event.sender in forgotten:  # neither remembered nor named; only !forgetme gets an answer
+                        if isinstance(event, Message) and not history and asks_to_forget(event, self.prefix):
+                            says.append(already_forgotten(await self.texts_for(event.room_id), event))
+                        continue
+                    if isinstance(event, Joined):
+                        book.on_join(event)  # also from history: how long a member has been in the room
+                    elif isinstance(event, Message):
+                        command = split_command(event.body, self.prefix)
+                        book.remember(event, is_idea=command is None)
+                        if command is not None and not history:
+                            # What is said before a command is queued first: a forgetting scrubs it like the rest.
+                            await self._enqueue(says)
+                            queued += says
+                            says = await self._run_command(event, *command, before=book.take_effects())
+                    elif history:
+                        continue
+                    elif isinstance(event, Reaction):
+                        book.on_reaction(event)
+                        for refusal in book.take_refusals():
+                            texts = await self.texts_for(refusal.room_id)
+                            says += await tell_once(self.store, texts, self.settings.reputation, refusal, event.at)
+                        if is_confirmation(event.key):
+                            says.extend(await self._confirm_by_reaction(event, before=book.take_effects()))
+                    elif isinstance(event, Redaction):
+                        book.on_redaction(event)
+                await self.store.intake.write(book.take_effects())
+                for key, value in (state or {}).items():
+                    await self.store.state.set(key, value)
+                if also is not None:
+                    says.extend(await also())
+                await self._enqueue(says)
+        except BaseException:
+            privacy.rolled_back()  # what it cached from this batch's writes is not true any more
+            raise
+        self._after_commit(queued + says)
         if privacy.scrub_due:
             await privacy.scrub()  # a member was forgotten: the old bytes leave the WAL too
         return sum(is_new)

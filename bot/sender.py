@@ -42,6 +42,7 @@ class OutboxSender:
         self.txn_prefix = ""
         self.direct_rooms = DirectRooms(client, kring.store, encrypted=encrypted)
         self._waited_for_room: dict[int, int] = {}  # outbox id -> tries while its direct room was not synced
+        self._uploaded: dict[int, dict[str, object]] = {}  # outbox id -> its file message, uploaded, not yet posted
 
     async def load_txn_prefix(self) -> None:
         """This database's own prefix for transaction ids, made once and kept: ids stay unique across restarts."""
@@ -109,10 +110,18 @@ class OutboxSender:
             log.warning("%s; dropping outbox message %d (the member can ask again)", error, queued.id)
             return None
         self._waited_for_room.pop(queued.id, None)
+        content = self._uploaded.get(queued.id)
+        if content is None:  # uploaded once: a retry after a 429 or a failed send posts the same file
+            content = await self._upload_copy(queued, member, bool(self.client.rooms[room_id].encrypted))
+            self._uploaded[queued.id] = content
+        event_id = await self._post(queued, room_id, content)
+        self._uploaded.pop(queued.id, None)
+        return event_id
+
+    async def _upload_copy(self, queued: OutboxMessage, member: str, encrypt: bool) -> dict[str, object]:
         made_at = self.kring.clock.now()
         payload = encoded(await copy_of(self.kring.store, member, made_at))
         name = file_name(member, made_at)
-        encrypt = bool(self.client.rooms[room_id].encrypted)
         upload, keys = await self.client.upload(
             lambda _got_429, _timeouts: io.BytesIO(payload),
             content_type="application/octet-stream" if encrypt else MIME_TYPE,
@@ -124,10 +133,8 @@ class OutboxSender:
             raise RuntimeError(f"upload failed: {getattr(upload, 'message', upload)}")
         caption, size = queued.message.body, len(payload)
         if encrypt:
-            content = file_content(name, caption, size, encrypted={**(keys or {}), "url": upload.content_uri})
-        else:
-            content = file_content(name, caption, size, url=upload.content_uri)
-        return await self._post(queued, room_id, content)
+            return file_content(name, caption, size, encrypted={**(keys or {}), "url": upload.content_uri})
+        return file_content(name, caption, size, url=upload.content_uri)
 
     async def _post(self, queued: OutboxMessage, room_id: str, content: dict[str, object]) -> str | None:
         response = await self.client.room_send(

@@ -192,6 +192,12 @@ class Member:
         return typed, ""
 
     async def resolve(self, ctx: Context, parsed: str) -> str:
+        member = await self._resolve(ctx, parsed)
+        if member and member != ctx.sender and await ctx.store.privacy.forgotten_among([member]):
+            raise UserError(ctx.texts.t("privacy.member_forgotten"))  # never named or credited again
+        return member
+
+    async def _resolve(self, ctx: Context, parsed: str) -> str:
         if not parsed:
             return ctx.sender
         if parsed.startswith("@") and " " not in parsed:

@@ -16,7 +16,7 @@ from handlers.language import room_texts
 from handlers.parsing import shown
 from handlers.settings import CommunitySettings
 from handlers.texts import Texts
-from storage.records import MessageKind
+from storage.records import MessageKind, Priority
 from storage.store import Store
 
 CONFIRM_WITHIN = timedelta(minutes=10)
@@ -49,6 +49,7 @@ async def my_data(ctx: Context) -> list[Say]:
         ctx.texts.t("privacy.copy_caption"),
         kind=MessageKind.DATA_COPY,
         mentions=(ctx.sender,),  # whose data: the copy is made when it is sent, so it is complete and current
+        priority=Priority.PRIVATE,
     )
     return [copy, ctx.reply(ctx.texts.t("privacy.copy_sent"))]
 
@@ -119,4 +120,4 @@ async def clear_old_texts(store: Store, settings: CommunitySettings, now: dateti
     if await store.privacy.texts_cleared_on() == day:
         return None
     before = now - timedelta(days=settings.privacy.keep_message_text_days)
-    return await store.privacy.clear_texts(before, day)
+    return await store.privacy.clear_texts(before, day, requests_before=now - CONFIRM_WITHIN)

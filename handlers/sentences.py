@@ -253,14 +253,14 @@ _ALL = (
         "privacy.forget_ask",
         "This makes Kring forget you in every room it serves: your name and user id become a pseudonym, and the "
         "messages, notes, objections, updates and talents you wrote are erased. Your credits, pledges and "
-        "deliveries stay under the pseudonym, so totals and past decisions still add up; the titles of your "
-        "proposals stay too. Kring will not remember or name you again. To go ahead, send {prefix}forgetme confirm "
-        "within {minutes} minute.",
+        "deliveries stay under the pseudonym, so totals and past decisions still add up; your proposals "
+        "keep their titles and descriptions. Kring will not remember or name you again. To go ahead, send "
+        "{prefix}forgetme confirm within {minutes} minute.",
         "This makes Kring forget you in every room it serves: your name and user id become a pseudonym, and the "
         "messages, notes, objections, updates and talents you wrote are erased. Your credits, pledges and "
-        "deliveries stay under the pseudonym, so totals and past decisions still add up; the titles of your "
-        "proposals stay too. Kring will not remember or name you again. To go ahead, send {prefix}forgetme confirm "
-        "within {minutes} minutes.",
+        "deliveries stay under the pseudonym, so totals and past decisions still add up; your proposals "
+        "keep their titles and descriptions. Kring will not remember or name you again. To go ahead, send "
+        "{prefix}forgetme confirm within {minutes} minutes.",
     ),
     _msg(
         "privacy.forget_nothing_to_confirm",
@@ -276,6 +276,7 @@ _ALL = (
     ),
     _msg("privacy.already_forgotten", "Kring has already forgotten you: it does not remember or name you."),
     _msg("privacy.former_member", "former member {number}"),
+    _msg("privacy.member_forgotten", "Kring has forgotten that member at their request: it does not name them."),
     _msg(
         "privacy.opted_out",
         "You have opted out of reputation: from now on reactions by and to you count nothing, and you are left "

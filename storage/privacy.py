@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import html
 import json
+import logging
 import re
 import secrets
 import sqlite3
@@ -20,12 +22,15 @@ from typing import Any
 from storage.db import Database
 from storage.timeconv import from_db, to_db
 
+log = logging.getLogger(__name__)
+
 KEY = "privacy.key"  # the key of the hash that recognises forgotten members
 FORMER_COUNT = "privacy.former_count"
 FORGET_REQUEST = "privacy.forget_request:"  # + user id: when they asked (until they confirm or it lapses)
 DIRECT_ROOM = "privacy.direct_room:"  # + user id: the member's direct room with the bot
 TEXTS_CLEARED_ON = "privacy.texts_cleared_on"  # the UTC day message text was last cleared
-MIN_SCRUBBED_TEXT = 3  # shorter texts ("ok") are not looked for in the bot's own sent messages
+MIN_QUOTED_TEXT = 12  # a member's text shorter than this ("ok", "I can drive") is not looked for in bot messages
+MIN_RENAMED_NAME = 4  # a display name shorter than this is not looked for in others' text
 
 PSEUDONYM = "former member {number}"  # what a forgotten member's user id becomes in every table
 
@@ -47,6 +52,9 @@ _MINE: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("askable", "askable", ("user_id",)),
     ("needs", "needs", ("user_id", "helped_by")),
     ("opted_out", "opted_out", ("user_id",)),
+    ("told", "told", ("user_id",)),
+    ("slowed", "slowed", ("user_id",)),
+    ("encrypted_pending", "encrypted_pending", ("sender",)),
 )
 _MOMENTS = frozenset({"at", "sent_at", "deadline", "created_at", "decided_at", "closed_at", "fully_backed_at"})
 
@@ -109,7 +117,8 @@ _FREE_TEXT: tuple[tuple[str, str], ...] = (
 
 def _rename_in_texts(conn: sqlite3.Connection, needles: set[str], pseudonym: str) -> None:
     """Where others named the member in what they wrote, the pseudonym stands instead (whole words only)."""
-    pattern = re.compile("|".join(rf"(?<!\w){re.escape(n)}(?!\w)" for n in sorted(needles, key=len, reverse=True)))
+    pattern = _whole_words(needles)
+    assert pattern is not None
     for table, column in _FREE_TEXT:
         for needle in needles:
             rows = conn.execute(f"SELECT rowid, {column} FROM {table} WHERE instr({column}, ?) > 0", (needle,))
@@ -138,11 +147,24 @@ def _data_of(conn: sqlite3.Connection, user_id: str) -> dict[str, list[dict[str,
         where = " OR ".join(f"{column} = ?" for column in columns)
         cursor = conn.execute(f"SELECT * FROM {table} WHERE {where}", (user_id,) * len(columns))
         data[section] = [_row_dict(cursor, row) for row in cursor.fetchall()]
+    cursor = conn.execute(
+        # which of its own messages Kring keeps that mention them; not their text, which names others too
+        "SELECT id, room_id, kind, event_id, created_at, sent_at, state FROM outbox WHERE instr(mentions, ?) > 0",
+        (json.dumps(user_id),),
+    )
+    data["bot_messages_naming_you"] = [_row_dict(cursor, row) for row in cursor.fetchall()]
+    cursor = conn.execute(
+        "SELECT key, value FROM kv WHERE key IN (?, ?)", (FORGET_REQUEST + user_id, DIRECT_ROOM + user_id)
+    )
+    data["requests"] = [_row_dict(cursor, row) for row in cursor.fetchall()]
     return data
 
 
 _NAMED_IN_ROOM = (
     ("members", "user_id"),
+    ("joins", "user_id"),
+    ("told", "user_id"),
+    ("reactions", "giver"),
     ("messages", "author"),
     ("reputation", "user_id"),
     ("credits", "giver"),
@@ -167,32 +189,60 @@ def _rooms_of(conn: sqlite3.Connection, user_id: str) -> set[str]:
     return rooms
 
 
+def _whole_words(needles: Iterable[str]) -> re.Pattern[str] | None:
+    ordered = sorted({n for n in needles if n}, key=len, reverse=True)
+    if not ordered:
+        return None
+    return re.compile("|".join(rf"(?<!\w){re.escape(n)}(?!\w)" for n in ordered))
+
+
 def _scrub_outbox(conn: sqlite3.Connection, user_id: str, pseudonym: str, names: set[str], texts: set[str]) -> None:
     """The bot's own messages that name the member: a pending one names the pseudonym instead; a sent one (it is
-    in the room's history already, Kring only kept a copy) loses its text."""
-    needles = {user_id, *names} | {t for t in texts if len(t) >= MIN_SCRUBBED_TEXT}
+    in the room's history already, Kring only kept a copy) loses its text. Names and ids match as whole words
+    (HTML-escaped in the HTML body); their own texts only when long enough not to be a common phrase."""
+    plain_names = _whole_words({user_id, *names})
+    html_names = _whole_words({user_id, *(html.escape(n, quote=False) for n in names)})
+    quoted = {t for t in texts if len(t) >= MIN_QUOTED_TEXT}
+    quoted_html = {html.escape(t, quote=False) for t in quoted}
+    assert plain_names is not None and html_names is not None
     rows = conn.execute("SELECT id, state, body, html, mentions FROM outbox").fetchall()
-    for row_id, state, body, html, mentions in rows:
-        named = user_id in json.loads(mentions)
-        if not named and not any(needle in body or needle in html for needle in needles):
+    for row_id, state, body, html_body, mentions in rows:
+        named = (
+            user_id in json.loads(mentions)
+            or plain_names.search(body) is not None
+            or html_names.search(html_body) is not None
+            or any(t in body for t in quoted)
+            or any(t in html_body for t in quoted_html)
+        )
+        if not named:
             continue
         if state == "pending":
-            for needle in sorted({user_id, *names}, key=len, reverse=True):
-                body, html = body.replace(needle, pseudonym), html.replace(needle, pseudonym)
             kept = [m for m in json.loads(mentions) if m != user_id]
+            body, html_body = plain_names.sub(pseudonym, body), html_names.sub(pseudonym, html_body)
             conn.execute(
                 "UPDATE outbox SET body = ?, html = ?, mentions = ? WHERE id = ?",
-                (body, html, json.dumps(kept), row_id),
+                (body, html_body, json.dumps(kept), row_id),
             )
         else:
             conn.execute("UPDATE outbox SET body = '', html = '', mentions = '[]' WHERE id = ?", (row_id,))
+
+
+def _own_names(conn: sqlite3.Connection, user_id: str) -> set[str]:
+    """The member's display names that only they hold and that are long enough to stand for them in others' text
+    ("Al" or a name another member also has would rename other people)."""
+    rows = conn.execute(
+        "SELECT DISTINCT display_name FROM members m WHERE user_id = ? AND length(display_name) >= ? AND NOT EXISTS "
+        "(SELECT 1 FROM members o WHERE o.display_name = m.display_name AND o.user_id != m.user_id)",
+        (user_id, MIN_RENAMED_NAME),
+    )
+    return {str(r[0]) for r in rows}
 
 
 def _forget(conn: sqlite3.Connection, user_id: str, number: int, names_in_rooms: dict[str, str], at: int) -> None:
     pseudonym = PSEUDONYM.format(number=number)
     key = _key(conn)
     texts = {str(r[0]) for query in _THEIR_TEXTS for r in conn.execute(query, {"u": user_id}) if r[0]}
-    names = {str(r[0]) for r in conn.execute("SELECT display_name FROM members WHERE user_id = ?", (user_id,)) if r[0]}
+    names = _own_names(conn, user_id)
     _scrub_outbox(conn, user_id, pseudonym, names, texts)
     _rename_in_texts(conn, {user_id, *names}, pseudonym)
     for table, column, erased in _RENAMED:
@@ -241,6 +291,7 @@ class PrivacyQueries:
     # opting out of reputation
     async def opt_out(self, user_id: str, at: datetime) -> bool:
         """True when they were not opted out yet."""
+        self.generation += 1
         return (
             await self.db.execute(
                 "INSERT OR IGNORE INTO opted_out (user_id, opted_out_at) VALUES (?, ?)", (user_id, to_db(at))
@@ -302,25 +353,43 @@ class PrivacyQueries:
             self._key = bytes.fromhex(str(row[0]))
         return {u for u in set(user_ids) if digest(self._key, u) in self._forgotten}
 
+    def rolled_back(self) -> None:
+        """The transaction that may have forgotten someone or opted them out was rolled back: forget what was
+        cached from it (read again from the committed rows when next needed)."""
+        self._forgotten = None
+        self._key = None
+        self.generation += 1
+        self.scrub_due = False
+
     async def scrub(self) -> None:
         """After erasing: copy the WAL into the database file and empty it, so the old bytes are nowhere
         (`secure_delete` has zeroed them in the database's pages)."""
-        self.scrub_due = False
-        await self.db.fetch_one("PRAGMA wal_checkpoint(TRUNCATE)")
+        row = await self.db.fetch_one("PRAGMA wal_checkpoint(TRUNCATE)")
+        busy = row is not None and int(row[0]) != 0
+        self.scrub_due = busy  # a reader held it off (an export, say): try again after the next batch
+        if busy:
+            log.warning(
+                "could not empty the write-ahead log yet (a reader holds it); trying again after the next batch"
+            )
 
     # retention
     async def texts_cleared_on(self) -> str | None:
         row = await self.db.fetch_one("SELECT value FROM kv WHERE key = ?", (TEXTS_CLEARED_ON,))
         return None if row is None else str(row[0])
 
-    async def clear_texts(self, before: datetime, day: str) -> int:
-        """Erase the remembered text of messages sent before `before` (ids, authors and scores stay), and note
-        `day` as done; the number of messages cleared."""
+    async def clear_texts(self, before: datetime, day: str, requests_before: datetime) -> int:
+        """Erase the remembered text of messages sent before `before` (ids, authors and scores stay) and requests
+        to be forgotten made before `requests_before` (they have lapsed), and note `day` as done; the number of
+        messages cleared."""
 
         def clear(conn: sqlite3.Connection) -> int:
             cleared = conn.execute(
                 "UPDATE messages SET excerpt = '' WHERE sent_at < ? AND excerpt != ''", (to_db(before),)
             ).rowcount
+            conn.execute(
+                "DELETE FROM kv WHERE substr(key, 1, ?) = ? AND CAST(value AS INTEGER) < ?",
+                (len(FORGET_REQUEST), FORGET_REQUEST, to_db(requests_before)),
+            )
             conn.execute(
                 "INSERT INTO kv (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
                 (TEXTS_CLEARED_ON, day),

@@ -264,6 +264,7 @@ class Priority(IntEnum):
     DECISION = 0  # decisions, closing reports, cancellations
     REMINDER = 1  # reminders and nudges
     CHATTER = 2  # replies to commands, and everything else
+    PRIVATE = 3  # a member's data copy: it may wait for its direct room without holding up the room's replies
 
 
 class MessageKind(StrEnum):

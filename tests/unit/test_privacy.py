@@ -10,10 +10,13 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from bot.cli import main
 from bot.console import Console
 from bot.data_copy import copy_of
 from bot.export import export_rooms
+from handlers.events import Event, Message, Reaction, Say
 from storage.records import MessageKind
 from tests.unit.conftest import MakeRoom
 from tests.unit.harness import ROOM, Harness, make_harness
@@ -79,8 +82,8 @@ def totals(document: dict[str, Any]) -> dict[str, Any]:
 async def test_the_copy_holds_the_members_data_and_nobody_elses(room: Harness) -> None:
     await seed(room)
     _, out = await room.say(ANN, "!mydata")
-    assert [s.kind for s in out] == [MessageKind.DATA_COPY.value, MessageKind.REPLY.value]
-    assert out[1].body == "Kring is sending you a copy of everything it holds about you, in a direct message."
+    assert [s.kind for s in out] == [MessageKind.REPLY.value, MessageKind.DATA_COPY.value]  # the copy may wait
+    assert out[0].body == "Kring is sending you a copy of everything it holds about you, in a direct message."
     copy = await copy_of(room.store, ANN, room.clock.now())
     text = json.dumps(copy, ensure_ascii=False)
     for her_text in HER_TEXTS:
@@ -155,6 +158,8 @@ async def test_a_forgotten_member_is_neither_remembered_nor_named_and_hears_so_o
     assert again.body == "Kring has already forgotten you: it does not remember or name you."
     assert again.mentions == ()
     assert (await room.say(ANN, "!rep"))[1] == []
+    named = await room.reply(BOB, f"!rep {ANN}")  # others cannot name or credit them either
+    assert named.body == "Kring has forgotten that member at their request: it does not name them."
     await room.react(BOB, her_idea, "👍")  # her old message earns its pseudonym a credit: the books add up
     assert await room.rep("former member 1") == 1
 
@@ -239,3 +244,48 @@ def test_the_operator_can_forget_a_member_from_the_command_line(tmp_path: Path, 
     assert "forgot @annelies:test" in capsys.readouterr().err
     stored = database.read_bytes()
     assert ANN.encode() not in stored and HER_TEXTS[1].encode() not in stored
+    assert main(["forget", ANN, "--db", str(database)]) == 0
+    assert "was forgotten before; nothing to do" in capsys.readouterr().err
+
+
+async def test_forgetting_in_the_middle_of_a_batch_acts_as_one_event_at_a_time(room: Harness) -> None:
+    her_idea, _ = await room.say(ANN, HER_TEXTS[0])
+    await room.react(BOB, her_idea, "👍")
+    await room.reply(ANN, "!forgetme")
+    now = room.clock.now()
+    batch: list[Event] = [
+        Message("$rep", ROOM, BOB, f"!rep {ANN}", now),
+        Message("$confirm", ROOM, ANN, "!forgetme confirm", now),
+        Reaction("$cheer", ROOM, CAS, her_idea, "🎉", now),
+    ]
+    await room.kring.handle_batch(batch)
+    out = await room.deliver()
+    assert all(ANN not in s.body + s.html and "Annelies" not in s.body for s in out), [s.body for s in out]
+    assert await room.rep("former member 1") == 2  # Cas's vote went to the pseudonym, like Bob's before
+    assert ANN.encode() not in await database_bytes(room)
+
+
+async def test_an_optout_in_the_middle_of_a_batch_counts_the_reaction_after_it_for_nothing(room: Harness) -> None:
+    bobs_idea, _ = await room.say(BOB, "Bob's idea")
+    now = room.clock.now()
+    batch: list[Event] = [Message("$out", ROOM, ANN, "!optout", now), Reaction("$r", ROOM, ANN, bobs_idea, "👍", now)]
+    await room.kring.handle_batch(batch)
+    assert await room.rep(BOB) == 0
+
+
+async def test_a_forgetting_in_a_batch_that_rolls_back_is_done_when_the_batch_is_handled_again(room: Harness) -> None:
+    await room.say(ANN, HER_TEXTS[0])
+    await room.reply(ANN, "!forgetme")
+    confirm = Message("$confirm", ROOM, ANN, "!forgetme confirm", room.clock.now())
+
+    async def fails() -> list[Say]:
+        raise RuntimeError("the sync token could not be stored")
+
+    with pytest.raises(RuntimeError):
+        await room.kring.handle_batch([confirm], also=fails)
+    assert await room.rows("SELECT * FROM forgotten") == []
+    await room.kring.handle_batch([confirm])  # the sync loop handles the same events again
+    out = await room.deliver()
+    assert out[0].body.startswith("Done: Kring has forgotten you")
+    assert await room.rows("SELECT author FROM messages WHERE author = ?", ANN) == []
+    assert len(await room.rows("SELECT * FROM forgotten")) == 1

@@ -117,3 +117,16 @@ async def test_dutch_rooms_hear_it_in_dutch(make_room: MakeRoom) -> None:
     told = [s.body for s in await room.deliver()]
     assert "welkom" in told[0] and "eerste dag in de kamer" in told[0]
     assert "alleen leden op test geven en krijgen punten" in told[1]
+
+
+async def test_after_a_room_upgrade_days_in_the_room_count_from_the_first_join(make_room: MakeRoom) -> None:
+    room = await make_room(reputation={"min_days_in_room": 7})
+    await join(room, BOB, days_ago=30)
+    new_room = "!upgraded:test"
+    async with room.store.transaction():
+        await room.store.proposals.move_room(ROOM, new_room)
+    await room.kring.handle(Joined(room.new_id("join"), new_room, BOB, room.clock.now()))  # the rejoin
+    idea, _ = await room.say(ANN, "An idea in the new room", room=new_room)
+    await room.react(BOB, idea, "👍", room=new_room)
+    assert await room.rep(ANN, room=new_room) == 1
+    assert await room.deliver() == []  # nobody is welcomed as new
