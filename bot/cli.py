@@ -1,4 +1,4 @@
-"""The `kring` command line: `run` (Matrix), `console` (terminal, no server) and `export`."""
+"""The `kring` command line: `run` (Matrix), `console` (terminal, no server), `export`, and `check` for operators."""
 
 from __future__ import annotations
 
@@ -47,6 +47,10 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("--format", choices=("json", "csv"), default="json")
     export.add_argument("--out", type=Path, help="with --format csv: write one CSV file per table into this folder")
     export.add_argument("--table", choices=TABLES, help="with --format csv: print this one table")
+
+    check = sub.add_parser("check", help="can this set-up serve? config, homeserver, login and every room (read-only)")
+    check.add_argument("-c", "--config", type=Path, required=True, help="path to config.toml")
+
     return parser
 
 
@@ -99,7 +103,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         settings = load_settings(args.config)
         SECRETS.remember(settings.matrix.password, settings.matrix.access_token, settings.matrix.pickle_key)
-        if args.command == "run" and args.config is not None:
+        if args.command in ("run", "check") and args.config is not None:
             warn_if_secrets_readable(args.config)
         if args.command == "console":
             asyncio.run(_console(settings, args.db))
@@ -112,6 +116,10 @@ def main(argv: list[str] | None = None) -> int:
             if not Path(database).exists():
                 raise ConfigError(f"database not found: {database}")
             asyncio.run(_export(settings, database, args))
+        elif args.command == "check":
+            from bot.check import run_check
+
+            return asyncio.run(run_check(settings, sys.stdout))
         else:
             from bot.runner import run_bot
 

@@ -57,16 +57,17 @@ class Settings(CommunitySettings):
 
 
 def _describe(error: ValidationError) -> str:
-    first = error.errors()[0]
-    key = ".".join(str(part) for part in first["loc"]) or "(top level)"
-    message = first["msg"]
-    if first["type"] == "extra_forbidden":
-        message = "unknown setting"
-    return f"config error at {key}: {message}"
+    """Every problem pydantic found, one line each, naming its key."""
+    lines = []
+    for problem in error.errors():
+        key = ".".join(str(part) for part in problem["loc"]) or "(top level)"
+        message = "unknown setting" if problem["type"] == "extra_forbidden" else problem["msg"]
+        lines.append(f"config error at {key}: {message}")
+    return "\n".join(lines)
 
 
 def parse_settings(data: dict[str, object]) -> Settings:
-    """Validate a TOML-shaped mapping; a bad value raises ConfigError naming the key."""
+    """Validate a TOML-shaped mapping; bad values raise ConfigError naming each key, one line each."""
     try:
         return Settings.model_validate(data)
     except ValidationError as exc:

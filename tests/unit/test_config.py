@@ -133,3 +133,15 @@ def test_missing_settings_are_all_named_in_one_go() -> None:
         "config error at matrix.pickle_key",
         "config error at matrix.rooms",
     ]
+
+
+def test_every_bad_value_is_named_at_once(tmp_path: Path) -> None:
+    text = '[reputation]\ndaily_cap = -1\n\n[proposals]\ntimezone = "Mars/Base"\n\n[bot]\nfrobnicate = 1'
+    with pytest.raises(ConfigError) as caught:
+        load_settings(write(tmp_path, text), environ={})
+    keys = sorted(line.split(":")[0] for line in str(caught.value).splitlines())
+    assert keys == [
+        "config error at bot.frobnicate",
+        "config error at proposals.timezone",
+        "config error at reputation.daily_cap",
+    ]
