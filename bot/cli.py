@@ -1,4 +1,5 @@
-"""The `kring` command line: `run` (Matrix), `console` (terminal, no server), `export`, and `check` for operators."""
+"""The `kring` command line: `run` (Matrix), `console` (terminal, no server), `export`, and for operators `check`,
+`backup` and `restore`."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+from bot.backup import BackupError, backup, restore
 from bot.clock import ManualClock, SystemClock
 from bot.config import ConfigError, Settings, load_settings, warn_if_secrets_readable
 from bot.console import BOT_ID, run_console
@@ -51,6 +53,14 @@ def _parser() -> argparse.ArgumentParser:
     check = sub.add_parser("check", help="can this set-up serve? config, homeserver, login and every room (read-only)")
     check.add_argument("-c", "--config", type=Path, required=True, help="path to config.toml")
 
+    backup = sub.add_parser("backup", help="snapshot the database and the crypto store (safe while kring runs)")
+    backup.add_argument("-c", "--config", type=Path, required=True, help="path to config.toml")
+    backup.add_argument("--to", type=Path, required=True, help="folder in which a kring-backup-<time> folder is made")
+
+    restore = sub.add_parser("restore", help="put a backup back where config.toml says (kring must be stopped)")
+    restore.add_argument("-c", "--config", type=Path, required=True, help="path to config.toml")
+    restore.add_argument("--from", dest="source", type=Path, required=True, help="a kring-backup-<time> folder")
+    restore.add_argument("--force", action="store_true", help="replace a database and store that are already there")
     return parser
 
 
@@ -120,11 +130,17 @@ def main(argv: list[str] | None = None) -> int:
             from bot.check import run_check
 
             return asyncio.run(run_check(settings, sys.stdout))
+        elif args.command == "backup":
+            folder = backup(settings, args.to)
+            sys.stderr.write(f"kring: backed up to {folder}\n")
+        elif args.command == "restore":
+            for path in restore(settings, args.source, force=args.force):
+                sys.stderr.write(f"kring: restored {path}\n")
         else:
             from bot.runner import run_bot
 
             return asyncio.run(run_bot(settings, new_device=args.new_device))
-    except (ConfigError, SchemaTooNewError, StoreLockedError) as error:
+    except (ConfigError, SchemaTooNewError, StoreLockedError, BackupError) as error:
         sys.stderr.writelines(f"kring: {line}\n" for line in str(error).splitlines())
         return 2
     except KeyboardInterrupt:
