@@ -59,8 +59,8 @@ class Commander:
             await asyncio.sleep(0.001)
 
 
-async def _commander(database: Path) -> Commander:
-    bot, client = await open_bot(database, [ROOM])
+async def _commander(database: Path, *, metrics: bool = False) -> Commander:
+    bot, client = await open_bot(database, [ROOM], metrics=metrics)
     bot.spawn(bot.sender.run(), "outbox")
     return Commander(bot, client)
 
@@ -75,16 +75,28 @@ def _latency_script(community: Community, samples: int) -> Iterator[tuple[int, s
         yield member, "!top"
 
 
-async def command_latency(database: Path, community: Community, samples: int) -> dict[str, Any]:
-    commander = await _commander(database)
+async def _latencies(database: Path, community: Community, samples: int, *, metrics: bool) -> dict[str, list[float]]:
+    commander = await _commander(database, metrics=metrics)
     by_command: dict[str, list[float]] = {name: [] for name in LATENCY_COMMANDS}
     try:
         for member, text in _latency_script(community, samples):
             by_command[text.split()[0]].append(await commander.time(member, text))
+            if commander.bot.metrics is not None and len(by_command["!top"]) % 10 == 0:
+                await commander.bot.metrics.refresh()  # as a scrape does, now and then
     finally:
         await close_bot(commander.bot)
+    return by_command
+
+
+async def command_latency(database: Path, community: Community, samples: int) -> dict[str, Any]:
+    """Latency with metrics off, then the same commands with metrics on (`[metrics] listen`)."""
+    by_command = await _latencies(database, community, samples, metrics=False)
+    with_metrics = await _latencies(database, community, samples, metrics=True)
     every = [sample for samples_of in by_command.values() for sample in samples_of]
+    every_with_metrics = [sample for samples_of in with_metrics.values() for sample in samples_of]
     return {
+        "command_latency_ms_p50_metrics_on": rounded(percentile(every_with_metrics, 0.5) * 1000),
+        "command_latency_ms_p99_metrics_on": rounded(percentile(every_with_metrics, 0.99) * 1000),
         "command_latency_ms_p50": rounded(percentile(every, 0.5) * 1000),
         "command_latency_ms_p99": rounded(percentile(every, 0.99) * 1000),
         "command_latency_ms_p50_by_command": {

@@ -11,7 +11,7 @@ import stat
 import tomllib
 from pathlib import Path
 
-from pydantic import ValidationError, field_validator
+from pydantic import PositiveInt, ValidationError, field_validator
 
 from handlers.settings import CommunitySettings, Section
 
@@ -49,11 +49,32 @@ class StorageSettings(Section):
     database: str = "kring.db"
 
 
+def parse_listen(listen: str) -> tuple[str, int]:
+    """`host:port` (or `[::1]:port`) into its parts; ValueError when it is not that."""
+    host, sep, port = listen.rpartition(":")
+    if not sep or not host or not port.isdigit() or not 0 < int(port) < 65536:
+        raise ValueError(f"expected host:port like 127.0.0.1:9464, not {listen!r}")
+    return host.strip("[]"), int(port)
+
+
+class MetricsSettings(Section):
+    listen: str = ""  # off unless set
+    health_max_sync_age_s: PositiveInt = 90
+
+    @field_validator("listen")
+    @classmethod
+    def _host_and_port(cls, value: str) -> str:
+        if value:
+            parse_listen(value)
+        return value
+
+
 class Settings(CommunitySettings):
     """The whole config file: the community's rules plus how to reach Matrix and where to store."""
 
     matrix: MatrixSettings = MatrixSettings()
     storage: StorageSettings = StorageSettings()
+    metrics: MetricsSettings = MetricsSettings()
 
 
 def _describe(error: ValidationError) -> str:

@@ -5,12 +5,14 @@ from __future__ import annotations
 import asyncio
 import logging
 import secrets
+import time
 
 from nio import AsyncClient, RoomSendResponse
 
 from bot.engine import Kring
 from bot.homeserver import Backoff
 from bot.matrix_events import notice_content
+from bot.metrics import Metrics
 from storage.records import OutboxMessage
 
 log = logging.getLogger(__name__)
@@ -20,8 +22,11 @@ UNSENDABLE = frozenset({"M_TOO_LARGE", "M_BAD_JSON", "M_NOT_JSON"})  # a message
 
 
 class OutboxSender:
-    def __init__(self, kring: Kring, client: AsyncClient, stopping: asyncio.Event) -> None:
+    def __init__(
+        self, kring: Kring, client: AsyncClient, stopping: asyncio.Event, metrics: Metrics | None = None
+    ) -> None:
         self.kring = kring
+        self.metrics = metrics
         self.client = client
         self.stopping = stopping
         self.txn_prefix = ""
@@ -53,6 +58,19 @@ class OutboxSender:
 
     async def send(self, queued: OutboxMessage) -> str | None:
         """The event id it went out as; None when it can never go out (dropped); raises to be retried."""
+        if self.metrics is None:
+            return await self._send(queued)
+        started = time.monotonic()
+        result = "failed"
+        try:
+            event_id = await self._send(queued)
+            result = "sent" if event_id is not None else "dropped"
+            return event_id
+        finally:
+            self.metrics.send_latency.observe(time.monotonic() - started)
+            self.metrics.sends.labels(result).inc()
+
+    async def _send(self, queued: OutboxMessage) -> str | None:
         message = queued.message
         latest = None
         if message.thread_root is not None and message.reply_to is None:
