@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import shlex
+import subprocess
 from pathlib import Path
 
 import yaml  # type: ignore[import-untyped]  # PyYAML comes with Synapse (the test extra), without stubs
@@ -63,3 +64,13 @@ def test_the_compose_trial_builds_this_image_and_its_config_is_ready() -> None:
     assert str(crypto_store_dir(settings)).startswith("/data/")  # the device's keys stay in the volume too
     assert settings.matrix.homeserver == "http://synapse:8008" and "synapse" in compose["services"]
     assert settings.metrics.listen.endswith(":9464") and "127.0.0.1:9464:9464" in kring["ports"]
+
+
+def test_the_entry_point_names_a_missing_config_and_otherwise_runs_the_command(tmp_path: Path) -> None:
+    script = str(ROOT / "container" / "entrypoint.sh")
+    missing = tmp_path / "config.toml"
+    refused = subprocess.run(["sh", script, "kring", "run", "-c", str(missing)], capture_output=True, text=True)
+    assert refused.returncode == 2 and f"kring: {missing} is missing" in refused.stderr
+    missing.write_text("", encoding="utf-8")
+    ran = subprocess.run(["sh", script, "echo", "-c", str(missing)], capture_output=True, text=True)
+    assert ran.returncode == 0 and ran.stdout == f"-c {missing}\n"
