@@ -10,7 +10,13 @@ import urllib.parse
 from pathlib import Path
 from typing import Any
 
-from nio import AsyncClient, RoomGetStateEventResponse, RoomInviteResponse, RoomPutStateResponse
+from nio import (
+    AsyncClient,
+    RoomCreateResponse,
+    RoomGetStateEventResponse,
+    RoomInviteResponse,
+    RoomPutStateResponse,
+)
 
 from .community import create_room
 from .helpers import MakeMember
@@ -58,9 +64,13 @@ async def test_check_passes_beside_a_running_bot_and_fails_when_it_may_not_send(
 ) -> None:
     anna = await make_member("anna")
     room_id = await create_room(anna)
-    kring = KringProcess(synapse, tmp_path / "bot", "kring-check", [room_id])
+    named = await anna.room_create(alias=f"check-{anna.user_id[1:].split(':')[0]}")  # configured by its alias
+    assert isinstance(named, RoomCreateResponse), named
+    alias = f"#check-{anna.user_id[1:].split(':')[0]}:{synapse.server_name}"
+    kring = KringProcess(synapse, tmp_path / "bot", "kring-check", [room_id, alias])
     processes.append(kring)
-    assert isinstance(await anna.room_invite(room_id, kring.user_id), RoomInviteResponse)
+    for room in (room_id, named.room_id):
+        assert isinstance(await anna.room_invite(room, kring.user_id), RoomInviteResponse)
     kring.start()
     await asyncio.to_thread(kring.wait_for_log, "ready:")
     device_of_the_run = devices(synapse, kring.user_id)
@@ -71,6 +81,7 @@ async def test_check_passes_beside_a_running_bot_and_fails_when_it_may_not_send(
     (room,) = rows[f"room {room_id}"]
     assert "joined" in room and "bot power 0, sending m.room.message needs 0" in room
     assert f"moderators {anna.user_id}=" in room and "not encrypted" in room
+    assert rows[f"room {alias}"][0].startswith(f"ok {named.room_id} ({alias}): joined")
     assert "stored login" in rows["login"][0]
     assert "holds the keys of device" in rows["crypto store"][0]
     assert kring.running  # the check read the database beside it, never taking its lock
@@ -84,18 +95,22 @@ async def test_check_passes_beside_a_running_bot_and_fails_when_it_may_not_send(
     assert kring.stop() == 0, kring.log_tail()
 
     # No stored login (a fresh database) but the right password: it logs in and out again, leaving no device.
+    # A room the bot is only invited to is fine: `kring run` joins it at start.
+    invited = await create_room(anna)
+    assert isinstance(await anna.room_invite(invited, kring.user_id), RoomInviteResponse)
     fresh = write_config(
         tmp_path / "fresh.toml",
         homeserver=synapse.url,
         user_id=kring.user_id,
         password=BOT_PASSWORD,
         encryption=False,
-        rooms=[room_id],
+        rooms=[room_id, invited],
     )
     await forbid_messages(anna, room_id, 0)
     code, rows = await asyncio.to_thread(check, fresh)
     assert code == 0, rows
     assert "the password is accepted" in rows["login"][0]
+    assert rows[f"room {invited}"] == [f"ok {invited}: invited; `kring run` joins it at start"]
     assert devices(synapse, kring.user_id) == device_of_the_run
     assert not (tmp_path / "fresh.db").exists()  # read-only: nothing made
 
