@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import logging
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
@@ -27,8 +26,6 @@ from bot.homeserver import explain
 from bot.rooms import HIGHEST_POWER, RoomCreators
 from bot.session import CRYPTO_DEVICE_KEY, LOGIN_KEY, crypto_store_dir
 from storage.snapshot import read_state
-
-log = logging.getLogger(__name__)
 
 REQUEST_TIMEOUT_S = 15.0
 CHECK_DEVICE_NAME = "kring check (logged out again)"
@@ -107,6 +104,8 @@ class Checker:
             if login is not None:
                 try:
                     await self._check_rooms(client, login)
+                except Exception as error:  # the homeserver went away half-way
+                    self.add("rooms", FAIL, explain(error, matrix.homeserver))
                 finally:
                     if login.temporary:
                         await self._log_out(client)
