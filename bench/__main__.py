@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bench import commands, ingest, live, memory, report
+from bench import commands, federation, ingest, live, memory, report
 
 
 @dataclass(frozen=True)
@@ -26,6 +26,7 @@ class Size:
     roundtrip_samples: int
     missed_events: int
     memory_events: int
+    federation_idle_s: float
 
 
 FULL = Size(
@@ -35,6 +36,7 @@ FULL = Size(
     roundtrip_samples=50,
     missed_events=10_000,
     memory_events=100_000,
+    federation_idle_s=60.0,
 )
 QUICK = Size(
     ingest_events=10_000,
@@ -43,8 +45,9 @@ QUICK = Size(
     roundtrip_samples=20,
     missed_events=1_000,
     memory_events=100_000,
+    federation_idle_s=20.0,
 )
-PARTS = ("ingest", "commands", "live", "memory")
+PARTS = ("ingest", "commands", "live", "memory", "federation")
 DOCS = Path(__file__).resolve().parent.parent / "docs" / "PERFORMANCE.md"
 
 
@@ -63,6 +66,7 @@ async def _run(parts: list[str], size: Size, workdir: Path) -> dict[str, Any]:
         "commands": lambda: commands.measure(workdir / "commands", samples=size.latency_samples),
         "live": lambda: live.measure(workdir / "live", samples=size.roundtrip_samples, missed=size.missed_events),
         "memory": lambda: memory.measure(workdir / "memory", size.memory_events),
+        "federation": lambda: federation.measure(workdir / "federation", size.federation_idle_s),
     }
     figures: dict[str, Any] = {}
     seconds: dict[str, float] = {}

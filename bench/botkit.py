@@ -14,6 +14,7 @@ from nio import AsyncClient, AsyncClientConfig, RoomSendResponse, SyncResponse
 
 from bench.shapes import BOT_ID
 from bot.config import Settings, parse_settings
+from bot.metrics import Metrics
 from bot.runner import MatrixBot
 from storage.store import Store
 
@@ -37,14 +38,19 @@ class RecordingClient(AsyncClient):  # type: ignore[misc]  # nio is untyped
 
 def bench_settings(rooms: Iterable[str]) -> Settings:
     return parse_settings(
-        {"matrix": {"homeserver": NOWHERE, "user_id": BOT_ID, "rooms": list(rooms), "encryption": False}}
+        {
+            "matrix": {"homeserver": NOWHERE, "user_id": BOT_ID, "rooms": list(rooms), "encryption": False},
+            # One member sends hundreds of commands a minute here: the volume limit would hold them back.
+            "bot": {"commands_per_minute": 0},
+        }
     )
 
 
-async def open_bot(database: Path, rooms: list[str]) -> tuple[MatrixBot, RecordingClient]:
+async def open_bot(database: Path, rooms: list[str], *, metrics: bool = False) -> tuple[MatrixBot, RecordingClient]:
+    """With `metrics`, the bot counts as `[metrics] listen` makes it (the HTTP server aside)."""
     store = await Store.open(database)
     client = RecordingClient()
-    bot = MatrixBot(bench_settings(rooms), store, client)
+    bot = MatrixBot(bench_settings(rooms), store, client, Metrics(store, 90) if metrics else None)
     bot.rooms.served.update(rooms)
     return bot, client
 

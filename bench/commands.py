@@ -59,8 +59,8 @@ class Commander:
             await asyncio.sleep(0.001)
 
 
-async def _commander(database: Path) -> Commander:
-    bot, client = await open_bot(database, [ROOM])
+async def _commander(database: Path, *, metrics: bool = False) -> Commander:
+    bot, client = await open_bot(database, [ROOM], metrics=metrics)
     bot.spawn(bot.sender.run(), "outbox")
     return Commander(bot, client)
 
@@ -76,15 +76,26 @@ def _latency_script(community: Community, samples: int) -> Iterator[tuple[int, s
 
 
 async def command_latency(database: Path, community: Community, samples: int) -> dict[str, Any]:
-    commander = await _commander(database)
+    """Latency with metrics off, and with metrics on (`[metrics] listen`): two bots on the same store taking turns,
+    so both meet the same moments of a noisy machine."""
+    off, on = await _commander(database), await _commander(database, metrics=True)
     by_command: dict[str, list[float]] = {name: [] for name in LATENCY_COMMANDS}
+    with_metrics: list[float] = []
     try:
-        for member, text in _latency_script(community, samples):
-            by_command[text.split()[0]].append(await commander.time(member, text))
+        for index, (member, text) in enumerate(_latency_script(community, samples)):
+            if (index // len(LATENCY_COMMANDS)) % 2 == 0:
+                by_command[text.split()[0]].append(await off.time(member, text))
+                continue
+            with_metrics.append(await on.time(member, text))
+            if on.bot.metrics is not None and len(with_metrics) % 30 == 0:
+                await on.bot.metrics.refresh()  # as a scrape does, now and then
     finally:
-        await close_bot(commander.bot)
+        await close_bot(off.bot)
+        await close_bot(on.bot)
     every = [sample for samples_of in by_command.values() for sample in samples_of]
     return {
+        "command_latency_ms_p50_metrics_on": rounded(percentile(with_metrics, 0.5) * 1000),
+        "command_latency_ms_p99_metrics_on": rounded(percentile(with_metrics, 0.99) * 1000),
         "command_latency_ms_p50": rounded(percentile(every, 0.5) * 1000),
         "command_latency_ms_p99": rounded(percentile(every, 0.99) * 1000),
         "command_latency_ms_p50_by_command": {

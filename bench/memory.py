@@ -38,7 +38,7 @@ def bodies(events: int) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     return initial_body(ROOMS, MEMBERS, start_ms), out
 
 
-def _status(pid: int) -> dict[str, int]:
+def status_kb(pid: int) -> dict[str, int]:
     """VmRSS, VmHWM … of a process in kB."""
     fields: dict[str, int] = {}
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
@@ -48,8 +48,8 @@ def _status(pid: int) -> dict[str, int]:
     return fields
 
 
-def _config(workdir: Path, homeserver: str) -> Path:
-    rooms = json.dumps([room_id(r) for r in range(ROOMS)])
+def _config(workdir: Path, homeserver: str, rooms_served: int = ROOMS) -> Path:
+    rooms = json.dumps([room_id(r) for r in range(rooms_served)])
     path = workdir / "config.toml"
     path.write_text(
         f'[matrix]\nhomeserver = "{homeserver}"\nuser_id = "{BOT_ID}"\npassword = "bench-password"\n'
@@ -59,9 +59,9 @@ def _config(workdir: Path, homeserver: str) -> Path:
     return path
 
 
-def _start(workdir: Path, homeserver: str) -> subprocess.Popen[bytes]:
+def start_kring(workdir: Path, homeserver: str, rooms_served: int = ROOMS) -> subprocess.Popen[bytes]:
     workdir.mkdir(parents=True, exist_ok=True)
-    config = _config(workdir, homeserver)
+    config = _config(workdir, homeserver, rooms_served)
     with (workdir / "kring.log").open("ab") as log:
         return subprocess.Popen(
             [sys.executable, "-m", "bot.cli", "--log-level", "INFO", "run", "-c", str(config)],
@@ -76,12 +76,12 @@ async def measure(workdir: Path, events: int) -> dict[str, Any]:
     count = count_events(prepared)
     stub = StubHomeserver(BOT_ID, initial, prepared)
     await stub.start()
-    process = _start(workdir, stub.url)
+    process = start_kring(workdir, stub.url)
     try:
         await asyncio.wait_for(stub.drained.wait(), timeout=1800)
         while time.monotonic() - stub.last_send < QUIET_S:  # noqa: ASYNC110  (the replies to commands go out)
             await asyncio.sleep(0.2)
-        status = _status(process.pid)
+        status = status_kb(process.pid)
     finally:
         process.terminate()
         await asyncio.to_thread(process.wait, 30)

@@ -1,4 +1,5 @@
-"""The `kring` command line: `run` (Matrix), `console` (terminal, no server), `export` and `forget`."""
+"""The `kring` command line: `run` (Matrix), `console` (terminal, no server), `export`, and for operators `check`,
+`backup`, `restore` and `forget`."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+from bot.backup import BackupError, backup, restore
 from bot.clock import ManualClock, SystemClock
 from bot.config import ConfigError, Settings, load_settings, warn_if_secrets_readable
 from bot.console import BOT_ID, run_console
@@ -55,6 +57,18 @@ def _parser() -> argparse.ArgumentParser:
     forget.add_argument("user_id", help="the member's user id, e.g. @ann:example.org")
     forget.add_argument("-c", "--config", type=Path, help="path to config.toml (optional with --db)")
     forget.add_argument("--db", help="SQLite file (default: storage.database from the config)")
+
+    check = sub.add_parser("check", help="can this set-up serve? config, homeserver, login and every room (read-only)")
+    check.add_argument("-c", "--config", type=Path, required=True, help="path to config.toml")
+
+    backup = sub.add_parser("backup", help="snapshot the database and the crypto store (safe while kring runs)")
+    backup.add_argument("-c", "--config", type=Path, required=True, help="path to config.toml")
+    backup.add_argument("--to", type=Path, required=True, help="folder in which a kring-backup-<time> folder is made")
+
+    restore = sub.add_parser("restore", help="put a backup back where config.toml says (kring must be stopped)")
+    restore.add_argument("-c", "--config", type=Path, required=True, help="path to config.toml")
+    restore.add_argument("--from", dest="source", type=Path, required=True, help="a kring-backup-<time> folder")
+    restore.add_argument("--force", action="store_true", help="replace a database and store that are already there")
     return parser
 
 
@@ -136,7 +150,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         settings = load_settings(args.config)
         SECRETS.remember(settings.matrix.password, settings.matrix.access_token, settings.matrix.pickle_key)
-        if args.command == "run" and args.config is not None:
+        if args.command in ("run", "check") and args.config is not None:
             warn_if_secrets_readable(args.config)
         if args.command == "console":
             asyncio.run(_console(settings, args.db))
@@ -150,11 +164,21 @@ def main(argv: list[str] | None = None) -> int:
             if args.format == "csv" and (args.out is None) == (args.table is None):
                 raise ConfigError("--format csv needs either --out DIR (one file per table) or --table NAME")
             asyncio.run(_export(settings, database, args))
+        elif args.command == "check":
+            from bot.check import run_check
+
+            return asyncio.run(run_check(settings, sys.stdout))
+        elif args.command == "backup":
+            folder = backup(settings, args.to)
+            sys.stderr.write(f"kring: backed up to {folder}\n")
+        elif args.command == "restore":
+            for path in restore(settings, args.source, force=args.force):
+                sys.stderr.write(f"kring: restored {path}\n")
         else:
             from bot.runner import run_bot
 
             return asyncio.run(run_bot(settings, new_device=args.new_device))
-    except (ConfigError, SchemaTooNewError, StoreLockedError) as error:
+    except (ConfigError, SchemaTooNewError, StoreLockedError, BackupError) as error:
         sys.stderr.writelines(f"kring: {line}\n" for line in str(error).splitlines())
         return 2
     except KeyboardInterrupt:

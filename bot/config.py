@@ -11,7 +11,7 @@ import stat
 import tomllib
 from pathlib import Path
 
-from pydantic import ValidationError, field_validator
+from pydantic import PositiveInt, ValidationError, field_validator
 
 from handlers.settings import CommunitySettings, Section
 
@@ -49,24 +49,46 @@ class StorageSettings(Section):
     database: str = "kring.db"
 
 
+def parse_listen(listen: str) -> tuple[str, int]:
+    """`host:port` (or `[::1]:port`) into its parts; ValueError when it is not that."""
+    host, sep, port = listen.rpartition(":")
+    if not sep or not host or not port.isdigit() or not 0 < int(port) < 65536:
+        raise ValueError(f"expected host:port like 127.0.0.1:9464, not {listen!r}")
+    return host.strip("[]"), int(port)
+
+
+class MetricsSettings(Section):
+    listen: str = ""  # off unless set
+    health_max_sync_age_s: PositiveInt = 90
+
+    @field_validator("listen")
+    @classmethod
+    def _host_and_port(cls, value: str) -> str:
+        if value:
+            parse_listen(value)
+        return value
+
+
 class Settings(CommunitySettings):
     """The whole config file: the community's rules plus how to reach Matrix and where to store."""
 
     matrix: MatrixSettings = MatrixSettings()
     storage: StorageSettings = StorageSettings()
+    metrics: MetricsSettings = MetricsSettings()
 
 
 def _describe(error: ValidationError) -> str:
-    first = error.errors()[0]
-    key = ".".join(str(part) for part in first["loc"]) or "(top level)"
-    message = first["msg"]
-    if first["type"] == "extra_forbidden":
-        message = "unknown setting"
-    return f"config error at {key}: {message}"
+    """Every problem pydantic found, one line each, naming its key."""
+    lines = []
+    for problem in error.errors():
+        key = ".".join(str(part) for part in problem["loc"]) or "(top level)"
+        message = "unknown setting" if problem["type"] == "extra_forbidden" else problem["msg"]
+        lines.append(f"config error at {key}: {message}")
+    return "\n".join(lines)
 
 
 def parse_settings(data: dict[str, object]) -> Settings:
-    """Validate a TOML-shaped mapping; a bad value raises ConfigError naming the key."""
+    """Validate a TOML-shaped mapping; bad values raise ConfigError naming each key, one line each."""
     try:
         return Settings.model_validate(data)
     except ValidationError as exc:

@@ -22,7 +22,7 @@ from handlers.texts import Texts
 from handlers.underway import confirm_by_reaction, is_confirmation
 from handlers.volume import held_back
 from storage.intake import CreditFacts, Effects
-from storage.records import Announcement, OutboxMessage
+from storage.records import Announcement, AnnouncementKind, OutboxMessage
 from storage.store import Store
 
 log = logging.getLogger(__name__)
@@ -45,6 +45,10 @@ class Kring:
         self.commands = commands
         self.outbox_ready = asyncio.Event()
         self._texts_cleared_on: date | None = None  # the UTC day old message text was last cleared
+        # Told each command's English name and outcome (ok, refused, held_back, failed), and each decision posted:
+        # the Matrix runner counts them for its metrics.
+        self.on_command: Callable[[str, str], None] | None = None
+        self.on_decision: Callable[[], None] | None = None
 
     # incoming events
     async def handle(self, event: Event) -> bool:
@@ -167,6 +171,18 @@ class Kring:
 
     async def _run_command(self, message: Message, word: str, text: str, *, before: Effects) -> list[Say]:
         """Run one command in a savepoint, after writing `before` (what the events before it changed)."""
+        outcome = "failed"
+        try:
+            says, outcome = await self._command_outcome(message, word, text, before=before)
+            return says
+        finally:
+            if self.on_command is not None:
+                declared = self.commands.find(word)
+                self.on_command(declared.names[0] if declared is not None else "unknown", outcome)
+
+    async def _command_outcome(
+        self, message: Message, word: str, text: str, *, before: Effects
+    ) -> tuple[list[Say], str]:
         texts = await self.texts_for(message.room_id)
         ctx = Context(self.store, self.settings, texts, message.at, message, self.commands)
         opened = False
@@ -175,17 +191,17 @@ class Kring:
                 opened = True  # `before` is written: what fails from here on is the command's own failure
                 instead = await held_back(ctx)
                 if instead is not None:
-                    return instead
-                return await self.commands.run(ctx, word, text)
+                    return instead, "held_back"
+                return await self.commands.run(ctx, word, text), "ok"
         except CommandError as error:
-            return [ctx.reply(error.reply_text(texts))]
+            return [ctx.reply(error.reply_text(texts))], "refused"
         except sqlite3.Error:
             raise  # the store itself failed: abort the batch, it is retried
         except Exception:
             if not opened:
                 raise  # writing the events before the command failed: abort the batch rather than lose them
             log.exception("command %s in %s failed (event %s)", word, message.room_id, message.event_id)
-            return [ctx.reply(texts.t("internal_error"))]
+            return [ctx.reply(texts.t("internal_error"))], "failed"
 
     async def _confirm_by_reaction(self, reaction: Reaction, *, before: Effects) -> list[Say]:
         """A ✅ by the proposer or a moderator on Kring's reply to a delivery confirms it; any other ✅ is a
@@ -217,6 +233,8 @@ class Kring:
                 says = await fire_announcement(self.store, self.settings, claimed, moment, late=late)
             await self._enqueue(says)
         self._after_commit(says)
+        if says and claimed is not None and claimed.kind is AnnouncementKind.DEADLINE and self.on_decision is not None:
+            self.on_decision()
         return claimed is not None
 
     async def due(self, until: datetime) -> list[Announcement]:

@@ -16,6 +16,7 @@ from bot.config import Settings, check_ready_for_matrix
 from bot.crypto import EncryptedBacklog
 from bot.engine import Kring
 from bot.homeserver import FatalMatrixError, Patience, ShuttingDown
+from bot.metrics import Metrics, MetricsServer
 from bot.rooms import Rooms
 from bot.sender import OutboxSender
 from bot.session import Session, crypto_store_dir
@@ -30,18 +31,24 @@ log = logging.getLogger(__name__)
 class MatrixBot:
     """Kring on a homeserver: its parts, and the background tasks they run."""
 
-    def __init__(self, settings: Settings, store: Store, client: AsyncClient) -> None:
+    def __init__(self, settings: Settings, store: Store, client: AsyncClient, metrics: Metrics | None = None) -> None:
         self.settings = settings
         self.store = store
         self.client = client
+        self.metrics = metrics
         self.kring = Kring(store, settings, SystemClock(), settings.matrix.user_id)
         self.stopping = asyncio.Event()
         self.patience = Patience(self.stopping, homeserver=settings.matrix.homeserver)
         self.session = Session(settings, store, client, self.patience)
         self.rooms = Rooms(settings.matrix, store, client, self.patience)
         backlog = EncryptedBacklog(client, store, self.kring.texts_for)
-        self.sync = SyncLoop(self.kring, client, self.rooms, backlog, self.patience)
-        self.sender = OutboxSender(self.kring, client, self.stopping, encrypted=settings.matrix.encryption)
+        self.sync = SyncLoop(self.kring, client, self.rooms, backlog, self.patience, metrics)
+        self.sender = OutboxSender(
+            self.kring, client, self.stopping, encrypted=settings.matrix.encryption, metrics=metrics
+        )
+        if metrics is not None:
+            self.kring.on_command = metrics.command
+            self.kring.on_decision = metrics.decisions.inc
         self._tasks: set[asyncio.Task[None]] = set()
 
     async def start(self) -> None:
@@ -90,14 +97,19 @@ async def run_bot(settings: Settings, *, new_device: bool = False) -> int:
             max_timeouts=0,  # a failed request comes straight back to Kring's own back-off, which says why once
         ),
     )
-    bot = MatrixBot(settings, store, client)
+    metrics = Metrics(store, settings.metrics.health_max_sync_age_s) if settings.metrics.listen else None
+    bot = MatrixBot(settings, store, client, metrics)
     if new_device:
         await bot.session.forget()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(signum, bot.stopping.set)
     code = 0
+    server = MetricsServer(metrics, settings.metrics.listen) if metrics is not None else None
     try:
+        if metrics is not None and server is not None:
+            await metrics.start_counting()
+            await server.start()
         await bot.start()
         await bot.sync.run()
         log.info("stopping: the current batch is finished")
@@ -108,6 +120,8 @@ async def run_bot(settings: Settings, *, new_device: bool = False) -> int:
         log.info("stopped while %s", waiting)
     finally:
         await bot.shutdown()
+        if server is not None:
+            await server.stop()
         try:
             await asyncio.wait_for(bot.kring.deliver(bot.sender.send), timeout=5)
         except Exception as error:

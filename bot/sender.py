@@ -7,6 +7,7 @@ import contextlib
 import io
 import logging
 import secrets
+import time
 
 from nio import AsyncClient, RoomSendResponse, UploadResponse
 
@@ -15,6 +16,7 @@ from bot.direct_rooms import DirectRooms, NotReadyYet
 from bot.engine import Kring
 from bot.homeserver import Backoff
 from bot.matrix_events import notice_content
+from bot.metrics import Metrics
 from storage.records import MessageKind, OutboxMessage
 
 log = logging.getLogger(__name__)
@@ -35,8 +37,17 @@ class HeldBack(Exception):
 
 
 class OutboxSender:
-    def __init__(self, kring: Kring, client: AsyncClient, stopping: asyncio.Event, *, encrypted: bool = False) -> None:
+    def __init__(
+        self,
+        kring: Kring,
+        client: AsyncClient,
+        stopping: asyncio.Event,
+        *,
+        encrypted: bool = False,
+        metrics: Metrics | None = None,
+    ) -> None:
         self.kring = kring
+        self.metrics = metrics
         self.client = client
         self.stopping = stopping
         self.txn_prefix = ""
@@ -84,6 +95,19 @@ class OutboxSender:
         A 429 raises HeldBack at once (KringClient does not wait it out): after the wait, `deliver` picks the
         next message again, so a decision that fell due meanwhile goes before this one.
         """
+        if self.metrics is None:
+            return await self._send(queued)
+        started = time.monotonic()
+        result = "failed"
+        try:
+            event_id = await self._send(queued)
+            result = "sent" if event_id is not None else "dropped"
+            return event_id
+        finally:
+            self.metrics.send_latency.observe(time.monotonic() - started)
+            self.metrics.sends.labels(result).inc()
+
+    async def _send(self, queued: OutboxMessage) -> str | None:
         message = queued.message
         if message.kind is MessageKind.DATA_COPY:
             return await self._send_copy(queued)

@@ -18,6 +18,7 @@ from bot.crypto import EncryptedBacklog, Undecrypted, keep_keys_flowing
 from bot.engine import Kring
 from bot.homeserver import FatalMatrixError, Patience, explain
 from bot.matrix_events import to_kring_event
+from bot.metrics import Metrics
 from bot.rooms import Rooms
 from bot.scheduler import DueAnnouncements, WakeUps
 from handlers.events import Event, Joined, Say
@@ -40,9 +41,16 @@ SYNC_FILTER: dict[str, Any] = {
 
 class SyncLoop:
     def __init__(
-        self, kring: Kring, client: AsyncClient, rooms: Rooms, backlog: EncryptedBacklog, patience: Patience
+        self,
+        kring: Kring,
+        client: AsyncClient,
+        rooms: Rooms,
+        backlog: EncryptedBacklog,
+        patience: Patience,
+        metrics: Metrics | None = None,
     ) -> None:
         self.kring = kring
+        self.metrics = metrics
         self.client = client
         self.rooms = rooms
         self.backlog = backlog
@@ -86,6 +94,8 @@ class SyncLoop:
                 await self.patience.back_off(f"batch not stored ({error!r})")
                 continue
             self.patience.succeeded()
+            if self.metrics is not None:
+                self.metrics.synced()
             log.debug("sync batch stored (%s)", response.next_batch)
             if first_sync:
                 first_sync = False
@@ -174,6 +184,8 @@ class SyncLoop:
             events, {SYNC_TOKEN: response.next_batch}, history=history, also=alongside
         )
         rooms.changes_stored()
+        if self.metrics is not None and not history:
+            self.metrics.handled(events)
         await self.backlog.request_keys(undecrypted)
         if handled:
             log.info("handled %d new events%s", handled, " (history, not executed)" if history else "")
@@ -193,6 +205,8 @@ class SyncLoop:
                 break
             start = page.end
         log.info("back-filled %d events missed in %s", len(missed), room_id)
+        if self.metrics is not None:
+            self.metrics.backfill.inc(len(missed))
         missed.reverse()
         return missed
 

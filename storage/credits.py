@@ -158,3 +158,15 @@ class CreditQueries:
     async def ledger(self, room_id: str) -> list[Credit]:
         rows = await self.db.fetch_all(f"{CREDIT_SELECT} WHERE c.room_id = ? ORDER BY c.id", (room_id,))
         return [credit_from_row(r) for r in rows]
+
+    async def given_after(self, after_id: int | None) -> tuple[int, int]:
+        """Credits given (positive entries) in ledger rows after `after_id`, and the last row id: counted on from
+        there next time, a short range scan on the primary key. `None`: only the last row id, nothing counted."""
+        if after_id is None:
+            row = await self.db.fetch_one("SELECT COALESCE(MAX(id), 0) FROM credits")
+            return 0, int(row[0]) if row else 0
+        row = await self.db.fetch_one(
+            "SELECT COALESCE(SUM(MAX(delta, 0)), 0), COALESCE(MAX(id), ?) FROM credits WHERE id > ?",
+            (after_id, after_id),
+        )
+        return (int(row[0]), int(row[1])) if row else (0, after_id)

@@ -114,3 +114,8 @@ class OutboxQueries:
         return await self.db.execute(
             "UPDATE outbox SET state = 'dropped' WHERE room_id = ? AND state = 'pending'", (room_id,)
         )
+
+    async def pending_count(self) -> int:
+        """How many messages wait to go out (the partial index on pending rows keeps this cheap)."""
+        row = await self.db.fetch_one("SELECT COUNT(*) FROM outbox WHERE state = 'pending'")
+        return int(row[0]) if row else 0

@@ -46,7 +46,7 @@ def test_the_example_config_documents_the_community_settings_with_their_defaults
         example = tomllib.load(handle)
     defaults = Settings().model_dump(mode="json")
     # [matrix] holds placeholders instead
-    for section in ("bot", "storage", "reputation", "proposals", "talents", "privacy"):
+    for section in ("bot", "storage", "reputation", "proposals", "talents", "privacy", "metrics"):
         assert example[section] == defaults[section], section
 
 
@@ -133,4 +133,16 @@ def test_missing_settings_are_all_named_in_one_go() -> None:
         "config error at matrix.password",
         "config error at matrix.pickle_key",
         "config error at matrix.rooms",
+    ]
+
+
+def test_every_bad_value_is_named_at_once(tmp_path: Path) -> None:
+    text = '[reputation]\ndaily_cap = -1\n\n[proposals]\ntimezone = "Mars/Base"\n\n[bot]\nfrobnicate = 1'
+    with pytest.raises(ConfigError) as caught:
+        load_settings(write(tmp_path, text), environ={})
+    keys = sorted(line.split(":")[0] for line in str(caught.value).splitlines())
+    assert keys == [
+        "config error at bot.frobnicate",
+        "config error at proposals.timezone",
+        "config error at reputation.daily_cap",
     ]

@@ -1,0 +1,119 @@
+"""`kring backup` and `kring restore`: the database (SQLite's online backup) and the crypto store, owner-only."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from datetime import UTC, datetime
+from pathlib import Path
+
+from bot.config import ConfigError, Settings
+from bot.session import crypto_store_dir
+from storage.db import hold_exclusive_lock
+from storage.private import DIRECTORY_MODE, FILE_MODE, create_private_file, database_files, tighten_tree
+from storage.snapshot import backup_database, integrity_problems
+
+DATABASE_NAME = "kring.db"
+STORE_NAME = "kring-store"
+MANIFEST_NAME = "backup.json"
+
+
+class BackupError(Exception):
+    """A backup or restore that cannot be done; the message says why and what to do."""
+
+
+def _copy_store(source: Path, target: Path) -> int:
+    """The crypto store folder: its SQLite files through the online backup (nio may be writing them), the rest
+    as they are. The number of files copied."""
+    target.mkdir(mode=DIRECTORY_MODE, parents=True, exist_ok=True)
+    copied = 0
+    for path in sorted(source.rglob("*")):
+        relative = path.relative_to(source)
+        destination = target / relative
+        if path.is_dir():
+            destination.mkdir(mode=DIRECTORY_MODE, parents=True, exist_ok=True)
+        elif path.name.endswith(("-wal", "-shm", "-journal")):
+            continue  # part of the SQLite file beside it, which the online backup copies whole
+        elif path.suffix == ".db":
+            backup_database(path, destination)
+            copied += 1
+        else:
+            create_private_file(destination)
+            shutil.copyfile(path, destination)
+            copied += 1
+    tighten_tree(target)
+    return copied
+
+
+def backup(settings: Settings, into: Path, now: datetime | None = None) -> Path:
+    """A consistent snapshot of the database and a copy of the crypto store, in a new `kring-backup-<UTC time>`
+    folder under `into`; safe while `kring run` serves. Returns that folder."""
+    database = Path(settings.storage.database)
+    if not database.exists():
+        raise ConfigError(f"database not found: {database}")
+    moment = (now or datetime.now(UTC)).astimezone(UTC)
+    into.mkdir(mode=DIRECTORY_MODE, parents=True, exist_ok=True)
+    folder = into / f"kring-backup-{moment:%Y%m%dT%H%M%SZ}"
+    suffix = 1
+    while folder.exists():
+        suffix += 1
+        folder = into / f"kring-backup-{moment:%Y%m%dT%H%M%SZ}-{suffix}"
+    folder.mkdir(mode=DIRECTORY_MODE)
+    backup_database(database, folder / DATABASE_NAME)
+    problems = integrity_problems(folder / DATABASE_NAME)
+    if problems:
+        raise BackupError(f"the snapshot in {folder} fails its integrity check: {'; '.join(problems[:5])}")
+    store = crypto_store_dir(settings)
+    store_files = _copy_store(store, folder / STORE_NAME) if store.is_dir() else 0
+    manifest = {
+        "taken_at": moment.isoformat(),
+        "database": str(database.resolve()),
+        "store": str(store.resolve()) if store.is_dir() else None,
+        "store_files": store_files,
+    }
+    create_private_file(folder / MANIFEST_NAME)
+    (folder / MANIFEST_NAME).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
+    return folder
+
+
+def restore(settings: Settings, source: Path, *, force: bool = False) -> list[Path]:
+    """Put a backup folder's database (and crypto store) where the config says; the paths written.
+
+    Refused while a `kring run` holds the database, and when something is already there unless `force`.
+    """
+    snapshot = source / DATABASE_NAME
+    if not snapshot.is_file():
+        raise BackupError(f"{source} is not a Kring backup: {snapshot} is missing")
+    problems = integrity_problems(snapshot)
+    if problems:
+        raise BackupError(f"{snapshot} fails its integrity check: {'; '.join(problems[:5])}")
+    database = Path(settings.storage.database)
+    store = crypto_store_dir(settings)
+    backed_up_store = source / STORE_NAME
+    database.parent.mkdir(mode=DIRECTORY_MODE, parents=True, exist_ok=True)
+    lock = hold_exclusive_lock(database)  # StoreLockedError while a kring runs on it
+    try:
+        present = [path for path in database_files(database)[:3] if path.exists()]
+        if backed_up_store.is_dir() and store.is_dir() and any(store.iterdir()):
+            present.append(store)
+        if present and not force:
+            raise BackupError(
+                f"{', '.join(str(path) for path in present)} already there; restore with --force to replace "
+                "(what is there now is lost: back it up first)"
+            )
+        staged = database.with_name(f".{database.name}.restoring")
+        staged.unlink(missing_ok=True)
+        backup_database(snapshot, staged)
+        for stale in database_files(database)[1:3]:  # a -wal left beside would be replayed onto the backup
+            stale.unlink(missing_ok=True)
+        staged.replace(database)
+        database.chmod(FILE_MODE)
+        written = [database]
+        if backed_up_store.is_dir():
+            if store.exists():
+                shutil.rmtree(store)
+            _copy_store(backed_up_store, store)
+            written.append(store)
+        return written
+    finally:
+        lock.close()

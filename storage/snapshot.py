@@ -1,0 +1,57 @@
+"""Reading a database beside a running bot, without its lock: read-only state, online backups, integrity checks."""
+
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+from collections.abc import Iterable
+from pathlib import Path
+
+from storage.private import create_private_file
+
+READ_TIMEOUT_S = 5.0
+
+
+def _read_only(database: str | Path) -> sqlite3.Connection:
+    """A connection that can never write (nor take the writer's lock); a running `kring run` goes on beside it."""
+    uri = f"{Path(database).resolve().as_uri()}?mode=ro"
+    return sqlite3.connect(uri, uri=True, timeout=READ_TIMEOUT_S)
+
+
+def read_state(database: str | Path, keys: Iterable[str]) -> dict[str, str]:
+    """The values of `keys` in the key-value table (missing keys are left out); empty for a database without it."""
+    wanted = list(keys)
+    if not wanted:
+        return {}
+    with contextlib.closing(_read_only(database)) as conn:
+        try:
+            rows = conn.execute(
+                f"SELECT key, value FROM kv WHERE key IN ({', '.join('?' for _ in wanted)})", wanted
+            ).fetchall()
+        except sqlite3.OperationalError as error:
+            if "no such table" in str(error):
+                return {}
+            raise
+    return {str(key): str(value) for key, value in rows}
+
+
+def backup_database(source: str | Path, target: Path) -> None:
+    """A consistent copy of `source` as it is at one moment (SQLite's online backup), written owner-only.
+
+    The copy is made in one step under a read transaction, so a bot writing meanwhile neither waits for it nor
+    tears it: it holds every transaction committed before that moment and none after. The copy is a single
+    file (rollback journal), ready to be restored or opened anywhere.
+    """
+    create_private_file(target)
+    with contextlib.closing(_read_only(source)) as src, contextlib.closing(sqlite3.connect(target)) as dst:
+        src.backup(dst)
+        dst.execute("PRAGMA journal_mode = DELETE")
+        dst.commit()
+
+
+def integrity_problems(database: str | Path) -> list[str]:
+    """What `PRAGMA integrity_check` finds wrong; empty when the database is sound."""
+    with contextlib.closing(_read_only(database)) as conn:
+        rows = conn.execute("PRAGMA integrity_check").fetchall()
+    found = [str(row[0]) for row in rows]
+    return [] if found == ["ok"] else found

@@ -1,0 +1,155 @@
+"""`kring backup` and `kring restore`: a snapshot taken while the store is written holds whole transactions, its
+export is the live one at that moment, a restore gives the same export back, and both are refused when unsafe."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import sqlite3
+import stat
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bot.backup import DATABASE_NAME, STORE_NAME, BackupError, backup, restore
+from bot.cli import main
+from bot.config import ConfigError, Settings, parse_settings
+from bot.export import export_rooms
+from storage.db import hold_exclusive_lock
+from storage.snapshot import backup_database, integrity_problems, read_state
+from storage.store import Store
+from tests.unit.harness import Harness
+from tests.unit.test_export import community
+
+ZONE = ZoneInfo("Europe/Amsterdam")
+
+
+def settings_for(folder: Path) -> Settings:
+    return parse_settings({"storage": {"database": str(folder / "kring.db")}})
+
+
+def write_config(folder: Path) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "config.toml"
+    path.write_text(f'[storage]\ndatabase = "{folder / "kring.db"}"\n', encoding="utf-8")
+    return path
+
+
+def make_database(path: Path) -> None:
+    with contextlib.closing(sqlite3.connect(path)) as conn:
+        conn.execute("CREATE TABLE keys (k TEXT)")
+        conn.commit()
+
+
+async def export_of(database: Path) -> str:
+    store = await Store.open(database)
+    try:
+        return json.dumps(await export_rooms(store, ZONE), sort_keys=True)
+    finally:
+        await store.close()
+
+
+async def test_a_snapshot_while_the_store_is_written_holds_whole_transactions(tmp_path: Path) -> None:
+    settings = settings_for(tmp_path / "live")
+    (tmp_path / "live").mkdir()
+    store = await Store.open(settings.storage.database)
+    written = 0
+    stop = asyncio.Event()
+
+    async def writer() -> None:
+        nonlocal written
+        while not stop.is_set():
+            async with store.transaction():  # two rows that only ever exist together
+                await store.state.set(f"pair.{written}.a", "x")
+                await asyncio.sleep(0)
+                await store.state.set(f"pair.{written}.b", "x")
+            written += 1
+
+    task = asyncio.create_task(writer())
+    try:
+        while written < 50:  # noqa: ASYNC110
+            await asyncio.sleep(0.01)
+        folder = await asyncio.to_thread(backup, settings, tmp_path / "backups")
+        copied_at = written
+        while written < copied_at + 50:  # noqa: ASYNC110  (and the writer went on meanwhile)
+            await asyncio.sleep(0.01)
+    finally:
+        stop.set()
+        await task
+        await store.close()
+    snapshot = folder / DATABASE_NAME
+    assert integrity_problems(snapshot) == []
+    keys = set(read_state(snapshot, [f"pair.{n}.{half}" for n in range(written) for half in "ab"]))
+    pairs = {key.split(".")[1] for key in keys}
+    assert all(f"pair.{n}.a" in keys and f"pair.{n}.b" in keys for n in pairs)
+    assert 50 <= len(pairs) < written
+
+
+async def test_the_snapshot_exports_as_the_live_store_did_and_restores_to_the_same(
+    room: Harness, tmp_path: Path
+) -> None:
+    await community(room)
+    settings = parse_settings({"storage": {"database": str(room.path)}})
+    async with room.store.transaction():  # no other write can land between the snapshot and the live export
+        folder = await asyncio.to_thread(backup, settings, tmp_path / "backups")
+        live = json.dumps(await export_rooms(room.store, ZONE), sort_keys=True)
+    assert '"Shared courier"' in live
+    assert await export_of(folder / DATABASE_NAME) == live
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+    assert all(stat.S_IMODE(path.stat().st_mode) == 0o600 for path in folder.iterdir() if path.is_file())
+
+    elsewhere = settings_for(tmp_path / "restored")
+    written = await asyncio.to_thread(restore, elsewhere, folder)
+    assert written == [Path(elsewhere.storage.database)]
+    assert stat.S_IMODE(written[0].stat().st_mode) == 0o600
+    assert await export_of(written[0]) == live
+
+
+def test_the_crypto_store_is_backed_up_and_restored_owner_only(tmp_path: Path) -> None:
+    live = tmp_path / "live"
+    settings = settings_for(live)
+    (live / "kring-store").mkdir(parents=True)
+    make_database(live / "kring-store" / "@kring:test_DEVICE.db")  # nio keeps the device's keys in SQLite
+    (live / "kring-store" / "notes").write_text("kept as is")
+    with pytest.raises(ConfigError, match="database not found"):
+        backup(settings, tmp_path / "backups")
+    make_database(live / "kring.db")
+    folder = backup(settings, tmp_path / "backups")
+    assert (folder / STORE_NAME / "notes").read_text() == "kept as is"
+    assert integrity_problems(folder / STORE_NAME / "@kring:test_DEVICE.db") == []
+    restore(settings_for(tmp_path / "restored"), folder)
+    store = tmp_path / "restored" / "kring-store"
+    assert (store / "notes").read_text() == "kept as is"
+    assert stat.S_IMODE(store.stat().st_mode) == 0o700
+    assert all(stat.S_IMODE(path.stat().st_mode) == 0o600 for path in store.iterdir())
+
+
+async def test_restore_refuses_a_running_bot_and_an_existing_database_unless_forced(
+    room: Harness, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    await community(room)
+    config = write_config(tmp_path / "target")
+    source = write_config(tmp_path / "source")
+    backup_database(room.path, tmp_path / "source" / "kring.db")
+    assert await asyncio.to_thread(main, ["backup", "-c", str(source), "--to", str(tmp_path / "backups")]) == 0
+    (folder,) = (tmp_path / "backups").iterdir()
+    assert f"kring: backed up to {folder}" in capsys.readouterr().err
+
+    running = hold_exclusive_lock(tmp_path / "target" / "kring.db")  # as `kring run` holds it
+    try:
+        assert await asyncio.to_thread(main, ["restore", "-c", str(config), "--from", str(folder)]) == 2
+        assert "another Kring is already running" in capsys.readouterr().err
+    finally:
+        running.close()
+    assert not (tmp_path / "target" / "kring.db").exists()
+
+    assert await asyncio.to_thread(main, ["restore", "-c", str(config), "--from", str(folder)]) == 0
+    first = await export_of(tmp_path / "target" / "kring.db")
+    assert await asyncio.to_thread(main, ["restore", "-c", str(config), "--from", str(folder)]) == 2
+    assert "already there; restore with --force" in capsys.readouterr().err
+    with pytest.raises(BackupError, match="not a Kring backup"):
+        restore(settings_for(tmp_path / "target"), tmp_path / "backups")  # the parent, not the backup itself
+    assert await asyncio.to_thread(main, ["restore", "-c", str(config), "--from", str(folder), "--force"]) == 0
+    assert await export_of(tmp_path / "target" / "kring.db") == first == await export_of(room.path)
