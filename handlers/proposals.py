@@ -99,10 +99,13 @@ async def propose(ctx: Context, draft: ProposalDraft) -> list[Say]:
     return [dataclasses.replace(announcement, opens_thread=True)]  # updates and deliveries follow in its thread
 
 
+UNDERWAY_SHOWN = 10  # `!proposals` lists the proposals underway that were decided last
+
+
 @command("proposals", nl=("voorstellen",))
 async def list_proposals(ctx: Context) -> list[Say]:
     open_ones = await ctx.store.proposals.open_in_room(ctx.room_id)
-    underway = await ctx.store.proposals.underway_in_room(ctx.room_id)
+    underway, underway_count = await ctx.store.proposals.underway_in_room(ctx.room_id, UNDERWAY_SHOWN)
     if not open_ones and not underway:
         return [ctx.reply(ctx.texts.t("proposal.no_open"))]
     items: list[Rendered] = []
@@ -120,6 +123,9 @@ async def list_proposals(ctx: Context) -> list[Say]:
             items.append(ctx.texts.t("proposal.list_item", number=proposal.number, title=proposal.title))
             mine = [d for d in deliveries if d.proposal_id == proposal.id]
             items.append(user_text("   ") + underway_line(ctx.texts, totals[proposal.id], updates, mine))
+        if underway_count > len(underway):
+            more = underway_count - len(underway)
+            items.append(ctx.texts.tn("proposal.underway_more", more, count=more))
     return [ctx.reply(lines(items))]
 
 

@@ -286,6 +286,11 @@ _ALL = (
     _msg("privacy.opted_in", "Welcome back: reactions by and to you count again from now on."),
     _msg("privacy.not_opted_out", "You take part in reputation already; {prefix}optout ends that."),
     _msg("proposal.no_open", "There are no open proposals. Start one with {prefix}propose."),
+    _plural(
+        "proposal.underway_more",
+        "…and {count} more underway, decided earlier: {prefix}proposal <id> shows one.",
+        "…and {count} more underway, decided earlier: {prefix}proposal <id> shows one.",
+    ),
     _msg("proposal.open_title", "Open proposals:"),
     _msg("proposal.list_item", "#{number} {title}"),
     _msg("proposal.status_title", "#{number} {title} — {status}"),

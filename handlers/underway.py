@@ -336,7 +336,7 @@ async def mine(ctx: Context) -> list[Say]:
     """My open pledges, my GO pledges with what is still to deliver, my proposals."""
     texts = ctx.texts
     open_ones = await ctx.store.proposals.open_in_room(ctx.room_id)
-    underway = await ctx.store.proposals.underway_in_room(ctx.room_id)
+    underway = await ctx.store.proposals.underway_backed_by(ctx.room_id, ctx.sender)
     rows: list[Rendered] = []
     pledged_open = []
     for proposal in open_ones:

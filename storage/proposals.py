@@ -64,11 +64,25 @@ class ProposalQueries:
         )
         return None if row is None else _proposal(row)
 
-    async def underway_in_room(self, room_id: str) -> list[Proposal]:
+    async def underway_in_room(self, room_id: str, limit: int) -> tuple[list[Proposal], int]:
+        """The `limit` proposals decided GO most recently and not closed yet (oldest of them first), and how many
+        are underway in all: a room may carry on hundreds, and a listing shows the latest."""
         rows = await self.db.fetch_all(
             f"SELECT {_PROPOSAL_COLUMNS} FROM proposals WHERE room_id = ? AND status = 'go' AND closed IS NULL "
-            "ORDER BY decided_at, number",
-            (room_id,),
+            "ORDER BY decided_at DESC, number DESC LIMIT ?",
+            (room_id, limit),
+        )
+        count = await self.db.fetch_one(
+            "SELECT COUNT(*) FROM proposals WHERE room_id = ? AND status = 'go' AND closed IS NULL", (room_id,)
+        )
+        return [_proposal(r) for r in reversed(rows)], int(count[0]) if count else 0
+
+    async def underway_backed_by(self, room_id: str, user_id: str) -> list[Proposal]:
+        """The proposals underway (GO, not closed) that `user_id` pledged to, oldest decision first."""
+        rows = await self.db.fetch_all(
+            f"SELECT {_PROPOSAL_COLUMNS} FROM proposals WHERE room_id = ? AND status = 'go' AND closed IS NULL "
+            "AND id IN (SELECT proposal_id FROM pledges WHERE user_id = ?) ORDER BY decided_at, number",
+            (room_id, user_id),
         )
         return [_proposal(r) for r in rows]
 

@@ -247,3 +247,16 @@ async def test_unconfirming_one_confirmation_keeps_the_hours_owed_for_the_others
     assert await room.rep(BOB) == before + 4
     await room.say(ANN, "!unconfirm 1 @bob:test")  # Mod's 3 h still stand: 3 credits
     assert await room.rep(BOB) == before + 3
+
+
+async def test_proposals_lists_the_ten_latest_underway_and_counts_the_rest(room: Harness) -> None:
+    for n in range(12):
+        await room.say(ANN, f"!propose Project {'ABCDEFGHIJKL'[n]} €10 in {n + 1} days")
+        await room.say(BOB, f"!backme {n + 1} €10")
+    await room.wait(timedelta(days=13))
+    listing = await room.reply(BOB, "!proposals")
+    shown = [line for line in listing.body.splitlines() if line.startswith("#")]
+    assert [line.split()[0] for line in shown] == [f"#{n}" for n in range(3, 13)]  # decided last, oldest first
+    assert listing.body.splitlines()[-1] == "…and 2 more underway, decided earlier: !proposal <id> shows one."
+    mine = await room.reply(BOB, "!mine")
+    assert all(f"#{n} " in mine.body for n in range(1, 13))  # every proposal Bob backed, however many
