@@ -519,3 +519,14 @@ def privacy(conn: sqlite3.Connection) -> None:
         CREATE INDEX messages_sent ON messages (sent_at) WHERE excerpt != ''
         """,
     )
+
+
+@migration(12)
+def proposals_underway(conn: sqlite3.Connection) -> None:
+    """`!proposals` lists the proposals underway decided last: an index of them, newest decision first."""
+    _script(
+        conn,
+        """
+        CREATE INDEX proposals_underway ON proposals (room_id, decided_at) WHERE status = 'go' AND closed IS NULL
+        """,
+    )

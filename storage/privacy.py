@@ -286,12 +286,14 @@ class PrivacyQueries:
         self._forgotten: frozenset[str] | None = None  # digests, read once and kept until the next forgetting
         self._key: bytes | None = None
         self.generation = 0  # moves on every opt-out, opt-in and forgetting: what the engine read may be stale
+        self._opted_out: frozenset[str] | None = None
         self.scrub_due = False  # set by a forgetting: empty the WAL once its transaction is committed
 
     # opting out of reputation
     async def opt_out(self, user_id: str, at: datetime) -> bool:
         """True when they were not opted out yet."""
         self.generation += 1
+        self._opted_out = None
         return (
             await self.db.execute(
                 "INSERT OR IGNORE INTO opted_out (user_id, opted_out_at) VALUES (?, ?)", (user_id, to_db(at))
@@ -302,10 +304,15 @@ class PrivacyQueries:
     async def opt_in(self, user_id: str) -> bool:
         """True when they were opted out."""
         self.generation += 1
+        self._opted_out = None
         return await self.db.execute("DELETE FROM opted_out WHERE user_id = ?", (user_id,)) == 1
 
     async def opted_out(self) -> frozenset[str]:
-        return frozenset(str(r[0]) for r in await self.db.fetch_all("SELECT user_id FROM opted_out"))
+        """Who opted out, read once and kept until an opt-out, opt-in, forgetting or rollback (every batch with
+        reactions asks)."""
+        if self._opted_out is None:
+            self._opted_out = frozenset(str(r[0]) for r in await self.db.fetch_all("SELECT user_id FROM opted_out"))
+        return self._opted_out
 
     # a copy
     async def data_of(self, user_id: str) -> dict[str, list[dict[str, Any]]]:
@@ -336,6 +343,7 @@ class PrivacyQueries:
         need, and remember a keyed hash of their user id only. `names_in_rooms`: the pseudonym as each room shows
         it. Call `scrub` after the transaction commits."""
         self._forgotten = None
+        self._opted_out = None
         self.generation += 1
         self.scrub_due = True
         await self.db.run(lambda conn: _forget(conn, user_id, number, names_in_rooms, to_db(at)))
@@ -358,6 +366,7 @@ class PrivacyQueries:
         cached from it (read again from the committed rows when next needed)."""
         self._forgotten = None
         self._key = None
+        self._opted_out = None
         self.generation += 1
         self.scrub_due = False
 
