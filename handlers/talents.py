@@ -274,6 +274,9 @@ class Helper(Member):
             return "", ""
         return super().parse(ctx, text)
 
+    async def resolve(self, ctx: Context, parsed: str) -> str:
+        return await super().resolve(ctx, parsed) if parsed else ""  # nobody, not the sender as for other members
+
 
 @command("solved", nl=("opgelost",), args=(NeedRef(), Helper()))
 async def solved(ctx: Context, item: Need, helper: str) -> list[Say]:

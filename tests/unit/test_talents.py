@@ -117,6 +117,9 @@ async def test_a_need_is_solved_once_crediting_the_helper(room: Harness) -> None
     assert await room.rep(BOB) == before + 1 and await room.rep(CAS) == 0
     assert (await room.reply(ANN, "!needs")).body == "No open needs of the last 30 days."
     assert (await room.reply(ANN, "!solved 7")).body == "There is no need N#7 in this room."
+    await room.say(ANN, "!need someone to water the plants")
+    alone = await room.reply(ANN, "!solved 2")  # solved without naming a helper
+    assert alone.body == "N#2 is solved.", alone.body
     assert "“x7” is not a need number" in (await room.reply(ANN, "!solved x7")).body
 
 
