@@ -24,6 +24,7 @@ class DirectRooms:
         self.client = client
         self.store = store
         self.encrypted = encrypted
+        self._just_created: set[str] = set()  # by this process, maybe not synced yet
 
     def holds_only(self, room_id: str, user_id: str) -> bool:
         """Whether the room's members (joined or invited) are exactly the bot and the member."""
@@ -35,8 +36,8 @@ class DirectRooms:
         known = await self.store.state.get(DIRECT_ROOM + user_id)
         if known is not None and self.holds_only(known, user_id):
             return known
-        if known is not None and known not in self.client.rooms:
-            raise NotReadyYet(known)  # created, not synced yet
+        if known is not None and known in self._just_created and known not in self.client.rooms:
+            raise NotReadyYet(known)  # created, not synced yet (a room the bot has left is replaced below)
         created = await self.client.room_create(
             is_direct=True,
             invite=[user_id],
@@ -47,5 +48,6 @@ class DirectRooms:
             raise RuntimeError(f"could not create a direct room: {getattr(created, 'message', created)}")
         async with self.store.transaction():
             await self.store.state.set(DIRECT_ROOM + user_id, created.room_id)
+        self._just_created.add(created.room_id)
         log.info("created a direct room for a member's data copy")
         raise NotReadyYet(created.room_id)
