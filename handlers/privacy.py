@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from handlers.arguments import first_word
-from handlers.commands import Context, UsageError, UserError, command
+from handlers.commands import Context, UsageError, UserError, command, split_command
 from handlers.events import Message, Say
 from handlers.language import room_texts
 from handlers.parsing import shown
@@ -21,7 +21,6 @@ from storage.store import Store
 
 CONFIRM_WITHIN = timedelta(minutes=10)
 CONFIRM_WORDS = frozenset({"confirm", "bevestig", "bevestigen"})
-FORGET_WORDS = frozenset({"forgetme", "vergeetmij"})
 
 
 class Confirmation:
@@ -87,11 +86,8 @@ async def forget_member(
 
 def asks_to_forget(message: Message, prefix: str) -> bool:
     """Whether a message is `!forgetme` (in any language): the one command a forgotten member gets an answer to."""
-    body = message.body.strip()
-    if not body.startswith(prefix):
-        return False
-    word, _ = first_word(body[len(prefix) :])
-    return word.lower() in FORGET_WORDS
+    command = split_command(message.body, prefix)
+    return command is not None and command[0] in forget_me.words
 
 
 def already_forgotten(texts: Texts, message: Message) -> Say:
