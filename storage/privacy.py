@@ -53,7 +53,6 @@ _MINE: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("needs", "needs", ("user_id", "helped_by")),
     ("opted_out", "opted_out", ("user_id",)),
     ("told", "told", ("user_id",)),
-    ("slowed", "slowed", ("user_id",)),
     ("encrypted_pending", "encrypted_pending", ("sender",)),
 )
 _MOMENTS = frozenset({"at", "sent_at", "deadline", "created_at", "decided_at", "closed_at", "fully_backed_at"})
@@ -82,7 +81,6 @@ _DELETED: tuple[tuple[str, str], ...] = (
     ("askable", "user_id"),
     ("joins", "user_id"),
     ("told", "user_id"),
-    ("slowed", "user_id"),
     ("opted_out", "user_id"),
     ("encrypted_pending", "sender"),
 )
@@ -160,32 +158,22 @@ def _data_of(conn: sqlite3.Connection, user_id: str) -> dict[str, list[dict[str,
     return data
 
 
-_NAMED_IN_ROOM = (
-    ("members", "user_id"),
-    ("joins", "user_id"),
-    ("told", "user_id"),
-    ("reactions", "giver"),
-    ("messages", "author"),
-    ("reputation", "user_id"),
-    ("credits", "giver"),
-    ("credits", "receiver"),
-    ("proposals", "proposer"),
-    ("talents", "user_id"),
-    ("needs", "user_id"),
-)
+_ABOUT_A_PROPOSAL = frozenset({"pledges", "pledge_history", "objections", "updates", "deliveries"})  # no room_id
+_IN_NO_ROOM = frozenset({"opted_out"})
 
 
 def _rooms_of(conn: sqlite3.Connection, user_id: str) -> set[str]:
+    """Every room of a row in the member's copy (`_MINE`): where Kring holds anything about them."""
     rooms: set[str] = set()
-    for table, column in _NAMED_IN_ROOM:
-        rows = conn.execute(f"SELECT DISTINCT room_id FROM {table} WHERE {column} = ?", (user_id,))
-        rooms.update(str(r[0]) for r in rows)
-    for table in ("pledges", "objections", "updates", "deliveries"):
-        rows = conn.execute(
-            f"SELECT DISTINCT p.room_id FROM {table} t JOIN proposals p ON p.id = t.proposal_id WHERE t.user_id = ?",
-            (user_id,),
-        )
-        rooms.update(str(r[0]) for r in rows)
+    for _, table, columns in _MINE:
+        if table in _IN_NO_ROOM:
+            continue
+        where = " OR ".join(f"t.{column} = ?" for column in columns)
+        if table in _ABOUT_A_PROPOSAL:
+            query = f"SELECT DISTINCT p.room_id FROM {table} t JOIN proposals p ON p.id = t.proposal_id WHERE {where}"
+        else:
+            query = f"SELECT DISTINCT t.room_id FROM {table} t WHERE {where}"
+        rooms.update(str(r[0]) for r in conn.execute(query, (user_id,) * len(columns)))
     return rooms
 
 
