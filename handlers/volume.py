@@ -9,6 +9,7 @@ from handlers.events import Say
 
 BUDGET_WINDOW = timedelta(minutes=1)
 MAX_COMMAND_BYTES = 16 * 1024  # a command body larger than this is not read
+SLOW_DOWN = "slow_down"  # what the member was told, at most once a minute
 
 
 async def held_back(ctx: Context) -> list[Say] | None:
@@ -24,7 +25,7 @@ async def held_back(ctx: Context) -> list[Say] | None:
         sent = await ctx.store.messages.commands_since(ctx.room_id, ctx.sender, since)
         if sent > budget:
             seconds = int(BUDGET_WINDOW.total_seconds())
-            if await ctx.store.outbox.warn_once(ctx.room_id, ctx.sender, ctx.now, seconds):
+            if await ctx.store.outbox.tell_once(ctx.room_id, ctx.sender, SLOW_DOWN, ctx.now, every=seconds):
                 return [ctx.reply(ctx.texts.tn("volume.slow_down", budget, budget=budget))]
             return []
     if len(ctx.message.body.encode()) > MAX_COMMAND_BYTES:

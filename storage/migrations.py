@@ -530,3 +530,17 @@ def proposals_underway(conn: sqlite3.Connection) -> None:
         CREATE INDEX proposals_underway ON proposals (room_id, decided_at) WHERE status = 'go' AND closed IS NULL
         """,
     )
+
+
+@migration(13)
+def told_once(conn: sqlite3.Connection) -> None:
+    """What the bot has told a member lives in one table: "slow down" (once a minute) joins the once-only notices
+    in `told`, and `slowed` goes."""
+    _script(
+        conn,
+        """
+        INSERT OR IGNORE INTO told (room_id, user_id, topic, told_at)
+            SELECT room_id, user_id, 'slow_down', warned_at FROM slowed;
+        DROP TABLE slowed
+        """,
+    )

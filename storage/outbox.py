@@ -90,22 +90,25 @@ class OutboxQueries:
 
         await self.db.run(write)
 
-    async def warn_once(self, room_id: str, user_id: str, at: datetime, every: int) -> bool:
-        """True, and noted, when the member was not told to slow down in the last `every` seconds."""
-        changed = await self.db.execute(
-            "INSERT INTO slowed (room_id, user_id, warned_at) VALUES (?, ?, ?) ON CONFLICT (room_id, user_id) "
-            "DO UPDATE SET warned_at = excluded.warned_at WHERE excluded.warned_at - slowed.warned_at >= ?",
-            (room_id, user_id, to_db(at), every),
+    async def tell_once(
+        self, room_id: str, user_id: str, topic: str, at: datetime, *, every: int | None = None
+    ) -> bool:
+        """True, and noted, when the member was not told about `topic` in this room before — or, with `every`
+        (seconds), not in that long (a "slow down" once a minute)."""
+        row = (room_id, user_id, topic, to_db(at))
+        if every is None:
+            return (
+                await self.db.execute(
+                    "INSERT OR IGNORE INTO told (room_id, user_id, topic, told_at) VALUES (?, ?, ?, ?)", row
+                )
+                == 1
+            )
+        again = (
+            "INSERT INTO told (room_id, user_id, topic, told_at) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT (room_id, user_id, topic) DO UPDATE SET told_at = excluded.told_at "
+            "WHERE excluded.told_at - told.told_at >= ?"
         )
-        return changed == 1
-
-    async def tell_once(self, room_id: str, user_id: str, topic: str, at: datetime) -> bool:
-        """True, and noted, the first time the member is told about `topic` in this room."""
-        added = await self.db.execute(
-            "INSERT OR IGNORE INTO told (room_id, user_id, topic, told_at) VALUES (?, ?, ?, ?)",
-            (room_id, user_id, topic, to_db(at)),
-        )
-        return added == 1
+        return await self.db.execute(again, (*row, every)) == 1
 
     async def mark_dropped(self, queued: OutboxMessage) -> None:
         await self.db.execute("UPDATE outbox SET state = 'dropped' WHERE id = ?", (queued.id,))
