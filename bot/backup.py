@@ -10,7 +10,14 @@ from pathlib import Path
 from bot.config import ConfigError, Settings
 from bot.session import crypto_store_dir
 from storage.db import hold_exclusive_lock
-from storage.private import DIRECTORY_MODE, FILE_MODE, create_private_file, database_files, tighten_tree
+from storage.private import (
+    DIRECTORY_MODE,
+    FILE_MODE,
+    create_private_file,
+    database_files,
+    tighten_tree,
+    write_private_file,
+)
 from storage.snapshot import backup_database, integrity_problems
 
 DATABASE_NAME = "kring.db"
@@ -71,8 +78,7 @@ def backup(settings: Settings, into: Path, now: datetime | None = None) -> Path:
         "store": str(store.resolve()) if store.is_dir() else None,
         "store_files": store_files,
     }
-    create_private_file(folder / MANIFEST_NAME)
-    (folder / MANIFEST_NAME).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
+    write_private_file(folder / MANIFEST_NAME, (json.dumps(manifest, indent=2) + "\n").encode())
     return folder
 
 

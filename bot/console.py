@@ -12,10 +12,11 @@ from pathlib import Path
 from typing import TextIO
 
 from bot.clock import ManualClock
-from bot.data_copy import copy_of, encoded, file_name, write_private_file
+from bot.data_copy import copy_of, encoded, file_name
 from bot.engine import Kring
 from handlers.events import Joined, Message, Reaction, Redaction
 from handlers.parsing import ParseError, parse_duration, parse_small_count
+from storage.private import write_private_file
 from storage.records import MessageKind, OutboxMessage
 
 ROOM_ID = "!console:kring.local"

@@ -7,10 +7,8 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
-from storage.private import create_private_file, tighten
 from storage.store import Store
 
 FORMAT_VERSION = 1
@@ -56,10 +54,3 @@ def file_content(
     else:
         content["url"] = url
     return content
-
-
-def write_private_file(path: Path, payload: bytes) -> None:
-    """Write the copy owner-only (it is one member's personal data), replacing an older one of the same name."""
-    create_private_file(path)
-    tighten(path)
-    path.write_bytes(payload)

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from storage.private import DIRECTORY_MODE, create_private_file
+from storage.private import DIRECTORY_MODE, write_private_file
 from storage.store import Store
 
 TABLES = ("reputation", "proposals", "pledges", "objections", "updates", "deliveries", "credits")
@@ -188,7 +188,7 @@ def write_tables(document: dict[str, Any], folder: Path) -> list[Path]:
     written = []
     for name in TABLES:
         path = folder / f"{name}.csv"
-        create_private_file(path)  # members' names, pledges and credits: for the operator's eyes
-        path.write_text(table_csv(document, name), encoding="utf-8")
+        # members' names, pledges and credits: for the operator's eyes
+        write_private_file(path, table_csv(document, name).encode())
         written.append(path)
     return written

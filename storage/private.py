@@ -26,6 +26,13 @@ def create_private_file(path: Path) -> None:
     os.close(descriptor)
 
 
+def write_private_file(path: Path, payload: bytes) -> None:
+    """Write `path` owner-only (members' data, for one reader's eyes), replacing an older file of that name."""
+    create_private_file(path)
+    tighten(path)
+    path.write_bytes(payload)
+
+
 def tighten(path: Path) -> bool:
     """Make an existing file or directory owner-only; True when it was wider."""
     try:
