@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from nio import (
@@ -21,6 +23,9 @@ from nio import (
     RoomSendResponse,
     SyncResponse,
 )
+
+from .kring_process import KringProcess
+from .synapse_server import SynapseServer
 
 # Synapse caps a sync's timeline at 100 events; a bigger gap is paged over with /messages (BotWatcher._gap).
 WATCH_FILTER: dict[str, Any] = {"room": {"timeline": {"limit": 100}}}
@@ -79,6 +84,32 @@ async def create_room(
     )
     assert isinstance(created, RoomCreateResponse), created
     return str(created.room_id)
+
+
+async def served_room(
+    synapse: SynapseServer,
+    owner: AsyncClient,
+    members: Sequence[AsyncClient],
+    bot_dir: Path,
+    processes: list[KringProcess],
+    bot_name: str,
+    *,
+    initial_state: list[dict[str, Any]] | None = None,
+    start: bool = True,
+    tables: Mapping[str, Mapping[str, Any]] | None = None,
+) -> tuple[str, KringProcess]:
+    """A room of `owner`'s with `members` joined and a bot invited to it, serving it and ready (not started when
+    `start` is False); the bot is in `processes`, so it is killed at teardown."""
+    room_id = await create_room(owner, initial_state=initial_state)
+    for member in members:
+        await invite_and_join(owner, room_id, member)
+    kring = await asyncio.to_thread(KringProcess, synapse, bot_dir, bot_name, [room_id], **(tables or {}))
+    processes.append(kring)
+    assert isinstance(await owner.room_invite(room_id, kring.user_id), RoomInviteResponse)
+    if start:
+        kring.start()
+        await asyncio.to_thread(kring.wait_for_log, "ready:")
+    return room_id, kring
 
 
 async def invite_and_join(owner: AsyncClient, room_id: str, member: AsyncClient) -> None:

@@ -9,11 +9,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from nio import RoomInviteResponse
-
 from storage.snapshot import integrity_problems
 
-from .community import BotWatcher, create_room, invite_and_join, send_text
+from .community import BotWatcher, send_text, served_room
 from .helpers import MakeMember
 from .kring_process import KringProcess
 from .synapse_server import SynapseServer
@@ -40,13 +38,7 @@ async def test_backup_while_serving_then_restore(
 ) -> None:
     anna = await make_member("anna")
     bob = await make_member("bob")
-    room_id = await create_room(anna)
-    await invite_and_join(anna, room_id, bob)
-    kring = KringProcess(synapse, tmp_path / "bot", "kring-backup", [room_id])
-    processes.append(kring)
-    assert isinstance(await anna.room_invite(room_id, kring.user_id), RoomInviteResponse)
-    kring.start()
-    await asyncio.to_thread(kring.wait_for_log, "ready:")
+    room_id, kring = await served_room(synapse, anna, [bob], tmp_path / "bot", processes, "kring-backup")
     watcher = BotWatcher(bob, room_id, kring.user_id)
     config = str(kring.config_path)
 

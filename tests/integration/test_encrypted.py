@@ -19,7 +19,6 @@ from nio import (
     DownloadResponse,
     LoginResponse,
     RoomEncryptedFile,
-    RoomInviteResponse,
     RoomSendResponse,
     SyncResponse,
 )
@@ -27,7 +26,7 @@ from nio.crypto.attachments import decrypt_attachment
 
 from bot.crypto import keep_keys_flowing
 
-from .community import BotWatcher, create_room, invite_and_join
+from .community import BotWatcher, served_room
 from .helpers import MEMBER_PASSWORD, invited_by
 from .kring_process import KringProcess
 from .synapse_server import SynapseServer
@@ -123,14 +122,18 @@ async def encrypted_community(
     **tables: Any,
 ) -> tuple[str, KringProcess]:
     """An encrypted room of the first member's, the others joined, and a bot invited to it (not started)."""
-    owner = members[0].client
-    room_id = await create_room(owner, initial_state=ENCRYPTION_STATE)
-    for member in members[1:]:
-        await invite_and_join(owner, room_id, member.client)
-    kring = KringProcess(synapse, base_dir / "bot", bot_name, [room_id], **tables)
-    processes.append(kring)
-    assert isinstance(await owner.room_invite(room_id, kring.user_id), RoomInviteResponse)
-    return room_id, kring
+    owner, *others = [member.client for member in members]
+    return await served_room(
+        synapse,
+        owner,
+        others,
+        base_dir / "bot",
+        processes,
+        bot_name,
+        initial_state=ENCRYPTION_STATE,
+        start=False,
+        tables=tables,
+    )
 
 
 async def test_full_flow_in_an_encrypted_room_across_a_restart(

@@ -4,13 +4,12 @@ encryption on, the encrypted file: tests/integration/test_encrypted.py.)"""
 
 from __future__ import annotations
 
-import asyncio
 import json
 from pathlib import Path
 
-from nio import DownloadResponse, JoinedMembersResponse, RoomInviteResponse, RoomMessageFile
+from nio import DownloadResponse, JoinedMembersResponse, RoomMessageFile
 
-from .community import BotWatcher, create_room, invite_and_join, react, send_text
+from .community import BotWatcher, react, send_text, served_room
 from .helpers import MakeMember, invited_by, wait_for_event
 from .kring_process import KringProcess
 from .synapse_server import SynapseServer
@@ -21,13 +20,9 @@ async def test_mydata_arrives_as_a_file_in_a_direct_room(
 ) -> None:
     anna = await make_member("anna")
     bob = await make_member("bob")
-    room_id = await create_room(anna)
-    await invite_and_join(anna, room_id, bob)
-    kring = KringProcess(synapse, tmp_path / "bot", "kring-privacy", [room_id], matrix={"encryption": False})
-    processes.append(kring)
-    assert isinstance(await anna.room_invite(room_id, kring.user_id), RoomInviteResponse)
-    kring.start()
-    await asyncio.to_thread(kring.wait_for_log, "ready:")
+    room_id, kring = await served_room(
+        synapse, anna, [bob], tmp_path / "bot", processes, "kring-privacy", tables={"matrix": {"encryption": False}}
+    )
     watcher = BotWatcher(anna, room_id, kring.user_id)
 
     idea = await send_text(bob, room_id, "Shall we share one courier for the district?")

@@ -9,9 +9,8 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from nio import RoomInviteResponse
 
-from .community import BotWatcher, create_room, invite_and_join, react, send_text
+from .community import BotWatcher, react, send_text, served_room
 from .helpers import MakeMember
 from .kring_process import KringProcess
 from .synapse_server import SynapseServer
@@ -28,15 +27,10 @@ async def test_seed_flow_from_idea_to_go(
     anna = await make_member("anna")
     bob = await make_member("bob")
     cas = await make_member("cas")
-    room_id = await create_room(anna)
-    for member in (bob, cas):
-        await invite_and_join(anna, room_id, member)
     # No withdraw lock: this deadline is a minute away, and the test withdraws on purpose.
-    kring = KringProcess(synapse, bot_dir, "kring-flow", [room_id], proposals={"withdraw_lock_hours": 0})
-    processes.append(kring)
-    assert isinstance(await anna.room_invite(room_id, kring.user_id), RoomInviteResponse)
-    kring.start()
-    await asyncio.to_thread(kring.wait_for_log, "ready:")
+    room_id, kring = await served_room(
+        synapse, anna, [bob, cas], bot_dir, processes, "kring-flow", tables={"proposals": {"withdraw_lock_hours": 0}}
+    )
     watcher = BotWatcher(cas, room_id, kring.user_id)
 
     idea = await send_text(anna, room_id, "Shall we share one courier for the district?")

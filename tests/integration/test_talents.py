@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
 
-from nio import RoomInviteResponse
-
-from .community import BotWatcher, create_room, invite_and_join, send_text
+from .community import BotWatcher, send_text, served_room
 from .helpers import MakeMember
 from .kring_process import KringProcess
 from .synapse_server import SynapseServer
@@ -19,14 +16,7 @@ async def test_a_matched_need_mentions_only_the_opted_in_member(
     anna = await make_member("anna")  # asks
     bob = await make_member("bob")  # a driver who wants to be asked
     cas = await make_member("cas")  # a driver who does not
-    room_id = await create_room(anna)
-    for member in (bob, cas):
-        await invite_and_join(anna, room_id, member)
-    kring = KringProcess(synapse, tmp_path / "bot", "kring-talents", [room_id])
-    processes.append(kring)
-    assert isinstance(await anna.room_invite(room_id, kring.user_id), RoomInviteResponse)
-    kring.start()
-    await asyncio.to_thread(kring.wait_for_log, "ready:")
+    room_id, kring = await served_room(synapse, anna, [bob, cas], tmp_path / "bot", processes, "kring-talents")
     watcher = BotWatcher(anna, room_id, kring.user_id)
 
     await watcher.wait_for_reply(await send_text(bob, room_id, "!skills add delivery driver"))

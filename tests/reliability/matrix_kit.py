@@ -15,12 +15,11 @@ from nio import (
     AsyncClientConfig,
     LoginResponse,
     MessageDirection,
-    RoomInviteResponse,
     RoomMessagesResponse,
     SyncResponse,
 )
 
-from tests.integration.community import BotWatcher, create_room, invite_and_join
+from tests.integration.community import BotWatcher, served_room
 from tests.integration.helpers import MEMBER_PASSWORD, member_client
 from tests.integration.kring_process import KringProcess
 from tests.integration.synapse_server import SynapseServer
@@ -74,16 +73,18 @@ async def community(
     owner = await member_on(server, "owner")
     others = [await member_on(server, f"member{n}") for n in range(members)]
     watcher_client = await member_on(server, "reader")
-    room_id = await create_room(owner)
-    for member in [*others, watcher_client]:
-        await invite_and_join(owner, room_id, member)
     if homeserver is not None:
         tables = {**tables, "matrix": {**tables.get("matrix", {}), "homeserver": homeserver}}
-    bot = await asyncio.to_thread(
-        KringProcess, server, base_dir / bot_name, f"{bot_name}-{next(_ids)}", [room_id], **tables
+    room_id, bot = await served_room(
+        server,
+        owner,
+        [*others, watcher_client],
+        base_dir / bot_name,
+        processes,
+        f"{bot_name}-{next(_ids)}",
+        start=False,
+        tables=tables,
     )
-    processes.append(bot)
-    assert isinstance(await owner.room_invite(room_id, bot.user_id), RoomInviteResponse)
     return Community(server, room_id, owner, others, bot, BotWatcher(watcher_client, room_id, bot.user_id))
 
 
