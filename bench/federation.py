@@ -8,7 +8,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench.memory import start_kring, status_kb
+from bench.memory import kring_on, status_kb, until_quiet
 from bench.shapes import BOT_ID, community, initial_body
 from bench.shapes import sync_bodies as room_bodies
 from bench.stub_homeserver import StubHomeserver
@@ -17,7 +17,6 @@ from bench.timing import rounded
 ROOMS = 1_000
 MEMBERS = 20
 ACTIVE_ROOMS = 100  # after the first sync, a hundred rooms say something (10 events each), then all is quiet
-QUIET_S = 2.0
 
 
 def _cpu_seconds(pid: int) -> float:
@@ -40,27 +39,18 @@ async def measure(workdir: Path, idle_s: float) -> dict[str, Any]:
     stub = StubHomeserver(BOT_ID, initial, prepared)
     await stub.start()
     started = time.monotonic()
-    process = start_kring(workdir, stub.url, ROOMS)
-    try:
+    async with kring_on(stub, workdir, ROOMS) as process:
         log = workdir / "kring.log"
         while "ready:" not in (log.read_text(encoding="utf-8", errors="replace") if log.exists() else ""):
             if process.poll() is not None:
                 raise RuntimeError(f"kring exited during its first sync; see {log}")
             await asyncio.sleep(0.1)
         first_sync_s = time.monotonic() - started
-        await asyncio.wait_for(stub.drained.wait(), timeout=600)
-        while time.monotonic() - stub.last_send < QUIET_S:  # noqa: ASYNC110  (the replies to commands go out)
-            await asyncio.sleep(0.2)
+        await until_quiet(stub, drained_within=600)
         cpu_before, idle_from = _cpu_seconds(process.pid), time.monotonic()
         await asyncio.sleep(idle_s)
         idle_cpu = (_cpu_seconds(process.pid) - cpu_before) / (time.monotonic() - idle_from)
         status = status_kb(process.pid)
-    finally:
-        process.terminate()
-        await asyncio.to_thread(process.wait, 30)
-        await stub.stop()
-    if stub.unknown:
-        raise RuntimeError(f"the stub homeserver was asked for {sorted(set(stub.unknown))}")
     return {
         "federation_rooms": ROOMS,
         "federation_members_per_room": MEMBERS,

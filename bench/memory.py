@@ -8,7 +8,10 @@ import os
 import subprocess
 import sys
 import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
+from subprocess import Popen
 from typing import Any
 
 from bench.shapes import BOT_ID, PER_ROOM_PER_BODY, STEP_MS, community, count_events, initial_body, room_id
@@ -71,23 +74,36 @@ def start_kring(workdir: Path, homeserver: str, rooms_served: int = ROOMS) -> su
         )
 
 
-async def measure(workdir: Path, events: int) -> dict[str, Any]:
-    initial, prepared = bodies(events)
-    count = count_events(prepared)
-    stub = StubHomeserver(BOT_ID, initial, prepared)
-    await stub.start()
-    process = start_kring(workdir, stub.url)
+@asynccontextmanager
+async def kring_on(stub: StubHomeserver, workdir: Path, rooms_served: int = ROOMS) -> AsyncIterator[Popen[bytes]]:
+    """`kring run` against the started stub homeserver; stopped (and the stub too) when the block ends. The stub
+    must have been asked only what it knows: anything else would make the figures those of another path."""
+    process = start_kring(workdir, stub.url, rooms_served)
     try:
-        await asyncio.wait_for(stub.drained.wait(), timeout=1800)
-        while time.monotonic() - stub.last_send < QUIET_S:  # noqa: ASYNC110  (the replies to commands go out)
-            await asyncio.sleep(0.2)
-        status = status_kb(process.pid)
+        yield process
     finally:
         process.terminate()
         await asyncio.to_thread(process.wait, 30)
         await stub.stop()
     if stub.unknown:
         raise RuntimeError(f"the stub homeserver was asked for {sorted(set(stub.unknown))}")
+
+
+async def until_quiet(stub: StubHomeserver, drained_within: float) -> None:
+    """Until every prepared body was handed out and the bot has sent nothing for QUIET_S (its replies are out)."""
+    await asyncio.wait_for(stub.drained.wait(), timeout=drained_within)
+    while time.monotonic() - stub.last_send < QUIET_S:  # noqa: ASYNC110  (polling what another process sends)
+        await asyncio.sleep(0.2)
+
+
+async def measure(workdir: Path, events: int) -> dict[str, Any]:
+    initial, prepared = bodies(events)
+    count = count_events(prepared)
+    stub = StubHomeserver(BOT_ID, initial, prepared)
+    await stub.start()
+    async with kring_on(stub, workdir) as process:
+        await until_quiet(stub, drained_within=1800)
+        status = status_kb(process.pid)
     assert stub.first_body_at is not None and stub.drained_at is not None
     return {
         "rss_mb": rounded(status["VmRSS"] / 1024),
