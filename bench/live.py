@@ -4,10 +4,7 @@ beside a bare client paging the same events."""
 from __future__ import annotations
 
 import asyncio
-import os
 import sqlite3
-import subprocess
-import sys
 import time
 from collections.abc import Sequence
 from datetime import datetime
@@ -30,16 +27,7 @@ LOG_TIME = "%Y-%m-%d %H:%M:%S,%f"
 class BenchKring(KringProcess):
     """`kring run` as the integration tests start it, but logging at INFO as an operator would run it."""
 
-    def start(self) -> None:
-        assert self.process is None or self.process.poll() is not None, "already running"
-        with self.log_path.open("ab") as log:
-            self.run_log_offset = log.tell()
-            self.process = subprocess.Popen(
-                [sys.executable, "-m", "bot.cli", "--log-level", "INFO", "run", "-c", str(self.config_path)],
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                env={**os.environ, "PYTHONUNBUFFERED": "1"},
-            )
+    log_level = "INFO"
 
     def logged_at(self, needle: str) -> datetime:
         """When the current run logged its first line containing `needle`."""

@@ -36,6 +36,10 @@ class StubHomeserver:
         self.drained_at: float | None = None
         self.drained = asyncio.Event()
         self.unknown: list[str] = []
+        # What a real homeserver keeps of the bot's keys, so that Kring can cross-sign its device here too.
+        self.device_keys: dict[str, Any] = {}
+        self.cross_signing: dict[str, Any] = {}
+        self.account_data: dict[str, Any] = {}
         self._ids = itertools.count(1)
         self._runner: web.AppRunner | None = None
         self.port = 0
@@ -72,14 +76,44 @@ class StubHomeserver:
             self.sends += 1
             self.last_send = time.monotonic()
             return web.json_response({"event_id": f"$stub-sent-{next(self._ids)}"})
-        if path == "keys/upload":
-            return web.json_response({"one_time_key_counts": {"signed_curve25519": 50}})
-        if path == "keys/query":
-            return web.json_response({"device_keys": {}, "failures": {}})
-        if path == "keys/claim":
-            return web.json_response({"one_time_keys": {}, "failures": {}})
+        if path.startswith("keys/"):
+            return await self._keys(path, request)
+        if path.startswith("user/") and "/account_data/" in path:
+            key = path.rsplit("/", 1)[-1]
+            if request.method == "PUT":
+                self.account_data[key] = await request.json()
+            elif key not in self.account_data:
+                return web.json_response({"errcode": "M_NOT_FOUND", "error": "no such account data"}, status=404)
+            return web.json_response(self.account_data.get(key, {}))
         if path.startswith("sendToDevice/") or path.startswith("user/"):
             return web.json_response({})
+        self.unknown.append(f"{request.method} {request.path}")
+        return web.json_response({"errcode": "M_UNRECOGNIZED", "error": "not in the stub"}, status=404)
+
+    async def _keys(self, path: str, request: web.Request) -> web.Response:
+        body = await request.json()
+        if path == "keys/upload":
+            if "device_keys" in body:
+                self.device_keys = body["device_keys"]
+            return web.json_response({"one_time_key_counts": {"signed_curve25519": 50}})
+        if path == "keys/query":
+            user = self.user_id
+            answer: dict[str, Any] = {"device_keys": {user: {DEVICE_ID: self.device_keys}} if self.device_keys else {}}
+            for field in ("master", "self_signing"):
+                if f"{field}_key" in self.cross_signing:
+                    answer[f"{field}_keys"] = {user: self.cross_signing[f"{field}_key"]}
+            return web.json_response({**answer, "failures": {}})
+        if path == "keys/device_signing/upload":
+            self.cross_signing = {key: value for key, value in body.items() if key.endswith("_key")}
+            return web.json_response({})
+        if path == "keys/signatures/upload":
+            signed = body.get(self.user_id, {}).get(DEVICE_ID)
+            if signed and self.device_keys:
+                for user, by_key in signed.get("signatures", {}).items():
+                    self.device_keys.setdefault("signatures", {}).setdefault(user, {}).update(by_key)
+            return web.json_response({"failures": {}})
+        if path == "keys/claim":
+            return web.json_response({"one_time_keys": {}, "failures": {}})
         self.unknown.append(f"{request.method} {request.path}")
         return web.json_response({"errcode": "M_UNRECOGNIZED", "error": "not in the stub"}, status=404)
 

@@ -21,6 +21,7 @@ from nio import (
 )
 
 from bot.config import ConfigError, Settings, check_ready_for_matrix
+from bot.cross_signing import CLIENT_API, PublishedIdentity, keys_query_body, request_json
 from bot.crypto import crypto_store_file
 from bot.homeserver import explain
 from bot.rooms import HIGHEST_POWER, RoomCreators
@@ -42,6 +43,7 @@ INVITES_ONLY: dict[str, Any] = {
 }
 
 OK, FAIL, NOTE = "ok", "FAIL", "note"
+UNSIGNED_HINT = "Element members' clients share no room keys with it; start `kring run`, which signs its device"
 
 
 @dataclass(frozen=True)
@@ -66,6 +68,7 @@ class Checker:
         self.settings = settings
         self.rows: list[Row] = []
         self.stored: dict[str, str] = {}
+        self.identity: PublishedIdentity | None = None  # the bot's device as members' clients see it
 
     def add(self, check: str, result: str, details: str) -> None:
         self.rows.append(Row(check, result, details))
@@ -103,6 +106,7 @@ class Checker:
             self._check_crypto_store(login)
             if login is not None:
                 try:
+                    await self._check_cross_signing(client, login)
                     await self._check_rooms(client, login)
                 except Exception as error:  # the homeserver went away half-way
                     self.add("rooms", FAIL, explain(error, matrix.homeserver))
@@ -217,6 +221,23 @@ class Checker:
                 f"{path} is missing: restore the store folder, or `kring run --new-device` to start a new device",
             )
 
+    # cross-signing: Element shares room keys only with a device its owner signed
+    async def _check_cross_signing(self, client: AsyncClient, login: Login) -> None:
+        if not self.settings.matrix.encryption:
+            return
+        if login.temporary:
+            self.add("cross-signing", NOTE, "the bot has no device yet; `kring run` cross-signs the one it makes")
+            return
+        status, answer = await request_json(client, "POST", f"{CLIENT_API}/keys/query", keys_query_body(login.user_id))
+        if status != 200:
+            self.add("cross-signing", FAIL, f"/keys/query answered {status}")
+            return
+        self.identity = PublishedIdentity.from_query(answer, login.user_id, login.device_id)
+        if self.identity.cross_signed:
+            self.add("cross-signing", OK, self.identity.describe())
+        else:
+            self.add("cross-signing", FAIL, f"{self.identity.describe()}; {UNSIGNED_HINT}")
+
     # the rooms
     async def _check_rooms(self, client: AsyncClient, login: Login) -> None:
         joined_response = await client.joined_rooms()
@@ -284,6 +305,11 @@ class Checker:
             problems.append(f"the bot may not send here (power {own} < {needed})")
         if encrypted and not self.settings.matrix.encryption:
             problems.append("the room is encrypted but matrix.encryption = false")
+        if encrypted and self.identity is not None:
+            if self.identity.cross_signed:
+                parts.append(f"device {self.identity.device_id} cross-signed")
+            else:
+                problems.append(f"members on Element will not talk to the bot: {self.identity.describe()}")
         if problems:
             return FAIL, "; ".join([*problems, *parts])
         return OK, "; ".join(parts)

@@ -41,6 +41,11 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="forget the stored login and log in as a new device (needs a password)",
     )
+    run.add_argument(
+        "--reset-cross-signing",
+        action="store_true",
+        help="replace the account's cross-signing keys with new ones (members see a new identity for Kring)",
+    )
 
     console = sub.add_parser("console", help="try Kring in the terminal, no server needed")
     console.add_argument("-c", "--config", type=Path, help="path to config.toml (optional)")
@@ -149,7 +154,12 @@ def main(argv: list[str] | None = None) -> int:
         logging.getLogger().setLevel(max(logging.WARNING, logging.getLogger().level))
     try:
         settings = load_settings(args.config)
-        SECRETS.remember(settings.matrix.password, settings.matrix.access_token, settings.matrix.pickle_key)
+        SECRETS.remember(
+            settings.matrix.password,
+            settings.matrix.access_token,
+            settings.matrix.pickle_key,
+            settings.matrix.recovery_key,
+        )
         if args.command in ("run", "check") and args.config is not None:
             warn_if_secrets_readable(args.config)
         if args.command == "console":
@@ -177,7 +187,9 @@ def main(argv: list[str] | None = None) -> int:
         else:
             from bot.runner import run_bot
 
-            return asyncio.run(run_bot(settings, new_device=args.new_device))
+            return asyncio.run(
+                run_bot(settings, new_device=args.new_device, reset_cross_signing=args.reset_cross_signing)
+            )
     except (ConfigError, SchemaTooNewError, StoreLockedError, BackupError) as error:
         sys.stderr.writelines(f"kring: {line}\n" for line in str(error).splitlines())
         return 2

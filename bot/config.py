@@ -18,7 +18,9 @@ from handlers.settings import CommunitySettings, Section
 log = logging.getLogger(__name__)
 
 PLACEHOLDER_MARKERS = ("example.org", "CHANGE-ME", "change-me")
-SECRET_KEYS = frozenset({"matrix.password", "matrix.access_token", "matrix.pickle_key"})
+SECRET_KEYS = frozenset({"matrix.password", "matrix.access_token", "matrix.pickle_key", "matrix.recovery_key"})
+# matrix.<key> that the environment may set instead of the file: KRING_<KEY>
+ENVIRONMENT_SECRETS = ("password", "access_token", "pickle_key", "recovery_key")
 
 
 class ConfigError(Exception):
@@ -36,6 +38,7 @@ class MatrixSettings(Section):
     encryption: bool = True
     store_path: str = ""
     pickle_key: str = ""
+    recovery_key: str = ""  # the account's secret storage, where its cross-signing keys are kept
 
     @field_validator("rooms", "allowed_inviters")
     @classmethod
@@ -108,13 +111,7 @@ def load_settings(path: Path | None, *, environ: dict[str, str] | None = None) -
         except tomllib.TOMLDecodeError as exc:
             raise ConfigError(f"config file {path} is not valid TOML: {exc}") from None
     settings = parse_settings(data)
-    secrets = {}
-    if env.get("KRING_PASSWORD"):
-        secrets["password"] = env["KRING_PASSWORD"]
-    if env.get("KRING_ACCESS_TOKEN"):
-        secrets["access_token"] = env["KRING_ACCESS_TOKEN"]
-    if env.get("KRING_PICKLE_KEY"):
-        secrets["pickle_key"] = env["KRING_PICKLE_KEY"]
+    secrets = {key: env[f"KRING_{key.upper()}"] for key in ENVIRONMENT_SECRETS if env.get(f"KRING_{key.upper()}")}
     if secrets:
         settings = settings.model_copy(update={"matrix": settings.matrix.model_copy(update=secrets)})
     return settings
@@ -128,14 +125,12 @@ def warn_if_secrets_readable(path: Path) -> bool:
             matrix = tomllib.load(handle).get("matrix", {})
     except (OSError, tomllib.TOMLDecodeError):
         return False
-    secrets = [
-        key for key in ("password", "access_token", "pickle_key") if isinstance(matrix, dict) and matrix.get(key)
-    ]
+    secrets = [key for key in ENVIRONMENT_SECRETS if isinstance(matrix, dict) and matrix.get(key)]
     if not secrets or mode & 0o077 == 0:
         return False
     log.warning(
         "%s holds matrix.%s and others can read it (mode %o): run chmod 600 %s, or move the secrets to "
-        "KRING_PASSWORD / KRING_ACCESS_TOKEN / KRING_PICKLE_KEY",
+        "KRING_PASSWORD / KRING_ACCESS_TOKEN / KRING_PICKLE_KEY / KRING_RECOVERY_KEY",
         path,
         ", matrix.".join(secrets),
         mode,
@@ -172,6 +167,7 @@ def check_ready_for_matrix(settings: Settings) -> None:
         "matrix.password": matrix.password,
         "matrix.access_token": matrix.access_token,
         "matrix.pickle_key": matrix.pickle_key,
+        "matrix.recovery_key": matrix.recovery_key,
         **{f"matrix.rooms[{i}]": room for i, room in enumerate(matrix.rooms)},
     }
     for key, value in checked.items():

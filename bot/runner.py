@@ -13,6 +13,7 @@ from nio import AsyncClient, AsyncClientConfig
 from bot.client import KringClient
 from bot.clock import SystemClock
 from bot.config import Settings, check_ready_for_matrix
+from bot.cross_signing import CrossSigning
 from bot.crypto import EncryptedBacklog
 from bot.engine import Kring
 from bot.homeserver import FatalMatrixError, Patience, ShuttingDown
@@ -51,10 +52,12 @@ class MatrixBot:
             self.kring.on_decision = metrics.decisions.inc
         self._tasks: set[asyncio.Task[None]] = set()
 
-    async def start(self) -> None:
-        """Log in, resolve the rooms, and start sending what the outbox holds."""
+    async def start(self, *, reset_cross_signing: bool = False) -> None:
+        """Log in, cross-sign the device, resolve the rooms, and start sending what the outbox holds."""
         await self.session.login()
         await self.session.remember_crypto_device()
+        if self.client.olm is not None:  # Element talks only to devices their owner cross-signed
+            await CrossSigning(self.settings, self.store, self.client, self.patience).ensure(reset=reset_cross_signing)
         await self.rooms.resolve()
         await self.sender.load_txn_prefix()
         self.spawn(self.sender.run(), "outbox")
@@ -78,7 +81,7 @@ class MatrixBot:
         await asyncio.gather(*self._tasks, return_exceptions=True)
 
 
-async def run_bot(settings: Settings, *, new_device: bool = False) -> int:
+async def run_bot(settings: Settings, *, new_device: bool = False, reset_cross_signing: bool = False) -> int:
     """Serve until SIGTERM/SIGINT; 0 on a clean stop, 1 when the homeserver refuses us for good."""
     check_ready_for_matrix(settings)
     store_dir = crypto_store_dir(settings)
@@ -110,7 +113,7 @@ async def run_bot(settings: Settings, *, new_device: bool = False) -> int:
         if metrics is not None and server is not None:
             await metrics.start_counting()
             await server.start()
-        await bot.start()
+        await bot.start(reset_cross_signing=reset_cross_signing)
         await bot.sync.run()
         log.info("stopping: the current batch is finished")
     except FatalMatrixError as error:

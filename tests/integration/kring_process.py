@@ -23,6 +23,8 @@ def _toml_value(value: Any) -> str:
 class KringProcess:
     """One bot account and its database; `start()` runs `kring run` until `stop()` or `kill()`."""
 
+    log_level = "DEBUG"
+
     def __init__(self, synapse: SynapseServer, base_dir: Path, localpart: str, rooms: list[str], **tables: Any) -> None:
         self.synapse = synapse
         self.base_dir = base_dir
@@ -34,6 +36,7 @@ class KringProcess:
         self.rooms = rooms
         self.tables = tables
         self.process: subprocess.Popen[bytes] | None = None
+        self.environment: dict[str, str] = {}  # added to the test's own, e.g. KRING_RECOVERY_KEY
         self.run_log_offset = 0  # where the current run's lines begin in the (appended) log
         self.write_config()
 
@@ -61,13 +64,24 @@ class KringProcess:
         self.config_path.write_text("\n".join(lines), encoding="utf-8")
         self.config_path.chmod(0o600)  # it holds the password (else kring run rightly warns about it)
 
-    def start(self) -> None:
+    def start(self, *options: str) -> None:
+        """`kring run` with `options` (e.g. --new-device), its output appended to the log."""
         assert self.process is None or self.process.poll() is not None, "already running"
         log = self.log_path.open("ab")
         self.run_log_offset = log.tell()
-        env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+        env = {**os.environ, "PYTHONUNBUFFERED": "1", **self.environment}
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "bot.cli", "--log-level", "DEBUG", "run", "-c", str(self.config_path)],
+            [
+                sys.executable,
+                "-m",
+                "bot.cli",
+                "--log-level",
+                self.log_level,
+                "run",
+                "-c",
+                str(self.config_path),
+                *options,
+            ],
             stdout=log,
             stderr=subprocess.STDOUT,
             env=env,
@@ -84,6 +98,14 @@ class KringProcess:
             self.process.kill()
             self.process.wait()
             raise AssertionError(f"kring did not stop within {timeout} s on SIGTERM:\n{self.log_tail()}") from None
+
+    def wait_for_exit(self, within: float = 60.0) -> int:
+        """Until this run ends by itself (a refusal at start): its exit code."""
+        assert self.process is not None
+        try:
+            return self.process.wait(timeout=within)
+        except subprocess.TimeoutExpired:
+            raise AssertionError(f"kring still runs after {within} s:\n{self.log_tail()}") from None
 
     def kill(self) -> None:
         if self.process is not None and self.process.poll() is None:

@@ -105,6 +105,8 @@ def test_environment_secrets_override_the_file(tmp_path: Path) -> None:
     assert settings.matrix.password == "from-env"
     assert settings.matrix.access_token == "syt_token"
     assert load_settings(path, environ={"KRING_PASSWORD": ""}).matrix.password == "from-the-file"
+    recovery = "EsTE s92N EtaX s2h6 VQYF 9Kao tHYL mkyL GKMh isZb KJ4E tvoC"
+    assert load_settings(path, environ={"KRING_RECOVERY_KEY": recovery}).matrix.recovery_key == recovery
 
 
 def test_a_copied_example_config_reports_every_placeholder_at_once(
