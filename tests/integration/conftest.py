@@ -98,7 +98,7 @@ def element_runtime() -> None:
 class MakeElementMembers(Protocol):
     """Signature of the ``element_members`` factory."""
 
-    async def __call__(self, *names: str) -> list[ElementMember]: ...
+    async def __call__(self, *names: str, user_id: str | None = None) -> list[ElementMember]: ...
 
 
 @pytest_asyncio.fixture
@@ -106,21 +106,27 @@ async def element_members(
     synapse: SynapseServer, element_runtime: None, tmp_path: Path, request: pytest.FixtureRequest
 ) -> AsyncIterator[MakeElementMembers]:
     """Yield a factory: ``anna, bob = await element_members("anna", "bob")`` registers fresh accounts
-    (``@el-anna-N:localhost``, password ``MEMBER_PASSWORD``) and logs each in as a cross-signed Element member.
+    (``@el-anna-N:localhost``, password ``MEMBER_PASSWORD``) and logs each in as a cross-signed Element member;
+    ``await element_members("anna-phone", user_id=anna_id)`` logs one into an existing account instead.
 
-    Each member's Node log is ``tmp_path/element-NAME.log``, shown when the test fails; all are closed at teardown.
+    Each member's Node log is ``tmp_path/element-….log``, shown when the test fails; all are closed at teardown.
     """
     members = request.node.stash.setdefault(_ELEMENT_MEMBERS, [])
 
-    async def make(*names: str) -> list[ElementMember]:
+    async def make(*names: str, user_id: str | None = None) -> list[ElementMember]:
+        if user_id is not None and len(names) != 1:
+            raise ValueError("an existing account takes exactly one name")
         run = next(_element_runs)  # one Synapse serves the whole session: each call registers its own accounts
         made: list[ElementMember] = []
         for name in names:
             localpart = f"el-{name}-{run}"
-            user_id = await asyncio.to_thread(synapse.register_user, localpart, MEMBER_PASSWORD)
+            if user_id is None:
+                account = await asyncio.to_thread(synapse.register_user, localpart, MEMBER_PASSWORD)
+            else:
+                account = user_id
             member = await ElementMember.start(name, tmp_path / f"element-{localpart}.log")
             members.append(member)
-            await member.login(synapse.url, user_id, MEMBER_PASSWORD, device_name=f"element-{name}")
+            await member.login(synapse.url, account, MEMBER_PASSWORD, device_name=f"element-{name}")
             made.append(member)
         return made
 

@@ -188,10 +188,29 @@ class ElementMember:
             self._pending.pop(request_id, None)
             raise ElementMemberError(f"{self.name}: no answer to {op} within {within} s\n{self.log_tail()}") from None
 
-    async def login(self, homeserver: str, user_id: str, password: str, device_name: str = "element") -> str:
-        """Log in with a password, set up Rust crypto and cross-sign this device; returns the device id."""
+    async def login(
+        self,
+        homeserver: str,
+        user_id: str,
+        password: str,
+        device_name: str = "element",
+        *,
+        reset_cross_signing: bool = False,
+    ) -> str:
+        """Log in with a password, set up Rust crypto and cross-sign this device; returns the device id.
+
+        The account's cross-signing keys are made here, so it must have none yet: this member has no secret
+        storage to fetch existing ones from. ``reset_cross_signing`` replaces existing ones (unsigning every
+        device the old keys had signed) instead of failing.
+        """
         result = await self.request(
-            "login", 120.0, homeserver=homeserver, user_id=user_id, password=password, device_name=device_name
+            "login",
+            120.0,
+            homeserver=homeserver,
+            user_id=user_id,
+            password=password,
+            device_name=device_name,
+            reset_cross_signing=reset_cross_signing,
         )
         if not (result["cross_signing_ready"] and result["signed_by_owner"]):
             raise ElementMemberError(f"{self.name}: logged in but not cross-signed: {result}")
@@ -314,6 +333,10 @@ class ElementMember:
             if time.monotonic() > deadline:
                 raise ElementMemberError(f"{self.name}: {user_id} {device_id} not seen as signed={signed}: {status}")
             await asyncio.sleep(0.5)
+
+    async def cross_sign_device(self, device_id: str) -> None:
+        """Sign another device of this member's own account with its self-signing key (as verifying it would)."""
+        await self.request("cross_sign_device", device_id=device_id)
 
     async def close(self) -> None:
         """Stop the client and the process (killed when it does not exit promptly)."""

@@ -14,6 +14,7 @@ from nio import AsyncClient, AsyncClientConfig, LoginResponse, MegolmEvent, Room
 from nio.exceptions import EncryptionError
 
 from .conftest import MakeElementMembers
+from .element_member import ElementMemberError
 from .helpers import MEMBER_PASSWORD
 from .synapse_server import SynapseServer
 from .test_encrypted import EncryptedMember
@@ -114,3 +115,42 @@ async def test_unsigned_nio_device_is_refused_both_ways(
     assert not isinstance(at_nils, RoomMessageText)
     session = nils.client.olm.inbound_group_store.get(room_id, at_nils.sender_key, at_nils.session_id)
     assert session is None, "anna's client shared its room key with an unsigned device"
+
+
+async def test_a_device_signed_later_is_trusted_from_then_on(
+    element_members: MakeElementMembers, nio_member: EncryptedMember
+) -> None:
+    (anna,) = await element_members("anna")
+    nils = nio_member
+    room_id = await anna.create_room(invite=[nils.user_id])
+    await nils.client.join(room_id)
+    await nils.wait_for_device_of(anna.user_id)
+    nils_device = str(nils.client.device_id)
+    await anna.wait_for_device(nils.user_id, nils_device, signed=False)
+    before = await nils.say(room_id, "Said before signing")
+    assert (await anna.wait_for_failure(room_id, nils.user_id, "UNSIGNED_SENDER_DEVICE")).event_id == before
+
+    # Nils opens Element on his account (which sets up his cross-signing) and verifies his nio device there.
+    (nils_element,) = await element_members("nils-element", user_id=nils.user_id)
+    await nils_element.cross_sign_device(nils_device)
+    status = await anna.wait_for_device(nils.user_id, nils_device, signed=True)
+    assert status.user_identity_known and not status.user_cross_signing_verified
+
+    # The same Megolm session now decrypts: the sender's trust is checked again on each event.
+    after = await nils.say(room_id, "Said after signing")
+    seen = await anna.wait_for(room_id, nils.user_id, "Said after signing")
+    assert seen.event_id == after and seen.sender_device_id == nils_device
+    # What was refused stays refused, as in Element, until the client is asked to try again.
+    old = next(e for e in await anna.events(room_id) if e.event_id == before)
+    assert old.decryption_failure == "UNSIGNED_SENDER_DEVICE"
+    old = next(e for e in await anna.events(room_id, retry_failed=True) if e.event_id == before)
+    assert (old.decryption_failure, old.body) == (None, "Said before signing")
+
+
+async def test_a_second_element_session_does_not_silently_reset_cross_signing(
+    element_members: MakeElementMembers,
+) -> None:
+    (anna,) = await element_members("anna")
+    with pytest.raises(ElementMemberError, match="already has cross-signing keys"):
+        await element_members("anna-phone", user_id=anna.user_id)
+    assert (await anna.device_status(anna.user_id, anna.device_id)).signed_by_owner

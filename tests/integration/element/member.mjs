@@ -60,7 +60,7 @@ async function uploadCrossSigningKeys(makeRequest) {
     }
 }
 
-async function login({ homeserver, user_id, password: secret, device_name }) {
+async function login({ homeserver, user_id, password: secret, device_name, reset_cross_signing = false }) {
     if (client) throw new Error("already logged in");
     const anonymous = sdk.createClient({ baseUrl: homeserver });
     const session = await anonymous.loginRequest({
@@ -78,7 +78,16 @@ async function login({ homeserver, user_id, password: secret, device_name }) {
     });
     await client.initRustCrypto({ useIndexedDB: false });
     crypto().setDeviceIsolationMode(new cryptoApi.OnlySignedDevicesIsolationMode());
-    await crypto().bootstrapCrossSigning({ authUploadDeviceSigningKeys: uploadCrossSigningKeys });
+    // Without secret storage a new device cannot get the account's existing private keys: bootstrapping would
+    // make a new identity, and every device the old one had signed would be unsigned. Only when asked.
+    const { master_keys } = await client.downloadKeysForUsers([session.user_id]);
+    if (master_keys?.[session.user_id] && !reset_cross_signing) {
+        throw new Error(`${session.user_id} already has cross-signing keys; reset_cross_signing would replace them`);
+    }
+    await crypto().bootstrapCrossSigning({
+        authUploadDeviceSigningKeys: uploadCrossSigningKeys,
+        setupNewCrossSigning: reset_cross_signing,
+    });
     client.on(sdk.RoomEvent.Timeline, (event, room) => remember(event, room));
     const prepared = new Promise((resolve, reject) => {
         client.on(sdk.ClientEvent.Sync, (state) => {
@@ -246,6 +255,16 @@ async function deviceStatus({ user_id, device_id, refresh = true }) {
     };
 }
 
+async function crossSignDevice({ device_id }) {
+    // Sign another device of our own account with our self-signing key, as verifying it in Element would.
+    const me = client.getUserId();
+    await until(`our device ${device_id} to be known`, 30_000, async () =>
+        (await crypto().getUserDeviceInfo([me], true)).get(me)?.has(device_id),
+    );
+    await crypto().crossSignDevice(device_id);
+    return {};
+}
+
 async function stop() {
     client?.stopClient();
     client = null;
@@ -261,6 +280,7 @@ const handlers = {
     events,
     wait_for: waitFor,
     device_status: deviceStatus,
+    cross_sign_device: crossSignDevice,
     stop,
 };
 
