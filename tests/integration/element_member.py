@@ -248,12 +248,12 @@ class ElementMember:
         thread_root: str | None = None,
         notice: bool = False,
     ) -> str:
-        """An m.text (or m.notice) message; ``mentions`` fills ``m.mentions.user_ids`` as Element's composer does."""
+        """An m.text (or m.notice) message shaped as Element's composer makes it: ``m.mentions`` always there
+        (empty without ``mentions``), ``html`` as ``formatted_body``, a reply without a fallback quote."""
         content: dict[str, Any] = {"msgtype": "m.notice" if notice else "m.text", "body": body}
         if html is not None:
             content |= {"format": "org.matrix.custom.html", "formatted_body": html}
-        if mentions is not None:
-            content["m.mentions"] = {"user_ids": mentions}
+        content["m.mentions"] = {"user_ids": mentions} if mentions else {}
         if thread_root is not None:
             content["m.relates_to"] = {
                 "rel_type": "m.thread",

@@ -1,6 +1,19 @@
 // An Element-like test member: matrix-js-sdk with its Rust crypto, sharing keys with and decrypting from
 // cross-signed devices only (MSC4153), driven by JSON lines: one request on stdin, one response on stdout.
 // Logs go to stderr; stdout carries nothing but responses.
+//
+// Request:  {"id": 1, "op": "send", "room_id": "!r:localhost", "type": "m.room.message", "content": {...}}
+// Response: {"id": 1, "ok": true, "result": {"event_id": "$e"}}  or  {"id": 1, "ok": false, "error": "..."}
+// ops (arguments → result):
+//   login {homeserver, user_id, password, device_name, reset_cross_signing?} → {user_id, device_id, ...}
+//   create_room {name?, invite?, encrypted?} → {room_id}      join {room_id} → {room_id, encrypted}
+//   invite {room_id, user_id} → {}                            send {room_id, type, content} → {event_id}
+//   events {room_id, retry_failed?} → {events: [event]}
+//   wait_for {room_id, sender?, event_id?, type?, contains?, failure?, timeout_ms?, retry_failed?} → {event}
+//   device_status {user_id, device_id, refresh?} → {known, signed_by_owner, cross_signing_verified, ...}
+//   cross_sign_device {device_id} → {}                        stop {} → {} (then the process exits)
+// An event: {event_id, sender, type, content, encrypted, decryption_failure, decryption_failure_pending,
+//   decryption_failure_text, sender_device_id, shield, shield_reason, local_echo}.
 
 import { createInterface } from "node:readline";
 import { format } from "node:util";
@@ -14,7 +27,7 @@ for (const level of ["log", "info", "debug", "warn", "error", "trace"]) {
 const sdk = await import("matrix-js-sdk");
 const cryptoApi = await import("matrix-js-sdk/lib/crypto-api/index.js");
 const { logger } = await import("matrix-js-sdk/lib/logger.js");
-logger.setLevel(process.env.ELEMENT_MEMBER_LOG_LEVEL ?? "info");
+logger.setLevel("debug"); // the log is a file, read when a test fails
 
 // Failures that may still resolve when a key arrives; every other failure is a refusal or final.
 const PENDING_FAILURES = new Set(["MEGOLM_UNKNOWN_INBOUND_SESSION_ID", "OLM_UNKNOWN_MESSAGE_INDEX"]);
@@ -238,6 +251,7 @@ async function deviceStatus({ user_id, device_id, refresh = true }) {
         // Forget what we know of everyone's devices and ask the server again, as after a device-list change;
         // getUserDeviceInfo waits (briefly) for that query, and downloads users we do not track yet.
         await crypto().markAllTrackedUsersAsDirty();
+        // Send the query now rather than after the next sync (the request loop is internal to the SDK).
         await crypto().outgoingRequestsManager?.doProcessOutgoingRequests();
     }
     const devices = (await crypto().getUserDeviceInfo([user_id], true)).get(user_id) ?? new Map();
