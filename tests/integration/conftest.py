@@ -98,7 +98,9 @@ def element_runtime() -> None:
 class MakeElementMembers(Protocol):
     """Signature of the ``element_members`` factory."""
 
-    async def __call__(self, *names: str, user_id: str | None = None) -> list[ElementMember]: ...
+    async def __call__(
+        self, *names: str, user_id: str | None = None, reset_cross_signing: bool = False
+    ) -> list[ElementMember]: ...
 
 
 @pytest_asyncio.fixture
@@ -107,13 +109,14 @@ async def element_members(
 ) -> AsyncIterator[MakeElementMembers]:
     """Yield a factory: ``anna, bob = await element_members("anna", "bob")`` registers fresh accounts
     (``@el-anna-N:localhost``, password ``MEMBER_PASSWORD``) and logs each in as a cross-signed Element member;
-    ``await element_members("anna-phone", user_id=anna_id)`` logs one into an existing account instead.
+    ``await element_members("anna-phone", user_id=anna_id)`` logs one into an existing account instead, which
+    must have no cross-signing keys yet unless ``reset_cross_signing`` (see ``ElementMember.login``).
 
     Each member's Node log is ``tmp_path/element-….log``, shown when the test fails; all are closed at teardown.
     """
     members = request.node.stash.setdefault(_ELEMENT_MEMBERS, [])
 
-    async def make(*names: str, user_id: str | None = None) -> list[ElementMember]:
+    async def make(*names: str, user_id: str | None = None, reset_cross_signing: bool = False) -> list[ElementMember]:
         if user_id is not None and len(names) != 1:
             raise ValueError("an existing account takes exactly one name")
         run = next(_element_runs)  # one Synapse serves the whole session: each call registers its own accounts
@@ -126,7 +129,9 @@ async def element_members(
                 account = user_id
             member = await ElementMember.start(name, tmp_path / f"element-{localpart}.log")
             members.append(member)
-            await member.login(synapse.url, account, MEMBER_PASSWORD, device_name=f"element-{name}")
+            await member.login(
+                synapse.url, account, MEMBER_PASSWORD, f"element-{name}", reset_cross_signing=reset_cross_signing
+            )
             made.append(member)
         return made
 

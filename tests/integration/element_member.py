@@ -103,9 +103,10 @@ class SeenEvent:
 class DeviceStatus:
     """What the Element member's crypto says of one device (``getDeviceVerificationStatus``)."""
 
-    known: bool  # the device is in the member's device list for that user
+    known: bool  # the device is in the member's device list for that user (fetched when not tracked)
     known_devices: list[str]
-    signed_by_owner: bool | None  # None: the crypto does not know the device
+    # None for the three below: the crypto does not track the device (share an encrypted room with its owner)
+    signed_by_owner: bool | None
     cross_signing_verified: bool | None
     locally_verified: bool | None
     verified: bool | None

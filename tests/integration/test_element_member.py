@@ -147,10 +147,18 @@ async def test_a_device_signed_later_is_trusted_from_then_on(
     assert (old.decryption_failure, old.body) == (None, "Said before signing")
 
 
-async def test_a_second_element_session_does_not_silently_reset_cross_signing(
+async def test_a_second_element_session_resets_cross_signing_only_when_told(
     element_members: MakeElementMembers,
 ) -> None:
-    (anna,) = await element_members("anna")
+    anna, bob = await element_members("anna", "bob")
+    room_id = await anna.create_room(invite=[bob.user_id])
+    await bob.join(room_id)
+    await bob.wait_for_device(anna.user_id, anna.device_id, signed=True)
     with pytest.raises(ElementMemberError, match="already has cross-signing keys"):
         await element_members("anna-phone", user_id=anna.user_id)
-    assert (await anna.device_status(anna.user_id, anna.device_id)).signed_by_owner
+    assert (await bob.device_status(anna.user_id, anna.device_id)).signed_by_owner
+
+    # A new identity (uploaded after answering the password stage): anna's first device is signed no more.
+    (phone,) = await element_members("anna-phone", user_id=anna.user_id, reset_cross_signing=True)
+    await bob.wait_for_device(anna.user_id, phone.device_id, signed=True)
+    await bob.wait_for_device(anna.user_id, anna.device_id, signed=False)
