@@ -11,19 +11,23 @@ from __future__ import annotations
 
 import asyncio
 import itertools
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Generator, Iterator
 from pathlib import Path
+from typing import Protocol
 
 import pytest
 import pytest_asyncio
 from nio import AsyncClient, AsyncClientConfig, LoginResponse
 
+from .element_member import ElementMember, ensure_node_modules
 from .helpers import MEMBER_PASSWORD, MakeMember, member_client
 from .kring_process import KringProcess
 from .synapse_server import SynapseServer
 
 _HERE = Path(__file__).parent
 _member_ids = itertools.count(1)
+_element_runs = itertools.count(1)
+_ELEMENT_MEMBERS = pytest.StashKey[list[ElementMember]]()
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -69,6 +73,71 @@ async def make_member(synapse: SynapseServer) -> AsyncIterator[MakeMember]:
     yield make
     for client in clients:
         await client.close()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    """Show the log of each Element member of a failed test."""
+    report = yield
+    if report.failed:
+        for member in item.stash.get(_ELEMENT_MEMBERS, []):
+            report.sections.append((f"Element member {member.name} ({member.log_path})", member.log_tail()))
+    return report
+
+
+@pytest.fixture(scope="session")
+def element_runtime() -> None:
+    """The Element member's Node packages: ``npm ci`` when node_modules is missing or older than the lock file."""
+    took = ensure_node_modules()
+    if took is not None:
+        print(f"npm ci for the Element member took {took:.1f} s")
+
+
+class MakeElementMembers(Protocol):
+    """Signature of the ``element_members`` factory."""
+
+    async def __call__(
+        self, *names: str, user_id: str | None = None, reset_cross_signing: bool = False
+    ) -> list[ElementMember]: ...
+
+
+@pytest_asyncio.fixture
+async def element_members(
+    synapse: SynapseServer, element_runtime: None, tmp_path: Path, request: pytest.FixtureRequest
+) -> AsyncIterator[MakeElementMembers]:
+    """Yield a factory: ``anna, bob = await element_members("anna", "bob")`` registers fresh accounts
+    (``@el-anna-N:localhost``, password ``MEMBER_PASSWORD``) and logs each in as a cross-signed Element member;
+    ``await element_members("anna-phone", user_id=anna_id)`` logs one into an existing account instead, which
+    must have no cross-signing keys yet unless ``reset_cross_signing`` (see ``ElementMember.login``).
+
+    Each member's Node log is ``tmp_path/element-….log``, shown when the test fails; all are closed at teardown.
+    """
+    members = request.node.stash.setdefault(_ELEMENT_MEMBERS, [])
+
+    async def make(*names: str, user_id: str | None = None, reset_cross_signing: bool = False) -> list[ElementMember]:
+        if user_id is not None and len(names) != 1:
+            raise ValueError("an existing account takes exactly one name")
+        run = next(_element_runs)  # one Synapse serves the whole session: each call registers its own accounts
+        made: list[ElementMember] = []
+        for name in names:
+            localpart = f"el-{name}-{run}"
+            if user_id is None:
+                account = await asyncio.to_thread(synapse.register_user, localpart, MEMBER_PASSWORD)
+            else:
+                account = user_id
+            member = await ElementMember.start(name, tmp_path / f"element-{localpart}.log")
+            members.append(member)
+            await member.login(
+                synapse.url, account, MEMBER_PASSWORD, f"element-{name}", reset_cross_signing=reset_cross_signing
+            )
+            made.append(member)
+        return made
+
+    yield make
+    for member in members:
+        await member.close()
 
 
 @pytest.fixture
