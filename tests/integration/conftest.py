@@ -99,7 +99,7 @@ class MakeElementMembers(Protocol):
     """Signature of the ``element_members`` factory."""
 
     async def __call__(
-        self, *names: str, user_id: str | None = None, reset_cross_signing: bool = False
+        self, *names: str, user_id: str | None = None, password: str = ..., reset_cross_signing: bool = False
     ) -> list[ElementMember]: ...
 
 
@@ -109,14 +109,17 @@ async def element_members(
 ) -> AsyncIterator[MakeElementMembers]:
     """Yield a factory: ``anna, bob = await element_members("anna", "bob")`` registers fresh accounts
     (``@el-anna-N:localhost``, password ``MEMBER_PASSWORD``) and logs each in as a cross-signed Element member;
-    ``await element_members("anna-phone", user_id=anna_id)`` logs one into an existing account instead, which
-    must have no cross-signing keys yet unless ``reset_cross_signing`` (see ``ElementMember.login``).
+    ``await element_members("anna-phone", user_id=anna_id)`` logs one into an existing account instead (with
+    ``password`` when it is not ``MEMBER_PASSWORD``), which must have no cross-signing keys yet unless
+    ``reset_cross_signing`` (see ``ElementMember.login``).
 
     Each member's Node log is ``tmp_path/element-….log``, shown when the test fails; all are closed at teardown.
     """
     members = request.node.stash.setdefault(_ELEMENT_MEMBERS, [])
 
-    async def make(*names: str, user_id: str | None = None, reset_cross_signing: bool = False) -> list[ElementMember]:
+    async def make(
+        *names: str, user_id: str | None = None, password: str = MEMBER_PASSWORD, reset_cross_signing: bool = False
+    ) -> list[ElementMember]:
         if user_id is not None and len(names) != 1:
             raise ValueError("an existing account takes exactly one name")
         run = next(_element_runs)  # one Synapse serves the whole session: each call registers its own accounts
@@ -130,7 +133,7 @@ async def element_members(
             member = await ElementMember.start(name, tmp_path / f"element-{localpart}.log")
             members.append(member)
             await member.login(
-                synapse.url, account, MEMBER_PASSWORD, f"element-{name}", reset_cross_signing=reset_cross_signing
+                synapse.url, account, password, f"element-{name}", reset_cross_signing=reset_cross_signing
             )
             made.append(member)
         return made

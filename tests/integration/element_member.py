@@ -339,6 +339,13 @@ class ElementMember:
         """Sign another device of this member's own account with its self-signing key (as verifying it would)."""
         await self.request("cross_sign_device", device_id=device_id)
 
+    async def set_up_secret_storage(self) -> tuple[str, str]:
+        """Element's "set up recovery": secret storage holding the cross-signing keys. (recovery key, master key)"""
+        result = await self.request("set_up_secret_storage", 60.0)
+        if not result["private_keys_in_secret_storage"]:
+            raise ElementMemberError(f"{self.name}: secret storage set up without the cross-signing keys: {result}")
+        return str(result["recovery_key"]), str(result["master_key"])
+
     async def close(self) -> None:
         """Stop the client and the process (killed when it does not exit promptly)."""
         process = self._process

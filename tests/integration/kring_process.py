@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -139,6 +140,12 @@ class KringProcess:
                 raise AssertionError(f"kring exited before logging {needle!r}:\n{self.log_tail()}")
             time.sleep(0.1)
         raise AssertionError(f"kring did not log {needle!r} within {within} s:\n{self.log_tail()}")
+
+    def stored_device(self) -> str:
+        """The device of the bot's stored login."""
+        with sqlite3.connect(self.database) as db:
+            [(value,)] = db.execute("SELECT value FROM kv WHERE key = 'matrix.login'").fetchall()
+        return str(json.loads(value)["device_id"])
 
     def export(self) -> dict[str, Any]:
         result = subprocess.run(

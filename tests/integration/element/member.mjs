@@ -12,6 +12,7 @@
 //   wait_for {room_id, sender?, event_id?, type?, contains?, failure?, timeout_ms?, retry_failed?} → {event}
 //   device_status {user_id, device_id, refresh?} → {known, signed_by_owner, cross_signing_verified, ...}
 //   cross_sign_device {device_id} → {}                        stop {} → {} (then the process exits)
+//   set_up_secret_storage {} → {recovery_key, master_key, private_keys_in_secret_storage}
 // An event: {event_id, sender, type, content, encrypted, decryption_failure, decryption_failure_pending,
 //   decryption_failure_text, sender_device_id, shield, shield_reason, local_echo}.
 
@@ -34,6 +35,7 @@ const PENDING_FAILURES = new Set(["MEGOLM_UNKNOWN_INBOUND_SESSION_ID", "OLM_UNKN
 
 let client = null;
 let password = null;
+let recoveryKey = null; // the secret storage key this member made, offered when the SDK asks for it
 const timelines = new Map(); // room id -> MatrixEvent[] in arrival order (an event object appears once)
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -88,6 +90,12 @@ async function login({ homeserver, user_id, password: secret, device_name, reset
         userId: session.user_id,
         deviceId: session.device_id,
         accessToken: session.access_token,
+        cryptoCallbacks: {
+            getSecretStorageKey: async ({ keys }) => {
+                const [keyId] = Object.keys(keys);
+                return recoveryKey && keyId ? [keyId, recoveryKey.privateKey] : null;
+            },
+        },
     });
     await client.initRustCrypto({ useIndexedDB: false });
     crypto().setDeviceIsolationMode(new cryptoApi.OnlySignedDevicesIsolationMode());
@@ -279,6 +287,22 @@ async function crossSignDevice({ device_id }) {
     return {};
 }
 
+async function setUpSecretStorage() {
+    // What Element's "Set up recovery" does: a new recovery key, secret storage under it, and the account's
+    // cross-signing private keys stored there. The key is returned as Element shows it to its user.
+    recoveryKey = await crypto().createRecoveryKeyFromPassphrase();
+    await crypto().bootstrapSecretStorage({
+        createSecretStorageKey: async () => recoveryKey,
+        setupNewSecretStorage: true,
+    });
+    const status = await crypto().getCrossSigningStatus();
+    return {
+        recovery_key: recoveryKey.encodedPrivateKey,
+        master_key: await crypto().getCrossSigningKeyId(),
+        private_keys_in_secret_storage: status.privateKeysInSecretStorage,
+    };
+}
+
 async function stop() {
     client?.stopClient();
     client = null;
@@ -295,6 +319,7 @@ const handlers = {
     wait_for: waitFor,
     device_status: deviceStatus,
     cross_sign_device: crossSignDevice,
+    set_up_secret_storage: setUpSecretStorage,
     stop,
 };
 
