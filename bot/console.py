@@ -11,6 +11,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TextIO
 
+from bot.board_server import BoardServer, sign_in_link
 from bot.clock import ManualClock
 from bot.data_copy import copy_of, encoded, file_name
 from bot.engine import Kring
@@ -53,6 +54,7 @@ class Console:
         self.folder = folder or Path.cwd()  # where a member's copy of their data (`!mydata`) is written
         self.room = ConsoleRoom()
         self.user = DEFAULT_USER
+        self.members = {DEFAULT_USER}  # who is in the simulated room: whoever the console has been
 
     def say(self, text: str) -> None:
         self.out.write(text + "\n")
@@ -72,6 +74,8 @@ class Console:
         event_id = f"$bot-{uuid.uuid4().hex}"
         if queued.message.kind is MessageKind.DATA_COPY:
             return await self._write_copy(queued, event_id)
+        if queued.message.kind is MessageKind.BOARD_LINK:
+            return await self._show_board_link(queued, event_id)
         number = self.room.number(event_id)
         bot = (await self.kring.texts_for(ROOM_ID)).t("console.bot").plain
         message = queued.message
@@ -88,6 +92,18 @@ class Console:
         await asyncio.to_thread(write_private_file, path, payload)
         await self.tell("console.file_written", user=member, file=str(path))
         return event_id
+
+    async def _show_board_link(self, queued: OutboxMessage, event_id: str) -> str:
+        """A sign-in link to the board: in Matrix sent in a direct room; here printed in the terminal."""
+        if queued.message.mentions:
+            member = queued.message.mentions[0]
+            kring = self.kring
+            link = await sign_in_link(kring.store, kring.settings.board, self.clock, ROOM_ID, member)
+            await self.tell("console.board_link", user=member, link=link)
+        return event_id
+
+    async def is_member(self, room_id: str, user_id: str) -> bool:
+        return room_id == ROOM_ID and user_id in self.members
 
     async def settle(self) -> None:
         """Fire what is due by the simulated now and print everything the bot has to say."""
@@ -158,6 +174,7 @@ class Console:
             await self.tell("console.usage_as")
             return
         self.user = name if name.startswith("@") else "@" + name
+        self.members.add(self.user)
         await self.tell("console.now_as", user=self.user)
         # A member the console has not seen joins now (the same id every time: only the first join counts).
         await self.kring.handle(Joined(f"$joined-{self.user}", ROOM_ID, self.user, self.clock.now()))
@@ -294,11 +311,19 @@ async def run_console(kring: Kring, clock: ManualClock, stream: TextIO, out: Tex
         # Bytes that are not UTF-8 (a Latin-1 terminal, a binary file piped in) become U+FFFD, not a crash.
         stream.reconfigure(errors="replace")
     console = Console(kring, clock, out)
-    await console.start()
-    interactive = stream.isatty()
-    while True:
-        parts = await read_lines(stream, "> " if interactive else None)
-        if parts is None:
-            break
-        if not await console.handle_line("\n".join(parts)):
-            break
+    server = None
+    if kring.settings.board.enabled:  # the console's room has a board too, served while it runs
+        server = BoardServer(kring.store, kring.settings, clock, kring.texts_for, console.is_member)
+        await server.start()
+    try:
+        await console.start()
+        interactive = stream.isatty()
+        while True:
+            parts = await read_lines(stream, "> " if interactive else None)
+            if parts is None:
+                break
+            if not await console.handle_line("\n".join(parts)):
+                break
+    finally:
+        if server is not None:
+            await server.stop()

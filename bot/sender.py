@@ -8,9 +8,11 @@ import io
 import logging
 import secrets
 import time
+from html import escape as html_escape
 
 from nio import AsyncClient, RoomSendResponse, UploadResponse
 
+from bot.board_server import sign_in_link
 from bot.data_copy import MIME_TYPE, copy_of, encoded, file_content, file_name
 from bot.direct_rooms import DirectRooms, NotReadyYet
 from bot.engine import Kring
@@ -111,6 +113,8 @@ class OutboxSender:
         message = queued.message
         if message.kind is MessageKind.DATA_COPY:
             return await self._send_copy(queued)
+        if message.kind is MessageKind.BOARD_LINK:
+            return await self._send_board_link(queued)
         latest = None
         if message.thread_root is not None and message.reply_to is None:
             latest = await self.kring.store.proposals.thread_latest(message.thread_root)
@@ -141,6 +145,36 @@ class OutboxSender:
         event_id = await self._post(queued, room_id, content)
         self._uploaded.pop(queued.id, None)
         return event_id
+
+    async def _send_board_link(self, queued: OutboxMessage) -> str | None:
+        """A one-time sign-in link to the board of the room it was asked in, in the member's direct room."""
+        if not queued.message.mentions:
+            return None  # its member was forgotten before it went out
+        member = queued.message.mentions[0]
+        try:
+            room_id = await self.direct_rooms.room_for(member)
+        except NotReadyYet:
+            tries = self._waited_for_room.get(queued.id, 0) + 1
+            self._waited_for_room[queued.id] = tries
+            if tries > DIRECT_ROOM_TRIES:
+                log.warning("the direct room for outbox message %d never arrived; dropping the link", queued.id)
+                return None
+            raise
+        except RuntimeError as error:
+            log.warning("%s; dropping outbox message %d (the member can ask again)", error, queued.id)
+            return None
+        self._waited_for_room.pop(queued.id, None)
+        kring = self.kring
+        link = await sign_in_link(kring.store, kring.settings.board, kring.clock, queued.message.room_id, member)
+        body = f"{queued.message.body}\n{link}"
+        html = f'{queued.message.html}<br><a href="{html_escape(link)}">{html_escape(link)}</a>'
+        content: dict[str, object] = {
+            "msgtype": "m.notice",
+            "body": body,
+            "format": "org.matrix.custom.html",
+            "formatted_body": html,
+        }
+        return await self._post(queued, room_id, content)
 
     async def _upload_copy(self, queued: OutboxMessage, member: str, encrypt: bool) -> dict[str, object]:
         made_at = self.kring.clock.now()

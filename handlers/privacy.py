@@ -81,6 +81,7 @@ async def forget_member(
         texts = await room_texts(store, settings, room)
         names[room] = texts.t("privacy.former_member", number=number).plain
     await store.privacy.forget(user_id, number, names, now)
+    await store.board.forget(user_id)  # their sign-in links and board sessions stop working at once
     return names
 
 

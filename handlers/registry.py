@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from handlers import help, language, pledges, privacy, proposals, reputation, talents, underway
+from handlers import board, help, language, pledges, privacy, proposals, reputation, talents, underway
 from handlers.commands import CommandSet
 
 COMMANDS = CommandSet(
@@ -30,6 +30,7 @@ COMMANDS = CommandSet(
         underway.unconfirm,
         underway.done,
         underway.drop,
+        board.board_link,
         privacy.my_data,
         privacy.opt_out,
         privacy.opt_in,

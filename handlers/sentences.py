@@ -536,6 +536,73 @@ _ALL = (
     _msg("console.bot", "kring"),
 )
 
-SENTENCES: dict[str, Sentence] = {sentence.key: sentence for sentence in _ALL}
-if len(SENTENCES) != len(_ALL):
+# The room's board (`!board`, the web page and the Element widget)
+_BOARD = (
+    _msg("summary.board", "the room's board in your browser: a sign-in link in a direct message"),
+    _msg("example.board", "{prefix}board"),
+    _msg("board.off", "The board is not switched on for this room: the operator sets [board] listen."),
+    _plural(
+        "board.link_sent",
+        "I'm sending you a sign-in link to the board in a direct message; it works once, for {minutes} minute.",
+        "I'm sending you a sign-in link to the board in a direct message; it works once, for {minutes} minutes.",
+    ),
+    _plural(
+        "board.link_caption",
+        "Your sign-in link for the room's board. It works once, for {minutes} minute; keep it to yourself.",
+        "Your sign-in link for the room's board. It works once, for {minutes} minutes; keep it to yourself.",
+    ),
+    _msg("console.board_link", "    … {user} receives a sign-in link in a direct message: {link}"),
+    _msg("board.title", "Kring board"),
+    _msg("board.as_of", "As {user}, at {moment}. Nothing here can be changed: commands are for the room."),
+    _msg("board.sign_out", "Sign out"),
+    _msg("board.open_title", "Open proposals"),
+    _msg("board.no_open", "No open proposals. Propose one in the room with {prefix}propose."),
+    _msg("board.underway_title", "Underway"),
+    _msg("board.no_underway", "Nothing is being carried out right now."),
+    _msg("board.archive_title", "Decided and closed"),
+    _msg("board.no_archive", "Nothing has been decided yet."),
+    _msg("board.needs_title", "Needs"),
+    _msg("board.no_needs", "No open needs. Ask the room with {prefix}need."),
+    _msg("board.talents_title", "Talents"),
+    _msg("board.no_talents", "Nobody has listed a talent yet: {prefix}skills add …"),
+    _msg("board.leaderboard_title", "Credits"),
+    _msg("board.no_credits", "Nobody has credits yet."),
+    _msg("board.yours_title", "Yours"),
+    _msg("board.no_pledges", "You back no proposal here."),
+    _msg("board.money", "Money"),
+    _msg("board.hours", "Hours"),
+    _msg("board.backers", "Backers"),
+    _msg("board.of", "{done} of {goal}"),
+    _msg("board.pledged", "pledged"),
+    _msg("board.reported", "reported"),
+    _msg("board.confirmed", "confirmed"),
+    _msg("board.updates_title", "Updates"),
+    _msg("board.no_updates", "No updates yet."),
+    _msg("board.left", "Still to deliver: {amount}"),
+    _msg("board.nothing_left", "Everything pledged has been delivered and confirmed."),
+    _msg("board.report", "Closing report: {text}"),
+    _msg("board.my_pledge", "#{number} {title}: {pledge}"),
+    _msg("board.my_delivery", "#{number} {title}: {amount}, {state}"),
+    _msg("board.need_line", "N#{number} {user}: {text}"),
+    _msg("board.talent_line", "{talent}: {users}"),
+    _msg("board.leader_line", "{rank}. {user}: {credits}"),
+    _msg("board.page", "Page {page} of {pages}"),
+    _msg("board.older", "Older"),
+    _msg("board.newer", "Newer"),
+    _msg("board.signed_out", "You are not signed in. Send {prefix}board in your room: Kring sends you a sign-in link."),
+    _msg(
+        "board.link_spent",
+        "This sign-in link was used already, or it has expired. Send {prefix}board in your room for a new one.",
+    ),
+    _msg("board.not_member", "Only members of this room can see its board."),
+    _msg("board.widget_waiting", "Asking your Matrix client who you are…"),
+    _msg(
+        "board.widget_refused",
+        "Your Matrix client did not say who you are, so the board stays closed. Send {prefix}board in the room "
+        "for a sign-in link instead.",
+    ),
+)
+
+SENTENCES: dict[str, Sentence] = {sentence.key: sentence for sentence in (*_ALL, *_BOARD)}
+if len(SENTENCES) != len(_ALL) + len(_BOARD):
     raise RuntimeError("a sentence key is declared twice")

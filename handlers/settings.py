@@ -111,6 +111,43 @@ class PrivacySettings(Section):
     keep_message_text_days: PositiveInt = 30  # ordinary messages' text is erased after this many days
 
 
+class BoardSettings(Section):
+    """The room's board in the browser (`!board`, and the Element widget); off unless `listen` is set."""
+
+    listen: str = ""  # host:port of Kring's own web server, e.g. "127.0.0.1:8090"
+    public_url: str = ""  # what links and the widget use (behind a proxy with TLS); default http:// + listen
+    link_minutes: PositiveInt = 10  # a sign-in link works once, within this many minutes
+    session_hours: PositiveInt = 12  # a browser stays signed in this long
+    widget_origins: tuple[str, ...] = ("https://app.element.io", "vector://vector")  # who may frame the board
+    widget: bool = True  # add the board to each served room as an Element widget where the bot may
+    # server name -> federation base URL, for OpenID checks where discovery would not find the homeserver
+    openid_servers: dict[str, str] = Field(default_factory=dict)
+
+    @field_validator("listen")
+    @classmethod
+    def _host_and_port(cls, value: str) -> str:
+        if value:
+            host, sep, port = value.rpartition(":")
+            if not sep or not host or not port.isdigit() or not 0 < int(port) < 65536:
+                raise ValueError(f"expected host:port like 127.0.0.1:8090, not {value!r}")
+        return value
+
+    @field_validator("public_url")
+    @classmethod
+    def _a_web_address(cls, value: str) -> str:
+        if value and not value.startswith(("http://", "https://")):
+            raise ValueError(f"expected an address like https://kring.example.org, not {value!r}")
+        return value.rstrip("/")
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.listen)
+
+    @property
+    def base_url(self) -> str:
+        return self.public_url or f"http://{self.listen}"
+
+
 class CommunitySettings(Section):
     """Everything the rules of one community read."""
 
@@ -119,6 +156,7 @@ class CommunitySettings(Section):
     proposals: ProposalSettings = ProposalSettings()
     talents: TalentSettings = TalentSettings()
     privacy: PrivacySettings = PrivacySettings()
+    board: BoardSettings = BoardSettings()
 
     @model_validator(mode="after")
     def _ideas_keep_their_text(self) -> CommunitySettings:

@@ -544,3 +544,31 @@ def told_once(conn: sqlite3.Connection) -> None:
         DROP TABLE slowed
         """,
     )
+
+
+@migration(14)
+def board(conn: sqlite3.Connection) -> None:
+    """The room's board in the browser: one-time sign-in links and the sessions they open (only digests of their
+    tokens are kept), and each room's opaque board key for the widget's address (no room id in a URL)."""
+    _script(
+        conn,
+        """
+        CREATE TABLE board_links (
+            digest     TEXT PRIMARY KEY,
+            room_id    TEXT NOT NULL,
+            user_id    TEXT NOT NULL,
+            expires_at INTEGER NOT NULL,
+            used_at    INTEGER
+        );
+        CREATE TABLE board_sessions (
+            digest     TEXT PRIMARY KEY,
+            room_id    TEXT NOT NULL,
+            user_id    TEXT NOT NULL,
+            expires_at INTEGER NOT NULL
+        );
+        CREATE TABLE board_rooms (
+            room_id TEXT PRIMARY KEY,
+            key     TEXT NOT NULL UNIQUE
+        )
+        """,
+    )

@@ -272,6 +272,7 @@ class MessageKind(StrEnum):
     ANNOUNCE = "announce"  # a top-level message about a proposal: a reaction to it credits the proposer
     THREAD = "thread"  # posted in a proposal's thread (updates, confirmations, nudges): no vote target
     DATA_COPY = "data_copy"  # a member's copy of their data, sent as a file in a direct room (`mentions[0]`)
+    BOARD_LINK = "board_link"  # a one-time sign-in link to the room's board, made when sent, in a direct room
 
 
 @dataclass(frozen=True)

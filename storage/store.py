@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 
+from storage.board import BoardQueries
 from storage.credits import CreditQueries
 from storage.db import Database
 from storage.encrypted import EncryptedQueries
@@ -41,6 +42,7 @@ class Store:
         self.underway = UnderwayQueries(db)
         self.talents = TalentQueries(db)
         self.privacy = PrivacyQueries(db)
+        self.board = BoardQueries(db)
 
     @classmethod
     async def open(cls, path: str | Path) -> Store:

@@ -1,0 +1,122 @@
+"""The room's board: `!board` (a one-time sign-in link, sent privately), and what the board shows, read at once
+from the store for one room and one viewer."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from handlers.commands import Context, command
+from handlers.events import Say
+from handlers.settings import CommunitySettings
+from handlers.views import ProposalFacts, load_facts
+from storage.records import Delivery, MessageKind, Need, Pledge, Priority, Proposal, Standing, Talent, Update
+from storage.store import Store
+
+ARCHIVE_PAGE = 20  # decided and closed proposals per page
+LEADERBOARD_SHOWN = 20
+
+
+@command("board", nl=("bord",))
+async def board_link(ctx: Context) -> list[Say]:
+    """The link goes out through the outbox, made when it is sent: no usable token waits in the outbox."""
+    board = ctx.settings.board
+    if not board.enabled:
+        return [ctx.reply(ctx.texts.t("board.off"))]
+    minutes = board.link_minutes
+    link = Say(
+        ctx.room_id,
+        ctx.texts.tn("board.link_caption", minutes, minutes=minutes),
+        kind=MessageKind.BOARD_LINK,
+        mentions=(ctx.sender,),  # for whom; the room is the one asked in
+        priority=Priority.PRIVATE,
+    )
+    return [link, ctx.reply(ctx.texts.tn("board.link_sent", minutes, minutes=minutes))]
+
+
+@dataclass(frozen=True)
+class Carried:
+    """A decided proposal with how it was carried out: its updates and deliveries."""
+
+    facts: ProposalFacts
+    updates: list[Update]
+    deliveries: list[Delivery]
+
+
+@dataclass(frozen=True)
+class Board:
+    """One room's board as one member sees it."""
+
+    room_id: str
+    viewer: str
+    now: datetime
+    open: list[ProposalFacts]
+    underway: list[Carried]
+    decided: list[Carried]
+    decided_total: int
+    page: int
+    needs: list[Need]
+    talents: list[Talent]
+    leaderboard: list[Standing]
+    my_pledges: list[tuple[Proposal, Pledge]]
+    my_deliveries: list[tuple[Proposal, Delivery]]
+    names: dict[str, str]
+
+    def name(self, user_id: str) -> str:
+        return self.names.get(user_id, user_id)
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.decided_total // ARCHIVE_PAGE))
+
+
+async def read_board(
+    store: Store, settings: CommunitySettings, room_id: str, viewer: str, now: datetime, page: int = 0
+) -> Board:
+    """Everything the board shows: open proposals, work underway, a page of the archive, open needs, talents, the
+    leaderboard (opt-outs and `show_negative` respected), and the viewer's own pledges and deliveries."""
+    open_ones = [await load_facts(store, p) for p in await store.proposals.open_in_room(room_id)]
+    going, _ = await store.proposals.underway_in_room(room_id, limit=1000)
+    decided_page, decided_total = await store.board.decided(room_id, ARCHIVE_PAGE, page * ARCHIVE_PAGE)
+    ids = [p.id for p in (*going, *decided_page)]
+    deliveries = await store.underway.deliveries(ids)
+    underway = []
+    for proposal in reversed(going):  # newest decision first
+        mine = [d for d in deliveries if d.proposal_id == proposal.id]
+        underway.append(Carried(await load_facts(store, proposal), await store.underway.updates(proposal.id), mine))
+    decided = []
+    for proposal in decided_page:
+        mine = [d for d in deliveries if d.proposal_id == proposal.id]
+        decided.append(Carried(await load_facts(store, proposal), await store.underway.updates(proposal.id), mine))
+    needs = await store.talents.open_needs(room_id, now - timedelta(days=settings.talents.needs_days))
+    talents = await store.talents.in_room(room_id)
+    leaderboard = await store.credits.leaderboard(
+        room_id, LEADERBOARD_SHOWN, show_negative=settings.reputation.show_negative
+    )
+    my_pledges = await store.board.pledged_by(room_id, viewer)
+    mine_underway = await store.proposals.underway_backed_by(room_id, viewer)
+    my_deliveries = [
+        (p, d) for p in mine_underway for d in await store.underway.deliveries([p.id]) if d.user_id == viewer
+    ]
+    people = {viewer, *(n.user_id for n in needs), *(t.user_id for t in talents), *(s.user_id for s in leaderboard)}
+    for facts in [*open_ones, *(u.facts for u in underway), *(d.facts for d in decided)]:
+        people |= {facts.proposal.proposer, *facts.backers, *(o.user_id for o in facts.objections)}
+    for entry in (*underway, *decided):
+        people |= {u.user_id for u in entry.updates} | {d.user_id for d in entry.deliveries}
+    names = await store.members.display_names(room_id, sorted(people))
+    return Board(
+        room_id=room_id,
+        viewer=viewer,
+        now=now,
+        open=open_ones,
+        underway=underway,
+        decided=decided,
+        decided_total=decided_total,
+        page=page,
+        needs=needs,
+        talents=talents,
+        leaderboard=leaderboard,
+        my_pledges=my_pledges,
+        my_deliveries=my_deliveries,
+        names=names,
+    )

@@ -1,0 +1,130 @@
+"""The board's ways in: one-time sign-in links and browser sessions (kept as digests of their tokens only), and
+each room's opaque board key."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import sqlite3
+from dataclasses import dataclass
+from datetime import datetime
+
+from storage.db import Database
+from storage.proposals import _PROPOSAL_COLUMNS as PROPOSAL_COLUMNS
+from storage.proposals import _proposal as proposal_of
+from storage.records import Pledge, Proposal
+from storage.timeconv import from_db, to_db
+
+TOKEN_BYTES = 24  # 192 bits: a link or a session cannot be guessed
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(TOKEN_BYTES)
+
+
+def digest(token: str) -> str:
+    """What is stored of a token: a database copy opens no board."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """Who looks at which room's board."""
+
+    room_id: str
+    user_id: str
+
+
+class BoardQueries:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def new_link(self, room_id: str, user_id: str, expires_at: datetime) -> str:
+        """A sign-in link's token for `user_id` and the board of `room_id` (inside the caller's transaction)."""
+        token = new_token()
+        await self.db.execute(
+            "INSERT INTO board_links (digest, room_id, user_id, expires_at) VALUES (?, ?, ?, ?)",
+            (digest(token), room_id, user_id, to_db(expires_at)),
+        )
+        return token
+
+    async def use_link(self, token: str, now: datetime) -> Viewer | None:
+        """The link's viewer, once: a used, expired or unknown link gives None."""
+
+        def use(conn: sqlite3.Connection) -> Viewer | None:
+            row = conn.execute(
+                "UPDATE board_links SET used_at = ? WHERE digest = ? AND used_at IS NULL AND expires_at > ? "
+                "RETURNING room_id, user_id",
+                (to_db(now), digest(token), to_db(now)),
+            ).fetchone()
+            return None if row is None else Viewer(str(row[0]), str(row[1]))
+
+        return await self.db.run(use)  # one statement: used at most once, even by two requests at a time
+
+    async def new_session(self, viewer: Viewer, expires_at: datetime) -> str:
+        token = new_token()
+        await self.db.execute(
+            "INSERT INTO board_sessions (digest, room_id, user_id, expires_at) VALUES (?, ?, ?, ?)",
+            (digest(token), viewer.room_id, viewer.user_id, to_db(expires_at)),
+        )
+        return token
+
+    async def session(self, token: str, now: datetime) -> Viewer | None:
+        row = await self.db.fetch_one(
+            "SELECT room_id, user_id FROM board_sessions WHERE digest = ? AND expires_at > ?",
+            (digest(token), to_db(now)),
+        )
+        return None if row is None else Viewer(str(row[0]), str(row[1]))
+
+    async def end_session(self, token: str) -> None:
+        await self.db.execute("DELETE FROM board_sessions WHERE digest = ?", (digest(token),))
+
+    async def drop_expired(self, now: datetime) -> None:
+        await self.db.execute("DELETE FROM board_links WHERE expires_at <= ?", (to_db(now),))
+        await self.db.execute("DELETE FROM board_sessions WHERE expires_at <= ?", (to_db(now),))
+
+    async def forget(self, user_id: str) -> None:
+        """A forgotten member's links and sessions stop working at once."""
+        await self.db.execute("DELETE FROM board_links WHERE user_id = ?", (user_id,))
+        await self.db.execute("DELETE FROM board_sessions WHERE user_id = ?", (user_id,))
+
+    async def room_key(self, room_id: str) -> str:
+        """The room's board key, made on first use: the widget's address names it instead of the room."""
+        row = await self.db.fetch_one("SELECT key FROM board_rooms WHERE room_id = ?", (room_id,))
+        if row is not None:
+            return str(row[0])
+        key = secrets.token_urlsafe(12)
+        await self.db.execute("INSERT OR IGNORE INTO board_rooms (room_id, key) VALUES (?, ?)", (room_id, key))
+        row = await self.db.fetch_one("SELECT key FROM board_rooms WHERE room_id = ?", (room_id,))
+        return str(row[0]) if row is not None else key
+
+    async def room_of_key(self, key: str) -> str | None:
+        row = await self.db.fetch_one("SELECT room_id FROM board_rooms WHERE key = ?", (key,))
+        return None if row is None else str(row[0])
+
+    # what the board shows that no command reads the same way: the archive by page, a member's own pledges
+    async def decided(self, room_id: str, limit: int, offset: int) -> tuple[list[Proposal], int]:
+        """Decided and closed proposals (NO-GO, cancelled, done, dropped: not those underway), newest first, and
+        how many there are."""
+        where = "room_id = ? AND status != 'open' AND NOT (status = 'go' AND closed IS NULL)"
+        rows = await self.db.fetch_all(
+            f"SELECT {PROPOSAL_COLUMNS} FROM proposals WHERE {where} "
+            "ORDER BY COALESCE(closed_at, decided_at) DESC, number DESC LIMIT ? OFFSET ?",
+            (room_id, limit, offset),
+        )
+        count = await self.db.fetch_one(f"SELECT COUNT(*) FROM proposals WHERE {where}", (room_id,))
+        return [proposal_of(r) for r in rows], int(count[0]) if count else 0
+
+    async def pledged_by(self, room_id: str, user_id: str) -> list[tuple[Proposal, Pledge]]:
+        """The member's current pledges in the room, newest proposal first."""
+        rows = await self.db.fetch_all(
+            f"SELECT {PROPOSAL_COLUMNS}, g.money_cents, g.minutes, g.note, g.pledged_at FROM proposals "
+            "JOIN pledges g ON id = g.proposal_id WHERE room_id = ? AND g.user_id = ? ORDER BY number DESC",
+            (room_id, user_id),
+        )
+        found = []
+        for row in rows:
+            *columns, money_cents, minutes, note, pledged_at = tuple(row)
+            pledge = Pledge(user_id, int(money_cents), int(minutes), str(note), from_db(pledged_at))
+            found.append((proposal_of(columns), pledge))  # type: ignore[arg-type]
+        return found

@@ -1,0 +1,37 @@
+"""Pages in a real browser: Debian's Chromium driven by Playwright (no browser download), headless."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Playwright, sync_playwright
+
+from .console_board import ConsoleWithBoard
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+
+
+@pytest.fixture(scope="session")
+def playwright() -> Iterator[Playwright]:
+    if not Path(CHROMIUM).exists():
+        pytest.fail("Chromium is missing: install Debian's chromium package (.ci/run does)")
+    with sync_playwright() as driver:
+        yield driver
+
+
+@pytest.fixture(scope="session")
+def browser(playwright: Playwright) -> Iterator[Browser]:
+    launched = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True)
+    yield launched
+    launched.close()
+
+
+@pytest.fixture
+def console(tmp_path: Path) -> Iterator[ConsoleWithBoard]:
+    running = ConsoleWithBoard(tmp_path)
+    yield running
+    running.close()
