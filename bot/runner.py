@@ -10,6 +10,7 @@ from typing import Any
 
 from nio import AsyncClient, AsyncClientConfig
 
+from bot.board_server import BoardServer
 from bot.client import KringClient
 from bot.clock import SystemClock
 from bot.config import Settings, check_ready_for_matrix
@@ -18,10 +19,12 @@ from bot.crypto import EncryptedBacklog
 from bot.engine import Kring
 from bot.homeserver import FatalMatrixError, Patience, ShuttingDown
 from bot.metrics import Metrics, MetricsServer
+from bot.openid import OpenIdVerifier
 from bot.rooms import Rooms
 from bot.sender import OutboxSender
 from bot.session import Session, crypto_store_dir
 from bot.sync import SyncLoop
+from bot.widget import add_board_widgets
 from storage.db import hold_exclusive_lock
 from storage.private import DIRECTORY_MODE, tighten_tree
 from storage.store import Store
@@ -47,6 +50,12 @@ class MatrixBot:
         self.sender = OutboxSender(
             self.kring, client, self.stopping, encrypted=settings.matrix.encryption, metrics=metrics
         )
+        self.board: BoardServer | None = None
+        if settings.board.enabled:
+            verifier = OpenIdVerifier(settings.board.openid_servers)
+            self.board = BoardServer(
+                store, settings, self.kring.clock, self.kring.texts_for, self.is_member, verifier.user_of
+            )
         if metrics is not None:
             self.kring.on_command = metrics.command
             self.kring.on_decision = metrics.decisions.inc
@@ -61,6 +70,22 @@ class MatrixBot:
         await self.rooms.resolve()
         await self.sender.load_txn_prefix()
         self.spawn(self.sender.run(), "outbox")
+        if self.board is not None:
+            await self.board.start()
+            if self.settings.board.widget:
+                self.spawn(self._place_widgets(), "board widgets")
+
+    async def is_member(self, room_id: str, user_id: str) -> bool:
+        """Joined to a room the bot serves, as the bot's own sync knows it (invited is not joined)."""
+        room = self.client.rooms.get(room_id)
+        if room_id not in self.rooms.served or room is None:
+            return False
+        return user_id in room.users and user_id not in room.invited_users
+
+    async def _place_widgets(self) -> None:
+        await self.kring.outbox_ready.wait()  # after the first sync: the served rooms are joined
+        served, bot = set(self.rooms.served), self.settings.matrix.user_id
+        await add_board_widgets(self.client, self.store, self.settings.board, served, bot, self.kring.texts_for)
 
     def spawn(self, coroutine: Coroutine[Any, Any, None], name: str) -> None:
         task: asyncio.Task[None] = asyncio.create_task(coroutine, name=name)
@@ -76,6 +101,8 @@ class MatrixBot:
     async def shutdown(self) -> None:
         self.stopping.set()
         self.sync.stop()
+        if self.board is not None:
+            await self.board.stop()
         for task in list(self._tasks):
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)

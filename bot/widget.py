@@ -4,11 +4,13 @@ top of the room with `io.element.widgets.layout`, where the bot's power level al
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from nio import AsyncClient, RoomGetStateEventResponse, RoomPutStateResponse
 
 from handlers.settings import BoardSettings
+from handlers.texts import Texts
 from storage.store import Store
 
 log = logging.getLogger(__name__)
@@ -39,12 +41,18 @@ def layout_content(existing: dict[str, Any]) -> dict[str, Any]:
 
 
 async def add_board_widgets(
-    client: AsyncClient, store: Store, board: BoardSettings, rooms: set[str], bot: str, name: str
+    client: AsyncClient,
+    store: Store,
+    board: BoardSettings,
+    rooms: set[str],
+    bot: str,
+    texts_for: Callable[[str], Awaitable[Texts]],
 ) -> list[str]:
     """Put (or refresh) the widget in every room where it is missing or differs; the rooms where it now is."""
     placed = []
     for room_id in sorted(rooms):
         key = await store.board.room_key(room_id)
+        name = (await texts_for(room_id)).t("board.title").plain
         content = widget_content(board, key, bot, name)
         current = await client.room_get_state_event(room_id, WIDGET_TYPE, WIDGET_ID)
         if isinstance(current, RoomGetStateEventResponse) and current.content == content:

@@ -18,6 +18,8 @@ BOT_PASSWORD = "kring-bot-password"
 
 
 def _toml_value(value: Any) -> str:
+    if isinstance(value, dict):  # an inline table
+        return "{ " + ", ".join(f"{json.dumps(key)} = {_toml_value(item)}" for key, item in value.items()) + " }"
     return json.dumps(value, ensure_ascii=False)  # JSON strings, numbers and arrays are valid TOML
 
 

@@ -138,7 +138,8 @@ class SynapseServer:
                     "type": "http",
                     "tls": False,
                     "x_forwarded": False,
-                    "resources": [{"names": ["client"], "compress": False}],
+                    # openid: /_matrix/federation/v1/openid/userinfo, where Kring's board checks a widget's member
+                    "resources": [{"names": ["client", "openid"], "compress": False}],
                 }
             ],
             "database": {"name": "sqlite3", "args": {"database": str(base / "homeserver.db")}},

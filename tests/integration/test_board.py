@@ -1,0 +1,130 @@
+"""The board with `kring run` on Synapse: the widget in the room, a member's OpenID token accepted and a made-up
+one refused, and `!board`'s sign-in link sent in a direct room."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+import urllib.error
+import urllib.parse
+import urllib.request
+from typing import Any
+
+from nio import AsyncClient, RoomGetStateEventResponse, RoomMessageNotice
+
+from .community import BotWatcher, send_text, served_room, set_power
+from .helpers import MakeMember, invited_by, wait_for_event
+from .kring_process import KringProcess
+from .synapse_server import SynapseServer
+from .test_metrics import free_port
+
+_OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+
+
+def http(method: str, url: str, body: Any = None, headers: dict[str, str] | None = None) -> tuple[int, str, Any]:
+    """Status, body text and headers of one request (redirects not followed)."""
+
+    class NoRedirect(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+            return None
+
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}), NoRedirect)
+    data = json.dumps(body).encode() if body is not None else None
+    request = urllib.request.Request(
+        url, data=data, method=method, headers={"Content-Type": "application/json", **(headers or {})}
+    )
+    try:
+        with opener.open(request, timeout=15) as response:
+            return response.status, response.read().decode(), response.headers
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode(), error.headers
+
+
+def openid_token(synapse: SynapseServer, client: AsyncClient) -> dict[str, Any]:
+    """What a member's client gets for a widget's `get_openid`."""
+    user = urllib.parse.quote(str(client.user_id))
+    status, body, _ = http(
+        "POST",
+        f"{synapse.url}/_matrix/client/v3/user/{user}/openid/request_token",
+        {},
+        {"Authorization": f"Bearer {client.access_token}"},
+    )
+    assert status == 200, body
+    token: dict[str, Any] = json.loads(body)
+    return token
+
+
+async def test_the_board_as_a_widget_and_through_a_sign_in_link(
+    synapse: SynapseServer, make_member: MakeMember, tmp_path: Any, processes: list[KringProcess]
+) -> None:
+    anna = await make_member("anna")
+    bob = await make_member("bob")
+    outsider = await make_member("outsider")
+    port = free_port()
+    # other.test is answered by this Synapse too: it vouches for @…:localhost users only, never for other.test's.
+    servers = {synapse.server_name: synapse.url, "other.test": synapse.url}
+    board = {"listen": f"127.0.0.1:{port}", "openid_servers": servers}
+    # The link goes to bob's direct room; bob's client here does not decrypt (encrypted rooms: test_element_*).
+    tables: dict[str, dict[str, Any]] = {"board": board, "matrix": {"encryption": False}}
+    room_id, kring = await served_room(
+        synapse, anna, [bob], tmp_path / "bot", processes, "kring-board", start=False, tables=tables
+    )
+    await set_power(anna, room_id, kring.user_id, 50)  # enough to add a widget to the room
+    kring.start()
+    await asyncio.to_thread(kring.wait_for_log, "ready:")
+    await asyncio.to_thread(kring.wait_for_log, "board: widget added")
+
+    widget = await anna.room_get_state_event(room_id, "im.vector.modular.widgets", "kring_board")
+    assert isinstance(widget, RoomGetStateEventResponse), widget
+    url = str(widget.content["url"])
+    assert url.startswith(f"http://127.0.0.1:{port}/board/widget/")
+    assert room_id not in url and urllib.parse.quote(room_id) not in url and "@" not in url  # no ids in the URL
+    layout = await anna.room_get_state_event(room_id, "io.element.widgets.layout", "")
+    assert isinstance(layout, RoomGetStateEventResponse) and "kring_board" in layout.content["widgets"]
+
+    status, page, headers = http("GET", url)
+    assert status == 200 and "frame-ancestors" in headers["Content-Security-Policy"]
+
+    # A member's real OpenID token opens the board; a made-up one, or a non-member's real one, does not.
+    await send_text(anna, room_id, "!propose Widget courier €100 in 3 days")
+    await BotWatcher(bob, room_id, kring.user_id).wait_for("New proposal #1")
+    token = openid_token(synapse, bob)
+    status, body, _ = http(
+        "POST",
+        f"{url}/openid",
+        {"access_token": token["access_token"], "matrix_server_name": token["matrix_server_name"]},
+    )
+    assert status == 200, body
+    session = json.loads(body)["session"]
+    status, page, _ = http("GET", f"http://127.0.0.1:{port}/board", headers={"Authorization": f"Bearer {session}"})
+    assert status == 200 and "Widget courier" in page
+    status, body, _ = http(
+        "POST", f"{url}/openid", {"access_token": "made-up-token", "matrix_server_name": synapse.server_name}
+    )
+    assert status == 401 and "Widget courier" not in body
+    stranger = openid_token(synapse, outsider)
+    status, body, _ = http(
+        "POST", f"{url}/openid", {"access_token": stranger["access_token"], "matrix_server_name": synapse.server_name}
+    )
+    assert status == 403, body
+    status, body, _ = http(
+        "POST", f"{url}/openid", {"access_token": token["access_token"], "matrix_server_name": "elsewhere.example"}
+    )
+    assert status == 401  # a token is only ever checked at the server it names, which must vouch for its user
+
+    # !board: a one-time link in bob's direct room with the bot.
+    await send_text(bob, room_id, "!board")
+    direct, _ = await invited_by(bob, kring.user_id)
+    await bob.join(direct)
+    notice = await wait_for_event(
+        bob, direct, lambda e: isinstance(e, RoomMessageNotice) and "/board/in/" in e.body, within=30
+    )
+    assert isinstance(notice, RoomMessageNotice)
+    [link] = re.findall(r"http://127\.0\.0\.1:\d+/board/in/[A-Za-z0-9_-]+", notice.body)
+    status, _, headers = http("GET", link)
+    assert status == 303 and "HttpOnly" in headers["Set-Cookie"] and "SameSite=Lax" in headers["Set-Cookie"]
+    cookie = headers["Set-Cookie"].split(";")[0]
+    status, page, _ = http("GET", f"http://127.0.0.1:{port}/board", headers={"Cookie": cookie})
+    assert status == 200 and "Widget courier" in page
+    assert http("GET", link)[0] == 401  # used once
