@@ -34,8 +34,9 @@ article { border-top: 1px solid var(--line); padding: .8rem 0; }
 article:first-of-type { border-top: 0; padding-top: 0; }
 article h3 { margin: 0 0 .2rem; font-size: 1rem; }
 .muted, .empty { color: var(--muted); }
-.goal { display: grid; grid-template-columns: 6rem minmax(0, 1fr) auto; gap: .6rem; align-items: center;
+.goal { display: grid; grid-template-columns: 6rem minmax(0, 1fr) 10rem; gap: .6rem; align-items: center;
   margin: .3rem 0; }
+.goal .amount { text-align: right; }
 .goal svg, .ledger svg { width: 100%; height: 12px; display: block; }
 .track { fill: var(--track); }
 .fill { fill: var(--fill); }
@@ -56,7 +57,7 @@ ol.timeline time { color: var(--muted); font-size: .9em; display: block; }
 nav.pages { display: flex; gap: 1rem; margin-top: .6rem; }
 button { font: inherit; padding: .25rem .8rem; border: 1px solid var(--line); border-radius: 6px; background: #fff; }
 @media (max-width: 760px) { main { grid-template-columns: minmax(0, 1fr); padding: .6rem; }
-  .goal { grid-template-columns: 4.5rem minmax(0, 1fr); } .goal .amount { grid-column: 2; } }
+  .goal { grid-template-columns: 4.5rem minmax(0, 1fr); } .goal .amount { grid-column: 2; text-align: left; } }
 @media print { body { background: #fff; } header form, nav.pages { display: none; }
   main { display: block; } section { border: 0; padding: 0 0 1rem; break-inside: avoid; } }
 """
