@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bench import commands, federation, ingest, live, memory, report
+from bench import board, commands, federation, ingest, live, memory, report
 
 
 @dataclass(frozen=True)
@@ -47,7 +47,7 @@ QUICK = Size(
     memory_events=100_000,
     federation_idle_s=20.0,
 )
-PARTS = ("ingest", "commands", "live", "memory", "federation")
+PARTS = ("ingest", "commands", "live", "memory", "federation", "board")
 DOCS = Path(__file__).resolve().parent.parent / "docs" / "PERFORMANCE.md"
 
 
@@ -67,6 +67,7 @@ async def _run(parts: list[str], size: Size, workdir: Path) -> dict[str, Any]:
         "live": lambda: live.measure(workdir / "live", samples=size.roundtrip_samples, missed=size.missed_events),
         "memory": lambda: memory.measure(workdir / "memory", size.memory_events),
         "federation": lambda: federation.measure(workdir / "federation", size.federation_idle_s),
+        "board": lambda: board.measure(workdir / "board", samples=max(20, size.latency_samples // 5)),
     }
     figures: dict[str, Any] = {}
     seconds: dict[str, float] = {}

@@ -11,7 +11,7 @@ from html import escape
 
 from handlers.board import Board, Carried
 from handlers.texts import Texts
-from handlers.views import ProposalFacts, pledge_amount
+from handlers.views import ProposalFacts, pledge_amount, progress
 from storage.records import Delivery, Pledge, Proposal, Status
 
 STYLE = """
@@ -198,7 +198,11 @@ class BoardPage:
     def _underway(self) -> str:
         if not self.board.underway:
             return self._section("underway", "board.underway_title", self._empty("board.no_underway"))
-        return self._section("underway", "board.underway_title", "".join(self._going(u) for u in self.board.underway))
+        body = "".join(self._going(u) for u in self.board.underway)
+        more = self.board.underway_total - len(self.board.underway)
+        if more > 0:
+            body += f'<p class="muted">{self.texts.tn("proposal.underway_more", more, count=more).html}</p>'
+        return self._section("underway", "board.underway_title", body)
 
     def _going(self, entry: Carried) -> str:
         facts = entry.facts
@@ -272,7 +276,7 @@ class BoardPage:
         board = self.board
         if not board.decided:
             return self._section("archive", "board.archive_title", self._empty("board.no_archive"))
-        body = "".join(self._going(d) for d in board.decided)
+        body = "".join(self._closed(d) for d in board.decided)
         links = []
         if board.page > 0:
             links.append(f'<a href="/board?page={board.page - 1}#archive">{self.t("board.newer")}</a>')
@@ -280,6 +284,21 @@ class BoardPage:
         if board.page + 1 < board.pages:
             links.append(f'<a href="/board?page={board.page + 1}#archive">{self.t("board.older")}</a>')
         return self._section("archive", "board.archive_title", body + f'<nav class="pages">{"".join(links)}</nav>')
+
+    def _closed(self, entry: Carried) -> str:
+        """An archived proposal, short: status and when, what it gathered, its closing report."""
+        facts = entry.facts
+        proposal, texts = facts.proposal, self.texts
+        parts = [f'<article class="closed" id="proposal-{proposal.number}">', self._heading(proposal)]
+        when = proposal.closed_at or proposal.decided_at
+        gathered = progress(texts, proposal, facts.totals, self.board.now).html
+        if when is not None:
+            gathered = f"{self.t('proposal.decided', when=texts.when(when))} {gathered}"
+        parts.append(f'<p class="muted">{gathered}</p>')
+        if proposal.close_reason:
+            parts.append(f'<p class="report">{self.t("board.report", text=proposal.close_reason)}</p>')
+        parts.append("</article>")
+        return "".join(parts)
 
     def _list(self, anchor: str, title: str, empty: str, items: Iterable[str]) -> str:
         listed = "".join(f"<li>{item}</li>" for item in items)

@@ -136,7 +136,7 @@ class BoardServer:
         if not await self._may_see(viewer):
             return await self._notice(403, "board.not_member", viewer.room_id)
         token = await self.store.board.new_session(viewer, now + timedelta(hours=self.board.session_hours))
-        response = web.HTTPSeeOther("/board")
+        response = web.Response(status=303, headers={"Location": "/board"})
         self._set_cookie(response, token, widget=False)
         return response
 
@@ -144,7 +144,7 @@ class BoardServer:
         token = request.cookies.get(COOKIE)
         if token:
             await self.store.board.end_session(token)
-        response = web.HTTPSeeOther("/board")
+        response = web.Response(status=303, headers={"Location": "/board"})
         response.del_cookie(COOKIE, path="/board")
         return response
 

@@ -9,11 +9,12 @@ from datetime import datetime, timedelta
 from handlers.commands import Context, command
 from handlers.events import Say
 from handlers.settings import CommunitySettings
-from handlers.views import ProposalFacts, load_facts
+from handlers.views import ProposalFacts
 from storage.records import Delivery, MessageKind, Need, Pledge, Priority, Proposal, Standing, Talent, Update
 from storage.store import Store
 
 ARCHIVE_PAGE = 20  # decided and closed proposals per page
+UNDERWAY_SHOWN = 10  # the proposals underway decided last (as `!proposals` lists them)
 LEADERBOARD_SHOWN = 20
 
 
@@ -52,6 +53,7 @@ class Board:
     now: datetime
     open: list[ProposalFacts]
     underway: list[Carried]
+    underway_total: int
     decided: list[Carried]
     decided_total: int
     page: int
@@ -73,50 +75,45 @@ class Board:
 async def read_board(
     store: Store, settings: CommunitySettings, room_id: str, viewer: str, now: datetime, page: int = 0
 ) -> Board:
-    """Everything the board shows: open proposals, work underway, a page of the archive, open needs, talents, the
-    leaderboard (opt-outs and `show_negative` respected), and the viewer's own pledges and deliveries."""
-    open_ones = [await load_facts(store, p) for p in await store.proposals.open_in_room(room_id)]
-    going, _ = await store.proposals.underway_in_room(room_id, limit=1000)
+    """Everything the board shows: open proposals, the work underway decided last, a page of the archive, open
+    needs, talents, the leaderboard (opt-outs and `show_negative` respected), and the viewer's own pledges and
+    deliveries. A fixed number of round trips, however big the room's history."""
+    open_ones = await store.proposals.open_in_room(room_id)
+    going, going_total = await store.proposals.underway_in_room(room_id, UNDERWAY_SHOWN)
     decided_page, decided_total = await store.board.decided(room_id, ARCHIVE_PAGE, page * ARCHIVE_PAGE)
-    ids = [p.id for p in (*going, *decided_page)]
-    deliveries = await store.underway.deliveries(ids)
-    underway = []
-    for proposal in reversed(going):  # newest decision first
-        mine = [d for d in deliveries if d.proposal_id == proposal.id]
-        underway.append(Carried(await load_facts(store, proposal), await store.underway.updates(proposal.id), mine))
-    decided = []
-    for proposal in decided_page:
-        mine = [d for d in deliveries if d.proposal_id == proposal.id]
-        decided.append(Carried(await load_facts(store, proposal), await store.underway.updates(proposal.id), mine))
     needs = await store.talents.open_needs(room_id, now - timedelta(days=settings.talents.needs_days))
     talents = await store.talents.in_room(room_id)
     leaderboard = await store.credits.leaderboard(
         room_id, LEADERBOARD_SHOWN, show_negative=settings.reputation.show_negative
     )
     my_pledges = await store.board.pledged_by(room_id, viewer)
-    mine_underway = await store.proposals.underway_backed_by(room_id, viewer)
-    my_deliveries = [
-        (p, d) for p in mine_underway for d in await store.underway.deliveries([p.id]) if d.user_id == viewer
-    ]
+    mine_underway = [p for p, _ in my_pledges if p.is_underway]
+    shown = {p.id: p for p in (*open_ones, *going, *decided_page, *mine_underway)}
     people = {viewer, *(n.user_id for n in needs), *(t.user_id for t in talents), *(s.user_id for s in leaderboard)}
-    for facts in [*open_ones, *(u.facts for u in underway), *(d.facts for d in decided)]:
-        people |= {facts.proposal.proposer, *facts.backers, *(o.user_id for o in facts.objections)}
-    for entry in (*underway, *decided):
-        people |= {u.user_id for u in entry.updates} | {d.user_id for d in entry.deliveries}
-    names = await store.members.display_names(room_id, sorted(people))
+    people |= {p.proposer for p in shown.values()}
+    involved = await store.board.involvement(room_id, list(shown), people)
+
+    def facts(proposal: Proposal) -> ProposalFacts:
+        pledges, objections = involved.pledges[proposal.id], involved.objections[proposal.id]
+        return ProposalFacts(proposal, pledges, objections, involved.names)
+
+    def carried(proposal: Proposal) -> Carried:
+        return Carried(facts(proposal), involved.updates[proposal.id], involved.deliveries[proposal.id])
+
     return Board(
         room_id=room_id,
         viewer=viewer,
         now=now,
-        open=open_ones,
-        underway=underway,
-        decided=decided,
+        open=[facts(p) for p in open_ones],
+        underway=[carried(p) for p in reversed(going)],  # newest decision first
+        underway_total=going_total,
+        decided=[carried(p) for p in decided_page],
         decided_total=decided_total,
         page=page,
         needs=needs,
         talents=talents,
         leaderboard=leaderboard,
         my_pledges=my_pledges,
-        my_deliveries=my_deliveries,
-        names=names,
+        my_deliveries=[(p, d) for p in mine_underway for d in involved.deliveries[p.id] if d.user_id == viewer],
+        names=involved.names,
     )

@@ -109,16 +109,10 @@ class Texts:
     # values
     def money(self, cents: int) -> str:
         """`€2,500.50` / `€ 2.500,50`; whole amounts without decimals: `€2,500` / `€ 2.500`."""
-        pattern = self._locale.currency_formats["standard"].pattern
-        if cents % 100 == 0:
-            pattern = pattern.replace("0.00", "0")
-        return format_currency(
-            Decimal(cents) / 100, CURRENCY, format=pattern, locale=self._locale, currency_digits=False
-        )
+        return _money(self.language, cents)
 
     def _hour_number(self, minutes: int) -> str:
-        hours = (Decimal(minutes) / 60).quantize(Decimal("0.01"))
-        return format_decimal(hours, format="#,##0.##", locale=self._locale)
+        return _hour_number(self.language, minutes)
 
     def hours(self, minutes: int) -> str:
         """`40h`, `1.5h` / `40 uur`, `1,5 uur`."""
@@ -151,6 +145,21 @@ class Texts:
         percent = min(100, math.floor(ratio * 100))
         filled = max(0, min(BAR_WIDTH, percent // 10))
         return "▓" * filled + "░" * (BAR_WIDTH - filled) + f" {percent}%"
+
+
+@functools.lru_cache(maxsize=8192)  # a page of the board formats a thousand amounts, most of them alike
+def _money(language: str, cents: int) -> str:
+    locale = Locale.parse(language)
+    pattern = locale.currency_formats["standard"].pattern
+    if cents % 100 == 0:
+        pattern = pattern.replace("0.00", "0")
+    return format_currency(Decimal(cents) / 100, CURRENCY, format=pattern, locale=locale, currency_digits=False)
+
+
+@functools.lru_cache(maxsize=8192)
+def _hour_number(language: str, minutes: int) -> str:
+    hours = (Decimal(minutes) / 60).quantize(Decimal("0.01"))
+    return format_decimal(hours, format="#,##0.##", locale=Locale.parse(language))
 
 
 @functools.cache

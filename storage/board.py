@@ -6,14 +6,18 @@ from __future__ import annotations
 import hashlib
 import secrets
 import sqlite3
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 
 from storage.db import Database
+from storage.members import names_in_room
 from storage.proposals import _PROPOSAL_COLUMNS as PROPOSAL_COLUMNS
 from storage.proposals import _proposal as proposal_of
-from storage.records import Pledge, Proposal
+from storage.records import Delivery, Objection, Pledge, Proposal, Update
 from storage.timeconv import from_db, to_db
+from storage.underway import _DELIVERY_COLUMNS as DELIVERY_COLUMNS
+from storage.underway import _delivery as delivery_of
 
 TOKEN_BYTES = 24  # 192 bits: a link or a session cannot be guessed
 
@@ -25,6 +29,17 @@ def new_token() -> str:
 def digest(token: str) -> str:
     """What is stored of a token: a database copy opens no board."""
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class Involved:
+    """What several proposals hold, by proposal id, and the names of the people in them."""
+
+    pledges: dict[int, list[Pledge]]
+    objections: dict[int, list[Objection]]
+    updates: dict[int, list[Update]]
+    deliveries: dict[int, list[Delivery]]
+    names: dict[str, str]
 
 
 @dataclass(frozen=True)
@@ -115,11 +130,53 @@ class BoardQueries:
         count = await self.db.fetch_one(f"SELECT COUNT(*) FROM proposals WHERE {where}", (room_id,))
         return [proposal_of(r) for r in rows], int(count[0]) if count else 0
 
+    async def involvement(self, room_id: str, proposal_ids: Collection[int], others: Collection[str]) -> Involved:
+        """Pledges, objections, updates and deliveries of several proposals, and the names of everyone in them
+        and of `others`: one round trip, however many proposals a page shows."""
+
+        def read(conn: sqlite3.Connection) -> Involved:
+            ids = tuple(proposal_ids)
+            marks = ",".join("?" * len(ids))
+            found = Involved({i: [] for i in ids}, {i: [] for i in ids}, {i: [] for i in ids}, {i: [] for i in ids}, {})
+            if ids:
+                for row in conn.execute(
+                    "SELECT proposal_id, user_id, money_cents, minutes, note, pledged_at FROM pledges "
+                    f"WHERE proposal_id IN ({marks}) ORDER BY pledged_at, user_id",
+                    ids,
+                ):
+                    found.pledges[row[0]].append(Pledge(row[1], row[2], row[3], row[4], from_db(row[5])))
+                for row in conn.execute(
+                    f"SELECT proposal_id, user_id, reason, at FROM objections WHERE proposal_id IN ({marks}) "
+                    "ORDER BY at, user_id",
+                    ids,
+                ):
+                    found.objections[row[0]].append(Objection(row[1], row[2], from_db(row[3])))
+                for row in conn.execute(
+                    f"SELECT proposal_id, user_id, text, percent, at FROM updates WHERE proposal_id IN ({marks}) "
+                    "ORDER BY at, id",
+                    ids,
+                ):
+                    found.updates[row[0]].append(Update(row[1], row[2], row[3], from_db(row[4])))
+                for row in conn.execute(
+                    f"SELECT {DELIVERY_COLUMNS} FROM deliveries WHERE proposal_id IN ({marks}) ORDER BY at, id", ids
+                ):
+                    delivery = delivery_of(row)
+                    found.deliveries[delivery.proposal_id].append(delivery)
+            people = set(others)
+            for by_id in (found.pledges, found.objections, found.updates, found.deliveries):
+                people |= {entry.user_id for entries in by_id.values() for entry in entries}
+            found.names.update(names_in_room(conn, room_id, sorted(people)))
+            return found
+
+        return await self.db.run(read)
+
     async def pledged_by(self, room_id: str, user_id: str) -> list[tuple[Proposal, Pledge]]:
-        """The member's current pledges in the room, newest proposal first."""
+        """The member's pledges to proposals that are open or underway in the room, newest proposal first."""
         rows = await self.db.fetch_all(
-            f"SELECT {PROPOSAL_COLUMNS}, g.money_cents, g.minutes, g.note, g.pledged_at FROM proposals "
-            "JOIN pledges g ON id = g.proposal_id WHERE room_id = ? AND g.user_id = ? ORDER BY number DESC",
+            # From the member's pledges (pledges_by_member) to their proposals, not through every proposal.
+            f"SELECT {PROPOSAL_COLUMNS}, g.money_cents, g.minutes, g.note, g.pledged_at FROM pledges g "
+            "CROSS JOIN proposals ON id = g.proposal_id WHERE room_id = ? AND g.user_id = ? "
+            "AND (status = 'open' OR (status = 'go' AND closed IS NULL)) ORDER BY number DESC",
             (room_id, user_id),
         )
         found = []

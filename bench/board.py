@@ -1,0 +1,87 @@
+"""The board's page beside a command, on one big store: 10 000 proposals and 1 M credits, in one run.
+
+The board's figure is the server's time for `GET /board` (the request on loopback, from sending it to the last
+byte of the page), the command's is `!proposals` from its parsed event to its reply handed to the client.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+import time
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+
+from bench.botkit import close_bot
+from bench.commands import Commander, _commander
+from bench.seed import ROOM, Community, seed
+from bench.shapes import member_id
+from bench.timing import percentile, rounded
+from bot.board_server import COOKIE, BoardServer
+from bot.clock import SystemClock
+from storage.board import Viewer
+
+VIEWER = 250  # @member250, a member who has pledged and earned credits in the seeded store
+
+
+async def measure(workdir: Path, samples: int) -> dict[str, Any]:
+    community = Community(credits=1_000_000, proposals=10_000)
+    database = workdir / "board.db"
+    seeded_s = await seed(database, community)
+    commander = await _commander(database)
+    try:
+        proposals = [await commander.time(VIEWER, "!proposals") for _ in range(samples)]
+        board = await _board_times(commander, samples)
+    finally:
+        await close_bot(commander.bot)
+        await asyncio.to_thread(_remove_store, workdir)
+    return {
+        "board_store_seed_s": round(seeded_s, 1),
+        "board_page_ms_p50": rounded(percentile(board, 0.5) * 1000),
+        "board_page_ms_p99": rounded(percentile(board, 0.99) * 1000),
+        "board_proposals_command_ms_p50": rounded(percentile(proposals, 0.5) * 1000),
+        "board_proposals_command_ms_p99": rounded(percentile(proposals, 0.99) * 1000),
+    }
+
+
+async def _board_times(commander: Commander, samples: int) -> list[float]:
+    bot = commander.bot
+    port = free_port()
+    settings = bot.settings.model_copy(
+        update={"board": bot.settings.board.model_copy(update={"listen": f"127.0.0.1:{port}"})}
+    )
+
+    async def member(room_id: str, user_id: str) -> bool:
+        return True
+
+    server = BoardServer(bot.store, settings, SystemClock(), bot.kring.texts_for, member)
+    await server.start()
+    viewer = Viewer(ROOM, member_id(VIEWER))
+    async with bot.store.transaction():
+        token = await bot.store.board.new_session(viewer, SystemClock().now() + timedelta(hours=1))
+    times: list[float] = []
+    try:
+        async with aiohttp.ClientSession(cookies={COOKIE: token}) as session:
+            for _ in range(samples):
+                started = time.perf_counter()
+                async with session.get(f"http://127.0.0.1:{port}/board") as response:
+                    page = await response.read()
+                    assert response.status == 200 and b"proposal-" in page, response.status
+                times.append(time.perf_counter() - started)
+    finally:
+        await server.stop()
+    return times
+
+
+def _remove_store(workdir: Path) -> None:
+    for leftover in workdir.glob("board.db*"):
+        leftover.unlink()
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])

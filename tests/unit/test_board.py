@@ -1,0 +1,130 @@
+"""The board's rules, through its web server on a real store: who gets in, for how long, and what it shows."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from aiohttp.test_utils import TestClient, TestServer
+
+from bot.board_server import COOKIE, BoardServer, sign_in_link
+from handlers.privacy import forget_member
+from storage.board import digest
+from tests.unit.conftest import MakeRoom
+from tests.unit.harness import ROOM, Harness
+
+ANNA, BOB = "@anna:test", "@bob:test"
+Open = Callable[..., Awaitable[tuple[Harness, TestClient[Any, Any], set[str]]]]
+
+
+@pytest.fixture
+async def board(make_room: MakeRoom) -> AsyncIterator[Open]:
+    """A room with the board on, and an HTTP client for its server; the set holds who is in the room."""
+    clients: list[TestClient[Any, Any]] = []
+
+    async def open_board(
+        proposals: dict[str, Any] | None = None, **board: Any
+    ) -> tuple[Harness, TestClient[Any, Any], set[str]]:
+        room = await make_room(board={"listen": "127.0.0.1:8090", **board}, proposals=proposals or {})
+        members = {ANNA, BOB}
+
+        async def is_member(room_id: str, user_id: str) -> bool:
+            return room_id == ROOM and user_id in members
+
+        server = BoardServer(room.store, room.kring.settings, room.clock, room.kring.texts_for, is_member)
+        client: TestClient[Any, Any] = TestClient(TestServer(server.app()))
+        await client.start_server()
+        clients.append(client)
+        return room, client, members
+
+    yield open_board
+    for client in clients:
+        await client.close()
+
+
+async def link_for(room: Harness, user: str) -> str:
+    link = await sign_in_link(room.store, room.kring.settings.board, room.clock, ROOM, user)
+    return "/board/" + link.split("/board/", 1)[1]  # the path: the test client talks to the server directly
+
+
+async def test_a_link_works_once_and_only_within_its_minutes(board: Open) -> None:
+    room, client, _ = await board()
+    link = await link_for(room, ANNA)
+    first = await client.get(link, allow_redirects=False)
+    assert first.status == 303 and first.headers["Location"] == "/board"
+    assert COOKIE in first.cookies
+    again = await client.get(link, allow_redirects=False)
+    assert again.status == 401 and "used already" in await again.text()
+
+    late = await link_for(room, ANNA)
+    room.clock.advance(timedelta(minutes=10, seconds=1))
+    expired = await client.get(late, allow_redirects=False)
+    assert expired.status == 401
+    # Only a digest of a token is stored: the database opens no board.
+    rows = await room.rows("SELECT digest FROM board_links")
+    assert all(len(row[0]) == 64 and row[0] not in link + late for row in rows)
+    assert digest(link.rsplit("/", 1)[-1]) in {row[0] for row in rows}
+
+
+async def test_a_session_ends_with_its_hours_a_departure_or_a_forgetting(board: Open) -> None:
+    room, client, members = await board(session_hours=2)
+    await room.say(ANNA, "!propose A shared courier €500 in 3 days")
+    signed = await client.get(await link_for(room, BOB), allow_redirects=False)
+    cookie = {COOKIE: signed.cookies[COOKIE].value}
+    page = await client.get("/board", cookies=cookie)
+    assert page.status == 200 and "A shared courier" in await page.text()
+
+    members.discard(BOB)  # bob left the room
+    left = await client.get("/board", cookies=cookie)
+    assert left.status == 403 and "A shared courier" not in await left.text()
+    members.add(BOB)
+
+    room.clock.advance(timedelta(hours=2, seconds=1))
+    assert (await client.get("/board", cookies=cookie)).status == 401
+
+    signed = await client.get(await link_for(room, BOB), allow_redirects=False)
+    cookie = {COOKIE: signed.cookies[COOKIE].value}
+    unused = await link_for(room, BOB)
+    async with room.store.transaction():
+        await forget_member(room.store, room.kring.settings, BOB, room.clock.now())
+    assert (await client.get("/board", cookies=cookie)).status == 401  # the session is gone with the member
+    assert (await client.get(unused, allow_redirects=False)).status == 401
+
+
+async def test_cookies_and_headers_keep_the_board_to_its_members(board: Open) -> None:
+    room, client, _ = await board(public_url="https://kring.example.org", widget_origins=["https://chat.example.org"])
+    signed = await client.get(await link_for(room, ANNA), allow_redirects=False)
+    header = signed.headers["Set-Cookie"]
+    assert "HttpOnly" in header and "Secure" in header and "SameSite=Lax" in header and "Path=/board" in header
+    page = await client.get("/board", cookies={COOKIE: signed.cookies[COOKIE].value})
+    policy = page.headers["Content-Security-Policy"]
+    assert "frame-ancestors 'self' https://chat.example.org" in policy and "script-src" not in policy
+    assert page.headers["Cache-Control"] == "no-store" and page.headers["Referrer-Policy"] == "no-referrer"
+    nobody = await client.get("/board")
+    assert nobody.status == 401 and "not signed in" in await nobody.text()
+
+
+async def test_what_members_typed_is_shown_as_text(board: Open) -> None:
+    room, client, _ = await board()
+    await room.say(ANNA, "!propose <script>alert(1)</script> & co €500 in 3 days")
+    await room.say(BOB, "!backme 1 €50 <b>gladly</b>")
+    signed = await client.get(await link_for(room, BOB), allow_redirects=False)
+    html = await (await client.get("/board", cookies={COOKIE: signed.cookies[COOKIE].value})).text()
+    assert "<script>alert" not in html and "&lt;script&gt;alert(1)&lt;/script&gt; &amp; co" in html
+    assert "<b>gladly" not in html and "&lt;b&gt;gladly" in html
+
+
+async def test_the_archive_is_paged_newest_first(board: Open) -> None:
+    room, client, _ = await board(proposals={"max_open_per_member": 0})
+    for number in range(1, 26):
+        await room.say(ANNA, f"!propose Plan {number:02d}x €10 in 1 day")
+    await room.wait(timedelta(days=2))  # all 25 are NO-GO now
+    signed = await client.get(await link_for(room, ANNA), allow_redirects=False)
+    cookie = {COOKIE: signed.cookies[COOKIE].value}
+    first = await (await client.get("/board", cookies=cookie)).text()
+    assert first.count('class="closed" id="proposal-') == 20
+    assert "Plan 25x" in first and "Plan 05x" not in first and "Page 1 of 2" in first and "?page=1" in first
+    second = await (await client.get("/board?page=1", cookies=cookie)).text()
+    assert second.count('class="closed" id="proposal-') == 5 and "Plan 05x" in second and "Plan 25x" not in second
