@@ -1,7 +1,9 @@
 """The board's page beside a command, on one big store: 10 000 proposals and 1 M credits, in one run.
 
-The board's figure is the server's time for `GET /board` (the request on loopback, from sending it to the last
-byte of the page), the command's is `!proposals` from its parsed event to its reply handed to the client.
+The board's figure is the time for `GET /board` as a browser on the same machine sees it (the request on
+loopback, from sending it to the last byte of the page: the server's time plus a loopback round trip); the
+command's is `!proposals` from its parsed event to its reply handed to the client. Both in the same process,
+on the same store, one after the other.
 """
 
 from __future__ import annotations
@@ -65,6 +67,7 @@ async def _board_times(commander: Commander, samples: int) -> list[float]:
     times: list[float] = []
     try:
         async with aiohttp.ClientSession(cookies={COOKIE: token}) as session:
+            await session.get(f"http://127.0.0.1:{port}/board")  # the first request warms the connection
             for _ in range(samples):
                 started = time.perf_counter()
                 async with session.get(f"http://127.0.0.1:{port}/board") as response:

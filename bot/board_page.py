@@ -10,6 +10,7 @@ from fractions import Fraction
 from html import escape
 
 from handlers.board import Board, Carried
+from handlers.text import Rendered
 from handlers.texts import Texts
 from handlers.views import ProposalFacts, pledge_amount, progress
 from storage.records import Delivery, Pledge, Proposal, Status
@@ -84,9 +85,18 @@ class BoardPage:
     def __init__(self, texts: Texts, board: Board) -> None:
         self.texts = texts
         self.board = board
+        self._words: dict[str, Rendered] = {}
 
     def t(self, key: str, **params: str | int) -> str:
-        return self.texts.t(key, **params).html
+        if params:
+            return self.texts.t(key, **params).html
+        if key not in self._words:  # a page shows the same labels hundreds of times
+            self._words[key] = self.texts.t(key)
+        return self._words[key].html
+
+    def plain(self, key: str) -> str:
+        self.t(key)
+        return self._words[key].plain
 
     def name(self, user_id: str) -> str:
         return self.board.name(user_id)
@@ -165,8 +175,8 @@ class BoardPage:
 
     def _goal(self, label: str, done: int, goal: int, shown: object) -> str:
         show = shown if callable(shown) else str
-        amount = self.t("board.of", done=show(done), goal=show(goal))
-        title = f"{self.texts.t(label).plain}: {self.texts.t('board.of', done=show(done), goal=show(goal)).plain}"
+        of = self.texts.t("board.of", done=show(done), goal=show(goal))
+        amount, title = of.html, f"{self.plain(label)}: {of.plain}"
         return (
             f'<div class="goal" data-goal="{_h(label.removeprefix("board."))}"><span>{self.t(label)}</span>'
             f"{_bar(Fraction(done, goal) if goal else 1, label=title)}"
@@ -244,7 +254,7 @@ class BoardPage:
             scale = max(pledged, reported, 1)
             shown = self.texts.money if use_money else self.texts.hours
             bars = "".join(
-                _bar(Fraction(value, scale), css, f"{self.texts.t(f'board.{css}').plain}: {shown(value)}")
+                _bar(Fraction(value, scale), css, f"{self.plain(f'board.{css}')}: {shown(value)}")
                 for css, value in (("pledged", pledged), ("reported", reported), ("confirmed", confirmed))
             )
             rows.append(f'<span>{_h(self.name(pledge.user_id))}</span><div class="bars">{bars}</div>')
@@ -312,7 +322,7 @@ class BoardPage:
         ]
         for proposal, delivery in board.my_deliveries:
             amount = pledge_amount(texts, Pledge("", delivery.money_cents, delivery.minutes, "", delivery.at)).plain
-            state = texts.t("board.confirmed" if delivery.confirmed else "board.reported").plain
+            state = self.plain("board.confirmed" if delivery.confirmed else "board.reported")
             items.append(
                 self.t("board.my_delivery", number=proposal.number, title=proposal.title, amount=amount, state=state)
             )
