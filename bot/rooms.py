@@ -13,39 +13,39 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from nio import AsyncClient, InviteMemberEvent, JoinError, MatrixRoom, RoomResolveAliasResponse, SyncResponse
+from nio import (
+    AsyncClient,
+    InviteMemberEvent,
+    JoinError,
+    RoomResolveAliasResponse,
+    SyncResponse,
+)
 
 from bot.config import ConfigError, MatrixSettings
 from bot.homeserver import Patience
+from bot.room_state import RoomStates, creators_of
 from storage.store import Store
 
 log = logging.getLogger(__name__)
 
 EXTRA_ROOMS_KEY = "matrix.extra_rooms"
-HIGHEST_POWER = 2**53
 
 
 @dataclass
 class RoomCreators:
     """Room creators per room: in room version 12 they outrank every power level."""
 
-    by_room: dict[str, set[str]] = field(default_factory=dict)
+    by_room: dict[str, frozenset[str]] = field(default_factory=dict)
 
     def learn(self, room_id: str, source: Mapping[str, Any]) -> None:
         if source.get("type") != "m.room.create":
             return
-        content = source.get("content") or {}
-        version = str(content.get("room_version", "1"))
-        if not (version.isascii() and version.isdigit()) or int(version) < 12:
-            return
-        creators = {str(source.get("sender"))}
-        extra = content.get("additional_creators")
-        if isinstance(extra, list):
-            creators.update(str(user) for user in extra)
-        self.by_room[room_id] = creators
+        creators = creators_of(source)
+        if creators:
+            self.by_room[room_id] = creators
 
     def is_creator(self, room_id: str, user_id: str) -> bool:
-        return user_id in self.by_room.get(room_id, set())
+        return user_id in self.by_room.get(room_id, frozenset())
 
 
 def allowed_inviter(user_id: str, allowed: tuple[str, ...]) -> bool:
@@ -78,7 +78,7 @@ class Rooms:
         self.patience = patience
         self.served: set[str] = set()
         self.configured: set[str] = set()  # matrix.rooms, aliases resolved
-        self.creators = RoomCreators()
+        self.states = RoomStates()  # what each room's state says, at the event the sync loop is at
         self.changes = MembershipChanges()
 
     # start-up
@@ -180,11 +180,3 @@ class Rooms:
     def changes_stored(self) -> None:
         """The batch that wrote the changes is committed."""
         self.changes = MembershipChanges()
-
-    # who may do what
-    def power(self, room: MatrixRoom | None, user_id: str) -> int:
-        if room is None:
-            return 0
-        if self.creators.is_creator(room.room_id, user_id):
-            return HIGHEST_POWER
-        return int(room.power_levels.get_user_level(user_id))

@@ -150,27 +150,38 @@ class SyncLoop:
             if event is not None:
                 events.append(event)
         for room_id, joined in response.rooms.join.items():
-            for state_event in joined.state:
-                rooms.creators.learn(room_id, state_event.source)
             if room_id not in rooms.served:
                 continue
+            state = rooms.states.of(room_id)
+            # The state section is the room's state where this timeline starts, after any back-filled events.
+            state_section = [e.source for e in joined.state]
+            if not state.known:
+                for source in state_section:
+                    state.learn(source)
             # Members who joined before this timeline (the first sync's state, or a gap's): when they joined.
-            events += [e for e in (self._convert(room_id, s.source) for s in joined.state) if isinstance(e, Joined)]
+            events += [e for e in (self._convert(room_id, s) for s in state_section) if isinstance(e, Joined)]
             nio_events = list(joined.timeline.events)
             if joined.timeline.limited and since is not None and joined.timeline.prev_batch:
                 nio_events = await self._backfill(room_id, joined.timeline.prev_batch, since) + nio_events
+            fresh_ids = {e.event_id for e in joined.timeline.events}
             cut = after_own_join(nio_events, self.kring.bot_user_id)
             earlier, _ = self.backlog.split(room_id, nio_events[:cut])
             timeline, still_encrypted = self.backlog.split(room_id, nio_events[cut:])
             if not history:
                 undecrypted += still_encrypted
             for index, source in enumerate(earlier + timeline):
-                rooms.creators.learn(room_id, source)
+                if state_section and source.get("event_id") in fresh_ids:
+                    for state_source in state_section:
+                        state.learn(state_source)
+                    state_section = []
+                state.learn(source)  # from here on, each event is judged by the state in force when it was sent
                 if source.get("type") == "m.room.tombstone":
                     await rooms.follow_upgrade(room_id, source)
                 event = self._convert(room_id, source)
                 if event is not None:
                     (before_join if index < len(earlier) else events).append(event)
+            for state_source in state_section:
+                state.learn(state_source)
         if before_join:
             remembered = await self.kring.handle_batch(before_join, history=True)
             log.info("remembered %d events from before we joined (history, not executed)", remembered)
@@ -212,9 +223,8 @@ class SyncLoop:
 
     def _convert(self, room_id: str, source: Mapping[str, Any]) -> Event | None:
         room = self.client.rooms.get(room_id)
-        return to_kring_event(
-            room_id, source, power_of=lambda u: self.rooms.power(room, u), name_of=lambda u: _name(room, u)
-        )
+        state = self.rooms.states.of(room_id)
+        return to_kring_event(room_id, source, power_of=state.power, name_of=lambda u: _name(room, u))
 
 
 def after_own_join(events: Sequence[NioEvent], user_id: str) -> int:
