@@ -8,6 +8,7 @@ from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from typing import Any, TypeGuard
 
+from bot.room_state import RoomState
 from handlers.events import Event, Joined, Message, Reaction, Redaction
 from storage.records import Outgoing
 
@@ -66,8 +67,13 @@ def to_kring_event(
     *,
     power_of: Callable[[str], int],
     name_of: Callable[[str], str],
+    state: RoomState | None = None,
 ) -> Event | None:
-    """A Kring event for a member's text message, reaction, redaction or join; None for anything else."""
+    """A Kring event for a member's text message, reaction, redaction or join; None for anything else.
+
+    `state` is the room's state in force at the event: what a redaction names and whether its sender may
+    redact other members' events.
+    """
     event_id = source.get("event_id")
     sender = source.get("sender")
     kind = source.get("type")
@@ -87,8 +93,11 @@ def to_kring_event(
             return None
         return Reaction(event_id, room_id, sender, target, storable(key), at, sender_power=power_of(sender))
     if kind == "m.room.redaction":
-        redacts = content.get("redacts", source.get("redacts"))
-        return Redaction(event_id, room_id, sender, redacts, at) if _is_id(redacts) else None
+        room = state or RoomState()
+        redacts = room.redacted_event(source)
+        if not _is_id(redacts):
+            return None
+        return Redaction(event_id, room_id, sender, redacts, at, may_redact_others=room.may_redact_others(sender))
     if kind == "m.room.member":
         return _joined(room_id, event_id, source, content, at)
     return None

@@ -13,6 +13,8 @@ from typing import Any
 
 HIGHEST_POWER = 2**53
 CREATOR_POWER = 100  # a room's creator while it has no power levels event
+DEFAULT_REDACT_LEVEL = 50
+FIRST_VERSION_WITH_REDACTS_IN_CONTENT = 11
 FIRST_VERSION_WITH_CREATORS = 12
 
 
@@ -80,6 +82,25 @@ class RoomState:
         users = self.levels.get("users")
         default = _level(self.levels.get("users_default"), 0)
         return _level(users.get(user_id), default) if isinstance(users, Mapping) else default
+
+    def may_redact_others(self, user_id: str) -> bool:
+        """Whether `user_id` may redact other members' events (the room's `redact` level)."""
+        levels = self.levels or {}
+        needed = _level(levels.get("redact"), DEFAULT_REDACT_LEVEL)
+        return self.power(user_id) >= needed
+
+    def redacted_event(self, source: Mapping[str, Any]) -> object:
+        """What a redaction names: the top-level `redacts` up to room version 10 (the content is the sender's
+        request body there, free to say anything), `content.redacts` from 11 on."""
+        number = _version_number(self.version)
+        content = source.get("content")
+        in_content = content.get("redacts") if isinstance(content, Mapping) else None
+        if number is not None and number >= FIRST_VERSION_WITH_REDACTS_IN_CONTENT:
+            return in_content
+        top = source.get("redacts")
+        if number is None and top is None:
+            return in_content  # a version we do not know: the field it has
+        return top
 
 
 @dataclass

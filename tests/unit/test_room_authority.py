@@ -1,12 +1,14 @@
-"""Authority as the room says at each event: who is a moderator.
+"""Authority as the room says at each event: who may redact what, who is a moderator.
 
 Every batch goes through nio's parsing and the sync loop, as the runner's would.
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 from tests.unit.harness import Harness
-from tests.unit.sync_batches import OWNER, SyncedRoom, create_event, member, power_levels, synced_room, text
+from tests.unit.sync_batches import OWNER, SyncedRoom, create_event, member, power_levels, reaction, synced_room, text
 
 ANN, BOB, CAT, MOD = "@ann:test", "@bob:test", "@cat:test", "@mod:test"
 
@@ -19,6 +21,77 @@ async def _community(room: Harness, version: str = "10", levels: dict[str, int] 
         [create_event(version=version), power_levels(users), *(member(u) for u in (ANN, BOB, CAT, MOD))],
     )
     return synced
+
+
+def _redaction(sender: str, redacts: str | None, *, content_redacts: str | None = None) -> dict[str, Any]:
+    content: dict[str, Any] = {} if content_redacts is None else {"redacts": content_redacts}
+    source: dict[str, Any] = {"type": "m.room.redaction", "sender": sender, "content": content}
+    if redacts is not None:
+        source["redacts"] = redacts
+    return source
+
+
+async def _idea_with_two_votes(synced: SyncedRoom) -> str:
+    idea = synced.stamp(text(ANN, "A repair café in the library"))
+    await synced.sync([idea, reaction(BOB, idea["event_id"]), reaction(CAT, idea["event_id"])])
+    assert await synced.harness.rep(ANN) == 2
+    return str(idea["event_id"])
+
+
+async def _ideas_listed(synced: SyncedRoom) -> str:
+    (answer,) = await synced.sync([text(CAT, "!ideas")])
+    return answer.body
+
+
+async def test_a_forged_content_redacts_in_room_version_10_removes_nothing(room: Harness) -> None:
+    synced = await _community(room, version="10")
+    idea = await _idea_with_two_votes(synced)
+    own = synced.stamp(text(BOB, "oops, typo"))
+    await synced.sync([own])
+    # Bob redacts his own message; the body he sent names Ann's idea, and rooms before v11 copy it into content.
+    await synced.sync([_redaction(BOB, own["event_id"], content_redacts=idea)])
+    assert await room.rep(ANN) == 2
+    assert "repair café" in await _ideas_listed(synced)
+
+
+async def test_a_redaction_by_someone_without_the_power_is_not_applied(room: Harness) -> None:
+    synced = await _community(room, version="10")
+    idea = await _idea_with_two_votes(synced)
+    await synced.sync([_redaction(BOB, idea)])  # the server accepts it (same server), but it is not Bob's to remove
+    assert await room.rep(ANN) == 2
+    assert "repair café" in await _ideas_listed(synced)
+
+
+async def test_the_author_or_a_moderator_may_redact(room: Harness) -> None:
+    synced = await _community(room, version="10")
+    idea = await _idea_with_two_votes(synced)
+    await synced.sync([_redaction(MOD, idea)])
+    assert await room.rep(ANN) == 0
+    second = synced.stamp(text(ANN, "Plant trees on the square"))
+    await synced.sync([second, reaction(BOB, second["event_id"])])
+    assert await room.rep(ANN) == 1
+    await synced.sync([_redaction(ANN, second["event_id"])])
+    assert await room.rep(ANN) == 0
+
+
+async def test_in_room_version_11_the_target_is_in_the_content(room: Harness) -> None:
+    synced = await _community(room, version="11")
+    idea = await _idea_with_two_votes(synced)
+    await synced.sync([_redaction(BOB, "$elsewhere", content_redacts=idea)])  # not Bob's: kept
+    assert await room.rep(ANN) == 2
+    await synced.sync([_redaction(ANN, "$elsewhere", content_redacts=idea)])  # her own, named where v11 names it
+    assert await room.rep(ANN) == 0
+
+
+async def test_withdrawing_a_vote_needs_the_voters_own_redaction(room: Harness) -> None:
+    synced = await _community(room, version="10")
+    idea = synced.stamp(text(ANN, "A repair café in the library"))
+    vote = synced.stamp(reaction(BOB, idea["event_id"]))
+    await synced.sync([idea, vote])
+    await synced.sync([_redaction(CAT, vote["event_id"])])
+    assert await room.rep(ANN) == 1
+    await synced.sync([_redaction(BOB, vote["event_id"])])
+    assert await room.rep(ANN) == 0
 
 
 async def _proposal(synced: SyncedRoom) -> None:
