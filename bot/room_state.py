@@ -13,6 +13,7 @@ from typing import Any
 
 HIGHEST_POWER = 2**53
 CREATOR_POWER = 100  # a room's creator while it has no power levels event
+DEFAULT_STATE_LEVEL = 50
 DEFAULT_REDACT_LEVEL = 50
 FIRST_VERSION_WITH_REDACTS_IN_CONTENT = 11
 FIRST_VERSION_WITH_CREATORS = 12
@@ -53,6 +54,7 @@ class RoomState:
     version: str = ""  # not seen yet (a create event without one means "1")
     creator: str | None = None
     creators: frozenset[str] = frozenset()
+    predecessor: str | None = None
     levels: Mapping[str, Any] | None = None  # the content of the latest m.room.power_levels, whole
     known: bool = False  # a create or power levels event was seen
 
@@ -69,6 +71,9 @@ class RoomState:
             sender = source.get("sender")
             self.creator = sender if isinstance(sender, str) else None
             self.creators = creators_of(source)
+            predecessor = content.get("predecessor")
+            room_id = predecessor.get("room_id") if isinstance(predecessor, Mapping) else None
+            self.predecessor = room_id if isinstance(room_id, str) else None
             self.known = True
         elif kind == "m.room.power_levels":
             self.levels = dict(content)
@@ -82,6 +87,14 @@ class RoomState:
         users = self.levels.get("users")
         default = _level(self.levels.get("users_default"), 0)
         return _level(users.get(user_id), default) if isinstance(users, Mapping) else default
+
+    def needed_for_state(self, event_type: str) -> int:
+        """The level a sender needs to send a state event of `event_type`."""
+        if self.levels is None:
+            return 0
+        events = self.levels.get("events")
+        default = _level(self.levels.get("state_default"), DEFAULT_STATE_LEVEL)
+        return _level(events.get(event_type), default) if isinstance(events, Mapping) else default
 
     def may_redact_others(self, user_id: str) -> bool:
         """Whether `user_id` may redact other members' events (the room's `redact` level)."""

@@ -17,13 +17,14 @@ from nio import (
     AsyncClient,
     InviteMemberEvent,
     JoinError,
+    RoomGetStateEventResponse,
     RoomResolveAliasResponse,
     SyncResponse,
 )
 
 from bot.config import ConfigError, MatrixSettings
 from bot.homeserver import Patience
-from bot.room_state import RoomStates, creators_of
+from bot.room_state import RoomState, RoomStates, creators_of
 from storage.store import Store
 
 log = logging.getLogger(__name__)
@@ -139,14 +140,34 @@ class Rooms:
                 self.changes.served = True
                 self.changes.left.append(room_id)
 
-    async def follow_upgrade(self, room_id: str, source: Mapping[str, Any]) -> None:
-        """A tombstone: join the replacement room and serve it instead, with everything Kring knew."""
+    async def follow_upgrade(self, room_id: str, source: Mapping[str, Any], state: RoomState) -> None:
+        """A tombstone: join the replacement room and serve it instead, with everything Kring knew.
+
+        Only a real upgrade moves the proposals: the room's own tombstone state event, sent by someone with the
+        level the room's power levels ask for it, naming a room whose create event names this one as its
+        predecessor. Anything else is an event a member could send to carry the community off.
+        """
+        sender = source.get("sender")
         replacement = (source.get("content") or {}).get("replacement_room")
-        if not isinstance(replacement, str) or replacement in self.served:
+        if not isinstance(replacement, str) or replacement in self.served or not isinstance(sender, str):
+            return
+        if source.get("state_key") != "":
+            log.warning("ignored a tombstone in %s from %s: not the room's state", room_id, sender)
+            return
+        if not state.known or state.power(sender) < state.needed_for_state("m.room.tombstone"):
+            log.warning("ignored a tombstone in %s from %s: not theirs to send", room_id, sender)
             return
         joined = await self.client.join(replacement)
         if isinstance(joined, JoinError):
             log.warning("room %s was upgraded to %s but joining failed: %s", room_id, replacement, joined.message)
+            return
+        create = await self.client.room_get_state_event(replacement, "m.room.create", "")
+        successor = RoomState()
+        if isinstance(create, RoomGetStateEventResponse):
+            successor.learn({"type": "m.room.create", "state_key": "", "content": create.content})
+        if successor.predecessor != room_id:
+            log.warning("ignored a tombstone in %s: %s does not name it as its predecessor", room_id, replacement)
+            await self.client.room_leave(replacement)
             return
         self._serve(replacement)
         self.changes.upgraded.append((room_id, replacement))

@@ -176,7 +176,7 @@ class SyncLoop:
                     state_section = []
                 state.learn(source)  # from here on, each event is judged by the state in force when it was sent
                 if source.get("type") == "m.room.tombstone":
-                    await rooms.follow_upgrade(room_id, source)
+                    await rooms.follow_upgrade(room_id, source, state)
                 event = self._convert(room_id, source)
                 if event is not None:
                     (before_join if index < len(earlier) else events).append(event)

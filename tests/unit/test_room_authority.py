@@ -1,16 +1,18 @@
-"""Authority as the room says at each event: who may redact what, who is a moderator.
+"""Authority as the room says at each event: who may redact what, who is a moderator, which upgrade is real.
 
 Every batch goes through nio's parsing and the sync loop, as the runner's would.
 """
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
-from tests.unit.harness import Harness
+from tests.unit.harness import ROOM, Harness
 from tests.unit.sync_batches import OWNER, SyncedRoom, create_event, member, power_levels, reaction, synced_room, text
 
 ANN, BOB, CAT, MOD = "@ann:test", "@bob:test", "@cat:test", "@mod:test"
+NEW_ROOM = "!new:test"
 
 
 async def _community(room: Harness, version: str = "10", levels: dict[str, int] | None = None) -> SyncedRoom:
@@ -116,3 +118,52 @@ async def test_a_promotion_later_in_a_batch_does_not_authorise_an_earlier_comman
     assert all("cancelled" not in sent.body.lower() for sent in out), [sent.body for sent in out]
     (answer,) = await synced.sync([text(BOB, "!cancel 1 not needed")])  # promoted now: it is his to do
     assert "cancel" in answer.body.lower()
+
+
+def _tombstone(sender: str, replacement: str, *, state_key: str | None = "") -> dict[str, Any]:
+    source: dict[str, Any] = {
+        "type": "m.room.tombstone",
+        "sender": sender,
+        "content": {"body": "This room has been replaced", "replacement_room": replacement},
+    }
+    if state_key is not None:
+        source["state_key"] = state_key
+    return source
+
+
+async def test_a_tombstone_from_a_member_without_the_power_is_not_followed(room: Harness) -> None:
+    synced = await _community(room)
+    synced.client.create_events[NEW_ROOM] = create_event(predecessor=ROOM)["content"]
+    await _proposal(synced)
+    await synced.sync([_tombstone(BOB, NEW_ROOM)])
+    assert NEW_ROOM not in synced.loop.rooms.served and NEW_ROOM not in synced.client.joined_rooms
+    assert len(await room.store.proposals.open_in_room(ROOM)) == 1
+
+
+async def test_a_tombstone_that_is_no_state_event_is_not_followed(room: Harness) -> None:
+    synced = await _community(room)
+    synced.client.create_events[NEW_ROOM] = create_event(predecessor=ROOM)["content"]
+    await synced.sync([_tombstone(OWNER, NEW_ROOM, state_key=None)])
+    await synced.sync([_tombstone(OWNER, NEW_ROOM, state_key="other")])
+    assert NEW_ROOM not in synced.loop.rooms.served
+
+
+async def test_a_tombstone_to_a_room_that_does_not_name_this_one_is_left(room: Harness) -> None:
+    synced = await _community(room)
+    synced.client.create_events[NEW_ROOM] = create_event(predecessor="!somewhere:test")["content"]
+    await _proposal(synced)
+    await synced.sync([_tombstone(OWNER, NEW_ROOM)])
+    assert NEW_ROOM not in synced.loop.rooms.served
+    assert NEW_ROOM in synced.client.left_rooms  # joined to read its create event, then left
+    assert len(await room.store.proposals.open_in_room(ROOM)) == 1
+
+
+async def test_a_real_upgrade_is_followed_with_the_proposals(room: Harness) -> None:
+    synced = await _community(room)
+    synced.client.create_events[NEW_ROOM] = create_event(predecessor=ROOM)["content"]
+    await _proposal(synced)
+    room.clock.advance(timedelta(minutes=1))
+    await synced.sync([_tombstone(OWNER, NEW_ROOM)])
+    assert NEW_ROOM in synced.loop.rooms.served
+    assert len(await room.store.proposals.open_in_room(NEW_ROOM)) == 1
+    assert not await room.store.proposals.open_in_room(ROOM)
