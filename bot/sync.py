@@ -224,7 +224,14 @@ class SyncLoop:
     def _convert(self, room_id: str, source: Mapping[str, Any]) -> Event | None:
         room = self.client.rooms.get(room_id)
         state = self.rooms.states.of(room_id)
-        return to_kring_event(room_id, source, power_of=state.power, name_of=lambda u: _name(room, u), state=state)
+        return to_kring_event(
+            room_id,
+            source,
+            power_of=state.power,
+            name_of=lambda u: _name(room, u),
+            state=state,
+            now=self.kring.clock.now(),
+        )
 
 
 def after_own_join(events: Sequence[NioEvent], user_id: str) -> int:
