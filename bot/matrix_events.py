@@ -75,11 +75,13 @@ def to_kring_event(
     name_of: Callable[[str], str],
     state: RoomState | None = None,
     now: datetime | None = None,
+    at: datetime | None = None,
 ) -> Event | None:
     """A Kring event for a member's text message, reaction, redaction or join; None for anything else.
 
     `state` is the room's state in force at the event: what a redaction names and whether its sender may
-    redact other members' events. `now` (Kring's clock) stands in for a time the event does not carry.
+    redact other members' events. `at` is when the event counts as sent (the sync loop's clamped time); without
+    it, its own stamp, with `now` (Kring's clock) standing in for a time the event does not carry.
     """
     event_id = source.get("event_id")
     sender = source.get("sender")
@@ -90,7 +92,7 @@ def to_kring_event(
     unsigned = source.get("unsigned")
     if isinstance(unsigned, Mapping) and "redacted_because" in unsigned:
         return None  # redacted before we saw it: counts nothing
-    at = event_time(source, now or datetime.now(UTC))
+    at = at or event_time(source, now or datetime.now(UTC))
     if kind == "m.room.message":
         return _message(room_id, event_id, sender, content, at, power_of, name_of)
     if kind == "m.reaction":

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Mapping, Sequence
+from datetime import datetime
 from typing import Any
 
 from nio import AsyncClient, MatrixRoom, MessageDirection, RoomMessagesResponse, SyncError, SyncResponse
@@ -16,8 +17,9 @@ from nio import Event as NioEvent
 
 from bot.crypto import EncryptedBacklog, Undecrypted, keep_keys_flowing
 from bot.engine import Kring
+from bot.event_times import EventTimes
 from bot.homeserver import FatalMatrixError, Patience, explain
-from bot.matrix_events import to_kring_event
+from bot.matrix_events import event_time, to_kring_event
 from bot.metrics import Metrics
 from bot.rooms import Rooms
 from bot.scheduler import DueAnnouncements, WakeUps
@@ -57,6 +59,7 @@ class SyncLoop:
         self.patience = patience
         self.due = DueAnnouncements(kring)
         self.wake_ups = WakeUps(kring)
+        self.times = EventTimes(kring.store)
 
     @property
     def stopping(self) -> asyncio.Event:
@@ -145,10 +148,13 @@ class SyncLoop:
         before_join: list[Event] = []  # said in a room before we joined it: history, never executed
         undecrypted: list[Undecrypted] = []
         decrypted = [] if history else await self.backlog.retry()
+        now = self.kring.clock.now()
+        await self.times.begin({*response.rooms.join, *(room_id for room_id, _ in decrypted)} & rooms.served)
         for room_id, source in decrypted:
-            event = self._convert(room_id, source) if room_id in rooms.served else None
-            if event is not None:
-                events.append(event)
+            if room_id in rooms.served:
+                event = self._convert(room_id, source, self.times.at(room_id, source, now))
+                if event is not None:
+                    events.append(event)
         for room_id, joined in response.rooms.join.items():
             if room_id not in rooms.served:
                 continue
@@ -159,7 +165,9 @@ class SyncLoop:
                 for source in state_section:
                     state.learn(source)
             # Members who joined before this timeline (the first sync's state, or a gap's): when they joined.
-            events += [e for e in (self._convert(room_id, s) for s in state_section) if isinstance(e, Joined)]
+            # The state is no part of the timeline's order: its times are only kept from passing Kring's now.
+            joins = (self._convert(room_id, s, min(event_time(s, now), now)) for s in state_section)
+            events += [e for e in joins if isinstance(e, Joined)]
             nio_events = list(joined.timeline.events)
             if joined.timeline.limited and since is not None and joined.timeline.prev_batch:
                 nio_events = await self._backfill(room_id, joined.timeline.prev_batch, since) + nio_events
@@ -177,7 +185,7 @@ class SyncLoop:
                 state.learn(source)  # from here on, each event is judged by the state in force when it was sent
                 if source.get("type") == "m.room.tombstone":
                     await rooms.follow_upgrade(room_id, source, state)
-                event = self._convert(room_id, source)
+                event = self._convert(room_id, source, self.times.at(room_id, source, now))
                 if event is not None:
                     (before_join if index < len(earlier) else events).append(event)
             for state_source in state_section:
@@ -185,16 +193,16 @@ class SyncLoop:
         if before_join:
             remembered = await self.kring.handle_batch(before_join, history=True)
             log.info("remembered %d events from before we joined (history, not executed)", remembered)
-        now = self.kring.clock.now()
 
         async def alongside() -> list[Say]:
             await rooms.write_changes()
             return await self.backlog.store_changes(undecrypted, decrypted, now)
 
         handled = await self.kring.handle_batch(
-            events, {SYNC_TOKEN: response.next_batch}, history=history, also=alongside
+            events, {SYNC_TOKEN: response.next_batch, **self.times.changes()}, history=history, also=alongside
         )
         rooms.changes_stored()
+        self.times.stored()
         if self.metrics is not None and not history:
             self.metrics.handled(events)
         await self.backlog.request_keys(undecrypted)
@@ -221,7 +229,8 @@ class SyncLoop:
         missed.reverse()
         return missed
 
-    def _convert(self, room_id: str, source: Mapping[str, Any]) -> Event | None:
+    def _convert(self, room_id: str, source: Mapping[str, Any], at: datetime) -> Event | None:
+        """A Kring event, judged by the room's state in force and counted as sent `at`."""
         room = self.client.rooms.get(room_id)
         state = self.rooms.states.of(room_id)
         return to_kring_event(
@@ -230,7 +239,7 @@ class SyncLoop:
             power_of=state.power,
             name_of=lambda u: _name(room, u),
             state=state,
-            now=self.kring.clock.now(),
+            at=at,
         )
 
 
