@@ -38,11 +38,17 @@ class EventTimes:
 
     def at(self, room_id: str, source: Mapping[str, Any], now: datetime) -> datetime:
         """The time a timeline event counts as sent; the next event in the room counts no earlier."""
+        moment = self.within(room_id, source, now)
+        self._batch[room_id] = moment
+        return moment
+
+    def within(self, room_id: str, source: Mapping[str, Any], now: datetime) -> datetime:
+        """The time a state event counts as sent (a join in a gap): clamped the same way, and no part of the
+        room's order. A member's first join that Kring saw earlier stays where it was."""
         moment = min(event_time(source, now), now)
         previous = self._batch.get(room_id) or self._stored.get(room_id)
         if previous is not None and moment < previous:
             moment = min(previous, now)
-        self._batch[room_id] = moment
         return moment
 
     def changes(self) -> dict[str, str]:

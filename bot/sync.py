@@ -19,7 +19,7 @@ from bot.crypto import EncryptedBacklog, Undecrypted, keep_keys_flowing
 from bot.engine import Kring
 from bot.event_times import EventTimes
 from bot.homeserver import FatalMatrixError, Patience, explain
-from bot.matrix_events import event_time, to_kring_event
+from bot.matrix_events import to_kring_event
 from bot.metrics import Metrics
 from bot.rooms import Rooms
 from bot.scheduler import DueAnnouncements, WakeUps
@@ -165,8 +165,8 @@ class SyncLoop:
                 for source in state_section:
                     state.learn(source)
             # Members who joined before this timeline (the first sync's state, or a gap's): when they joined.
-            # The state is no part of the timeline's order: its times are only kept from passing Kring's now.
-            joins = (self._convert(room_id, s, min(event_time(s, now), now)) for s in state_section)
+            # The state is no part of the timeline's order: its times are clamped, but move the room's on no further.
+            joins = (self._convert(room_id, s, self.times.within(room_id, s, now)) for s in state_section)
             events += [e for e in joins if isinstance(e, Joined)]
             nio_events = list(joined.timeline.events)
             if joined.timeline.limited and since is not None and joined.timeline.prev_batch:

@@ -121,3 +121,17 @@ async def test_the_rooms_order_holds_across_a_restart(room: Harness) -> None:
     state = [create_event(), power_levels({"@owner:test": 100}), *(member(u) for u in (ANN, BOB, CAT))]
     out = await restarted.sync([withdraw], state)  # the first sync after a restart has the full state
     assert len(out) == 1 and "you can't drop #1 below a goal" in out[0].body, [sent.body for sent in out]
+
+
+async def test_a_join_stamped_weeks_back_does_not_make_an_old_member(make_room: MakeRoom) -> None:
+    room = await make_room(reputation={"min_days_in_room": 7})
+    synced = await _community(room)
+    room.clock.advance(timedelta(days=10))
+    idea = synced.stamp(text(ANN, "A repair café in the library"))
+    await synced.sync([idea])
+    weeks_back = _ms(room, -timedelta(days=30))
+    # One newcomer's join in the timeline, one in the state of a sync after a gap, both stamped a month back.
+    dan, eva = "@dan:test", "@eva:test"
+    await synced.sync([synced.stamp(member(dan), ts=weeks_back)], [synced.stamp(member(eva), ts=weeks_back)])
+    await synced.sync([reaction(dan, idea["event_id"]), reaction(eva, idea["event_id"])])
+    assert await room.rep(ANN) == 0
