@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -97,7 +98,7 @@ class SyncedRoom:
     async def sync(
         self,
         timeline: list[dict[str, Any]],
-        state: list[dict[str, Any]] = (),  # type: ignore[assignment]
+        state: Sequence[dict[str, Any]] = (),
         *,
         room: str = ROOM,
     ) -> list[Sent]:
