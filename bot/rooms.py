@@ -1,4 +1,4 @@
-"""The rooms Kring serves: configured ones and those joined on an allowed invite or an upgrade, and who is powerful.
+"""The rooms Kring serves: configured ones and those joined on an allowed invite or a real upgrade, and their state.
 
 Membership changes (a new room served, a room left, a room upgraded) are noted here as they are seen and
 written by the sync loop inside the batch's own transaction (`write_changes`), with the sync token.
