@@ -24,7 +24,8 @@ from bot.config import ConfigError, Settings, check_ready_for_matrix
 from bot.cross_signing import CLIENT_API, PublishedIdentity, keys_query_body, request_json
 from bot.crypto import crypto_store_file
 from bot.homeserver import explain
-from bot.rooms import HIGHEST_POWER, RoomCreators
+from bot.room_state import HIGHEST_POWER
+from bot.rooms import RoomCreators
 from bot.session import CRYPTO_DEVICE_KEY, LOGIN_KEY, crypto_store_dir
 from storage.snapshot import read_state
 

@@ -14,6 +14,7 @@ from typing import TextIO
 from bot.clock import ManualClock
 from bot.data_copy import copy_of, encoded, file_name
 from bot.engine import Kring
+from bot.room_state import DEFAULT_REDACT_LEVEL
 from handlers.events import Joined, Message, Reaction, Redaction
 from handlers.parsing import ParseError, parse_duration, parse_small_count
 from storage.private import write_private_file
@@ -231,7 +232,9 @@ class Console:
 
     async def _redact(self, target: str) -> None:
         event_id = f"$redact-{uuid.uuid4().hex}"
-        await self.kring.handle(Redaction(event_id, ROOM_ID, self.user, target, self.clock.now()))
+        # As in a Matrix room: a member removes her own events; the default redact level (50) anyone's.
+        may_redact_others = self.room.powers.get(self.user, 0) >= DEFAULT_REDACT_LEVEL
+        await self.kring.handle(Redaction(event_id, ROOM_ID, self.user, target, self.clock.now(), may_redact_others))
         await self.settle()
 
     async def _power(self, rest: str) -> None:

@@ -193,10 +193,14 @@ class CreditBook:
         self._settle(pair, target, cause=reaction.event_id, room_id=reaction.room_id, at=reaction.at)
 
     def on_redaction(self, redaction: Redaction) -> None:
-        """A removed reaction may change or end its member's vote; a removed message loses every vote it had."""
+        """A removed reaction may change or end its member's vote; a removed message loses every vote it had.
+
+        Only its author, or someone with the room's redact level, removes an event: the server accepts a
+        redaction of anyone's event from a member of the same server, and leaves it to clients to apply it.
+        """
         kept = self.facts.reactions.pop(redaction.redacts, None)
         if kept is not None:
-            if kept.room_id != redaction.room_id:
+            if kept.room_id != redaction.room_id or not _may_redact(redaction, kept.giver):
                 self.facts.reactions[kept.event_id] = kept
                 return
             pair = (kept.giver, kept.target_event_id)
@@ -208,6 +212,8 @@ class CreditBook:
             return
         message = self.facts.messages.get(redaction.redacts)
         if message is None or message.redacted or message.room_id != redaction.room_id:
+            return
+        if not _may_redact(redaction, message.author):
             return
         self.facts.messages[redaction.redacts] = dataclasses.replace(message, redacted=True)
         self.effects.mark_redacted(redaction.redacts)
@@ -270,3 +276,7 @@ class CreditBook:
             self.effects.add_credit(reversal)
             if credit.target_event_id in self.facts.messages:
                 self.effects.add_to_score(str(credit.target_event_id), -credit.delta)
+
+
+def _may_redact(redaction: Redaction, author: str) -> bool:
+    return redaction.sender == author or redaction.may_redact_others

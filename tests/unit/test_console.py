@@ -215,6 +215,16 @@ async def test_delete_removes_an_idea_from_ideas(terminal: Terminal) -> None:
     assert "No credited ideas" in out.split("deleted [1]")[1]
 
 
+async def test_a_members_delete_of_someone_elses_message_is_not_applied(terminal: Terminal) -> None:
+    out = await terminal.run("An idea", "/as @bob", "/react 1 👍", "/delete 1", "!ideas")
+    assert "+1 you: “An idea”" in out.split("deleted [1]")[1]
+
+
+async def test_a_moderator_deletes_someone_elses_message(terminal: Terminal) -> None:
+    out = await terminal.run("An idea", "/power @bob 50", "/as @bob", "/react 1 👍", "/delete 1", "!ideas")
+    assert "No credited ideas" in out.split("deleted [1]")[1]
+
+
 DUTCH_FLOW = [
     "Zullen we samen één koerier regelen voor de wijk?",
     "/as @bob",
