@@ -139,7 +139,7 @@ async def _reward(store: Store, settings: CommunitySettings, facts: ProposalFact
     receive none where `[reputation] servers` is set)."""
     proposal, rules = facts.proposal, settings.proposals
     rewards = [(proposal.proposer, rules.go_reward_proposer, CreditReason.GO_PROPOSER)]
-    rewards += [(pledge.user_id, rules.go_reward_backer, CreditReason.GO_BACKER) for pledge in facts.pledges]
+    rewards += [(pledge.user_id, rules.go_reward_backer, CreditReason.GO_BACKER) for pledge in facts.backing]
     await store.credits.add(
         Credit(proposal.room_id, None, receiver, amount, reason, now, proposal_id=proposal.id)
         for receiver, amount, reason in rewards

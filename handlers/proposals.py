@@ -82,7 +82,7 @@ async def propose(ctx: Context, draft: ProposalDraft) -> list[Say]:
         mentions.append(idea.author)
     if proposal.description:
         parts.append(user_text(proposal.description))
-    parts.append(texts.t("proposal.goals", goals=goals(texts, proposal)))
+    parts.append(texts.t("proposal.goals_announce", goals=goals(texts, proposal)))
     parts.append(
         texts.t(
             "proposal.deadline",

@@ -106,7 +106,8 @@ _ALL = (
         "help.propose_multiline",
         "Or over several lines: {prefix}propose <title>, then goal: €2.500, hours: 40, "
         "deadline: 2026-12-15 17:00, backers: 5; other lines are the description. "
-        "Reply to an idea with {prefix}propose to link it.",
+        "Reply to an idea with {prefix}propose to link it. You may back your own proposal: your own pledge counts "
+        "toward the money and hours, but you are not one of the backers (a proposal only you back is no GO).",
     ),
     _msg("summary.help", "this overview, or the syntax of one command"),
     _msg("summary.propose", "turn an idea into a proposal with goals and a deadline"),
@@ -208,6 +209,10 @@ _ALL = (
     _msg("proposal.announce", "📣 New proposal #{number}: {title}\nProposed by {proposer}."),
     _msg("proposal.idea_link", "From the idea by {author}: “{excerpt}”"),
     _msg("proposal.goals", "Goals: {goals}"),
+    _msg(
+        "proposal.goals_announce",
+        "Goals: {goals} (the proposer is not counted as a backer; their own pledge counts toward money and hours)",
+    ),
     _msg("proposal.deadline", "Deadline: {deadline} ({left})"),
     _msg(
         "proposal.how_to_back",
@@ -313,6 +318,7 @@ _ALL = (
     _msg("pledge.support", "support"),
     _msg("pledge.line", "{user}: {pledge}"),
     _msg("pledge.line_note", "{user}: {pledge} — “{note}”"),
+    _msg("pledge.own", "(the proposer's own pledge, not counted as a backer)"),
     # pledges
     _msg("pledge.placed", "Thank you {user}: you back #{number} {title} with {pledge}."),
     _msg("pledge.changed", "{user}, your pledge to #{number} is now {pledge} (was {old})."),

@@ -26,11 +26,17 @@ class ProposalFacts:
 
     @property
     def totals(self) -> Totals:
-        return Totals.of(self.pledges)
+        return Totals.of(self.pledges, self.proposal.proposer)
 
     @property
     def backers(self) -> tuple[str, ...]:
+        """Everyone who pledged, the proposer's own pledge included (whom updates and decisions mention)."""
         return tuple(p.user_id for p in self.pledges)
+
+    @property
+    def backing(self) -> list[Pledge]:
+        """The pledges of backers: everyone's but the proposer's own, which is no backer's."""
+        return [p for p in self.pledges if p.user_id != self.proposal.proposer]
 
     def who(self, user_id: str) -> Rendered:
         return mention(user_id, self.names.get(user_id, user_id))
@@ -105,10 +111,13 @@ def backers_block(texts: Texts, facts: ProposalFacts) -> Rendered:
         amount = pledge_amount(texts, pledge)
         who = facts.who(pledge.user_id)
         if pledge.note:
-            items.append(texts.t("pledge.line_note", user=who, pledge=amount, note=pledge.note))
+            item = texts.t("pledge.line_note", user=who, pledge=amount, note=pledge.note)
         else:
-            items.append(texts.t("pledge.line", user=who, pledge=amount))
-    return texts.t("proposal.backers_title", count=len(facts.pledges)) + bullet_list(items)
+            item = texts.t("pledge.line", user=who, pledge=amount)
+        if pledge.user_id == facts.proposal.proposer:
+            item = item + markup(" ", " ") + texts.t("pledge.own")
+        items.append(item)
+    return texts.t("proposal.backers_title", count=len(facts.backing)) + bullet_list(items)
 
 
 def objections_block(texts: Texts, facts: ProposalFacts) -> Rendered:

@@ -1,0 +1,73 @@
+"""`kring console`: credits one account cannot farm alone (issue 23), played as a member would."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.clock import ManualClock
+from bot.config import parse_settings
+from bot.console import BOT_ID, run_console
+from bot.engine import Kring
+from storage.store import Store
+from tests.unit.harness import START
+
+ROOM = "!console:kring.local"
+
+
+class Terminal:
+    def __init__(self, kring: Kring, clock: ManualClock) -> None:
+        self.kring = kring
+        self.clock = clock
+
+    async def run(self, *lines: str) -> str:
+        out = io.StringIO()
+        await run_console(self.kring, self.clock, io.StringIO("".join(line + "\n" for line in lines)), out)
+        return out.getvalue()
+
+    async def rep(self, user: str) -> int:
+        return await self.kring.store.credits.balance(ROOM, user)
+
+
+async def open_terminal(tmp_path: Path, config: dict[str, Any]) -> Terminal:
+    store = await Store.open(tmp_path / "console.db")
+    clock = ManualClock(START)
+    return Terminal(Kring(store, parse_settings(config), clock, BOT_ID), clock)
+
+
+@pytest.fixture
+async def terminal(tmp_path: Path) -> AsyncIterator[Terminal]:
+    term = await open_terminal(tmp_path, {"bot": {"commands_per_minute": 0}})
+    yield term
+    await term.kring.store.close()
+
+
+async def test_backing_your_own_proposal_is_no_go_and_earns_nothing(terminal: Terminal) -> None:
+    out = await terminal.run("!propose Courier in 1 day", "!backme 1 €1", "/wait 2d")
+    assert "❌ NO-GO #1 Courier" in out and "✅ GO" not in out
+    assert "1 more backer" in out.split("NO-GO #1")[1]
+    assert await terminal.rep("@you") == 0
+
+
+async def test_the_proposers_money_counts_but_the_proposer_is_no_backer(terminal: Terminal) -> None:
+    out = await terminal.run(
+        "!propose Courier €100 in 1 day",
+        "!backme 1 €60",
+        "/as @bob",
+        "!backme 1 €40",
+        "/wait 2d",
+    )
+    go = out[out.index("✅ GO #1 Courier") :]
+    assert "1/1 backer" in go and "Backers (1):" in go
+    assert "• you: €60" in go  # shown beside the backers, and not counted as one
+    assert await terminal.rep("@you") == 5 and await terminal.rep("@bob") == 1
+
+
+async def test_help_and_announcement_say_the_proposer_is_no_backer(terminal: Terminal) -> None:
+    out = await terminal.run("!help propose", "!propose Courier in 1 day")
+    assert "your own pledge counts toward the money and hours, but you are not one of the backers" in out
+    assert "the proposer is not counted as a backer" in out.split("New proposal #1")[1]
