@@ -302,6 +302,7 @@ _ALL = (
     _msg("proposal.proposer", "Proposed by {proposer} on {created}."),
     _msg("proposal.backers_title", "Backers ({count}):"),
     _msg("proposal.no_backers", "No backers yet."),
+    _plural("proposal.backers_more", "…and {count} more", "…and {count} more"),
     _msg("proposal.objections_title", "Objections ({count}):"),
     _msg("proposal.objection", "{user}: {reason}"),
     _msg("proposal.cancelled_reason", "Cancelled: {reason}"),

@@ -91,7 +91,7 @@ async def post_update(ctx: Context, proposal: Proposal, progress: Progress) -> l
     if progress.percent is not None:
         head = head + Rendered(" ", " ") + ctx.texts.t("underway.percent", percent=progress.percent)
     text = lines([head, ctx.texts.t("underway.quote", text=progress.text)])
-    notify = (proposal.proposer, *facts.backers) if settings.mention_backers_on_update else ()
+    notify = facts.mentioned if settings.mention_backers_on_update else ()
     said = in_thread(proposal, text, mentions=(m for m in notify if m != ctx.sender))
     if ctx.message.thread_root == proposal.thread_root:
         said = ctx.reply(text, mentions=said.mentions, proposal_id=proposal.id)
@@ -295,7 +295,7 @@ async def _close(ctx: Context, proposal: Proposal, status: Status, reason: str) 
     assert closed is not None
     report = await closing_report(ctx.store, ctx.texts, closed, ctx.sender)
     facts = await load_facts(ctx.store, closed)
-    mentions = tuple(sorted({closed.proposer, *facts.backers}))
+    mentions = tuple(sorted(set(facts.mentioned)))
     return [ctx.announce(report, mentions=mentions, proposal_id=closed.id, priority=Priority.DECISION)]
 
 
