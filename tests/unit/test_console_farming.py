@@ -71,3 +71,20 @@ async def test_help_and_announcement_say_the_proposer_is_no_backer(terminal: Ter
     out = await terminal.run("!help propose", "!propose Courier in 1 day")
     assert "your own pledge counts toward the money and hours, but you are not one of the backers" in out
     assert "the proposer is not counted as a backer" in out.split("New proposal #1")[1]
+
+
+async def test_penny_deliveries_by_a_support_only_backer_earn_no_money_reward(terminal: Terminal) -> None:
+    await terminal.run("!propose Courier in 1 day", "/as @bob", "!backme 1", "/wait 2d")
+    assert await terminal.rep("@bob") == 1  # the GO's backer reward
+    out = await terminal.run("/as @bob", *["!delivered 1 €0.01"] * 5, "/as @you", "!confirm 1 @bob")
+    assert "you confirmed bob's delivery of €0.05 to #1." in out and "earns" not in out
+    assert await terminal.rep("@bob") == 1
+
+
+async def test_the_money_reward_is_once_per_backer_per_proposal(terminal: Terminal) -> None:
+    await terminal.run("!propose Courier €10 in 1 day", "/as @bob", "!backme 1 €10", "/wait 2d")
+    out = await terminal.run("/as @bob", "!delivered 1 €5", "!delivered 1 €5", "/as @you", "!confirm 1 @bob")
+    assert "bob earns +1 credit for it." in out
+    out = await terminal.run("/as @bob", "!delivered 1 €0.01", "/as @you", "!confirm 1 @bob")
+    assert "you confirmed bob's delivery of €0.01 to #1." in out and "earns" not in out
+    assert await terminal.rep("@bob") == 1 + 1
