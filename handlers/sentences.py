@@ -477,6 +477,16 @@ _ALL = (
     _msg("needs.self_help", "You cannot credit yourself for your own need."),
     _msg("needs.solved", "N#{number} is solved."),
     _msg("needs.solved_by", "N#{number} is solved — thanks to {helper}, who earns {reward}."),
+    _msg("needs.solved_no_credit", "N#{number} is solved. {helper} gets no credit for it: {why}"),
+    _msg("no_credit.not_a_member", "{helper} is not a member of this room."),
+    _msg("no_credit.opted_out", "{member} takes no part in reputation."),
+    _msg("no_credit.guest", "only members on {servers} give and receive credits, and {member} is not one."),
+    _msg("no_credit.newcomer", "{member}'s credits count from {moment}, as their votes do."),
+    _plural(
+        "no_credit.daily_cap",
+        "{member} has given the {count} credit a member may give in a day.",
+        "{member} has given the {count} credits a member may give in a day.",
+    ),
     # the room's language
     _msg("language.set", "From now on I speak English in this room."),
     _msg("language.same", "This room already speaks English."),

@@ -21,6 +21,8 @@ CHUNK = 500  # ids per `IN (…)`: well under SQLite's limit on bound parameters
 CHUNK_SIZES = (4, 32, CHUNK)
 
 GiverDay = tuple[str, str, datetime]  # room, giver, start of the UTC day
+# What counts against a member's daily cap: votes cast or changed, and helper credits given with `!solved`.
+VOTES_GIVEN = "reason IN ('reaction', 'helped')"
 
 
 @dataclass(frozen=True)
@@ -210,8 +212,7 @@ def _read_facts(conn: sqlite3.Connection, wanted: FactsWanted) -> CreditFacts:
     for room_id, giver, day_start in days:
         start = to_db(day_start)
         row = conn.execute(
-            "SELECT COUNT(*) FROM credits WHERE reason = 'reaction' AND room_id = ? AND giver = ? "
-            "AND at >= ? AND at < ?",
+            f"SELECT COUNT(*) FROM credits WHERE {VOTES_GIVEN} AND room_id = ? AND giver = ? AND at >= ? AND at < ?",
             (room_id, giver, start, start + 86_400),
         ).fetchone()
         given[(room_id, giver, day_start)] = int(row[0])
@@ -278,6 +279,15 @@ class IntakeQueries:
         if not events:
             return []
         return await self.db.run(lambda conn: _new_events(conn, events, to_db(at)))
+
+    async def votes_given(self, room_id: str, giver: str, day_start: datetime) -> int:
+        """How many votes and helper credits `giver` gave in a room in the UTC day from `day_start`."""
+        start = to_db(day_start)
+        row = await self.db.fetch_one(
+            f"SELECT COUNT(*) FROM credits WHERE {VOTES_GIVEN} AND room_id = ? AND giver = ? AND at >= ? AND at < ?",
+            (room_id, giver, start, start + 86_400),
+        )
+        return int(row[0]) if row else 0
 
     async def credit_facts(self, wanted: FactsWanted) -> CreditFacts:
         return await self.db.run(lambda conn: _read_facts(conn, wanted))

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import sqlite3
+from datetime import datetime
 
 from storage.db import Database
+from storage.timeconv import from_db
 
 
 class MemberQueries:
@@ -13,6 +15,22 @@ class MemberQueries:
 
     async def display_names(self, room_id: str, user_ids: list[str]) -> dict[str, str]:
         return await self.db.run(lambda conn: names_in_room(conn, room_id, user_ids))
+
+    async def joined_at(self, room_id: str, user_id: str) -> datetime | None:
+        """When Kring first saw the member join the room; None if it never did."""
+        row = await self.db.fetch_one(
+            "SELECT joined_at FROM joins WHERE room_id = ? AND user_id = ?", (room_id, user_id)
+        )
+        return from_db(row[0]) if row else None
+
+    async def is_known(self, room_id: str, user_id: str) -> bool:
+        """Whether Kring knows the user as a member of the room: it saw them join, or speak there."""
+        row = await self.db.fetch_one(
+            "SELECT 1 FROM joins WHERE room_id = ? AND user_id = ? "
+            "UNION ALL SELECT 1 FROM members WHERE room_id = ? AND user_id = ? LIMIT 1",
+            (room_id, user_id, room_id, user_id),
+        )
+        return row is not None
 
 
 def names_in_room(conn: sqlite3.Connection, room_id: str, user_ids: list[str]) -> dict[str, str]:

@@ -544,3 +544,15 @@ def told_once(conn: sqlite3.Connection) -> None:
         DROP TABLE slowed
         """,
     )
+
+
+@migration(14)
+def helper_credits_are_votes(conn: sqlite3.Connection) -> None:
+    """A helper credit (`!solved`) is one of the asker's votes of the day: the daily count reads both kinds."""
+    _script(
+        conn,
+        """
+        DROP INDEX credits_given;
+        CREATE INDEX credits_given ON credits (room_id, giver, at) WHERE reason IN ('reaction', 'helped')
+        """,
+    )

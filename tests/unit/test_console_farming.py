@@ -88,3 +88,37 @@ async def test_the_money_reward_is_once_per_backer_per_proposal(terminal: Termin
     out = await terminal.run("/as @bob", "!delivered 1 €0.01", "/as @you", "!confirm 1 @bob")
     assert "you confirmed bob's delivery of €0.01 to #1." in out and "earns" not in out
     assert await terminal.rep("@bob") == 1 + 1
+
+
+async def test_solved_follows_the_rules_of_a_vote(tmp_path: Path) -> None:
+    term = await open_terminal(
+        tmp_path, {"bot": {"commands_per_minute": 0}, "reputation": {"min_days_in_room": 7, "daily_cap": 2}}
+    )
+    try:
+        await term.run("/as @main", "hello", "/as @ann", "hi", "/as @dik", "hey", "/wait 8d")
+        fresh = await term.run(
+            "/as @new", *[line for n in (1, 2, 3) for line in ("!need a ride", f"!solved {n} @main")]
+        )
+        assert await term.rep("@main") == 0  # a brand-new account's thanks count no more than its 👍
+        assert "main gets no credit for it: new's credits count from 17 March 2026, 11:00, as their votes do." in fresh
+        capped = await term.run(
+            "/as @ann", *[line for n in (4, 5, 6) for line in ("!need a ride", f"!solved {n} @main")]
+        )
+        assert await term.rep("@main") == 2  # ann's daily cap of 2
+        assert "main gets no credit for it: ann has given the 2 credits a member may give in a day." in capped
+        others = await term.run(
+            "/as @ann",
+            "!need a lift",
+            "!solved 7 @ghost",
+            "!need a van",
+            "/as @you",
+            "!solved 8 @you",
+        )
+        assert "@ghost gets no credit for it: @ghost is not a member of this room." in others
+        assert "You cannot credit yourself" in others
+        assert await term.rep("@ghost") == 0 and await term.rep("@you") == 0
+        opted = await term.run("/wait 1d", "/as @dik", "!optout", "!need a map", "!solved 9 @main")
+        assert "main gets no credit for it: dik takes no part in reputation." in opted
+        assert await term.rep("@main") == 2
+    finally:
+        await term.kring.store.close()
