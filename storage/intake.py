@@ -27,12 +27,14 @@ VOTES_GIVEN = "reason IN ('reaction', 'helped')"
 
 @dataclass(frozen=True)
 class Announced:
-    """The bot's announcement of a proposal: a reaction to it credits the proposer."""
+    """One of the bot's messages about a proposal (announcement, fully backed, reminder, decision, report,
+    cancellation): a reaction to it credits the proposer, and all of them are one vote target."""
 
     event_id: str
     proposal_id: int
     room_id: str
     proposer: str
+    vote_target: str  # the proposal's first such message: a member's votes on any of them are one vote on it
 
 
 @dataclass(frozen=True)
@@ -63,6 +65,12 @@ class CreditFacts:
     votes: dict[Pair, list[Credit]]  # each pair's unreversed vote credits (one, or per emoji before schema 6)
     given: dict[GiverDay, int]  # votes cast and changed that day, reversed or not
     joined: dict[tuple[str, str], datetime] = field(default_factory=dict)  # (room, member): first join seen
+
+    def vote_target(self, event_id: str) -> str:
+        """What a reaction to `event_id` votes on: the event itself, or for any of Kring's messages about a
+        proposal, the proposal's first one (one proposal, one vote per member)."""
+        announced = self.announcements.get(event_id)
+        return announced.vote_target if announced is not None else event_id
 
     @classmethod
     def empty(cls) -> CreditFacts:
@@ -174,6 +182,8 @@ def _read_facts(conn: sqlite3.Connection, wanted: FactsWanted) -> CreditFacts:
             reactions[row[0]] = _kept_reaction(row)
     # Every vote on the messages referred to: a redacted message takes back all of them.
     targets = wanted.targets | wanted.redacted | {r.target_event_id for r in reactions.values()}
+    announcements = _announcements(conn, targets)
+    targets |= announcements.keys()  # with all of Kring's other messages about the same proposals
     for chunk in _chunks(targets):
         query = (
             f"SELECT {_REACTION_COLUMNS} FROM reactions WHERE removed = 0 AND target_event_id IN ({_marks(chunk)}) "
@@ -186,19 +196,15 @@ def _read_facts(conn: sqlite3.Connection, wanted: FactsWanted) -> CreditFacts:
         query = f"{CREDIT_SELECT} WHERE {_UNREVERSED} AND c.target_event_id IN ({_marks(chunk)}) ORDER BY c.id"
         for row in conn.execute(query, chunk):
             credit = credit_from_row(row)
-            votes.setdefault((str(credit.giver), str(credit.target_event_id)), []).append(credit)
+            target = str(credit.target_event_id)
+            found = announcements.get(target)
+            votes.setdefault((str(credit.giver), found.vote_target if found else target), []).append(credit)
     messages: dict[str, SeenMessage] = {}
     for chunk in _chunks(targets):
         for row in conn.execute(f"SELECT {MESSAGE_COLUMNS} FROM messages WHERE event_id IN ({_marks(chunk)})", chunk):
             messages[row[0]] = message_from_row(row)
-    announcements: dict[str, Announced] = {}
-    for chunk in _chunks(targets - messages.keys()):
-        query = (
-            "SELECT b.event_id, p.id, p.room_id, p.proposer FROM bot_messages b "
-            f"JOIN proposals p ON p.id = b.proposal_id WHERE b.kind = 'announce' AND b.event_id IN ({_marks(chunk)})"
-        )
-        for row in conn.execute(query, chunk):
-            announcements[row[0]] = Announced(row[0], row[1], row[2], row[3])
+    for event_id in messages.keys() & announcements.keys():
+        del announcements[event_id]
     given: dict[GiverDay, int] = {}
     # Removing a reaction may bring the giver's earlier one back: that counts against the giver's own cap, also
     # when someone else (a moderator) removed it.
@@ -224,6 +230,29 @@ def _read_facts(conn: sqlite3.Connection, wanted: FactsWanted) -> CreditFacts:
         if row is not None:
             joined[(room_id, user_id)] = from_db(row[0])
     return CreditFacts(messages, announcements, reactions, votes, given, joined)
+
+
+def _announcements(conn: sqlite3.Connection, event_ids: Iterable[str]) -> dict[str, Announced]:
+    """Kring's messages about a proposal among `event_ids`, and every other message of Kring's about the same
+    proposals, each with the proposal's vote target."""
+    proposals: set[int] = set()
+    for chunk in _chunks(event_ids):
+        query = f"SELECT proposal_id FROM bot_messages WHERE kind = 'announce' AND event_id IN ({_marks(chunk)})"
+        proposals.update(int(row[0]) for row in conn.execute(query, chunk) if row[0] is not None)
+    found: dict[str, Announced] = {}
+    ordered = sorted(proposals)
+    first: dict[int, str] = {}
+    for start in range(0, len(ordered), CHUNK):
+        ids = ordered[start : start + CHUNK]
+        query = (
+            "SELECT b.event_id, p.id, p.room_id, p.proposer FROM bot_messages b "
+            f"JOIN proposals p ON p.id = b.proposal_id WHERE b.kind = 'announce' AND b.proposal_id IN ({_marks(ids)}) "
+            "ORDER BY b.rowid"
+        )
+        for row in conn.execute(query, ids):
+            vote_target = first.setdefault(int(row[1]), str(row[0]))
+            found[row[0]] = Announced(row[0], row[1], row[2], row[3], vote_target)
+    return found
 
 
 def _write(conn: sqlite3.Connection, effects: Effects) -> None:

@@ -556,3 +556,9 @@ def helper_credits_are_votes(conn: sqlite3.Connection) -> None:
         CREATE INDEX credits_given ON credits (room_id, giver, at) WHERE reason IN ('reaction', 'helped')
         """,
     )
+
+
+@migration(15)
+def proposal_vote_target(conn: sqlite3.Connection) -> None:
+    """All of Kring's messages about a proposal are one vote target: find them by proposal."""
+    conn.execute("CREATE INDEX bot_messages_about ON bot_messages (proposal_id) WHERE kind = 'announce'")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -122,3 +123,28 @@ async def test_solved_follows_the_rules_of_a_vote(tmp_path: Path) -> None:
         assert await term.rep("@main") == 2
     finally:
         await term.kring.store.close()
+
+
+def kring_messages_about(out: str, number: int) -> list[int]:
+    """The numbers of Kring's own posts (not its replies to commands) about proposal #number."""
+    return [int(n) for n, text in re.findall(r"^\[(\d+)\] kring: (.*)$", out, re.MULTILINE) if f"#{number}" in text]
+
+
+async def test_all_of_kring_messages_about_a_proposal_are_one_vote_target(terminal: Terminal) -> None:
+    posts = [2, 5, 6, 7]  # the announcement, fully backed, the reminder, GO
+    out = await terminal.run(
+        "!propose Courier in 3 days",
+        "/as @bob",
+        "!backme 1",
+        "/wait 4d",
+        "/as @cas",
+        *[f"/react {n} 👍" for n in posts],
+        "!rep @you",  # one friend, one vote
+        f"/unreact {posts[0]} 👍",
+        f"/unreact {posts[1]} 👍",
+        "!rep @you",  # still a 👍 on the others
+        *[f"/unreact {n} 👍" for n in posts[2:]],
+        "!rep @you",  # no 👍 left, no vote
+    )
+    assert kring_messages_about(out, 1) == posts
+    assert re.findall(r"you has (-?\d+) credits", out) == ["6", "6", "5"]
