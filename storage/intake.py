@@ -13,6 +13,7 @@ from datetime import datetime
 
 from storage.credits import CREDIT_SELECT, add_credits, credit_from_row
 from storage.db import Database
+from storage.members import clean_name
 from storage.messages import MESSAGE_COLUMNS, message_from_row
 from storage.records import Credit, KeptReaction, SeenMessage
 from storage.timeconv import from_db, to_db
@@ -106,7 +107,7 @@ class Effects:
         )
 
     def remember_member(self, room_id: str, user_id: str, display_name: str) -> None:
-        self.members.append((room_id, user_id, display_name))
+        self.members.append((room_id, user_id, clean_name(display_name)))
 
     def add_message(self, message: SeenMessage) -> None:
         row = (message.event_id, message.room_id, message.author, to_db(message.sent_at), message.excerpt)
