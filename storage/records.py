@@ -301,6 +301,17 @@ class OutboxMessage:
 
 
 @dataclass(frozen=True)
+class ParkedMessage:
+    """A message the homeserver kept refusing: set aside so that it holds up no other, shown by `kring check`."""
+
+    id: int
+    room_id: str
+    attempts: int
+    last_error: str
+    created_at: datetime
+
+
+@dataclass(frozen=True)
 class BotMessage:
     """A message the bot sent, remembered so reactions and replies to it resolve without asking the server."""
 
