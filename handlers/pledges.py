@@ -73,6 +73,8 @@ async def back_me(ctx: Context, request: PledgeRequest) -> list[Say]:
     else:
         old_amount = pledge_amount(texts, old)
         said = [texts.t("pledge.changed", user=who, number=proposal.number, pledge=amount, old=old_amount)]
+    if ctx.sender == proposal.proposer:
+        said.append(texts.t("pledge.own_note"))
     if old is not None and old.note and new.note == old.note and not draft.note:
         said.append(texts.t("pledge.note_kept", note=new.note))
     elif old is not None and new.note != old.note:

@@ -320,6 +320,7 @@ _ALL = (
     _msg("pledge.line", "{user}: {pledge}"),
     _msg("pledge.line_note", "{user}: {pledge} — “{note}”"),
     _msg("pledge.own", "(the proposer's own pledge, not counted as a backer)"),
+    _msg("pledge.own_note", "As the proposer, your pledge counts toward the money and hours, but not as a backer."),
     # pledges
     _msg("pledge.placed", "Thank you {user}: you back #{number} {title} with {pledge}."),
     _msg("pledge.changed", "{user}, your pledge to #{number} is now {pledge} (was {old})."),
