@@ -48,7 +48,9 @@ async def terminal(tmp_path: Path) -> AsyncIterator[Terminal]:
 
 
 async def test_backing_your_own_proposal_is_no_go_and_earns_nothing(terminal: Terminal) -> None:
-    out = await terminal.run("!propose Courier in 1 day", "!backme 1 €1", "/wait 2d")
+    out = await terminal.run("!propose Courier in 1 day", "!backme 1 €1", "!proposals", "/wait 2d")
+    listed = re.search(r"Open proposals:\n\s+#1 Courier\n\s+(.*)", out)
+    assert listed is not None and "€1 · 0/1 backer" in listed[1]  # !proposals counts no proposer as a backer either
     assert "As the proposer, your pledge counts toward the money and hours, but not as a backer." in out
     assert "❌ NO-GO #1 Courier" in out and "✅ GO" not in out
     assert "1 more backer" in out.split("NO-GO #1")[1]
