@@ -27,7 +27,8 @@ from storage.store import Store
 
 log = logging.getLogger(__name__)
 
-# Sends one queued message; its event id, or None when it can never be sent (it is then dropped, not retried).
+# Sends one queued message; its event id, or None when it can never be sent (it is then dropped, not retried);
+# MessageRefused when the homeserver refused this one message (it waits, and the others go ahead).
 Send = Callable[[OutboxMessage], Awaitable[str | None]]
 
 
