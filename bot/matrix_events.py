@@ -179,11 +179,17 @@ def notice_content(message: Outgoing, thread_latest: str | None = None) -> dict[
     if _size(content) <= MAX_CONTENT_BYTES:
         return content
     del content["format"], content["formatted_body"]
+    if _size({**content, "body": SHORTENED}) > MAX_CONTENT_BYTES:
+        content["m.mentions"] = {}  # the mentions alone pass the limit: the text matters more than the pings
     body = message.body
-    keep = len(body)
-    while _size({**content, "body": body[:keep] + SHORTENED}) > MAX_CONTENT_BYTES:
-        keep = keep * 3 // 4
-    content["body"] = body[:keep] + SHORTENED
+    fits, too_long = 0, len(body) + 1  # the longest start of the body that fits, found by halving
+    while too_long - fits > 1:
+        middle = (fits + too_long) // 2
+        if _size({**content, "body": body[:middle] + SHORTENED}) <= MAX_CONTENT_BYTES:
+            fits = middle
+        else:
+            too_long = middle
+    content["body"] = body[:fits] + SHORTENED
     return content
 
 

@@ -35,6 +35,9 @@ class Metrics:
         self.credits = Counter("kring_credits_given", "Credits given (positive ledger entries)", registry=registry)
         self.decisions = Counter("kring_decisions_posted", "GO / NO-GO decisions posted", registry=registry)
         self.outbox = Gauge("kring_outbox_queue", "Messages waiting in the outbox", registry=registry)
+        self.parked = Gauge(
+            "kring_outbox_parked", "Messages set aside after the homeserver kept refusing them", registry=registry
+        )
         self.send_latency = Histogram(
             "kring_send_latency_seconds", "Time to send one message to the homeserver", buckets=SEND_BUCKETS,
             registry=registry,
@@ -69,6 +72,7 @@ class Metrics:
     # what is read from the store when scraped
     async def refresh(self) -> None:
         self.outbox.set(await self.store.outbox.pending_count())
+        self.parked.set(await self.store.outbox.parked_count())
         given, self._credits_seen = await self.store.credits.given_after(self._credits_seen)
         self.credits.inc(given)
 

@@ -13,7 +13,7 @@ from nio import AsyncClient, RoomSendResponse, UploadResponse
 
 from bot.data_copy import MIME_TYPE, copy_of, encoded, file_content, file_name
 from bot.direct_rooms import DirectRooms, NotReadyYet
-from bot.engine import Kring
+from bot.engine import Kring, MessageRefused
 from bot.homeserver import Backoff
 from bot.matrix_events import notice_content
 from bot.metrics import Metrics
@@ -69,7 +69,8 @@ class OutboxSender:
         """Send whenever the outbox has something, until the bot stops; back off while sending fails."""
         backoff = Backoff(start=1.0, cap=60.0)
         while not self.stopping.is_set():
-            await self.kring.outbox_ready.wait()
+            with contextlib.suppress(TimeoutError):  # a message refused a moment ago is tried again at its time
+                await asyncio.wait_for(self.kring.outbox_ready.wait(), timeout=await self._until_next_retry())
             self.kring.outbox_ready.clear()
             try:
                 await self.kring.deliver(self.send)
@@ -89,6 +90,13 @@ class OutboxSender:
                 await asyncio.sleep(delay)
                 self.kring.outbox_ready.set()
 
+    async def _until_next_retry(self) -> float | None:
+        """Seconds until a refused message may be tried again; None (wait for new messages) if none waits."""
+        retry = await self.kring.store.outbox.next_retry()
+        if retry is None:
+            return None
+        return max(0.0, (retry - self.kring.clock.now()).total_seconds())
+
     async def send(self, queued: OutboxMessage) -> str | None:
         """The event id it went out as; None when it can never go out (dropped); raises to be retried.
 
@@ -103,6 +111,9 @@ class OutboxSender:
             event_id = await self._send(queued)
             result = "sent" if event_id is not None else "dropped"
             return event_id
+        except MessageRefused:
+            result = "refused"
+            raise
         finally:
             self.metrics.send_latency.observe(time.monotonic() - started)
             self.metrics.sends.labels(result).inc()
@@ -181,4 +192,7 @@ class OutboxSender:
             # Retrying cannot help, and every later message would wait behind this one for good.
             log.error("the homeserver refuses outbox message %d for good (%s); dropping it", queued.id, code)
             return None
+        if isinstance(code, str) and code:
+            # The homeserver read this message and refused it: tried again later, and the others meanwhile.
+            raise MessageRefused(f"{code}: {getattr(response, 'message', '')}")
         raise RuntimeError(f"room_send failed: {getattr(response, 'message', response)}")

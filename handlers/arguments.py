@@ -203,7 +203,7 @@ class Member:
         if parsed.startswith("@") and " " not in parsed:
             return parsed
         mentioned = list(ctx.message.mentions)
-        names = await ctx.store.members.display_names(ctx.room_id, mentioned)
+        names = await ctx.store.members.names_as_typed(ctx.room_id, mentioned)
         typed = parsed.casefold()
         named = [user for user in mentioned if user in names and names[user].casefold() in typed]
         if named:

@@ -84,7 +84,7 @@ async def _reminder(store: Store, texts: Texts, proposal: Proposal, now: datetim
         texts.t("reminder.met") if missing.none else texts.t("reminder.gap", gap=gap(texts, missing)),
         progress(texts, proposal, facts.totals, now),
     ]
-    return [_announce(proposal, lines(parts), (proposal.proposer, *facts.backers))]
+    return [_announce(proposal, lines(parts), facts.mentioned)]
 
 
 async def _decide(
@@ -131,7 +131,7 @@ async def _decide(
     objections = objections_block(texts, facts)
     if objections.plain:
         parts.append(objections)
-    return [_announce(decided, lines(parts), (proposal.proposer, *facts.backers))]
+    return [_announce(decided, lines(parts), facts.mentioned)]
 
 
 async def _reward(store: Store, settings: CommunitySettings, facts: ProposalFacts, now: datetime) -> None:
@@ -139,7 +139,7 @@ async def _reward(store: Store, settings: CommunitySettings, facts: ProposalFact
     receive none where `[reputation] servers` is set)."""
     proposal, rules = facts.proposal, settings.proposals
     rewards = [(proposal.proposer, rules.go_reward_proposer, CreditReason.GO_PROPOSER)]
-    rewards += [(pledge.user_id, rules.go_reward_backer, CreditReason.GO_BACKER) for pledge in facts.pledges]
+    rewards += [(pledge.user_id, rules.go_reward_backer, CreditReason.GO_BACKER) for pledge in facts.backing]
     await store.credits.add(
         Credit(proposal.room_id, None, receiver, amount, reason, now, proposal_id=proposal.id)
         for receiver, amount, reason in rewards

@@ -11,7 +11,7 @@ from handlers.settings import ProposalSettings
 from handlers.text import Rendered, lines
 from handlers.texts import Texts
 from handlers.underway import in_thread, schedule_update_nudge
-from handlers.views import load_facts
+from handlers.views import NAMED, load_facts
 from storage.records import Announcement, AnnouncementKind, Proposal
 from storage.store import Store
 
@@ -54,9 +54,11 @@ async def fire_nudge(
         ]
         if not waiting:
             return []
-        names = Rendered.join(Rendered(", ", ", "), [facts.who(backer) for backer in waiting])
+        names = Rendered.join(Rendered(", ", ", "), [facts.who(backer) for backer in waiting[:NAMED]])
+        if len(waiting) > NAMED:
+            names = names + Rendered(" ", " ") + texts.tn("proposal.backers_more", len(waiting) - NAMED)
         parts = [texts.t("nudge.deliver", number=proposal.number, title=proposal.title, backers=names)]
-        mentions = tuple(waiting)
+        mentions = tuple(waiting[:NAMED])
     if announced_late(announcement.due_at, now, offline=late):
         parts.append(texts.t("nudge.late", due=texts.when(announcement.due_at)))
     return [in_thread(proposal, lines(parts), mentions=mentions)]

@@ -82,7 +82,7 @@ async def propose(ctx: Context, draft: ProposalDraft) -> list[Say]:
         mentions.append(idea.author)
     if proposal.description:
         parts.append(user_text(proposal.description))
-    parts.append(texts.t("proposal.goals", goals=goals(texts, proposal)))
+    parts.append(texts.t("proposal.goals_announce", goals=goals(texts, proposal)))
     parts.append(
         texts.t(
             "proposal.deadline",
@@ -166,7 +166,7 @@ async def cancel(ctx: Context, proposal: Proposal, reason: str) -> list[Say]:
     parts = [ctx.texts.t("cancel.announce", number=proposal.number, title=proposal.title, user=facts.who(ctx.sender))]
     if reason:
         parts.append(ctx.texts.t("cancel.reason", reason=reason))
-    mentions = tuple(sorted({proposal.proposer, *facts.backers}))
+    mentions = tuple(sorted(set(facts.mentioned)))
     return [ctx.announce(lines(parts), mentions=mentions, proposal_id=proposal.id, priority=Priority.DECISION)]
 
 

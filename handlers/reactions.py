@@ -1,13 +1,12 @@
 """Reactions as reputation: one member, one vote per message, given by their up or down emoji.
 
-A member's up reactions (👍 ❤️ …) on someone's message give its author +1, down ones (👎 …) −1; with both, the
-latest present one decides; removing them all removes the vote. Emoji are compared without skin tones and
-variation selectors. No vote counts on your own message, a command, or the bot's messages (except its
-announcement of a proposal, which credits the proposer); a member casts at most `daily_cap` votes and changes
-per UTC day; when a message is deleted, the votes it earned are taken back. Members who opted out give and
-receive nothing. Guests from other homeservers and
-members too new to the room give nothing, and a guest's message earns nothing, where the operator says so
-(handlers.standing).
+A member's up reactions (👍 ❤️ …) on someone's message give its author +1, down ones (👎 …) −1; with both, the latest
+present one decides; removing them all removes the vote. Emoji are compared without skin tones and variation
+selectors. No vote counts on your own message, a command, or the bot's messages (except its messages about a
+proposal, which credit the proposer, all of them together one vote target); a member casts at most `daily_cap` votes
+and changes per UTC day; when a message is deleted, the votes it earned are taken back. Members who opted out give
+and receive nothing. Guests from other homeservers and members too new to the room give nothing, and a guest's
+message earns nothing, where the operator says so (handlers.standing).
 
 The rules run in memory, in event order, over what the store knew before the batch (`CreditFacts`, read in one
 go) and what earlier events of the batch changed; the outcome is exactly that of handling the events one by
@@ -110,7 +109,7 @@ class CreditBook:
         # Present up/down reactions per vote, oldest first, and which vote each reaction belongs to.
         self._present: dict[Pair, list[KeptReaction]] = {}
         for reaction in sorted(facts.reactions.values(), key=lambda r: r.at):
-            self._present.setdefault((reaction.giver, reaction.target_event_id), []).append(reaction)
+            self._present.setdefault((reaction.giver, facts.vote_target(reaction.target_event_id)), []).append(reaction)
 
     def take_effects(self) -> Effects:
         """What changed since the last call, to be written now."""
@@ -186,7 +185,7 @@ class CreditBook:
             direction,
             reaction.at,
         )
-        pair = (reaction.sender, reaction.target_event_id)
+        pair = (reaction.sender, self.facts.vote_target(reaction.target_event_id))
         self._present.setdefault(pair, []).append(kept)
         self.facts.reactions[reaction.event_id] = kept
         self.effects.keep_reaction(kept)
@@ -203,7 +202,7 @@ class CreditBook:
             if kept.room_id != redaction.room_id or not _may_redact(redaction, kept.giver):
                 self.facts.reactions[kept.event_id] = kept
                 return
-            pair = (kept.giver, kept.target_event_id)
+            pair = (kept.giver, self.facts.vote_target(kept.target_event_id))
             self._present[pair] = [r for r in self._present.get(pair, []) if r.event_id != kept.event_id]
             self.effects.remove_reaction(kept.event_id)
             target = self.target(kept.room_id, kept.target_event_id)

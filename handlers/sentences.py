@@ -106,7 +106,8 @@ _ALL = (
         "help.propose_multiline",
         "Or over several lines: {prefix}propose <title>, then goal: €2.500, hours: 40, "
         "deadline: 2026-12-15 17:00, backers: 5; other lines are the description. "
-        "Reply to an idea with {prefix}propose to link it.",
+        "Reply to an idea with {prefix}propose to link it. You may back your own proposal: your own pledge counts "
+        "toward the money and hours, but you are not one of the backers (a proposal only you back is no GO).",
     ),
     _msg("summary.help", "this overview, or the syntax of one command"),
     _msg("summary.propose", "turn an idea into a proposal with goals and a deadline"),
@@ -208,6 +209,10 @@ _ALL = (
     _msg("proposal.announce", "📣 New proposal #{number}: {title}\nProposed by {proposer}."),
     _msg("proposal.idea_link", "From the idea by {author}: “{excerpt}”"),
     _msg("proposal.goals", "Goals: {goals}"),
+    _msg(
+        "proposal.goals_announce",
+        "Goals: {goals} (the proposer is not counted as a backer; their own pledge counts toward money and hours)",
+    ),
     _msg("proposal.deadline", "Deadline: {deadline} ({left})"),
     _msg(
         "proposal.how_to_back",
@@ -297,6 +302,7 @@ _ALL = (
     _msg("proposal.proposer", "Proposed by {proposer} on {created}."),
     _msg("proposal.backers_title", "Backers ({count}):"),
     _msg("proposal.no_backers", "No backers yet."),
+    _plural("proposal.backers_more", "…and {count} more", "…and {count} more"),
     _msg("proposal.objections_title", "Objections ({count}):"),
     _msg("proposal.objection", "{user}: {reason}"),
     _msg("proposal.cancelled_reason", "Cancelled: {reason}"),
@@ -313,6 +319,8 @@ _ALL = (
     _msg("pledge.support", "support"),
     _msg("pledge.line", "{user}: {pledge}"),
     _msg("pledge.line_note", "{user}: {pledge} — “{note}”"),
+    _msg("pledge.own", "(the proposer's own pledge, not counted as a backer)"),
+    _msg("pledge.own_note", "As the proposer, your pledge counts toward the money and hours, but not as a backer."),
     # pledges
     _msg("pledge.placed", "Thank you {user}: you back #{number} {title} with {pledge}."),
     _msg("pledge.changed", "{user}, your pledge to #{number} is now {pledge} (was {old})."),
@@ -470,6 +478,16 @@ _ALL = (
     _msg("needs.self_help", "You cannot credit yourself for your own need."),
     _msg("needs.solved", "N#{number} is solved."),
     _msg("needs.solved_by", "N#{number} is solved — thanks to {helper}, who earns {reward}."),
+    _msg("needs.solved_no_credit", "N#{number} is solved. {helper} gets no credit for it: {why}"),
+    _msg("no_credit.not_a_member", "{helper} is not a member of this room."),
+    _msg("no_credit.opted_out", "{member} takes no part in reputation."),
+    _msg("no_credit.guest", "only members on {servers} give and receive credits, and {member} is not one."),
+    _msg("no_credit.newcomer", "{member}'s credits count from {moment}, as their votes do."),
+    _plural(
+        "no_credit.daily_cap",
+        "{member} has given the {count} credit a member may give in a day.",
+        "{member} has given the {count} credits a member may give in a day.",
+    ),
     # the room's language
     _msg("language.set", "From now on I speak English in this room."),
     _msg("language.same", "This room already speaks English."),

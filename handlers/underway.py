@@ -91,7 +91,7 @@ async def post_update(ctx: Context, proposal: Proposal, progress: Progress) -> l
     if progress.percent is not None:
         head = head + Rendered(" ", " ") + ctx.texts.t("underway.percent", percent=progress.percent)
     text = lines([head, ctx.texts.t("underway.quote", text=progress.text)])
-    notify = (proposal.proposer, *facts.backers) if settings.mention_backers_on_update else ()
+    notify = facts.mentioned if settings.mention_backers_on_update else ()
     said = in_thread(proposal, text, mentions=(m for m in notify if m != ctx.sender))
     if ctx.message.thread_root == proposal.thread_root:
         said = ctx.reply(text, mentions=said.mentions, proposal_id=proposal.id)
@@ -153,8 +153,8 @@ async def confirm_deliveries(
     hours = await _hours_owed(store, settings, proposal, facts.pledges, backer)
     if hours > 0:
         rewards.append((hours, CreditReason.DELIVERED_HOURS))
-    money = sum(1 for d in deliveries if d.money_cents) * settings.delivery_reward
-    if money:
+    money = await _money_owed(store, settings, proposal, facts.pledges, backer)
+    if money > 0:
         rewards.append((money, CreditReason.DELIVERED_MONEY))
     await store.credits.add(
         Credit(
@@ -186,6 +186,17 @@ async def _hours_owed(
     confirmed = [d for d in await store.underway.deliveries([proposal.id]) if d.user_id == backer and d.confirmed]
     earned = min(sum(d.minutes for d in confirmed), pledged) // 60 * settings.credits_per_delivered_hour
     return earned - await store.credits.standing_for(proposal.id, backer, CreditReason.DELIVERED_HOURS)
+
+
+async def _money_owed(
+    store: Store, settings: ProposalSettings, proposal: Proposal, pledges: list[Pledge], backer: str
+) -> int:
+    """The money reward still owed: once per backer per proposal, for a backer who pledged money and has a
+    confirmed delivery of money (so neither penny deliveries nor money nobody pledged farm it), less what stands."""
+    pledged = next((p.money_cents for p in pledges if p.user_id == backer), 0)
+    confirmed = [d for d in await store.underway.deliveries([proposal.id]) if d.user_id == backer and d.confirmed]
+    earned = settings.delivery_reward if pledged and any(d.money_cents for d in confirmed) else 0
+    return earned - await store.credits.standing_for(proposal.id, backer, CreditReason.DELIVERED_MONEY)
 
 
 @command("confirm", nl=("bevestig",), args=(ProposalRef(), Member(required=True)), who=Role.PROPOSER_OR_MODERATOR)
@@ -263,25 +274,27 @@ async def unconfirm(ctx: Context, proposal: Proposal, backer: str) -> list[Say]:
         events, (CreditReason.DELIVERED_HOURS, CreditReason.DELIVERED_MONEY), ctx.message.event_id, ctx.now
     )
     await ctx.store.underway.unconfirm([d.id for d in mine])
-    # Other confirmations of the backer still stand: their hours are owed again up to what was pledged.
-    owed = await _hours_owed(
-        ctx.store, ctx.settings.proposals, proposal, await ctx.store.proposals.pledges(proposal.id), backer
-    )
-    if owed > 0:
-        await ctx.store.credits.add(
-            [
-                Credit(
-                    ctx.room_id,
-                    ctx.sender,
-                    backer,
-                    owed,
-                    CreditReason.DELIVERED_HOURS,
-                    ctx.now,
-                    source_event_id=ctx.message.event_id,
-                    proposal_id=proposal.id,
-                )
-            ]
+    # Other confirmations of the backer still stand: their hours are owed again up to what was pledged, and the
+    # money reward again if one of them is money.
+    settings, pledges = ctx.settings.proposals, await ctx.store.proposals.pledges(proposal.id)
+    owed = [
+        (await _hours_owed(ctx.store, settings, proposal, pledges, backer), CreditReason.DELIVERED_HOURS),
+        (await _money_owed(ctx.store, settings, proposal, pledges, backer), CreditReason.DELIVERED_MONEY),
+    ]
+    await ctx.store.credits.add(
+        Credit(
+            ctx.room_id,
+            ctx.sender,
+            backer,
+            delta,
+            reason,
+            ctx.now,
+            source_event_id=ctx.message.event_id,
+            proposal_id=proposal.id,
         )
+        for delta, reason in owed
+        if delta > 0
+    )
     amount = amount_of(ctx.texts, sum(d.money_cents for d in mine), sum(d.minutes for d in mine))
     text = ctx.texts.t("underway.unconfirmed", backer=who, amount=amount, number=proposal.number)
     return [ctx.reply(text, mentions=(backer,), proposal_id=proposal.id)]
@@ -295,7 +308,7 @@ async def _close(ctx: Context, proposal: Proposal, status: Status, reason: str) 
     assert closed is not None
     report = await closing_report(ctx.store, ctx.texts, closed, ctx.sender)
     facts = await load_facts(ctx.store, closed)
-    mentions = tuple(sorted({closed.proposer, *facts.backers}))
+    mentions = tuple(sorted(set(facts.mentioned)))
     return [ctx.announce(report, mentions=mentions, proposal_id=closed.id, priority=Priority.DECISION)]
 
 

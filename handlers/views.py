@@ -13,6 +13,9 @@ from storage.records import Delivery, Objection, Pledge, Proposal, Status, Total
 from storage.store import Store
 
 DOT = markup(" · ", " · ")
+# A message names (and mentions) at most this many backers and counts the rest: thousands of names would not fit
+# one Matrix event, and no member reads them.
+NAMED = 100
 
 
 @dataclass(frozen=True)
@@ -26,11 +29,22 @@ class ProposalFacts:
 
     @property
     def totals(self) -> Totals:
-        return Totals.of(self.pledges)
+        return Totals.of(self.pledges, self.proposal.proposer)
 
     @property
     def backers(self) -> tuple[str, ...]:
+        """Everyone who pledged, the proposer's own pledge included (whom updates and decisions mention)."""
         return tuple(p.user_id for p in self.pledges)
+
+    @property
+    def mentioned(self) -> tuple[str, ...]:
+        """Whom a message about the proposal mentions: the proposer and the backers it names."""
+        return (self.proposal.proposer, *(p.user_id for p in self.pledges[:NAMED]))
+
+    @property
+    def backing(self) -> list[Pledge]:
+        """The pledges of backers: everyone's but the proposer's own, which is no backer's."""
+        return [p for p in self.pledges if p.user_id != self.proposal.proposer]
 
     def who(self, user_id: str) -> Rendered:
         return mention(user_id, self.names.get(user_id, user_id))
@@ -101,14 +115,19 @@ def backers_block(texts: Texts, facts: ProposalFacts) -> Rendered:
     if not facts.pledges:
         return texts.t("proposal.no_backers")
     items = []
-    for pledge in facts.pledges:
+    for pledge in facts.pledges[:NAMED]:
         amount = pledge_amount(texts, pledge)
         who = facts.who(pledge.user_id)
         if pledge.note:
-            items.append(texts.t("pledge.line_note", user=who, pledge=amount, note=pledge.note))
+            item = texts.t("pledge.line_note", user=who, pledge=amount, note=pledge.note)
         else:
-            items.append(texts.t("pledge.line", user=who, pledge=amount))
-    return texts.t("proposal.backers_title", count=len(facts.pledges)) + bullet_list(items)
+            item = texts.t("pledge.line", user=who, pledge=amount)
+        if pledge.user_id == facts.proposal.proposer:
+            item = item + markup(" ", " ") + texts.t("pledge.own")
+        items.append(item)
+    if len(facts.pledges) > NAMED:
+        items.append(texts.tn("proposal.backers_more", len(facts.pledges) - NAMED))
+    return texts.t("proposal.backers_title", count=len(facts.backing)) + bullet_list(items)
 
 
 def objections_block(texts: Texts, facts: ProposalFacts) -> Rendered:
@@ -128,7 +147,7 @@ def backer_ledger(
     """`Bob: pledged €50 + 4h · delivered €50 + 2h · confirmed €50`, one line per backer."""
     rows = [texts.t("report.backers_title")]
     backers = [p.user_id for p in pledges] + sorted({d.user_id for d in deliveries} - {p.user_id for p in pledges})
-    for backer in backers:
+    for backer in backers[:NAMED]:
         pledged = next((p for p in pledges if p.user_id == backer), None)
         theirs = [d for d in deliveries if d.user_id == backer]
         confirmed = [d for d in theirs if d.confirmed]
@@ -141,6 +160,8 @@ def backer_ledger(
                 confirmed=_sum(texts, confirmed),
             )
         )
+    if len(backers) > NAMED:
+        rows.append(texts.tn("proposal.backers_more", len(backers) - NAMED))
     return lines(rows)
 
 

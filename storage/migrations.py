@@ -544,3 +544,60 @@ def told_once(conn: sqlite3.Connection) -> None:
         DROP TABLE slowed
         """,
     )
+
+
+@migration(14)
+def helper_credits_are_votes(conn: sqlite3.Connection) -> None:
+    """A helper credit (`!solved`) is one of the asker's votes of the day: the daily count reads both kinds."""
+    _script(
+        conn,
+        """
+        DROP INDEX credits_given;
+        CREATE INDEX credits_given ON credits (room_id, giver, at) WHERE reason IN ('reaction', 'helped')
+        """,
+    )
+
+
+@migration(15)
+def proposal_vote_target(conn: sqlite3.Connection) -> None:
+    """All of Kring's messages about a proposal are one vote target: find them by proposal."""
+    conn.execute("CREATE INDEX bot_messages_about ON bot_messages (proposal_id) WHERE kind = 'announce'")
+
+
+@migration(16, rebuilds_tables=True)
+def outbox_attempts(conn: sqlite3.Connection) -> None:
+    """A message the homeserver keeps refusing is tried again later, then parked, so it holds up no other: the
+    outbox counts each message's attempts, when it may be tried next and the last error, and knows `parked`."""
+    _script(
+        conn,
+        """
+        CREATE TABLE outbox_new (
+            id           INTEGER PRIMARY KEY,
+            room_id      TEXT NOT NULL,
+            kind         TEXT NOT NULL,
+            proposal_id  INTEGER REFERENCES proposals (id),
+            body         TEXT NOT NULL,
+            html         TEXT NOT NULL,
+            reply_to     TEXT,
+            mentions     TEXT NOT NULL,
+            created_at   INTEGER NOT NULL,
+            sent_at      INTEGER,
+            event_id     TEXT,
+            state        TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'sent', 'dropped', 'parked')),
+            thread_root  TEXT,
+            opens_thread INTEGER NOT NULL DEFAULT 0,
+            delivery_id  INTEGER REFERENCES deliveries (id),
+            priority     INTEGER NOT NULL DEFAULT 2,
+            attempts     INTEGER NOT NULL DEFAULT 0,
+            retry_at     INTEGER,
+            last_error   TEXT NOT NULL DEFAULT ''
+        );
+        INSERT INTO outbox_new (id, room_id, kind, proposal_id, body, html, reply_to, mentions, created_at, sent_at,
+                                event_id, state, thread_root, opens_thread, delivery_id, priority)
+            SELECT id, room_id, kind, proposal_id, body, html, reply_to, mentions, created_at, sent_at, event_id,
+                   state, thread_root, opens_thread, delivery_id, priority FROM outbox;
+        DROP TABLE outbox;
+        ALTER TABLE outbox_new RENAME TO outbox;
+        CREATE INDEX outbox_pending ON outbox (priority, id) WHERE state = 'pending'
+        """,
+    )

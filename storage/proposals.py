@@ -190,8 +190,9 @@ class ProposalQueries:
             return {}
         marks = ",".join("?" * len(proposal_ids))
         rows = await self.db.fetch_all(
-            "SELECT proposal_id, COUNT(*), SUM(money_cents), SUM(minutes) FROM pledges "
-            f"WHERE proposal_id IN ({marks}) GROUP BY proposal_id",
+            "SELECT g.proposal_id, SUM(g.user_id != p.proposer), SUM(g.money_cents), SUM(g.minutes) "
+            f"FROM pledges g JOIN proposals p ON p.id = g.proposal_id WHERE g.proposal_id IN ({marks}) "
+            "GROUP BY g.proposal_id",  # the proposer's own pledge is money and hours, not a backer
             tuple(proposal_ids),
         )
         found = {int(r[0]): Totals(int(r[1]), int(r[2]), int(r[3])) for r in rows}

@@ -96,10 +96,11 @@ class Totals:
     minutes: int
 
     @classmethod
-    def of(cls, pledges: Iterable[Pledge]) -> Totals:
+    def of(cls, pledges: Iterable[Pledge], proposer: str) -> Totals:
+        """The proposer's own pledge counts toward money and hours, but the proposer is never one of the backers."""
         listed = list(pledges)
         return cls(
-            backers=len(listed),
+            backers=sum(1 for p in listed if p.user_id != proposer),
             money_cents=sum(p.money_cents for p in listed),
             minutes=sum(p.minutes for p in listed),
         )
@@ -297,6 +298,17 @@ class OutboxMessage:
 
     id: int
     message: Outgoing
+
+
+@dataclass(frozen=True)
+class ParkedMessage:
+    """A message the homeserver kept refusing: set aside so that it holds up no other, shown by `kring check`."""
+
+    id: int
+    room_id: str
+    attempts: int
+    last_error: str
+    created_at: datetime
 
 
 @dataclass(frozen=True)

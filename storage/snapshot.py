@@ -35,6 +35,21 @@ def read_state(database: str | Path, keys: Iterable[str]) -> dict[str, str]:
     return {str(key): str(value) for key, value in rows}
 
 
+def read_parked(database: str | Path) -> list[tuple[int, str, int, str]]:
+    """The outbox messages parked after repeated refusals: (id, room, attempts, last error); empty before the
+    outbox could park any."""
+    with contextlib.closing(_read_only(database)) as conn:
+        try:
+            rows = conn.execute(
+                "SELECT id, room_id, attempts, last_error FROM outbox WHERE state = 'parked' ORDER BY id"
+            ).fetchall()
+        except sqlite3.OperationalError as error:
+            if "no such table" in str(error) or "no such column" in str(error):
+                return []
+            raise
+    return [(int(r[0]), str(r[1]), int(r[2]), str(r[3])) for r in rows]
+
+
 def backup_database(source: str | Path, target: Path) -> None:
     """A consistent copy of `source` as it is at one moment (SQLite's online backup), written owner-only.
 

@@ -63,9 +63,12 @@ def test_go_exactly_when_every_set_goal_is_met(backers: str, money: str, hours: 
 def test_more_than_the_goals_is_go_and_no_backers_is_no_go() -> None:
     proposal = make_proposal(MONEY_GOAL, HOURS_GOAL, 1)
     assert is_go(proposal, Totals(5, MONEY_GOAL * 3, HOURS_GOAL * 2))
-    assert not is_go(make_proposal(None, None, 1), Totals.of([]))
+    proposal = make_proposal(None, None, 1)
+    assert not is_go(proposal, Totals.of([], proposal.proposer))
     support = Pledge(BOB, 0, 0, "", START)
-    assert is_go(make_proposal(None, None, 1), Totals.of([support]))
+    assert is_go(proposal, Totals.of([support], proposal.proposer))
+    own = Pledge(proposal.proposer, 0, 0, "", START)
+    assert not is_go(proposal, Totals.of([own], proposal.proposer))  # the proposer is never one of the backers
 
 
 @pytest.mark.parametrize(

@@ -29,7 +29,8 @@ async def test_propose_announces_the_proposal_to_the_room(room: Harness) -> None
     assert announcement.body.splitlines() == [
         "📣 New proposal #1: Shared courier",
         "Proposed by Ann.",
-        "Goals: €2,500 · 40h · 5 backers",
+        "Goals: €2,500 · 40h · 5 backers (the proposer is not counted as a backer; their own pledge counts toward "
+        "money and hours)",
         "Deadline: 20 March 2026, 17:00 (18 days left)",
         "Back it: !backme 1 [€amount] [hours] [note]. A 👍 on this message gives Ann a credit; it is no pledge.",
     ]

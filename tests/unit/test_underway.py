@@ -227,6 +227,7 @@ async def test_nobody_confirms_their_own_delivery(room: Harness) -> None:
     room.powers[ANN] = 50  # the proposer is a moderator too
     await room.say(ANN, "!propose Shared courier €50 in 2 days")
     await room.say(ANN, "!backme 1 €60 2h")
+    await room.say(BOB, "!backme 1")  # the proposer is never one of the backers: one more makes it GO
     await room.wait(timedelta(days=2, minutes=1))
     (reported,) = (await room.say(ANN, "!delivered 1 €60 2h"))[1]
     before = await room.rep(ANN)
