@@ -173,12 +173,25 @@ COLUMNS = {
 }
 
 
+# A spreadsheet runs a cell that begins with one of these as a formula (OWASP, "CSV Injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def inert(cell: object) -> object:
+    """A text cell a spreadsheet would run gets a leading apostrophe (user ids too: they begin with @); numbers,
+    None and harmless text stay as they are."""
+    if isinstance(cell, str) and cell.startswith(FORMULA_STARTS):
+        return "'" + cell
+    return cell
+
+
 def table_csv(document: dict[str, Any], name: str) -> str:
-    """One table of the export as CSV text, with a header row."""
+    """One table of the export as CSV text, with a header row; text a spreadsheet would run is made inert (the
+    JSON export stays exact)."""
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=COLUMNS[name], lineterminator="\n")
     writer.writeheader()
-    writer.writerows(as_tables(document)[name])
+    writer.writerows({k: inert(v) for k, v in row.items()} for row in as_tables(document)[name])
     return buffer.getvalue()
 
 

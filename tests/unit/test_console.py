@@ -145,8 +145,8 @@ def test_console_flow_then_export_shows_the_same_numbers(tmp_path: Path) -> None
     ]
     pledges = list(csv.DictReader((tmp_path / "csv" / "pledges.csv").open(encoding="utf-8")))
     assert [(p["user"], p["money_cents"], p["minutes"]) for p in pledges] == [
-        ("@bob", "60000", "0"),
-        ("@cas", "40000", "240"),
+        ("'@bob", "60000", "0"),
+        ("'@cas", "40000", "240"),
     ]
     (row,) = csv.DictReader((tmp_path / "csv" / "proposals.csv").open(encoding="utf-8"))
     assert (row["id"], row["status"]) == ("1", "go")
