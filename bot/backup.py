@@ -15,6 +15,7 @@ from storage.private import (
     FILE_MODE,
     create_private_file,
     database_files,
+    tighten_all,
     tighten_tree,
     write_private_file,
 )
@@ -66,7 +67,11 @@ def backup(settings: Settings, into: Path, now: datetime | None = None) -> Path:
         suffix += 1
         folder = into / f"kring-backup-{moment:%Y%m%dT%H%M%SZ}-{suffix}"
     folder.mkdir(mode=DIRECTORY_MODE)
+    # SQLite gives the -wal and -shm it makes the database's own mode, and the snapshot's reader leaves them
+    # behind when no bot runs: owner-only before (a database another tool made wider) and after.
+    tighten_all(database_files(database))
     backup_database(database, folder / DATABASE_NAME)
+    tighten_all(database_files(database))
     problems = integrity_problems(folder / DATABASE_NAME)
     if problems:
         raise BackupError(f"the snapshot in {folder} fails its integrity check: {'; '.join(problems[:5])}")
