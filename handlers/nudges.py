@@ -12,7 +12,7 @@ from handlers.text import Rendered, lines
 from handlers.texts import Texts
 from handlers.underway import in_thread, schedule_update_nudge
 from handlers.views import load_facts
-from storage.records import Announcement, AnnouncementKind, Proposal
+from storage.records import Announcement, AnnouncementKind, Proposal, is_user_id
 from storage.store import Store
 
 
@@ -41,7 +41,7 @@ async def fire_nudge(
                 days=settings.update_every_days,
             )
         ]
-        mentions: tuple[str, ...] = (proposal.proposer,)
+        mentions: tuple[str, ...] = (proposal.proposer,) if is_user_id(proposal.proposer) else ()
         # The next one a period later, unless an update comes first (it moves the nudge).
         await schedule_update_nudge(store, settings, proposal.id, now)
     else:
@@ -50,7 +50,9 @@ async def fire_nudge(
         waiting = [
             pledge.user_id
             for pledge in facts.pledges
-            if (pledge.money_cents or pledge.minutes) and pledge.user_id not in delivered
+            if (pledge.money_cents or pledge.minutes)
+            and pledge.user_id not in delivered
+            and is_user_id(pledge.user_id)  # a forgotten backer (a pseudonym) is reminded of nothing
         ]
         if not waiting:
             return []

@@ -11,7 +11,7 @@ import sqlite3
 from datetime import datetime
 
 from storage.db import Database
-from storage.records import MessageKind, OutboxMessage, Outgoing, Priority
+from storage.records import MessageKind, OutboxMessage, Outgoing, Priority, is_user_id
 from storage.sent import remember_sent
 from storage.timeconv import to_db
 
@@ -36,7 +36,7 @@ class OutboxQueries:
                     m.body,
                     m.html,
                     m.reply_to,
-                    json.dumps(list(m.mentions)),
+                    json.dumps([user for user in m.mentions if is_user_id(user)]),  # never a pseudonym
                     m.thread_root,
                     int(m.opens_thread),
                     m.delivery_id,
