@@ -182,8 +182,14 @@ def main(argv: list[str] | None = None) -> int:
             folder = backup(settings, args.to)
             sys.stderr.write(f"kring: backed up to {folder}\n")
         elif args.command == "restore":
-            for path in restore(settings, args.source, force=args.force):
+            restored = restore(settings, args.source, force=args.force)
+            for path in restored.written:
                 sys.stderr.write(f"kring: restored {path}\n")
+            if restored.forgotten_again:
+                count = restored.forgotten_again
+                sys.stderr.write(
+                    f"kring: forgot again {count} member{'s' if count != 1 else ''} forgotten since the backup\n"
+                )
         else:
             from bot.runner import run_bot
 

@@ -16,6 +16,7 @@ import re
 import secrets
 import sqlite3
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -249,6 +250,77 @@ def _forget(conn: sqlite3.Connection, user_id: str, number: int, names_in_rooms:
     )
 
 
+class ForeignKeyError(Exception):
+    """A restored copy hashes forgotten members' ids with another key than the database it replaces."""
+
+
+@dataclass(frozen=True)
+class Forgetting:
+    """What a database knows of the members it forgot: the key of its hashes, each hash with the pseudonym and
+    moment, and how many pseudonyms it handed out."""
+
+    key: str | None
+    forgotten: tuple[tuple[str, str, int], ...]
+    former_count: int
+
+
+def forgetting_in(conn: sqlite3.Connection) -> Forgetting:
+    """The forgetting a database holds (none in one made before forgetting existed)."""
+    try:
+        rows = conn.execute("SELECT digest, pseudonym, forgotten_at FROM forgotten ORDER BY forgotten_at").fetchall()
+        values = dict(conn.execute("SELECT key, value FROM kv WHERE key IN (?, ?)", (KEY, FORMER_COUNT)).fetchall())
+    except sqlite3.OperationalError as error:
+        if "no such table" in str(error):
+            return Forgetting(None, (), 0)
+        raise
+    return Forgetting(
+        values.get(KEY),
+        tuple((str(d), str(p), int(at)) for d, p, at in rows),
+        int(values.get(FORMER_COUNT, 0)),
+    )
+
+
+def _held_user_ids(conn: sqlite3.Connection) -> set[str]:
+    """Every user id this database holds anywhere a member is named."""
+    held: set[str] = set()
+    for _, table, columns in _MINE:
+        for column in columns:
+            held.update(str(r[0]) for r in conn.execute(f"SELECT DISTINCT {column} FROM {table}") if r[0])
+    for (mentions,) in conn.execute("SELECT DISTINCT mentions FROM outbox WHERE mentions != '[]'"):
+        held.update(str(m) for m in json.loads(mentions))
+    for prefix in (FORGET_REQUEST, DIRECT_ROOM):
+        rows = conn.execute(
+            "SELECT substr(key, ?) FROM kv WHERE substr(key, 1, ?) = ?", (len(prefix) + 1, len(prefix), prefix)
+        )
+        held.update(str(r[0]) for r in rows)
+    return held
+
+
+def _forgotten_since(conn: sqlite3.Connection, earlier: Forgetting) -> dict[str, int]:
+    own = conn.execute("SELECT value FROM kv WHERE key = ?", (KEY,)).fetchone()
+    if own is not None and earlier.key is not None and str(own[0]) != earlier.key:
+        raise ForeignKeyError("it hashes forgotten members' user ids with another key than the database it replaces")
+    if own is None and earlier.key is not None:
+        conn.execute("INSERT INTO kv (key, value) VALUES (?, ?)", (KEY, earlier.key))
+    if earlier.key is None:
+        return {}
+    key = bytes.fromhex(earlier.key)
+    numbers = {d: int(m.group(1)) for d, p, _ in earlier.forgotten if (m := re.search(r"(\d+)$", p))}
+    return {u: numbers[digest(key, u)] for u in _held_user_ids(conn) if digest(key, u) in numbers}
+
+
+def _remember_forgotten(conn: sqlite3.Connection, earlier: Forgetting) -> None:
+    conn.executemany(
+        "INSERT OR IGNORE INTO forgotten (digest, pseudonym, forgotten_at) VALUES (?, ?, ?)", earlier.forgotten
+    )
+    row = conn.execute("SELECT value FROM kv WHERE key = ?", (FORMER_COUNT,)).fetchone()
+    count = max(int(row[0]) if row else 0, earlier.former_count)
+    conn.execute(
+        "INSERT INTO kv (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        (FORMER_COUNT, str(count)),
+    )
+
+
 def _key(conn: sqlite3.Connection) -> bytes:
     row = conn.execute("SELECT value FROM kv WHERE key = ?", (KEY,)).fetchone()
     if row is None:
@@ -335,6 +407,20 @@ class PrivacyQueries:
         self.generation += 1
         self.scrub_due = True
         await self.db.run(lambda conn: _forget(conn, user_id, number, names_in_rooms, to_db(at)))
+
+    async def forgotten_since(self, earlier: Forgetting) -> dict[str, int]:
+        """On a restored copy, inside a transaction: the user ids it holds that `earlier` (the forgetting of the
+        database it replaces) forgot, each with the number of their pseudonym; the copy takes over `earlier`'s
+        key. ForeignKeyError when the copy hashes with another key (a backup of another database)."""
+        self._forgotten = None
+        self._key = None
+        return await self.db.run(lambda conn: _forgotten_since(conn, earlier))
+
+    async def remember_forgotten(self, earlier: Forgetting) -> None:
+        """…then keep `earlier`'s hashes too (members it forgot that the copy does not hold), and number new
+        pseudonyms after its own."""
+        self._forgotten = None
+        await self.db.run(lambda conn: _remember_forgotten(conn, earlier))
 
     async def forgotten_among(self, user_ids: Iterable[str]) -> set[str]:
         """Which of these user ids belong to forgotten members."""
