@@ -22,6 +22,7 @@ from enum import Enum
 from typing import Any
 
 from storage.db import Database
+from storage.records import is_user_id
 from storage.timeconv import from_db, to_db
 
 log = logging.getLogger(__name__)
@@ -555,6 +556,10 @@ class PrivacyQueries:
         self.generation += 1
         self.scrub_due = True
         await self.db.run(lambda conn: _forget(conn, user_id, number, names_in_rooms, to_db(at)))
+
+    async def held_user_ids(self) -> set[str]:
+        """Every member's user id the database holds (how ids look in it, for an operator who mistyped one)."""
+        return {u for u in await self.db.run(_held_user_ids) if is_user_id(u)}
 
     async def forgotten_since(self, earlier: Forgetting) -> dict[str, int]:
         """On a restored copy, inside a transaction: the user ids it holds that `earlier` (the forgetting of the
