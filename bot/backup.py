@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import shutil
 import sqlite3
@@ -108,6 +109,7 @@ def backup(settings: Settings, into: Path, now: datetime | None = None) -> Path:
 class Restored:
     written: list[Path]
     forgotten_again: int  # members the replaced database had forgotten since the backup, forgotten in it again
+    replaced: bool  # False: no database was there, so who was forgotten since the backup could not be known
 
 
 def _in_a_loop_of_its_own(work: Coroutine[Any, Any, T]) -> T:
@@ -144,6 +146,9 @@ async def _forget_again(settings: Settings, staged: Path, earlier: Forgetting) -
         return len(again)
     finally:
         await store.close()
+        # One file again, as the snapshot was: a -wal left beside the staged copy would not follow it into place.
+        with contextlib.closing(sqlite3.connect(staged)) as conn:
+            conn.execute("PRAGMA journal_mode = DELETE")
 
 
 def restore(settings: Settings, source: Path, *, force: bool = False) -> Restored:
@@ -173,6 +178,7 @@ def restore(settings: Settings, source: Path, *, force: bool = False) -> Restore
                 f"{', '.join(str(path) for path in present)} already there; restore with --force to replace "
                 "(what is there now is lost: back it up first)"
             )
+        replaced = database.exists()
         earlier = _forgetting_of(database)
         staged = database.with_name(f".{database.name}.restoring")
         staged.unlink(missing_ok=True)
@@ -201,6 +207,6 @@ def restore(settings: Settings, source: Path, *, force: bool = False) -> Restore
                 shutil.rmtree(store)
             _copy_store(backed_up_store, store)
             written.append(store)
-        return Restored(written, forgotten_again)
+        return Restored(written, forgotten_again, replaced)
     finally:
         lock.close()

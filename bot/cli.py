@@ -213,6 +213,11 @@ def main(argv: list[str] | None = None) -> int:
             restored = restore(settings, args.source, force=args.force)
             for path in restored.written:
                 sys.stderr.write(f"kring: restored {path}\n")
+            if not restored.replaced:
+                sys.stderr.write(
+                    "kring: no database was there to carry forgetting over from: members forgotten after the backup "
+                    "are in it again; forget them with kring forget (docs/PRIVACY.md, For the operator)\n"
+                )
             if restored.forgotten_again:
                 count = restored.forgotten_again
                 sys.stderr.write(

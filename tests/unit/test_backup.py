@@ -186,6 +186,10 @@ async def test_a_restore_forgets_again_whoever_was_forgotten_since_the_backup(
     assert await asyncio.to_thread(main, ["forget", "@bob:test", "-c", str(config)]) == 0
     assert "(former member 2)" in capsys.readouterr().err  # numbering goes on after the carried-over one
 
+    fresh = write_config(tmp_path / "fresh")  # nothing to carry the forgetting over from: the operator is told
+    assert await asyncio.to_thread(main, ["restore", "-c", str(fresh), "--from", str(folder)]) == 0
+    assert "no database was there to carry forgetting over from" in capsys.readouterr().err
+
 
 async def test_a_restore_that_cannot_carry_the_forgetting_forward_refuses_and_says_why(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
