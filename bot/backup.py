@@ -18,7 +18,7 @@ from bot.config import ConfigError, Settings
 from bot.session import crypto_store_dir
 from handlers.privacy import forget_member
 from storage.db import hold_exclusive_lock
-from storage.privacy import ForeignKeyError, Forgetting, forgetting_in
+from storage.privacy import Forgetting, KeyMismatchError, forgetting_in
 from storage.private import (
     DIRECTORY_MODE,
     FILE_MODE,
@@ -190,7 +190,7 @@ def restore(settings: Settings, source: Path, *, force: bool = False) -> Restore
             except BaseException as error:
                 for path in database_files(staged)[:3]:
                     path.unlink(missing_ok=True)
-                if isinstance(error, ForeignKeyError):
+                if isinstance(error, KeyMismatchError):
                     count = len(earlier.forgotten)
                     raise BackupError(
                         f"{count} member{'s' if count != 1 else ''} forgotten in {database} cannot be recognised in "

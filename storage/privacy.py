@@ -399,7 +399,7 @@ def _forget(conn: sqlite3.Connection, user_id: str, number: int, names_in_rooms:
     )
 
 
-class ForeignKeyError(Exception):
+class KeyMismatchError(Exception):
     """A restored copy hashes forgotten members' ids with another key than the database it replaces."""
 
 
@@ -448,7 +448,7 @@ def _held_user_ids(conn: sqlite3.Connection) -> set[str]:
 def _forgotten_since(conn: sqlite3.Connection, earlier: Forgetting) -> dict[str, int]:
     own = conn.execute("SELECT value FROM kv WHERE key = ?", (KEY,)).fetchone()
     if own is not None and earlier.key is not None and str(own[0]) != earlier.key:
-        raise ForeignKeyError("it hashes forgotten members' user ids with another key than the database it replaces")
+        raise KeyMismatchError("it hashes forgotten members' user ids with another key than the database it replaces")
     if own is None and earlier.key is not None:
         conn.execute("INSERT INTO kv (key, value) VALUES (?, ?)", (KEY, earlier.key))
     if earlier.key is None:
@@ -564,7 +564,7 @@ class PrivacyQueries:
     async def forgotten_since(self, earlier: Forgetting) -> dict[str, int]:
         """On a restored copy, inside a transaction: the user ids it holds that `earlier` (the forgetting of the
         database it replaces) forgot, each with the number of their pseudonym; the copy takes over `earlier`'s
-        key. ForeignKeyError when the copy hashes with another key (a backup of another database)."""
+        key. KeyMismatchError when the copy hashes with another key (a backup of another database)."""
         self._forgotten = None
         self._key = None
         return await self.db.run(lambda conn: _forgotten_since(conn, earlier))
