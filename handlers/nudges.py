@@ -30,6 +30,8 @@ async def fire_nudge(
         return []  # done or dropped meanwhile: no nudge
     parts: list[Rendered]
     if announcement.kind is AnnouncementKind.UPDATE_NUDGE:
+        if not is_user_id(proposal.proposer):
+            return []  # its proposer was forgotten: nobody to ask (and no next nudge)
         facts = await load_facts(store, proposal)
         parts = [
             texts.tn(
@@ -41,7 +43,7 @@ async def fire_nudge(
                 days=settings.update_every_days,
             )
         ]
-        mentions: tuple[str, ...] = (proposal.proposer,) if is_user_id(proposal.proposer) else ()
+        mentions: tuple[str, ...] = (proposal.proposer,)
         # The next one a period later, unless an update comes first (it moves the nudge).
         await schedule_update_nudge(store, settings, proposal.id, now)
     else:

@@ -325,3 +325,13 @@ async def test_an_erased_update_reads_erased_in_an_english_status(room: Harness)
     await room.say(ANN, "!forgetme confirm")
     status = await room.reply(CAS, "!status 1")
     assert "“”" not in status.body and "former member 1: (erased)" in status.body
+
+
+async def test_no_update_is_asked_of_a_forgotten_proposer(room: Harness) -> None:
+    await room.say(ANN, "!propose Shared courier €500 in 3 days")
+    await room.say(BOB, "!backme 1 €500")
+    await room.wait(timedelta(days=3, minutes=1))
+    await room.say(ANN, "!forgetme")
+    await room.say(ANN, "!forgetme confirm")
+    later = await room.wait(timedelta(days=30))
+    assert [s.body for s in later if s.body.startswith("👋 No update")] == []
