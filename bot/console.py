@@ -32,6 +32,7 @@ class ConsoleRoom:
     events: list[str] = field(default_factory=list)
     reactions: dict[tuple[str, int, str], str] = field(default_factory=dict)
     powers: dict[str, int] = field(default_factory=lambda: {DEFAULT_USER: 100})
+    joined: set[str] = field(default_factory=set)
 
     def number(self, event_id: str) -> int:
         self.events.append(event_id)
@@ -160,8 +161,11 @@ class Console:
             return
         self.user = name if name.startswith("@") else "@" + name
         await self.tell("console.now_as", user=self.user)
-        # A member the console has not seen joins now (the same id every time: only the first join counts).
-        await self.kring.handle(Joined(f"$joined-{self.user}", ROOM_ID, self.user, self.clock.now()))
+        # A member the console has not seen joins now (the store keeps the first join of each). The event id is
+        # opaque, as a homeserver's: one naming the member would outlive their forgetting in processed_events.
+        if self.user not in self.room.joined:
+            self.room.joined.add(self.user)
+            await self.kring.handle(Joined(f"$joined-{uuid.uuid4().hex}", ROOM_ID, self.user, self.clock.now()))
 
     async def _message_number(self, token: str) -> str | None:
         number = parse_small_count(token.strip("[]"))

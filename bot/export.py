@@ -26,6 +26,15 @@ async def export_rooms(store: Store, zone: ZoneInfo, room_id: str | None = None)
 
 
 async def _room(store: Store, zone: ZoneInfo, room_id: str) -> dict[str, Any]:
+    pseudonyms = await store.members.pseudonyms(room_id)
+
+    def who(user_id: str) -> str:
+        """A member's user id; a forgotten member's pseudonym as the room says it ("oud-lid 7" in Dutch)."""
+        return pseudonyms.get(user_id, user_id)
+
+    def who_maybe(user_id: str | None) -> str | None:
+        return None if user_id is None else who(user_id)
+
     proposals = []
     in_room = await store.proposals.in_room(room_id)
     deliveries = await store.underway.deliveries([p.id for p in in_room])
@@ -37,7 +46,7 @@ async def _room(store: Store, zone: ZoneInfo, room_id: str) -> dict[str, Any]:
             {
                 "id": proposal.number,
                 "title": proposal.title,
-                "proposer": proposal.proposer,
+                "proposer": who(proposal.proposer),
                 "status": proposal.status.value,
                 "money_goal_cents": proposal.money_goal_cents,
                 "hours_goal_minutes": proposal.hours_goal_minutes,
@@ -48,24 +57,25 @@ async def _room(store: Store, zone: ZoneInfo, room_id: str) -> dict[str, Any]:
                 "created_at": _iso(proposal.created_at, zone),
                 "cancel_reason": proposal.cancel_reason,
                 "pledges": [
-                    {"user": p.user_id, "money_cents": p.money_cents, "minutes": p.minutes, "note": p.note}
+                    {"user": who(p.user_id), "money_cents": p.money_cents, "minutes": p.minutes, "note": p.note}
                     for p in pledges
                 ],
-                "objections": [{"user": o.user_id, "reason": o.reason} for o in objections],
+                "objections": [{"user": who(o.user_id), "reason": o.reason} for o in objections],
                 "needs": list(proposal.needs),
                 "closed_at": _iso(proposal.closed_at, zone),
                 "close_reason": proposal.close_reason,
                 "updates": [
-                    {"user": u.user_id, "text": u.text, "percent": u.percent, "at": _iso(u.at, zone)} for u in updates
+                    {"user": who(u.user_id), "text": u.text, "percent": u.percent, "at": _iso(u.at, zone)}
+                    for u in updates
                 ],
                 "deliveries": [
                     {
-                        "user": d.user_id,
+                        "user": who(d.user_id),
                         "money_cents": d.money_cents,
                         "minutes": d.minutes,
                         "note": d.note,
                         "at": _iso(d.at, zone),
-                        "confirmed_by": d.confirmed_by,
+                        "confirmed_by": who_maybe(d.confirmed_by),
                         "confirmed_at": _iso(d.confirmed_at, zone),
                     }
                     for d in deliveries
@@ -76,8 +86,8 @@ async def _room(store: Store, zone: ZoneInfo, room_id: str) -> dict[str, Any]:
     credits = [
         {
             "event_id": c.source_event_id,
-            "giver": c.giver,
-            "receiver": c.receiver,
+            "giver": who_maybe(c.giver),
+            "receiver": who(c.receiver),
             "delta": c.delta,
             "reason": c.reason.value,
             "at": _iso(c.at, zone),
@@ -86,22 +96,22 @@ async def _room(store: Store, zone: ZoneInfo, room_id: str) -> dict[str, Any]:
     ]
     talents: dict[str, list[str]] = {}
     for talent in await store.talents.in_room(room_id):
-        talents.setdefault(talent.user_id, []).append(talent.talent)
+        talents.setdefault(who(talent.user_id), []).append(talent.talent)
     needs = [
         {
             "id": n.number,
-            "user": n.user_id,
+            "user": who(n.user_id),
             "text": n.text,
             "talents": list(n.talents),
             "at": _iso(n.at, zone),
             "solved_at": _iso(n.solved_at, zone),
-            "helped_by": n.helped_by,
+            "helped_by": who_maybe(n.helped_by),
         }
         for n in await store.talents.all_needs(room_id)
     ]
     return {
         "room_id": room_id,
-        "reputation": await store.credits.all_balances(room_id),
+        "reputation": {who(user): credits for user, credits in (await store.credits.all_balances(room_id)).items()},
         "proposals": proposals,
         "credits": credits,
         "talents": talents,
@@ -173,12 +183,25 @@ COLUMNS = {
 }
 
 
+# A spreadsheet runs a cell that begins with one of these as a formula (OWASP, "CSV Injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def inert(cell: object) -> object:
+    """A text cell a spreadsheet would run gets a leading apostrophe (user ids too: they begin with @); numbers,
+    None and harmless text stay as they are."""
+    if isinstance(cell, str) and cell.startswith(FORMULA_STARTS):
+        return "'" + cell
+    return cell
+
+
 def table_csv(document: dict[str, Any], name: str) -> str:
-    """One table of the export as CSV text, with a header row."""
+    """One table of the export as CSV text, with a header row; text a spreadsheet would run is made inert (the
+    JSON export stays exact)."""
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=COLUMNS[name], lineterminator="\n")
     writer.writeheader()
-    writer.writerows(as_tables(document)[name])
+    writer.writerows({k: inert(v) for k, v in row.items()} for row in as_tables(document)[name])
     return buffer.getvalue()
 
 

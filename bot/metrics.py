@@ -44,6 +44,17 @@ class Metrics:
         )  # fmt: skip
         self.sends = Counter("kring_messages_sent", "Messages sent, by result", ["result"], registry=registry)
         self.backfill = Counter("kring_backfill_events", "Events fetched by back-fill after a gap", registry=registry)
+        self.undecrypted = Gauge(
+            "kring_undecrypted_events", "Encrypted events kept until their keys arrive", registry=registry
+        )
+        self.undecrypted_decrypted = Counter(
+            "kring_undecrypted_decrypted", "Kept encrypted events handled once their keys arrived", registry=registry
+        )
+        self.undecrypted_dropped = Counter(
+            "kring_undecrypted_dropped",
+            "Kept encrypted events dropped, their keys not arrived within matrix.keep_undecrypted_days",
+            registry=registry,
+        )
         sync_age = Gauge("kring_sync_age_seconds", "Seconds since the last successful sync", registry=registry)
         sync_age.set_function(self.sync_age)
         self.started = time.monotonic()
@@ -73,6 +84,7 @@ class Metrics:
     async def refresh(self) -> None:
         self.outbox.set(await self.store.outbox.pending_count())
         self.parked.set(await self.store.outbox.parked_count())
+        self.undecrypted.set(await self.store.encrypted.count())
         given, self._credits_seen = await self.store.credits.given_after(self._credits_seen)
         self.credits.inc(given)
 

@@ -12,7 +12,7 @@ from handlers.text import Rendered, lines
 from handlers.texts import Texts
 from handlers.underway import in_thread, schedule_update_nudge
 from handlers.views import NAMED, load_facts
-from storage.records import Announcement, AnnouncementKind, Proposal
+from storage.records import Announcement, AnnouncementKind, Proposal, is_user_id
 from storage.store import Store
 
 
@@ -30,6 +30,8 @@ async def fire_nudge(
         return []  # done or dropped meanwhile: no nudge
     parts: list[Rendered]
     if announcement.kind is AnnouncementKind.UPDATE_NUDGE:
+        if not is_user_id(proposal.proposer):
+            return []  # its proposer was forgotten: nobody to ask (and no next nudge)
         facts = await load_facts(store, proposal)
         parts = [
             texts.tn(
@@ -50,7 +52,9 @@ async def fire_nudge(
         waiting = [
             pledge.user_id
             for pledge in facts.pledges
-            if (pledge.money_cents or pledge.minutes) and pledge.user_id not in delivered
+            if (pledge.money_cents or pledge.minutes)
+            and pledge.user_id not in delivered
+            and is_user_id(pledge.user_id)  # a forgotten backer (a pseudonym) is reminded of nothing
         ]
         if not waiting:
             return []

@@ -70,11 +70,19 @@ async def forget_me(ctx: Context, confirmed: bool) -> list[Say]:
 
 
 async def forget_member(
-    store: Store, settings: CommunitySettings, user_id: str, now: datetime, *, also_in: str | None = None
+    store: Store,
+    settings: CommunitySettings,
+    user_id: str,
+    now: datetime,
+    *,
+    also_in: str | None = None,
+    number: int | None = None,
 ) -> dict[str, str]:
     """Forget a member in every room (inside the caller's transaction; `store.privacy.scrub()` after it): the
-    pseudonym as each room shows it, by room (`also_in` is named even when nothing is held there)."""
-    number = await store.privacy.next_former_number()
+    pseudonym as each room shows it, by room (`also_in` is named even when nothing is held there). `number`: the
+    pseudonym they were given before (a restore forgetting them again), else the next one."""
+    if number is None:
+        number = await store.privacy.next_former_number()
     rooms = await store.privacy.rooms_of(user_id) | ({also_in} if also_in else set())
     names: dict[str, str] = {}
     for room in sorted(rooms):

@@ -415,6 +415,7 @@ _ALL = (
     _msg("underway.hours_confirmed", "{hours} delivered"),
     _msg("underway.updates_title", "Latest updates:"),
     _msg("underway.update_line", "{when} {user}: “{text}”"),
+    _msg("underway.update_erased", "{when} {user}: (erased)"),
     _plural("underway.more_updates", "… and {count} more update.", "… and {count} more updates."),
     _msg("report.done", "🏁 #{number} {title} is done — closed by {user}."),
     _msg("report.dropped", "🛑 #{number} {title} was stopped by {user}."),

@@ -180,11 +180,11 @@ def underway_block(texts: Texts, facts: ProposalFacts, updates: list[Update], de
     if updates:
         parts.append(texts.t("underway.updates_title"))
         for update in reversed(updates[-UPDATES_SHOWN:]):
-            parts.append(
-                texts.t(
-                    "underway.update_line", when=texts.when(update.at), user=facts.who(update.user_id), text=update.text
-                )
-            )
+            when, user = texts.when(update.at), facts.who(update.user_id)
+            if not update.text:  # its writer was forgotten: an empty quote would read as a blank message
+                parts.append(texts.t("underway.update_erased", when=when, user=user))
+            else:
+                parts.append(texts.t("underway.update_line", when=when, user=user, text=update.text))
         if len(updates) > UPDATES_SHOWN:
             parts.append(texts.tn("underway.more_updates", len(updates) - UPDATES_SHOWN))
     parts.append(backer_ledger(texts, facts.pledges, deliveries, facts.who))

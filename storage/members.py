@@ -53,6 +53,13 @@ class MemberQueries:
         """The members' clean display names, as a client puts them in a pill's text."""
         return await self.db.run(lambda conn: _stored_names(conn, room_id, user_ids))
 
+    async def pseudonyms(self, room_id: str) -> dict[str, str]:
+        """Forgotten members' pseudonyms as the room shows them, in its language ("former member 7": "oud-lid 7")."""
+        rows = await self.db.fetch_all(
+            "SELECT user_id, display_name FROM members WHERE room_id = ? AND substr(user_id, 1, 1) != '@'", (room_id,)
+        )
+        return {str(r[0]): str(r[1]) for r in rows}
+
     async def joined_at(self, room_id: str, user_id: str) -> datetime | None:
         """When Kring first saw the member join the room; None if it never did."""
         row = await self.db.fetch_one(

@@ -12,7 +12,7 @@ import sqlite3
 from datetime import datetime, timedelta
 
 from storage.db import Database
-from storage.records import MessageKind, OutboxMessage, Outgoing, ParkedMessage, Priority
+from storage.records import MessageKind, OutboxMessage, Outgoing, ParkedMessage, Priority, is_user_id
 from storage.sent import remember_sent
 from storage.timeconv import from_db, to_db
 
@@ -41,7 +41,7 @@ class OutboxQueries:
                     m.body,
                     m.html,
                     m.reply_to,
-                    json.dumps(list(m.mentions)),
+                    json.dumps([user for user in m.mentions if is_user_id(user)]),  # never a pseudonym
                     m.thread_root,
                     int(m.opens_thread),
                     m.delivery_id,

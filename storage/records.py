@@ -12,6 +12,11 @@ from datetime import datetime
 from enum import IntEnum, StrEnum
 
 
+def is_user_id(user_id: str) -> bool:
+    """A Matrix user id (`@ann:example.org`); a forgotten member's pseudonym ("former member 7") is not one."""
+    return user_id.startswith("@")
+
+
 # proposals, pledges, objections
 class Status(StrEnum):
     OPEN = "open"

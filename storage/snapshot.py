@@ -4,18 +4,26 @@ from __future__ import annotations
 
 import contextlib
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import TypeVar
 
 from storage.private import create_private_file
 
 READ_TIMEOUT_S = 5.0
+T = TypeVar("T")
 
 
 def _read_only(database: str | Path) -> sqlite3.Connection:
     """A connection that can never write (nor take the writer's lock); a running `kring run` goes on beside it."""
     uri = f"{Path(database).resolve().as_uri()}?mode=ro"
     return sqlite3.connect(uri, uri=True, timeout=READ_TIMEOUT_S)
+
+
+def read_with(database: str | Path, work: Callable[[sqlite3.Connection], T]) -> T:
+    """Run `work` on a read-only connection to `database` (safe beside a running bot)."""
+    with contextlib.closing(_read_only(database)) as conn:
+        return work(conn)
 
 
 def read_state(database: str | Path, keys: Iterable[str]) -> dict[str, str]:

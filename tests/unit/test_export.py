@@ -123,7 +123,7 @@ async def test_csv_export_writes_one_file_per_table(room: Harness, tmp_path: Pat
     assert len(tables["proposals"]) == 4
     assert len(tables["pledges"]) == 3
     assert tables["objections"] == [
-        {"room_id": ROOM, "proposal_id": "1", "user": CAS, "reason": "the insurer already offers this"}
+        {"room_id": ROOM, "proposal_id": "1", "user": "'" + CAS, "reason": "the insurer already offers this"}
     ]
     assert len(tables["credits"]) == sum(len(r["credits"]) for r in rooms) == 7
     first = tables["proposals"][0]
@@ -181,3 +181,28 @@ def test_export_reads_the_database_named_in_the_config(
     capsys.readouterr()
     assert main(["export", "-c", str(config), "--format", "json"]) == 0
     assert json.loads(capsys.readouterr().out) == {"rooms": []}
+
+
+async def test_csv_cells_a_spreadsheet_would_run_are_quoted_and_json_stays_exact(room: Harness) -> None:
+    """OWASP's CSV injection: a cell beginning with = + - @ tab or CR gets a leading apostrophe."""
+    await room.say(ANN, "!propose +1+cmd|' /C calc'!A0 €100 in 2 days")
+    await room.say(BOB, "!backme 1 €50 =cmd|' /C calc'!A0")
+    await room.say(CAS, "!object 1 @SUM(1+1)*cmd|' /C calc'!A0")
+    document = await export_rooms(room.store, AMSTERDAM, ROOM)
+    (proposal,) = document["rooms"][0]["proposals"]
+    assert proposal["title"] == "+1+cmd|' /C calc'!A0"  # the JSON export is exact
+    assert proposal["pledges"][0]["note"] == "=cmd|' /C calc'!A0"
+    (title,) = [row["title"] for row in csv.DictReader(io.StringIO(table_csv(document, "proposals")))]
+    assert title == "'+1+cmd|' /C calc'!A0"
+    (pledge,) = csv.DictReader(io.StringIO(table_csv(document, "pledges")))
+    assert pledge["note"] == "'=cmd|' /C calc'!A0"
+    assert pledge["user"] == "'" + BOB  # a user id begins with @
+    assert pledge["money_cents"] == "5000"  # numbers stay numbers
+    (objection,) = csv.DictReader(io.StringIO(table_csv(document, "objections")))
+    assert objection["reason"] == "'@SUM(1+1)*cmd|' /C calc'!A0"
+    ledger = list(csv.DictReader(io.StringIO(table_csv(document, "credits"))))
+    assert all(not row["delta"].startswith("'") for row in ledger)
+    room_row = document["rooms"][0]
+    for user, credits in (("-x", -3), ("\tx", 1), ("\rx", 1)):
+        text = table_csv({"rooms": [{**room_row, "reputation": {user: credits}}]}, "reputation")
+        assert text.split("\n")[1] == f"{ROOM},'{user},{credits}"  # a negative number stays a number
