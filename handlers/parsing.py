@@ -365,6 +365,7 @@ _WEEKDAYS: dict[str, int] = {
 }
 _DAYS_FROM_TODAY: dict[str, int] = {"today": 0, "vandaag": 0, "tomorrow": 1, "morgen": 1, "overmorgen": 2}
 _END_OF_DAY = (23, 59)
+_JUST_PASSED_DAYS = 60  # a day and month this many days ago or fewer was meant this year, and has passed
 
 
 class _DatePhrase(NamedTuple):
@@ -452,8 +453,8 @@ def _deadline_rules(now: datetime, tz: ZoneInfo, max_days: int) -> _DeadlineRule
 def _local_datetime(phrase: _DatePhrase, rules: _DeadlineRules) -> datetime | None:
     """The wall-clock moment a date phrase names in the configured zone; None if it is no real date.
 
-    Without a time it is 23:59 that day; without a year, the first such date from today on; a weekday is the
-    next one after today.
+    Without a time it is 23:59 that day; without a year, this year's (also when it fell in the last 60 days, so it
+    is refused as past) or else next year's; a weekday is the next one after today.
     """
     hour, minute = phrase.time or _END_OF_DAY
     today = rules.now_utc.astimezone(rules.tz).date()
@@ -466,7 +467,7 @@ def _local_datetime(phrase: _DatePhrase, rules: _DeadlineRules) -> datetime | No
             assert phrase.day is not None and phrase.month is not None
             year = phrase.year if phrase.year is not None else today.year
             day = date(year, phrase.month, phrase.day)
-            if phrase.year is None and day < today:
+            if phrase.year is None and (today - day).days > _JUST_PASSED_DAYS:
                 day = date(year + 1, phrase.month, phrase.day)
         return datetime(day.year, day.month, day.day, hour, minute, tzinfo=rules.tz)
     except (ValueError, OverflowError):

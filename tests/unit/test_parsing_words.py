@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from handlers.parsing import parse_deadline, parse_propose
+from handlers.parsing import ParseError, parse_deadline, parse_propose
 
 AMS = ZoneInfo("Europe/Amsterdam")
 NOW = datetime(2026, 6, 1, 12, 0, tzinfo=AMS)  # a Monday
@@ -51,7 +51,7 @@ def end_of(day: date, hour: int = 23, minute: int = 59) -> datetime:
         ("Dec 15", end_of(date(2026, 12, 15))),
         ("December 15, 2026", end_of(date(2026, 12, 15))),
         ("15-12", end_of(date(2026, 12, 15))),
-        ("1 mei", end_of(date(2027, 5, 1))),  # already past this year: next year's
+        ("1 maart", end_of(date(2027, 3, 1))),  # more than 60 days past this year: next year's
         ("tot 15-12", end_of(date(2026, 12, 15))),
         ("voor vrijdag", end_of(date(2026, 6, 5))),
         ("uiterlijk 15 december om 17:00", end_of(date(2026, 12, 15), 17, 0)),
@@ -63,6 +63,29 @@ def end_of(day: date, hour: int = 23, minute: int = 59) -> datetime:
 )
 def test_every_listed_date_form_parses(text: str, expected: datetime) -> None:
     assert deadline(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("now", "text"),
+    [
+        (datetime(2026, 12, 2, 10, 0, tzinfo=AMS), "tot 1 december"),
+        (datetime(2026, 12, 17, 10, 0, tzinfo=AMS), "tot 15 dec"),
+        (datetime(2026, 12, 2, 10, 0, tzinfo=AMS), "tot 1-12"),
+        (NOW, "1 mei"),
+        (NOW, "April 2"),  # 60 days ago
+    ],
+)
+def test_a_day_and_month_that_just_passed_is_refused_as_past(now: datetime, text: str) -> None:
+    with pytest.raises(ParseError) as raised:
+        parse_deadline(text, now, AMS, MAX_DAYS)
+    assert raised.value.code == "deadline_past"
+
+
+def test_a_day_and_month_long_past_is_next_years() -> None:
+    assert deadline("1 april") == end_of(date(2027, 4, 1))  # 61 days ago
+    assert parse_deadline("15 oktober", datetime(2026, 12, 17, 10, 0, tzinfo=AMS), AMS, MAX_DAYS) == end_of(
+        date(2027, 10, 15)
+    )
 
 
 @given(offset=st.integers(min_value=1, max_value=300), dutch=st.booleans(), with_year=st.booleans())
