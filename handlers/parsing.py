@@ -181,8 +181,9 @@ _CURRENCY = r"(?:€|eur(?:os?)?)"
 _WHOLE_MARK = r"(?:[.,]-{1,2})?"  # Dutch "€25,-" means whole euros
 
 _MONEY_RE = re.compile(
-    rf"(?P<neg>{_MINUS})? ?(?:{_CURRENCY} ?(?P<neg2>{_MINUS})? ?(?P<num>{_NUM}{_WHOLE_MARK})"
-    rf"|(?P<num2>{_NUM}{_WHOLE_MARK}) ?{_CURRENCY})"
+    rf"(?P<neg>{_MINUS})? ?(?:{_CURRENCY} ?(?P<neg2>{_MINUS})? ?(?P<num>{_NUM}{_WHOLE_MARK})(?: ?eur(?:os?)?)?"
+    rf"|(?P<num2>{_NUM}{_WHOLE_MARK}) ?{_CURRENCY}"
+    rf"|(?P<num3>{_NUM}[.,]-{{1,2}}))"  # "300,-" is whole euros, a sign or not; "€ 300 euro" says it twice
 )
 _BARE_MONEY_RE = re.compile(rf"(?P<neg>{_MINUS})? ?(?P<num>{_NUM}{_WHOLE_MARK})")
 _HOURS_UNIT = r"(?:h|hrs?|hours?|u|uur|uren)"
@@ -240,7 +241,7 @@ def _amount_match(norm: str, pattern: re.Pattern[str], bare: re.Pattern[str] | N
     if match is None:
         return None
     groups = match.groupdict()
-    number = groups.get("num") or groups.get("num2") or ""
+    number = groups.get("num") or groups.get("num2") or groups.get("num3") or ""
     return bool(groups.get("neg") or groups.get("neg2")), number
 
 
@@ -638,7 +639,7 @@ def _amount_span(
 
     ``loose`` also takes a token that is clearly meant as an amount but malformed, so it is reported as such.
     """
-    for width in (2, 1):
+    for width in (3, 2, 1):  # "€ 300 euro"
         if i + width > len(tokens):
             continue
         text = _joined(tokens, i, i + width)

@@ -145,6 +145,11 @@ ALL_PARSERS: list[Callable[[str], object]] = [
         ("€1,000", 100_000),
         ("€25,-", 2_500),
         ("€2.500,-", 250_000),
+        ("300,-", 30_000),  # the Dutch whole-euro mark says money without a sign
+        ("300,--", 30_000),
+        ("2.500,-", 250_000),
+        ("€ 300 euro", 30_000),
+        ("€300 EUR", 30_000),
         ("  €\u00a02500  ", 250_000),
         ("€2\u200b500", 250_000),
         ("\u200f€2500\u200e", 250_000),
@@ -188,6 +193,13 @@ def test_money_examples(text: str, cents: int) -> None:
 )
 def test_money_errors(text: str, code: str) -> None:
     assert error_of(parse_money, text).code == code
+
+
+def test_a_pledge_in_whole_dutch_euros_keeps_its_money() -> None:
+    assert parse_pledge("18 300,- 2 uur") == PledgeDraft(18, 30_000, 120, "")
+    assert parse_pledge("18 300,-- voor de koerier") == PledgeDraft(18, 30_000, None, "voor de koerier")
+    assert parse_pledge("18 € 300 euro") == PledgeDraft(18, 30_000, None, "")
+    assert propose("Koerier 300,- tot 15 december").money_cents == 30_000
 
 
 def test_money_too_large_names_the_limit() -> None:
