@@ -24,6 +24,7 @@ from handlers.parsing import (
     parse_propose,
     parse_small_count,
     shown,
+    starts_with_amount,
 )
 from handlers.texts import languages
 from storage.records import Proposal
@@ -82,6 +83,8 @@ class ProposalRef:
         first, rest = first_word(text)
         if not first:
             return None, ""
+        if _about_a_proposal(ctx) and starts_with_amount(text):
+            return None, text  # `!geleverd 6 uur` in the thread: the proposal is known, the 6 is hours
         try:
             return parse_proposal_id(first), rest
         except ParseError:

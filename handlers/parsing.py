@@ -32,6 +32,7 @@ __all__ = [
     "parse_proposal_id",
     "parse_propose",
     "shown",
+    "starts_with_amount",
 ]
 
 MAX_MONEY_CENTS = 10_000_000 * 100
@@ -996,6 +997,22 @@ def _leading_proposal_id(tokens: list[_Token]) -> tuple[int | None, int]:
             return None, 0
     norm = first.norm[:-1] if first.norm[-1] in _TRAILING_PUNCTUATION else first.norm
     return _proposal_id_from(norm, first.raw), 1
+
+
+def starts_with_amount(text: str) -> bool:
+    """Whether the text starts with a number and its unit, `6 uur` or `50 euro`: an amount, not a proposal number.
+
+    `3 € 50` is no such start: there the 3 is a number before €50.
+    """
+    tokens = _tokenize(text)
+    if len(tokens) < 2 or not _BARE_NUMBER_RE.fullmatch(tokens[0].norm):
+        return False
+    if tokens[1].norm == "€" and _NUMBERISH_RE.match(_norm_at(tokens, 2)):
+        return False
+    return any(
+        span is not None and span.end >= 2
+        for span in (_money_span(tokens, 0, loose=False), _hours_span(tokens, 0, loose=False))
+    )
 
 
 def parse_pledge(args: str) -> PledgeDraft:

@@ -45,6 +45,17 @@ async def test_an_update_goes_to_the_thread_and_mentions_the_backers(room: Harne
     ]
 
 
+async def test_in_the_thread_or_a_reply_a_number_with_an_hours_unit_is_hours(room: Harness) -> None:
+    announcement = await gone_go(room)
+    (threaded,) = (await room.say(BOB, "!geleverd 2 uur", thread_root=announcement.event_id))[1]
+    assert threaded.body.startswith("📦 Bob delivered 2h to #1")
+    (replied,) = (await room.say(BOB, "!delivered 1 h", reply_to=announcement.event_id))[1]
+    assert replied.body.startswith("📦 Bob delivered 1h to #1")
+    (numbered,) = (await room.say(BOB, "!delivered 1 1 h", thread_root=announcement.event_id))[1]
+    assert numbered.body.startswith("📦 Bob delivered 1h to #1")
+    assert await room.rows("SELECT minutes FROM deliveries ORDER BY id") == [(120,), (60,), (60,)]
+
+
 async def test_only_the_proposer_and_backers_update_and_only_backers_deliver(room: Harness) -> None:
     await gone_go(room)
     before = await room.dump()
