@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 import dataclasses
 import re
 import unicodedata
@@ -365,7 +366,24 @@ _WEEKDAYS: dict[str, int] = {
     **dict.fromkeys(("saturday", "sat", "zaterdag"), 5),
     **dict.fromkeys(("sunday", "sun", "zondag"), 6),
 }
-_DAYS_FROM_TODAY: dict[str, int] = {"today": 0, "vandaag": 0, "tomorrow": 1, "morgen": 1, "overmorgen": 2}
+_DAYS_FROM_TODAY: dict[str, int] = {
+    **{"yesterday": -1, "gisteren": -1},  # read, so that the deadline is refused as past rather than left in a title
+    **{"today": 0, "vandaag": 0, "tomorrow": 1, "morgen": 1, "overmorgen": 2},
+}
+_END_WORDS = frozenset({"eind", "einde", "end"})
+_FILLER_WORDS = frozenset({"van", "de", "het", "of", "the"})
+_THIS_WORDS = frozenset({"deze", "this"})
+_NEXT_WORDS = frozenset({"volgende", "next"})
+_COMING_WORDS = frozenset({"aanstaande", "komende", "coming"})
+_WEEK_WORDS = frozenset({"week"})
+_MONTH_WORDS = frozenset({"maand", "month"})
+# Words that make the text after `tot`/`by`/… a deadline, though perhaps one Kring cannot read: then it is an
+# error naming those words, not part of the title. "Inspired by next generation" has none of them.
+_STRONG_DATE_WORDS = frozenset(
+    {*_WEEKDAYS, *(name for name in _MONTHS if len(name) > 3), *_DAYS_FROM_TODAY, *_WEEK_WORDS, *_MONTH_WORDS}
+    | {"weekend", "jaar", "year", "maanden", "months", "weken", "weeks", "dagen", "days"}
+)
+_DATE_WORDS = _STRONG_DATE_WORDS | _END_WORDS | _THIS_WORDS | _NEXT_WORDS | _COMING_WORDS
 _END_OF_DAY = (23, 59)
 _JUST_PASSED_DAYS = 60  # a day and month this many days ago or fewer was meant this year, and has passed
 
@@ -378,6 +396,9 @@ class _DatePhrase(NamedTuple):
     year: int | None = None
     days_from_today: int | None = None  # tomorrow, overmorgen
     weekday: int | None = None  # friday, vrijdag: the next one after today
+    week: int | None = None  # with a weekday: that day of the week this many weeks on (the week starts on Monday)
+    months_ahead: int | None = None  # the last day of this month (0) or of the next (1)
+    end_of_month: bool = False  # with a month: its last day
     time: tuple[int, int] | None = None
 
 
@@ -403,6 +424,36 @@ def _day_month(words: list[str]) -> _DatePhrase | None:
     return None
 
 
+def _weeks_and_months(words: list[str]) -> _DatePhrase | None:
+    """`volgende week vrijdag`, `aanstaande vrijdag`, `eind van de maand`, `end of next week`, `eind juli` …"""
+    if words[:1] == ["the"]:
+        words = words[1:]
+    if len(words) == 2 and words[0] in _COMING_WORDS and words[1] in _WEEKDAYS:
+        return _DatePhrase(weekday=_WEEKDAYS[words[1]])
+    if len(words) == 3 and words[0] in _WEEKDAYS and words[1] in _NEXT_WORDS and words[2] in _WEEK_WORDS:
+        words = [words[1], words[2], words[0]]
+    if len(words) == 3 and words[0] in _NEXT_WORDS and words[1] in _WEEK_WORDS and words[2] in _WEEKDAYS:
+        return _DatePhrase(weekday=_WEEKDAYS[words[2]], week=1)
+    if not words or words[0] not in _END_WORDS:
+        return None
+    rest = [word for word in words[1:] if word not in _FILLER_WORDS]
+    ahead = 1 if rest[:1] and rest[0] in _NEXT_WORDS else 0
+    if rest[:1] and rest[0] in _NEXT_WORDS | _THIS_WORDS:
+        rest = rest[1:]
+    if len(rest) == 1 and rest[0] in _MONTH_WORDS:
+        return _DatePhrase(months_ahead=ahead)
+    if len(rest) == 1 and rest[0] in _WEEK_WORDS:
+        return _DatePhrase(weekday=6, week=ahead)
+    if len(rest) in (1, 2) and len(words) == len(rest) + 1 and (month := _month(rest[0])) is not None:
+        year = rest[1] if len(rest) == 2 else None
+        if year is not None and not _YEAR_RE.fullmatch(year):
+            return None
+        return _DatePhrase(month=month, year=None if year is None else int(year), end_of_month=True)
+    if len(rest) == 1 and (month := _month(rest[0])) is not None:  # end of February
+        return _DatePhrase(month=month, end_of_month=True)
+    return None
+
+
 def _date_phrase(norm: str) -> _DatePhrase | None:
     """What a date in words or digits says, with an optional time (`om 17:00`, `at 17:00`, `17:00`); None if the
     text is no date at all. English and Dutch words both count."""
@@ -417,7 +468,7 @@ def _date_phrase(norm: str) -> _DatePhrase | None:
         return _DatePhrase(days_from_today=_DAYS_FROM_TODAY[words[0]], time=time)
     if len(words) == 1 and words[0] in _WEEKDAYS:
         return _DatePhrase(weekday=_WEEKDAYS[words[0]], time=time)
-    phrase = _day_month(words)
+    phrase = _day_month(words) or _weeks_and_months(words)
     return None if phrase is None else phrase._replace(time=time)
 
 
@@ -463,17 +514,28 @@ def _local_datetime(phrase: _DatePhrase, rules: _DeadlineRules) -> datetime | No
     try:
         if phrase.days_from_today is not None:
             day = today + timedelta(days=phrase.days_from_today)
+        elif phrase.weekday is not None and phrase.week is not None:
+            day = today + timedelta(days=7 * phrase.week + phrase.weekday - today.weekday())
         elif phrase.weekday is not None:
             day = today + timedelta(days=(phrase.weekday - today.weekday() - 1) % 7 + 1)
+        elif phrase.months_ahead is not None:
+            year, month = divmod(today.year * 12 + today.month - 1 + phrase.months_ahead, 12)
+            day = _calendar_day(year, month + 1, None)
         else:
-            assert phrase.day is not None and phrase.month is not None
+            assert phrase.month is not None
             year = phrase.year if phrase.year is not None else today.year
-            day = date(year, phrase.month, phrase.day)
+            day_of_month = None if phrase.end_of_month else phrase.day
+            day = _calendar_day(year, phrase.month, day_of_month)
             if phrase.year is None and (today - day).days > _JUST_PASSED_DAYS:
-                day = date(year + 1, phrase.month, phrase.day)
+                day = _calendar_day(year + 1, phrase.month, day_of_month)
         return datetime(day.year, day.month, day.day, hour, minute, tzinfo=rules.tz)
     except (ValueError, OverflowError):
         return None
+
+
+def _calendar_day(year: int, month: int, day: int | None) -> date:
+    """The date, or with no day the last day of that month."""
+    return date(year, month, day if day is not None else calendar.monthrange(year, month)[1])
 
 
 def _within_window(when_utc: datetime, raw: str, rules: _DeadlineRules) -> datetime:
@@ -683,7 +745,7 @@ def _duration_end(tokens: list[_Token], i: int) -> int | None:
 
 
 _GLUED_DURATION_RE = re.compile(r"[-−+]?[0-9][0-9.,]*[a-z]+")
-_LONGEST_DATE = 5  # tokens: "15 december 2026 om 17:00"
+_LONGEST_DATE = 7  # tokens: "the end of the month om 17:00"
 
 
 def _deadline_end(tokens: list[_Token], i: int) -> int | None:
@@ -700,7 +762,30 @@ def _deadline_end(tokens: list[_Token], i: int) -> int | None:
             return end
     if _DATE_SHAPE_RE.match(following):  # meant as a date, though none: reported as a bad date
         return i + 3 if _TIME_RE.fullmatch(_norm_at(tokens, i + 2)) else i + 2
-    return None
+    return _date_words_end(tokens, i + 1)
+
+
+def _date_words_end(tokens: list[_Token], i: int) -> int | None:
+    """The end of words after `tot`/`by`/… meant as a date Kring cannot read (`volgende vrijdag`), which the
+    deadline's evaluation then reports by name; None when they are no date (`by next generation`)."""
+    if _norm_at(tokens, i) not in _DATE_WORDS:
+        return None
+    end = i
+    while end < len(tokens) and not _clause_starts(tokens, end):
+        end += 1
+    strong = any(token.norm.rstrip(_TRAILING_PUNCTUATION) in _STRONG_DATE_WORDS for token in tokens[i:end])
+    return end if strong else None
+
+
+def _clause_starts(tokens: list[_Token], i: int) -> bool:
+    """Whether a money, hours, minimum or deadline clause starts at ``i``."""
+    return (
+        tokens[i].norm in _DATE_PREFIXES
+        or tokens[i].norm in _RELATIVE_WORDS
+        or _money_span(tokens, i, loose=False) is not None
+        or _hours_span(tokens, i, loose=False) is not None
+        or _min_span(tokens, i) is not None
+    )
 
 
 def _deadline_span(tokens: list[_Token], i: int) -> _Span | None:

@@ -136,6 +136,63 @@ def test_a_multi_line_proposal_with_dutch_field_names() -> None:
     assert draft.money_cents == 50_000 and draft.deadline == end_of(date(2026, 6, 5))
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [  # NOW is Monday 1 June 2026
+        ("volgende week vrijdag", end_of(date(2026, 6, 12))),
+        ("tot volgende week vrijdag", end_of(date(2026, 6, 12))),
+        ("vrijdag volgende week om 17:00", end_of(date(2026, 6, 12), 17, 0)),
+        ("next week Friday", end_of(date(2026, 6, 12))),
+        ("volgende week maandag", end_of(date(2026, 6, 8))),
+        ("aanstaande vrijdag", end_of(date(2026, 6, 5))),
+        ("eind van de maand", end_of(date(2026, 6, 30))),
+        ("einde van de maand", end_of(date(2026, 6, 30))),
+        ("eind deze maand", end_of(date(2026, 6, 30))),
+        ("by the end of the month", end_of(date(2026, 6, 30))),
+        ("end of month", end_of(date(2026, 6, 30))),
+        ("eind volgende maand", end_of(date(2026, 7, 31))),
+        ("eind volgende week", end_of(date(2026, 6, 14))),
+        ("end of next week", end_of(date(2026, 6, 14))),
+        ("eind van de week", end_of(date(2026, 6, 7))),
+        ("eind juli", end_of(date(2026, 7, 31))),
+        ("end of February", end_of(date(2027, 2, 28))),
+    ],
+)
+def test_common_date_words_are_read(text: str, expected: datetime) -> None:
+    assert deadline(text) == expected
+
+
+def test_a_proposal_until_next_week_friday_has_that_deadline_and_a_clean_title() -> None:
+    draft = parse_propose("Vakantierooster afstemmen tot volgende week vrijdag", NOW, AMS, MAX_DAYS)
+    assert (draft.title, draft.deadline) == ("Vakantierooster afstemmen", end_of(date(2026, 6, 12)))
+    draft = parse_propose("Inventaris tellen €50 tot eind van de maand min 2", NOW, AMS, MAX_DAYS)
+    assert (draft.title, draft.deadline, draft.min_backers) == ("Inventaris tellen", end_of(date(2026, 6, 30)), 2)
+
+
+@pytest.mark.parametrize(
+    ("text", "code", "token"),
+    [
+        ("Vakantierooster tot gisteren", "deadline_past", "tot gisteren"),
+        ("Vakantierooster tot volgende vrijdag", "bad_date", "tot volgende vrijdag"),
+        ("Rooster uiterlijk eind april 2026 €50", "deadline_past", "uiterlijk eind april 2026"),
+        ("Rooster tot volgende week €50", "bad_date", "tot volgende week"),
+        ("Rooster by next month's Friday", "bad_date", "by next month's Friday"),
+    ],
+)
+def test_a_deadline_clause_kring_cannot_read_is_an_error_naming_its_words(text: str, code: str, token: str) -> None:
+    with pytest.raises(ParseError) as raised:
+        parse_propose(text, NOW, AMS, MAX_DAYS)
+    assert (raised.value.code, raised.value.token) == (code, token)
+
+
+@pytest.mark.parametrize(
+    "title",
+    ["Koerier voor de wijk", "Inspired by next generation", "Samen tot het eind", "Feest voor end users"],
+)
+def test_deadline_words_before_ordinary_words_stay_in_the_title(title: str) -> None:
+    assert parse_propose(f"{title} €20", NOW, AMS, MAX_DAYS).title == title
+
+
 @pytest.mark.parametrize("title", ["Cadeau voor ma", "Friday drinks", "Zorg van morgen", "Training on Friday"])
 def test_date_words_without_a_deadline_word_stay_in_the_title(title: str) -> None:
     draft = parse_propose(f"{title} €20", NOW, AMS, MAX_DAYS)
