@@ -26,6 +26,7 @@ from handlers.parsing import (
     shown,
     starts_with_amount,
 )
+from handlers.text import lines
 from handlers.texts import languages
 from storage.records import Proposal
 
@@ -133,7 +134,14 @@ class ProposalTerms(_Plain):
         if not text:
             raise UsageError(ctx.texts.t("err.title_length", min=3, max=200))
         settings = ctx.settings.proposals
-        return parse_propose(text, ctx.now, settings.zone, settings.max_deadline_days), ""
+        try:
+            return parse_propose(text, ctx.now, settings.zone, settings.max_deadline_days), ""
+        except ParseError as error:
+            if "\n" not in text and "\r" not in text:
+                raise
+            # A proposal written over several lines is shown that form, not the one-line usage.
+            problem = ctx.parse_error(error).problem
+            raise UserError(lines([problem, ctx.texts.t("usage.propose_multiline")])) from None
 
 
 class Deadline(_Plain):

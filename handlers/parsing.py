@@ -957,7 +957,11 @@ def _split_quoted_title(line: str) -> tuple[str, str] | None:
     return None
 
 
-def _parse_title_line(line: str, clauses: tuple[_Clause, ...]) -> tuple[str, dict[str, _Value]]:
+def _parse_title_line(
+    line: str, clauses: tuple[_Clause, ...], *, goals_below: bool = False
+) -> tuple[str, dict[str, _Value]]:
+    """The title and the clauses of a proposal's first line. A number ending the title belongs to it when the goals
+    are clear without it: money or hours given on the line, or (``goals_below``) the goals on lines of their own."""
     found: dict[str, _Value] = {}
     quoted = _split_quoted_title(line)
     if quoted is not None:
@@ -973,7 +977,8 @@ def _parse_title_line(line: str, clauses: tuple[_Clause, ...]) -> tuple[str, dic
         wrong = _money_like(tokens, i)
         if wrong is not None and wrong.code == "bad_money":  # a number inside a title is fine: "Top 10 ideas"
             raise wrong
-    if title_end > 1 and _BARE_NUMBER_RE.fullmatch(tokens[title_end - 1].norm):
+    goals_clear = goals_below or "money" in found or "hours" in found
+    if title_end > 1 and _BARE_NUMBER_RE.fullmatch(tokens[title_end - 1].norm) and not goals_clear:
         raise ParseError("title_number", tokens[title_end - 1].raw)  # `Test 2500`: money, hours, or the title?
     title = line[: tokens[title_end].start] if title_end < len(tokens) else line
     return _check_title(clean_text(_trim(title))), found
@@ -1024,7 +1029,7 @@ def _parse_multiline(lines: list[str], rules: _DeadlineRules) -> ProposalDraft:
     first = next((n for n, line in enumerate(lines) if _trim(line)), len(lines))
     if first == len(lines):
         return _draft(_check_title(""), "", {})
-    title, found = _parse_title_line(lines[first], _propose_clauses(rules))
+    title, found = _parse_title_line(lines[first], _propose_clauses(rules), goals_below=True)
     parsers = _field_parsers(rules)
     description = []
     needs: list[str] = []

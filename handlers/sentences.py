@@ -31,6 +31,11 @@ _ALL = (
     _msg("internal_error", "Something went wrong on my side; nothing was changed. Please try again later."),
     _msg("unknown_command", "I don't know the command {command}. Send {prefix}help for the list of commands."),
     _msg("usage", "Usage: {usage}\nExample: {example}"),
+    _msg(
+        "usage.propose_multiline",
+        "Over several lines, like this:\n{prefix}propose <title>\ngoal: €2.500\nhours: 40\n"
+        "deadline: 2026-12-15 17:00\nbackers: 5\nOther lines are the description.",
+    ),
     # parse errors (handlers.parsing.ParseError codes)
     _msg("err.bad_money", "I can't read the amount “{token}”. Write money like €2.500, €2,500.50 or 2500 euro."),
     _msg("err.money_too_large", "“{token}” is more than the maximum of €10,000,000."),

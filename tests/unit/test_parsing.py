@@ -195,6 +195,14 @@ def test_money_errors(text: str, code: str) -> None:
     assert error_of(parse_money, text).code == code
 
 
+def test_a_number_ending_a_title_with_clear_goals_belongs_to_the_title() -> None:
+    draft = propose("Scholing deel 2 €300 tot vrijdag")
+    assert (draft.title, draft.money_cents, draft.deadline) == ("Scholing deel 2", 30_000, local(2026, 6, 5, 23, 59))
+    assert propose("Scholing deel 2 40 uur").title == "Scholing deel 2"
+    assert error_of(propose, "Scholing 2500").code == "title_number"  # money, hours, or the title?
+    assert error_of(propose, "Scholing 2500 tot vrijdag").code == "title_number"
+
+
 def test_a_pledge_in_whole_dutch_euros_keeps_its_money() -> None:
     assert parse_pledge("18 300,- 2 uur") == PledgeDraft(18, 30_000, 120, "")
     assert parse_pledge("18 300,-- voor de koerier") == PledgeDraft(18, 30_000, None, "voor de koerier")
@@ -610,6 +618,11 @@ def test_propose_multi_line_form() -> None:
         ("Printer\ngoal:\ndeadline:   ", draft("Printer")),
         ("Printer\nWhy: because\n€5 is cheap", draft("Printer", description="Why: because\n€5 is cheap")),
         ('"Buy 3 printers in 2w"\n  details  ', draft("Buy 3 printers in 2w", description="details")),
+        (  # the goals have their own lines: a number ending the first line belongs to the title
+            "Scholing MBO ouderen voorjaar 2027\ndoel: € 3.000\nuren: 40",
+            draft("Scholing MBO ouderen voorjaar 2027", money=300_000, minutes=2400),
+        ),
+        ("Scholing tot 2027\ndoel: €300", draft("Scholing tot 2027", money=30_000)),
     ],
 )
 def test_propose_multi_line_examples(text: str, expected: ProposalDraft) -> None:

@@ -22,6 +22,15 @@ async def status_of(room: Harness, number: int = 1) -> Status:
     return proposal.status
 
 
+async def test_a_malformed_multi_line_proposal_is_shown_the_multi_line_form(make_room: MakeRoom) -> None:
+    dutch = await make_room(bot={"language": "nl"})
+    answer = await dutch.reply(ANN, "!voorstel Scholing MBO ouderen\ndoel: veel\nuren: 40")
+    assert answer.body.startswith("Het bedrag “veel” kan ik niet lezen.")
+    assert "\n!voorstel <titel>\ndoel: € 2.500\nuren: 40\n" in answer.body
+    assert "[€<bedrag>]" not in answer.body  # not the one-line form
+    assert await dutch.rows("SELECT id FROM proposals") == []
+
+
 async def test_propose_announces_the_proposal_to_the_room(room: Harness) -> None:
     _, out = await room.say(ANN, "!propose Shared courier €2.500 40h by 2026-03-20 17:00 min 5")
     (announcement,) = out
