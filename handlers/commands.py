@@ -9,7 +9,7 @@ by any of its names, runs it, and lists the commands in the order `!help` shows 
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Iterable, Iterator, Sequence
+from collections.abc import Awaitable, Callable, Container, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import Enum
@@ -252,6 +252,10 @@ class CommandSet:
     def find(self, word: str) -> Command | None:
         return self._by_word.get(word.lower())
 
+    def __contains__(self, word: object) -> bool:
+        """Whether a command answers to `word` (lower case)."""
+        return word in self._by_word
+
     def words(self) -> list[str]:
         """Every name any command answers to."""
         return sorted(self._by_word)
@@ -263,12 +267,18 @@ class CommandSet:
         return await declared.run(ctx, text)
 
 
-def split_command(body: str, prefix: str) -> tuple[str, str] | None:
-    """`!Backme 3 €5` -> ('backme', '3 €5'); None if the text is not a command."""
+def split_command(body: str, prefix: str, known: Container[str] = ()) -> tuple[str, str] | None:
+    """`!Backme 3 €5` -> ('backme', '3 €5'); None if the text is not a command.
+
+    A space after the prefix (which phone keyboards add) is allowed before a `known` command word: `! steun 3`.
+    """
     if not body.startswith(prefix):
         return None
     rest = body[len(prefix) :]
     if not rest or rest[0].isspace():
-        return None
+        spaced = rest.lstrip(" ")
+        if spaced == rest or not spaced or spaced[0].isspace() or spaced.split(None, 1)[0].lower() not in known:
+            return None
+        rest = spaced
     word = rest.split(None, 1)[0]
     return word.lower(), rest[len(word) :].strip()

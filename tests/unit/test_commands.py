@@ -8,6 +8,7 @@ from tests.unit.conftest import MakeRoom
 from tests.unit.harness import Harness
 
 ANN = "@ann:test"
+BOB = "@bob:test"
 MOD = "@mod:test"
 SPEC_COMMANDS = (
     "help",
@@ -115,10 +116,18 @@ async def test_command_word_is_case_insensitive(room: Harness) -> None:
     assert announcement.body.startswith("📣 New proposal #1: Shared courier")
 
 
-async def test_a_lone_prefix_or_prefix_with_space_is_just_a_message(room: Harness) -> None:
-    for text in ("!", "! propose Shared courier", "Wow!"):
+async def test_a_lone_prefix_or_prefix_with_space_before_other_words_is_just_a_message(room: Harness) -> None:
+    for text in ("!", "! what a day", "!  ", "Wow!"):
         _, out = await room.say(ANN, text)
         assert out == []
+
+
+async def test_a_space_after_the_prefix_before_a_command_name_is_that_command(room: Harness) -> None:
+    announcement = await room.reply(ANN, "! propose Shared courier €500")  # a phone keyboard adds the space
+    assert announcement.body.startswith("📣 New proposal #1: Shared courier")
+    answer = await room.reply(BOB, "! steun 1 €300")
+    assert answer.body.startswith("Thank you Bob: you back #1 Shared courier with €300.")
+    assert await room.rows("SELECT user_id, money_cents FROM pledges") == [(BOB, 30_000)]
 
 
 async def test_the_command_prefix_is_configurable(make_room: MakeRoom) -> None:
