@@ -23,6 +23,7 @@ from handlers.parsing import (
     parse_proposal_id,
     parse_propose,
     parse_small_count,
+    pledge_in_order,
     shown,
     starts_with_amount,
 )
@@ -112,14 +113,25 @@ class PledgeTerms:
         try:
             draft = parse_pledge(text)
         except ParseError as error:
-            if error.code != "missing_proposal_id" or not _about_a_proposal(ctx):
-                raise
-            draft = PledgeDraft(proposal_id=None, money_cents=None, minutes=None, note="")
+            if error.code == "missing_proposal_id" and _about_a_proposal(ctx):
+                draft = PledgeDraft(proposal_id=None, money_cents=None, minutes=None, note="")
+            else:
+                raise self._with_suggestion(ctx, error, text) from None
         first = text.split()[0] if text else ""
         if draft.proposal_id is None and not _about_a_proposal(ctx) and draft.note.split()[:1] == [first]:
             # `!backme abc`: outside a reply to an announcement, a leading word is a bad id, not a note's start.
             raise ParseError("bad_proposal_id", first)
+        if draft.proposal_id is None and not _about_a_proposal(ctx):
+            raise self._with_suggestion(ctx, ParseError("missing_proposal_id"), text)
         return draft, ""
+
+    @staticmethod
+    def _with_suggestion(ctx: Context, error: ParseError, text: str) -> UsageError:
+        """The error, and when the proposal number came after the amounts (`€50 1`), the order meant."""
+        usage = ctx.parse_error(error)
+        if not _about_a_proposal(ctx):
+            usage.suggestion = pledge_in_order(text)
+        return usage
 
     async def resolve(self, ctx: Context, parsed: PledgeDraft) -> PledgeRequest:
         return PledgeRequest(await _proposal(ctx, parsed.proposal_id), parsed)

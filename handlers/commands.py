@@ -9,6 +9,7 @@ by any of its names, runs it, and lists the commands in the order `!help` shows 
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Awaitable, Callable, Container, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -22,6 +23,8 @@ from handlers.text import Rendered, lines, mention
 from handlers.texts import Texts
 from storage.records import MessageKind, Priority, Proposal
 from storage.store import Store
+
+_NEAR_ENOUGH = 0.75  # how alike a typed word and a command name must be for "Did you mean …?" (difflib's ratio)
 
 
 class CommandError(Exception):
@@ -45,15 +48,20 @@ class UserError(CommandError):
 class UsageError(CommandError):
     """The command was malformed; the reply names the problem and shows the command's usage."""
 
-    def __init__(self, problem: Rendered, command: Command | None = None) -> None:
+    def __init__(self, problem: Rendered, command: Command | None = None, suggestion: str | None = None) -> None:
         super().__init__(problem.plain)
         self.problem = problem
         self.command = command
+        self.suggestion = suggestion  # the arguments as they were probably meant: `1 €50` for `€50 1`
 
     def reply_text(self, texts: Texts) -> Rendered:
         if self.command is None:
             return self.problem
-        return lines([self.problem, self.command.usage(texts)])
+        parts = [self.problem]
+        if self.suggestion is not None:
+            meant = f"{texts.prefix}{self.command.name_in(texts.language)} {self.suggestion}"
+            parts.append(texts.t("did_you_mean", suggestion=meant))
+        return lines([*parts, self.command.usage(texts)])
 
 
 class Role(Enum):
@@ -263,7 +271,12 @@ class CommandSet:
     async def run(self, ctx: Context, word: str, text: str) -> list[Say]:
         declared = self.find(word)
         if declared is None:
-            raise UserError(ctx.texts.t("unknown_command", command=shown(ctx.texts.prefix + word)))
+            typed = shown(ctx.texts.prefix + word)
+            nearest = difflib.get_close_matches(word.lower(), self.words(), n=1, cutoff=_NEAR_ENOUGH)
+            if nearest:
+                suggestion = ctx.texts.prefix + nearest[0]
+                raise UserError(ctx.texts.t("unknown_command.suggest", command=typed, suggestion=suggestion))
+            raise UserError(ctx.texts.t("unknown_command", command=typed))
         return await declared.run(ctx, text)
 
 

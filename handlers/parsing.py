@@ -32,6 +32,7 @@ __all__ = [
     "parse_pledge",
     "parse_proposal_id",
     "parse_propose",
+    "pledge_in_order",
     "shown",
     "starts_with_amount",
 ]
@@ -1112,6 +1113,25 @@ def parse_pledge(args: str) -> PledgeDraft:
         raise ParseError("missing_proposal_id")
     proposal_id, i = _leading_proposal_id(tokens)
     return _amounts_and_note(tokens, i, proposal_id)
+
+
+def pledge_in_order(args: str) -> str | None:
+    """`€50 1` as `1 €50`: the pledge's words with the proposal number moved to the front, when that reads as a
+    pledge with a number and the words as given do not; else None."""
+    tokens = _tokenize(args)
+    if tokens and _PROPOSAL_ID_RE.fullmatch(tokens[0].norm):
+        return None
+    for i in range(1, len(tokens)):
+        if not _PROPOSAL_ID_RE.fullmatch(tokens[i].norm.rstrip(_TRAILING_PUNCTUATION)):
+            continue
+        words = [tokens[i].raw, *(token.raw for token in tokens[:i]), *(token.raw for token in tokens[i + 1 :])]
+        try:
+            draft = parse_pledge(" ".join(words))
+        except ParseError:
+            continue
+        if draft.proposal_id is not None and (draft.money_cents or draft.minutes):
+            return " ".join(words)
+    return None
 
 
 def parse_amounts(text: str) -> PledgeDraft:

@@ -30,6 +30,8 @@ _ALL = (
     # generic
     _msg("internal_error", "Something went wrong on my side; nothing was changed. Please try again later."),
     _msg("unknown_command", "I don't know the command {command}. Send {prefix}help for the list of commands."),
+    _msg("unknown_command.suggest", "I don't know the command {command}. Did you mean {suggestion}?"),
+    _msg("did_you_mean", "Did you mean {suggestion}?"),
     _msg("usage", "Usage: {usage}\nExample: {example}"),
     _msg(
         "usage.propose_multiline",

@@ -138,3 +138,24 @@ async def test_the_command_prefix_is_configurable(make_room: MakeRoom) -> None:
     assert "?backme 1" in announcement.body
     answer = await room.reply(ANN, "?frobnicate")
     assert answer.body == "I don't know the command ?frobnicate. Send ?help for the list of commands."
+
+
+async def test_a_typo_in_a_command_name_gets_the_nearest_one_suggested(make_room: MakeRoom) -> None:
+    dutch = await make_room(bot={"language": "nl"})
+    answer = await dutch.reply(ANN, "!voorstelen")
+    assert answer.body == "Het commando !voorstelen ken ik niet. Bedoel je !voorstellen?"
+    english = await make_room()
+    assert (await english.reply(ANN, "!propse Courier")).body == (
+        "I don't know the command !propse. Did you mean !propose?"
+    )
+    assert (await english.reply(ANN, "!frobnicate")).body.endswith("Send !help for the list of commands.")
+
+
+async def test_a_pledge_with_its_number_after_the_amount_gets_the_right_order_suggested(make_room: MakeRoom) -> None:
+    dutch = await make_room(bot={"language": "nl"})
+    await dutch.say(ANN, "!voorstel Gedeelde koerier €500")
+    answer = await dutch.reply(BOB, "!steun €50 1")
+    assert "\nBedoel je !steun 1 €50?\n" in answer.body
+    answer = await dutch.reply(BOB, "!steun €50 #1 graag")
+    assert "\nBedoel je !steun #1 €50 graag?\n" in answer.body
+    assert await dutch.rows("SELECT user_id FROM pledges") == []
