@@ -139,7 +139,7 @@ _ALL = (
     _msg("summary.profile", "a member's talents, credits, proposals and hours delivered"),
     _msg("summary.update", "tell how a GO proposal is going (proposer or backer)"),
     _msg("summary.delivered", "report money paid or hours worked for a GO proposal (backer)"),
-    _msg("summary.mine", "your pledges, what you still have to deliver, your proposals"),
+    _msg("summary.mine", "your pledges, what you still have to deliver or confirm, your proposals"),
     _msg("summary.confirm", "confirm a backer's delivery (proposer or moderator)"),
     _msg("summary.unconfirm", "take back your confirmation of today (proposer or moderator)"),
     _msg("summary.done", "close a GO proposal as done, with a report (proposer or moderator)"),
@@ -427,6 +427,8 @@ _ALL = (
     _msg("mine.underway_title", "Still to deliver for proposals that went GO:"),
     _msg("mine.underway", "#{number} {title}: {left}"),
     _msg("mine.all_delivered", "all delivered"),
+    _msg("mine.confirm_title", "Deliveries waiting for your confirmation:"),
+    _msg("mine.to_confirm", "#{number} {title}: {backer} {amount} ({prefix}confirm {number} {user_id})"),
     _msg("mine.own_title", "Your proposals:"),
     _msg("mine.nothing", "You have no pledges or proposals in this room yet."),
     _plural(

@@ -35,6 +35,7 @@ from storage.records import (
 )
 from storage.store import Store
 
+MINE_RECENT = 5  # decided or closed proposals of one's own that !mine shows, the latest first
 CONFIRM_EMOJI = frozenset({"✅", "✔", "☑"})  # compared without variation selectors
 
 
@@ -331,9 +332,32 @@ async def closing_report(store: Store, texts: Texts, proposal: Proposal, closer:
     return lines(parts)
 
 
+async def _waiting_for(ctx: Context, proposals: list[Proposal]) -> list[Rendered]:
+    """Per backer, the deliveries to the proposer's underway `proposals` that wait for confirmation."""
+    waiting = [d for d in await ctx.store.underway.deliveries([p.id for p in proposals]) if not d.confirmed]
+    rows = []
+    for proposal in proposals:
+        backers = sorted({d.user_id for d in waiting if d.proposal_id == proposal.id and d.user_id != ctx.sender})
+        for backer in backers:
+            theirs = [d for d in waiting if d.proposal_id == proposal.id and d.user_id == backer]
+            amount = amount_of(ctx.texts, sum(d.money_cents for d in theirs), sum(d.minutes for d in theirs))
+            rows.append(
+                ctx.texts.t(
+                    "mine.to_confirm",
+                    number=proposal.number,
+                    title=proposal.title,
+                    backer=await ctx.who(backer),
+                    amount=amount,
+                    user_id=backer,
+                )
+            )
+    return rows
+
+
 @command("mine", nl=("mijn",))
 async def mine(ctx: Context) -> list[Say]:
-    """My open pledges, my GO pledges with what is still to deliver, my proposals."""
+    """My open pledges, my GO pledges with what is still to deliver, deliveries waiting for my confirmation, my open
+    and underway proposals and the latest of my others."""
     texts = ctx.texts
     open_ones = await ctx.store.proposals.open_in_room(ctx.room_id)
     underway = await ctx.store.proposals.underway_backed_by(ctx.room_id, ctx.sender)
@@ -360,11 +384,14 @@ async def mine(ctx: Context) -> list[Say]:
             amount_of(texts, money_left, minutes_left) if money_left or minutes_left else texts.t("mine.all_delivered")
         )
         to_deliver.append(texts.t("mine.underway", number=proposal.number, title=proposal.title, left=left))
-    own = [p for p in (*open_ones, *underway) if p.proposer == ctx.sender]
+    own = await ctx.store.proposals.of_proposer(ctx.room_id, ctx.sender, MINE_RECENT)
+    to_confirm = await _waiting_for(ctx, [p for p in own if p.is_underway])
     if pledged_open:
         rows += [texts.t("mine.open_title"), *pledged_open]
     if to_deliver:
         rows += [texts.t("mine.underway_title"), *to_deliver]
+    if to_confirm:
+        rows += [texts.t("mine.confirm_title"), *to_confirm]
     if own:
         rows.append(texts.t("mine.own_title"))
         rows += [

@@ -86,6 +86,21 @@ class ProposalQueries:
         )
         return [_proposal(r) for r in rows]
 
+    async def of_proposer(self, room_id: str, user_id: str, recent: int) -> list[Proposal]:
+        """The member's proposals in the room: every open or underway one, and the `recent` latest of the others
+        (decided, cancelled or closed); by number."""
+        current = await self.db.fetch_all(
+            f"SELECT {_PROPOSAL_COLUMNS} FROM proposals WHERE room_id = ? AND proposer = ? "
+            "AND status IN ('open', 'go') AND closed IS NULL",
+            (room_id, user_id),
+        )
+        past = await self.db.fetch_all(
+            f"SELECT {_PROPOSAL_COLUMNS} FROM proposals WHERE room_id = ? AND proposer = ? "
+            "AND (status NOT IN ('open', 'go') OR closed IS NOT NULL) ORDER BY number DESC LIMIT ?",
+            (room_id, user_id, recent),
+        )
+        return sorted((_proposal(r) for r in (*current, *past)), key=lambda p: p.number)
+
     async def by_thread_root(self, event_id: str) -> Proposal | None:
         row = await self.db.fetch_one(f"SELECT {_PROPOSAL_COLUMNS} FROM proposals WHERE thread_root = ?", (event_id,))
         return None if row is None else _proposal(row)

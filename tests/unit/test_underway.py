@@ -212,6 +212,21 @@ async def test_status_list_and_mine_show_the_work_after_go(make_room: MakeRoom, 
         assert mine.splitlines()[2:] == ["Nog te leveren voor voorstellen met GO:", "#1 Shared courier: 3 uur"]
 
 
+async def test_mine_shows_the_proposer_what_she_carries_out_and_what_waits_for_her(room: Harness) -> None:
+    await gone_go(room)  # Ann proposed #1 and pledged nothing to it
+    await room.say(ANN, "!propose Second van €500 in 1 day min 3")
+    await room.wait(timedelta(days=1, minutes=1))  # #2: NO-GO
+    await room.say(BOB, "!delivered 1 €60 2h")
+    assert (await room.reply(ANN, "!mine")).body.splitlines() == [
+        "Deliveries waiting for your confirmation:",
+        "#1 Shared courier: Bob €60 + 2h (!confirm 1 @bob:test)",
+        "Your proposals:",
+        "#1 Shared courier · GO",
+        "#2 Second van · NO-GO",
+    ]
+    assert (await room.reply(DIK, "!mine")).body == "You have no pledges or proposals in this room yet."
+
+
 async def test_a_pill_in_a_reply_names_the_member_typed_not_the_author_replied_to(room: Harness) -> None:
     await gone_go(room)
     await room.say(BOB, "!delivered 1 €60")
