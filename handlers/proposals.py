@@ -129,10 +129,18 @@ async def list_proposals(ctx: Context) -> list[Say]:
     return [ctx.reply(lines(items))]
 
 
+async def _idea_line(ctx: Context, proposal: Proposal) -> Rendered | None:
+    """`From the idea by Bob: “…”`, while the idea is still there to quote."""
+    idea = await ctx.store.messages.get(proposal.idea_event_id) if proposal.idea_event_id else None
+    if idea is None or idea.redacted or not idea.excerpt:
+        return None
+    return ctx.texts.t("proposal.idea_link", author=await ctx.who(idea.author), excerpt=idea.excerpt)
+
+
 @command("proposal", "status", nl=("status",), args=(ProposalRef(),), help_extra="help.status_alias")
 async def show_proposal(ctx: Context, proposal: Proposal) -> list[Say]:
     facts = await load_facts(ctx.store, proposal)
-    view = status_view(ctx.texts, facts, ctx.now)
+    view = status_view(ctx.texts, facts, ctx.now, await _idea_line(ctx, proposal))
     if proposal.needs:
         rows, _ = await needed_talents(ctx.store, ctx.texts, ctx.room_id, proposal.needs, proposal.proposer)
         view = lines([view, ctx.texts.t("talents.needed_title"), *rows])

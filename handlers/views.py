@@ -187,7 +187,8 @@ def underway_line(texts: Texts, totals: Totals, updates: list[Update], deliverie
     return Rendered.join(DOT, parts)
 
 
-def status_view(texts: Texts, facts: ProposalFacts, now: datetime) -> Rendered:
+def status_view(texts: Texts, facts: ProposalFacts, now: datetime, idea: Rendered | None = None) -> Rendered:
+    """!proposal: title and status, proposer, the linked `idea`, description, goals, the deadline or decision, …"""
     proposal = facts.proposal
     parts = [
         texts.t(
@@ -202,6 +203,8 @@ def status_view(texts: Texts, facts: ProposalFacts, now: datetime) -> Rendered:
             created=texts.when(proposal.created_at),
         ),
     ]
+    if idea is not None:
+        parts.append(idea)
     if proposal.description:
         parts.append(user_text(proposal.description))
     parts.append(texts.t("proposal.goals", goals=goals(texts, proposal)))

@@ -80,6 +80,8 @@ async def test_propose_as_reply_links_the_idea(room: Harness) -> None:
     assert set(announcement.mentions) == {ANN, BOB}
     status = await room.reply(CAS, "!proposal 1")
     assert status.body.startswith("#1 Shared courier — open")
+    assert status.body.splitlines()[2] == "From the idea by Bob: “Could we share a courier between the pharmacies?”"
+    assert status.mentions == ()  # the status names the idea's author without notifying her
     proposal = await room.store.proposals.by_number(ROOM, 1)
     assert proposal is not None and proposal.idea_event_id == idea
 
