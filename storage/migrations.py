@@ -544,3 +544,14 @@ def told_once(conn: sqlite3.Connection) -> None:
         DROP TABLE slowed
         """,
     )
+
+
+@migration(14)
+def commands_held_back(conn: sqlite3.Connection) -> None:
+    """A command ignored over the budget is marked: it does not count against the member's next minute."""
+    _script(
+        conn,
+        """
+        ALTER TABLE messages ADD COLUMN held_back INTEGER NOT NULL DEFAULT 0
+        """,
+    )
