@@ -110,6 +110,11 @@ _ALL = (
     _msg("help.command", "{prefix}{command}"),
     _msg("help.status_alias", "Also: {prefix}status <id>"),
     _msg(
+        "help.confirm",
+        "The proposer or a moderator confirms a backer's delivery, never the backer who delivered it; the "
+        "proposer's own delivery only a moderator confirms.",
+    ),
+    _msg(
         "help.propose_multiline",
         "Or over several lines: {prefix}propose <title>, then goal: €2.500, hours: 40, "
         "deadline: 2026-12-15 17:00, backers: 5; other lines are the description. "
@@ -396,11 +401,17 @@ _ALL = (
     _msg("underway.delivered", "📦 {user} delivered {amount} to #{number} (reported)."),
     _msg(
         "underway.how_to_confirm",
-        "{proposer} or a moderator confirms it with ✅ on this message or {prefix}confirm {number} and the member.",
+        "{proposer} or a moderator confirms it with ✅ on this message or with {prefix}confirm {number} {backer}.",
+    ),
+    _msg(
+        "underway.how_to_confirm_own",
+        "This is the proposer's own delivery: only a moderator confirms it, with ✅ on this message or with "
+        "{prefix}confirm {number} {backer}.",
     ),
     _msg("underway.confirmed", "✅ {user} confirmed {backer}'s delivery of {amount} to #{number}."),
     _msg("underway.earned", "{backer} earns {reward} for it."),
     _msg("underway.self_confirm", "You cannot confirm your own delivery: the proposer or another moderator does."),
+    _msg("underway.self_confirm_proposer", "You cannot confirm your own delivery: a moderator does."),
     _msg("underway.nothing_to_confirm", "{backer} has no unconfirmed delivery to #{number}."),
     _msg(
         "underway.nothing_to_unconfirm",

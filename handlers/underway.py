@@ -118,7 +118,9 @@ async def report_delivery(ctx: Context, proposal: Proposal, draft: PledgeDraft) 
     parts = [ctx.texts.t("underway.delivered", user=facts.who(ctx.sender), amount=amount, number=proposal.number)]
     if delivery.note:
         parts.append(ctx.texts.t("underway.quote", text=delivery.note))
-    parts.append(ctx.texts.t("underway.how_to_confirm", proposer=facts.who(proposal.proposer), number=proposal.number))
+    own = ctx.sender == proposal.proposer  # only a moderator confirms it: say so, not "you confirm it"
+    how = "underway.how_to_confirm_own" if own else "underway.how_to_confirm"
+    parts.append(ctx.texts.t(how, proposer=facts.who(proposal.proposer), number=proposal.number, backer=ctx.sender))
     text = lines(parts)
     return [
         Say(
@@ -127,7 +129,7 @@ async def report_delivery(ctx: Context, proposal: Proposal, draft: PledgeDraft) 
             kind=MessageKind.REPLY,
             reply_to=ctx.message.event_id,
             proposal_id=proposal.id,
-            mentions=(proposal.proposer,),
+            mentions=() if own else (proposal.proposer,),
             thread_root=proposal.thread_root,
             delivery_id=delivery.id,
         )
@@ -189,11 +191,18 @@ async def _hours_owed(
     return earned - await store.credits.standing_for(proposal.id, backer, CreditReason.DELIVERED_HOURS)
 
 
-@command("confirm", nl=("bevestig",), args=(ProposalRef(), Member(required=True)), who=Role.PROPOSER_OR_MODERATOR)
+@command(
+    "confirm",
+    nl=("bevestig",),
+    args=(ProposalRef(), Member(required=True)),
+    who=Role.PROPOSER_OR_MODERATOR,
+    help_extra="help.confirm",
+)
 async def confirm(ctx: Context, proposal: Proposal, backer: str) -> list[Say]:
     require_underway(ctx, proposal)
     if backer == ctx.sender:
-        raise UserError(ctx.texts.t("underway.self_confirm"))
+        own = "underway.self_confirm_proposer" if backer == proposal.proposer else "underway.self_confirm"
+        raise UserError(ctx.texts.t(own))
     waiting = [d for d in await ctx.store.underway.deliveries([proposal.id]) if d.user_id == backer and not d.confirmed]
     if not waiting:
         who = await ctx.who(backer)

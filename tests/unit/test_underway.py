@@ -257,9 +257,31 @@ async def test_nobody_confirms_their_own_delivery(room: Harness) -> None:
     (reported,) = (await room.say(ANN, "!delivered 1 €60 2h"))[1]
     before = await room.rep(ANN)
     answer = await room.reply(ANN, "!confirm 1 @ann:test")
-    assert answer.body == "You cannot confirm your own delivery: the proposer or another moderator does."
+    assert answer.body == "You cannot confirm your own delivery: a moderator does."
     await room.react(ANN, reported.event_id, "✅")
     assert await room.deliver() == [] and await room.rep(ANN) == before
+
+
+async def test_the_proposer_hears_that_a_moderator_confirms_her_own_delivery(make_room: MakeRoom) -> None:
+    room = await make_room(bot={"language": "nl"})
+    await room.say(ANN, "!voorstel Gedeelde koerier €50 over 2 dagen")
+    await room.say(ANN, "!steun 1 €60")
+    await room.say(BOB, "!steun 1 2 uur")
+    await room.wait(timedelta(days=2, minutes=1))
+    (own,) = (await room.say(ANN, "!geleverd 1 €60"))[1]
+    assert own.body.splitlines()[-1] == (
+        "Dit is de levering van de indiener zelf: alleen een moderator bevestigt die, met ✅ op dit bericht of met "
+        "!bevestig 1 @ann:test."
+    )
+    assert own.mentions == ()
+    (theirs,) = (await room.say(BOB, "!geleverd 1 2 uur"))[1]
+    assert theirs.body.splitlines()[-1] == (
+        "Ann of een moderator bevestigt dit met ✅ op dit bericht of met !bevestig 1 @bob:test."
+    )
+    answer = await room.reply(ANN, "!bevestig 1 @ann:test")
+    assert answer.body == "Je eigen levering kun je niet bevestigen: dat doet een moderator."
+    rule = (await room.reply(ANN, "!hulp bevestig")).body
+    assert "de indiener of een moderator" in rule and "alleen een moderator" in rule
 
 
 async def test_unconfirming_one_confirmation_keeps_the_hours_owed_for_the_others(room: Harness) -> None:
