@@ -393,6 +393,11 @@ _ALL = (
     ),
     # after GO
     _msg("underway.not_underway", "Proposal #{number} is not underway ({status}): only a GO proposal is carried out."),
+    _msg(
+        "underway.closed",
+        "#{number} {title} is closed ({status}) since {when}; {prefix}status {number} shows its report.",
+    ),
+    _msg("proposal.closed_on", "Closed {when}: {status}."),
     _msg("underway.update_not_allowed", "Only the proposer or a backer of #{number} can post its updates."),
     _msg("underway.update_posted", "📝 Update on #{number} {title} by {user}"),
     _msg("underway.percent", "({percent}% done)"),
@@ -421,8 +426,8 @@ _ALL = (
         "underway.unconfirmed", "↩️ The confirmation of {backer}'s {amount} to #{number} is taken back, and its credits."
     ),
     _msg("underway.done_percent", "{percent}% done"),
-    _msg("underway.money_confirmed", "{done} of {pledged} delivered"),
-    _msg("underway.hours_confirmed", "{hours} delivered"),
+    _msg("underway.money_confirmed", "{done} of {pledged} confirmed"),
+    _msg("underway.hours_confirmed", "{hours} confirmed"),
     _msg("underway.updates_title", "Latest updates:"),
     _msg("underway.update_line", "{when} {user}: “{text}”"),
     _plural("underway.more_updates", "… and {count} more update.", "… and {count} more updates."),
@@ -430,7 +435,7 @@ _ALL = (
     _msg("report.dropped", "🛑 #{number} {title} was stopped by {user}."),
     _msg("report.dates", "GO {go}, closed {closed}; {updates}."),
     _plural("report.updates", "{count} update", "{count} updates"),
-    _msg("report.backers_title", "Pledged · delivered · confirmed:"),
+    _msg("report.backers_title", "Pledged · reported · confirmed:"),
     _msg("report.backer", "{user}: {pledged} · {delivered} · {confirmed}"),
     _msg("report.none", "nothing"),
     _msg("mine.open_title", "Your pledges to open proposals:"),

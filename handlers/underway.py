@@ -42,6 +42,12 @@ CONFIRM_EMOJI = frozenset({"✅", "✔", "☑"})  # compared without variation s
 def require_underway(ctx: Context, proposal: Proposal) -> None:
     if not proposal.is_underway:
         status = ctx.texts.t(f"status.{proposal.status.value}")
+        if proposal.closed_at is not None:  # done or dropped: it is closed, and its report is there to read
+            when = ctx.texts.when(proposal.closed_at)
+            title = proposal.title
+            raise UserError(
+                ctx.texts.t("underway.closed", number=proposal.number, title=title, status=status, when=when)
+            )
         raise UserError(ctx.texts.t("underway.not_underway", number=proposal.number, status=status))
 
 

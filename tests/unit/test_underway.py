@@ -140,13 +140,17 @@ async def test_done_posts_the_closing_report_in_the_main_timeline(room: Harness)
         "🏁 #1 Shared courier is done — closed by Ann.",
         "“it runs twice a day now”",
         "GO 4 March 2026, 11:00, closed 4 March 2026, 11:01; 1 update.",
-        "Pledged · delivered · confirmed:",
+        "Pledged · reported · confirmed:",
         "Bob: €60 + 4h · €60 + 4h · €60 + 4h",
         "Cas: support · nothing · nothing",
     ]
     again = await room.reply(ANN, "!done 1")
-    assert again.body == "Proposal #1 is not underway (done): only a GO proposal is carried out."
-    assert (await room.reply(BOB, "!update 1 more news")).body.startswith("Proposal #1 is not underway")
+    closed = "#1 Shared courier is closed (done) since 4 March 2026, 11:01; !status 1 shows its report."
+    assert again.body == closed
+    assert (await room.reply(BOB, "!update 1 more news")).body == closed
+    status = (await room.reply(CAS, "!status 1")).body
+    assert "Closed 4 March 2026, 11:01: done." in status and "“it runs twice a day now”" in status
+    assert "50% done" not in status and "1 update · €60 of €60 confirmed · 4/4h confirmed" in status
 
 
 async def test_a_dropped_proposal_says_why_and_the_export_tells_the_whole_story(room: Harness) -> None:
@@ -196,7 +200,7 @@ async def test_status_list_and_mine_show_the_work_after_go(make_room: MakeRoom, 
     listed = (await room.reply(CAS, "!proposals")).body
     mine = (await room.reply(BOB, "!mine")).body
     if language == "en":
-        assert "50% done · 1 update · €60 of €60 delivered · 1/4h delivered" in status
+        assert "50% done · 1 update · €60 of €60 confirmed · 1/4h confirmed" in status
         assert "Latest updates:" in status and "Ann: “halfway”" in status
         assert "Bob: €60 + 4h · €60 + 1h · €60 + 1h" in status
         assert listed.index("Open proposals:") < listed.index("Underway (GO):")
@@ -207,7 +211,8 @@ async def test_status_list_and_mine_show_the_work_after_go(make_room: MakeRoom, 
             "#1 Shared courier: 3h",
         ]
     else:
-        assert "50% klaar · 1 update · € 60 van € 60 geleverd · 1/4 uur geleverd" in status.replace("\xa0", " ")
+        assert "50% klaar · 1 update · € 60 van € 60 bevestigd · 1/4 uur bevestigd" in status.replace("\xa0", " ")
+        assert "Toegezegd · gemeld · bevestigd:" in status
         assert "In uitvoering (GO):" in listed
         assert mine.splitlines()[2:] == ["Nog te leveren voor voorstellen met GO:", "#1 Shared courier: 3 uur"]
 
