@@ -153,11 +153,25 @@ async def show_proposal(ctx: Context, proposal: Proposal) -> list[Say]:
     return [ctx.reply(view, proposal_id=proposal.id)]
 
 
-@command("object", nl=("bezwaar",), args=(ProposalRef(), Reason()))
+WITHDRAW_WORDS = frozenset({"withdraw", "intrekken"})  # `!object 3 withdraw` / `!bezwaar 3 intrekken`
+
+
+@command("object", nl=("bezwaar",), args=(ProposalRef(), Reason()), help_extra="help.object")
 async def object_to(ctx: Context, proposal: Proposal, reason: str) -> list[Say]:
+    """One objection per member: a new one replaces theirs (and says so), `withdraw` takes it back."""
     require_open(ctx, proposal, "object.closed")
+    texts = ctx.texts
+    earlier = next((o for o in await ctx.store.proposals.objections(proposal.id) if o.user_id == ctx.sender), None)
+    if reason.casefold() in WITHDRAW_WORDS:
+        if earlier is None:
+            raise UserError(texts.t("object.none", number=proposal.number))
+        await ctx.store.proposals.withdraw_objection(proposal.id, ctx.sender)
+        return [ctx.reply(texts.t("object.withdrawn", number=proposal.number), proposal_id=proposal.id)]
     await ctx.store.proposals.object(proposal.id, Objection(ctx.sender, reason, ctx.now))
-    return [ctx.reply(ctx.texts.t("object.recorded", number=proposal.number), proposal_id=proposal.id)]
+    if earlier is not None:
+        said = texts.t("object.replaced", number=proposal.number, reason=reason, old=earlier.reason)
+        return [ctx.reply(said, proposal_id=proposal.id)]
+    return [ctx.reply(texts.t("object.recorded", number=proposal.number), proposal_id=proposal.id)]
 
 
 @command("cancel", nl=("annuleer",), args=(ProposalRef(), Reason(required=False)), who=Role.PROPOSER_OR_MODERATOR)

@@ -345,6 +345,14 @@ _ALL = (
     # objections
     _msg("object.recorded", "Your objection to #{number} is recorded; it will be shown with its status and decision."),
     _msg("object.closed", "Proposal #{number} is closed ({status}); objections can no longer be added."),
+    _msg(
+        "object.replaced", "Your objection to #{number} now reads “{reason}”; it replaces your earlier one (“{old}”)."
+    ),
+    _msg("object.withdrawn", "Your objection to #{number} is withdrawn."),
+    _msg("object.none", "You have no objection to #{number} to withdraw."),
+    _msg(
+        "help.object", "One objection per member: a new one replaces yours; {prefix}object <id> withdraw takes it back."
+    ),
     # cancel / extend
     _msg("cancel.announce", "🚫 Proposal #{number} {title} was cancelled by {user}."),
     _msg("cancel.reason", "Reason: {reason}"),

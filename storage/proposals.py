@@ -251,6 +251,9 @@ class ProposalQueries:
             (proposal_id, objection.user_id, objection.reason, to_db(objection.at)),
         )
 
+    async def withdraw_objection(self, proposal_id: int, user_id: str) -> None:
+        await self.db.execute("DELETE FROM objections WHERE proposal_id = ? AND user_id = ?", (proposal_id, user_id))
+
     async def objections(self, proposal_id: int) -> list[Objection]:
         rows = await self.db.fetch_all(_OBJECTIONS, (proposal_id,))
         return [_objection(r) for r in rows]

@@ -146,13 +146,28 @@ async def test_objection_is_recorded_replaced_and_does_not_block(room: Harness) 
     await room.say(ANN, "!propose Shared courier in 2 days")
     answer = await room.reply(CAS, "!object #1 too   expensive")
     assert answer.body.startswith("Your objection to #1 is recorded")
-    await room.say(CAS, "!object 1 the insurer already offers this")
+    replaced = await room.reply(CAS, "!object 1 the insurer already offers this")
+    assert replaced.body == (
+        "Your objection to #1 now reads “the insurer already offers this”; it replaces your earlier one "
+        "(“too expensive”)."
+    )
     await room.say(BOB, "!backme 1")
     assert await room.rows("SELECT user_id, reason FROM objections") == [(CAS, "the insurer already offers this")]
     await room.wait(timedelta(days=3))
     (decision,) = decisions(room.sent)
     assert decision.body.startswith("✅ GO #1")
     assert "Cas: the insurer already offers this" in decision.body
+
+
+async def test_an_objection_is_taken_back_in_either_language(make_room: MakeRoom) -> None:
+    room = await make_room(bot={"language": "nl"})
+    await room.say(ANN, "!voorstel Gedeelde koerier over 2 dagen")
+    await room.say(CAS, "!bezwaar 1 te duur")
+    taken = await room.reply(CAS, "!bezwaar 1 intrekken")
+    assert taken.body == "Je bezwaar tegen #1 is ingetrokken."
+    assert await room.rows("SELECT * FROM objections") == []
+    assert (await room.reply(CAS, "!object 1 withdraw")).body == "Je hebt geen bezwaar tegen #1 om in te trekken."
+    assert "Bezwaren" not in (await room.reply(BOB, "!status 1")).body
 
 
 async def test_objection_to_a_closed_proposal_is_refused(room: Harness) -> None:
