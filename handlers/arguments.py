@@ -173,10 +173,11 @@ class Reason(_Plain):
     """The rest of the line, on one line, at most REASON_MAX characters; `required` or may be left out."""
 
     required: bool = True
+    usage: str = ""  # the catalog key of its usage, when it is no reason: `[summary]`
 
     @property
     def usage_key(self) -> str:
-        return "arg.reason" if self.required else "arg.reason_optional"
+        return self.usage or ("arg.reason" if self.required else "arg.reason_optional")
 
     def parse(self, ctx: Context, text: str) -> tuple[str, str]:
         reason = " ".join(clean_text(text).split())

@@ -184,6 +184,10 @@ class Command:
         """The name `!help` shows in a room of `language`."""
         return next((words[0] for code, words in self.translated if code == language), self.name)
 
+    def names_in(self, language: str) -> tuple[str, ...]:
+        """The names of the command in `language`, the one `!help` shows first."""
+        return next((words for code, words in self.translated if code == language), self.names)
+
     def usage_line(self, texts: Texts) -> Rendered:
         """`!backme <id> [€<money>] [<n>h] [note]`, built from the arguments."""
         parts = [texts.t("help.command", command=self.name_in(texts.language))]

@@ -137,7 +137,7 @@ async def _idea_line(ctx: Context, proposal: Proposal) -> Rendered | None:
     return ctx.texts.t("proposal.idea_link", author=await ctx.who(idea.author), excerpt=idea.excerpt)
 
 
-@command("proposal", "status", nl=("status",), args=(ProposalRef(),), help_extra="help.status_alias")
+@command("proposal", "status", nl=("status",), args=(ProposalRef(),))
 async def show_proposal(ctx: Context, proposal: Proposal) -> list[Say]:
     facts = await load_facts(ctx.store, proposal)
     view = status_view(ctx.texts, facts, ctx.now, await _idea_line(ctx, proposal))

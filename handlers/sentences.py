@@ -104,11 +104,11 @@ _ALL = (
     # help: the overview, and each command's summary, arguments and example
     _msg("help.title", "Kring commands:"),
     _msg("help.dash", " — "),
-    _msg("help.footer", "Send {prefix}help <command> for its syntax and an example."),
+    _msg("help.footer", "Send {prefix}help <command> for what it does, who may use it, its syntax and an example."),
     _msg("help.language", "This room speaks English; a moderator can change that with {prefix}language nl."),
     _msg("help.unknown", "There is no command “{command}”. Send {prefix}help for the list."),
     _msg("help.command", "{prefix}{command}"),
-    _msg("help.status_alias", "Also: {prefix}status <id>"),
+    _msg("help.aliases", "Also: {names}"),
     _msg(
         "help.confirm",
         "The proposer or a moderator confirms a backer's delivery, never the backer who delivered it; the "
@@ -120,7 +120,7 @@ _ALL = (
         "deadline: 2026-12-15 17:00, backers: 5; other lines are the description. "
         "Reply to an idea with {prefix}propose to link it.",
     ),
-    _msg("summary.help", "this overview, or the syntax of one command"),
+    _msg("summary.help", "this overview, or what one command does and how to write it"),
     _msg("summary.propose", "turn an idea into a proposal with goals and a deadline"),
     _msg("summary.backme", "back a proposal with money, hours or plain support"),
     _msg("summary.withdraw", "withdraw your pledge before the deadline"),
@@ -155,6 +155,7 @@ _ALL = (
     _msg("arg.date", "<date>"),
     _msg("arg.reason", "<reason>"),
     _msg("arg.reason_optional", "[reason]"),
+    _msg("arg.summary_optional", "[summary]"),
     _msg("arg.user", "[@user]"),
     _msg("arg.count", "[n]"),
     _msg("arg.command", "[command]"),
@@ -163,7 +164,8 @@ _ALL = (
     _msg("arg.skills", "[add <talent>, … | remove <talent> | ask on|off]"),
     _msg("arg.query", "<talent>"),
     _msg("arg.need", "[<text>] [for: <talent>, …]"),
-    _msg("arg.need_id", "<N#number> [@helper]"),
+    _msg("arg.need_id", "<N#number>"),
+    _msg("arg.helper", "[@helper]"),
     _msg("arg.update", "<text> [NN%]"),
     _msg("arg.delivery", "[€<money>] [<n>h] [note]"),
     _msg("arg.confirm", "[confirm]"),

@@ -315,7 +315,12 @@ async def _close(ctx: Context, proposal: Proposal, status: Status, reason: str) 
     return [ctx.announce(report, mentions=mentions, proposal_id=closed.id, priority=Priority.DECISION)]
 
 
-@command("done", nl=("klaar",), args=(ProposalRef(), Reason(required=False)), who=Role.PROPOSER_OR_MODERATOR)
+@command(
+    "done",
+    nl=("klaar",),
+    args=(ProposalRef(), Reason(required=False, usage="arg.summary_optional")),
+    who=Role.PROPOSER_OR_MODERATOR,
+)
 async def done(ctx: Context, proposal: Proposal, summary: str) -> list[Say]:
     return await _close(ctx, proposal, Status.DONE, summary)
 

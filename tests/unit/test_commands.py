@@ -102,8 +102,27 @@ async def test_help_lists_every_command(room: Harness) -> None:
 async def test_help_for_one_command_shows_syntax_and_example(room: Harness, command: str) -> None:
     answer = await room.reply(ANN, command)
     assert answer.body == (
-        "Usage: !backme <id> [€<money>] [<n>h] [note]\nExample: !backme #3 €250 4h happy to drive on Tuesdays"
+        "!backme — back a proposal with money, hours or plain support\n"
+        "Usage: !backme <id> [€<money>] [<n>h] [note]\nExample: !backme #3 €250 4h happy to drive on Tuesdays\n"
+        "Also: !back, !pledge"
     )
+
+
+async def test_help_for_one_command_says_what_it_does_who_may_and_no_stray_arguments(make_room: MakeRoom) -> None:
+    dutch = await make_room(bot={"language": "nl"})
+    status = (await dutch.reply(ANN, "!hulp status")).body
+    assert status.splitlines()[0] == "!status — alles over één voorstel"
+    assert "Ook:" not in status  # !status is its only Dutch name
+    assert (await dutch.reply(ANN, "!hulp klaar")).body.splitlines()[:2] == [
+        "!klaar — sluit een voorstel met GO af als klaar, met een verslag (indiener of moderator)",
+        "Zo gebruik je het: !klaar <nr> [samenvatting]",
+    ]
+    assert (await dutch.reply(ANN, "!hulp opgelost")).body.splitlines()[1] == (
+        "Zo gebruik je het: !opgelost <N#nummer> [@helper]"
+    )
+    english = await make_room()
+    assert (await english.reply(ANN, "!help proposal")).body.splitlines()[-1] == "Also: !status"
+    assert (await english.reply(ANN, "!help solved")).body.splitlines()[1] == "Usage: !solved <N#number> [@helper]"
 
 
 async def test_help_for_propose_explains_the_multi_line_form(room: Harness) -> None:

@@ -62,6 +62,7 @@ async def test_help_for_one_command_in_dutch_shows_its_dutch_name_and_example(ma
     for asked in ("!hulp steun", "!help backme", "!hulp !steun"):
         answer = await room.reply(ANN, asked)
         assert answer.body == (
+            "!steun — steun een voorstel met geld, uren of gewoon je steun\n"
             "Zo gebruik je het: !steun <nr> [€<bedrag>] [<n> uur] [toelichting]\n"
             "Voorbeeld: !steun #3 € 250 4 uur ik rijd graag op dinsdag"
         )
