@@ -144,7 +144,7 @@ class ProposalTerms(_Plain):
 
     def parse(self, ctx: Context, text: str) -> tuple[ProposalDraft, str]:
         if not text:
-            raise UsageError(ctx.texts.t("err.title_length", min=3, max=200))
+            raise UsageError(ctx.texts.t("err.title_missing"))
         settings = ctx.settings.proposals
         try:
             return parse_propose(text, ctx.now, settings.zone, settings.max_deadline_days), ""

@@ -130,8 +130,9 @@ class Context:
         key = f"err.{error.code}"
         if not self.texts.has(key):
             key = "err.unknown_token"
-        if self.texts.is_plural(key):  # counted by its one number, e.g. "more than 1 day away"
-            count = next(value for value in params.values() if isinstance(value, int))
+        if self.texts.is_plural(key):  # counted by its one number, e.g. "more than 1 day away"; a title by its length
+            count = params.get("length", next(value for value in params.values() if isinstance(value, int)))
+            assert isinstance(count, int)
             return UsageError(self.texts.tn(key, count, token=error.token, **params))
         return UsageError(self.texts.t(key, token=error.token, **params))
 

@@ -54,8 +54,10 @@ async def fire_nudge(
         ]
         if not waiting:
             return []
-        names = Rendered.join(Rendered(", ", ", "), [facts.who(backer) for backer in waiting])
-        parts = [texts.t("nudge.deliver", number=proposal.number, title=proposal.title, backers=names)]
+        names = [facts.who(backer) for backer in waiting]
+        listed = Rendered.join(Rendered(", ", ", "), names[:-1]) + texts.t("list.and") if len(names) > 1 else None
+        backers = names[-1] if listed is None else listed + names[-1]
+        parts = [texts.tn("nudge.deliver", len(waiting), number=proposal.number, title=proposal.title, backers=backers)]
         mentions = tuple(waiting)
     if announced_late(announcement.due_at, now, offline=late):
         parts.append(texts.t("nudge.late", due=texts.when(announcement.due_at)))

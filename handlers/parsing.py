@@ -62,7 +62,7 @@ class ParseError(ValueError):
     - ``bad_duration`` (max_days)
     - ``bad_date``, ``deadline_past``; ``deadline_too_far`` (max_days)
     - ``bad_proposal_id``, ``missing_proposal_id``
-    - ``title_length`` (min, max, length)
+    - ``title_missing``; ``title_length`` (length, min, max)
     - ``bad_min_backers`` (min, max)
     - ``unknown_token``, ``ambiguous_number``
     - ``duplicate_money``, ``duplicate_hours``, ``duplicate_deadline``, ``duplicate_min``
@@ -917,8 +917,10 @@ def _field_parsers(rules: _DeadlineRules) -> dict[str, _Evaluator]:
 
 
 def _check_title(title: str) -> str:
+    if not title:
+        raise ParseError("title_missing")  # `!propose €500`
     if not TITLE_MIN <= len(title) <= TITLE_MAX:
-        raise ParseError("title_length", min=TITLE_MIN, max=TITLE_MAX, length=len(title))
+        raise ParseError("title_length", length=len(title), min=TITLE_MIN, max=TITLE_MAX)
     return title
 
 

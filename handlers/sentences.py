@@ -60,7 +60,12 @@ _ALL = (
     _msg("err.bad_duration", "I can't read the duration “{token}”. Write it like 3d, 2w, 36h or 90m."),
     _msg("err.bad_proposal_id", "“{token}” is not a proposal number. Write it like #3 or 3."),
     _msg("err.missing_proposal_id", "Which proposal? Give its number, like #3, or reply to my announcement of it."),
-    _msg("err.title_length", "A title needs {min} to {max} characters."),
+    _msg("err.title_missing", "Your proposal has no title yet."),
+    _plural(
+        "err.title_length",
+        "A title has {min} to {max} characters; yours has {count} character.",
+        "A title has {min} to {max} characters; yours has {count} characters.",
+    ),
     _msg("err.unknown_token", "I don't understand “{token}”."),
     _msg("err.duplicate_money", "You gave an amount of money twice (“{token}”)."),
     _msg("err.duplicate_hours", "You gave hours twice (“{token}”)."),
@@ -464,11 +469,14 @@ _ALL = (
         "👋 No update on #{number} {title} for {days} days. {proposer}, how is it going? Tell us with {prefix}update "
         "{number} <news>.",
     ),
-    _msg(
+    _plural(
         "nudge.deliver",
         "👋 A reminder for #{number} {title}: {backers}, nothing of your pledge is reported yet. When you have paid or "
         "worked, say so with {prefix}delivered {number} [€amount] [hours].",
+        "👋 A reminder for #{number} {title}: {backers}: nothing of your pledges is reported yet. When you have paid "
+        "or worked, say so with {prefix}delivered {number} [€amount] [hours].",
     ),
+    _msg("list.and", " and "),
     _msg("nudge.late", "(Posted late: it was due {due}.)"),
     # talents and needs
     _msg("talents.too_many", "You can list at most {max} talents in a room; remove one first."),
@@ -489,7 +497,7 @@ _ALL = (
     _msg("profile.talents", "Talents: {talents}"),
     _plural("profile.credits", "{credits} credit (rank {rank})", "{credits} credits (rank {rank})"),
     _plural("profile.proposals", "{count} proposal made, {go} went GO", "{count} proposals made, {go} went GO"),
-    _plural("profile.backed", "backs {count} proposal", "backs {count} proposals"),
+    _plural("profile.backed", "has backed {count} proposal", "has backed {count} proposals"),
     _msg("profile.hours", "{hours} delivered and confirmed"),
     _msg("profile.first_seen", "First seen {when}"),
     _plural("needs.none", "No open needs of the last {days} day.", "No open needs of the last {days} days."),
@@ -498,7 +506,7 @@ _ALL = (
     _msg("needs.posted", "🙋 N#{number} {user} asks: “{text}”"),
     _msg("needs.matches", "Who may help:"),
     _msg("needs.no_match", "Nobody lists a matching talent yet."),
-    _msg("needs.how_to_solve", "Solved? {prefix}solved {number} and who helped."),
+    _msg("needs.how_to_solve", "Solved? Send {prefix}solved N#{number} @who-helped."),
     _msg("needs.not_found", "There is no need N#{number} in this room."),
     _msg("needs.not_allowed", "Only who asked, or a moderator, closes N#{number}."),
     _msg("needs.already_solved", "N#{number} is solved already."),

@@ -49,6 +49,7 @@ KNOWN_CODES = {
     "bad_proposal_id",
     "missing_proposal_id",
     "title_length",
+    "title_missing",
     "unknown_token",
     "duplicate_money",
     "duplicate_hours",
@@ -537,10 +538,10 @@ def test_propose_one_line(text: str, expected: ProposalDraft) -> None:
 @pytest.mark.parametrize(
     ("text", "code", "token"),
     [
-        ("", "title_length", ""),
-        ("€500", "title_length", ""),
+        ("", "title_missing", ""),
+        ("€500", "title_missing", ""),
         ("ab €5", "title_length", ""),
-        ('"" €5', "title_length", ""),
+        ('"" €5', "title_missing", ""),
         ("x" * (TITLE_MAX + 1), "title_length", ""),
         ("Buy a printer €500 hello", "unknown_token", "hello"),
         ("Buy a printer €500 in Amsterdam", "unknown_token", "in"),
@@ -632,7 +633,7 @@ def test_propose_multi_line_examples(text: str, expected: ProposalDraft) -> None
 @pytest.mark.parametrize(
     ("text", "code"),
     [
-        ("\n\n", "title_length"),
+        ("\n\n", "title_missing"),
         ("ab\ngoal: €5", "title_length"),
         ("Printer €5\ngoal: €6", "duplicate_money"),
         ("Printer\ngoal: €5\nmoney: €6", "duplicate_money"),

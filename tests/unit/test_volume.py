@@ -133,7 +133,7 @@ async def test_a_huge_command_is_not_read_and_gets_one_short_answer(room: Harnes
     assert [s.body for s in out] == ["That message is too long to read as a command (over 16 KB). Send a shorter one."]
     assert await room.rows("SELECT * FROM proposals") == []
     _, out = await room.say(ANN, "!propose " + "long " * 3000)  # under 16 KB: read, and the title refused as before
-    assert len(out) == 1 and out[0].body.startswith("A title needs 3 to 200 characters.")
+    assert len(out) == 1 and out[0].body.startswith("A title has 3 to 200 characters; yours has 14999 characters.")
 
 
 class _RateLimitedClient:
