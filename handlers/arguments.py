@@ -257,6 +257,38 @@ class Count(_Plain):
         return count, rest.strip()
 
 
+class Page(_Plain):
+    """`[page]`: a page of a long list, from 1; left out, the first."""
+
+    usage_key = "arg.page"
+
+    def parse(self, ctx: Context, text: str) -> tuple[int, str]:
+        if not text:
+            return 1, ""
+        token, rest = first_word(text)
+        page = parse_small_count(token, max_digits=6)
+        if page is None or page < 1:
+            raise UsageError(ctx.texts.t("err.bad_page", token=shown(token)))
+        return page, rest.strip()
+
+
+ALL_WORDS = frozenset({"all", "alle"})
+
+
+class ListScope(_Plain):
+    """`[all [page]]`: left out, what is open and underway (None); `all`, a page of the archive too."""
+
+    usage_key = "arg.scope"
+
+    def parse(self, ctx: Context, text: str) -> tuple[int | None, str]:
+        if not text:
+            return None, ""
+        token, rest = first_word(text)
+        if token.casefold() not in ALL_WORDS:
+            raise UsageError(ctx.texts.t("err.bad_scope", token=shown(token)))
+        return Page().parse(ctx, rest)
+
+
 class CommandWord(_Plain):
     """`[command]`: the name of a command, with or without the prefix; left out, None."""
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 from datetime import datetime, timedelta
 
-from handlers.arguments import Deadline, ProposalRef, ProposalTerms, Reason
+from handlers.arguments import Deadline, ListScope, Page, ProposalRef, ProposalTerms, Reason
 from handlers.commands import Context, Role, UserError, command
 from handlers.events import Say
 from handlers.parsing import ProposalDraft, title_key
@@ -102,8 +102,10 @@ async def propose(ctx: Context, draft: ProposalDraft) -> list[Say]:
 UNDERWAY_SHOWN = 10  # `!proposals` lists the proposals underway that were decided last
 
 
-@command("proposals", nl=("voorstellen",))
-async def list_proposals(ctx: Context) -> list[Say]:
+@command("proposals", nl=("voorstellen",), args=(ListScope(),))
+async def list_proposals(ctx: Context, archive_page: int | None) -> list[Say]:
+    if archive_page is not None:
+        return await _archive_page(ctx, archive_page)  # `!proposals all`
     open_ones = await ctx.store.proposals.open_in_room(ctx.room_id)
     underway, underway_count = await ctx.store.proposals.underway_in_room(ctx.room_id, UNDERWAY_SHOWN)
     if not open_ones and not underway:
@@ -127,6 +129,35 @@ async def list_proposals(ctx: Context) -> list[Say]:
             more = underway_count - len(underway)
             items.append(ctx.texts.tn("proposal.underway_more", more, count=more))
     return [ctx.reply(lines(items))]
+
+
+ARCHIVE_PAGE = 10  # proposals per page of the archive
+
+
+@command("archive", nl=("archief",), args=(Page(),))
+async def archive(ctx: Context, page: int) -> list[Say]:
+    return await _archive_page(ctx, page)
+
+
+async def _archive_page(ctx: Context, page: int) -> list[Say]:
+    """The decided and closed proposals, newest first, a page at a time."""
+    texts = ctx.texts
+    found, count = await ctx.store.proposals.finished_in_room(ctx.room_id, ARCHIVE_PAGE, (page - 1) * ARCHIVE_PAGE)
+    if not count:
+        return [ctx.reply(texts.t("archive.none"))]
+    pages = -(-count // ARCHIVE_PAGE)
+    if not found:
+        raise UserError(texts.tn("archive.no_page", pages))
+    rows = [texts.tn("archive.title", count)]
+    for proposal in found:
+        when = proposal.closed_at or proposal.decided_at or proposal.created_at
+        status = texts.t(f"status.{proposal.status.value}")
+        rows.append(
+            texts.t("archive.line", number=proposal.number, title=proposal.title, status=status, when=texts.day(when))
+        )
+    if page < pages:
+        rows.append(texts.t("archive.more", page=page, pages=pages, next=page + 1))
+    return [ctx.reply(lines(rows))]
 
 
 async def _idea_line(ctx: Context, proposal: Proposal) -> Rendered | None:

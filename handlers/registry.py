@@ -8,6 +8,7 @@ from handlers.commands import CommandSet
 COMMANDS = CommandSet(
     (
         proposals.list_proposals,
+        proposals.archive,
         proposals.show_proposal,
         proposals.propose,
         pledges.back_me,

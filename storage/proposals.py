@@ -101,6 +101,18 @@ class ProposalQueries:
         )
         return sorted((_proposal(r) for r in (*current, *past)), key=lambda p: p.number)
 
+    async def finished_in_room(self, room_id: str, limit: int, offset: int) -> tuple[list[Proposal], int]:
+        """The decided and closed proposals (NO-GO, cancelled, done, dropped), newest first, `limit` of them from
+        `offset` on, and how many there are in all."""
+        finished = "room_id = ? AND status != 'open' AND NOT (status = 'go' AND closed IS NULL)"
+        rows = await self.db.fetch_all(
+            f"SELECT {_PROPOSAL_COLUMNS} FROM proposals WHERE {finished} "
+            "ORDER BY COALESCE(closed_at, decided_at, created_at) DESC, number DESC LIMIT ? OFFSET ?",
+            (room_id, limit, offset),
+        )
+        count = await self.db.fetch_one(f"SELECT COUNT(*) FROM proposals WHERE {finished}", (room_id,))
+        return [_proposal(r) for r in rows], int(count[0]) if count else 0
+
     async def by_thread_root(self, event_id: str) -> Proposal | None:
         row = await self.db.fetch_one(f"SELECT {_PROPOSAL_COLUMNS} FROM proposals WHERE thread_root = ?", (event_id,))
         return None if row is None else _proposal(row)

@@ -17,6 +17,7 @@ SPEC_COMMANDS = (
     "withdraw",
     "object",
     "proposals",
+    "archive",
     "proposal",
     "rep",
     "top",

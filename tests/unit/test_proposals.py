@@ -300,3 +300,26 @@ async def test_a_deadline_in_three_days_reads_three_days_left_also_mid_second(ro
     room.clock.advance(timedelta(milliseconds=400))  # event times carry milliseconds; the store keeps seconds
     announcement = await room.reply(ANN, "!propose Shared courier in 3 days")
     assert "(3 days left)" in announcement.body
+
+
+async def test_the_archive_lists_decided_and_closed_proposals_newest_first_in_pages(make_room: MakeRoom) -> None:
+    room = await make_room(bot={"language": "nl"})
+    room.powers[MOD] = 50
+    for n in range(12):
+        await room.say(ANN, f"!voorstel Plan {'ABCDEFGHIJKL'[n]} €10 over {n + 1} dagen")
+    await room.say(ANN, "!voorstel Nog open €10 over 30 dagen")
+    await room.say(ANN, "!annuleer 12 dubbel")
+    await room.wait(timedelta(days=12))  # #1 … #11 NO-GO, one a day
+    page = (await room.reply(BOB, "!archief")).body.splitlines()
+    assert page[0] == "Archief (12 voorstellen, nieuwste eerst):"
+    assert page[1] == "#11 Plan K · NO-GO · 13 maart 2026"
+    assert [line.split()[0] for line in page[1:11]] == [f"#{n}" for n in range(11, 1, -1)]
+    assert page[-1] == "Pagina 1 van 2: !archief 2 toont de volgende."
+    assert (await room.reply(BOB, "!voorstellen alle")).body.splitlines() == page
+    assert (await room.reply(BOB, "!proposals all")).body.splitlines() == page
+    last = (await room.reply(BOB, "!archief 2")).body.splitlines()
+    assert last[1:] == ["#1 Plan A · NO-GO · 3 maart 2026", "#12 Plan L · geannuleerd · 2 maart 2026"]
+    assert "#13" not in " ".join(page + last)  # still open: in !voorstellen, not in the archive
+    assert (await room.reply(BOB, "!archief 3")).body == "Het archief heeft 2 pagina's."
+    empty = await make_room()
+    assert (await empty.reply(BOB, "!archive")).body == "Nothing is decided or closed here yet."
