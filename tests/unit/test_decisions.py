@@ -121,6 +121,7 @@ async def test_no_go_rewards_nobody_and_lists_objections(room: Harness) -> None:
     (decision,) = decisions(room.sent)
     assert decision.body.startswith("❌ NO-GO #1")
     assert "Short of: €400" in decision.body
+    assert "Nobody owes anything: the pledges lapse." in decision.body.splitlines()
     assert "Bob: €600" in decision.body
     assert "Cas: the insurer already offers this" in decision.body
     assert await room.rep(ANN) == 0 and await room.rep(BOB) == 0
