@@ -272,6 +272,13 @@ _ALL = (
         "{member}, welcome! Your reactions give credits from {moment}: here a member's votes count after their "
         "first {count} days in the room. Reactions before then are not counted later.",
     ),
+    _plural(
+        "standing.daily_cap",
+        "{member}, your vote did not count: you gave the {cap} vote a day that counts here already. Your votes "
+        "count again from {moment}.",
+        "{member}, your vote did not count: you gave the {cap} votes a day that count here already. Your votes "
+        "count again from {moment}.",
+    ),
     _msg("standing.guest_pledge", "Only members on {servers} can back proposals here; your account is on {server}."),
     # members' own data
     _msg("privacy.copy_caption", "Everything Kring holds about you, in every room it serves (JSON)."),
