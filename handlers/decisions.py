@@ -59,7 +59,11 @@ async def _announcement_says(
     if proposal is None:
         return []
     texts = await room_texts(store, settings, proposal.room_id)
-    if announcement.kind in (AnnouncementKind.UPDATE_NUDGE, AnnouncementKind.DELIVERY_NUDGE):
+    if announcement.kind in (
+        AnnouncementKind.UPDATE_NUDGE,
+        AnnouncementKind.DELIVERY_NUDGE,
+        AnnouncementKind.CONFIRM_NUDGE,
+    ):
         return await fire_nudge(store, settings.proposals, texts, proposal, announcement, now, late=late)
     if not proposal.is_open:
         return []

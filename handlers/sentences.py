@@ -498,6 +498,13 @@ _ALL = (
         "or worked, say so with {prefix}delivered {number} [€amount] [hours].",
     ),
     _msg("list.and", " and "),
+    _plural(
+        "nudge.confirm",
+        "👋 {proposer}, a delivery to #{number} {title} waits for your confirmation: {deliveries}. Confirm it with ✅ "
+        "on its message or with {prefix}confirm {number} {backer}.",
+        "👋 {proposer}, deliveries to #{number} {title} wait for your confirmation: {deliveries}. Confirm each with "
+        "✅ on its message or with {prefix}confirm {number} @member.",
+    ),
     _msg("nudge.late", "(Posted late: it was due {due}.)"),
     # talents and needs
     _msg("talents.too_many", "You can list at most {max} talents in a room; remove one first."),

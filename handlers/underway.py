@@ -120,6 +120,9 @@ async def report_delivery(ctx: Context, proposal: Proposal, draft: PledgeDraft) 
         ctx.now,
         ctx.message.event_id,
     )
+    settings = ctx.settings.proposals
+    due = ctx.now + timedelta(days=settings.confirm_reminder_days)
+    await ctx.store.schedule.schedule_unless_pending(proposal.id, AnnouncementKind.CONFIRM_NUDGE, due)
     amount = amount_of(ctx.texts, delivery.money_cents, delivery.minutes)
     parts = [ctx.texts.t("underway.delivered", user=facts.who(ctx.sender), amount=amount, number=proposal.number)]
     if delivery.note:

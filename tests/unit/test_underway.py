@@ -232,6 +232,24 @@ async def test_mine_shows_the_proposer_what_she_carries_out_and_what_waits_for_h
     assert (await room.reply(DIK, "!mine")).body == "You have no pledges or proposals in this room yet."
 
 
+async def test_the_proposer_is_reminded_of_deliveries_waiting_for_her_confirmation(make_room: MakeRoom) -> None:
+    room = await make_room(proposals={"confirm_reminder_days": 2, "delivery_reminder_days": 30})
+    announcement = await gone_go(room)
+    await room.say(BOB, "!delivered 1 €60 2h")
+    room.clock.advance(timedelta(days=1))
+    await room.say(CAS, "!backme 1")  # plain support: nothing to deliver
+    assert await room.wait(timedelta(hours=23)) == []
+    (reminder,) = await room.wait(timedelta(hours=2))
+    assert reminder.body == (
+        "👋 Ann, a delivery to #1 Shared courier waits for your confirmation: Bob €60 + 2h. "
+        "Confirm it with ✅ on its message or with !confirm 1 @bob:test."
+    )
+    assert reminder.mentions == (ANN,) and reminder.thread_root == announcement.event_id
+    await room.say(BOB, "!delivered 1 1h")
+    await room.say(ANN, "!confirm 1 @bob:test")  # confirmed in time: no reminder
+    assert await room.wait(timedelta(days=5)) == []
+
+
 async def test_a_pill_in_a_reply_names_the_member_typed_not_the_author_replied_to(room: Harness) -> None:
     await gone_go(room)
     await room.say(BOB, "!delivered 1 €60")
