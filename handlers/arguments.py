@@ -16,9 +16,11 @@ from handlers.parsing import (
     ParseError,
     PledgeDraft,
     ProposalDraft,
+    ProposalEdit,
     clean_text,
     parse_amounts,
     parse_deadline,
+    parse_edit,
     parse_pledge,
     parse_proposal_id,
     parse_propose,
@@ -154,6 +156,15 @@ class ProposalTerms(_Plain):
             # A proposal written over several lines is shown that form, not the one-line usage.
             problem = ctx.parse_error(error).problem
             raise UserError(lines([problem, ctx.texts.t("usage.propose_multiline")])) from None
+
+
+class EditTerms(_Plain):
+    """`title: …`, `description: …`, `goal: €3.000`, `hours: 40`, `backers: 4`: what `!edit` changes."""
+
+    usage_key = "arg.edit"
+
+    def parse(self, ctx: Context, text: str) -> tuple[ProposalEdit, str]:
+        return parse_edit(text), ""
 
 
 class Deadline(_Plain):

@@ -25,8 +25,10 @@ __all__ = [
     "ParseError",
     "PledgeDraft",
     "ProposalDraft",
+    "ProposalEdit",
     "parse_deadline",
     "parse_duration",
+    "parse_edit",
     "parse_hours",
     "parse_money",
     "parse_pledge",
@@ -1056,6 +1058,60 @@ def _parse_multiline(lines: list[str], rules: _DeadlineRules) -> ProposalDraft:
     if len(text) > DESCRIPTION_MAX:
         raise ParseError("description_too_long", max=DESCRIPTION_MAX, length=len(text))
     return dataclasses.replace(_draft(title, text, found), needs=tuple(needs))
+
+
+@dataclass(frozen=True)
+class ProposalEdit:
+    """What `!edit` changes; None leaves it as it is."""
+
+    title: str | None = None
+    description: str | None = None
+    money_cents: int | None = None
+    minutes: int | None = None
+    min_backers: int | None = None
+
+
+_EDIT_TEXT_KINDS: dict[str, str] = {
+    **dict.fromkeys(("title", "titel"), "title"),
+    **dict.fromkeys(("description", "beschrijving", "omschrijving"), "description"),
+}
+_EDIT_FIELD_RE = re.compile(r"(?P<key>[^\s:][^:]*?) ?: ?(?P<value>.*)", re.DOTALL)
+
+
+def parse_edit(text: str) -> ProposalEdit:
+    """``title: …``, ``description: …``, ``goal: €3.000``, ``hours: 40``, ``backers: 4`` (or their Dutch names),
+    one a line; a description runs to the end. ``unknown_edit`` when a line is none of them."""
+    edit = ProposalEdit()
+    seen: set[str] = set()
+    lines = text.splitlines()
+    for n, line in enumerate(lines):
+        if not _trim(line):
+            continue
+        match = _EDIT_FIELD_RE.fullmatch(_trim(line))
+        key = _norm(match["key"]) if match else ""
+        kind = _EDIT_TEXT_KINDS.get(key) or _FIELD_KINDS.get(key)
+        if match is None or kind is None or kind == "deadline":  # a deadline moves with !extend
+            raise ParseError("unknown_edit", line)
+        if kind in seen:
+            raise ParseError(f"duplicate_{kind}" if kind in ("money", "hours", "min") else "unknown_edit", line)
+        seen.add(kind)
+        value = _trim(match["value"])
+        if kind == "description":
+            description = clean_text(_trim("\n".join([value, *lines[n + 1 :]])))
+            if len(description) > DESCRIPTION_MAX:
+                raise ParseError("description_too_long", max=DESCRIPTION_MAX, length=len(description))
+            return dataclasses.replace(edit, description=description)
+        if kind == "title":
+            edit = dataclasses.replace(edit, title=_check_title(clean_text(value)))
+        elif kind == "money":
+            edit = dataclasses.replace(edit, money_cents=_money_from(_norm(value), value, bare_ok=True))
+        elif kind == "hours":
+            edit = dataclasses.replace(edit, minutes=_minutes_from(_norm(value), value, bare_ok=True))
+        else:
+            edit = dataclasses.replace(edit, min_backers=_backers_field_from(_norm(value), value))
+    if not seen:
+        raise ParseError("unknown_edit", text)
+    return edit
 
 
 def parse_propose(args: str, now: datetime, tz: ZoneInfo, max_days: int) -> ProposalDraft:

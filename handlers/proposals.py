@@ -1,16 +1,17 @@
-"""Proposal commands: !propose, !proposals, !proposal/!status, !object, !cancel, !extend."""
+"""Proposal commands: !propose, !edit, !proposals, !archive, !proposal/!status, !object, !cancel, !extend."""
 
 from __future__ import annotations
 
 import dataclasses
 from datetime import datetime, timedelta
 
-from handlers.arguments import Deadline, ListScope, Page, ProposalRef, ProposalTerms, Reason
+from handlers.arguments import Deadline, EditTerms, ListScope, Page, ProposalRef, ProposalTerms, Reason
 from handlers.commands import Context, Role, UserError, command
 from handlers.events import Say
-from handlers.parsing import ProposalDraft, title_key
+from handlers.parsing import ProposalDraft, ProposalEdit, title_key
 from handlers.talents import needed_talents
 from handlers.text import Rendered, lines, mention, user_text
+from handlers.underway import in_thread
 from handlers.views import goals, load_facts, progress, status_view, underway_block, underway_line
 from storage.records import AnnouncementKind, NewProposal, Objection, Priority, Proposal, Status
 from storage.store import Store
@@ -182,6 +183,52 @@ async def show_proposal(ctx: Context, proposal: Proposal) -> list[Say]:
         facts = await load_facts(ctx.store, proposal, *updates_people)
         view = lines([view, underway_block(ctx.texts, facts, updates, deliveries)])
     return [ctx.reply(view, proposal_id=proposal.id)]
+
+
+@command("edit", nl=("wijzig",), args=(ProposalRef(), EditTerms()), who=Role.PROPOSER_OR_MODERATOR)
+async def edit_proposal(ctx: Context, proposal: Proposal, change: ProposalEdit) -> list[Say]:
+    """Until the first pledge the proposer may change the title, the description and the goals; the change is
+    shown in the proposal's thread. After it, the terms stay as the backers took them."""
+    require_open(ctx, proposal)
+    texts = ctx.texts
+    if await ctx.store.proposals.pledges(proposal.id):
+        raise UserError(texts.t("edit.pledged", number=proposal.number))
+    title = change.title if change.title is not None else proposal.title
+    if change.title is not None:
+        for open_one in await ctx.store.proposals.open_in_room(ctx.room_id):
+            if open_one.id != proposal.id and title_key(open_one.title) == title_key(title):
+                raise UserError(texts.t("proposal.duplicate", number=open_one.number, title=open_one.title))
+    money = change.money_cents if change.money_cents is not None else proposal.money_goal_cents
+    minutes = change.minutes if change.minutes is not None else proposal.hours_goal_minutes
+    backers = change.min_backers if change.min_backers is not None else proposal.min_backers
+    description = change.description if change.description is not None else proposal.description
+    await ctx.store.proposals.edit(
+        proposal.id,
+        title=title,
+        description=description,
+        money_goal_cents=money,
+        hours_goal_minutes=minutes,
+        min_backers=backers,
+    )
+    facts = await load_facts(ctx.store, proposal, ctx.sender)
+    none = texts.t("edit.none").plain
+    rows = [texts.t("edit.done", user=facts.who(ctx.sender), number=proposal.number, title=title)]
+    if title != proposal.title:
+        rows.append(texts.t("edit.title", old=proposal.title, new=title))
+    if money != proposal.money_goal_cents:
+        old_money = texts.money(proposal.money_goal_cents) if proposal.money_goal_cents else none
+        rows.append(texts.t("edit.money", old=old_money, new=texts.money(money) if money else none))
+    if minutes != proposal.hours_goal_minutes:
+        old_hours = texts.hours(proposal.hours_goal_minutes) if proposal.hours_goal_minutes else none
+        rows.append(texts.t("edit.hours", old=old_hours, new=texts.hours(minutes) if minutes else none))
+    if backers != proposal.min_backers:
+        rows.append(texts.t("edit.backers", old=proposal.min_backers, new=backers))
+    if description != proposal.description:
+        rows.append(texts.t("edit.description", text=description))
+    said = in_thread(proposal, lines(rows))
+    if ctx.message.thread_root and ctx.message.thread_root == proposal.thread_root:
+        said = ctx.reply(lines(rows), proposal_id=proposal.id)
+    return [said]
 
 
 WITHDRAW_WORDS = frozenset({"withdraw", "intrekken"})  # `!object 3 withdraw` / `!bezwaar 3 intrekken`

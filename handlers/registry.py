@@ -14,6 +14,7 @@ COMMANDS = CommandSet(
         pledges.back_me,
         pledges.withdraw,
         proposals.object_to,
+        proposals.edit_proposal,
         underway.post_update,
         underway.report_delivery,
         underway.mine,

@@ -90,6 +90,11 @@ _ALL = (
     _msg("err.reason_too_long", "The reason is too long (at most {max} characters)."),
     _msg("err.missing_language", "Which language? Choose one of: {languages}."),
     _msg("err.missing_member", "Whose? Name the member, like @bob:example.org, or pick them from the list."),
+    _msg(
+        "err.unknown_edit",
+        "What do you want to change? Write title:, description:, goal:, hours: or backers:, each on its own line "
+        "(“{token}” is none of them).",
+    ),
     _msg("err.bad_page", "“{token}” is no page number: write 1, 2, …"),
     _msg(
         "err.bad_scope", "“{token}” is unclear: write {prefix}proposals, or {prefix}proposals all for the archive too."
@@ -133,6 +138,10 @@ _ALL = (
     _msg("summary.propose", "turn an idea into a proposal with goals and a deadline"),
     _msg("summary.backme", "back a proposal with money, hours or plain support"),
     _msg("summary.withdraw", "withdraw your pledge before the deadline"),
+    _msg(
+        "summary.edit",
+        "change an open proposal's title, description or goals until its first pledge (proposer or moderator)",
+    ),
     _msg("summary.object", "record an objection (shown, never blocking)"),
     _msg("summary.proposals", "open proposals with their progress (with all: the archive)"),
     _msg("summary.archive", "decided and closed proposals, newest first"),
@@ -163,6 +172,7 @@ _ALL = (
     _msg("arg.pledge", "<id> [€<money>] [<n>h] [note]"),
     _msg("arg.propose", "<title> [€<money>] [<n>h] [by <date> | in <n> days] [min <n>]"),
     _msg("arg.date", "<date>"),
+    _msg("arg.edit", "[title: …] [goal: €…] [hours: …] [backers: …] [description: …]"),
     _msg("arg.reason", "<reason>"),
     _msg("arg.reason_optional", "[reason]"),
     _msg("arg.summary_optional", "[summary]"),
@@ -185,6 +195,7 @@ _ALL = (
     _msg("example.propose", "{prefix}propose Shared courier for the district €2.500 40h by 2026-12-15 min 5"),
     _msg("example.backme", "{prefix}backme #3 €250 4h happy to drive on Tuesdays"),
     _msg("example.withdraw", "{prefix}withdraw #3"),
+    _msg("example.edit", "{prefix}edit #3 goal: €3000"),
     _msg("example.object", "{prefix}object #3 the insurer already offers this"),
     _msg("example.proposals", "{prefix}proposals"),
     _msg("example.archive", "{prefix}archive 2"),
@@ -220,6 +231,7 @@ _ALL = (
     ),
     _msg("denied.done", "Only the proposer ({proposer}) or a moderator can close #{number}."),
     _msg("denied.drop", "Only the proposer ({proposer}) or a moderator can stop #{number}."),
+    _msg("denied.edit", "Only the proposer ({proposer}) or a moderator can change #{number}."),
     _msg("denied.language", "Only a moderator (power level {level} or more) can change the room's language."),
     # proposals
     _msg(
@@ -370,6 +382,19 @@ _ALL = (
     _msg("goal_name.money", "money"),
     _msg("goal_name.hours", "hours"),
     # objections
+    # edit
+    _msg("edit.done", "✏️ {user} changed #{number} {title}:"),
+    _msg("edit.title", "Title: “{old}” → “{new}”"),
+    _msg("edit.money", "Money: {old} → {new}"),
+    _msg("edit.hours", "Hours: {old} → {new}"),
+    _msg("edit.backers", "Backers: {old} → {new}"),
+    _msg("edit.description", "New description: “{text}”"),
+    _msg("edit.none", "none"),
+    _msg(
+        "edit.pledged",
+        "#{number} has pledges already: its terms stay as its backers took them. If something must change, cancel "
+        "it and make a new proposal.",
+    ),
     _msg("object.recorded", "Your objection to #{number} is recorded; it will be shown with its status and decision."),
     _msg("object.closed", "Proposal #{number} is closed ({status}); objections can no longer be added."),
     _msg(

@@ -263,6 +263,23 @@ class ProposalQueries:
             (proposal_id, objection.user_id, objection.reason, to_db(objection.at)),
         )
 
+    async def edit(
+        self,
+        proposal_id: int,
+        *,
+        title: str,
+        description: str,
+        money_goal_cents: int | None,
+        hours_goal_minutes: int | None,
+        min_backers: int,
+    ) -> None:
+        """New terms for a proposal nobody has pledged to yet."""
+        await self.db.execute(
+            "UPDATE proposals SET title = ?, description = ?, money_goal_cents = ?, hours_goal_minutes = ?, "
+            "min_backers = ? WHERE id = ?",
+            (title, description, money_goal_cents, hours_goal_minutes, min_backers, proposal_id),
+        )
+
     async def withdraw_objection(self, proposal_id: int, user_id: str) -> None:
         await self.db.execute("DELETE FROM objections WHERE proposal_id = ? AND user_id = ?", (proposal_id, user_id))
 

@@ -17,6 +17,7 @@ SPEC_COMMANDS = (
     "withdraw",
     "object",
     "proposals",
+    "edit",
     "archive",
     "proposal",
     "rep",

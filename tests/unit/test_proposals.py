@@ -323,3 +323,44 @@ async def test_the_archive_lists_decided_and_closed_proposals_newest_first_in_pa
     assert (await room.reply(BOB, "!archief 3")).body == "Het archief heeft 2 pagina's."
     empty = await make_room()
     assert (await empty.reply(BOB, "!archive")).body == "Nothing is decided or closed here yet."
+
+
+async def test_the_proposer_edits_title_description_and_goals_until_the_first_pledge(make_room: MakeRoom) -> None:
+    room = await make_room(bot={"language": "nl"})
+    announcement = await room.reply(ANN, "!voorstel Gedeelde koerier € 2.500 over 5 dagen")
+    (changed,) = (await room.say(ANN, "!wijzig 1 doel: € 3.000"))[1]
+    assert changed.thread_root == announcement.event_id
+    assert changed.body.splitlines() == [
+        "✏️ Ann heeft #1 Gedeelde koerier gewijzigd:",
+        "Bedrag: €\xa02.500 → €\xa03.000",
+    ]
+    text = "!edit 1 title: Koerier voor de wijk\nhours: 40\nbackers: 4\ndescription: Twee ritten per dag."
+    (changed,) = (await room.say(ANN, text))[1]
+    assert changed.body.splitlines() == [
+        "✏️ Ann heeft #1 Koerier voor de wijk gewijzigd:",
+        "Titel: “Gedeelde koerier” → “Koerier voor de wijk”",
+        "Uren: geen → 40 uur",
+        "Steuners: 1 → 4",
+        "Nieuwe beschrijving: “Twee ritten per dag.”",
+    ]
+    proposal = await room.store.proposals.by_number(ROOM, 1)
+    assert proposal is not None
+    assert (proposal.title, proposal.money_goal_cents, proposal.hours_goal_minutes, proposal.min_backers) == (
+        "Koerier voor de wijk",
+        300_000,
+        2400,
+        4,
+    )
+    assert proposal.description == "Twee ritten per dag."
+    refused = await room.reply(BOB, "!wijzig 1 doel: € 10")
+    assert refused.body == "Alleen de indiener (Ann) of een moderator kan #1 wijzigen."
+    await room.say(BOB, "!steun 1 € 100")
+    before = await room.dump()
+    late = await room.reply(ANN, "!wijzig 1 doel: € 10")
+    assert late.body == (
+        "#1 heeft al toezeggingen: de voorwaarden blijven zoals de steuners ze kregen. Moet er iets anders, "
+        "annuleer het dan en doe een nieuw voorstel."
+    )
+    assert await room.dump() == before
+    what = await room.reply(ANN, "!wijzig 1 kleur: blauw")
+    assert what.body.startswith("Wat wil je wijzigen? Schrijf titel:, beschrijving:, doel:, uren: of steuners:")
