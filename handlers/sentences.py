@@ -293,6 +293,7 @@ _ALL = (
     ),
     _msg("standing.guest_pledge", "Only members on {servers} can back proposals here; your account is on {server}."),
     # members' own data
+    _msg("privacy.copy_about", "Everything Kring holds about this member, in every room it serves."),
     _msg("privacy.copy_caption", "Everything Kring holds about you, in every room it serves (JSON)."),
     _msg("privacy.copy_sent", "Kring is sending you a copy of everything it holds about you, in a direct message."),
     _plural(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import io
 import json
@@ -294,3 +295,18 @@ def test_the_readme_example_ends_in_go_and_runs_the_same_twice(tmp_path: Path) -
         assert "✅ GO #1 Shared courier" in run.stdout and "NO-GO" not in run.stdout
     assert numbered(runs[0].stdout).keys() == numbered(runs[1].stdout).keys()  # the second run is a fresh room
     assert list(tmp_path.iterdir()) == []  # nothing left behind without --db
+
+
+async def test_the_copy_of_my_data_speaks_the_rooms_language(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    store = await Store.open(tmp_path / "dutch.db")
+    try:
+        clock = ManualClock(START)
+        await Terminal(Kring(store, parse_settings({"bot": {"language": "nl"}}), clock, BOT_ID), clock).run(
+            "Een idee", "!mijngegevens"
+        )
+    finally:
+        await store.close()
+    (written,) = await asyncio.to_thread(lambda: list(tmp_path.glob("kring-data-*.json")))
+    about = json.loads(await asyncio.to_thread(written.read_text, encoding="utf-8"))["about"]
+    assert about == "Alles wat Kring over dit lid bewaart, in elke kamer die het bedient."
