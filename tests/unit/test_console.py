@@ -138,10 +138,12 @@ def test_console_flow_then_export_shows_the_same_numbers(tmp_path: Path) -> None
     assert sorted(path.name for path in (tmp_path / "csv").iterdir()) == [
         "credits.csv",
         "deliveries.csv",
+        "needs.csv",
         "objections.csv",
         "pledges.csv",
         "proposals.csv",
         "reputation.csv",
+        "talents.csv",
         "updates.csv",
     ]
     pledges = list(csv.DictReader((tmp_path / "csv" / "pledges.csv").open(encoding="utf-8")))
