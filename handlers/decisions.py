@@ -131,7 +131,8 @@ async def _decide(
     else:
         parts.append(texts.t("decision.no_go_reason", gap=gap(texts, shortfall(proposal, totals))))
         parts.append(progress(texts, decided, totals, now))
-        parts.append(texts.t("decision.no_go_owes"))  # a pledge binds only on GO
+        if facts.pledges:
+            parts.append(texts.t("decision.no_go_owes"))  # a pledge binds only on GO
     parts.append(backers_block(texts, facts))
     objections = objections_block(texts, facts)
     if objections.plain:

@@ -127,6 +127,13 @@ async def test_no_go_rewards_nobody_and_lists_objections(room: Harness) -> None:
     assert await room.rep(ANN) == 0 and await room.rep(BOB) == 0
 
 
+async def test_a_no_go_without_pledges_does_not_speak_of_them(room: Harness) -> None:
+    await room.say(ANN, "!propose Shared courier €1.000 in 2 days")
+    await room.wait(timedelta(days=3))
+    (decision,) = decisions(room.sent)
+    assert decision.body.startswith("❌ NO-GO #1") and "pledges lapse" not in decision.body
+
+
 async def test_rewards_follow_the_settings(make_room: MakeRoom) -> None:
     room = await make_room(proposals={"go_reward_proposer": 0, "go_reward_backer": 3})
     await room.say(ANN, "!propose Shared courier in 2 days")
