@@ -48,7 +48,7 @@ _ALL = (
     _msg(
         "err.bad_date",
         "I can't read the deadline “{token}”. Write it like 2026-12-15, 2026-12-15 17:00, 15 December, friday, "
-        "tomorrow, in 3 days or in 36h.",
+        "next week friday, end of the month, tomorrow, in 3 days or in 36h.",
     ),
     _msg("err.missing_deadline", "Which deadline? Give the new one, like 2026-12-31 or in 7 days."),
     _msg("err.deadline_past", "The deadline “{token}” has already passed; choose a moment in the future."),
