@@ -64,6 +64,12 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("--format", choices=("json", "csv"), default="json")
     export.add_argument("--out", type=Path, help="with --format csv: write one CSV file per table into this folder")
     export.add_argument("--table", choices=TABLES, help="with --format csv: print this one table")
+    export.add_argument(
+        "--excel",
+        action=argparse.BooleanOptionalAction,
+        help="with --format csv: as Dutch Excel opens it (';', a BOM, euros and hours with a decimal comma); "
+        "the default when [bot] language is nl",
+    )
     forget = sub.add_parser("forget", help="forget a member, as their !forgetme confirm would (stop kring run first)")
     forget.add_argument("user_id", help="the member's user id, e.g. @ann:example.org")
     forget.add_argument("-c", "--config", type=Path, help="path to config.toml (optional with --db)")
@@ -141,10 +147,12 @@ async def _export(settings: Settings, database: str, args: argparse.Namespace) -
             await store.close()
     if args.format == "json":
         sys.stdout.write(json.dumps(document, ensure_ascii=False, indent=2) + "\n")
-    elif args.table:
-        sys.stdout.write(table_csv(document, args.table))
+        return
+    excel = settings.bot.language == "nl" if args.excel is None else args.excel
+    if args.table:
+        sys.stdout.write(table_csv(document, args.table, excel=excel))
     else:
-        for path in write_tables(document, args.out):
+        for path in write_tables(document, args.out, excel=excel):
             sys.stderr.write(f"kring: wrote {path}\n")
 
 

@@ -86,7 +86,8 @@ class Console:
         member = queued.message.mentions[0]
         made_at = self.clock.now()
         path = self.folder / file_name(member, made_at)
-        payload = encoded(await copy_of(self.kring.store, member, made_at))
+        about = (await self.kring.texts_for(queued.message.room_id)).t("privacy.copy_about").plain
+        payload = encoded(await copy_of(self.kring.store, member, made_at, about))
         await asyncio.to_thread(write_private_file, path, payload)
         await self.tell("console.file_written", user=member, file=str(path))
         return event_id

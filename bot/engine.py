@@ -107,7 +107,7 @@ class Kring:
                     if isinstance(event, Joined):
                         book.on_join(event)  # also from history: how long a member has been in the room
                     elif isinstance(event, Message):
-                        command = split_command(event.body, self.prefix)
+                        command = split_command(event.body, self.prefix, self.commands)
                         book.remember(event, is_idea=command is None)
                         if command is not None and not history:
                             # What is said before a command is queued first: a forgetting scrubs it like the rest.

@@ -1,4 +1,5 @@
-"""`kring export`: proposals, pledges, objections, reputation and the credit ledger, as JSON or one CSV per table."""
+"""`kring export`: proposals, pledges, objections, reputation, the credit ledger, talents and needs, as JSON or one
+CSV per table (plain, or as Dutch Excel opens it: `;`, a BOM, euros and hours with a decimal comma)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from zoneinfo import ZoneInfo
 from storage.private import DIRECTORY_MODE, write_private_file
 from storage.store import Store
 
-TABLES = ("reputation", "proposals", "pledges", "objections", "updates", "deliveries", "credits")
+TABLES = ("reputation", "proposals", "pledges", "objections", "updates", "deliveries", "credits", "talents", "needs")
 
 
 def _iso(moment: datetime | None, zone: ZoneInfo) -> str | None:
@@ -143,6 +144,10 @@ def as_tables(document: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
                 tables["deliveries"].append({"room_id": room_id, "proposal_id": proposal["id"], **delivery})
         for credit in room["credits"]:
             tables["credits"].append({"room_id": room_id, **credit})
+        for user, talents in room["talents"].items():
+            tables["talents"] += [{"room_id": room_id, "user": user, "talent": talent} for talent in talents]
+        for need in room["needs"]:
+            tables["needs"].append({"room_id": room_id, **need, "talents": ", ".join(need["talents"])})
     return tables
 
 
@@ -180,7 +185,17 @@ COLUMNS = {
         "confirmed_at",
     ],
     "credits": ["room_id", "event_id", "giver", "receiver", "delta", "reason", "at"],
+    "talents": ["room_id", "user", "talent"],
+    "needs": ["room_id", "id", "user", "text", "talents", "at", "solved_at", "helped_by"],
 }
+# For Excel: cents become euros and minutes hours, each with a decimal comma, and the column says so.
+_EXCEL_AMOUNTS = {
+    "money_goal_cents": ("money_goal_eur", 100),
+    "money_cents": ("money_eur", 100),
+    "hours_goal_minutes": ("hours_goal", 60),
+    "minutes": ("hours", 60),
+}
+_EXCEL_MOMENTS = frozenset({"deadline", "decided_at", "created_at", "closed_at", "at", "confirmed_at", "solved_at"})
 
 
 # A spreadsheet runs a cell that begins with one of these as a formula (OWASP, "CSV Injection").
@@ -195,23 +210,62 @@ def inert(cell: object) -> object:
     return cell
 
 
-def table_csv(document: dict[str, Any], name: str) -> str:
-    """One table of the export as CSV text, with a header row; text a spreadsheet would run is made inert (the
-    JSON export stays exact)."""
+def _decimal_comma(value: int | None, per: int) -> str:
+    """`250050` cents as `2500,50`, `90` minutes as `1,5` (hours keep the decimals they need)."""
+    if value is None:
+        return ""
+    whole, part = divmod(value, per)
+    if per == 100:
+        return f"{whole},{part:02d}"
+    hundredths = round(part * 100 / per)
+    if hundredths == 100:
+        whole, hundredths = whole + 1, 0
+    return str(whole) if not hundredths else f"{whole},{hundredths:02d}".rstrip("0")
+
+
+def _excel_row(row: dict[str, Any]) -> dict[str, Any]:
+    """A row as Dutch Excel reads it: amounts in euros and hours, moments as `2026-03-04 11:00` (local time)."""
+    out: dict[str, Any] = {}
+    for key, value in row.items():
+        if key in _EXCEL_AMOUNTS:
+            name, per = _EXCEL_AMOUNTS[key]
+            out[name] = _decimal_comma(value, per)
+        elif key in _EXCEL_MOMENTS and isinstance(value, str):
+            out[key] = value[:16].replace("T", " ")
+        else:
+            out[key] = value
+    return out
+
+
+def _excel_columns(name: str) -> list[str]:
+    return [_EXCEL_AMOUNTS[column][0] if column in _EXCEL_AMOUNTS else column for column in COLUMNS[name]]
+
+
+def table_csv(document: dict[str, Any], name: str, *, excel: bool = False) -> str:
+    """One table of the export as CSV text, with a header row; `excel`: as Dutch Excel opens it (`;`, a BOM, CRLF,
+    euros and hours with a decimal comma). Text a spreadsheet would run is made inert (the JSON export stays
+    exact)."""
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=COLUMNS[name], lineterminator="\n")
+    rows = as_tables(document)[name]
+    if excel:
+        buffer.write("\ufeff")  # without it Excel reads the file as ANSI: € and ë garbled
+        writer = csv.DictWriter(buffer, fieldnames=_excel_columns(name), delimiter=";", lineterminator="\r\n")
+        rows = [_excel_row(row) for row in rows]
+    else:
+        writer = csv.DictWriter(buffer, fieldnames=COLUMNS[name], lineterminator="\n")
     writer.writeheader()
-    writer.writerows({k: inert(v) for k, v in row.items()} for row in as_tables(document)[name])
+    writer.writerows({k: inert(v) for k, v in row.items()} for row in rows)
     return buffer.getvalue()
 
 
-def write_tables(document: dict[str, Any], folder: Path) -> list[Path]:
-    """Every table as `<folder>/<table>.csv`, which any spreadsheet opens; the paths written."""
+def write_tables(document: dict[str, Any], folder: Path, *, excel: bool = False) -> list[Path]:
+    """Every table as `<folder>/<table>.csv`, which any spreadsheet opens (`excel`: Dutch Excel); the paths
+    written."""
     folder.mkdir(mode=DIRECTORY_MODE, parents=True, exist_ok=True)
     written = []
     for name in TABLES:
         path = folder / f"{name}.csv"
         # members' names, pledges and credits: for the operator's eyes
-        write_private_file(path, table_csv(document, name).encode())
+        write_private_file(path, table_csv(document, name, excel=excel).encode())
         written.append(path)
     return written

@@ -155,7 +155,8 @@ class OutboxSender:
 
     async def _upload_copy(self, queued: OutboxMessage, member: str, encrypt: bool) -> dict[str, object]:
         made_at = self.kring.clock.now()
-        payload = encoded(await copy_of(self.kring.store, member, made_at))
+        about = (await self.kring.texts_for(queued.message.room_id)).t("privacy.copy_about").plain
+        payload = encoded(await copy_of(self.kring.store, member, made_at, about))
         name = file_name(member, made_at)
         upload, keys = await self.client.upload(
             lambda _got_429, _timeouts: io.BytesIO(payload),

@@ -59,7 +59,11 @@ async def _announcement_says(
     if proposal is None:
         return []
     texts = await room_texts(store, settings, proposal.room_id)
-    if announcement.kind in (AnnouncementKind.UPDATE_NUDGE, AnnouncementKind.DELIVERY_NUDGE):
+    if announcement.kind in (
+        AnnouncementKind.UPDATE_NUDGE,
+        AnnouncementKind.DELIVERY_NUDGE,
+        AnnouncementKind.CONFIRM_NUDGE,
+    ):
         return await fire_nudge(store, settings.proposals, texts, proposal, announcement, now, late=late)
     if not proposal.is_open:
         return []
@@ -127,6 +131,8 @@ async def _decide(
     else:
         parts.append(texts.t("decision.no_go_reason", gap=gap(texts, shortfall(proposal, totals))))
         parts.append(progress(texts, decided, totals, now))
+        if facts.pledges:
+            parts.append(texts.t("decision.no_go_owes"))  # a pledge binds only on GO
     parts.append(backers_block(texts, facts))
     objections = objections_block(texts, facts)
     if objections.plain:

@@ -94,7 +94,7 @@ async def forget_member(
 
 def asks_to_forget(message: Message, prefix: str) -> bool:
     """Whether a message is `!forgetme` (in any language): the one command a forgotten member gets an answer to."""
-    command = split_command(message.body, prefix)
+    command = split_command(message.body, prefix, forget_me.words)
     return command is not None and command[0] in forget_me.words
 
 

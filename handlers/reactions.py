@@ -25,7 +25,7 @@ from datetime import UTC, datetime, time, timedelta
 
 from handlers.events import Event, Joined, Message, Reaction, Redaction
 from handlers.settings import ReputationSettings
-from handlers.standing import Refusal, on_home_server, vote_refusal
+from handlers.standing import Refusal, Refused, on_home_server, vote_refusal
 from storage.intake import CreditFacts, Effects, FactsWanted, GiverDay, Pair
 from storage.messages import message_seen
 from storage.records import Credit, CreditReason, KeptReaction
@@ -169,10 +169,7 @@ class CreditBook:
         joined_at = self.facts.joined.get((reaction.room_id, reaction.sender))
         refusal = vote_refusal(reaction.room_id, reaction.sender, reaction.at, joined_at, self.settings)
         if refusal is not None:  # not kept: it will not count later either
-            if all(
-                (r.room_id, r.user_id, r.why) != (refusal.room_id, refusal.user_id, refusal.why) for r in self.refusals
-            ):
-                self.refusals.append(refusal)
+            self._refuse(refusal)
             return
         if not on_home_server(target.receiver, self.settings):
             return  # a guest's message earns nothing
@@ -189,7 +186,8 @@ class CreditBook:
         self._present.setdefault(pair, []).append(kept)
         self.facts.reactions[reaction.event_id] = kept
         self.effects.keep_reaction(kept)
-        self._settle(pair, target, cause=reaction.event_id, room_id=reaction.room_id, at=reaction.at)
+        if not self._settle(pair, target, cause=reaction.event_id, room_id=reaction.room_id, at=reaction.at):
+            self._refuse(Refusal(reaction.room_id, reaction.sender, Refused.DAILY_CAP, utc_day(reaction.at)[1]))
 
     def on_redaction(self, redaction: Redaction) -> None:
         """A removed reaction may change or end its member's vote; a removed message loses every vote it had.
@@ -219,8 +217,14 @@ class CreditBook:
         for pair in [pair for pair in self.facts.votes if pair[1] == message.event_id]:
             self._take_back(pair, cause=redaction.event_id, at=redaction.at)
 
-    def _settle(self, pair: Pair, target: Target, *, cause: str, room_id: str, at: datetime) -> None:
-        """Make the member's vote what their latest present reaction says, within the daily cap.
+    def _refuse(self, refusal: Refusal) -> None:
+        """Note a refused reaction, once per member, room and reason in a batch."""
+        if all((r.room_id, r.user_id, r.why) != (refusal.room_id, refusal.user_id, refusal.why) for r in self.refusals):
+            self.refusals.append(refusal)
+
+    def _settle(self, pair: Pair, target: Target, *, cause: str, room_id: str, at: datetime) -> bool:
+        """Make the member's vote what their latest present reaction says, within the daily cap; False when the
+        cap kept it from counting (with a cap of 0 reactions simply count nothing).
 
         A vote cast or changed counts against the cap; over it, the vote stays as it was. A vote whose reactions
         are all gone is taken back whatever the cap.
@@ -229,15 +233,15 @@ class CreditBook:
         wanted = present[-1].direction if present else 0
         votes = self.facts.votes.get(pair, [])
         if sum(credit.delta for credit in votes) == wanted and len(votes) <= 1:
-            return
+            return True
         if wanted == 0:
             self._take_back(pair, cause=cause, at=at)
-            return
+            return True
         day = (room_id, pair[0], utc_day(at)[0])
         given = self.facts.given.get(day, 0)
         if given >= self.settings.daily_cap:
             log.info("daily cap reached for %s; %s changes no vote", pair[0], cause)
-            return
+            return not self.settings.daily_cap
         self._take_back(pair, cause=cause, at=at)
         credit = Credit(
             room_id=room_id,
@@ -256,6 +260,7 @@ class CreditBook:
         self.facts.given[day] = given + 1
         if target.message_event_id is not None:
             self.effects.add_to_score(target.message_event_id, wanted)
+        return True
 
     def _take_back(self, pair: Pair, *, cause: str, at: datetime) -> None:
         """Reverse the member's current vote on the event (each of its credits), if any."""

@@ -270,6 +270,10 @@ class NeedRef:
 class Helper(Member):
     """`[@member]` who helped; left out, nobody."""
 
+    @property
+    def usage_key(self) -> str:
+        return "arg.helper"
+
     def parse(self, ctx: Context, text: str) -> tuple[str, str]:
         if not text.strip() and not ctx.message.mentions:
             return "", ""

@@ -35,12 +35,19 @@ from storage.records import (
 )
 from storage.store import Store
 
+MINE_RECENT = 5  # decided or closed proposals of one's own that !mine shows, the latest first
 CONFIRM_EMOJI = frozenset({"✅", "✔", "☑"})  # compared without variation selectors
 
 
 def require_underway(ctx: Context, proposal: Proposal) -> None:
     if not proposal.is_underway:
         status = ctx.texts.t(f"status.{proposal.status.value}")
+        if proposal.closed_at is not None:  # done or dropped: it is closed, and its report is there to read
+            when = ctx.texts.when(proposal.closed_at)
+            title = proposal.title
+            raise UserError(
+                ctx.texts.t("underway.closed", number=proposal.number, title=title, status=status, when=when)
+            )
         raise UserError(ctx.texts.t("underway.not_underway", number=proposal.number, status=status))
 
 
@@ -113,11 +120,16 @@ async def report_delivery(ctx: Context, proposal: Proposal, draft: PledgeDraft) 
         ctx.now,
         ctx.message.event_id,
     )
+    settings = ctx.settings.proposals
+    due = ctx.now + timedelta(days=settings.confirm_reminder_days)
+    await ctx.store.schedule.schedule_unless_pending(proposal.id, AnnouncementKind.CONFIRM_NUDGE, due)
     amount = amount_of(ctx.texts, delivery.money_cents, delivery.minutes)
     parts = [ctx.texts.t("underway.delivered", user=facts.who(ctx.sender), amount=amount, number=proposal.number)]
     if delivery.note:
         parts.append(ctx.texts.t("underway.quote", text=delivery.note))
-    parts.append(ctx.texts.t("underway.how_to_confirm", proposer=facts.who(proposal.proposer), number=proposal.number))
+    own = ctx.sender == proposal.proposer  # only a moderator confirms it: say so, not "you confirm it"
+    how = "underway.how_to_confirm_own" if own else "underway.how_to_confirm"
+    parts.append(ctx.texts.t(how, proposer=facts.who(proposal.proposer), number=proposal.number, backer=ctx.sender))
     text = lines(parts)
     return [
         Say(
@@ -126,7 +138,7 @@ async def report_delivery(ctx: Context, proposal: Proposal, draft: PledgeDraft) 
             kind=MessageKind.REPLY,
             reply_to=ctx.message.event_id,
             proposal_id=proposal.id,
-            mentions=(proposal.proposer,),
+            mentions=() if own else (proposal.proposer,),
             thread_root=proposal.thread_root,
             delivery_id=delivery.id,
         )
@@ -199,11 +211,18 @@ async def _money_owed(
     return earned - await store.credits.standing_for(proposal.id, backer, CreditReason.DELIVERED_MONEY)
 
 
-@command("confirm", nl=("bevestig",), args=(ProposalRef(), Member(required=True)), who=Role.PROPOSER_OR_MODERATOR)
+@command(
+    "confirm",
+    nl=("bevestig",),
+    args=(ProposalRef(), Member(required=True)),
+    who=Role.PROPOSER_OR_MODERATOR,
+    help_extra="help.confirm",
+)
 async def confirm(ctx: Context, proposal: Proposal, backer: str) -> list[Say]:
     require_underway(ctx, proposal)
     if backer == ctx.sender:
-        raise UserError(ctx.texts.t("underway.self_confirm"))
+        own = "underway.self_confirm_proposer" if backer == proposal.proposer else "underway.self_confirm"
+        raise UserError(ctx.texts.t(own))
     waiting = [d for d in await ctx.store.underway.deliveries([proposal.id]) if d.user_id == backer and not d.confirmed]
     if not waiting:
         who = await ctx.who(backer)
@@ -312,7 +331,12 @@ async def _close(ctx: Context, proposal: Proposal, status: Status, reason: str) 
     return [ctx.announce(report, mentions=mentions, proposal_id=closed.id, priority=Priority.DECISION)]
 
 
-@command("done", nl=("klaar",), args=(ProposalRef(), Reason(required=False)), who=Role.PROPOSER_OR_MODERATOR)
+@command(
+    "done",
+    nl=("klaar",),
+    args=(ProposalRef(), Reason(required=False, usage="arg.summary_optional")),
+    who=Role.PROPOSER_OR_MODERATOR,
+)
 async def done(ctx: Context, proposal: Proposal, summary: str) -> list[Say]:
     return await _close(ctx, proposal, Status.DONE, summary)
 
@@ -344,9 +368,32 @@ async def closing_report(store: Store, texts: Texts, proposal: Proposal, closer:
     return lines(parts)
 
 
+async def _waiting_for(ctx: Context, proposals: list[Proposal]) -> list[Rendered]:
+    """Per backer, the deliveries to the proposer's underway `proposals` that wait for confirmation."""
+    waiting = [d for d in await ctx.store.underway.deliveries([p.id for p in proposals]) if not d.confirmed]
+    rows = []
+    for proposal in proposals:
+        backers = sorted({d.user_id for d in waiting if d.proposal_id == proposal.id and d.user_id != ctx.sender})
+        for backer in backers:
+            theirs = [d for d in waiting if d.proposal_id == proposal.id and d.user_id == backer]
+            amount = amount_of(ctx.texts, sum(d.money_cents for d in theirs), sum(d.minutes for d in theirs))
+            rows.append(
+                ctx.texts.t(
+                    "mine.to_confirm",
+                    number=proposal.number,
+                    title=proposal.title,
+                    backer=await ctx.who(backer),
+                    amount=amount,
+                    user_id=backer,
+                )
+            )
+    return rows
+
+
 @command("mine", nl=("mijn",))
 async def mine(ctx: Context) -> list[Say]:
-    """My open pledges, my GO pledges with what is still to deliver, my proposals."""
+    """My open pledges, my GO pledges with what is still to deliver, deliveries waiting for my confirmation, my open
+    and underway proposals and the latest of my others."""
     texts = ctx.texts
     open_ones = await ctx.store.proposals.open_in_room(ctx.room_id)
     underway = await ctx.store.proposals.underway_backed_by(ctx.room_id, ctx.sender)
@@ -373,11 +420,14 @@ async def mine(ctx: Context) -> list[Say]:
             amount_of(texts, money_left, minutes_left) if money_left or minutes_left else texts.t("mine.all_delivered")
         )
         to_deliver.append(texts.t("mine.underway", number=proposal.number, title=proposal.title, left=left))
-    own = [p for p in (*open_ones, *underway) if p.proposer == ctx.sender]
+    own = await ctx.store.proposals.of_proposer(ctx.room_id, ctx.sender, MINE_RECENT)
+    to_confirm = await _waiting_for(ctx, [p for p in own if p.is_underway])
     if pledged_open:
         rows += [texts.t("mine.open_title"), *pledged_open]
     if to_deliver:
         rows += [texts.t("mine.underway_title"), *to_deliver]
+    if to_confirm:
+        rows += [texts.t("mine.confirm_title"), *to_confirm]
     if own:
         rows.append(texts.t("mine.own_title"))
         rows += [

@@ -175,8 +175,16 @@ UPDATES_SHOWN = 3
 
 
 def underway_block(texts: Texts, facts: ProposalFacts, updates: list[Update], deliveries: list[Delivery]) -> Rendered:
-    """After GO, in !proposal: how far it is, the latest updates, and per backer pledged / delivered / confirmed."""
-    parts = [underway_line(texts, facts.totals, updates, deliveries)]
+    """After GO, in !proposal: how far it is (or that it is closed, and how), the latest updates, and per backer
+    pledged / reported / confirmed."""
+    proposal = facts.proposal
+    parts = []
+    if proposal.closed_at is not None:
+        status = texts.t(f"status.{proposal.status.value}")
+        parts.append(texts.t("proposal.closed_on", when=texts.when(proposal.closed_at), status=status))
+        if proposal.close_reason:
+            parts.append(texts.t("underway.quote", text=proposal.close_reason))
+    parts.append(underway_line(texts, facts.totals, updates, deliveries, closed=proposal.closed_at is not None))
     if updates:
         parts.append(texts.t("underway.updates_title"))
         for update in reversed(updates[-UPDATES_SHOWN:]):
@@ -191,10 +199,13 @@ def underway_block(texts: Texts, facts: ProposalFacts, updates: list[Update], de
     return lines(parts)
 
 
-def underway_line(texts: Texts, totals: Totals, updates: list[Update], deliveries: list[Delivery]) -> Rendered:
-    """`60% done · 2 updates · delivered €300 of €500 and 6 of 10h` for a GO proposal being carried out."""
+def underway_line(
+    texts: Texts, totals: Totals, updates: list[Update], deliveries: list[Delivery], *, closed: bool = False
+) -> Rendered:
+    """`60% done · 2 updates · €300 of €500 confirmed · 6/10h confirmed` for a GO proposal being carried out; once
+    `closed`, without the percentage its last update gave."""
     parts: list[Rendered] = []
-    percent = next((u.percent for u in reversed(updates) if u.percent is not None), None)
+    percent = None if closed else next((u.percent for u in reversed(updates) if u.percent is not None), None)
     if percent is not None:
         parts.append(texts.t("underway.done_percent", percent=percent))
     parts.append(texts.tn("report.updates", len(updates)))
@@ -208,7 +219,8 @@ def underway_line(texts: Texts, totals: Totals, updates: list[Update], deliverie
     return Rendered.join(DOT, parts)
 
 
-def status_view(texts: Texts, facts: ProposalFacts, now: datetime) -> Rendered:
+def status_view(texts: Texts, facts: ProposalFacts, now: datetime, idea: Rendered | None = None) -> Rendered:
+    """!proposal: title and status, proposer, the linked `idea`, description, goals, the deadline or decision, …"""
     proposal = facts.proposal
     parts = [
         texts.t(
@@ -223,6 +235,8 @@ def status_view(texts: Texts, facts: ProposalFacts, now: datetime) -> Rendered:
             created=texts.when(proposal.created_at),
         ),
     ]
+    if idea is not None:
+        parts.append(idea)
     if proposal.description:
         parts.append(user_text(proposal.description))
     parts.append(texts.t("proposal.goals", goals=goals(texts, proposal)))

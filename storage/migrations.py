@@ -601,3 +601,39 @@ def outbox_attempts(conn: sqlite3.Connection) -> None:
         CREATE INDEX outbox_pending ON outbox (priority, id) WHERE state = 'pending'
         """,
     )
+
+
+@migration(17)
+def commands_held_back(conn: sqlite3.Connection) -> None:
+    """A command ignored over the budget is marked: it does not count against the member's next minute."""
+    _script(
+        conn,
+        """
+        ALTER TABLE messages ADD COLUMN held_back INTEGER NOT NULL DEFAULT 0
+        """,
+    )
+
+
+@migration(18, rebuilds_tables=True)
+def confirm_nudge(conn: sqlite3.Connection) -> None:
+    """A new kind of announcement: the proposer is reminded of deliveries waiting for her confirmation. SQLite
+    cannot widen a CHECK constraint in place, so the schedule is copied into a table that allows it."""
+    _script(
+        conn,
+        """
+        CREATE TABLE announcements_new (
+            id          INTEGER PRIMARY KEY,
+            proposal_id INTEGER NOT NULL REFERENCES proposals (id),
+            kind        TEXT NOT NULL CHECK (kind IN ('reminder', 'deadline', 'update_nudge', 'delivery_nudge',
+                                                      'confirm_nudge')),
+            due_at      INTEGER NOT NULL,
+            state       TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'done', 'cancelled')),
+            done_at     INTEGER,
+            UNIQUE (proposal_id, kind)
+        );
+        INSERT INTO announcements_new SELECT id, proposal_id, kind, due_at, state, done_at FROM announcements;
+        DROP TABLE announcements;
+        ALTER TABLE announcements_new RENAME TO announcements;
+        CREATE INDEX announcements_pending ON announcements (due_at) WHERE state = 'pending'
+        """,
+    )

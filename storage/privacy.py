@@ -81,7 +81,7 @@ TABLES: tuple[Table, ...] = (
         ("author",),
         (("excerpt", "''"),),
         ("excerpt",),
-        ("event_id", "room_id", "sent_at", "is_idea", "score", "redacted"),
+        ("event_id", "room_id", "sent_at", "is_idea", "score", "redacted", "held_back"),
     ),
     Table(
         "reactions",

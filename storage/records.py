@@ -254,6 +254,7 @@ class AnnouncementKind(StrEnum):
     DEADLINE = "deadline"
     UPDATE_NUDGE = "update_nudge"  # no update for a while: ask the proposer, in the thread
     DELIVERY_NUDGE = "delivery_nudge"  # backers who delivered nothing yet: remind them, in the thread
+    CONFIRM_NUDGE = "confirm_nudge"  # deliveries waiting for confirmation: remind the proposer, in the thread
 
 
 @dataclass(frozen=True)

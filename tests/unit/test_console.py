@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import csv
 import errno
@@ -143,10 +144,12 @@ def test_console_flow_then_export_shows_the_same_numbers(tmp_path: Path) -> None
     assert sorted(path.name for path in (tmp_path / "csv").iterdir()) == [
         "credits.csv",
         "deliveries.csv",
+        "needs.csv",
         "objections.csv",
         "pledges.csv",
         "proposals.csv",
         "reputation.csv",
+        "talents.csv",
         "updates.csv",
     ]
     pledges = list(csv.DictReader((tmp_path / "csv" / "pledges.csv").open(encoding="utf-8")))
@@ -410,3 +413,18 @@ def test_forget_takes_the_console_ids_and_lists_how_ids_look_when_none_matches(
     assert main(["forget", "@erik", "--db", str(database)]) == 0
     assert "forgot @erik: !console:kring.local (former member" in capsys.readouterr().err
     assert b"@erik" not in database_bytes(database)
+
+
+async def test_the_copy_of_my_data_speaks_the_rooms_language(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    store = await Store.open(tmp_path / "dutch.db")
+    try:
+        clock = ManualClock(START)
+        await Terminal(Kring(store, parse_settings({"bot": {"language": "nl"}}), clock, BOT_ID), clock).run(
+            "Een idee", "!mijngegevens"
+        )
+    finally:
+        await store.close()
+    (written,) = await asyncio.to_thread(lambda: list(tmp_path.glob("kring-data-*.json")))
+    about = json.loads(await asyncio.to_thread(written.read_text, encoding="utf-8"))["about"]
+    assert about == "Alles wat Kring over dit lid bewaart, in elke kamer die het bedient."

@@ -124,9 +124,17 @@ async def test_no_go_rewards_nobody_and_lists_objections(room: Harness) -> None:
     (decision,) = decisions(room.sent)
     assert decision.body.startswith("❌ NO-GO #1")
     assert "Short of: €400" in decision.body
+    assert "Nobody owes anything: the pledges lapse." in decision.body.splitlines()
     assert "Bob: €600" in decision.body
     assert "Cas: the insurer already offers this" in decision.body
     assert await room.rep(ANN) == 0 and await room.rep(BOB) == 0
+
+
+async def test_a_no_go_without_pledges_does_not_speak_of_them(room: Harness) -> None:
+    await room.say(ANN, "!propose Shared courier €1.000 in 2 days")
+    await room.wait(timedelta(days=3))
+    (decision,) = decisions(room.sent)
+    assert decision.body.startswith("❌ NO-GO #1") and "pledges lapse" not in decision.body
 
 
 async def test_rewards_follow_the_settings(make_room: MakeRoom) -> None:

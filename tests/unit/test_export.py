@@ -137,6 +137,46 @@ async def test_csv_export_writes_one_file_per_table(room: Harness, tmp_path: Pat
     assert table_csv(document, "pledges") == (tmp_path / "books" / "pledges.csv").read_text(encoding="utf-8")
 
 
+async def test_a_csv_for_dutch_excel_has_semicolons_a_bom_euros_and_hours(room: Harness, tmp_path: Path) -> None:
+    await community(room)
+    await room.say(BOB, "!skills add koerier, EHBO")
+    await room.say(ANN, "!need iemand die zaterdag rijdt voor: koerier")
+    await room.say(CAS, "!propose Café-avond met 🎉 €1.234,50 1,5h in 3 days")
+    document = await export_rooms(room.store, AMSTERDAM, ROOM)
+    pledges = table_csv(document, "pledges", excel=True)
+    assert pledges.startswith("\ufeffroom_id;proposal_id;user;money_eur;hours;note\r\n")
+    assert f"{ROOM};1;'{BOB};60,00;2;I can drive\r\n" in pledges  # a user id begins with @: made inert
+    proposals = list(csv.DictReader(io.StringIO(table_csv(document, "proposals", excel=True)[1:]), delimiter=";"))
+    cafe = proposals[-1]
+    assert (cafe["title"], cafe["money_goal_eur"], cafe["hours_goal"]) == ("Café-avond met 🎉", "1234,50", "1,5")
+    assert proposals[0]["deadline"] == "2026-03-04 11:00"
+    written = write_tables(document, tmp_path / "excel", excel=True)
+    assert {path.stem for path in written} >= {"talents", "needs"}
+    raw = (tmp_path / "excel" / "proposals.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf") and "Café-avond met 🎉".encode() in raw
+    assert table_csv(document, "talents") == f"room_id,user,talent\n{ROOM},'{BOB},koerier\n{ROOM},'{BOB},EHBO\n"
+    (need,) = csv.DictReader(io.StringIO(table_csv(document, "needs")))
+    assert (need["user"], need["text"], need["talents"]) == (f"'{ANN}", "iemand die zaterdag rijdt", "koerier")
+
+
+def test_a_dutch_configuration_exports_csv_for_excel(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("sys.stdin", io.StringIO(""))
+    database = tmp_path / "story.db"
+    assert main(["console", "--db", str(database)]) == 0
+    config = tmp_path / "config.toml"
+    config.write_text('[bot]\nlanguage = "nl"\n', encoding="utf-8")
+    capsys.readouterr()
+    assert main(["export", "-c", str(config), "--db", str(database), "--format", "csv", "--table", "pledges"]) == 0
+    assert capsys.readouterr().out == "\ufeffroom_id;proposal_id;user;money_eur;hours;note\r\n"
+    assert main(["export", "--db", str(database), "--format", "csv", "--table", "pledges", "--excel"]) == 0
+    assert capsys.readouterr().out.startswith("\ufeffroom_id;")
+    args = ["export", "-c", str(config), "--db", str(database), "--format", "csv", "--table", "pledges", "--no-excel"]
+    assert main(args) == 0
+    assert capsys.readouterr().out == "room_id,proposal_id,user,money_cents,minutes,note\n"
+
+
 async def test_export_names_description_creation_and_cancel_reason(room: Harness) -> None:
     await room.say(ANN, "!propose Shared courier\ngoal: €100\nTwo vans.")
     await room.say(ANN, "!cancel 1 merged with another plan")

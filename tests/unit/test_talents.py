@@ -96,7 +96,7 @@ async def test_a_need_mentions_only_the_members_who_opted_in(room: Harness) -> N
         "Who may help:",
         "Bob: delivery driver",
         "Dik: delivery",
-        "Solved? !solved 1 and who helped.",
+        "Solved? Send !solved N#1 @who-helped.",
     ]
     assert 'href="https://matrix.to/#/@dik:test"' in posted.html and "@bob:test" not in posted.html
     (named,) = (await room.say(ANN, "!gezocht iemand voor zaterdag voor: bezorging"))[1]
