@@ -24,9 +24,10 @@ from bot.config import ConfigError, Settings, check_ready_for_matrix
 from bot.cross_signing import CLIENT_API, PublishedIdentity, keys_query_body, request_json
 from bot.crypto import crypto_store_file
 from bot.homeserver import explain
-from bot.rooms import HIGHEST_POWER, RoomCreators
+from bot.room_state import HIGHEST_POWER
+from bot.rooms import RoomCreators
 from bot.session import CRYPTO_DEVICE_KEY, LOGIN_KEY, crypto_store_dir
-from storage.snapshot import read_state
+from storage.snapshot import read_parked, read_state
 
 REQUEST_TIMEOUT_S = 15.0
 CHECK_DEVICE_NAME = "kring check (logged out again)"
@@ -124,10 +125,17 @@ class Checker:
             return
         try:
             self.stored = read_state(database, [LOGIN_KEY, CRYPTO_DEVICE_KEY])
+            parked = read_parked(database)
         except Exception as error:  # not a database, unreadable, a schema from elsewhere
             self.add("database", FAIL, f"cannot read {database}: {error}")
             return
         self.add("database", OK, f"{database} readable")
+        if parked:
+            shown = "; ".join(f"#{n} in {room} after {tries} tries ({error})" for n, room, tries, error in parked[:5])
+            more = f"; and {len(parked) - 5} more" if len(parked) > 5 else ""
+            self.add(
+                "outbox", NOTE, f"{len(parked)} message(s) parked, the homeserver kept refusing them: {shown}{more}"
+            )
 
     # the homeserver
     async def _reach_homeserver(self) -> bool:

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import errno
 import json
 import logging
 import os
 import re
+import sqlite3
 import sys
 import tempfile
 from pathlib import Path
@@ -23,10 +25,14 @@ from bot.redaction import SECRETS, mask_secrets_in_logs
 from handlers.privacy import forget_member
 from storage.db import StoreLockedError, hold_exclusive_lock
 from storage.migrations import SchemaTooNewError
-from storage.private import OWNER_ONLY_UMASK
+from storage.private import OWNER_ONLY_UMASK, UnsafeFileError
+from storage.snapshot import backup_database
 from storage.store import Store
 
-USER_ID = re.compile(r"@[^:\s]+:\S+")
+USER_ID = re.compile(r"@[^:\s]+(?::\S+)?")  # `@erik` as the console names members, `@erik:example.org` on Matrix
+SHOWN_IDS = 5
+# What a full disk, a read-only folder or a missing permission raise: said in one line, with the path.
+CANNOT_WRITE = frozenset({errno.ENOSPC, errno.EROFS, errno.EACCES, errno.EPERM, errno.EDQUOT, errno.ENOENT})
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -58,6 +64,12 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("--format", choices=("json", "csv"), default="json")
     export.add_argument("--out", type=Path, help="with --format csv: write one CSV file per table into this folder")
     export.add_argument("--table", choices=TABLES, help="with --format csv: print this one table")
+    export.add_argument(
+        "--excel",
+        action=argparse.BooleanOptionalAction,
+        help="with --format csv: as Dutch Excel opens it (';', a BOM, euros and hours with a decimal comma); "
+        "the default when [bot] language is nl",
+    )
     forget = sub.add_parser("forget", help="forget a member, as their !forgetme confirm would (stop kring run first)")
     forget.add_argument("user_id", help="the member's user id, e.g. @ann:example.org")
     forget.add_argument("-c", "--config", type=Path, help="path to config.toml (optional with --db)")
@@ -85,6 +97,7 @@ async def _forget(settings: Settings, database: str, user_id: str) -> None:
             if await store.privacy.forgotten_among([user_id]):
                 sys.stderr.write(f"kring: {user_id} was forgotten before; nothing to do\n")
                 return
+            held_ids = await store.privacy.held_user_ids()
             async with store.transaction():
                 names = await forget_member(store, settings, user_id, SystemClock().now())
             await store.privacy.scrub()
@@ -93,33 +106,53 @@ async def _forget(settings: Settings, database: str, user_id: str) -> None:
     finally:
         lock.close()
     rooms = ", ".join(f"{room} ({name})" for room, name in names.items())
-    said = f"forgot {user_id}: {rooms}" if rooms else f"held nothing about {user_id}; their later events are ignored"
+    if rooms:
+        said = f"forgot {user_id}: {rooms}"
+    else:
+        said = f"held nothing about {user_id}; their later events are ignored"
+        held = sorted(held_ids)
+        if held:  # a typo, or the other spelling (`@erik` in a console database, `@erik:example.org` on Matrix)
+            more = f" (and {len(held) - SHOWN_IDS} more)" if len(held) > SHOWN_IDS else ""
+            said += f". ids in this database look like: {', '.join(held[:SHOWN_IDS])}{more}"
     sys.stderr.write(f"kring: {said}\n")
 
 
 async def _console(settings: Settings, database: str | None) -> None:
     with tempfile.TemporaryDirectory(prefix="kring-console-") as fresh:
-        store = await Store.open(database or Path(fresh) / "console.db")
+        path = Path(database) if database else Path(fresh) / "console.db"
+        # Never beside a `kring run` on the same file: its GO or a reply marked sent here would never reach Matrix.
+        lock = hold_exclusive_lock(path)
         try:
-            clock = ManualClock(SystemClock().now())
-            kring = Kring(store, settings, clock, BOT_ID)
-            await run_console(kring, clock, sys.stdin, sys.stdout)
+            store = await Store.open(path)
+            try:
+                clock = ManualClock(SystemClock().now())
+                kring = Kring(store, settings, clock, BOT_ID)
+                await run_console(kring, clock, sys.stdin, sys.stdout)
+            finally:
+                await store.close()
         finally:
-            await store.close()
+            lock.close()
 
 
 async def _export(settings: Settings, database: str, args: argparse.Namespace) -> None:
-    store = await Store.open(database)
-    try:
-        document = await export_rooms(store, settings.proposals.zone, args.room)
-    finally:
-        await store.close()
+    # Read a snapshot, never the database itself: an older schema is migrated in the copy only, and nothing is
+    # written beside a running bot.
+    with tempfile.TemporaryDirectory(prefix="kring-export-") as scratch:
+        snapshot = Path(scratch) / "export.db"
+        await asyncio.to_thread(backup_database, database, snapshot)
+        store = await Store.open(snapshot)
+        try:
+            document = await export_rooms(store, settings.proposals.zone, args.room)
+        finally:
+            await store.close()
     if args.format == "json":
         sys.stdout.write(json.dumps(document, ensure_ascii=False, indent=2) + "\n")
-    elif args.table:
-        sys.stdout.write(table_csv(document, args.table))
+        return
+    excel = settings.bot.language == "nl" if args.excel is None else args.excel
+    if args.table:
+        sys.stdout.write(table_csv(document, args.table, excel=excel))
     else:
-        for path in write_tables(document, args.out):
+        for path in write_tables(document, args.out, excel=excel):
             sys.stderr.write(f"kring: wrote {path}\n")
 
 
@@ -152,6 +185,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "console":
         # The console talks to the terminal; keep the log quiet unless asked.
         logging.getLogger().setLevel(max(logging.WARNING, logging.getLogger().level))
+    settings: Settings | None = None
     try:
         settings = load_settings(args.config)
         SECRETS.remember(
@@ -167,7 +201,9 @@ def main(argv: list[str] | None = None) -> int:
         elif args.command == "forget":
             database = _database(args, settings, "forget")
             if not USER_ID.fullmatch(args.user_id):
-                raise ConfigError(f"not a user id: {args.user_id!r} (write it like @ann:example.org)")
+                raise ConfigError(
+                    f"not a user id: {args.user_id!r} (write it like @ann:example.org, or @ann in a console database)"
+                )
             asyncio.run(_forget(settings, database, args.user_id))
         elif args.command == "export":
             database = _database(args, settings, "export")
@@ -182,8 +218,19 @@ def main(argv: list[str] | None = None) -> int:
             folder = backup(settings, args.to)
             sys.stderr.write(f"kring: backed up to {folder}\n")
         elif args.command == "restore":
-            for path in restore(settings, args.source, force=args.force):
+            restored = restore(settings, args.source, force=args.force)
+            for path in restored.written:
                 sys.stderr.write(f"kring: restored {path}\n")
+            if not restored.replaced:
+                sys.stderr.write(
+                    "kring: no database was there to carry forgetting over from: members forgotten after the backup "
+                    "are in it again; forget them with kring forget (docs/PRIVACY.md, For the operator)\n"
+                )
+            if restored.forgotten_again:
+                count = restored.forgotten_again
+                sys.stderr.write(
+                    f"kring: forgot again {count} member{'s' if count != 1 else ''} forgotten since the backup\n"
+                )
         else:
             from bot.runner import run_bot
 
@@ -193,6 +240,18 @@ def main(argv: list[str] | None = None) -> int:
     except (ConfigError, SchemaTooNewError, StoreLockedError, BackupError) as error:
         sys.stderr.writelines(f"kring: {line}\n" for line in str(error).splitlines())
         return 2
+    except UnsafeFileError as error:
+        sys.stderr.write(f"kring: {error.strerror}\n")
+        return 1
+    except OSError as error:
+        if error.errno not in CANNOT_WRITE or error.filename is None:
+            raise
+        sys.stderr.write(f"kring: cannot write {error.filename}: {error.strerror}\n")
+        return 1
+    except sqlite3.OperationalError as error:  # a full disk or a read-only folder under the database
+        where = getattr(args, "db", None) or (settings.storage.database if settings is not None else "")
+        sys.stderr.write(f"kring: cannot write the database {where}: {error}; nothing of it was stored\n")
+        return 1
     except KeyboardInterrupt:
         return 130
     return 0

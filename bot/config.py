@@ -39,6 +39,7 @@ class MatrixSettings(Section):
     store_path: str = ""
     pickle_key: str = ""
     recovery_key: str = ""  # the account's secret storage, where its cross-signing keys are kept
+    keep_undecrypted_days: PositiveInt = 7  # an encrypted event whose keys never came is dropped after this
 
     @field_validator("rooms", "allowed_inviters")
     @classmethod

@@ -15,6 +15,7 @@ from bot.board_server import BoardServer, sign_in_link
 from bot.clock import ManualClock
 from bot.data_copy import copy_of, encoded, file_name
 from bot.engine import Kring
+from bot.room_state import DEFAULT_REDACT_LEVEL
 from handlers.events import Joined, Message, Reaction, Redaction
 from handlers.parsing import ParseError, parse_duration, parse_small_count
 from storage.private import write_private_file
@@ -32,6 +33,7 @@ class ConsoleRoom:
     events: list[str] = field(default_factory=list)
     reactions: dict[tuple[str, int, str], str] = field(default_factory=dict)
     powers: dict[str, int] = field(default_factory=lambda: {DEFAULT_USER: 100})
+    joined: set[str] = field(default_factory=set)
 
     def number(self, event_id: str) -> int:
         self.events.append(event_id)
@@ -88,7 +90,8 @@ class Console:
         member = queued.message.mentions[0]
         made_at = self.clock.now()
         path = self.folder / file_name(member, made_at)
-        payload = encoded(await copy_of(self.kring.store, member, made_at))
+        about = (await self.kring.texts_for(queued.message.room_id)).t("privacy.copy_about").plain
+        payload = encoded(await copy_of(self.kring.store, member, made_at, about))
         await asyncio.to_thread(write_private_file, path, payload)
         await self.tell("console.file_written", user=member, file=str(path))
         return event_id
@@ -176,8 +179,11 @@ class Console:
         self.user = name if name.startswith("@") else "@" + name
         self.members.add(self.user)
         await self.tell("console.now_as", user=self.user)
-        # A member the console has not seen joins now (the same id every time: only the first join counts).
-        await self.kring.handle(Joined(f"$joined-{self.user}", ROOM_ID, self.user, self.clock.now()))
+        # A member the console has not seen joins now (the store keeps the first join of each). The event id is
+        # opaque, as a homeserver's: one naming the member would outlive their forgetting in processed_events.
+        if self.user not in self.room.joined:
+            self.room.joined.add(self.user)
+            await self.kring.handle(Joined(f"$joined-{uuid.uuid4().hex}", ROOM_ID, self.user, self.clock.now()))
 
     async def _message_number(self, token: str) -> str | None:
         number = parse_small_count(token.strip("[]"))
@@ -248,7 +254,9 @@ class Console:
 
     async def _redact(self, target: str) -> None:
         event_id = f"$redact-{uuid.uuid4().hex}"
-        await self.kring.handle(Redaction(event_id, ROOM_ID, self.user, target, self.clock.now()))
+        # As in a Matrix room: a member removes her own events; the default redact level (50) anyone's.
+        may_redact_others = self.room.powers.get(self.user, 0) >= DEFAULT_REDACT_LEVEL
+        await self.kring.handle(Redaction(event_id, ROOM_ID, self.user, target, self.clock.now(), may_redact_others))
         await self.settle()
 
     async def _power(self, rest: str) -> None:

@@ -14,6 +14,7 @@ from typing import Any
 from nio import AsyncClient, Event, MegolmEvent
 from nio.exceptions import EncryptionError, LocalProtocolError
 
+from bot.metrics import Metrics
 from handlers.events import Say
 from handlers.text import Rendered, mention
 from handlers.texts import Texts
@@ -23,6 +24,7 @@ from storage.store import Store
 log = logging.getLogger(__name__)
 
 EXPLAIN_AFTER = timedelta(minutes=5)
+KEEP_UNDECRYPTED = timedelta(days=7)  # `[matrix] keep_undecrypted_days`
 
 
 def crypto_store_file(store_path: str, user_id: str, device_id: str) -> Path:
@@ -50,12 +52,23 @@ class Undecrypted:
 
 
 class EncryptedBacklog:
-    """Encrypted events nio could not decrypt yet: parked in the store, retried after every sync."""
+    """Encrypted events nio could not decrypt yet: parked in the store, retried after every sync, handled once
+    when their keys arrive, and dropped (ciphertext and all) once they are older than `keep_for`."""
 
-    def __init__(self, client: AsyncClient, store: Store, texts_for: Callable[[str], Awaitable[Texts]]) -> None:
+    def __init__(
+        self,
+        client: AsyncClient,
+        store: Store,
+        texts_for: Callable[[str], Awaitable[Texts]],
+        *,
+        keep_for: timedelta = KEEP_UNDECRYPTED,
+        metrics: Metrics | None = None,
+    ) -> None:
         self.client = client
         self.store = store
         self.texts_for = texts_for
+        self.keep_for = keep_for
+        self.metrics = metrics
 
     def split(self, room_id: str, events: Iterable[Event]) -> tuple[list[dict[str, Any]], list[Undecrypted]]:
         """Readable event sources, and the events that stay encrypted for now."""
@@ -110,6 +123,17 @@ class EncryptedBacklog:
             )
         for _room, source in decrypted:
             await self.store.encrypted.unpark(str(source.get("event_id")))
+        dropped = await self.store.encrypted.drop_parked_before(now - self.keep_for, now)
+        if dropped:
+            log.warning(
+                "dropped %d encrypted events whose keys did not arrive within %s: %s",
+                len(dropped),
+                self.keep_for,
+                ", ".join(dropped),
+            )
+        if self.metrics is not None:
+            self.metrics.undecrypted_decrypted.inc(len(decrypted))
+            self.metrics.undecrypted_dropped.inc(len(dropped))
         stuck: dict[str, list[str]] = {}
         senders: dict[str, set[str]] = {}
         for parked in await self.store.encrypted.parked():

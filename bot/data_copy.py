@@ -9,16 +9,18 @@ import json
 from datetime import datetime
 from typing import Any
 
+from handlers.sentences import SENTENCES
 from storage.store import Store
 
 FORMAT_VERSION = 1
 MIME_TYPE = "application/json"
 
 
-async def copy_of(store: Store, user_id: str, made_at: datetime) -> dict[str, Any]:
-    """Everything Kring holds about `user_id`, in every room it serves, by section."""
+async def copy_of(store: Store, user_id: str, made_at: datetime, about: str | None = None) -> dict[str, Any]:
+    """Everything Kring holds about `user_id`, in every room it serves, by section; `about` says so in the
+    language of the room that asked (English when not given)."""
     return {
-        "about": "Everything Kring holds about this member, in every room it serves.",
+        "about": about or SENTENCES["privacy.copy_about"].text,
         "format_version": FORMAT_VERSION,
         "user_id": user_id,
         "made_at": made_at.isoformat(),

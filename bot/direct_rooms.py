@@ -1,5 +1,6 @@
 """Direct rooms with members, for what is for their eyes only (the copy of their data): created on first need,
-reused while exactly the bot and the member are in it, encrypted when Kring runs with encryption."""
+reused while exactly the bot and the member are in it, encrypted when Kring runs with encryption (an unencrypted
+one is then replaced)."""
 
 from __future__ import annotations
 
@@ -27,9 +28,16 @@ class DirectRooms:
         self._just_created: set[str] = set()  # by this process, maybe not synced yet
 
     def holds_only(self, room_id: str, user_id: str) -> bool:
-        """Whether the room's members (joined or invited) are exactly the bot and the member."""
+        """Whether the room's members (joined or invited) are exactly the bot and the member, and, when Kring runs
+        with encryption, whether it is encrypted (one made while encryption was off is replaced, or the copy
+        would go out in clear)."""
         room = self.client.rooms.get(room_id)
-        return room is not None and set(room.users) == {self.client.user_id, user_id}
+        if room is None or set(room.users) != {self.client.user_id, user_id}:
+            return False
+        if self.encrypted and not room.encrypted:
+            log.info("replacing a member's unencrypted direct room (made while encryption was off)")
+            return False
+        return True
 
     async def room_for(self, user_id: str) -> str:
         """The member's direct room, ready to send to; raises NotReadyYet right after creating one."""

@@ -27,8 +27,16 @@ from storage.store import Store
 
 log = logging.getLogger(__name__)
 
-# Sends one queued message; its event id, or None when it can never be sent (it is then dropped, not retried).
+# Sends one queued message; its event id, or None when it can never be sent (it is then dropped, not retried);
+# MessageRefused when the homeserver refused this one message (it waits, and the others go ahead).
 Send = Callable[[OutboxMessage], Awaitable[str | None]]
+
+
+class MessageRefused(Exception):
+    """The homeserver refused this one message with an error Kring does not know: it is tried again later (and
+    parked after a few tries) while the other messages go out."""
+
+
 BatchStep = Callable[[], Awaitable[list[Say]]]
 
 
@@ -99,7 +107,7 @@ class Kring:
                     if isinstance(event, Joined):
                         book.on_join(event)  # also from history: how long a member has been in the room
                     elif isinstance(event, Message):
-                        command = split_command(event.body, self.prefix)
+                        command = split_command(event.body, self.prefix, self.commands)
                         book.remember(event, is_idea=command is None)
                         if command is not None and not history:
                             # What is said before a command is queued first: a forgetting scrubs it like the rest.
@@ -256,9 +264,23 @@ class Kring:
         the homeserver holds the bot back with 429s) goes out next, not after them.
         """
         delivered = 0
-        while next_up := await self.store.outbox.pending(limit=1):
+        while next_up := await self.store.outbox.pending(limit=1, now=self.clock.now()):
             queued = next_up[0]
-            event_id = await send(queued)
+            try:
+                event_id = await send(queued)
+            except MessageRefused as refused:  # this one waits (or is parked); the others go ahead
+                async with self.store.transaction():
+                    parked = await self.store.outbox.refused(queued, str(refused), self.clock.now())
+                if parked:
+                    log.error(
+                        "outbox message %d in %s keeps being refused (%s); parked",
+                        queued.id,
+                        queued.message.room_id,
+                        refused,
+                    )
+                else:
+                    log.warning("outbox message %d refused (%s); it is tried again later", queued.id, refused)
+                continue
             async with self.store.transaction():
                 if event_id is None:
                     await self.store.outbox.mark_dropped(queued)

@@ -8,6 +8,7 @@ from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from typing import Any, TypeGuard
 
+from bot.room_state import RoomState
 from handlers.events import Event, Joined, Message, Reaction, Redaction
 from storage.records import Outgoing
 
@@ -16,6 +17,7 @@ HTML_FORMAT = "org.matrix.custom.html"
 MAX_CONTENT_BYTES = 60_000  # of the 65 536 bytes Matrix allows per event; the rest is for signatures and hashes
 SHORTENED = "\n… (shortened: too long for one Matrix message)"
 LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+LATEST_MILLIS = int(datetime(9000, 1, 1, tzinfo=UTC).timestamp() * 1000)  # far inside what a datetime holds
 
 
 def strip_reply_fallback(body: str) -> str:
@@ -53,10 +55,15 @@ def _relation(content: Mapping[str, Any]) -> Mapping[str, Any]:
     return relates if isinstance(relates, Mapping) else {}
 
 
-def _timestamp(source: Mapping[str, Any]) -> datetime:
+def event_time(source: Mapping[str, Any], now: datetime) -> datetime:
+    """An event's `origin_server_ts` as an instant; `now` when it has none or one no instant can hold.
+
+    The sender's homeserver sets it, to anything: converting it must never raise, or one event would stop every
+    sync that carries it (a display-name change even every first sync after a restart).
+    """
     millis = source.get("origin_server_ts")
-    if not isinstance(millis, int) or millis <= 0:
-        return datetime.now(UTC)
+    if not isinstance(millis, int) or isinstance(millis, bool) or not 0 < millis < LATEST_MILLIS:
+        return now
     return datetime.fromtimestamp(millis / 1000, tz=UTC)
 
 
@@ -66,8 +73,16 @@ def to_kring_event(
     *,
     power_of: Callable[[str], int],
     name_of: Callable[[str], str],
+    state: RoomState | None = None,
+    now: datetime | None = None,
+    at: datetime | None = None,
 ) -> Event | None:
-    """A Kring event for a member's text message, reaction, redaction or join; None for anything else."""
+    """A Kring event for a member's text message, reaction, redaction or join; None for anything else.
+
+    `state` is the room's state in force at the event: what a redaction names and whether its sender may
+    redact other members' events. `at` is when the event counts as sent (the sync loop's clamped time); without
+    it, its own stamp, with `now` (Kring's clock) standing in for a time the event does not carry.
+    """
     event_id = source.get("event_id")
     sender = source.get("sender")
     kind = source.get("type")
@@ -77,7 +92,7 @@ def to_kring_event(
     unsigned = source.get("unsigned")
     if isinstance(unsigned, Mapping) and "redacted_because" in unsigned:
         return None  # redacted before we saw it: counts nothing
-    at = _timestamp(source)
+    at = at or event_time(source, now or datetime.now(UTC))
     if kind == "m.room.message":
         return _message(room_id, event_id, sender, content, at, power_of, name_of)
     if kind == "m.reaction":
@@ -87,8 +102,11 @@ def to_kring_event(
             return None
         return Reaction(event_id, room_id, sender, target, storable(key), at, sender_power=power_of(sender))
     if kind == "m.room.redaction":
-        redacts = content.get("redacts", source.get("redacts"))
-        return Redaction(event_id, room_id, sender, redacts, at) if _is_id(redacts) else None
+        room = state or RoomState()
+        redacts = room.redacted_event(source)
+        if not _is_id(redacts):
+            return None
+        return Redaction(event_id, room_id, sender, redacts, at, may_redact_others=room.may_redact_others(sender))
     if kind == "m.room.member":
         return _joined(room_id, event_id, source, content, at)
     return None
@@ -161,11 +179,17 @@ def notice_content(message: Outgoing, thread_latest: str | None = None) -> dict[
     if _size(content) <= MAX_CONTENT_BYTES:
         return content
     del content["format"], content["formatted_body"]
+    if _size({**content, "body": SHORTENED}) > MAX_CONTENT_BYTES:
+        content["m.mentions"] = {}  # the mentions alone pass the limit: the text matters more than the pings
     body = message.body
-    keep = len(body)
-    while _size({**content, "body": body[:keep] + SHORTENED}) > MAX_CONTENT_BYTES:
-        keep = keep * 3 // 4
-    content["body"] = body[:keep] + SHORTENED
+    fits, too_long = 0, len(body) + 1  # the longest start of the body that fits, found by halving
+    while too_long - fits > 1:
+        middle = (fits + too_long) // 2
+        if _size({**content, "body": body[:middle] + SHORTENED}) <= MAX_CONTENT_BYTES:
+            fits = middle
+        else:
+            too_long = middle
+    content["body"] = body[:fits] + SHORTENED
     return content
 
 

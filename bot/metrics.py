@@ -35,12 +35,26 @@ class Metrics:
         self.credits = Counter("kring_credits_given", "Credits given (positive ledger entries)", registry=registry)
         self.decisions = Counter("kring_decisions_posted", "GO / NO-GO decisions posted", registry=registry)
         self.outbox = Gauge("kring_outbox_queue", "Messages waiting in the outbox", registry=registry)
+        self.parked = Gauge(
+            "kring_outbox_parked", "Messages set aside after the homeserver kept refusing them", registry=registry
+        )
         self.send_latency = Histogram(
             "kring_send_latency_seconds", "Time to send one message to the homeserver", buckets=SEND_BUCKETS,
             registry=registry,
         )  # fmt: skip
         self.sends = Counter("kring_messages_sent", "Messages sent, by result", ["result"], registry=registry)
         self.backfill = Counter("kring_backfill_events", "Events fetched by back-fill after a gap", registry=registry)
+        self.undecrypted = Gauge(
+            "kring_undecrypted_events", "Encrypted events kept until their keys arrive", registry=registry
+        )
+        self.undecrypted_decrypted = Counter(
+            "kring_undecrypted_decrypted", "Kept encrypted events handled once their keys arrived", registry=registry
+        )
+        self.undecrypted_dropped = Counter(
+            "kring_undecrypted_dropped",
+            "Kept encrypted events dropped, their keys not arrived within matrix.keep_undecrypted_days",
+            registry=registry,
+        )
         sync_age = Gauge("kring_sync_age_seconds", "Seconds since the last successful sync", registry=registry)
         sync_age.set_function(self.sync_age)
         self.started = time.monotonic()
@@ -69,6 +83,8 @@ class Metrics:
     # what is read from the store when scraped
     async def refresh(self) -> None:
         self.outbox.set(await self.store.outbox.pending_count())
+        self.parked.set(await self.store.outbox.parked_count())
+        self.undecrypted.set(await self.store.encrypted.count())
         given, self._credits_seen = await self.store.credits.given_after(self._credits_seen)
         self.credits.inc(given)
 

@@ -1,4 +1,4 @@
-"""The rooms Kring serves: configured ones and those joined on an allowed invite or an upgrade, and who is powerful.
+"""The rooms Kring serves: configured ones and those joined on an allowed invite or a real upgrade, and their state.
 
 Membership changes (a new room served, a room left, a room upgraded) are noted here as they are seen and
 written by the sync loop inside the batch's own transaction (`write_changes`), with the sync token.
@@ -13,39 +13,40 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from nio import AsyncClient, InviteMemberEvent, JoinError, MatrixRoom, RoomResolveAliasResponse, SyncResponse
+from nio import (
+    AsyncClient,
+    InviteMemberEvent,
+    JoinError,
+    RoomGetStateEventResponse,
+    RoomResolveAliasResponse,
+    SyncResponse,
+)
 
 from bot.config import ConfigError, MatrixSettings
 from bot.homeserver import Patience
+from bot.room_state import RoomState, RoomStates, creators_of
 from storage.store import Store
 
 log = logging.getLogger(__name__)
 
 EXTRA_ROOMS_KEY = "matrix.extra_rooms"
-HIGHEST_POWER = 2**53
 
 
 @dataclass
 class RoomCreators:
     """Room creators per room: in room version 12 they outrank every power level."""
 
-    by_room: dict[str, set[str]] = field(default_factory=dict)
+    by_room: dict[str, frozenset[str]] = field(default_factory=dict)
 
     def learn(self, room_id: str, source: Mapping[str, Any]) -> None:
         if source.get("type") != "m.room.create":
             return
-        content = source.get("content") or {}
-        version = str(content.get("room_version", "1"))
-        if not (version.isascii() and version.isdigit()) or int(version) < 12:
-            return
-        creators = {str(source.get("sender"))}
-        extra = content.get("additional_creators")
-        if isinstance(extra, list):
-            creators.update(str(user) for user in extra)
-        self.by_room[room_id] = creators
+        creators = creators_of(source)
+        if creators:
+            self.by_room[room_id] = creators
 
     def is_creator(self, room_id: str, user_id: str) -> bool:
-        return user_id in self.by_room.get(room_id, set())
+        return user_id in self.by_room.get(room_id, frozenset())
 
 
 def allowed_inviter(user_id: str, allowed: tuple[str, ...]) -> bool:
@@ -78,7 +79,7 @@ class Rooms:
         self.patience = patience
         self.served: set[str] = set()
         self.configured: set[str] = set()  # matrix.rooms, aliases resolved
-        self.creators = RoomCreators()
+        self.states = RoomStates()  # what each room's state says, at the event the sync loop is at
         self.changes = MembershipChanges()
 
     # start-up
@@ -139,14 +140,34 @@ class Rooms:
                 self.changes.served = True
                 self.changes.left.append(room_id)
 
-    async def follow_upgrade(self, room_id: str, source: Mapping[str, Any]) -> None:
-        """A tombstone: join the replacement room and serve it instead, with everything Kring knew."""
+    async def follow_upgrade(self, room_id: str, source: Mapping[str, Any], state: RoomState) -> None:
+        """A tombstone: join the replacement room and serve it instead, with everything Kring knew.
+
+        Only a real upgrade moves the proposals: the room's own tombstone state event, sent by someone with the
+        level the room's power levels ask for it, naming a room whose create event names this one as its
+        predecessor. Anything else is an event a member could send to carry the community off.
+        """
+        sender = source.get("sender")
         replacement = (source.get("content") or {}).get("replacement_room")
-        if not isinstance(replacement, str) or replacement in self.served:
+        if not isinstance(replacement, str) or replacement in self.served or not isinstance(sender, str):
+            return
+        if source.get("state_key") != "":
+            log.warning("ignored a tombstone in %s from %s: not the room's state", room_id, sender)
+            return
+        if not state.known or state.power(sender) < state.needed_for_state("m.room.tombstone"):
+            log.warning("ignored a tombstone in %s from %s: not theirs to send", room_id, sender)
             return
         joined = await self.client.join(replacement)
         if isinstance(joined, JoinError):
             log.warning("room %s was upgraded to %s but joining failed: %s", room_id, replacement, joined.message)
+            return
+        create = await self.client.room_get_state_event(replacement, "m.room.create", "")
+        successor = RoomState()
+        if isinstance(create, RoomGetStateEventResponse):
+            successor.learn({"type": "m.room.create", "state_key": "", "content": create.content})
+        if successor.predecessor != room_id:
+            log.warning("ignored a tombstone in %s: %s does not name it as its predecessor", room_id, replacement)
+            await self.client.room_leave(replacement)
             return
         self._serve(replacement)
         self.changes.upgraded.append((room_id, replacement))
@@ -180,11 +201,3 @@ class Rooms:
     def changes_stored(self) -> None:
         """The batch that wrote the changes is committed."""
         self.changes = MembershipChanges()
-
-    # who may do what
-    def power(self, room: MatrixRoom | None, user_id: str) -> int:
-        if room is None:
-            return 0
-        if self.creators.is_creator(room.room_id, user_id):
-            return HIGHEST_POWER
-        return int(room.power_levels.get_user_level(user_id))

@@ -6,6 +6,7 @@ import asyncio
 import logging
 import signal
 from collections.abc import Coroutine
+from datetime import timedelta
 from typing import Any
 
 from nio import AsyncClient, AsyncClientConfig
@@ -45,7 +46,13 @@ class MatrixBot:
         self.patience = Patience(self.stopping, homeserver=settings.matrix.homeserver)
         self.session = Session(settings, store, client, self.patience)
         self.rooms = Rooms(settings.matrix, store, client, self.patience)
-        backlog = EncryptedBacklog(client, store, self.kring.texts_for)
+        backlog = EncryptedBacklog(
+            client,
+            store,
+            self.kring.texts_for,
+            keep_for=timedelta(days=settings.matrix.keep_undecrypted_days),
+            metrics=metrics,
+        )
         self.sync = SyncLoop(self.kring, client, self.rooms, backlog, self.patience, metrics)
         self.sender = OutboxSender(
             self.kring, client, self.stopping, encrypted=settings.matrix.encryption, metrics=metrics

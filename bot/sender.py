@@ -15,7 +15,7 @@ from nio import AsyncClient, RoomSendResponse, UploadResponse
 from bot.board_server import sign_in_link
 from bot.data_copy import MIME_TYPE, copy_of, encoded, file_content, file_name
 from bot.direct_rooms import DirectRooms, NotReadyYet
-from bot.engine import Kring
+from bot.engine import Kring, MessageRefused
 from bot.homeserver import Backoff
 from bot.matrix_events import notice_content
 from bot.metrics import Metrics
@@ -71,7 +71,8 @@ class OutboxSender:
         """Send whenever the outbox has something, until the bot stops; back off while sending fails."""
         backoff = Backoff(start=1.0, cap=60.0)
         while not self.stopping.is_set():
-            await self.kring.outbox_ready.wait()
+            with contextlib.suppress(TimeoutError):  # a message refused a moment ago is tried again at its time
+                await asyncio.wait_for(self.kring.outbox_ready.wait(), timeout=await self._until_next_retry())
             self.kring.outbox_ready.clear()
             try:
                 await self.kring.deliver(self.send)
@@ -91,6 +92,13 @@ class OutboxSender:
                 await asyncio.sleep(delay)
                 self.kring.outbox_ready.set()
 
+    async def _until_next_retry(self) -> float | None:
+        """Seconds until a refused message may be tried again; None (wait for new messages) if none waits."""
+        retry = await self.kring.store.outbox.next_retry()
+        if retry is None:
+            return None
+        return max(0.0, (retry - self.kring.clock.now()).total_seconds())
+
     async def send(self, queued: OutboxMessage) -> str | None:
         """The event id it went out as; None when it can never go out (dropped); raises to be retried.
 
@@ -105,6 +113,9 @@ class OutboxSender:
             event_id = await self._send(queued)
             result = "sent" if event_id is not None else "dropped"
             return event_id
+        except MessageRefused:
+            result = "refused"
+            raise
         finally:
             self.metrics.send_latency.observe(time.monotonic() - started)
             self.metrics.sends.labels(result).inc()
@@ -178,7 +189,8 @@ class OutboxSender:
 
     async def _upload_copy(self, queued: OutboxMessage, member: str, encrypt: bool) -> dict[str, object]:
         made_at = self.kring.clock.now()
-        payload = encoded(await copy_of(self.kring.store, member, made_at))
+        about = (await self.kring.texts_for(queued.message.room_id)).t("privacy.copy_about").plain
+        payload = encoded(await copy_of(self.kring.store, member, made_at, about))
         name = file_name(member, made_at)
         upload, keys = await self.client.upload(
             lambda _got_429, _timeouts: io.BytesIO(payload),
@@ -215,4 +227,7 @@ class OutboxSender:
             # Retrying cannot help, and every later message would wait behind this one for good.
             log.error("the homeserver refuses outbox message %d for good (%s); dropping it", queued.id, code)
             return None
+        if isinstance(code, str) and code:
+            # The homeserver read this message and refused it: tried again later, and the others meanwhile.
+            raise MessageRefused(f"{code}: {getattr(response, 'message', '')}")
         raise RuntimeError(f"room_send failed: {getattr(response, 'message', response)}")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Mapping, Sequence
+from datetime import datetime
 from typing import Any
 
 from nio import AsyncClient, MatrixRoom, MessageDirection, RoomMessagesResponse, SyncError, SyncResponse
@@ -16,6 +17,7 @@ from nio import Event as NioEvent
 
 from bot.crypto import EncryptedBacklog, Undecrypted, keep_keys_flowing
 from bot.engine import Kring
+from bot.event_times import EventTimes
 from bot.homeserver import FatalMatrixError, Patience, explain
 from bot.matrix_events import to_kring_event
 from bot.metrics import Metrics
@@ -57,6 +59,7 @@ class SyncLoop:
         self.patience = patience
         self.due = DueAnnouncements(kring)
         self.wake_ups = WakeUps(kring)
+        self.times = EventTimes(kring.store)
 
     @property
     def stopping(self) -> asyncio.Event:
@@ -145,45 +148,61 @@ class SyncLoop:
         before_join: list[Event] = []  # said in a room before we joined it: history, never executed
         undecrypted: list[Undecrypted] = []
         decrypted = [] if history else await self.backlog.retry()
+        now = self.kring.clock.now()
+        await self.times.begin({*response.rooms.join, *(room_id for room_id, _ in decrypted)} & rooms.served)
         for room_id, source in decrypted:
-            event = self._convert(room_id, source) if room_id in rooms.served else None
-            if event is not None:
-                events.append(event)
+            if room_id in rooms.served:
+                event = self._convert(room_id, source, self.times.at(room_id, source, now))
+                if event is not None:
+                    events.append(event)
         for room_id, joined in response.rooms.join.items():
-            for state_event in joined.state:
-                rooms.creators.learn(room_id, state_event.source)
             if room_id not in rooms.served:
                 continue
+            state = rooms.states.of(room_id)
+            # The state section is the room's state where this timeline starts, after any back-filled events.
+            state_section = [e.source for e in joined.state]
+            if not state.known:
+                for source in state_section:
+                    state.learn(source)
             # Members who joined before this timeline (the first sync's state, or a gap's): when they joined.
-            events += [e for e in (self._convert(room_id, s.source) for s in joined.state) if isinstance(e, Joined)]
+            # The state is no part of the timeline's order: its times are clamped, but move the room's on no further.
+            joins = (self._convert(room_id, s, self.times.within(room_id, s, now)) for s in state_section)
+            events += [e for e in joins if isinstance(e, Joined)]
             nio_events = list(joined.timeline.events)
             if joined.timeline.limited and since is not None and joined.timeline.prev_batch:
                 nio_events = await self._backfill(room_id, joined.timeline.prev_batch, since) + nio_events
+            fresh_ids = {e.event_id for e in joined.timeline.events}
             cut = after_own_join(nio_events, self.kring.bot_user_id)
             earlier, _ = self.backlog.split(room_id, nio_events[:cut])
             timeline, still_encrypted = self.backlog.split(room_id, nio_events[cut:])
             if not history:
                 undecrypted += still_encrypted
             for index, source in enumerate(earlier + timeline):
-                rooms.creators.learn(room_id, source)
+                if state_section and source.get("event_id") in fresh_ids:
+                    for state_source in state_section:
+                        state.learn(state_source)
+                    state_section = []
+                state.learn(source)  # from here on, each event is judged by the state in force when it was sent
                 if source.get("type") == "m.room.tombstone":
-                    await rooms.follow_upgrade(room_id, source)
-                event = self._convert(room_id, source)
+                    await rooms.follow_upgrade(room_id, source, state)
+                event = self._convert(room_id, source, self.times.at(room_id, source, now))
                 if event is not None:
                     (before_join if index < len(earlier) else events).append(event)
+            for state_source in state_section:
+                state.learn(state_source)
         if before_join:
             remembered = await self.kring.handle_batch(before_join, history=True)
             log.info("remembered %d events from before we joined (history, not executed)", remembered)
-        now = self.kring.clock.now()
 
         async def alongside() -> list[Say]:
             await rooms.write_changes()
             return await self.backlog.store_changes(undecrypted, decrypted, now)
 
         handled = await self.kring.handle_batch(
-            events, {SYNC_TOKEN: response.next_batch}, history=history, also=alongside
+            events, {SYNC_TOKEN: response.next_batch, **self.times.changes()}, history=history, also=alongside
         )
         rooms.changes_stored()
+        self.times.stored()
         if self.metrics is not None and not history:
             self.metrics.handled(events)
         await self.backlog.request_keys(undecrypted)
@@ -210,10 +229,17 @@ class SyncLoop:
         missed.reverse()
         return missed
 
-    def _convert(self, room_id: str, source: Mapping[str, Any]) -> Event | None:
+    def _convert(self, room_id: str, source: Mapping[str, Any], at: datetime) -> Event | None:
+        """A Kring event, judged by the room's state in force and counted as sent `at`."""
         room = self.client.rooms.get(room_id)
+        state = self.rooms.states.of(room_id)
         return to_kring_event(
-            room_id, source, power_of=lambda u: self.rooms.power(room, u), name_of=lambda u: _name(room, u)
+            room_id,
+            source,
+            power_of=state.power,
+            name_of=lambda u: _name(room, u),
+            state=state,
+            at=at,
         )
 
 

@@ -16,15 +16,20 @@ from handlers.parsing import (
     ParseError,
     PledgeDraft,
     ProposalDraft,
+    ProposalEdit,
     clean_text,
     parse_amounts,
     parse_deadline,
+    parse_edit,
     parse_pledge,
     parse_proposal_id,
     parse_propose,
     parse_small_count,
+    pledge_in_order,
     shown,
+    starts_with_amount,
 )
+from handlers.text import lines
 from handlers.texts import languages
 from storage.records import Proposal
 
@@ -82,6 +87,8 @@ class ProposalRef:
         first, rest = first_word(text)
         if not first:
             return None, ""
+        if _about_a_proposal(ctx) and starts_with_amount(text):
+            return None, text  # `!geleverd 6 uur` in the thread: the proposal is known, the 6 is hours
         try:
             return parse_proposal_id(first), rest
         except ParseError:
@@ -108,14 +115,25 @@ class PledgeTerms:
         try:
             draft = parse_pledge(text)
         except ParseError as error:
-            if error.code != "missing_proposal_id" or not _about_a_proposal(ctx):
-                raise
-            draft = PledgeDraft(proposal_id=None, money_cents=None, minutes=None, note="")
+            if error.code == "missing_proposal_id" and _about_a_proposal(ctx):
+                draft = PledgeDraft(proposal_id=None, money_cents=None, minutes=None, note="")
+            else:
+                raise self._with_suggestion(ctx, error, text) from None
         first = text.split()[0] if text else ""
         if draft.proposal_id is None and not _about_a_proposal(ctx) and draft.note.split()[:1] == [first]:
             # `!backme abc`: outside a reply to an announcement, a leading word is a bad id, not a note's start.
             raise ParseError("bad_proposal_id", first)
+        if draft.proposal_id is None and not _about_a_proposal(ctx):
+            raise self._with_suggestion(ctx, ParseError("missing_proposal_id"), text)
         return draft, ""
+
+    @staticmethod
+    def _with_suggestion(ctx: Context, error: ParseError, text: str) -> UsageError:
+        """The error, and when the proposal number came after the amounts (`€50 1`), the order meant."""
+        usage = ctx.parse_error(error)
+        if not _about_a_proposal(ctx):
+            usage.suggestion = pledge_in_order(text)
+        return usage
 
     async def resolve(self, ctx: Context, parsed: PledgeDraft) -> PledgeRequest:
         return PledgeRequest(await _proposal(ctx, parsed.proposal_id), parsed)
@@ -128,9 +146,25 @@ class ProposalTerms(_Plain):
 
     def parse(self, ctx: Context, text: str) -> tuple[ProposalDraft, str]:
         if not text:
-            raise UsageError(ctx.texts.t("err.title_length", min=3, max=200))
+            raise UsageError(ctx.texts.t("err.title_missing"))
         settings = ctx.settings.proposals
-        return parse_propose(text, ctx.now, settings.zone, settings.max_deadline_days), ""
+        try:
+            return parse_propose(text, ctx.now, settings.zone, settings.max_deadline_days), ""
+        except ParseError as error:
+            if "\n" not in text and "\r" not in text:
+                raise
+            # A proposal written over several lines is shown that form, not the one-line usage.
+            problem = ctx.parse_error(error).problem
+            raise UserError(lines([problem, ctx.texts.t("usage.propose_multiline")])) from None
+
+
+class EditTerms(_Plain):
+    """`title: …`, `description: …`, `goal: €3.000`, `hours: 40`, `backers: 4`: what `!edit` changes."""
+
+    usage_key = "arg.edit"
+
+    def parse(self, ctx: Context, text: str) -> tuple[ProposalEdit, str]:
+        return parse_edit(text), ""
 
 
 class Deadline(_Plain):
@@ -150,10 +184,11 @@ class Reason(_Plain):
     """The rest of the line, on one line, at most REASON_MAX characters; `required` or may be left out."""
 
     required: bool = True
+    usage: str = ""  # the catalog key of its usage, when it is no reason: `[summary]`
 
     @property
     def usage_key(self) -> str:
-        return "arg.reason" if self.required else "arg.reason_optional"
+        return self.usage or ("arg.reason" if self.required else "arg.reason_optional")
 
     def parse(self, ctx: Context, text: str) -> tuple[str, str]:
         reason = " ".join(clean_text(text).split())
@@ -203,7 +238,7 @@ class Member:
         if parsed.startswith("@") and " " not in parsed:
             return parsed
         mentioned = list(ctx.message.mentions)
-        names = await ctx.store.members.display_names(ctx.room_id, mentioned)
+        names = await ctx.store.members.names_as_typed(ctx.room_id, mentioned)
         typed = parsed.casefold()
         named = [user for user in mentioned if user in names and names[user].casefold() in typed]
         if named:
@@ -231,6 +266,38 @@ class Count(_Plain):
         if count is None or not 1 <= count <= self.most:
             raise UsageError(ctx.texts.t("err.bad_count", token=shown(token), max=self.most))
         return count, rest.strip()
+
+
+class Page(_Plain):
+    """`[page]`: a page of a long list, from 1; left out, the first."""
+
+    usage_key = "arg.page"
+
+    def parse(self, ctx: Context, text: str) -> tuple[int, str]:
+        if not text:
+            return 1, ""
+        token, rest = first_word(text)
+        page = parse_small_count(token, max_digits=6)
+        if page is None or page < 1:
+            raise UsageError(ctx.texts.t("err.bad_page", token=shown(token)))
+        return page, rest.strip()
+
+
+ALL_WORDS = frozenset({"all", "alle"})
+
+
+class ListScope(_Plain):
+    """`[all [page]]`: left out, what is open and underway (None); `all`, a page of the archive too."""
+
+    usage_key = "arg.scope"
+
+    def parse(self, ctx: Context, text: str) -> tuple[int | None, str]:
+        if not text:
+            return None, ""
+        token, rest = first_word(text)
+        if token.casefold() not in ALL_WORDS:
+            raise UsageError(ctx.texts.t("err.bad_scope", token=shown(token)))
+        return Page().parse(ctx, rest)
 
 
 class CommandWord(_Plain):

@@ -9,7 +9,8 @@ by any of its names, runs it, and lists the commands in the order `!help` shows 
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Iterable, Iterator, Sequence
+import difflib
+from collections.abc import Awaitable, Callable, Container, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import Enum
@@ -22,6 +23,8 @@ from handlers.text import Rendered, lines, mention
 from handlers.texts import Texts
 from storage.records import MessageKind, Priority, Proposal
 from storage.store import Store
+
+_NEAR_ENOUGH = 0.75  # how alike a typed word and a command name must be for "Did you mean …?" (difflib's ratio)
 
 
 class CommandError(Exception):
@@ -45,15 +48,20 @@ class UserError(CommandError):
 class UsageError(CommandError):
     """The command was malformed; the reply names the problem and shows the command's usage."""
 
-    def __init__(self, problem: Rendered, command: Command | None = None) -> None:
+    def __init__(self, problem: Rendered, command: Command | None = None, suggestion: str | None = None) -> None:
         super().__init__(problem.plain)
         self.problem = problem
         self.command = command
+        self.suggestion = suggestion  # the arguments as they were probably meant: `1 €50` for `€50 1`
 
     def reply_text(self, texts: Texts) -> Rendered:
         if self.command is None:
             return self.problem
-        return lines([self.problem, self.command.usage(texts)])
+        parts = [self.problem]
+        if self.suggestion is not None:
+            meant = f"{texts.prefix}{self.command.name_in(texts.language)} {self.suggestion}"
+            parts.append(texts.t("did_you_mean", suggestion=meant))
+        return lines([*parts, self.command.usage(texts)])
 
 
 class Role(Enum):
@@ -122,8 +130,9 @@ class Context:
         key = f"err.{error.code}"
         if not self.texts.has(key):
             key = "err.unknown_token"
-        if self.texts.is_plural(key):  # counted by its one number, e.g. "more than 1 day away"
-            count = next(value for value in params.values() if isinstance(value, int))
+        if self.texts.is_plural(key):  # counted by its one number, e.g. "more than 1 day away"; a title by its length
+            count = params.get("length", next(value for value in params.values() if isinstance(value, int)))
+            assert isinstance(count, int)
             return UsageError(self.texts.tn(key, count, token=error.token, **params))
         return UsageError(self.texts.t(key, token=error.token, **params))
 
@@ -175,6 +184,10 @@ class Command:
     def name_in(self, language: str) -> str:
         """The name `!help` shows in a room of `language`."""
         return next((words[0] for code, words in self.translated if code == language), self.name)
+
+    def names_in(self, language: str) -> tuple[str, ...]:
+        """The names of the command in `language`, the one `!help` shows first."""
+        return next((words for code, words in self.translated if code == language), self.names)
 
     def usage_line(self, texts: Texts) -> Rendered:
         """`!backme <id> [€<money>] [<n>h] [note]`, built from the arguments."""
@@ -252,6 +265,10 @@ class CommandSet:
     def find(self, word: str) -> Command | None:
         return self._by_word.get(word.lower())
 
+    def __contains__(self, word: object) -> bool:
+        """Whether a command answers to `word` (lower case)."""
+        return word in self._by_word
+
     def words(self) -> list[str]:
         """Every name any command answers to."""
         return sorted(self._by_word)
@@ -259,16 +276,27 @@ class CommandSet:
     async def run(self, ctx: Context, word: str, text: str) -> list[Say]:
         declared = self.find(word)
         if declared is None:
-            raise UserError(ctx.texts.t("unknown_command", command=shown(ctx.texts.prefix + word)))
+            typed = shown(ctx.texts.prefix + word)
+            nearest = difflib.get_close_matches(word.lower(), self.words(), n=1, cutoff=_NEAR_ENOUGH)
+            if nearest:
+                suggestion = ctx.texts.prefix + nearest[0]
+                raise UserError(ctx.texts.t("unknown_command.suggest", command=typed, suggestion=suggestion))
+            raise UserError(ctx.texts.t("unknown_command", command=typed))
         return await declared.run(ctx, text)
 
 
-def split_command(body: str, prefix: str) -> tuple[str, str] | None:
-    """`!Backme 3 €5` -> ('backme', '3 €5'); None if the text is not a command."""
+def split_command(body: str, prefix: str, known: Container[str] = ()) -> tuple[str, str] | None:
+    """`!Backme 3 €5` -> ('backme', '3 €5'); None if the text is not a command.
+
+    A space after the prefix (which phone keyboards add) is allowed before a `known` command word: `! steun 3`.
+    """
     if not body.startswith(prefix):
         return None
     rest = body[len(prefix) :]
     if not rest or rest[0].isspace():
-        return None
+        spaced = rest.lstrip(" ")
+        if spaced == rest or not spaced or spaced[0].isspace() or spaced.split(None, 1)[0].lower() not in known:
+            return None
+        rest = spaced
     word = rest.split(None, 1)[0]
     return word.lower(), rest[len(word) :].strip()

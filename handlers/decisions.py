@@ -59,7 +59,11 @@ async def _announcement_says(
     if proposal is None:
         return []
     texts = await room_texts(store, settings, proposal.room_id)
-    if announcement.kind in (AnnouncementKind.UPDATE_NUDGE, AnnouncementKind.DELIVERY_NUDGE):
+    if announcement.kind in (
+        AnnouncementKind.UPDATE_NUDGE,
+        AnnouncementKind.DELIVERY_NUDGE,
+        AnnouncementKind.CONFIRM_NUDGE,
+    ):
         return await fire_nudge(store, settings.proposals, texts, proposal, announcement, now, late=late)
     if not proposal.is_open:
         return []
@@ -84,7 +88,7 @@ async def _reminder(store: Store, texts: Texts, proposal: Proposal, now: datetim
         texts.t("reminder.met") if missing.none else texts.t("reminder.gap", gap=gap(texts, missing)),
         progress(texts, proposal, facts.totals, now),
     ]
-    return [_announce(proposal, lines(parts), (proposal.proposer, *facts.backers))]
+    return [_announce(proposal, lines(parts), facts.mentioned)]
 
 
 async def _decide(
@@ -127,11 +131,13 @@ async def _decide(
     else:
         parts.append(texts.t("decision.no_go_reason", gap=gap(texts, shortfall(proposal, totals))))
         parts.append(progress(texts, decided, totals, now))
+        if facts.pledges:
+            parts.append(texts.t("decision.no_go_owes"))  # a pledge binds only on GO
     parts.append(backers_block(texts, facts))
     objections = objections_block(texts, facts)
     if objections.plain:
         parts.append(objections)
-    return [_announce(decided, lines(parts), (proposal.proposer, *facts.backers))]
+    return [_announce(decided, lines(parts), facts.mentioned)]
 
 
 async def _reward(store: Store, settings: CommunitySettings, facts: ProposalFacts, now: datetime) -> None:
@@ -139,7 +145,7 @@ async def _reward(store: Store, settings: CommunitySettings, facts: ProposalFact
     receive none where `[reputation] servers` is set)."""
     proposal, rules = facts.proposal, settings.proposals
     rewards = [(proposal.proposer, rules.go_reward_proposer, CreditReason.GO_PROPOSER)]
-    rewards += [(pledge.user_id, rules.go_reward_backer, CreditReason.GO_BACKER) for pledge in facts.pledges]
+    rewards += [(pledge.user_id, rules.go_reward_backer, CreditReason.GO_BACKER) for pledge in facts.backing]
     await store.credits.add(
         Credit(proposal.room_id, None, receiver, amount, reason, now, proposal_id=proposal.id)
         for receiver, amount, reason in rewards

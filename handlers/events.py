@@ -43,6 +43,7 @@ class Redaction:
     sender: str
     redacts: str
     at: datetime
+    may_redact_others: bool = False  # the sender has the room's redact level: not only their own events
 
 
 @dataclass(frozen=True)

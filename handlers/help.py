@@ -16,9 +16,14 @@ async def show_help(ctx: Context, word: str | None) -> list[Say]:
         found = ctx.commands.find(word)
         if found is None:
             raise UserError(texts.t("help.unknown", command=shown(word)))
-        parts = [found.usage(texts)]
+        # What it does and who may use it (its summary says when that is not every member), then how.
+        about = texts.t("help.command", command=found.name_in(texts.language))
+        parts = [about + texts.t("help.dash") + texts.t(f"summary.{found.name}"), found.usage(texts)]
         if found.help_extra is not None:
             parts.append(texts.t(found.help_extra))
+        aliases = found.names_in(texts.language)[1:]
+        if aliases:
+            parts.append(texts.t("help.aliases", names=", ".join(texts.prefix + alias for alias in aliases)))
         return [ctx.reply(lines(parts))]
     rows = [texts.t("help.title")]
     for listed in ctx.commands:

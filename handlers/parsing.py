@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 import dataclasses
 import re
 import unicodedata
@@ -24,14 +25,18 @@ __all__ = [
     "ParseError",
     "PledgeDraft",
     "ProposalDraft",
+    "ProposalEdit",
     "parse_deadline",
     "parse_duration",
+    "parse_edit",
     "parse_hours",
     "parse_money",
     "parse_pledge",
     "parse_proposal_id",
     "parse_propose",
+    "pledge_in_order",
     "shown",
+    "starts_with_amount",
 ]
 
 MAX_MONEY_CENTS = 10_000_000 * 100
@@ -59,7 +64,7 @@ class ParseError(ValueError):
     - ``bad_duration`` (max_days)
     - ``bad_date``, ``deadline_past``; ``deadline_too_far`` (max_days)
     - ``bad_proposal_id``, ``missing_proposal_id``
-    - ``title_length`` (min, max, length)
+    - ``title_missing``; ``title_length`` (length, min, max)
     - ``bad_min_backers`` (min, max)
     - ``unknown_token``, ``ambiguous_number``
     - ``duplicate_money``, ``duplicate_hours``, ``duplicate_deadline``, ``duplicate_min``
@@ -181,8 +186,9 @@ _CURRENCY = r"(?:€|eur(?:os?)?)"
 _WHOLE_MARK = r"(?:[.,]-{1,2})?"  # Dutch "€25,-" means whole euros
 
 _MONEY_RE = re.compile(
-    rf"(?P<neg>{_MINUS})? ?(?:{_CURRENCY} ?(?P<neg2>{_MINUS})? ?(?P<num>{_NUM}{_WHOLE_MARK})"
-    rf"|(?P<num2>{_NUM}{_WHOLE_MARK}) ?{_CURRENCY})"
+    rf"(?P<neg>{_MINUS})? ?(?:{_CURRENCY} ?(?P<neg2>{_MINUS})? ?(?P<num>{_NUM}{_WHOLE_MARK})(?: ?eur(?:os?)?)?"
+    rf"|(?P<num2>{_NUM}{_WHOLE_MARK}) ?{_CURRENCY}"
+    rf"|(?P<num3>{_NUM}[.,]-{{1,2}}))"  # "300,-" is whole euros, a sign or not; "€ 300 euro" says it twice
 )
 _BARE_MONEY_RE = re.compile(rf"(?P<neg>{_MINUS})? ?(?P<num>{_NUM}{_WHOLE_MARK})")
 _HOURS_UNIT = r"(?:h|hrs?|hours?|u|uur|uren)"
@@ -240,7 +246,7 @@ def _amount_match(norm: str, pattern: re.Pattern[str], bare: re.Pattern[str] | N
     if match is None:
         return None
     groups = match.groupdict()
-    number = groups.get("num") or groups.get("num2") or ""
+    number = groups.get("num") or groups.get("num2") or groups.get("num3") or ""
     return bool(groups.get("neg") or groups.get("neg2")), number
 
 
@@ -363,8 +369,26 @@ _WEEKDAYS: dict[str, int] = {
     **dict.fromkeys(("saturday", "sat", "zaterdag"), 5),
     **dict.fromkeys(("sunday", "sun", "zondag"), 6),
 }
-_DAYS_FROM_TODAY: dict[str, int] = {"today": 0, "vandaag": 0, "tomorrow": 1, "morgen": 1, "overmorgen": 2}
+_DAYS_FROM_TODAY: dict[str, int] = {
+    **{"yesterday": -1, "gisteren": -1},  # read, so that the deadline is refused as past rather than left in a title
+    **{"today": 0, "vandaag": 0, "tomorrow": 1, "morgen": 1, "overmorgen": 2},
+}
+_END_WORDS = frozenset({"eind", "einde", "end"})
+_FILLER_WORDS = frozenset({"van", "de", "het", "of", "the"})
+_THIS_WORDS = frozenset({"deze", "this"})
+_NEXT_WORDS = frozenset({"volgende", "next"})
+_COMING_WORDS = frozenset({"aanstaande", "komende", "coming"})
+_WEEK_WORDS = frozenset({"week"})
+_MONTH_WORDS = frozenset({"maand", "month"})
+# Words that make the text after `tot`/`by`/… a deadline, though perhaps one Kring cannot read: then it is an
+# error naming those words, not part of the title. "Inspired by next generation" has none of them.
+_STRONG_DATE_WORDS = frozenset(
+    {*_WEEKDAYS, *(name for name in _MONTHS if len(name) > 3), *_DAYS_FROM_TODAY, *_WEEK_WORDS, *_MONTH_WORDS}
+    | {"weekend", "jaar", "year", "maanden", "months", "weken", "weeks", "dagen", "days"}
+)
+_DATE_WORDS = _STRONG_DATE_WORDS | _END_WORDS | _THIS_WORDS | _NEXT_WORDS | _COMING_WORDS
 _END_OF_DAY = (23, 59)
+_JUST_PASSED_DAYS = 60  # a day and month this many days ago or fewer was meant this year, and has passed
 
 
 class _DatePhrase(NamedTuple):
@@ -375,6 +399,9 @@ class _DatePhrase(NamedTuple):
     year: int | None = None
     days_from_today: int | None = None  # tomorrow, overmorgen
     weekday: int | None = None  # friday, vrijdag: the next one after today
+    week: int | None = None  # with a weekday: that day of the week this many weeks on (the week starts on Monday)
+    months_ahead: int | None = None  # the last day of this month (0) or of the next (1)
+    end_of_month: bool = False  # with a month: its last day
     time: tuple[int, int] | None = None
 
 
@@ -400,6 +427,36 @@ def _day_month(words: list[str]) -> _DatePhrase | None:
     return None
 
 
+def _weeks_and_months(words: list[str]) -> _DatePhrase | None:
+    """`volgende week vrijdag`, `aanstaande vrijdag`, `eind van de maand`, `end of next week`, `eind juli` …"""
+    if words[:1] == ["the"]:
+        words = words[1:]
+    if len(words) == 2 and words[0] in _COMING_WORDS and words[1] in _WEEKDAYS:
+        return _DatePhrase(weekday=_WEEKDAYS[words[1]])
+    if len(words) == 3 and words[0] in _WEEKDAYS and words[1] in _NEXT_WORDS and words[2] in _WEEK_WORDS:
+        words = [words[1], words[2], words[0]]
+    if len(words) == 3 and words[0] in _NEXT_WORDS and words[1] in _WEEK_WORDS and words[2] in _WEEKDAYS:
+        return _DatePhrase(weekday=_WEEKDAYS[words[2]], week=1)
+    if not words or words[0] not in _END_WORDS:
+        return None
+    rest = [word for word in words[1:] if word not in _FILLER_WORDS]
+    ahead = 1 if rest[:1] and rest[0] in _NEXT_WORDS else 0
+    if rest[:1] and rest[0] in _NEXT_WORDS | _THIS_WORDS:
+        rest = rest[1:]
+    if len(rest) == 1 and rest[0] in _MONTH_WORDS:
+        return _DatePhrase(months_ahead=ahead)
+    if len(rest) == 1 and rest[0] in _WEEK_WORDS:
+        return _DatePhrase(weekday=6, week=ahead)
+    if len(rest) in (1, 2) and len(words) == len(rest) + 1 and (month := _month(rest[0])) is not None:
+        year = rest[1] if len(rest) == 2 else None
+        if year is not None and not _YEAR_RE.fullmatch(year):
+            return None
+        return _DatePhrase(month=month, year=None if year is None else int(year), end_of_month=True)
+    if len(rest) == 1 and (month := _month(rest[0])) is not None:  # end of February
+        return _DatePhrase(month=month, end_of_month=True)
+    return None
+
+
 def _date_phrase(norm: str) -> _DatePhrase | None:
     """What a date in words or digits says, with an optional time (`om 17:00`, `at 17:00`, `17:00`); None if the
     text is no date at all. English and Dutch words both count."""
@@ -414,7 +471,7 @@ def _date_phrase(norm: str) -> _DatePhrase | None:
         return _DatePhrase(days_from_today=_DAYS_FROM_TODAY[words[0]], time=time)
     if len(words) == 1 and words[0] in _WEEKDAYS:
         return _DatePhrase(weekday=_WEEKDAYS[words[0]], time=time)
-    phrase = _day_month(words)
+    phrase = _day_month(words) or _weeks_and_months(words)
     return None if phrase is None else phrase._replace(time=time)
 
 
@@ -452,25 +509,36 @@ def _deadline_rules(now: datetime, tz: ZoneInfo, max_days: int) -> _DeadlineRule
 def _local_datetime(phrase: _DatePhrase, rules: _DeadlineRules) -> datetime | None:
     """The wall-clock moment a date phrase names in the configured zone; None if it is no real date.
 
-    Without a time it is 23:59 that day; without a year, the first such date from today on; a weekday is the
-    next one after today.
+    Without a time it is 23:59 that day; without a year, this year's (also when it fell in the last 60 days, so it
+    is refused as past) or else next year's; a weekday is the next one after today.
     """
     hour, minute = phrase.time or _END_OF_DAY
     today = rules.now_utc.astimezone(rules.tz).date()
     try:
         if phrase.days_from_today is not None:
             day = today + timedelta(days=phrase.days_from_today)
+        elif phrase.weekday is not None and phrase.week is not None:
+            day = today + timedelta(days=7 * phrase.week + phrase.weekday - today.weekday())
         elif phrase.weekday is not None:
             day = today + timedelta(days=(phrase.weekday - today.weekday() - 1) % 7 + 1)
+        elif phrase.months_ahead is not None:
+            year, month = divmod(today.year * 12 + today.month - 1 + phrase.months_ahead, 12)
+            day = _calendar_day(year, month + 1, None)
         else:
-            assert phrase.day is not None and phrase.month is not None
+            assert phrase.month is not None
             year = phrase.year if phrase.year is not None else today.year
-            day = date(year, phrase.month, phrase.day)
-            if phrase.year is None and day < today:
-                day = date(year + 1, phrase.month, phrase.day)
+            day_of_month = None if phrase.end_of_month else phrase.day
+            day = _calendar_day(year, phrase.month, day_of_month)
+            if phrase.year is None and (today - day).days > _JUST_PASSED_DAYS:
+                day = _calendar_day(year + 1, phrase.month, day_of_month)
         return datetime(day.year, day.month, day.day, hour, minute, tzinfo=rules.tz)
     except (ValueError, OverflowError):
         return None
+
+
+def _calendar_day(year: int, month: int, day: int | None) -> date:
+    """The date, or with no day the last day of that month."""
+    return date(year, month, day if day is not None else calendar.monthrange(year, month)[1])
 
 
 def _within_window(when_utc: datetime, raw: str, rules: _DeadlineRules) -> datetime:
@@ -637,7 +705,7 @@ def _amount_span(
 
     ``loose`` also takes a token that is clearly meant as an amount but malformed, so it is reported as such.
     """
-    for width in (2, 1):
+    for width in (3, 2, 1):  # "€ 300 euro"
         if i + width > len(tokens):
             continue
         text = _joined(tokens, i, i + width)
@@ -680,7 +748,7 @@ def _duration_end(tokens: list[_Token], i: int) -> int | None:
 
 
 _GLUED_DURATION_RE = re.compile(r"[-−+]?[0-9][0-9.,]*[a-z]+")
-_LONGEST_DATE = 5  # tokens: "15 december 2026 om 17:00"
+_LONGEST_DATE = 7  # tokens: "the end of the month om 17:00"
 
 
 def _deadline_end(tokens: list[_Token], i: int) -> int | None:
@@ -697,7 +765,30 @@ def _deadline_end(tokens: list[_Token], i: int) -> int | None:
             return end
     if _DATE_SHAPE_RE.match(following):  # meant as a date, though none: reported as a bad date
         return i + 3 if _TIME_RE.fullmatch(_norm_at(tokens, i + 2)) else i + 2
-    return None
+    return _date_words_end(tokens, i + 1)
+
+
+def _date_words_end(tokens: list[_Token], i: int) -> int | None:
+    """The end of words after `tot`/`by`/… meant as a date Kring cannot read (`volgende vrijdag`), which the
+    deadline's evaluation then reports by name; None when they are no date (`by next generation`)."""
+    if _norm_at(tokens, i) not in _DATE_WORDS:
+        return None
+    end = i
+    while end < len(tokens) and not _clause_starts(tokens, end):
+        end += 1
+    strong = any(token.norm.rstrip(_TRAILING_PUNCTUATION) in _STRONG_DATE_WORDS for token in tokens[i:end])
+    return end if strong else None
+
+
+def _clause_starts(tokens: list[_Token], i: int) -> bool:
+    """Whether a money, hours, minimum or deadline clause starts at ``i``."""
+    return (
+        tokens[i].norm in _DATE_PREFIXES
+        or tokens[i].norm in _RELATIVE_WORDS
+        or _money_span(tokens, i, loose=False) is not None
+        or _hours_span(tokens, i, loose=False) is not None
+        or _min_span(tokens, i) is not None
+    )
 
 
 def _deadline_span(tokens: list[_Token], i: int) -> _Span | None:
@@ -828,8 +919,10 @@ def _field_parsers(rules: _DeadlineRules) -> dict[str, _Evaluator]:
 
 
 def _check_title(title: str) -> str:
+    if not title:
+        raise ParseError("title_missing")  # `!propose €500`
     if not TITLE_MIN <= len(title) <= TITLE_MAX:
-        raise ParseError("title_length", min=TITLE_MIN, max=TITLE_MAX, length=len(title))
+        raise ParseError("title_length", length=len(title), min=TITLE_MIN, max=TITLE_MAX)
     return title
 
 
@@ -869,7 +962,11 @@ def _split_quoted_title(line: str) -> tuple[str, str] | None:
     return None
 
 
-def _parse_title_line(line: str, clauses: tuple[_Clause, ...]) -> tuple[str, dict[str, _Value]]:
+def _parse_title_line(
+    line: str, clauses: tuple[_Clause, ...], *, goals_below: bool = False
+) -> tuple[str, dict[str, _Value]]:
+    """The title and the clauses of a proposal's first line. A number ending the title belongs to it when the goals
+    are clear without it: money or hours given on the line, or (``goals_below``) the goals on lines of their own."""
     found: dict[str, _Value] = {}
     quoted = _split_quoted_title(line)
     if quoted is not None:
@@ -885,7 +982,8 @@ def _parse_title_line(line: str, clauses: tuple[_Clause, ...]) -> tuple[str, dic
         wrong = _money_like(tokens, i)
         if wrong is not None and wrong.code == "bad_money":  # a number inside a title is fine: "Top 10 ideas"
             raise wrong
-    if title_end > 1 and _BARE_NUMBER_RE.fullmatch(tokens[title_end - 1].norm):
+    goals_clear = goals_below or "money" in found or "hours" in found
+    if title_end > 1 and _BARE_NUMBER_RE.fullmatch(tokens[title_end - 1].norm) and not goals_clear:
         raise ParseError("title_number", tokens[title_end - 1].raw)  # `Test 2500`: money, hours, or the title?
     title = line[: tokens[title_end].start] if title_end < len(tokens) else line
     return _check_title(clean_text(_trim(title))), found
@@ -936,7 +1034,7 @@ def _parse_multiline(lines: list[str], rules: _DeadlineRules) -> ProposalDraft:
     first = next((n for n, line in enumerate(lines) if _trim(line)), len(lines))
     if first == len(lines):
         return _draft(_check_title(""), "", {})
-    title, found = _parse_title_line(lines[first], _propose_clauses(rules))
+    title, found = _parse_title_line(lines[first], _propose_clauses(rules), goals_below=True)
     parsers = _field_parsers(rules)
     description = []
     needs: list[str] = []
@@ -960,6 +1058,60 @@ def _parse_multiline(lines: list[str], rules: _DeadlineRules) -> ProposalDraft:
     if len(text) > DESCRIPTION_MAX:
         raise ParseError("description_too_long", max=DESCRIPTION_MAX, length=len(text))
     return dataclasses.replace(_draft(title, text, found), needs=tuple(needs))
+
+
+@dataclass(frozen=True)
+class ProposalEdit:
+    """What `!edit` changes; None leaves it as it is."""
+
+    title: str | None = None
+    description: str | None = None
+    money_cents: int | None = None
+    minutes: int | None = None
+    min_backers: int | None = None
+
+
+_EDIT_TEXT_KINDS: dict[str, str] = {
+    **dict.fromkeys(("title", "titel"), "title"),
+    **dict.fromkeys(("description", "beschrijving", "omschrijving"), "description"),
+}
+_EDIT_FIELD_RE = re.compile(r"(?P<key>[^\s:][^:]*?) ?: ?(?P<value>.*)", re.DOTALL)
+
+
+def parse_edit(text: str) -> ProposalEdit:
+    """``title: …``, ``description: …``, ``goal: €3.000``, ``hours: 40``, ``backers: 4`` (or their Dutch names),
+    one a line; a description runs to the end. ``unknown_edit`` when a line is none of them."""
+    edit = ProposalEdit()
+    seen: set[str] = set()
+    lines = text.splitlines()
+    for n, line in enumerate(lines):
+        if not _trim(line):
+            continue
+        match = _EDIT_FIELD_RE.fullmatch(_trim(line))
+        key = _norm(match["key"]) if match else ""
+        kind = _EDIT_TEXT_KINDS.get(key) or _FIELD_KINDS.get(key)
+        if match is None or kind is None or kind == "deadline":  # a deadline moves with !extend
+            raise ParseError("unknown_edit", line)
+        if kind in seen:
+            raise ParseError(f"duplicate_{kind}" if kind in ("money", "hours", "min") else "unknown_edit", line)
+        seen.add(kind)
+        value = _trim(match["value"])
+        if kind == "description":
+            description = clean_text(_trim("\n".join([value, *lines[n + 1 :]])))
+            if len(description) > DESCRIPTION_MAX:
+                raise ParseError("description_too_long", max=DESCRIPTION_MAX, length=len(description))
+            return dataclasses.replace(edit, description=description)
+        if kind == "title":
+            edit = dataclasses.replace(edit, title=_check_title(clean_text(value)))
+        elif kind == "money":
+            edit = dataclasses.replace(edit, money_cents=_money_from(_norm(value), value, bare_ok=True))
+        elif kind == "hours":
+            edit = dataclasses.replace(edit, minutes=_minutes_from(_norm(value), value, bare_ok=True))
+        else:
+            edit = dataclasses.replace(edit, min_backers=_backers_field_from(_norm(value), value))
+    if not seen:
+        raise ParseError("unknown_edit", text)
+    return edit
 
 
 def parse_propose(args: str, now: datetime, tz: ZoneInfo, max_days: int) -> ProposalDraft:
@@ -996,6 +1148,22 @@ def _leading_proposal_id(tokens: list[_Token]) -> tuple[int | None, int]:
     return _proposal_id_from(norm, first.raw), 1
 
 
+def starts_with_amount(text: str) -> bool:
+    """Whether the text starts with a number and its unit, `6 uur` or `50 euro`: an amount, not a proposal number.
+
+    `3 € 50` is no such start: there the 3 is a number before €50.
+    """
+    tokens = _tokenize(text)
+    if len(tokens) < 2 or not _BARE_NUMBER_RE.fullmatch(tokens[0].norm):
+        return False
+    if tokens[1].norm == "€" and _NUMBERISH_RE.match(_norm_at(tokens, 2)):
+        return False
+    return any(
+        span is not None and span.end >= 2
+        for span in (_money_span(tokens, 0, loose=False), _hours_span(tokens, 0, loose=False))
+    )
+
+
 def parse_pledge(args: str) -> PledgeDraft:
     """``<id> [€<money>] [<n>h] [note]``; amounts may stand anywhere, the other words form the note."""
     tokens = _tokenize(args)
@@ -1003,6 +1171,25 @@ def parse_pledge(args: str) -> PledgeDraft:
         raise ParseError("missing_proposal_id")
     proposal_id, i = _leading_proposal_id(tokens)
     return _amounts_and_note(tokens, i, proposal_id)
+
+
+def pledge_in_order(args: str) -> str | None:
+    """`€50 1` as `1 €50`: the pledge's words with the proposal number moved to the front, when that reads as a
+    pledge with a number and the words as given do not; else None."""
+    tokens = _tokenize(args)
+    if tokens and _PROPOSAL_ID_RE.fullmatch(tokens[0].norm):
+        return None
+    for i in range(1, len(tokens)):
+        if not _PROPOSAL_ID_RE.fullmatch(tokens[i].norm.rstrip(_TRAILING_PUNCTUATION)):
+            continue
+        words = [tokens[i].raw, *(token.raw for token in tokens[:i]), *(token.raw for token in tokens[i + 1 :])]
+        try:
+            draft = parse_pledge(" ".join(words))
+        except ParseError:
+            continue
+        if draft.proposal_id is not None and (draft.money_cents or draft.minutes):
+            return " ".join(words)
+    return None
 
 
 def parse_amounts(text: str) -> PledgeDraft:

@@ -18,7 +18,7 @@ def _check_lock(ctx: Context, proposal: Proposal, before: list[Pledge], after: l
     lock_hours = ctx.settings.proposals.withdraw_lock_hours
     if not in_withdraw_lock(proposal, ctx.now, lock_hours):
         return
-    broken = goals_broken(proposal, Totals.of(before), Totals.of(after))
+    broken = goals_broken(proposal, Totals.of(before, proposal.proposer), Totals.of(after, proposal.proposer))
     if broken:
         names = ", ".join(ctx.texts.t(f"goal_name.{goal.value}").plain for goal in sorted(broken))
         until = ctx.texts.when(proposal.deadline)
@@ -27,7 +27,7 @@ def _check_lock(ctx: Context, proposal: Proposal, before: list[Pledge], after: l
 
 async def _fully_backed_news(ctx: Context, proposal: Proposal, pledges: list[Pledge]) -> list[Say]:
     """Announce once that every goal is met before the deadline."""
-    if not is_go(proposal, Totals.of(pledges)) or proposal.fully_backed_at is not None:
+    if not is_go(proposal, Totals.of(pledges, proposal.proposer)) or proposal.fully_backed_at is not None:
         return []
     if not await ctx.store.proposals.mark_fully_backed(proposal.id, ctx.now):
         return []
@@ -73,6 +73,8 @@ async def back_me(ctx: Context, request: PledgeRequest) -> list[Say]:
     else:
         old_amount = pledge_amount(texts, old)
         said = [texts.t("pledge.changed", user=who, number=proposal.number, pledge=amount, old=old_amount)]
+    if ctx.sender == proposal.proposer:
+        said.append(texts.t("pledge.own_note"))
     if old is not None and old.note and new.note == old.note and not draft.note:
         said.append(texts.t("pledge.note_kept", note=new.note))
     elif old is not None and new.note != old.note:

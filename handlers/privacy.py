@@ -70,24 +70,31 @@ async def forget_me(ctx: Context, confirmed: bool) -> list[Say]:
 
 
 async def forget_member(
-    store: Store, settings: CommunitySettings, user_id: str, now: datetime, *, also_in: str | None = None
+    store: Store,
+    settings: CommunitySettings,
+    user_id: str,
+    now: datetime,
+    *,
+    also_in: str | None = None,
+    number: int | None = None,
 ) -> dict[str, str]:
     """Forget a member in every room (inside the caller's transaction; `store.privacy.scrub()` after it): the
-    pseudonym as each room shows it, by room (`also_in` is named even when nothing is held there)."""
-    number = await store.privacy.next_former_number()
+    pseudonym as each room shows it, by room (`also_in` is named even when nothing is held there). `number`: the
+    pseudonym they were given before (a restore forgetting them again), else the next one."""
+    if number is None:
+        number = await store.privacy.next_former_number()
     rooms = await store.privacy.rooms_of(user_id) | ({also_in} if also_in else set())
     names: dict[str, str] = {}
     for room in sorted(rooms):
         texts = await room_texts(store, settings, room)
         names[room] = texts.t("privacy.former_member", number=number).plain
     await store.privacy.forget(user_id, number, names, now)
-    await store.board.forget(user_id)  # their sign-in links and board sessions stop working at once
     return names
 
 
 def asks_to_forget(message: Message, prefix: str) -> bool:
     """Whether a message is `!forgetme` (in any language): the one command a forgotten member gets an answer to."""
-    command = split_command(message.body, prefix)
+    command = split_command(message.body, prefix, forget_me.words)
     return command is not None and command[0] in forget_me.words
 
 

@@ -1,16 +1,17 @@
-"""Proposal commands: !propose, !proposals, !proposal/!status, !object, !cancel, !extend."""
+"""Proposal commands: !propose, !edit, !proposals, !archive, !proposal/!status, !object, !cancel, !extend."""
 
 from __future__ import annotations
 
 import dataclasses
 from datetime import datetime, timedelta
 
-from handlers.arguments import Deadline, ProposalRef, ProposalTerms, Reason
+from handlers.arguments import Deadline, EditTerms, ListScope, Page, ProposalRef, ProposalTerms, Reason
 from handlers.commands import Context, Role, UserError, command
 from handlers.events import Say
-from handlers.parsing import ProposalDraft, title_key
+from handlers.parsing import ProposalDraft, ProposalEdit, title_key
 from handlers.talents import needed_talents
 from handlers.text import Rendered, lines, mention, user_text
+from handlers.underway import in_thread
 from handlers.views import goals, load_facts, progress, status_view, underway_block, underway_line
 from storage.records import AnnouncementKind, NewProposal, Objection, Priority, Proposal, Status
 from storage.store import Store
@@ -82,7 +83,7 @@ async def propose(ctx: Context, draft: ProposalDraft) -> list[Say]:
         mentions.append(idea.author)
     if proposal.description:
         parts.append(user_text(proposal.description))
-    parts.append(texts.t("proposal.goals", goals=goals(texts, proposal)))
+    parts.append(texts.t("proposal.goals_announce", goals=goals(texts, proposal)))
     parts.append(
         texts.t(
             "proposal.deadline",
@@ -102,8 +103,10 @@ async def propose(ctx: Context, draft: ProposalDraft) -> list[Say]:
 UNDERWAY_SHOWN = 10  # `!proposals` lists the proposals underway that were decided last
 
 
-@command("proposals", nl=("voorstellen",))
-async def list_proposals(ctx: Context) -> list[Say]:
+@command("proposals", nl=("voorstellen",), args=(ListScope(),))
+async def list_proposals(ctx: Context, archive_page: int | None) -> list[Say]:
+    if archive_page is not None:
+        return await _archive_page(ctx, archive_page)  # `!proposals all`
     open_ones = await ctx.store.proposals.open_in_room(ctx.room_id)
     underway, underway_count = await ctx.store.proposals.underway_in_room(ctx.room_id, UNDERWAY_SHOWN)
     if not open_ones and not underway:
@@ -129,10 +132,47 @@ async def list_proposals(ctx: Context) -> list[Say]:
     return [ctx.reply(lines(items))]
 
 
-@command("proposal", "status", nl=("status",), args=(ProposalRef(),), help_extra="help.status_alias")
+ARCHIVE_PAGE = 10  # proposals per page of the archive
+
+
+@command("archive", nl=("archief",), args=(Page(),))
+async def archive(ctx: Context, page: int) -> list[Say]:
+    return await _archive_page(ctx, page)
+
+
+async def _archive_page(ctx: Context, page: int) -> list[Say]:
+    """The decided and closed proposals, newest first, a page at a time."""
+    texts = ctx.texts
+    found, count = await ctx.store.proposals.finished_in_room(ctx.room_id, ARCHIVE_PAGE, (page - 1) * ARCHIVE_PAGE)
+    if not count:
+        return [ctx.reply(texts.t("archive.none"))]
+    pages = -(-count // ARCHIVE_PAGE)
+    if not found:
+        raise UserError(texts.tn("archive.no_page", pages))
+    rows = [texts.tn("archive.title", count)]
+    for proposal in found:
+        when = proposal.closed_at or proposal.decided_at or proposal.created_at
+        status = texts.t(f"status.{proposal.status.value}")
+        rows.append(
+            texts.t("archive.line", number=proposal.number, title=proposal.title, status=status, when=texts.day(when))
+        )
+    if page < pages:
+        rows.append(texts.t("archive.more", page=page, pages=pages, next=page + 1))
+    return [ctx.reply(lines(rows))]
+
+
+async def _idea_line(ctx: Context, proposal: Proposal) -> Rendered | None:
+    """`From the idea by Bob: “…”`, while the idea is still there to quote."""
+    idea = await ctx.store.messages.get(proposal.idea_event_id) if proposal.idea_event_id else None
+    if idea is None or idea.redacted or not idea.excerpt:
+        return None
+    return ctx.texts.t("proposal.idea_link", author=await ctx.who(idea.author), excerpt=idea.excerpt)
+
+
+@command("proposal", "status", nl=("status",), args=(ProposalRef(),))
 async def show_proposal(ctx: Context, proposal: Proposal) -> list[Say]:
     facts = await load_facts(ctx.store, proposal)
-    view = status_view(ctx.texts, facts, ctx.now)
+    view = status_view(ctx.texts, facts, ctx.now, await _idea_line(ctx, proposal))
     if proposal.needs:
         rows, _ = await needed_talents(ctx.store, ctx.texts, ctx.room_id, proposal.needs, proposal.proposer)
         view = lines([view, ctx.texts.t("talents.needed_title"), *rows])
@@ -145,11 +185,71 @@ async def show_proposal(ctx: Context, proposal: Proposal) -> list[Say]:
     return [ctx.reply(view, proposal_id=proposal.id)]
 
 
-@command("object", nl=("bezwaar",), args=(ProposalRef(), Reason()))
+@command("edit", nl=("wijzig",), args=(ProposalRef(), EditTerms()), who=Role.PROPOSER_OR_MODERATOR)
+async def edit_proposal(ctx: Context, proposal: Proposal, change: ProposalEdit) -> list[Say]:
+    """Until the first pledge the proposer may change the title, the description and the goals; the change is
+    shown in the proposal's thread. After it, the terms stay as the backers took them."""
+    require_open(ctx, proposal)
+    texts = ctx.texts
+    if await ctx.store.proposals.pledges(proposal.id):
+        raise UserError(texts.t("edit.pledged", number=proposal.number))
+    title = change.title if change.title is not None else proposal.title
+    if change.title is not None:
+        for open_one in await ctx.store.proposals.open_in_room(ctx.room_id):
+            if open_one.id != proposal.id and title_key(open_one.title) == title_key(title):
+                raise UserError(texts.t("proposal.duplicate", number=open_one.number, title=open_one.title))
+    money = change.money_cents if change.money_cents is not None else proposal.money_goal_cents
+    minutes = change.minutes if change.minutes is not None else proposal.hours_goal_minutes
+    backers = change.min_backers if change.min_backers is not None else proposal.min_backers
+    description = change.description if change.description is not None else proposal.description
+    await ctx.store.proposals.edit(
+        proposal.id,
+        title=title,
+        description=description,
+        money_goal_cents=money,
+        hours_goal_minutes=minutes,
+        min_backers=backers,
+    )
+    facts = await load_facts(ctx.store, proposal, ctx.sender)
+    none = texts.t("edit.none").plain
+    rows = [texts.t("edit.done", user=facts.who(ctx.sender), number=proposal.number, title=title)]
+    if title != proposal.title:
+        rows.append(texts.t("edit.title", old=proposal.title, new=title))
+    if money != proposal.money_goal_cents:
+        old_money = texts.money(proposal.money_goal_cents) if proposal.money_goal_cents else none
+        rows.append(texts.t("edit.money", old=old_money, new=texts.money(money) if money else none))
+    if minutes != proposal.hours_goal_minutes:
+        old_hours = texts.hours(proposal.hours_goal_minutes) if proposal.hours_goal_minutes else none
+        rows.append(texts.t("edit.hours", old=old_hours, new=texts.hours(minutes) if minutes else none))
+    if backers != proposal.min_backers:
+        rows.append(texts.t("edit.backers", old=proposal.min_backers, new=backers))
+    if description != proposal.description:
+        rows.append(texts.t("edit.description", text=description))
+    said = in_thread(proposal, lines(rows))
+    if ctx.message.thread_root and ctx.message.thread_root == proposal.thread_root:
+        said = ctx.reply(lines(rows), proposal_id=proposal.id)
+    return [said]
+
+
+WITHDRAW_WORDS = frozenset({"withdraw", "intrekken"})  # `!object 3 withdraw` / `!bezwaar 3 intrekken`
+
+
+@command("object", nl=("bezwaar",), args=(ProposalRef(), Reason()), help_extra="help.object")
 async def object_to(ctx: Context, proposal: Proposal, reason: str) -> list[Say]:
+    """One objection per member: a new one replaces theirs (and says so), `withdraw` takes it back."""
     require_open(ctx, proposal, "object.closed")
+    texts = ctx.texts
+    earlier = next((o for o in await ctx.store.proposals.objections(proposal.id) if o.user_id == ctx.sender), None)
+    if reason.casefold() in WITHDRAW_WORDS:
+        if earlier is None:
+            raise UserError(texts.t("object.none", number=proposal.number))
+        await ctx.store.proposals.withdraw_objection(proposal.id, ctx.sender)
+        return [ctx.reply(texts.t("object.withdrawn", number=proposal.number), proposal_id=proposal.id)]
     await ctx.store.proposals.object(proposal.id, Objection(ctx.sender, reason, ctx.now))
-    return [ctx.reply(ctx.texts.t("object.recorded", number=proposal.number), proposal_id=proposal.id)]
+    if earlier is not None:
+        said = texts.t("object.replaced", number=proposal.number, reason=reason, old=earlier.reason)
+        return [ctx.reply(said, proposal_id=proposal.id)]
+    return [ctx.reply(texts.t("object.recorded", number=proposal.number), proposal_id=proposal.id)]
 
 
 @command("cancel", nl=("annuleer",), args=(ProposalRef(), Reason(required=False)), who=Role.PROPOSER_OR_MODERATOR)
@@ -166,7 +266,7 @@ async def cancel(ctx: Context, proposal: Proposal, reason: str) -> list[Say]:
     parts = [ctx.texts.t("cancel.announce", number=proposal.number, title=proposal.title, user=facts.who(ctx.sender))]
     if reason:
         parts.append(ctx.texts.t("cancel.reason", reason=reason))
-    mentions = tuple(sorted({proposal.proposer, *facts.backers}))
+    mentions = tuple(sorted(set(facts.mentioned)))
     return [ctx.announce(lines(parts), mentions=mentions, proposal_id=proposal.id, priority=Priority.DECISION)]
 
 

@@ -1,13 +1,12 @@
 """Reactions as reputation: one member, one vote per message, given by their up or down emoji.
 
-A member's up reactions (👍 ❤️ …) on someone's message give its author +1, down ones (👎 …) −1; with both, the
-latest present one decides; removing them all removes the vote. Emoji are compared without skin tones and
-variation selectors. No vote counts on your own message, a command, or the bot's messages (except its
-announcement of a proposal, which credits the proposer); a member casts at most `daily_cap` votes and changes
-per UTC day; when a message is deleted, the votes it earned are taken back. Members who opted out give and
-receive nothing. Guests from other homeservers and
-members too new to the room give nothing, and a guest's message earns nothing, where the operator says so
-(handlers.standing).
+A member's up reactions (👍 ❤️ …) on someone's message give its author +1, down ones (👎 …) −1; with both, the latest
+present one decides; removing them all removes the vote. Emoji are compared without skin tones and variation
+selectors. No vote counts on your own message, a command, or the bot's messages (except its messages about a
+proposal, which credit the proposer, all of them together one vote target); a member casts at most `daily_cap` votes
+and changes per UTC day; when a message is deleted, the votes it earned are taken back. Members who opted out give
+and receive nothing. Guests from other homeservers and members too new to the room give nothing, and a guest's
+message earns nothing, where the operator says so (handlers.standing).
 
 The rules run in memory, in event order, over what the store knew before the batch (`CreditFacts`, read in one
 go) and what earlier events of the batch changed; the outcome is exactly that of handling the events one by
@@ -26,7 +25,7 @@ from datetime import UTC, datetime, time, timedelta
 
 from handlers.events import Event, Joined, Message, Reaction, Redaction
 from handlers.settings import ReputationSettings
-from handlers.standing import Refusal, on_home_server, vote_refusal
+from handlers.standing import Refusal, Refused, on_home_server, vote_refusal
 from storage.intake import CreditFacts, Effects, FactsWanted, GiverDay, Pair
 from storage.messages import message_seen
 from storage.records import Credit, CreditReason, KeptReaction
@@ -110,7 +109,7 @@ class CreditBook:
         # Present up/down reactions per vote, oldest first, and which vote each reaction belongs to.
         self._present: dict[Pair, list[KeptReaction]] = {}
         for reaction in sorted(facts.reactions.values(), key=lambda r: r.at):
-            self._present.setdefault((reaction.giver, reaction.target_event_id), []).append(reaction)
+            self._present.setdefault((reaction.giver, facts.vote_target(reaction.target_event_id)), []).append(reaction)
 
     def take_effects(self) -> Effects:
         """What changed since the last call, to be written now."""
@@ -170,10 +169,7 @@ class CreditBook:
         joined_at = self.facts.joined.get((reaction.room_id, reaction.sender))
         refusal = vote_refusal(reaction.room_id, reaction.sender, reaction.at, joined_at, self.settings)
         if refusal is not None:  # not kept: it will not count later either
-            if all(
-                (r.room_id, r.user_id, r.why) != (refusal.room_id, refusal.user_id, refusal.why) for r in self.refusals
-            ):
-                self.refusals.append(refusal)
+            self._refuse(refusal)
             return
         if not on_home_server(target.receiver, self.settings):
             return  # a guest's message earns nothing
@@ -186,20 +182,25 @@ class CreditBook:
             direction,
             reaction.at,
         )
-        pair = (reaction.sender, reaction.target_event_id)
+        pair = (reaction.sender, self.facts.vote_target(reaction.target_event_id))
         self._present.setdefault(pair, []).append(kept)
         self.facts.reactions[reaction.event_id] = kept
         self.effects.keep_reaction(kept)
-        self._settle(pair, target, cause=reaction.event_id, room_id=reaction.room_id, at=reaction.at)
+        if not self._settle(pair, target, cause=reaction.event_id, room_id=reaction.room_id, at=reaction.at):
+            self._refuse(Refusal(reaction.room_id, reaction.sender, Refused.DAILY_CAP, utc_day(reaction.at)[1]))
 
     def on_redaction(self, redaction: Redaction) -> None:
-        """A removed reaction may change or end its member's vote; a removed message loses every vote it had."""
+        """A removed reaction may change or end its member's vote; a removed message loses every vote it had.
+
+        Only its author, or someone with the room's redact level, removes an event: the server accepts a
+        redaction of anyone's event from a member of the same server, and leaves it to clients to apply it.
+        """
         kept = self.facts.reactions.pop(redaction.redacts, None)
         if kept is not None:
-            if kept.room_id != redaction.room_id:
+            if kept.room_id != redaction.room_id or not _may_redact(redaction, kept.giver):
                 self.facts.reactions[kept.event_id] = kept
                 return
-            pair = (kept.giver, kept.target_event_id)
+            pair = (kept.giver, self.facts.vote_target(kept.target_event_id))
             self._present[pair] = [r for r in self._present.get(pair, []) if r.event_id != kept.event_id]
             self.effects.remove_reaction(kept.event_id)
             target = self.target(kept.room_id, kept.target_event_id)
@@ -209,13 +210,21 @@ class CreditBook:
         message = self.facts.messages.get(redaction.redacts)
         if message is None or message.redacted or message.room_id != redaction.room_id:
             return
+        if not _may_redact(redaction, message.author):
+            return
         self.facts.messages[redaction.redacts] = dataclasses.replace(message, redacted=True)
         self.effects.mark_redacted(redaction.redacts)
         for pair in [pair for pair in self.facts.votes if pair[1] == message.event_id]:
             self._take_back(pair, cause=redaction.event_id, at=redaction.at)
 
-    def _settle(self, pair: Pair, target: Target, *, cause: str, room_id: str, at: datetime) -> None:
-        """Make the member's vote what their latest present reaction says, within the daily cap.
+    def _refuse(self, refusal: Refusal) -> None:
+        """Note a refused reaction, once per member, room and reason in a batch."""
+        if all((r.room_id, r.user_id, r.why) != (refusal.room_id, refusal.user_id, refusal.why) for r in self.refusals):
+            self.refusals.append(refusal)
+
+    def _settle(self, pair: Pair, target: Target, *, cause: str, room_id: str, at: datetime) -> bool:
+        """Make the member's vote what their latest present reaction says, within the daily cap; False when the
+        cap kept it from counting (with a cap of 0 reactions simply count nothing).
 
         A vote cast or changed counts against the cap; over it, the vote stays as it was. A vote whose reactions
         are all gone is taken back whatever the cap.
@@ -224,15 +233,15 @@ class CreditBook:
         wanted = present[-1].direction if present else 0
         votes = self.facts.votes.get(pair, [])
         if sum(credit.delta for credit in votes) == wanted and len(votes) <= 1:
-            return
+            return True
         if wanted == 0:
             self._take_back(pair, cause=cause, at=at)
-            return
+            return True
         day = (room_id, pair[0], utc_day(at)[0])
         given = self.facts.given.get(day, 0)
         if given >= self.settings.daily_cap:
             log.info("daily cap reached for %s; %s changes no vote", pair[0], cause)
-            return
+            return not self.settings.daily_cap
         self._take_back(pair, cause=cause, at=at)
         credit = Credit(
             room_id=room_id,
@@ -251,6 +260,7 @@ class CreditBook:
         self.facts.given[day] = given + 1
         if target.message_event_id is not None:
             self.effects.add_to_score(target.message_event_id, wanted)
+        return True
 
     def _take_back(self, pair: Pair, *, cause: str, at: datetime) -> None:
         """Reverse the member's current vote on the event (each of its credits), if any."""
@@ -270,3 +280,7 @@ class CreditBook:
             self.effects.add_credit(reversal)
             if credit.target_event_id in self.facts.messages:
                 self.effects.add_to_score(str(credit.target_event_id), -credit.delta)
+
+
+def _may_redact(redaction: Redaction, author: str) -> bool:
+    return redaction.sender == author or redaction.may_redact_others

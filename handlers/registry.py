@@ -8,11 +8,13 @@ from handlers.commands import CommandSet
 COMMANDS = CommandSet(
     (
         proposals.list_proposals,
+        proposals.archive,
         proposals.show_proposal,
         proposals.propose,
         pledges.back_me,
         pledges.withdraw,
         proposals.object_to,
+        proposals.edit_proposal,
         underway.post_update,
         underway.report_delivery,
         underway.mine,

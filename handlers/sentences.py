@@ -30,7 +30,14 @@ _ALL = (
     # generic
     _msg("internal_error", "Something went wrong on my side; nothing was changed. Please try again later."),
     _msg("unknown_command", "I don't know the command {command}. Send {prefix}help for the list of commands."),
+    _msg("unknown_command.suggest", "I don't know the command {command}. Did you mean {suggestion}?"),
+    _msg("did_you_mean", "Did you mean {suggestion}?"),
     _msg("usage", "Usage: {usage}\nExample: {example}"),
+    _msg(
+        "usage.propose_multiline",
+        "Over several lines, like this:\n{prefix}propose <title>\ngoal: €2.500\nhours: 40\n"
+        "deadline: 2026-12-15 17:00\nbackers: 5\nOther lines are the description.",
+    ),
     # parse errors (handlers.parsing.ParseError codes)
     _msg("err.bad_money", "I can't read the amount “{token}”. Write money like €2.500, €2,500.50 or 2500 euro."),
     _msg("err.money_too_large", "“{token}” is more than the maximum of €10,000,000."),
@@ -41,7 +48,7 @@ _ALL = (
     _msg(
         "err.bad_date",
         "I can't read the deadline “{token}”. Write it like 2026-12-15, 2026-12-15 17:00, 15 December, friday, "
-        "tomorrow, in 3 days or in 36h.",
+        "next week friday, end of the month, tomorrow, in 3 days or in 36h.",
     ),
     _msg("err.missing_deadline", "Which deadline? Give the new one, like 2026-12-31 or in 7 days."),
     _msg("err.deadline_past", "The deadline “{token}” has already passed; choose a moment in the future."),
@@ -53,7 +60,12 @@ _ALL = (
     _msg("err.bad_duration", "I can't read the duration “{token}”. Write it like 3d, 2w, 36h or 90m."),
     _msg("err.bad_proposal_id", "“{token}” is not a proposal number. Write it like #3 or 3."),
     _msg("err.missing_proposal_id", "Which proposal? Give its number, like #3, or reply to my announcement of it."),
-    _msg("err.title_length", "A title needs {min} to {max} characters."),
+    _msg("err.title_missing", "Your proposal has no title yet."),
+    _plural(
+        "err.title_length",
+        "A title has {min} to {max} characters; yours has {count} character.",
+        "A title has {min} to {max} characters; yours has {count} characters.",
+    ),
     _msg("err.unknown_token", "I don't understand “{token}”."),
     _msg("err.duplicate_money", "You gave an amount of money twice (“{token}”)."),
     _msg("err.duplicate_hours", "You gave hours twice (“{token}”)."),
@@ -78,6 +90,15 @@ _ALL = (
     _msg("err.reason_too_long", "The reason is too long (at most {max} characters)."),
     _msg("err.missing_language", "Which language? Choose one of: {languages}."),
     _msg("err.missing_member", "Whose? Name the member, like @bob:example.org, or pick them from the list."),
+    _msg(
+        "err.unknown_edit",
+        "What do you want to change? Write title:, description:, goal:, hours: or backers:, each on its own line "
+        "(“{token}” is none of them).",
+    ),
+    _msg("err.bad_page", "“{token}” is no page number: write 1, 2, …"),
+    _msg(
+        "err.bad_scope", "“{token}” is unclear: write {prefix}proposals, or {prefix}proposals all for the archive too."
+    ),
     _msg("err.bad_percent", "“{token}” is no percentage from 0 to 100."),
     _msg("err.missing_update", "What is the news? Write it after the number, like: !update 3 the van is ordered 40%."),
     _msg("err.update_too_long", "The update is too long (at most {max} characters)."),
@@ -97,23 +118,34 @@ _ALL = (
     # help: the overview, and each command's summary, arguments and example
     _msg("help.title", "Kring commands:"),
     _msg("help.dash", " — "),
-    _msg("help.footer", "Send {prefix}help <command> for its syntax and an example."),
+    _msg("help.footer", "Send {prefix}help <command> for what it does, who may use it, its syntax and an example."),
     _msg("help.language", "This room speaks English; a moderator can change that with {prefix}language nl."),
     _msg("help.unknown", "There is no command “{command}”. Send {prefix}help for the list."),
     _msg("help.command", "{prefix}{command}"),
-    _msg("help.status_alias", "Also: {prefix}status <id>"),
+    _msg("help.aliases", "Also: {names}"),
+    _msg(
+        "help.confirm",
+        "The proposer or a moderator confirms a backer's delivery, never the backer who delivered it; the "
+        "proposer's own delivery only a moderator confirms.",
+    ),
     _msg(
         "help.propose_multiline",
         "Or over several lines: {prefix}propose <title>, then goal: €2.500, hours: 40, "
         "deadline: 2026-12-15 17:00, backers: 5; other lines are the description. "
-        "Reply to an idea with {prefix}propose to link it.",
+        "Reply to an idea with {prefix}propose to link it. You may back your own proposal: your own pledge counts "
+        "toward the money and hours, but you are not one of the backers (a proposal only you back is no GO).",
     ),
-    _msg("summary.help", "this overview, or the syntax of one command"),
+    _msg("summary.help", "this overview, or what one command does and how to write it"),
     _msg("summary.propose", "turn an idea into a proposal with goals and a deadline"),
     _msg("summary.backme", "back a proposal with money, hours or plain support"),
     _msg("summary.withdraw", "withdraw your pledge before the deadline"),
+    _msg(
+        "summary.edit",
+        "change an open proposal's title, description or goals until its first pledge (proposer or moderator)",
+    ),
     _msg("summary.object", "record an objection (shown, never blocking)"),
-    _msg("summary.proposals", "open proposals with their progress"),
+    _msg("summary.proposals", "open proposals with their progress (with all: the archive)"),
+    _msg("summary.archive", "decided and closed proposals, newest first"),
     _msg("summary.proposal", "full status of one proposal"),
     _msg("summary.rep", "a member's credits and rank"),
     _msg("summary.top", "the leaderboard"),
@@ -132,7 +164,7 @@ _ALL = (
     _msg("summary.profile", "a member's talents, credits, proposals and hours delivered"),
     _msg("summary.update", "tell how a GO proposal is going (proposer or backer)"),
     _msg("summary.delivered", "report money paid or hours worked for a GO proposal (backer)"),
-    _msg("summary.mine", "your pledges, what you still have to deliver, your proposals"),
+    _msg("summary.mine", "your pledges, what you still have to deliver or confirm, your proposals"),
     _msg("summary.confirm", "confirm a backer's delivery (proposer or moderator)"),
     _msg("summary.unconfirm", "take back your confirmation of today (proposer or moderator)"),
     _msg("summary.done", "close a GO proposal as done, with a report (proposer or moderator)"),
@@ -141,17 +173,22 @@ _ALL = (
     _msg("arg.pledge", "<id> [€<money>] [<n>h] [note]"),
     _msg("arg.propose", "<title> [€<money>] [<n>h] [by <date> | in <n> days] [min <n>]"),
     _msg("arg.date", "<date>"),
+    _msg("arg.edit", "[title: …] [goal: €…] [hours: …] [backers: …] [description: …]"),
     _msg("arg.reason", "<reason>"),
     _msg("arg.reason_optional", "[reason]"),
+    _msg("arg.summary_optional", "[summary]"),
     _msg("arg.user", "[@user]"),
     _msg("arg.count", "[n]"),
+    _msg("arg.page", "[page]"),
+    _msg("arg.scope", "[all [page]]"),
     _msg("arg.command", "[command]"),
     _msg("arg.language", "nl|en"),
     _msg("arg.member", "<@member>"),
     _msg("arg.skills", "[add <talent>, … | remove <talent> | ask on|off]"),
     _msg("arg.query", "<talent>"),
     _msg("arg.need", "[<text>] [for: <talent>, …]"),
-    _msg("arg.need_id", "<N#number> [@helper]"),
+    _msg("arg.need_id", "<N#number>"),
+    _msg("arg.helper", "[@helper]"),
     _msg("arg.update", "<text> [NN%]"),
     _msg("arg.delivery", "[€<money>] [<n>h] [note]"),
     _msg("arg.confirm", "[confirm]"),
@@ -159,8 +196,10 @@ _ALL = (
     _msg("example.propose", "{prefix}propose Shared courier for the district €2.500 40h by 2026-12-15 min 5"),
     _msg("example.backme", "{prefix}backme #3 €250 4h happy to drive on Tuesdays"),
     _msg("example.withdraw", "{prefix}withdraw #3"),
+    _msg("example.edit", "{prefix}edit #3 goal: €3000"),
     _msg("example.object", "{prefix}object #3 the insurer already offers this"),
     _msg("example.proposals", "{prefix}proposals"),
+    _msg("example.archive", "{prefix}archive 2"),
     _msg("example.proposal", "{prefix}proposal #3"),
     _msg("example.rep", "{prefix}rep @anna:example.org"),
     _msg("example.top", "{prefix}top 5"),
@@ -193,6 +232,7 @@ _ALL = (
     ),
     _msg("denied.done", "Only the proposer ({proposer}) or a moderator can close #{number}."),
     _msg("denied.drop", "Only the proposer ({proposer}) or a moderator can stop #{number}."),
+    _msg("denied.edit", "Only the proposer ({proposer}) or a moderator can change #{number}."),
     _msg("denied.language", "Only a moderator (power level {level} or more) can change the room's language."),
     # proposals
     _msg(
@@ -208,6 +248,10 @@ _ALL = (
     _msg("proposal.announce", "📣 New proposal #{number}: {title}\nProposed by {proposer}."),
     _msg("proposal.idea_link", "From the idea by {author}: “{excerpt}”"),
     _msg("proposal.goals", "Goals: {goals}"),
+    _msg(
+        "proposal.goals_announce",
+        "Goals: {goals} (the proposer is not counted as a backer; their own pledge counts toward money and hours)",
+    ),
     _msg("proposal.deadline", "Deadline: {deadline} ({left})"),
     _msg(
         "proposal.how_to_back",
@@ -245,8 +289,16 @@ _ALL = (
         "{member}, welcome! Your reactions give credits from {moment}: here a member's votes count after their "
         "first {count} days in the room. Reactions before then are not counted later.",
     ),
+    _plural(
+        "standing.daily_cap",
+        "{member}, your vote did not count: you gave the {cap} vote a day that counts here already. Your votes "
+        "count again from {moment}.",
+        "{member}, your vote did not count: you gave the {cap} votes a day that count here already. Your votes "
+        "count again from {moment}.",
+    ),
     _msg("standing.guest_pledge", "Only members on {servers} can back proposals here; your account is on {server}."),
     # members' own data
+    _msg("privacy.copy_about", "Everything Kring holds about this member, in every room it serves."),
     _msg("privacy.copy_caption", "Everything Kring holds about you, in every room it serves (JSON)."),
     _msg("privacy.copy_sent", "Kring is sending you a copy of everything it holds about you, in a direct message."),
     _plural(
@@ -292,11 +344,17 @@ _ALL = (
         "…and {count} more underway, decided earlier: {prefix}proposal <id> shows one.",
     ),
     _msg("proposal.open_title", "Open proposals:"),
+    _plural("archive.title", "Archive ({count} proposal, newest first):", "Archive ({count} proposals, newest first):"),
+    _msg("archive.line", "#{number} {title} · {status} · {when}"),
+    _msg("archive.more", "Page {page} of {pages}: {prefix}archive {next} shows the next."),
+    _plural("archive.no_page", "The archive has {count} page.", "The archive has {count} pages."),
+    _msg("archive.none", "Nothing is decided or closed here yet."),
     _msg("proposal.list_item", "#{number} {title}"),
     _msg("proposal.status_title", "#{number} {title} — {status}"),
     _msg("proposal.proposer", "Proposed by {proposer} on {created}."),
     _msg("proposal.backers_title", "Backers ({count}):"),
     _msg("proposal.no_backers", "No backers yet."),
+    _plural("proposal.backers_more", "…and {count} more", "…and {count} more"),
     _msg("proposal.objections_title", "Objections ({count}):"),
     _msg("proposal.objection", "{user}: {reason}"),
     _msg("proposal.cancelled_reason", "Cancelled: {reason}"),
@@ -313,6 +371,8 @@ _ALL = (
     _msg("pledge.support", "support"),
     _msg("pledge.line", "{user}: {pledge}"),
     _msg("pledge.line_note", "{user}: {pledge} — “{note}”"),
+    _msg("pledge.own", "(the proposer's own pledge, not counted as a backer)"),
+    _msg("pledge.own_note", "As the proposer, your pledge counts toward the money and hours, but not as a backer."),
     # pledges
     _msg("pledge.placed", "Thank you {user}: you back #{number} {title} with {pledge}."),
     _msg("pledge.changed", "{user}, your pledge to #{number} is now {pledge} (was {old})."),
@@ -331,8 +391,29 @@ _ALL = (
     _msg("goal_name.money", "money"),
     _msg("goal_name.hours", "hours"),
     # objections
+    # edit
+    _msg("edit.done", "✏️ {user} changed #{number} {title}:"),
+    _msg("edit.title", "Title: “{old}” → “{new}”"),
+    _msg("edit.money", "Money: {old} → {new}"),
+    _msg("edit.hours", "Hours: {old} → {new}"),
+    _msg("edit.backers", "Backers: {old} → {new}"),
+    _msg("edit.description", "New description: “{text}”"),
+    _msg("edit.none", "none"),
+    _msg(
+        "edit.pledged",
+        "#{number} has pledges already: its terms stay as its backers took them. If something must change, cancel "
+        "it and make a new proposal.",
+    ),
     _msg("object.recorded", "Your objection to #{number} is recorded; it will be shown with its status and decision."),
     _msg("object.closed", "Proposal #{number} is closed ({status}); objections can no longer be added."),
+    _msg(
+        "object.replaced", "Your objection to #{number} now reads “{reason}”; it replaces your earlier one (“{old}”)."
+    ),
+    _msg("object.withdrawn", "Your objection to #{number} is withdrawn."),
+    _msg("object.none", "You have no objection to #{number} to withdraw."),
+    _msg(
+        "help.object", "One objection per member: a new one replaces yours; {prefix}object <id> withdraw takes it back."
+    ),
     # cancel / extend
     _msg("cancel.announce", "🚫 Proposal #{number} {title} was cancelled by {user}."),
     _msg("cancel.reason", "Reason: {reason}"),
@@ -350,6 +431,7 @@ _ALL = (
     _msg("decision.late", "(Announced late: the deadline was {deadline}, while I was offline.)"),
     _msg("decision.go_reason", "Every goal was met: {totals}."),
     _msg("decision.no_go_reason", "Short of: {gap}."),
+    _msg("decision.no_go_owes", "Nobody owes anything: the pledges lapse."),
     _msg("decision.rewards", "Rewards: {proposer} {proposer_reward}, each backer {backer_reward}."),
     _plural("credits.reward", "+{count} credit", "+{count} credits"),
     _plural("gap.backers", "{count} more backer", "{count} more backers"),
@@ -381,6 +463,11 @@ _ALL = (
     ),
     # after GO
     _msg("underway.not_underway", "Proposal #{number} is not underway ({status}): only a GO proposal is carried out."),
+    _msg(
+        "underway.closed",
+        "#{number} {title} is closed ({status}) since {when}; {prefix}status {number} shows its report.",
+    ),
+    _msg("proposal.closed_on", "Closed {when}: {status}."),
     _msg("underway.update_not_allowed", "Only the proposer or a backer of #{number} can post its updates."),
     _msg("underway.update_posted", "📝 Update on #{number} {title} by {user}"),
     _msg("underway.percent", "({percent}% done)"),
@@ -389,11 +476,17 @@ _ALL = (
     _msg("underway.delivered", "📦 {user} delivered {amount} to #{number} (reported)."),
     _msg(
         "underway.how_to_confirm",
-        "{proposer} or a moderator confirms it with ✅ on this message or {prefix}confirm {number} and the member.",
+        "{proposer} or a moderator confirms it with ✅ on this message or with {prefix}confirm {number} {backer}.",
+    ),
+    _msg(
+        "underway.how_to_confirm_own",
+        "This is the proposer's own delivery: only a moderator confirms it, with ✅ on this message or with "
+        "{prefix}confirm {number} {backer}.",
     ),
     _msg("underway.confirmed", "✅ {user} confirmed {backer}'s delivery of {amount} to #{number}."),
     _msg("underway.earned", "{backer} earns {reward} for it."),
     _msg("underway.self_confirm", "You cannot confirm your own delivery: the proposer or another moderator does."),
+    _msg("underway.self_confirm_proposer", "You cannot confirm your own delivery: a moderator does."),
     _msg("underway.nothing_to_confirm", "{backer} has no unconfirmed delivery to #{number}."),
     _msg(
         "underway.nothing_to_unconfirm",
@@ -403,16 +496,17 @@ _ALL = (
         "underway.unconfirmed", "↩️ The confirmation of {backer}'s {amount} to #{number} is taken back, and its credits."
     ),
     _msg("underway.done_percent", "{percent}% done"),
-    _msg("underway.money_confirmed", "{done} of {pledged} delivered"),
-    _msg("underway.hours_confirmed", "{hours} delivered"),
+    _msg("underway.money_confirmed", "{done} of {pledged} confirmed"),
+    _msg("underway.hours_confirmed", "{hours} confirmed"),
     _msg("underway.updates_title", "Latest updates:"),
     _msg("underway.update_line", "{when} {user}: “{text}”"),
+    _msg("underway.update_erased", "{when} {user}: (erased)"),
     _plural("underway.more_updates", "… and {count} more update.", "… and {count} more updates."),
     _msg("report.done", "🏁 #{number} {title} is done — closed by {user}."),
     _msg("report.dropped", "🛑 #{number} {title} was stopped by {user}."),
     _msg("report.dates", "GO {go}, closed {closed}; {updates}."),
     _plural("report.updates", "{count} update", "{count} updates"),
-    _msg("report.backers_title", "Pledged · delivered · confirmed:"),
+    _msg("report.backers_title", "Pledged · reported · confirmed:"),
     _msg("report.backer", "{user}: {pledged} · {delivered} · {confirmed}"),
     _msg("report.none", "nothing"),
     _msg("mine.open_title", "Your pledges to open proposals:"),
@@ -420,6 +514,8 @@ _ALL = (
     _msg("mine.underway_title", "Still to deliver for proposals that went GO:"),
     _msg("mine.underway", "#{number} {title}: {left}"),
     _msg("mine.all_delivered", "all delivered"),
+    _msg("mine.confirm_title", "Deliveries waiting for your confirmation:"),
+    _msg("mine.to_confirm", "#{number} {title}: {backer} {amount} ({prefix}confirm {number} {user_id})"),
     _msg("mine.own_title", "Your proposals:"),
     _msg("mine.nothing", "You have no pledges or proposals in this room yet."),
     _plural(
@@ -429,10 +525,20 @@ _ALL = (
         "👋 No update on #{number} {title} for {days} days. {proposer}, how is it going? Tell us with {prefix}update "
         "{number} <news>.",
     ),
-    _msg(
+    _plural(
         "nudge.deliver",
         "👋 A reminder for #{number} {title}: {backers}, nothing of your pledge is reported yet. When you have paid or "
         "worked, say so with {prefix}delivered {number} [€amount] [hours].",
+        "👋 A reminder for #{number} {title}: {backers}: nothing of your pledges is reported yet. When you have paid "
+        "or worked, say so with {prefix}delivered {number} [€amount] [hours].",
+    ),
+    _msg("list.and", " and "),
+    _plural(
+        "nudge.confirm",
+        "👋 {proposer}, a delivery to #{number} {title} waits for your confirmation: {deliveries}. Confirm it with ✅ "
+        "on its message or with {prefix}confirm {number} {backer}.",
+        "👋 {proposer}, deliveries to #{number} {title} wait for your confirmation: {deliveries}. Confirm each with "
+        "✅ on its message or with {prefix}confirm {number} @member.",
     ),
     _msg("nudge.late", "(Posted late: it was due {due}.)"),
     # talents and needs
@@ -454,7 +560,7 @@ _ALL = (
     _msg("profile.talents", "Talents: {talents}"),
     _plural("profile.credits", "{credits} credit (rank {rank})", "{credits} credits (rank {rank})"),
     _plural("profile.proposals", "{count} proposal made, {go} went GO", "{count} proposals made, {go} went GO"),
-    _plural("profile.backed", "backs {count} proposal", "backs {count} proposals"),
+    _plural("profile.backed", "has backed {count} proposal", "has backed {count} proposals"),
     _msg("profile.hours", "{hours} delivered and confirmed"),
     _msg("profile.first_seen", "First seen {when}"),
     _plural("needs.none", "No open needs of the last {days} day.", "No open needs of the last {days} days."),
@@ -463,13 +569,23 @@ _ALL = (
     _msg("needs.posted", "🙋 N#{number} {user} asks: “{text}”"),
     _msg("needs.matches", "Who may help:"),
     _msg("needs.no_match", "Nobody lists a matching talent yet."),
-    _msg("needs.how_to_solve", "Solved? {prefix}solved {number} and who helped."),
+    _msg("needs.how_to_solve", "Solved? Send {prefix}solved N#{number} @who-helped."),
     _msg("needs.not_found", "There is no need N#{number} in this room."),
     _msg("needs.not_allowed", "Only who asked, or a moderator, closes N#{number}."),
     _msg("needs.already_solved", "N#{number} is solved already."),
     _msg("needs.self_help", "You cannot credit yourself for your own need."),
     _msg("needs.solved", "N#{number} is solved."),
     _msg("needs.solved_by", "N#{number} is solved — thanks to {helper}, who earns {reward}."),
+    _msg("needs.solved_no_credit", "N#{number} is solved. {helper} gets no credit for it: {why}"),
+    _msg("no_credit.not_a_member", "{helper} is not a member of this room."),
+    _msg("no_credit.opted_out", "{member} takes no part in reputation."),
+    _msg("no_credit.guest", "only members on {servers} give and receive credits, and {member} is not one."),
+    _msg("no_credit.newcomer", "{member}'s credits count from {moment}, as their votes do."),
+    _plural(
+        "no_credit.daily_cap",
+        "{member} has given the {count} credit a member may give in a day.",
+        "{member} has given the {count} credits a member may give in a day.",
+    ),
     # the room's language
     _msg("language.set", "From now on I speak English in this room."),
     _msg("language.same", "This room already speaks English."),
@@ -489,6 +605,7 @@ _ALL = (
     _msg("value.money_of", "{done}/{goal}"),
     _msg("progress.over", "{amount} more than the goal"),
     _msg("format.datetime", "d MMMM y, HH:mm"),
+    _msg("format.date", "d MMMM y"),
     _plural("left.days", "{count} day left", "{count} days left"),
     _plural("left.hours", "{count} hour left", "{count} hours left"),
     _plural("left.minutes", "{count} minute left", "{count} minutes left"),

@@ -80,6 +80,7 @@ class ProposalSettings(Section):
     delivery_reward: NonNegativeInt = 1
     update_every_days: PositiveInt = 14
     delivery_reminder_days: PositiveInt = 7
+    confirm_reminder_days: PositiveInt = 3
     mention_backers_on_update: bool = True
 
     @field_validator("timezone")

@@ -22,6 +22,7 @@ from storage.store import Store
 class Refused(StrEnum):
     GUEST = "guest"  # the giver's homeserver is not one of the community's
     NEWCOMER = "newcomer"  # the giver joined too recently
+    DAILY_CAP = "daily_cap"  # the giver cast the day's votes already: told once a (UTC) day
 
 
 @dataclass(frozen=True)
@@ -31,7 +32,7 @@ class Refusal:
     room_id: str
     user_id: str
     why: Refused
-    counts_from: datetime | None = None  # for a newcomer: when their reactions start to count
+    counts_from: datetime | None = None  # for a newcomer: when their reactions start to count; over the cap: again
 
 
 def server_of(user_id: str) -> str:
@@ -65,13 +66,22 @@ def vote_refusal(
 async def tell_once(
     store: Store, texts: Texts, settings: ReputationSettings, refusal: Refusal, at: datetime
 ) -> list[Say]:
-    """The member hears why their reactions count nothing, once per room and reason."""
-    if not await store.outbox.tell_once(refusal.room_id, refusal.user_id, refusal.why.value, at):
+    """The member hears why their reactions count nothing, once per room and reason (the daily cap: once a day)."""
+    every = None
+    if refusal.why is Refused.DAILY_CAP:
+        assert refusal.counts_from is not None
+        day_start = refusal.counts_from - timedelta(days=1)
+        every = int((at - day_start).total_seconds()) + 1  # told before today (UTC), the day the cap counts
+    if not await store.outbox.tell_once(refusal.room_id, refusal.user_id, refusal.why.value, at, every=every):
         return []
     names = await store.members.display_names(refusal.room_id, [refusal.user_id])
     member = mention(refusal.user_id, names.get(refusal.user_id, refusal.user_id))
     if refusal.why is Refused.GUEST:
         text = texts.t("standing.guest_votes", member=member, servers=", ".join(settings.servers))
+    elif refusal.why is Refused.DAILY_CAP:
+        assert refusal.counts_from is not None
+        cap = settings.daily_cap
+        text = texts.tn("standing.daily_cap", cap, member=member, cap=cap, moment=texts.when(refusal.counts_from))
     else:
         assert refusal.counts_from is not None
         text = texts.tn(

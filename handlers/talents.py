@@ -12,7 +12,8 @@ from handlers.commands import Context, UsageError, UserError, command
 from handlers.events import Say
 from handlers.matching import TALENT_MAX, TALENT_MIN, TALENTS_PER_MEMBER, members_for, talent_key
 from handlers.parsing import ParseError, clean_text, parse_small_count, shown, talent_list
-from handlers.standing import on_home_server
+from handlers.reactions import utc_day
+from handlers.standing import Refused, on_home_server, vote_refusal
 from handlers.text import Rendered, lines, mention, user_text
 from handlers.texts import Texts
 from storage.records import Credit, CreditReason, Need, Status, Talent
@@ -269,6 +270,10 @@ class NeedRef:
 class Helper(Member):
     """`[@member]` who helped; left out, nobody."""
 
+    @property
+    def usage_key(self) -> str:
+        return "arg.helper"
+
     def parse(self, ctx: Context, text: str) -> tuple[str, str]:
         if not text.strip() and not ctx.message.mentions:
             return "", ""
@@ -285,20 +290,48 @@ async def solved(ctx: Context, item: Need, helper: str) -> list[Say]:
         raise UserError(texts.t("needs.not_allowed", number=item.number))
     if item.solved_at is not None:
         raise UserError(texts.t("needs.already_solved", number=item.number))
-    if helper == item.user_id:
+    if helper in (item.user_id, ctx.sender):
         raise UserError(texts.t("needs.self_help"))
     await ctx.store.talents.solve(item.id, ctx.now, helper or None)
     if not helper:
         return [ctx.reply(texts.t("needs.solved", number=item.number))]
-    reward = ctx.settings.talents.help_reward if on_home_server(helper, ctx.settings.reputation) else 0
-    if reward:
+    refused = await _help_credit_refusal(ctx, item.user_id, helper)
+    if refused is not None:
+        text = texts.t("needs.solved_no_credit", number=item.number, helper=await ctx.who(helper), why=refused)
+        return [ctx.reply(text)]
+    reward = ctx.settings.talents.help_reward
+    if reward:  # the asker's thanks, as one of their votes of the day
         await ctx.store.credits.add(
-            [Credit(ctx.room_id, ctx.sender, helper, reward, CreditReason.HELPED, ctx.now, ctx.message.event_id)]
+            [Credit(ctx.room_id, item.user_id, helper, reward, CreditReason.HELPED, ctx.now, ctx.message.event_id)]
         )
     text = texts.t(
         "needs.solved_by", number=item.number, helper=await ctx.who(helper), reward=texts.tn("credits.reward", reward)
     )
     return [ctx.reply(text, mentions=(helper,))]
+
+
+async def _help_credit_refusal(ctx: Context, asker: str, helper: str) -> Rendered | None:
+    """Why the helper credit is not given, or None: it follows the rules of a vote by the asker (standing, opt-out,
+    daily cap), and the helper must be a member of the room who may receive credits."""
+    texts, reputation = ctx.texts, ctx.settings.reputation
+    if not await ctx.store.members.is_known(ctx.room_id, helper):
+        return texts.t("no_credit.not_a_member", helper=await ctx.who(helper))
+    opted_out = await ctx.store.privacy.opted_out()
+    for member in (asker, helper):
+        if member in opted_out:
+            return texts.t("no_credit.opted_out", member=await ctx.who(member))
+    if not on_home_server(helper, reputation):
+        return texts.t("no_credit.guest", member=await ctx.who(helper), servers=", ".join(reputation.servers))
+    joined_at = await ctx.store.members.joined_at(ctx.room_id, asker)
+    refusal = vote_refusal(ctx.room_id, asker, ctx.now, joined_at, reputation)
+    if refusal is not None and refusal.why is Refused.GUEST:
+        return texts.t("no_credit.guest", member=await ctx.who(asker), servers=", ".join(reputation.servers))
+    if refusal is not None and refusal.counts_from is not None:
+        return texts.t("no_credit.newcomer", member=await ctx.who(asker), moment=texts.when(refusal.counts_from))
+    given = await ctx.store.intake.votes_given(ctx.room_id, asker, utc_day(ctx.now)[0])
+    if given >= reputation.daily_cap:
+        return texts.tn("no_credit.daily_cap", reputation.daily_cap, member=await ctx.who(asker))
+    return None
 
 
 async def needed_talents(

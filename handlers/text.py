@@ -7,6 +7,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from urllib.parse import quote
 
+from storage.members import clean_name
+
 
 @dataclass(frozen=True)
 class Rendered:
@@ -38,7 +40,7 @@ def markup(plain: str, html_text: str) -> Rendered:
 def mention(user_id: str, name: str) -> Rendered:
     """A Matrix pill: a matrix.to link with the display name as text; a forgotten member's pseudonym (no user id)
     as plain text."""
-    label = name or user_id
+    label = clean_name(name) or user_id  # a name never brings its own line breaks or bidi controls
     if not user_id.startswith("@"):
         return user_text(label)
     href = "https://matrix.to/#/" + quote(user_id, safe="@:")

@@ -129,6 +129,11 @@ class Texts:
         pattern = self.t("format.datetime").plain
         return format_datetime(moment.astimezone(self.zone), pattern, tzinfo=self.zone, locale=self._locale)
 
+    def day(self, moment: datetime) -> str:
+        """`15 December 2026` / `15 december 2026`, in the configured time zone."""
+        pattern = self.t("format.date").plain
+        return format_datetime(moment.astimezone(self.zone), pattern, tzinfo=self.zone, locale=self._locale)
+
     def time_left(self, remaining: timedelta) -> Rendered:
         # Count in started minutes: "in 3 days" stored to the whole second must still read "3 days left".
         seconds = math.ceil(remaining.total_seconds() / 60) * 60

@@ -35,12 +35,19 @@ from storage.records import (
 )
 from storage.store import Store
 
+MINE_RECENT = 5  # decided or closed proposals of one's own that !mine shows, the latest first
 CONFIRM_EMOJI = frozenset({"✅", "✔", "☑"})  # compared without variation selectors
 
 
 def require_underway(ctx: Context, proposal: Proposal) -> None:
     if not proposal.is_underway:
         status = ctx.texts.t(f"status.{proposal.status.value}")
+        if proposal.closed_at is not None:  # done or dropped: it is closed, and its report is there to read
+            when = ctx.texts.when(proposal.closed_at)
+            title = proposal.title
+            raise UserError(
+                ctx.texts.t("underway.closed", number=proposal.number, title=title, status=status, when=when)
+            )
         raise UserError(ctx.texts.t("underway.not_underway", number=proposal.number, status=status))
 
 
@@ -91,7 +98,7 @@ async def post_update(ctx: Context, proposal: Proposal, progress: Progress) -> l
     if progress.percent is not None:
         head = head + Rendered(" ", " ") + ctx.texts.t("underway.percent", percent=progress.percent)
     text = lines([head, ctx.texts.t("underway.quote", text=progress.text)])
-    notify = (proposal.proposer, *facts.backers) if settings.mention_backers_on_update else ()
+    notify = facts.mentioned if settings.mention_backers_on_update else ()
     said = in_thread(proposal, text, mentions=(m for m in notify if m != ctx.sender))
     if ctx.message.thread_root == proposal.thread_root:
         said = ctx.reply(text, mentions=said.mentions, proposal_id=proposal.id)
@@ -113,11 +120,16 @@ async def report_delivery(ctx: Context, proposal: Proposal, draft: PledgeDraft) 
         ctx.now,
         ctx.message.event_id,
     )
+    settings = ctx.settings.proposals
+    due = ctx.now + timedelta(days=settings.confirm_reminder_days)
+    await ctx.store.schedule.schedule_unless_pending(proposal.id, AnnouncementKind.CONFIRM_NUDGE, due)
     amount = amount_of(ctx.texts, delivery.money_cents, delivery.minutes)
     parts = [ctx.texts.t("underway.delivered", user=facts.who(ctx.sender), amount=amount, number=proposal.number)]
     if delivery.note:
         parts.append(ctx.texts.t("underway.quote", text=delivery.note))
-    parts.append(ctx.texts.t("underway.how_to_confirm", proposer=facts.who(proposal.proposer), number=proposal.number))
+    own = ctx.sender == proposal.proposer  # only a moderator confirms it: say so, not "you confirm it"
+    how = "underway.how_to_confirm_own" if own else "underway.how_to_confirm"
+    parts.append(ctx.texts.t(how, proposer=facts.who(proposal.proposer), number=proposal.number, backer=ctx.sender))
     text = lines(parts)
     return [
         Say(
@@ -126,7 +138,7 @@ async def report_delivery(ctx: Context, proposal: Proposal, draft: PledgeDraft) 
             kind=MessageKind.REPLY,
             reply_to=ctx.message.event_id,
             proposal_id=proposal.id,
-            mentions=(proposal.proposer,),
+            mentions=() if own else (proposal.proposer,),
             thread_root=proposal.thread_root,
             delivery_id=delivery.id,
         )
@@ -153,8 +165,8 @@ async def confirm_deliveries(
     hours = await _hours_owed(store, settings, proposal, facts.pledges, backer)
     if hours > 0:
         rewards.append((hours, CreditReason.DELIVERED_HOURS))
-    money = sum(1 for d in deliveries if d.money_cents) * settings.delivery_reward
-    if money:
+    money = await _money_owed(store, settings, proposal, facts.pledges, backer)
+    if money > 0:
         rewards.append((money, CreditReason.DELIVERED_MONEY))
     await store.credits.add(
         Credit(
@@ -188,11 +200,29 @@ async def _hours_owed(
     return earned - await store.credits.standing_for(proposal.id, backer, CreditReason.DELIVERED_HOURS)
 
 
-@command("confirm", nl=("bevestig",), args=(ProposalRef(), Member(required=True)), who=Role.PROPOSER_OR_MODERATOR)
+async def _money_owed(
+    store: Store, settings: ProposalSettings, proposal: Proposal, pledges: list[Pledge], backer: str
+) -> int:
+    """The money reward still owed: once per backer per proposal, for a backer who pledged money and has a
+    confirmed delivery of money (so neither penny deliveries nor money nobody pledged farm it), less what stands."""
+    pledged = next((p.money_cents for p in pledges if p.user_id == backer), 0)
+    confirmed = [d for d in await store.underway.deliveries([proposal.id]) if d.user_id == backer and d.confirmed]
+    earned = settings.delivery_reward if pledged and any(d.money_cents for d in confirmed) else 0
+    return earned - await store.credits.standing_for(proposal.id, backer, CreditReason.DELIVERED_MONEY)
+
+
+@command(
+    "confirm",
+    nl=("bevestig",),
+    args=(ProposalRef(), Member(required=True)),
+    who=Role.PROPOSER_OR_MODERATOR,
+    help_extra="help.confirm",
+)
 async def confirm(ctx: Context, proposal: Proposal, backer: str) -> list[Say]:
     require_underway(ctx, proposal)
     if backer == ctx.sender:
-        raise UserError(ctx.texts.t("underway.self_confirm"))
+        own = "underway.self_confirm_proposer" if backer == proposal.proposer else "underway.self_confirm"
+        raise UserError(ctx.texts.t(own))
     waiting = [d for d in await ctx.store.underway.deliveries([proposal.id]) if d.user_id == backer and not d.confirmed]
     if not waiting:
         who = await ctx.who(backer)
@@ -263,25 +293,27 @@ async def unconfirm(ctx: Context, proposal: Proposal, backer: str) -> list[Say]:
         events, (CreditReason.DELIVERED_HOURS, CreditReason.DELIVERED_MONEY), ctx.message.event_id, ctx.now
     )
     await ctx.store.underway.unconfirm([d.id for d in mine])
-    # Other confirmations of the backer still stand: their hours are owed again up to what was pledged.
-    owed = await _hours_owed(
-        ctx.store, ctx.settings.proposals, proposal, await ctx.store.proposals.pledges(proposal.id), backer
-    )
-    if owed > 0:
-        await ctx.store.credits.add(
-            [
-                Credit(
-                    ctx.room_id,
-                    ctx.sender,
-                    backer,
-                    owed,
-                    CreditReason.DELIVERED_HOURS,
-                    ctx.now,
-                    source_event_id=ctx.message.event_id,
-                    proposal_id=proposal.id,
-                )
-            ]
+    # Other confirmations of the backer still stand: their hours are owed again up to what was pledged, and the
+    # money reward again if one of them is money.
+    settings, pledges = ctx.settings.proposals, await ctx.store.proposals.pledges(proposal.id)
+    owed = [
+        (await _hours_owed(ctx.store, settings, proposal, pledges, backer), CreditReason.DELIVERED_HOURS),
+        (await _money_owed(ctx.store, settings, proposal, pledges, backer), CreditReason.DELIVERED_MONEY),
+    ]
+    await ctx.store.credits.add(
+        Credit(
+            ctx.room_id,
+            ctx.sender,
+            backer,
+            delta,
+            reason,
+            ctx.now,
+            source_event_id=ctx.message.event_id,
+            proposal_id=proposal.id,
         )
+        for delta, reason in owed
+        if delta > 0
+    )
     amount = amount_of(ctx.texts, sum(d.money_cents for d in mine), sum(d.minutes for d in mine))
     text = ctx.texts.t("underway.unconfirmed", backer=who, amount=amount, number=proposal.number)
     return [ctx.reply(text, mentions=(backer,), proposal_id=proposal.id)]
@@ -295,11 +327,16 @@ async def _close(ctx: Context, proposal: Proposal, status: Status, reason: str) 
     assert closed is not None
     report = await closing_report(ctx.store, ctx.texts, closed, ctx.sender)
     facts = await load_facts(ctx.store, closed)
-    mentions = tuple(sorted({closed.proposer, *facts.backers}))
+    mentions = tuple(sorted(set(facts.mentioned)))
     return [ctx.announce(report, mentions=mentions, proposal_id=closed.id, priority=Priority.DECISION)]
 
 
-@command("done", nl=("klaar",), args=(ProposalRef(), Reason(required=False)), who=Role.PROPOSER_OR_MODERATOR)
+@command(
+    "done",
+    nl=("klaar",),
+    args=(ProposalRef(), Reason(required=False, usage="arg.summary_optional")),
+    who=Role.PROPOSER_OR_MODERATOR,
+)
 async def done(ctx: Context, proposal: Proposal, summary: str) -> list[Say]:
     return await _close(ctx, proposal, Status.DONE, summary)
 
@@ -331,9 +368,32 @@ async def closing_report(store: Store, texts: Texts, proposal: Proposal, closer:
     return lines(parts)
 
 
+async def _waiting_for(ctx: Context, proposals: list[Proposal]) -> list[Rendered]:
+    """Per backer, the deliveries to the proposer's underway `proposals` that wait for confirmation."""
+    waiting = [d for d in await ctx.store.underway.deliveries([p.id for p in proposals]) if not d.confirmed]
+    rows = []
+    for proposal in proposals:
+        backers = sorted({d.user_id for d in waiting if d.proposal_id == proposal.id and d.user_id != ctx.sender})
+        for backer in backers:
+            theirs = [d for d in waiting if d.proposal_id == proposal.id and d.user_id == backer]
+            amount = amount_of(ctx.texts, sum(d.money_cents for d in theirs), sum(d.minutes for d in theirs))
+            rows.append(
+                ctx.texts.t(
+                    "mine.to_confirm",
+                    number=proposal.number,
+                    title=proposal.title,
+                    backer=await ctx.who(backer),
+                    amount=amount,
+                    user_id=backer,
+                )
+            )
+    return rows
+
+
 @command("mine", nl=("mijn",))
 async def mine(ctx: Context) -> list[Say]:
-    """My open pledges, my GO pledges with what is still to deliver, my proposals."""
+    """My open pledges, my GO pledges with what is still to deliver, deliveries waiting for my confirmation, my open
+    and underway proposals and the latest of my others."""
     texts = ctx.texts
     open_ones = await ctx.store.proposals.open_in_room(ctx.room_id)
     underway = await ctx.store.proposals.underway_backed_by(ctx.room_id, ctx.sender)
@@ -360,11 +420,14 @@ async def mine(ctx: Context) -> list[Say]:
             amount_of(texts, money_left, minutes_left) if money_left or minutes_left else texts.t("mine.all_delivered")
         )
         to_deliver.append(texts.t("mine.underway", number=proposal.number, title=proposal.title, left=left))
-    own = [p for p in (*open_ones, *underway) if p.proposer == ctx.sender]
+    own = await ctx.store.proposals.of_proposer(ctx.room_id, ctx.sender, MINE_RECENT)
+    to_confirm = await _waiting_for(ctx, [p for p in own if p.is_underway])
     if pledged_open:
         rows += [texts.t("mine.open_title"), *pledged_open]
     if to_deliver:
         rows += [texts.t("mine.underway_title"), *to_deliver]
+    if to_confirm:
+        rows += [texts.t("mine.confirm_title"), *to_confirm]
     if own:
         rows.append(texts.t("mine.own_title"))
         rows += [

@@ -13,6 +13,9 @@ from storage.records import Delivery, Objection, Pledge, Proposal, Status, Total
 from storage.store import Store
 
 DOT = markup(" · ", " · ")
+# A message names (and mentions) at most this many backers and counts the rest: thousands of names would not fit
+# one Matrix event, and no member reads them.
+NAMED = 100
 
 
 @dataclass(frozen=True)
@@ -26,11 +29,22 @@ class ProposalFacts:
 
     @property
     def totals(self) -> Totals:
-        return Totals.of(self.pledges)
+        return Totals.of(self.pledges, self.proposal.proposer)
 
     @property
     def backers(self) -> tuple[str, ...]:
+        """Everyone who pledged, the proposer's own pledge included (whom updates and decisions mention)."""
         return tuple(p.user_id for p in self.pledges)
+
+    @property
+    def mentioned(self) -> tuple[str, ...]:
+        """Whom a message about the proposal mentions: the proposer and the backers it names."""
+        return (self.proposal.proposer, *(p.user_id for p in self.pledges[:NAMED]))
+
+    @property
+    def backing(self) -> list[Pledge]:
+        """The pledges of backers: everyone's but the proposer's own, which is no backer's."""
+        return [p for p in self.pledges if p.user_id != self.proposal.proposer]
 
     def who(self, user_id: str) -> Rendered:
         return mention(user_id, self.names.get(user_id, user_id))
@@ -101,14 +115,19 @@ def backers_block(texts: Texts, facts: ProposalFacts) -> Rendered:
     if not facts.pledges:
         return texts.t("proposal.no_backers")
     items = []
-    for pledge in facts.pledges:
+    for pledge in facts.pledges[:NAMED]:
         amount = pledge_amount(texts, pledge)
         who = facts.who(pledge.user_id)
         if pledge.note:
-            items.append(texts.t("pledge.line_note", user=who, pledge=amount, note=pledge.note))
+            item = texts.t("pledge.line_note", user=who, pledge=amount, note=pledge.note)
         else:
-            items.append(texts.t("pledge.line", user=who, pledge=amount))
-    return texts.t("proposal.backers_title", count=len(facts.pledges)) + bullet_list(items)
+            item = texts.t("pledge.line", user=who, pledge=amount)
+        if pledge.user_id == facts.proposal.proposer:
+            item = item + markup(" ", " ") + texts.t("pledge.own")
+        items.append(item)
+    if len(facts.pledges) > NAMED:
+        items.append(texts.tn("proposal.backers_more", len(facts.pledges) - NAMED))
+    return texts.t("proposal.backers_title", count=len(facts.backing)) + bullet_list(items)
 
 
 def objections_block(texts: Texts, facts: ProposalFacts) -> Rendered:
@@ -128,7 +147,7 @@ def backer_ledger(
     """`Bob: pledged €50 + 4h · delivered €50 + 2h · confirmed €50`, one line per backer."""
     rows = [texts.t("report.backers_title")]
     backers = [p.user_id for p in pledges] + sorted({d.user_id for d in deliveries} - {p.user_id for p in pledges})
-    for backer in backers:
+    for backer in backers[:NAMED]:
         pledged = next((p for p in pledges if p.user_id == backer), None)
         theirs = [d for d in deliveries if d.user_id == backer]
         confirmed = [d for d in theirs if d.confirmed]
@@ -141,6 +160,8 @@ def backer_ledger(
                 confirmed=_sum(texts, confirmed),
             )
         )
+    if len(backers) > NAMED:
+        rows.append(texts.tn("proposal.backers_more", len(backers) - NAMED))
     return lines(rows)
 
 
@@ -154,26 +175,37 @@ UPDATES_SHOWN = 3
 
 
 def underway_block(texts: Texts, facts: ProposalFacts, updates: list[Update], deliveries: list[Delivery]) -> Rendered:
-    """After GO, in !proposal: how far it is, the latest updates, and per backer pledged / delivered / confirmed."""
-    parts = [underway_line(texts, facts.totals, updates, deliveries)]
+    """After GO, in !proposal: how far it is (or that it is closed, and how), the latest updates, and per backer
+    pledged / reported / confirmed."""
+    proposal = facts.proposal
+    parts = []
+    if proposal.closed_at is not None:
+        status = texts.t(f"status.{proposal.status.value}")
+        parts.append(texts.t("proposal.closed_on", when=texts.when(proposal.closed_at), status=status))
+        if proposal.close_reason:
+            parts.append(texts.t("underway.quote", text=proposal.close_reason))
+    parts.append(underway_line(texts, facts.totals, updates, deliveries, closed=proposal.closed_at is not None))
     if updates:
         parts.append(texts.t("underway.updates_title"))
         for update in reversed(updates[-UPDATES_SHOWN:]):
-            parts.append(
-                texts.t(
-                    "underway.update_line", when=texts.when(update.at), user=facts.who(update.user_id), text=update.text
-                )
-            )
+            when, user = texts.when(update.at), facts.who(update.user_id)
+            if not update.text:  # its writer was forgotten: an empty quote would read as a blank message
+                parts.append(texts.t("underway.update_erased", when=when, user=user))
+            else:
+                parts.append(texts.t("underway.update_line", when=when, user=user, text=update.text))
         if len(updates) > UPDATES_SHOWN:
             parts.append(texts.tn("underway.more_updates", len(updates) - UPDATES_SHOWN))
     parts.append(backer_ledger(texts, facts.pledges, deliveries, facts.who))
     return lines(parts)
 
 
-def underway_line(texts: Texts, totals: Totals, updates: list[Update], deliveries: list[Delivery]) -> Rendered:
-    """`60% done · 2 updates · delivered €300 of €500 and 6 of 10h` for a GO proposal being carried out."""
+def underway_line(
+    texts: Texts, totals: Totals, updates: list[Update], deliveries: list[Delivery], *, closed: bool = False
+) -> Rendered:
+    """`60% done · 2 updates · €300 of €500 confirmed · 6/10h confirmed` for a GO proposal being carried out; once
+    `closed`, without the percentage its last update gave."""
     parts: list[Rendered] = []
-    percent = next((u.percent for u in reversed(updates) if u.percent is not None), None)
+    percent = None if closed else next((u.percent for u in reversed(updates) if u.percent is not None), None)
     if percent is not None:
         parts.append(texts.t("underway.done_percent", percent=percent))
     parts.append(texts.tn("report.updates", len(updates)))
@@ -187,7 +219,8 @@ def underway_line(texts: Texts, totals: Totals, updates: list[Update], deliverie
     return Rendered.join(DOT, parts)
 
 
-def status_view(texts: Texts, facts: ProposalFacts, now: datetime) -> Rendered:
+def status_view(texts: Texts, facts: ProposalFacts, now: datetime, idea: Rendered | None = None) -> Rendered:
+    """!proposal: title and status, proposer, the linked `idea`, description, goals, the deadline or decision, …"""
     proposal = facts.proposal
     parts = [
         texts.t(
@@ -202,6 +235,8 @@ def status_view(texts: Texts, facts: ProposalFacts, now: datetime) -> Rendered:
             created=texts.when(proposal.created_at),
         ),
     ]
+    if idea is not None:
+        parts.append(idea)
     if proposal.description:
         parts.append(user_text(proposal.description))
     parts.append(texts.t("proposal.goals", goals=goals(texts, proposal)))

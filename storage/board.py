@@ -98,11 +98,6 @@ class BoardQueries:
         await self.db.execute("DELETE FROM board_links WHERE expires_at <= ?", (to_db(now),))
         await self.db.execute("DELETE FROM board_sessions WHERE expires_at <= ?", (to_db(now),))
 
-    async def forget(self, user_id: str) -> None:
-        """A forgotten member's links and sessions stop working at once."""
-        await self.db.execute("DELETE FROM board_links WHERE user_id = ?", (user_id,))
-        await self.db.execute("DELETE FROM board_sessions WHERE user_id = ?", (user_id,))
-
     async def room_key(self, room_id: str) -> str:
         """The room's board key, made on first use: the widget's address names it instead of the room."""
         row = await self.db.fetch_one("SELECT key FROM board_rooms WHERE room_id = ?", (room_id,))

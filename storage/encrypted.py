@@ -1,7 +1,8 @@
-"""Encrypted events Kring could not decrypt yet: parked until their keys arrive, never dropped."""
+"""Encrypted events Kring could not decrypt yet: parked until their keys arrive, or dropped after a bounded time."""
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import datetime
 
 from storage.db import Database
@@ -29,6 +30,27 @@ class EncryptedQueries:
 
     async def unpark(self, event_id: str) -> None:
         await self.db.execute("DELETE FROM encrypted_pending WHERE event_id = ?", (event_id,))
+
+    async def count(self) -> int:
+        row = await self.db.fetch_one("SELECT count(*) FROM encrypted_pending")
+        return 0 if row is None else int(row[0])
+
+    async def drop_parked_before(self, moment: datetime, now: datetime) -> list[str]:
+        """Drop the events parked before `moment`, ciphertext and all (in the caller's transaction), and note them
+        as processed, so that a copy decrypted later counts for nothing too; their ids."""
+
+        def drop(conn: sqlite3.Connection) -> list[str]:
+            rows = conn.execute(
+                "SELECT event_id, room_id FROM encrypted_pending WHERE first_seen < ?", (to_db(moment),)
+            ).fetchall()
+            conn.executemany(
+                "INSERT OR IGNORE INTO processed_events (event_id, room_id, processed_at) VALUES (?, ?, ?)",
+                [(r[0], r[1], to_db(now)) for r in rows],
+            )
+            conn.executemany("DELETE FROM encrypted_pending WHERE event_id = ?", [(r[0],) for r in rows])
+            return [str(r[0]) for r in rows]
+
+        return await self.db.run(drop)
 
     async def mark_explained(self, event_ids: list[str]) -> None:
         await self.db.executemany(

@@ -13,6 +13,7 @@ from datetime import datetime
 
 from storage.credits import CREDIT_SELECT, add_credits, credit_from_row
 from storage.db import Database
+from storage.members import clean_name
 from storage.messages import MESSAGE_COLUMNS, message_from_row
 from storage.records import Credit, KeptReaction, SeenMessage
 from storage.timeconv import from_db, to_db
@@ -21,16 +22,20 @@ CHUNK = 500  # ids per `IN (…)`: well under SQLite's limit on bound parameters
 CHUNK_SIZES = (4, 32, CHUNK)
 
 GiverDay = tuple[str, str, datetime]  # room, giver, start of the UTC day
+# What counts against a member's daily cap: votes cast or changed, and helper credits given with `!solved`.
+VOTES_GIVEN = "reason IN ('reaction', 'helped')"
 
 
 @dataclass(frozen=True)
 class Announced:
-    """The bot's announcement of a proposal: a reaction to it credits the proposer."""
+    """One of the bot's messages about a proposal (announcement, fully backed, reminder, decision, report,
+    cancellation): a reaction to it credits the proposer, and all of them are one vote target."""
 
     event_id: str
     proposal_id: int
     room_id: str
     proposer: str
+    vote_target: str  # the proposal's first such message: a member's votes on any of them are one vote on it
 
 
 @dataclass(frozen=True)
@@ -61,6 +66,12 @@ class CreditFacts:
     votes: dict[Pair, list[Credit]]  # each pair's unreversed vote credits (one, or per emoji before schema 6)
     given: dict[GiverDay, int]  # votes cast and changed that day, reversed or not
     joined: dict[tuple[str, str], datetime] = field(default_factory=dict)  # (room, member): first join seen
+
+    def vote_target(self, event_id: str) -> str:
+        """What a reaction to `event_id` votes on: the event itself, or for any of Kring's messages about a
+        proposal, the proposal's first one (one proposal, one vote per member)."""
+        announced = self.announcements.get(event_id)
+        return announced.vote_target if announced is not None else event_id
 
     @classmethod
     def empty(cls) -> CreditFacts:
@@ -96,7 +107,7 @@ class Effects:
         )
 
     def remember_member(self, room_id: str, user_id: str, display_name: str) -> None:
-        self.members.append((room_id, user_id, display_name))
+        self.members.append((room_id, user_id, clean_name(display_name)))
 
     def add_message(self, message: SeenMessage) -> None:
         row = (message.event_id, message.room_id, message.author, to_db(message.sent_at), message.excerpt)
@@ -172,6 +183,8 @@ def _read_facts(conn: sqlite3.Connection, wanted: FactsWanted) -> CreditFacts:
             reactions[row[0]] = _kept_reaction(row)
     # Every vote on the messages referred to: a redacted message takes back all of them.
     targets = wanted.targets | wanted.redacted | {r.target_event_id for r in reactions.values()}
+    announcements = _announcements(conn, targets)
+    targets |= announcements.keys()  # with all of Kring's other messages about the same proposals
     for chunk in _chunks(targets):
         query = (
             f"SELECT {_REACTION_COLUMNS} FROM reactions WHERE removed = 0 AND target_event_id IN ({_marks(chunk)}) "
@@ -184,19 +197,15 @@ def _read_facts(conn: sqlite3.Connection, wanted: FactsWanted) -> CreditFacts:
         query = f"{CREDIT_SELECT} WHERE {_UNREVERSED} AND c.target_event_id IN ({_marks(chunk)}) ORDER BY c.id"
         for row in conn.execute(query, chunk):
             credit = credit_from_row(row)
-            votes.setdefault((str(credit.giver), str(credit.target_event_id)), []).append(credit)
+            target = str(credit.target_event_id)
+            found = announcements.get(target)
+            votes.setdefault((str(credit.giver), found.vote_target if found else target), []).append(credit)
     messages: dict[str, SeenMessage] = {}
     for chunk in _chunks(targets):
         for row in conn.execute(f"SELECT {MESSAGE_COLUMNS} FROM messages WHERE event_id IN ({_marks(chunk)})", chunk):
             messages[row[0]] = message_from_row(row)
-    announcements: dict[str, Announced] = {}
-    for chunk in _chunks(targets - messages.keys()):
-        query = (
-            "SELECT b.event_id, p.id, p.room_id, p.proposer FROM bot_messages b "
-            f"JOIN proposals p ON p.id = b.proposal_id WHERE b.kind = 'announce' AND b.event_id IN ({_marks(chunk)})"
-        )
-        for row in conn.execute(query, chunk):
-            announcements[row[0]] = Announced(row[0], row[1], row[2], row[3])
+    for event_id in messages.keys() & announcements.keys():
+        del announcements[event_id]
     given: dict[GiverDay, int] = {}
     # Removing a reaction may bring the giver's earlier one back: that counts against the giver's own cap, also
     # when someone else (a moderator) removed it.
@@ -210,8 +219,7 @@ def _read_facts(conn: sqlite3.Connection, wanted: FactsWanted) -> CreditFacts:
     for room_id, giver, day_start in days:
         start = to_db(day_start)
         row = conn.execute(
-            "SELECT COUNT(*) FROM credits WHERE reason = 'reaction' AND room_id = ? AND giver = ? "
-            "AND at >= ? AND at < ?",
+            f"SELECT COUNT(*) FROM credits WHERE {VOTES_GIVEN} AND room_id = ? AND giver = ? AND at >= ? AND at < ?",
             (room_id, giver, start, start + 86_400),
         ).fetchone()
         given[(room_id, giver, day_start)] = int(row[0])
@@ -223,6 +231,29 @@ def _read_facts(conn: sqlite3.Connection, wanted: FactsWanted) -> CreditFacts:
         if row is not None:
             joined[(room_id, user_id)] = from_db(row[0])
     return CreditFacts(messages, announcements, reactions, votes, given, joined)
+
+
+def _announcements(conn: sqlite3.Connection, event_ids: Iterable[str]) -> dict[str, Announced]:
+    """Kring's messages about a proposal among `event_ids`, and every other message of Kring's about the same
+    proposals, each with the proposal's vote target."""
+    proposals: set[int] = set()
+    for chunk in _chunks(event_ids):
+        query = f"SELECT proposal_id FROM bot_messages WHERE kind = 'announce' AND event_id IN ({_marks(chunk)})"
+        proposals.update(int(row[0]) for row in conn.execute(query, chunk) if row[0] is not None)
+    found: dict[str, Announced] = {}
+    ordered = sorted(proposals)
+    first: dict[int, str] = {}
+    for start in range(0, len(ordered), CHUNK):
+        ids = ordered[start : start + CHUNK]
+        query = (
+            "SELECT b.event_id, p.id, p.room_id, p.proposer FROM bot_messages b "
+            f"JOIN proposals p ON p.id = b.proposal_id WHERE b.kind = 'announce' AND b.proposal_id IN ({_marks(ids)}) "
+            "ORDER BY b.rowid"
+        )
+        for row in conn.execute(query, ids):
+            vote_target = first.setdefault(int(row[1]), str(row[0]))
+            found[row[0]] = Announced(row[0], row[1], row[2], row[3], vote_target)
+    return found
 
 
 def _write(conn: sqlite3.Connection, effects: Effects) -> None:
@@ -278,6 +309,15 @@ class IntakeQueries:
         if not events:
             return []
         return await self.db.run(lambda conn: _new_events(conn, events, to_db(at)))
+
+    async def votes_given(self, room_id: str, giver: str, day_start: datetime) -> int:
+        """How many votes and helper credits `giver` gave in a room in the UTC day from `day_start`."""
+        start = to_db(day_start)
+        row = await self.db.fetch_one(
+            f"SELECT COUNT(*) FROM credits WHERE {VOTES_GIVEN} AND room_id = ? AND giver = ? AND at >= ? AND at < ?",
+            (room_id, giver, start, start + 86_400),
+        )
+        return int(row[0]) if row else 0
 
     async def credit_facts(self, wanted: FactsWanted) -> CreditFacts:
         return await self.db.run(lambda conn: _read_facts(conn, wanted))

@@ -18,12 +18,18 @@ class MessageQueries:
         self.db = db
 
     async def commands_since(self, room_id: str, user_id: str, since: datetime) -> int:
-        """How many commands the member sent in the room since `since` (commands are remembered as messages)."""
+        """How many commands the member sent in the room after `since` and Kring did not hold back (commands are
+        remembered as messages)."""
         row = await self.db.fetch_one(
-            "SELECT COUNT(*) FROM messages WHERE room_id = ? AND author = ? AND is_idea = 0 AND sent_at >= ?",
+            "SELECT COUNT(*) FROM messages WHERE room_id = ? AND author = ? AND is_idea = 0 AND held_back = 0 "
+            "AND sent_at > ?",
             (room_id, user_id, to_db(since)),
         )
         return int(row[0]) if row else 0
+
+    async def hold_back(self, event_id: str) -> None:
+        """The command was ignored over the member's budget: it does not count against it."""
+        await self.db.execute("UPDATE messages SET held_back = 1 WHERE event_id = ?", (event_id,))
 
     async def get(self, event_id: str) -> SeenMessage | None:
         row = await self.db.fetch_one(f"SELECT {MESSAGE_COLUMNS} FROM messages WHERE event_id = ?", (event_id,))

@@ -547,6 +547,99 @@ def told_once(conn: sqlite3.Connection) -> None:
 
 
 @migration(14)
+def helper_credits_are_votes(conn: sqlite3.Connection) -> None:
+    """A helper credit (`!solved`) is one of the asker's votes of the day: the daily count reads both kinds."""
+    _script(
+        conn,
+        """
+        DROP INDEX credits_given;
+        CREATE INDEX credits_given ON credits (room_id, giver, at) WHERE reason IN ('reaction', 'helped')
+        """,
+    )
+
+
+@migration(15)
+def proposal_vote_target(conn: sqlite3.Connection) -> None:
+    """All of Kring's messages about a proposal are one vote target: find them by proposal."""
+    conn.execute("CREATE INDEX bot_messages_about ON bot_messages (proposal_id) WHERE kind = 'announce'")
+
+
+@migration(16, rebuilds_tables=True)
+def outbox_attempts(conn: sqlite3.Connection) -> None:
+    """A message the homeserver keeps refusing is tried again later, then parked, so it holds up no other: the
+    outbox counts each message's attempts, when it may be tried next and the last error, and knows `parked`."""
+    _script(
+        conn,
+        """
+        CREATE TABLE outbox_new (
+            id           INTEGER PRIMARY KEY,
+            room_id      TEXT NOT NULL,
+            kind         TEXT NOT NULL,
+            proposal_id  INTEGER REFERENCES proposals (id),
+            body         TEXT NOT NULL,
+            html         TEXT NOT NULL,
+            reply_to     TEXT,
+            mentions     TEXT NOT NULL,
+            created_at   INTEGER NOT NULL,
+            sent_at      INTEGER,
+            event_id     TEXT,
+            state        TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'sent', 'dropped', 'parked')),
+            thread_root  TEXT,
+            opens_thread INTEGER NOT NULL DEFAULT 0,
+            delivery_id  INTEGER REFERENCES deliveries (id),
+            priority     INTEGER NOT NULL DEFAULT 2,
+            attempts     INTEGER NOT NULL DEFAULT 0,
+            retry_at     INTEGER,
+            last_error   TEXT NOT NULL DEFAULT ''
+        );
+        INSERT INTO outbox_new (id, room_id, kind, proposal_id, body, html, reply_to, mentions, created_at, sent_at,
+                                event_id, state, thread_root, opens_thread, delivery_id, priority)
+            SELECT id, room_id, kind, proposal_id, body, html, reply_to, mentions, created_at, sent_at, event_id,
+                   state, thread_root, opens_thread, delivery_id, priority FROM outbox;
+        DROP TABLE outbox;
+        ALTER TABLE outbox_new RENAME TO outbox;
+        CREATE INDEX outbox_pending ON outbox (priority, id) WHERE state = 'pending'
+        """,
+    )
+
+
+@migration(17)
+def commands_held_back(conn: sqlite3.Connection) -> None:
+    """A command ignored over the budget is marked: it does not count against the member's next minute."""
+    _script(
+        conn,
+        """
+        ALTER TABLE messages ADD COLUMN held_back INTEGER NOT NULL DEFAULT 0
+        """,
+    )
+
+
+@migration(18, rebuilds_tables=True)
+def confirm_nudge(conn: sqlite3.Connection) -> None:
+    """A new kind of announcement: the proposer is reminded of deliveries waiting for her confirmation. SQLite
+    cannot widen a CHECK constraint in place, so the schedule is copied into a table that allows it."""
+    _script(
+        conn,
+        """
+        CREATE TABLE announcements_new (
+            id          INTEGER PRIMARY KEY,
+            proposal_id INTEGER NOT NULL REFERENCES proposals (id),
+            kind        TEXT NOT NULL CHECK (kind IN ('reminder', 'deadline', 'update_nudge', 'delivery_nudge',
+                                                      'confirm_nudge')),
+            due_at      INTEGER NOT NULL,
+            state       TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'done', 'cancelled')),
+            done_at     INTEGER,
+            UNIQUE (proposal_id, kind)
+        );
+        INSERT INTO announcements_new SELECT id, proposal_id, kind, due_at, state, done_at FROM announcements;
+        DROP TABLE announcements;
+        ALTER TABLE announcements_new RENAME TO announcements;
+        CREATE INDEX announcements_pending ON announcements (due_at) WHERE state = 'pending'
+        """,
+    )
+
+
+@migration(19)
 def board(conn: sqlite3.Connection) -> None:
     """The room's board in the browser: one-time sign-in links and the sessions they open (only digests of their
     tokens are kept), and each room's opaque board key for the widget's address (no room id in a URL); indexes

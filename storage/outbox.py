@@ -1,19 +1,24 @@
 """The outbox of messages to send, in order, each sent exactly once.
 
 A message is `pending` until it went out (`sent`, with its event id) or can never go out (`dropped`: the room
-was left, or the homeserver refuses it for good).
+was left, or the homeserver refuses it for good). One the homeserver refuses with an error Kring does not know
+is tried again later, less and less often, while the others go ahead; after MAX_ATTEMPTS it is `parked`.
 """
 
 from __future__ import annotations
 
 import json
 import sqlite3
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from storage.db import Database
-from storage.records import MessageKind, OutboxMessage, Outgoing, Priority
+from storage.records import MessageKind, OutboxMessage, Outgoing, ParkedMessage, Priority, is_user_id
 from storage.sent import remember_sent
-from storage.timeconv import to_db
+from storage.timeconv import from_db, to_db
+
+MAX_ATTEMPTS = 12  # refusals of one message before it is parked: about an hour of them
+RETRY_FIRST = timedelta(seconds=5)  # then twice as long after each refusal, at most RETRY_MAX
+RETRY_MAX = timedelta(minutes=10)
 
 _COLUMNS = (
     "room_id, kind, proposal_id, body, html, reply_to, mentions, thread_root, opens_thread, delivery_id, priority"
@@ -36,7 +41,7 @@ class OutboxQueries:
                     m.body,
                     m.html,
                     m.reply_to,
-                    json.dumps(list(m.mentions)),
+                    json.dumps([user for user in m.mentions if is_user_id(user)]),  # never a pseudonym
                     m.thread_root,
                     int(m.opens_thread),
                     m.delivery_id,
@@ -47,9 +52,13 @@ class OutboxQueries:
             ],
         )
 
-    async def pending(self, limit: int = 100) -> list[OutboxMessage]:
+    async def pending(self, limit: int = 100, *, now: datetime | None = None) -> list[OutboxMessage]:
+        """The next messages to send, most urgent first; with `now`, leaving out those refused a moment ago."""
+        due, params = (
+            ("", (limit,)) if now is None else ("AND (retry_at IS NULL OR retry_at <= ?)", (to_db(now), limit))
+        )
         rows = await self.db.fetch_all(
-            f"SELECT id, {_COLUMNS} FROM outbox WHERE state = 'pending' ORDER BY priority, id LIMIT ?", (limit,)
+            f"SELECT id, {_COLUMNS} FROM outbox WHERE state = 'pending' {due} ORDER BY priority, id LIMIT ?", params
         )
         return [
             OutboxMessage(
@@ -109,6 +118,41 @@ class OutboxQueries:
             "WHERE excluded.told_at - told.told_at >= ?"
         )
         return await self.db.execute(again, (*row, every)) == 1
+
+    async def refused(self, queued: OutboxMessage, error: str, at: datetime) -> bool:
+        """The homeserver refused the message: counted, and tried again after a growing pause; True when that was
+        its last attempt and it is parked now."""
+        row = await self.db.fetch_one("SELECT attempts FROM outbox WHERE id = ?", (queued.id,))
+        attempts = (int(row[0]) if row else 0) + 1
+        if attempts >= MAX_ATTEMPTS:
+            await self.db.execute(
+                "UPDATE outbox SET state = 'parked', attempts = ?, retry_at = NULL, last_error = ? WHERE id = ?",
+                (attempts, error, queued.id),
+            )
+            return True
+        pause = min(RETRY_FIRST * 2 ** (attempts - 1), RETRY_MAX)
+        await self.db.execute(
+            "UPDATE outbox SET attempts = ?, retry_at = ?, last_error = ? WHERE id = ?",
+            (attempts, to_db(at + pause), error, queued.id),
+        )
+        return False
+
+    async def next_retry(self) -> datetime | None:
+        """When the earliest message refused a moment ago may be tried again; None if there is none."""
+        row = await self.db.fetch_one(
+            "SELECT MIN(retry_at) FROM outbox WHERE state = 'pending' AND retry_at IS NOT NULL"
+        )
+        return from_db(row[0]) if row and row[0] is not None else None
+
+    async def parked(self) -> list[ParkedMessage]:
+        rows = await self.db.fetch_all(
+            "SELECT id, room_id, attempts, last_error, created_at FROM outbox WHERE state = 'parked' ORDER BY id"
+        )
+        return [ParkedMessage(int(r[0]), str(r[1]), int(r[2]), str(r[3]), from_db(r[4])) for r in rows]
+
+    async def parked_count(self) -> int:
+        row = await self.db.fetch_one("SELECT COUNT(*) FROM outbox WHERE state = 'parked'")
+        return int(row[0]) if row else 0
 
     async def mark_dropped(self, queued: OutboxMessage) -> None:
         await self.db.execute("UPDATE outbox SET state = 'dropped' WHERE id = ?", (queued.id,))

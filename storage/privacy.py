@@ -16,10 +16,13 @@ import re
 import secrets
 import sqlite3
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime
+from enum import Enum
 from typing import Any
 
 from storage.db import Database
+from storage.records import is_user_id
 from storage.timeconv import from_db, to_db
 
 log = logging.getLogger(__name__)
@@ -34,83 +37,236 @@ MIN_RENAMED_NAME = 4  # a display name shorter than this is not looked for in ot
 
 PSEUDONYM = "former member {number}"  # what a forgotten member's user id becomes in every table
 
-# What a member's copy holds: (section, table, the columns that name them). Every row that names them is in it.
-_MINE: tuple[tuple[str, str, tuple[str, ...]], ...] = (
-    ("names", "members", ("user_id",)),
-    ("joined", "joins", ("user_id",)),
-    ("reputation", "reputation", ("user_id",)),
-    ("messages", "messages", ("author",)),
-    ("reactions", "reactions", ("giver",)),
-    ("credits", "credits", ("giver", "receiver")),
-    ("proposals", "proposals", ("proposer",)),
-    ("pledges", "pledges", ("user_id",)),
-    ("pledge_history", "pledge_history", ("user_id",)),
-    ("objections", "objections", ("user_id",)),
-    ("updates", "updates", ("user_id",)),
-    ("deliveries", "deliveries", ("user_id", "confirmed_by")),
-    ("talents", "talents", ("user_id",)),
-    ("askable", "askable", ("user_id",)),
-    ("needs", "needs", ("user_id", "helped_by")),
-    ("opted_out", "opted_out", ("user_id",)),
-    ("told", "told", ("user_id",)),
-    ("encrypted_pending", "encrypted_pending", ("sender",)),
+
+class Forget(Enum):
+    """What forgetting a member does to a table's rows that name them."""
+
+    RENAME = "rename"  # the user id becomes the pseudonym, their text is erased: the books need the row
+    DELETE = "delete"  # the rows go: nothing in them is needed for the books
+    KEEP = "keep"  # names no member (or is scrubbed by its own rule: the outbox, the key-value table)
+
+
+@dataclass(frozen=True)
+class Table:
+    """One table as members' data: every column is in exactly one place here (tests/unit/test_member_columns.py
+    walks the migrated schema). The copy (`!mydata`), the renaming and the erasing are derived from it."""
+
+    name: str
+    forget: Forget
+    members: tuple[str, ...] = ()  # columns holding a member's user id; the first is the author of `their_text`
+    # Text the author wrote: (column, what it becomes when they are forgotten). Text that becomes '' is also looked
+    # for in the bot's messages that quote it; in a table whose rows are deleted only that mark matters.
+    their_text: tuple[tuple[str, str], ...] = ()
+    free_text: tuple[str, ...] = ()  # text where others may have named the member: the pseudonym replaces them
+    own: tuple[str, ...] = ()  # neither: ids, amounts, moments, flags, the bot's own text, scrubbed by own rules
+    section: str = ""  # the copy's section for this table (its name when empty)
+
+    @property
+    def columns(self) -> set[str]:
+        return {*self.members, *(c for c, _ in self.their_text), *self.free_text, *self.own}
+
+    @property
+    def quoted(self) -> tuple[str, ...]:
+        """Their text that a bot message may quote: what is looked for in the outbox when they are forgotten."""
+        return tuple(c for c, erased in self.their_text if erased == "''")
+
+
+TABLES: tuple[Table, ...] = (
+    Table("members", Forget.DELETE, ("user_id",), (("display_name", "NULL"),), own=("room_id",), section="names"),
+    Table("joins", Forget.DELETE, ("user_id",), own=("room_id", "joined_at"), section="joined"),
+    Table("reputation", Forget.RENAME, ("user_id",), own=("room_id", "credits")),
+    Table(
+        "messages",
+        Forget.RENAME,
+        ("author",),
+        (("excerpt", "''"),),
+        ("excerpt",),
+        ("event_id", "room_id", "sent_at", "is_idea", "score", "redacted", "held_back"),
+    ),
+    Table(
+        "reactions",
+        Forget.RENAME,
+        ("giver",),
+        own=("event_id", "room_id", "target_event_id", "emoji", "direction", "at", "removed"),
+    ),
+    Table(
+        "credits",
+        Forget.RENAME,
+        ("giver", "receiver"),
+        own=(
+            "id",
+            "room_id",
+            "delta",
+            "reason",
+            "source_event_id",
+            "target_event_id",
+            "emoji",
+            "proposal_id",
+            "reverses",
+            "at",
+        ),
+    ),
+    Table(
+        "proposals",
+        Forget.RENAME,
+        ("proposer",),
+        (("cancel_reason", "NULL"), ("close_reason", "NULL")),
+        ("title", "description", "cancel_reason", "close_reason"),  # title and description stay: the record
+        (
+            "id",
+            "room_id",
+            "number",
+            "money_goal_cents",
+            "hours_goal_minutes",
+            "min_backers",
+            "deadline",
+            "created_at",
+            "source_event_id",
+            "idea_event_id",
+            "status",
+            "decided_at",
+            "fully_backed_at",
+            "closed",
+            "closed_at",
+            "thread_root",
+            "thread_latest",
+            "needs",
+        ),
+    ),
+    Table(
+        "pledges",
+        Forget.RENAME,
+        ("user_id",),
+        (("note", "''"),),
+        ("note",),
+        ("proposal_id", "money_cents", "minutes", "pledged_at"),
+    ),
+    Table(
+        "pledge_history",
+        Forget.RENAME,
+        ("user_id",),
+        (("note", "''"),),
+        ("note",),
+        ("id", "proposal_id", "action", "money_cents", "minutes", "event_id", "at"),
+    ),
+    Table("objections", Forget.RENAME, ("user_id",), (("reason", "''"),), ("reason",), ("proposal_id", "at")),
+    Table(
+        "updates",
+        Forget.RENAME,
+        ("user_id",),
+        (("text", "''"),),
+        ("text",),
+        ("id", "proposal_id", "percent", "at", "event_id"),
+    ),
+    Table(
+        "deliveries",
+        Forget.RENAME,
+        ("user_id", "confirmed_by"),
+        (("note", "''"),),
+        ("note",),
+        ("id", "proposal_id", "money_cents", "minutes", "at", "event_id", "confirmed_at", "confirm_event_id"),
+    ),
+    Table(
+        "talents",
+        Forget.DELETE,
+        ("user_id",),
+        (("talent", "''"), ("key", "NULL")),
+        own=("room_id", "added_at"),
+    ),
+    Table("askable", Forget.DELETE, ("user_id",), own=("room_id",)),
+    Table(
+        "needs",
+        Forget.RENAME,
+        ("user_id", "helped_by"),
+        (("text", "''"), ("talents", "'[]'")),
+        ("text",),
+        ("id", "room_id", "number", "at", "event_id", "solved_at"),
+    ),
+    Table("opted_out", Forget.DELETE, ("user_id",), own=("opted_out_at",)),
+    Table("told", Forget.DELETE, ("user_id",), own=("room_id", "topic", "told_at")),
+    Table(
+        "encrypted_pending",
+        Forget.DELETE,
+        ("sender",),
+        (("source", "NULL"),),  # the ciphertext event, which names its sender
+        own=("event_id", "room_id", "first_seen", "explained"),
+    ),
+    # The bot's own messages: their text and mentions are scrubbed by name and quote (`_scrub_outbox`), and the
+    # copy lists which of them mention the member.
+    Table(
+        "outbox",
+        Forget.KEEP,
+        own=(
+            "id",
+            "room_id",
+            "kind",
+            "proposal_id",
+            "body",
+            "html",
+            "reply_to",
+            "mentions",
+            "created_at",
+            "sent_at",
+            "event_id",
+            "state",
+            "thread_root",
+            "opens_thread",
+            "delivery_id",
+            "priority",
+            "attempts",
+            "retry_at",
+            "last_error",  # the homeserver's refusal (errcode and message), never a member's text
+        ),
+    ),
+    # Keys that hold a user id (a request to be forgotten, a direct room) are named by FORGET_REQUEST and
+    # DIRECT_ROOM: copied, and deleted when the member is forgotten.
+    Table("kv", Forget.KEEP, own=("key", "value")),
+    Table("forgotten", Forget.KEEP, own=("digest", "pseudonym", "forgotten_at")),  # keyed hashes, no ids
+    Table("processed_events", Forget.KEEP, own=("event_id", "room_id", "processed_at")),
+    Table("bot_messages", Forget.KEEP, own=("event_id", "room_id", "kind", "proposal_id", "delivery_id")),
+    Table("announcements", Forget.KEEP, own=("id", "proposal_id", "kind", "due_at", "state", "done_at")),
+    Table("room_settings", Forget.KEEP, own=("room_id", "language")),
+    # The board's ways in: a forgotten member's sign-in links and sessions go (only digests of tokens are kept).
+    Table("board_links", Forget.DELETE, ("user_id",), own=("digest", "room_id", "expires_at", "used_at")),
+    Table("board_sessions", Forget.DELETE, ("user_id",), own=("digest", "room_id", "expires_at")),
+    Table("board_rooms", Forget.KEEP, own=("room_id", "key")),
 )
 _MOMENTS = frozenset({"at", "sent_at", "deadline", "created_at", "decided_at", "closed_at", "fully_backed_at"})
 
-# Forgetting: the user id becomes the pseudonym here, and these columns of their rows are erased ('' or '[]').
-_RENAMED: tuple[tuple[str, str, dict[str, str]], ...] = (
-    ("messages", "author", {"excerpt": "''"}),
-    ("proposals", "proposer", {"cancel_reason": "NULL", "close_reason": "NULL"}),
-    ("pledges", "user_id", {"note": "''"}),
-    ("pledge_history", "user_id", {"note": "''"}),
-    ("objections", "user_id", {"reason": "''"}),
-    ("reputation", "user_id", {}),
-    ("reactions", "giver", {}),
-    ("updates", "user_id", {"text": "''"}),
-    ("deliveries", "user_id", {"note": "''"}),
-    ("deliveries", "confirmed_by", {}),
-    ("credits", "giver", {}),
-    ("credits", "receiver", {}),
-    ("needs", "user_id", {"text": "''", "talents": "'[]'"}),
-    ("needs", "helped_by", {}),
+# Derived from TABLES. The copy: (section, table, the columns that name them); every row that names them is in it.
+_MINE = tuple((t.section or t.name, t.name, t.members) for t in TABLES if t.members)
+# Forgetting: the user id becomes the pseudonym here, and the author's text columns are erased…
+_RENAMED = tuple(
+    (t.name, column, dict(t.their_text) if index == 0 else {})
+    for t in TABLES
+    if t.forget is Forget.RENAME
+    for index, column in enumerate(t.members)
 )
-# …and their rows here are deleted: nothing in them is needed for the books.
-_DELETED: tuple[tuple[str, str], ...] = (
-    ("members", "user_id"),
-    ("talents", "user_id"),
-    ("askable", "user_id"),
-    ("joins", "user_id"),
-    ("told", "user_id"),
-    ("opted_out", "user_id"),
-    ("encrypted_pending", "sender"),
-)
-# Free text a member wrote, looked for in the bot's own messages that quote it.
-_THEIR_TEXTS = (
-    "SELECT excerpt FROM messages WHERE author = :u",
-    "SELECT note FROM pledges WHERE user_id = :u",
-    "SELECT note FROM pledge_history WHERE user_id = :u",
-    "SELECT reason FROM objections WHERE user_id = :u",
-    "SELECT text FROM updates WHERE user_id = :u",
-    "SELECT note FROM deliveries WHERE user_id = :u",
-    "SELECT talent FROM talents WHERE user_id = :u",
-    "SELECT text FROM needs WHERE user_id = :u",
-)
-
-
+# …and their rows here are deleted.
+_DELETED = tuple((t.name, column) for t in TABLES if t.forget is Forget.DELETE for column in t.members)
+# Their own text, looked for in the bot's own messages that quote it.
+_THEIR_TEXTS = tuple(f"SELECT {column} FROM {t.name} WHERE {t.members[0]} = :u" for t in TABLES for column in t.quoted)
 # Free text anyone wrote, where others may have named the member (by user id or display name).
-_FREE_TEXT: tuple[tuple[str, str], ...] = (
-    ("messages", "excerpt"),
-    ("pledges", "note"),
-    ("pledge_history", "note"),
-    ("objections", "reason"),
-    ("updates", "text"),
-    ("deliveries", "note"),
-    ("needs", "text"),
-    ("proposals", "title"),
-    ("proposals", "description"),
-    ("proposals", "cancel_reason"),
-    ("proposals", "close_reason"),
-)
+_FREE_TEXT = tuple((t.name, column) for t in TABLES for column in t.free_text)
+
+
+def unclassified_columns(conn: sqlite3.Connection) -> list[str]:
+    """What the schema and TABLES disagree on: a table or column no declaration names, or one declared that the
+    schema lacks. Empty when every column is classified."""
+    declared = {t.name: t.columns for t in TABLES}
+    found: list[str] = []
+    tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")]
+    for table in tables:
+        if table.startswith("sqlite_"):
+            continue
+        if table not in declared:
+            found.append(f"{table} (a table no declaration names)")
+            continue
+        present = {str(r[1]) for r in conn.execute(f"PRAGMA table_info({table})")}
+        found += [f"{table}.{column}" for column in sorted(present - declared[table])]
+        found += [f"{table}.{column} (declared, not in the schema)" for column in sorted(declared[table] - present)]
+    found += [f"{name} (declared, not in the schema)" for name in sorted(set(declared) - set(tables))]
+    return sorted(found)
 
 
 def _rename_in_texts(conn: sqlite3.Connection, needles: set[str], pseudonym: str) -> None:
@@ -158,22 +314,23 @@ def _data_of(conn: sqlite3.Connection, user_id: str) -> dict[str, list[dict[str,
     return data
 
 
-_ABOUT_A_PROPOSAL = frozenset({"pledges", "pledge_history", "objections", "updates", "deliveries"})  # no room_id
-_IN_NO_ROOM = frozenset({"opted_out"})
-
-
 def _rooms_of(conn: sqlite3.Connection, user_id: str) -> set[str]:
-    """Every room of a row in the member's copy (`_MINE`): where Kring holds anything about them."""
+    """Every room of a row in the member's copy: where Kring holds anything about them (a row without a room
+    of its own is in its proposal's; one with neither, such as an opt-out, is in no room)."""
     rooms: set[str] = set()
-    for _, table, columns in _MINE:
-        if table in _IN_NO_ROOM:
+    for table in TABLES:
+        if not table.members:
             continue
-        where = " OR ".join(f"t.{column} = ?" for column in columns)
-        if table in _ABOUT_A_PROPOSAL:
-            query = f"SELECT DISTINCT p.room_id FROM {table} t JOIN proposals p ON p.id = t.proposal_id WHERE {where}"
+        where = " OR ".join(f"t.{column} = ?" for column in table.members)
+        if "room_id" in table.own:
+            query = f"SELECT DISTINCT t.room_id FROM {table.name} t WHERE {where}"
+        elif "proposal_id" in table.own:
+            query = (
+                f"SELECT DISTINCT p.room_id FROM {table.name} t JOIN proposals p ON p.id = t.proposal_id WHERE {where}"
+            )
         else:
-            query = f"SELECT DISTINCT t.room_id FROM {table} t WHERE {where}"
-        rooms.update(str(r[0]) for r in conn.execute(query, (user_id,) * len(columns)))
+            continue
+        rooms.update(str(r[0]) for r in conn.execute(query, (user_id,) * len(table.members)))
     return rooms
 
 
@@ -246,6 +403,77 @@ def _forget(conn: sqlite3.Connection, user_id: str, number: int, names_in_rooms:
     conn.execute(
         "INSERT INTO forgotten (digest, pseudonym, forgotten_at) VALUES (?, ?, ?)",
         (digest(key, user_id), pseudonym, at),
+    )
+
+
+class KeyMismatchError(Exception):
+    """A restored copy hashes forgotten members' ids with another key than the database it replaces."""
+
+
+@dataclass(frozen=True)
+class Forgetting:
+    """What a database knows of the members it forgot: the key of its hashes, each hash with the pseudonym and
+    moment, and how many pseudonyms it handed out."""
+
+    key: str | None
+    forgotten: tuple[tuple[str, str, int], ...]
+    former_count: int
+
+
+def forgetting_in(conn: sqlite3.Connection) -> Forgetting:
+    """The forgetting a database holds (none in one made before forgetting existed)."""
+    try:
+        rows = conn.execute("SELECT digest, pseudonym, forgotten_at FROM forgotten ORDER BY forgotten_at").fetchall()
+        values = dict(conn.execute("SELECT key, value FROM kv WHERE key IN (?, ?)", (KEY, FORMER_COUNT)).fetchall())
+    except sqlite3.OperationalError as error:
+        if "no such table" in str(error):
+            return Forgetting(None, (), 0)
+        raise
+    return Forgetting(
+        values.get(KEY),
+        tuple((str(d), str(p), int(at)) for d, p, at in rows),
+        int(values.get(FORMER_COUNT, 0)),
+    )
+
+
+def _held_user_ids(conn: sqlite3.Connection) -> set[str]:
+    """Every user id this database holds anywhere a member is named."""
+    held: set[str] = set()
+    for _, table, columns in _MINE:
+        for column in columns:
+            held.update(str(r[0]) for r in conn.execute(f"SELECT DISTINCT {column} FROM {table}") if r[0])
+    for (mentions,) in conn.execute("SELECT DISTINCT mentions FROM outbox WHERE mentions != '[]'"):
+        held.update(str(m) for m in json.loads(mentions))
+    for prefix in (FORGET_REQUEST, DIRECT_ROOM):
+        rows = conn.execute(
+            "SELECT substr(key, ?) FROM kv WHERE substr(key, 1, ?) = ?", (len(prefix) + 1, len(prefix), prefix)
+        )
+        held.update(str(r[0]) for r in rows)
+    return held
+
+
+def _forgotten_since(conn: sqlite3.Connection, earlier: Forgetting) -> dict[str, int]:
+    own = conn.execute("SELECT value FROM kv WHERE key = ?", (KEY,)).fetchone()
+    if own is not None and earlier.key is not None and str(own[0]) != earlier.key:
+        raise KeyMismatchError("it hashes forgotten members' user ids with another key than the database it replaces")
+    if own is None and earlier.key is not None:
+        conn.execute("INSERT INTO kv (key, value) VALUES (?, ?)", (KEY, earlier.key))
+    if earlier.key is None:
+        return {}
+    key = bytes.fromhex(earlier.key)
+    numbers = {d: int(m.group(1)) for d, p, _ in earlier.forgotten if (m := re.search(r"(\d+)$", p))}
+    return {u: numbers[digest(key, u)] for u in _held_user_ids(conn) if digest(key, u) in numbers}
+
+
+def _remember_forgotten(conn: sqlite3.Connection, earlier: Forgetting) -> None:
+    conn.executemany(
+        "INSERT OR IGNORE INTO forgotten (digest, pseudonym, forgotten_at) VALUES (?, ?, ?)", earlier.forgotten
+    )
+    row = conn.execute("SELECT value FROM kv WHERE key = ?", (FORMER_COUNT,)).fetchone()
+    count = max(int(row[0]) if row else 0, earlier.former_count)
+    conn.execute(
+        "INSERT INTO kv (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        (FORMER_COUNT, str(count)),
     )
 
 
@@ -335,6 +563,24 @@ class PrivacyQueries:
         self.generation += 1
         self.scrub_due = True
         await self.db.run(lambda conn: _forget(conn, user_id, number, names_in_rooms, to_db(at)))
+
+    async def held_user_ids(self) -> set[str]:
+        """Every member's user id the database holds (how ids look in it, for an operator who mistyped one)."""
+        return {u for u in await self.db.run(_held_user_ids) if is_user_id(u)}
+
+    async def forgotten_since(self, earlier: Forgetting) -> dict[str, int]:
+        """On a restored copy, inside a transaction: the user ids it holds that `earlier` (the forgetting of the
+        database it replaces) forgot, each with the number of their pseudonym; the copy takes over `earlier`'s
+        key. KeyMismatchError when the copy hashes with another key (a backup of another database)."""
+        self._forgotten = None
+        self._key = None
+        return await self.db.run(lambda conn: _forgotten_since(conn, earlier))
+
+    async def remember_forgotten(self, earlier: Forgetting) -> None:
+        """…then keep `earlier`'s hashes too (members it forgot that the copy does not hold), and number new
+        pseudonyms after its own."""
+        self._forgotten = None
+        await self.db.run(lambda conn: _remember_forgotten(conn, earlier))
 
     async def forgotten_among(self, user_ids: Iterable[str]) -> set[str]:
         """Which of these user ids belong to forgotten members."""

@@ -3,6 +3,7 @@ members' data. Made owner-only whatever the umask, and tightened when found wide
 
 from __future__ import annotations
 
+import errno
 import logging
 import os
 import stat
@@ -16,6 +17,10 @@ DIRECTORY_MODE = 0o700
 OWNER_ONLY_UMASK = 0o077
 
 
+class UnsafeFileError(OSError):
+    """Something other than a plain file stands where Kring would write members' data (a symlink planted there)."""
+
+
 def create_private_file(path: Path) -> None:
     """Create `path` empty and owner-only if it is not there yet (an existing one is left to `tighten`)."""
     try:
@@ -27,10 +32,28 @@ def create_private_file(path: Path) -> None:
 
 
 def write_private_file(path: Path, payload: bytes) -> None:
-    """Write `path` owner-only (members' data, for one reader's eyes), replacing an older file of that name."""
-    create_private_file(path)
-    tighten(path)
-    path.write_bytes(payload)
+    """Write `path` owner-only (members' data, for one reader's eyes), replacing an older file of that name.
+
+    Never through a symbolic link planted at that name (it would write the data wherever the link points):
+    UnsafeFileError, and nothing is written."""
+    try:
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_NOFOLLOW, FILE_MODE)
+    except OSError as error:
+        if path.is_symlink():
+            raise UnsafeFileError(
+                errno.ELOOP, f"{path} is a symbolic link; members' data is not written through it (remove it)"
+            ) from error
+        raise
+    try:
+        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+            raise UnsafeFileError(errno.EINVAL, f"{path} is not a plain file; members' data is not written there")
+        os.fchmod(descriptor, FILE_MODE)  # an older file of that name may have been wider
+        os.ftruncate(descriptor, 0)
+        view = memoryview(payload)
+        while view:
+            view = view[os.write(descriptor, view) :]
+    finally:
+        os.close(descriptor)
 
 
 def tighten(path: Path) -> bool:

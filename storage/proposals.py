@@ -86,6 +86,33 @@ class ProposalQueries:
         )
         return [_proposal(r) for r in rows]
 
+    async def of_proposer(self, room_id: str, user_id: str, recent: int) -> list[Proposal]:
+        """The member's proposals in the room: every open or underway one, and the `recent` latest of the others
+        (decided, cancelled or closed); by number."""
+        current = await self.db.fetch_all(
+            f"SELECT {_PROPOSAL_COLUMNS} FROM proposals WHERE room_id = ? AND proposer = ? "
+            "AND status IN ('open', 'go') AND closed IS NULL",
+            (room_id, user_id),
+        )
+        past = await self.db.fetch_all(
+            f"SELECT {_PROPOSAL_COLUMNS} FROM proposals WHERE room_id = ? AND proposer = ? "
+            "AND (status NOT IN ('open', 'go') OR closed IS NOT NULL) ORDER BY number DESC LIMIT ?",
+            (room_id, user_id, recent),
+        )
+        return sorted((_proposal(r) for r in (*current, *past)), key=lambda p: p.number)
+
+    async def finished_in_room(self, room_id: str, limit: int, offset: int) -> tuple[list[Proposal], int]:
+        """The decided and closed proposals (NO-GO, cancelled, done, dropped), newest first, `limit` of them from
+        `offset` on, and how many there are in all."""
+        finished = "room_id = ? AND status != 'open' AND NOT (status = 'go' AND closed IS NULL)"
+        rows = await self.db.fetch_all(
+            f"SELECT {_PROPOSAL_COLUMNS} FROM proposals WHERE {finished} "
+            "ORDER BY COALESCE(closed_at, decided_at, created_at) DESC, number DESC LIMIT ? OFFSET ?",
+            (room_id, limit, offset),
+        )
+        count = await self.db.fetch_one(f"SELECT COUNT(*) FROM proposals WHERE {finished}", (room_id,))
+        return [_proposal(r) for r in rows], int(count[0]) if count else 0
+
     async def by_thread_root(self, event_id: str) -> Proposal | None:
         row = await self.db.fetch_one(f"SELECT {_PROPOSAL_COLUMNS} FROM proposals WHERE thread_root = ?", (event_id,))
         return None if row is None else _proposal(row)
@@ -190,8 +217,9 @@ class ProposalQueries:
             return {}
         marks = ",".join("?" * len(proposal_ids))
         rows = await self.db.fetch_all(
-            "SELECT proposal_id, COUNT(*), SUM(money_cents), SUM(minutes) FROM pledges "
-            f"WHERE proposal_id IN ({marks}) GROUP BY proposal_id",
+            "SELECT g.proposal_id, SUM(g.user_id != p.proposer), SUM(g.money_cents), SUM(g.minutes) "
+            f"FROM pledges g JOIN proposals p ON p.id = g.proposal_id WHERE g.proposal_id IN ({marks}) "
+            "GROUP BY g.proposal_id",  # the proposer's own pledge is money and hours, not a backer
             tuple(proposal_ids),
         )
         found = {int(r[0]): Totals(int(r[1]), int(r[2]), int(r[3])) for r in rows}
@@ -235,6 +263,26 @@ class ProposalQueries:
             "ON CONFLICT (proposal_id, user_id) DO UPDATE SET reason = excluded.reason, at = excluded.at",
             (proposal_id, objection.user_id, objection.reason, to_db(objection.at)),
         )
+
+    async def edit(
+        self,
+        proposal_id: int,
+        *,
+        title: str,
+        description: str,
+        money_goal_cents: int | None,
+        hours_goal_minutes: int | None,
+        min_backers: int,
+    ) -> None:
+        """New terms for a proposal nobody has pledged to yet."""
+        await self.db.execute(
+            "UPDATE proposals SET title = ?, description = ?, money_goal_cents = ?, hours_goal_minutes = ?, "
+            "min_backers = ? WHERE id = ?",
+            (title, description, money_goal_cents, hours_goal_minutes, min_backers, proposal_id),
+        )
+
+    async def withdraw_objection(self, proposal_id: int, user_id: str) -> None:
+        await self.db.execute("DELETE FROM objections WHERE proposal_id = ? AND user_id = ?", (proposal_id, user_id))
 
     async def objections(self, proposal_id: int) -> list[Objection]:
         rows = await self.db.fetch_all(_OBJECTIONS, (proposal_id,))

@@ -12,6 +12,11 @@ from datetime import datetime
 from enum import IntEnum, StrEnum
 
 
+def is_user_id(user_id: str) -> bool:
+    """A Matrix user id (`@ann:example.org`); a forgotten member's pseudonym ("former member 7") is not one."""
+    return user_id.startswith("@")
+
+
 # proposals, pledges, objections
 class Status(StrEnum):
     OPEN = "open"
@@ -96,10 +101,11 @@ class Totals:
     minutes: int
 
     @classmethod
-    def of(cls, pledges: Iterable[Pledge]) -> Totals:
+    def of(cls, pledges: Iterable[Pledge], proposer: str) -> Totals:
+        """The proposer's own pledge counts toward money and hours, but the proposer is never one of the backers."""
         listed = list(pledges)
         return cls(
-            backers=len(listed),
+            backers=sum(1 for p in listed if p.user_id != proposer),
             money_cents=sum(p.money_cents for p in listed),
             minutes=sum(p.minutes for p in listed),
         )
@@ -248,6 +254,7 @@ class AnnouncementKind(StrEnum):
     DEADLINE = "deadline"
     UPDATE_NUDGE = "update_nudge"  # no update for a while: ask the proposer, in the thread
     DELIVERY_NUDGE = "delivery_nudge"  # backers who delivered nothing yet: remind them, in the thread
+    CONFIRM_NUDGE = "confirm_nudge"  # deliveries waiting for confirmation: remind the proposer, in the thread
 
 
 @dataclass(frozen=True)
@@ -298,6 +305,17 @@ class OutboxMessage:
 
     id: int
     message: Outgoing
+
+
+@dataclass(frozen=True)
+class ParkedMessage:
+    """A message the homeserver kept refusing: set aside so that it holds up no other, shown by `kring check`."""
+
+    id: int
+    room_id: str
+    attempts: int
+    last_error: str
+    created_at: datetime
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,15 @@ class ScheduleQueries:
             (proposal_id, kind.value, to_db(due_at)),
         )
 
+    async def schedule_unless_pending(self, proposal_id: int, kind: AnnouncementKind, due_at: datetime) -> None:
+        """Plan an announcement unless one of its kind is pending already (an earlier one is not put off)."""
+        await self.db.execute(
+            "INSERT INTO announcements (proposal_id, kind, due_at) VALUES (?, ?, ?) "
+            "ON CONFLICT (proposal_id, kind) DO UPDATE SET due_at = excluded.due_at, state = 'pending', "
+            "done_at = NULL WHERE state != 'pending'",
+            (proposal_id, kind.value, to_db(due_at)),
+        )
+
     async def cancel_pending(self, proposal_id: int) -> None:
         await self.db.execute(
             "UPDATE announcements SET state = 'cancelled' WHERE proposal_id = ? AND state = 'pending'",

@@ -74,13 +74,19 @@ async def redact(client: AsyncClient, room_id: str, event_id: str) -> None:
 
 
 async def create_room(
-    owner: AsyncClient, *, initial_state: list[dict[str, Any]] | None = None, public: bool = False
+    owner: AsyncClient,
+    *,
+    initial_state: list[dict[str, Any]] | None = None,
+    public: bool = False,
+    room_version: str | None = None,
 ) -> str:
-    """A room owned (power 100) by `owner`; invite-only unless `public` (then anyone may join)."""
+    """A room owned (power 100) by `owner`; invite-only unless `public` (then anyone may join); in the server's
+    default room version unless `room_version` is given."""
     created = await owner.room_create(
         name="community",
         initial_state=initial_state or [],
         preset=RoomPreset.public_chat if public else RoomPreset.private_chat,
+        room_version=room_version,
     )
     assert isinstance(created, RoomCreateResponse), created
     return str(created.room_id)
@@ -97,10 +103,11 @@ async def served_room(
     initial_state: list[dict[str, Any]] | None = None,
     start: bool = True,
     tables: Mapping[str, Mapping[str, Any]] | None = None,
+    room_version: str | None = None,
 ) -> tuple[str, KringProcess]:
     """A room of `owner`'s with `members` joined and a bot invited to it, serving it and ready (not started when
     `start` is False); the bot is in `processes`, so it is killed at teardown."""
-    room_id = await create_room(owner, initial_state=initial_state)
+    room_id = await create_room(owner, initial_state=initial_state, room_version=room_version)
     for member in members:
         await invite_and_join(owner, room_id, member)
     kring = await asyncio.to_thread(KringProcess, synapse, bot_dir, bot_name, [room_id], **(tables or {}))

@@ -12,6 +12,7 @@ import subprocess
 import sys
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from collections.abc import Mapping
 from pathlib import Path
@@ -21,6 +22,7 @@ from signedjson.key import generate_signing_key, write_signing_keys
 
 # Talk to 127.0.0.1 directly, even when the environment sets http_proxy.
 _OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+APPSERVICE_PREFIX = "stamped-"
 
 
 def _relaxed() -> dict[str, float]:
@@ -94,6 +96,9 @@ class SynapseServer:
         self.overrides: dict[str, Any] = dict(overrides or {})
         self.start_timeout = start_timeout
         self.shared_secret = secrets.token_hex(16)
+        # An application service without a URL (nothing is pushed to it): it may act as any user whose localpart
+        # starts with APPSERVICE_PREFIX and stamp their events with `?ts=`, as a foreign homeserver could.
+        self.appservice_token = secrets.token_hex(16)
         self.config_path = self.base_dir / "homeserver.yaml"
         self.log_path = self.base_dir / "homeserver.log"
         self.stdout_path = self.base_dir / "synapse.stdout.log"
@@ -147,6 +152,7 @@ class SynapseServer:
             "media_store_path": str(base / "media_store"),
             "signing_key_path": str(base / "signing.key"),
             "registration_shared_secret": self.shared_secret,
+            "app_service_config_files": [str(base / "appservice.json")],
             "macaroon_secret_key": self.shared_secret + "-macaroon",
             "form_secret": self.shared_secret + "-form",
             "report_stats": False,
@@ -184,6 +190,16 @@ class SynapseServer:
             "disable_existing_loggers": False,
         }
         (self.base_dir / "log.yaml").write_text(json.dumps(log_config, indent=2))
+        appservice = {
+            "id": "stamping",
+            "url": None,
+            "as_token": self.appservice_token,
+            "hs_token": self.shared_secret + "-hs",
+            "sender_localpart": f"{APPSERVICE_PREFIX}sender",
+            "namespaces": {"users": [{"exclusive": True, "regex": f"@{APPSERVICE_PREFIX}.*"}]},
+            "rate_limited": False,
+        }
+        (self.base_dir / "appservice.json").write_text(json.dumps(appservice, indent=2))
         self.config_path.write_text(json.dumps(self.config(), indent=2))
 
     def start(self) -> None:
@@ -298,3 +314,25 @@ class SynapseServer:
     def admin_post(self, path: str, body: Mapping[str, Any]) -> dict[str, Any]:
         """POST to an admin API path (e.g. ``/_synapse/admin/v1/users/<id>/override_ratelimit``) as the admin."""
         return self._request("POST", path, body, token=self.admin_token)
+
+    def register_stamping_user(self, name: str) -> str:
+        """A user of the application service (`@stamped-<name>`): its events can carry any timestamp."""
+        body = {"type": "m.login.application_service", "username": f"{APPSERVICE_PREFIX}{name}"}
+        reply = self._request("POST", "/_matrix/client/v3/register", body, token=self.appservice_token)
+        return str(reply["user_id"])
+
+    def act_as(
+        self, user_id: str, method: str, path: str, body: Mapping[str, Any] | None = None, *, ts: int | None = None
+    ) -> dict[str, Any]:
+        """A client-server API call (`path` below `/_matrix/client/v3`) as the application service's `user_id`,
+        with `ts` as the origin_server_ts of the event it sends."""
+        query = {"user_id": user_id, **({"ts": str(ts)} if ts is not None else {})}
+        full = f"/_matrix/client/v3{path}?{urllib.parse.urlencode(query)}"
+        return self._request(method, full, body, token=self.appservice_token)
+
+    def client_request(
+        self, method: str, path: str, body: Mapping[str, Any] | None = None, *, token: str
+    ) -> dict[str, Any]:
+        """A raw client-server API call (`path` below `/_matrix/client/v3`) with a member's access token: for
+        requests nio would not send as they are (a redaction whose body says more than a reason)."""
+        return self._request(method, f"/_matrix/client/v3{path}", body, token=token)

@@ -203,6 +203,63 @@ async def flood_of_reactions_on_one_message(room: Harness) -> Tally:
     return Tally(len(events), await room.rep(ANN), allowed)
 
 
+async def backing_your_own_proposal(room: Harness) -> Tally:
+    """Issue 23: one account proposes, backs itself, and waits for GO, three times over."""
+    for n, name in enumerate(("Plan A", "Plan B", "Plan C"), start=1):
+        (announced,) = (await room.say(ANN, f"!propose {name} €1 in 1 day"))[1]
+        assert announced.body.startswith(f"📣 New proposal #{n}"), announced.body
+        await room.say(ANN, f"!backme {n} €1")
+        await room.wait(timedelta(days=1, minutes=1))
+    gos = await room.rows("SELECT COUNT(*) FROM proposals WHERE status = 'go'")
+    return Tally(3, int(gos[0][0]), 0)
+
+
+async def solved_as_a_side_door(room: Harness) -> Tally:
+    """Issue 23: helper credits for yourself, for a stranger, from an opted-out asker, beyond the daily cap."""
+    await room.say(BOB, "I can help")
+    await room.say(ANN, "!need a ride")
+    await room.say(ANN, "!solved 1 @ann:test")  # yourself
+    await room.say(ANN, "!need a lift")
+    await room.say(MOD, "!solved 2 @mod:test")  # the moderator who closes it
+    await room.say(ANN, "!need a van")
+    await room.say(ANN, "!solved 3 @stranger:elsewhere.example")  # never seen in the room
+    await room.say(CAS, "!optout")
+    await room.say(CAS, "!need a map")
+    await room.say(CAS, "!solved 4 @bob:test")  # an opted-out asker
+    ideas = await _ideas(room, BOB, 20)
+    for idea in ideas:
+        await room.react(ANN, idea, "👍")  # ann's 20 votes of the day
+    await room.say(ANN, "!need a bike")
+    await room.say(ANN, "!solved 5 @bob:test")  # beyond ann's daily cap
+    helped = await room.rows("SELECT COUNT(*) FROM credits WHERE reason = 'helped'")
+    return Tally(5, int(helped[0][0]), 0)
+
+
+async def penny_deliveries(room: Harness) -> Tally:
+    """Issue 23: a support-only backer reports one cent five times, and one confirmation follows."""
+    await room.say(ANN, "!propose Shared courier in 1 day")
+    await room.say(BOB, "!backme 1")
+    await room.wait(timedelta(days=1, minutes=1))
+    for _ in range(5):
+        await room.say(BOB, "!delivered 1 €0.01")
+    await room.say(ANN, "!confirm 1 @bob:test")
+    money = await room.rows("SELECT COUNT(*) FROM credits WHERE reason = 'delivered_money'")
+    return Tally(5, int(money[0][0]), 0)
+
+
+async def votes_on_every_kring_message(room: Harness) -> Tally:
+    """Issue 23: one friend's 👍 on the announcement, "fully backed", the reminder and GO: one vote."""
+    _, announced = await room.say(ANN, "!propose Shared courier in 3 days")
+    _, backed = await room.say(BOB, "!backme 1")
+    later = await room.wait(timedelta(days=3, minutes=1))
+    posts = [s.event_id for s in [*announced, *backed, *later] if s.kind == "announce"]
+    assert len(posts) == 4, [s.body for s in [*announced, *backed, *later]]
+    for post in posts:
+        await room.react(CAS, post, "👍")
+    votes = await room.rows("SELECT COUNT(*) FROM credits WHERE reason = 'reaction' AND giver = ?", CAS)
+    return Tally(len(posts), int(votes[0][0]), 1)
+
+
 Case = Callable[[Harness], Awaitable[Tally]]
 CASES: dict[str, Case] = {
     "self-credit": self_credit,
@@ -216,6 +273,10 @@ CASES: dict[str, Case] = {
     "pledge, withdraw or object after the deadline": after_the_deadline,
     "commands naming this room's proposal from another room": forged_message_in_another_room,
     "a flood of reactions on one message": flood_of_reactions_on_one_message,
+    "backing your own proposal": backing_your_own_proposal,
+    "!solved as a side door around the vote rules": solved_as_a_side_door,
+    "penny deliveries for the money reward": penny_deliveries,
+    "votes on every Kring message about one proposal": votes_on_every_kring_message,
 }
 
 

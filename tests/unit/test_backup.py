@@ -20,7 +20,7 @@ from bot.export import export_rooms
 from storage.db import hold_exclusive_lock
 from storage.snapshot import backup_database, integrity_problems, read_state
 from storage.store import Store
-from tests.unit.harness import Harness
+from tests.unit.harness import Harness, make_harness
 from tests.unit.test_export import community
 
 ZONE = ZoneInfo("Europe/Amsterdam")
@@ -101,7 +101,7 @@ async def test_the_snapshot_exports_as_the_live_store_did_and_restores_to_the_sa
     assert all(stat.S_IMODE(path.stat().st_mode) == 0o600 for path in folder.iterdir() if path.is_file())
 
     elsewhere = settings_for(tmp_path / "restored")
-    written = await asyncio.to_thread(restore, elsewhere, folder)
+    written = (await asyncio.to_thread(restore, elsewhere, folder)).written
     assert written == [Path(elsewhere.storage.database)]
     assert stat.S_IMODE(written[0].stat().st_mode) == 0o600
     assert await export_of(written[0]) == live
@@ -153,3 +153,71 @@ async def test_restore_refuses_a_running_bot_and_an_existing_database_unless_for
         restore(settings_for(tmp_path / "target"), tmp_path / "backups")  # the parent, not the backup itself
     assert await asyncio.to_thread(main, ["restore", "-c", str(config), "--from", str(folder), "--force"]) == 0
     assert await export_of(tmp_path / "target" / "kring.db") == first == await export_of(room.path)
+
+
+async def test_a_restore_forgets_again_whoever_was_forgotten_since_the_backup(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Backup, then `!forgetme confirm`, then `kring restore --force`: she stays forgotten, under the pseudonym the
+    room was told, and the forgotten list and its key survive (a later `kring forget` knows her)."""
+    live = await make_harness(tmp_path)
+    await community(live)
+    await live.say("@ann:test", "!skills add pharmacy logistics")
+    config = write_config(tmp_path)
+    assert await asyncio.to_thread(main, ["backup", "-c", str(config), "--to", str(tmp_path / "backups")]) == 0
+    (folder,) = (tmp_path / "backups").iterdir()
+    manifest = json.loads((folder / "backup.json").read_text(encoding="utf-8"))
+    assert manifest["forgotten_members"] == 0 and "kring restore forgets them again" in manifest["forgetting"]
+    await live.say("@ann:test", "!forgetme")
+    done = await live.reply("@ann:test", "!forgetme confirm")
+    assert "“former member 1”" in done.body
+    await live.store.close()
+    capsys.readouterr()
+
+    assert await asyncio.to_thread(main, ["restore", "-c", str(config), "--from", str(folder), "--force"]) == 0
+    assert "forgot again 1 member forgotten since the backup" in capsys.readouterr().err
+    restored = await export_of(tmp_path / "kring.db")
+    assert "@ann:test" not in restored and "pharmacy logistics" not in restored
+    assert "former member 1" in restored and "@bob:test" in restored
+    data = (tmp_path / "kring.db").read_bytes()
+    assert b"@ann:test" not in data and b"pharmacy logistics" not in data
+    assert await asyncio.to_thread(main, ["forget", "@ann:test", "-c", str(config)]) == 0
+    assert "@ann:test was forgotten before; nothing to do" in capsys.readouterr().err
+    assert await asyncio.to_thread(main, ["forget", "@bob:test", "-c", str(config)]) == 0
+    assert "(former member 2)" in capsys.readouterr().err  # numbering goes on after the carried-over one
+
+    fresh = write_config(tmp_path / "fresh")  # nothing to carry the forgetting over from: the operator is told
+    assert await asyncio.to_thread(main, ["restore", "-c", str(fresh), "--from", str(folder)]) == 0
+    assert "no database was there to carry forgetting over from" in capsys.readouterr().err
+
+
+async def test_a_restore_that_cannot_carry_the_forgetting_forward_refuses_and_says_why(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A backup of another database (its own key): the members forgotten here could not be recognised in it."""
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "live").mkdir()
+    elsewhere = await make_harness(tmp_path / "elsewhere")
+    await community(elsewhere)
+    await elsewhere.say("@cas:test", "!forgetme")
+    await elsewhere.say("@cas:test", "!forgetme confirm")  # it has a key of its own now
+    await elsewhere.store.close()
+    assert (
+        await asyncio.to_thread(
+            main, ["backup", "-c", str(write_config(tmp_path / "elsewhere")), "--to", str(tmp_path / "b")]
+        )
+        == 0
+    )
+    (folder,) = (tmp_path / "b").iterdir()
+    live = await make_harness(tmp_path / "live")
+    await community(live)
+    await live.say("@ann:test", "!forgetme")
+    await live.say("@ann:test", "!forgetme confirm")
+    await live.store.close()
+    before = (tmp_path / "live" / "kring.db").read_bytes()
+    capsys.readouterr()
+    config = write_config(tmp_path / "live")
+    assert await asyncio.to_thread(main, ["restore", "-c", str(config), "--from", str(folder), "--force"]) == 2
+    err = capsys.readouterr().err
+    assert "1 member forgotten in" in err and "another key" in err and "nothing was restored" in err
+    assert (tmp_path / "live" / "kring.db").read_bytes() == before

@@ -8,6 +8,7 @@ from tests.unit.conftest import MakeRoom
 from tests.unit.harness import Harness
 
 ANN = "@ann:test"
+BOB = "@bob:test"
 MOD = "@mod:test"
 SPEC_COMMANDS = (
     "help",
@@ -16,6 +17,9 @@ SPEC_COMMANDS = (
     "withdraw",
     "object",
     "proposals",
+    "edit",
+    "archive",
+    "board",
     "proposal",
     "rep",
     "top",
@@ -49,8 +53,9 @@ BAD_INPUT = [
     ("!backme 1 9", "“9” alone is unclear: write €9 for money or 9h for hours", True),
     ("!backme 1 €0", "The amount “€0” must be more than zero", True),
     ("!backme 1 €20.000.000", "more than the maximum of €10,000,000", True),
-    ("!propose", "A title needs 3 to 200 characters", True),
-    ("!propose x", "A title needs 3 to 200 characters", True),
+    ("!propose", "Your proposal has no title yet.", True),
+    ("!propose €500", "Your proposal has no title yet.", True),
+    ("!propose x", "A title has 3 to 200 characters; yours has 1 character.", True),
     ("!propose Title €abc", "I can't read the amount “€abc”", True),
     ("!propose Title €5 €6", "You gave an amount of money twice (“€6”)", True),
     ("!propose Title by 2020-01-01", "The deadline “by 2020-01-01” has already passed", True),
@@ -101,8 +106,27 @@ async def test_help_lists_every_command(room: Harness) -> None:
 async def test_help_for_one_command_shows_syntax_and_example(room: Harness, command: str) -> None:
     answer = await room.reply(ANN, command)
     assert answer.body == (
-        "Usage: !backme <id> [€<money>] [<n>h] [note]\nExample: !backme #3 €250 4h happy to drive on Tuesdays"
+        "!backme — back a proposal with money, hours or plain support\n"
+        "Usage: !backme <id> [€<money>] [<n>h] [note]\nExample: !backme #3 €250 4h happy to drive on Tuesdays\n"
+        "Also: !back, !pledge"
     )
+
+
+async def test_help_for_one_command_says_what_it_does_who_may_and_no_stray_arguments(make_room: MakeRoom) -> None:
+    dutch = await make_room(bot={"language": "nl"})
+    status = (await dutch.reply(ANN, "!hulp status")).body
+    assert status.splitlines()[0] == "!status — alles over één voorstel"
+    assert "Ook:" not in status  # !status is its only Dutch name
+    assert (await dutch.reply(ANN, "!hulp klaar")).body.splitlines()[:2] == [
+        "!klaar — sluit een voorstel met GO af als klaar, met een verslag (indiener of moderator)",
+        "Zo gebruik je het: !klaar <nr> [samenvatting]",
+    ]
+    assert (await dutch.reply(ANN, "!hulp opgelost")).body.splitlines()[1] == (
+        "Zo gebruik je het: !opgelost <N#nummer> [@helper]"
+    )
+    english = await make_room()
+    assert (await english.reply(ANN, "!help proposal")).body.splitlines()[-1] == "Also: !status"
+    assert (await english.reply(ANN, "!help solved")).body.splitlines()[1] == "Usage: !solved <N#number> [@helper]"
 
 
 async def test_help_for_propose_explains_the_multi_line_form(room: Harness) -> None:
@@ -115,10 +139,18 @@ async def test_command_word_is_case_insensitive(room: Harness) -> None:
     assert announcement.body.startswith("📣 New proposal #1: Shared courier")
 
 
-async def test_a_lone_prefix_or_prefix_with_space_is_just_a_message(room: Harness) -> None:
-    for text in ("!", "! propose Shared courier", "Wow!"):
+async def test_a_lone_prefix_or_prefix_with_space_before_other_words_is_just_a_message(room: Harness) -> None:
+    for text in ("!", "! what a day", "!  ", "Wow!"):
         _, out = await room.say(ANN, text)
         assert out == []
+
+
+async def test_a_space_after_the_prefix_before_a_command_name_is_that_command(room: Harness) -> None:
+    announcement = await room.reply(ANN, "! propose Shared courier €500")  # a phone keyboard adds the space
+    assert announcement.body.startswith("📣 New proposal #1: Shared courier")
+    answer = await room.reply(BOB, "! steun 1 €300")
+    assert answer.body.startswith("Thank you Bob: you back #1 Shared courier with €300.")
+    assert await room.rows("SELECT user_id, money_cents FROM pledges") == [(BOB, 30_000)]
 
 
 async def test_the_command_prefix_is_configurable(make_room: MakeRoom) -> None:
@@ -129,3 +161,24 @@ async def test_the_command_prefix_is_configurable(make_room: MakeRoom) -> None:
     assert "?backme 1" in announcement.body
     answer = await room.reply(ANN, "?frobnicate")
     assert answer.body == "I don't know the command ?frobnicate. Send ?help for the list of commands."
+
+
+async def test_a_typo_in_a_command_name_gets_the_nearest_one_suggested(make_room: MakeRoom) -> None:
+    dutch = await make_room(bot={"language": "nl"})
+    answer = await dutch.reply(ANN, "!voorstelen")
+    assert answer.body == "Het commando !voorstelen ken ik niet. Bedoel je !voorstellen?"
+    english = await make_room()
+    assert (await english.reply(ANN, "!propse Courier")).body == (
+        "I don't know the command !propse. Did you mean !propose?"
+    )
+    assert (await english.reply(ANN, "!frobnicate")).body.endswith("Send !help for the list of commands.")
+
+
+async def test_a_pledge_with_its_number_after_the_amount_gets_the_right_order_suggested(make_room: MakeRoom) -> None:
+    dutch = await make_room(bot={"language": "nl"})
+    await dutch.say(ANN, "!voorstel Gedeelde koerier €500")
+    answer = await dutch.reply(BOB, "!steun €50 1")
+    assert "\nBedoel je !steun 1 €50?\n" in answer.body
+    answer = await dutch.reply(BOB, "!steun €50 #1 graag")
+    assert "\nBedoel je !steun #1 €50 graag?\n" in answer.body
+    assert await dutch.rows("SELECT user_id FROM pledges") == []

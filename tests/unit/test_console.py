@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import csv
+import errno
 import io
 import json
 import os
 import re
+import sqlite3
 import subprocess
 import sys
 from collections.abc import AsyncIterator
@@ -15,12 +19,15 @@ from pathlib import Path
 import pytest
 from babel.messages.pofile import read_po
 
+from bot.cli import main
 from bot.clock import ManualClock
 from bot.config import parse_settings
 from bot.console import BOT_ID, run_console
 from bot.engine import Kring
 from handlers.sentences import SENTENCES
 from handlers.texts import catalog_path
+from storage.db import hold_exclusive_lock
+from storage.migrations import MIGRATIONS, latest_version
 from storage.store import Store
 from tests.unit.harness import START
 
@@ -137,16 +144,18 @@ def test_console_flow_then_export_shows_the_same_numbers(tmp_path: Path) -> None
     assert sorted(path.name for path in (tmp_path / "csv").iterdir()) == [
         "credits.csv",
         "deliveries.csv",
+        "needs.csv",
         "objections.csv",
         "pledges.csv",
         "proposals.csv",
         "reputation.csv",
+        "talents.csv",
         "updates.csv",
     ]
     pledges = list(csv.DictReader((tmp_path / "csv" / "pledges.csv").open(encoding="utf-8")))
     assert [(p["user"], p["money_cents"], p["minutes"]) for p in pledges] == [
-        ("@bob", "60000", "0"),
-        ("@cas", "40000", "240"),
+        ("'@bob", "60000", "0"),
+        ("'@cas", "40000", "240"),
     ]
     (row,) = csv.DictReader((tmp_path / "csv" / "proposals.csv").open(encoding="utf-8"))
     assert (row["id"], row["status"]) == ("1", "go")
@@ -212,6 +221,16 @@ async def test_a_backslash_continues_a_multi_line_propose(terminal: Terminal) ->
 async def test_delete_removes_an_idea_from_ideas(terminal: Terminal) -> None:
     out = await terminal.run("An idea", "/as @bob", "/react 1 👍", "!ideas", "/as @you", "/delete 1", "!ideas")
     assert "+1 you: “An idea”" in out
+    assert "No credited ideas" in out.split("deleted [1]")[1]
+
+
+async def test_a_members_delete_of_someone_elses_message_is_not_applied(terminal: Terminal) -> None:
+    out = await terminal.run("An idea", "/as @bob", "/react 1 👍", "/delete 1", "!ideas")
+    assert "+1 you: “An idea”" in out.split("deleted [1]")[1]
+
+
+async def test_a_moderator_deletes_someone_elses_message(terminal: Terminal) -> None:
+    out = await terminal.run("An idea", "/power @bob 50", "/as @bob", "/react 1 👍", "/delete 1", "!ideas")
     assert "No credited ideas" in out.split("deleted [1]")[1]
 
 
@@ -294,3 +313,118 @@ def test_the_readme_example_ends_in_go_and_runs_the_same_twice(tmp_path: Path) -
         assert "✅ GO #1 Shared courier" in run.stdout and "NO-GO" not in run.stdout
     assert numbered(runs[0].stdout).keys() == numbered(runs[1].stdout).keys()  # the second run is a fresh room
     assert list(tmp_path.iterdir()) == []  # nothing left behind without --db
+
+
+def console_session(database: Path, lines: list[str], monkeypatch: pytest.MonkeyPatch, cwd: Path) -> int:
+    monkeypatch.setattr("sys.stdin", io.StringIO("".join(line + "\n" for line in lines)))
+    monkeypatch.chdir(cwd)
+    return main(["console", "--db", str(database)])
+
+
+def database_bytes(database: Path) -> bytes:
+    return b"".join(p.read_bytes() for p in (database, Path(f"{database}-wal")) if p.exists())
+
+
+def test_event_ids_the_console_makes_are_opaque_so_a_forgotten_id_is_nowhere(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    database = tmp_path / "console.db"
+    lines = ["/as @erik", "An idea from Erik", "/as @you", "/as @erik", "!forgetme", "!forgetme confirm"]
+    assert console_session(database, lines, monkeypatch, tmp_path) == 0
+    assert "Done: Kring has forgotten you" in capsys.readouterr().out
+    assert b"@erik" not in database_bytes(database)
+    with contextlib.closing(sqlite3.connect(database)) as conn:
+        ids = [r[0] for r in conn.execute("SELECT event_id FROM processed_events")]
+    assert ids and all(re.fullmatch(r"\$[a-z]+-[0-9a-f]{32}", event_id) for event_id in ids), ids
+
+
+def test_the_console_refuses_a_database_that_kring_run_holds(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    database = tmp_path / "kring.db"
+    assert console_session(database, ["A first message"], monkeypatch, tmp_path) == 0
+    before = database_bytes(database)
+    running = hold_exclusive_lock(database)  # as `kring run` holds it
+    try:
+        assert console_session(database, ["!propose Van in 1 day", "/wait 2d"], monkeypatch, tmp_path) == 2
+    finally:
+        running.close()
+    assert "another Kring is already running" in capsys.readouterr().err
+    assert database_bytes(database) == before
+
+
+def test_export_reads_without_migrating_or_writing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    database = tmp_path / "old.db"
+    with contextlib.closing(sqlite3.connect(database, isolation_level=None)) as conn:
+        for version in range(1, latest_version()):  # a database of the Kring before the last migration
+            conn.execute("BEGIN")
+            MIGRATIONS[version](conn)
+            conn.execute(f"PRAGMA user_version = {version}")
+            conn.execute("COMMIT")
+    before = database.read_bytes()
+    assert main(["export", "--db", str(database)]) == 0
+    assert json.loads(capsys.readouterr().out) == {"rooms": []}
+    assert database.read_bytes() == before
+    with contextlib.closing(sqlite3.connect(database)) as conn:
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == latest_version() - 1
+
+
+def test_a_full_disk_or_read_only_folder_gives_one_line_and_loses_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    database = tmp_path / "console.db"
+
+    def read_only(path: Path, payload: bytes) -> None:
+        raise OSError(errno.EROFS, "Read-only file system", str(path))
+
+    monkeypatch.setattr("bot.console.write_private_file", read_only)
+    assert console_session(database, ["!mydata"], monkeypatch, tmp_path) == 1
+    err = capsys.readouterr().err
+    (line,) = err.splitlines()
+    assert line.startswith(f"kring: cannot write {tmp_path}/kring-data-you-") and "Read-only file system" in line
+    monkeypatch.undo()
+    assert console_session(database, [], monkeypatch, tmp_path) == 0  # the copy was kept, and goes out now
+    assert "kring-data-you-" in capsys.readouterr().out
+
+    async def disk_full(*args: object, **kwargs: object) -> bool:
+        raise sqlite3.OperationalError("database or disk is full")
+
+    monkeypatch.setattr(Kring, "handle", disk_full)
+    assert console_session(database, ["!propose Van in 1 day"], monkeypatch, tmp_path) == 1
+    (line,) = capsys.readouterr().err.splitlines()
+    assert line == f"kring: cannot write the database {database}: database or disk is full; nothing of it was stored"
+    monkeypatch.setattr("bot.export.write_private_file", read_only)
+    assert main(["export", "--db", str(database), "--format", "csv", "--out", str(tmp_path / "books")]) == 1
+    (line,) = capsys.readouterr().err.splitlines()
+    assert line == f"kring: cannot write {tmp_path / 'books' / 'reputation.csv'}: Read-only file system"
+
+
+def test_forget_takes_the_console_ids_and_lists_how_ids_look_when_none_matches(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    database = tmp_path / "console.db"
+    assert console_session(database, ["/as @erik", "Hello from Erik", "/as @anna", "Hi"], monkeypatch, tmp_path) == 0
+    capsys.readouterr()
+    assert main(["forget", "@erik:kring.local", "--db", str(database)]) == 0
+    err = capsys.readouterr().err
+    assert "held nothing about @erik:kring.local" in err and "ids in this database look like: @anna, @erik" in err
+    assert main(["forget", "@erik", "--db", str(database)]) == 0
+    assert "forgot @erik: !console:kring.local (former member" in capsys.readouterr().err
+    assert b"@erik" not in database_bytes(database)
+
+
+async def test_the_copy_of_my_data_speaks_the_rooms_language(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    store = await Store.open(tmp_path / "dutch.db")
+    try:
+        clock = ManualClock(START)
+        await Terminal(Kring(store, parse_settings({"bot": {"language": "nl"}}), clock, BOT_ID), clock).run(
+            "Een idee", "!mijngegevens"
+        )
+    finally:
+        await store.close()
+    (written,) = await asyncio.to_thread(lambda: list(tmp_path.glob("kring-data-*.json")))
+    about = json.loads(await asyncio.to_thread(written.read_text, encoding="utf-8"))["about"]
+    assert about == "Alles wat Kring over dit lid bewaart, in elke kamer die het bedient."

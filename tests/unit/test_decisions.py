@@ -63,9 +63,12 @@ def test_go_exactly_when_every_set_goal_is_met(backers: str, money: str, hours: 
 def test_more_than_the_goals_is_go_and_no_backers_is_no_go() -> None:
     proposal = make_proposal(MONEY_GOAL, HOURS_GOAL, 1)
     assert is_go(proposal, Totals(5, MONEY_GOAL * 3, HOURS_GOAL * 2))
-    assert not is_go(make_proposal(None, None, 1), Totals.of([]))
+    proposal = make_proposal(None, None, 1)
+    assert not is_go(proposal, Totals.of([], proposal.proposer))
     support = Pledge(BOB, 0, 0, "", START)
-    assert is_go(make_proposal(None, None, 1), Totals.of([support]))
+    assert is_go(proposal, Totals.of([support], proposal.proposer))
+    own = Pledge(proposal.proposer, 0, 0, "", START)
+    assert not is_go(proposal, Totals.of([own], proposal.proposer))  # the proposer is never one of the backers
 
 
 @pytest.mark.parametrize(
@@ -121,9 +124,17 @@ async def test_no_go_rewards_nobody_and_lists_objections(room: Harness) -> None:
     (decision,) = decisions(room.sent)
     assert decision.body.startswith("❌ NO-GO #1")
     assert "Short of: €400" in decision.body
+    assert "Nobody owes anything: the pledges lapse." in decision.body.splitlines()
     assert "Bob: €600" in decision.body
     assert "Cas: the insurer already offers this" in decision.body
     assert await room.rep(ANN) == 0 and await room.rep(BOB) == 0
+
+
+async def test_a_no_go_without_pledges_does_not_speak_of_them(room: Harness) -> None:
+    await room.say(ANN, "!propose Shared courier €1.000 in 2 days")
+    await room.wait(timedelta(days=3))
+    (decision,) = decisions(room.sent)
+    assert decision.body.startswith("❌ NO-GO #1") and "pledges lapse" not in decision.body
 
 
 async def test_rewards_follow_the_settings(make_room: MakeRoom) -> None:

@@ -20,6 +20,7 @@ ANN = "@ann:test"
 @dataclass
 class FakeRoom:
     users: dict[str, object]
+    encrypted: bool = True
 
 
 @dataclass
@@ -35,8 +36,8 @@ class FakeClient:
         self.created.append(options)
         return RoomCreateResponse(f"!direct{next(self._ids)}:test")
 
-    def sync(self, room_id: str, *members: str) -> None:
-        self.rooms[room_id] = FakeRoom({member: object() for member in members})
+    def sync(self, room_id: str, *members: str, encrypted: bool = True) -> None:
+        self.rooms[room_id] = FakeRoom({member: object() for member in members}, encrypted)
 
 
 async def room_for(rooms: DirectRooms, member: str) -> str:
@@ -70,3 +71,20 @@ async def test_a_stored_room_the_member_or_the_bot_left_is_replaced(room: Harnes
     rooms = DirectRooms(client, room.store, encrypted=False)
     assert await room_for(rooms, ANN) == "waiting for !direct1:test"
     assert client.created[0]["initial_state"] == []
+
+
+async def test_with_encryption_on_a_direct_room_made_without_it_is_replaced_before_a_copy_goes_out(
+    room: Harness,
+) -> None:
+    """A direct room made while encryption was off is not reused once it is on: the copy would go out in clear."""
+    async with room.store.transaction():
+        await room.store.state.set(DIRECT_ROOM + ANN, "!plain:test")  # made while encryption was off
+    client = FakeClient()
+    client.sync("!plain:test", BOT, ANN, encrypted=False)
+    assert await room_for(DirectRooms(client, room.store, encrypted=False), ANN) == "!plain:test"
+    rooms = DirectRooms(client, room.store, encrypted=True)
+    assert await room_for(rooms, ANN) == "waiting for !direct1:test"
+    assert client.created[0]["initial_state"][0]["type"] == "m.room.encryption"
+    assert await room.store.state.get(DIRECT_ROOM + ANN) == "!direct1:test"
+    client.sync("!direct1:test", BOT, ANN)
+    assert await room_for(rooms, ANN) == "!direct1:test"

@@ -8,8 +8,10 @@ from typing import Any
 from nio import Event, MegolmEvent, RoomMessageText
 from nio.exceptions import EncryptionError
 
+from bot.config import parse_settings
 from bot.crypto import EXPLAIN_AFTER, EncryptedBacklog
 from bot.matrix_events import to_kring_event
+from bot.metrics import Metrics
 from handlers.events import Event as KringEvent
 from tests.unit.harness import ROOM, Harness
 
@@ -110,3 +112,45 @@ async def test_a_message_that_stays_undecryptable_is_explained_once(room: Harnes
     await _sync_batch(room, backlog, [])
     assert await room.deliver() == []  # said once, not on every sync
     assert [p.event_id for p in await room.store.encrypted.parked()] == ["$enc2"]  # still kept
+
+
+async def test_an_event_whose_keys_never_come_is_kept_a_bounded_time_counted_then_its_ciphertext_dropped(
+    room: Harness,
+) -> None:
+    keep_for = timedelta(days=parse_settings({}).matrix.keep_undecrypted_days)
+    assert keep_for == timedelta(days=7)  # the default, as config.example.toml says
+    client = FakeCryptoClient(
+        {
+            "$late": {"type": "m.room.message", "content": {"msgtype": "m.text", "body": "!top"}},
+            "$soon": {"type": "m.room.message", "content": {"msgtype": "m.text", "body": "!top"}},
+        }
+    )
+    metrics = Metrics(room.store, 90)
+    backlog = EncryptedBacklog(client, room.store, room.kring.texts_for, keep_for=keep_for, metrics=metrics)
+    late = MegolmEvent.from_dict(_encrypted("$late", "@ann:test"))
+    assert isinstance(late, MegolmEvent)
+    await _sync_batch(room, backlog, [late])
+    await metrics.refresh()
+    assert metrics.registry.get_sample_value("kring_undecrypted_events") == 1
+
+    room.clock.advance(keep_for - timedelta(minutes=1))
+    await _sync_batch(room, backlog, [])
+    assert [p.event_id for p in await room.store.encrypted.parked()] == ["$late"]  # not yet
+    room.clock.advance(timedelta(minutes=2))
+    await _sync_batch(room, backlog, [])
+    assert await room.store.encrypted.parked() == []
+    assert await room.rows("SELECT count(*) FROM encrypted_pending WHERE source LIKE '%AwgAEnAC%'") == [(0,)]
+    await metrics.refresh()
+    assert metrics.registry.get_sample_value("kring_undecrypted_events") == 0
+    assert metrics.registry.get_sample_value("kring_undecrypted_dropped_total") == 1
+
+    soon = MegolmEvent.from_dict(_encrypted("$soon", "@bob:test"))
+    assert isinstance(soon, MegolmEvent)
+    await _sync_batch(room, backlog, [soon])
+    client.keys_arrived = True  # the keys of both arrive now: the dropped one stays dropped
+    assert await _sync_batch(room, backlog, []) == 1
+    (answer,) = [s for s in await room.deliver() if s.reply_to is not None]
+    assert answer.reply_to == "$soon"
+    assert metrics.registry.get_sample_value("kring_undecrypted_decrypted_total") == 1
+    assert await _sync_batch(room, backlog, []) == 0  # each handled once
+    assert metrics.registry.get_sample_value("kring_undecrypted_decrypted_total") == 1

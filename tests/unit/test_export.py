@@ -123,7 +123,7 @@ async def test_csv_export_writes_one_file_per_table(room: Harness, tmp_path: Pat
     assert len(tables["proposals"]) == 4
     assert len(tables["pledges"]) == 3
     assert tables["objections"] == [
-        {"room_id": ROOM, "proposal_id": "1", "user": CAS, "reason": "the insurer already offers this"}
+        {"room_id": ROOM, "proposal_id": "1", "user": "'" + CAS, "reason": "the insurer already offers this"}
     ]
     assert len(tables["credits"]) == sum(len(r["credits"]) for r in rooms) == 7
     first = tables["proposals"][0]
@@ -135,6 +135,46 @@ async def test_csv_export_writes_one_file_per_table(room: Harness, tmp_path: Pat
     )
     assert first["created_at"] == "2026-03-02T11:00:00+01:00" and first["description"] == ""
     assert table_csv(document, "pledges") == (tmp_path / "books" / "pledges.csv").read_text(encoding="utf-8")
+
+
+async def test_a_csv_for_dutch_excel_has_semicolons_a_bom_euros_and_hours(room: Harness, tmp_path: Path) -> None:
+    await community(room)
+    await room.say(BOB, "!skills add koerier, EHBO")
+    await room.say(ANN, "!need iemand die zaterdag rijdt voor: koerier")
+    await room.say(CAS, "!propose Café-avond met 🎉 €1.234,50 1,5h in 3 days")
+    document = await export_rooms(room.store, AMSTERDAM, ROOM)
+    pledges = table_csv(document, "pledges", excel=True)
+    assert pledges.startswith("\ufeffroom_id;proposal_id;user;money_eur;hours;note\r\n")
+    assert f"{ROOM};1;'{BOB};60,00;2;I can drive\r\n" in pledges  # a user id begins with @: made inert
+    proposals = list(csv.DictReader(io.StringIO(table_csv(document, "proposals", excel=True)[1:]), delimiter=";"))
+    cafe = proposals[-1]
+    assert (cafe["title"], cafe["money_goal_eur"], cafe["hours_goal"]) == ("Café-avond met 🎉", "1234,50", "1,5")
+    assert proposals[0]["deadline"] == "2026-03-04 11:00"
+    written = write_tables(document, tmp_path / "excel", excel=True)
+    assert {path.stem for path in written} >= {"talents", "needs"}
+    raw = (tmp_path / "excel" / "proposals.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf") and "Café-avond met 🎉".encode() in raw
+    assert table_csv(document, "talents") == f"room_id,user,talent\n{ROOM},'{BOB},koerier\n{ROOM},'{BOB},EHBO\n"
+    (need,) = csv.DictReader(io.StringIO(table_csv(document, "needs")))
+    assert (need["user"], need["text"], need["talents"]) == (f"'{ANN}", "iemand die zaterdag rijdt", "koerier")
+
+
+def test_a_dutch_configuration_exports_csv_for_excel(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("sys.stdin", io.StringIO(""))
+    database = tmp_path / "story.db"
+    assert main(["console", "--db", str(database)]) == 0
+    config = tmp_path / "config.toml"
+    config.write_text('[bot]\nlanguage = "nl"\n', encoding="utf-8")
+    capsys.readouterr()
+    assert main(["export", "-c", str(config), "--db", str(database), "--format", "csv", "--table", "pledges"]) == 0
+    assert capsys.readouterr().out == "\ufeffroom_id;proposal_id;user;money_eur;hours;note\r\n"
+    assert main(["export", "--db", str(database), "--format", "csv", "--table", "pledges", "--excel"]) == 0
+    assert capsys.readouterr().out.startswith("\ufeffroom_id;")
+    args = ["export", "-c", str(config), "--db", str(database), "--format", "csv", "--table", "pledges", "--no-excel"]
+    assert main(args) == 0
+    assert capsys.readouterr().out == "room_id,proposal_id,user,money_cents,minutes,note\n"
 
 
 async def test_export_names_description_creation_and_cancel_reason(room: Harness) -> None:
@@ -181,3 +221,28 @@ def test_export_reads_the_database_named_in_the_config(
     capsys.readouterr()
     assert main(["export", "-c", str(config), "--format", "json"]) == 0
     assert json.loads(capsys.readouterr().out) == {"rooms": []}
+
+
+async def test_csv_cells_a_spreadsheet_would_run_are_quoted_and_json_stays_exact(room: Harness) -> None:
+    """OWASP's CSV injection: a cell beginning with = + - @ tab or CR gets a leading apostrophe."""
+    await room.say(ANN, "!propose +1+cmd|' /C calc'!A0 €100 in 2 days")
+    await room.say(BOB, "!backme 1 €50 =cmd|' /C calc'!A0")
+    await room.say(CAS, "!object 1 @SUM(1+1)*cmd|' /C calc'!A0")
+    document = await export_rooms(room.store, AMSTERDAM, ROOM)
+    (proposal,) = document["rooms"][0]["proposals"]
+    assert proposal["title"] == "+1+cmd|' /C calc'!A0"  # the JSON export is exact
+    assert proposal["pledges"][0]["note"] == "=cmd|' /C calc'!A0"
+    (title,) = [row["title"] for row in csv.DictReader(io.StringIO(table_csv(document, "proposals")))]
+    assert title == "'+1+cmd|' /C calc'!A0"
+    (pledge,) = csv.DictReader(io.StringIO(table_csv(document, "pledges")))
+    assert pledge["note"] == "'=cmd|' /C calc'!A0"
+    assert pledge["user"] == "'" + BOB  # a user id begins with @
+    assert pledge["money_cents"] == "5000"  # numbers stay numbers
+    (objection,) = csv.DictReader(io.StringIO(table_csv(document, "objections")))
+    assert objection["reason"] == "'@SUM(1+1)*cmd|' /C calc'!A0"
+    ledger = list(csv.DictReader(io.StringIO(table_csv(document, "credits"))))
+    assert all(not row["delta"].startswith("'") for row in ledger)
+    room_row = document["rooms"][0]
+    for user, credits in (("-x", -3), ("\tx", 1), ("\rx", 1)):
+        text = table_csv({"rooms": [{**room_row, "reputation": {user: credits}}]}, "reputation")
+        assert text.split("\n")[1] == f"{ROOM},'{user},{credits}"  # a negative number stays a number

@@ -15,7 +15,8 @@ import pytest
 from nio import ErrorResponse, RoomSendResponse
 
 from bot.homeserver import Backoff, Patience, ShuttingDown, explain, is_transient
-from bot.rooms import HIGHEST_POWER, RoomCreators, allowed_inviter
+from bot.room_state import HIGHEST_POWER
+from bot.rooms import RoomCreators, allowed_inviter
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -62,6 +62,54 @@ async def test_help_for_one_command_in_dutch_shows_its_dutch_name_and_example(ma
     for asked in ("!hulp steun", "!help backme", "!hulp !steun"):
         answer = await room.reply(ANN, asked)
         assert answer.body == (
+            "!steun — steun een voorstel met geld, uren of gewoon je steun\n"
             "Zo gebruik je het: !steun <nr> [€<bedrag>] [<n> uur] [toelichting]\n"
             "Voorbeeld: !steun #3 € 250 4 uur ik rijd graag op dinsdag"
         )
+
+
+async def test_the_dutch_reads_as_a_pharmacist_would_say_it(make_room: MakeRoom) -> None:
+    room = await make_room(bot={"language": "nl"}, proposals={"delivery_reminder_days": 3})
+    cas, dik = "@cas:test", "@dik:test"
+    assert (await room.reply(ANN, "!voorstel €500")).body.startswith("Je voorstel heeft nog geen titel.")
+    long = await room.reply(ANN, "!voorstel " + "x" * 231)
+    assert long.body.startswith("Een titel heeft 3 tot 200 tekens; de jouwe telt 231 tekens.")
+    await room.say(ANN, "!voorstel Gedeelde koerier €100 over 2 dagen")
+    assert (await room.reply(BOB, "!steun 1 1")).body.startswith("Is “1” geld of uren? Schrijf €1 of 1 uur.")
+    await room.say(BOB, "!steun 1 €60 2 uur")
+    await room.say(cas, "!steun 1 €20")
+    (backed,) = (await room.say(dik, "!steun 1 €40"))[1][1:]
+    assert "Toezeggen kan nog tot" in backed.body
+    await room.wait(timedelta(days=2, minutes=1))  # GO
+    (reminder,) = await room.wait(timedelta(days=3))
+    assert "Bob, Cas en Dik: jullie hebben nog niets van je toezegging gemeld." in reminder.body
+    (reported,) = (await room.say(BOB, "!geleverd 1 €60"))[1]
+    assert reported.body.startswith("📦 Bob meldt €\xa060 te hebben geleverd voor #1 (nog niet bevestigd).")
+    (confirmed,) = (await room.say(ANN, "!bevestig 1 @bob:test"))[1]
+    assert confirmed.body.startswith("✅ Ann heeft de levering van €\xa060 door Bob voor #1 bevestigd.")
+    assert "heeft 1 voorstel gesteund" in (await room.reply(ANN, "!profiel @bob:test")).body
+    talents = (await room.reply(BOB, "!talenten toevoegen koerier")).body
+    assert talents.splitlines()[1] == (
+        "Past je talent bij een vraag, dan noem ik je naam zonder je te taggen. Wil je een melding? "
+        "Stuur !talenten vragen aan."
+    )
+    assert (await room.reply(BOB, "!talenten vragen aan")).body == (
+        "Je krijgt vanaf nu een melding bij passende vragen en voorstellen."
+    )
+    assert (await room.reply(ANN, "!wie bakker")).body == "Nog niemand heeft “bakker” als talent opgegeven."
+    (need,) = (await room.say(ANN, "!gezocht iemand voor zaterdag"))[1]
+    assert need.body.splitlines()[-1] == "Opgelost? Stuur !opgelost N#1 @wie-hielp."
+
+
+async def test_one_backer_is_reminded_as_one_and_commands_are_commandos(make_room: MakeRoom) -> None:
+    room = await make_room(bot={"language": "nl", "commands_per_minute": 1}, proposals={"delivery_reminder_days": 3})
+    await room.say(ANN, "!voorstel Gedeelde koerier €100 over 2 dagen")
+    room.clock.advance(timedelta(minutes=2))
+    await room.say(BOB, "!steun 1 €100")
+    (slow,) = (await room.say(BOB, "!mijn"))[1]
+    assert (
+        slow.body
+        == "Rustig aan graag: hoogstens 1 commando per minuut. Kring negeert je commando's tot die minuut voorbij is."
+    )
+    (reminder,) = [s for s in await room.wait(timedelta(days=5, minutes=1)) if s.body.startswith("👋")]
+    assert "Gedeelde koerier: Bob, je hebt nog niets van je toezegging gemeld." in reminder.body

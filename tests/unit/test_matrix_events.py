@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 from nio import Event as NioEvent
@@ -159,3 +160,11 @@ def test_a_join_is_read_with_its_moment_and_a_name_change_is_not_a_join() -> Non
     assert _convert(_membership("join", "join")) is None  # a display name or avatar change
     assert _convert(_membership("leave", "join")) is None
     assert _convert(_membership("invite", None)) is None
+
+
+def test_a_time_no_instant_can_hold_is_read_as_now() -> None:
+    now = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
+    for stamp in (10**15, 2**70, -5, 0, True, "1772445600000", None):
+        source = {**_text("!top"), "origin_server_ts": stamp}
+        message = to_kring_event(ROOM, source, power_of=lambda _: 0, name_of=str, now=now)
+        assert isinstance(message, Message) and message.at == now, stamp

@@ -49,6 +49,7 @@ KNOWN_CODES = {
     "bad_proposal_id",
     "missing_proposal_id",
     "title_length",
+    "title_missing",
     "unknown_token",
     "duplicate_money",
     "duplicate_hours",
@@ -145,6 +146,11 @@ ALL_PARSERS: list[Callable[[str], object]] = [
         ("€1,000", 100_000),
         ("€25,-", 2_500),
         ("€2.500,-", 250_000),
+        ("300,-", 30_000),  # the Dutch whole-euro mark says money without a sign
+        ("300,--", 30_000),
+        ("2.500,-", 250_000),
+        ("€ 300 euro", 30_000),
+        ("€300 EUR", 30_000),
         ("  €\u00a02500  ", 250_000),
         ("€2\u200b500", 250_000),
         ("\u200f€2500\u200e", 250_000),
@@ -188,6 +194,21 @@ def test_money_examples(text: str, cents: int) -> None:
 )
 def test_money_errors(text: str, code: str) -> None:
     assert error_of(parse_money, text).code == code
+
+
+def test_a_number_ending_a_title_with_clear_goals_belongs_to_the_title() -> None:
+    draft = propose("Scholing deel 2 €300 tot vrijdag")
+    assert (draft.title, draft.money_cents, draft.deadline) == ("Scholing deel 2", 30_000, local(2026, 6, 5, 23, 59))
+    assert propose("Scholing deel 2 40 uur").title == "Scholing deel 2"
+    assert error_of(propose, "Scholing 2500").code == "title_number"  # money, hours, or the title?
+    assert error_of(propose, "Scholing 2500 tot vrijdag").code == "title_number"
+
+
+def test_a_pledge_in_whole_dutch_euros_keeps_its_money() -> None:
+    assert parse_pledge("18 300,- 2 uur") == PledgeDraft(18, 30_000, 120, "")
+    assert parse_pledge("18 300,-- voor de koerier") == PledgeDraft(18, 30_000, None, "voor de koerier")
+    assert parse_pledge("18 € 300 euro") == PledgeDraft(18, 30_000, None, "")
+    assert propose("Koerier 300,- tot 15 december").money_cents == 30_000
 
 
 def test_money_too_large_names_the_limit() -> None:
@@ -517,10 +538,10 @@ def test_propose_one_line(text: str, expected: ProposalDraft) -> None:
 @pytest.mark.parametrize(
     ("text", "code", "token"),
     [
-        ("", "title_length", ""),
-        ("€500", "title_length", ""),
+        ("", "title_missing", ""),
+        ("€500", "title_missing", ""),
         ("ab €5", "title_length", ""),
-        ('"" €5', "title_length", ""),
+        ('"" €5', "title_missing", ""),
         ("x" * (TITLE_MAX + 1), "title_length", ""),
         ("Buy a printer €500 hello", "unknown_token", "hello"),
         ("Buy a printer €500 in Amsterdam", "unknown_token", "in"),
@@ -598,6 +619,11 @@ def test_propose_multi_line_form() -> None:
         ("Printer\ngoal:\ndeadline:   ", draft("Printer")),
         ("Printer\nWhy: because\n€5 is cheap", draft("Printer", description="Why: because\n€5 is cheap")),
         ('"Buy 3 printers in 2w"\n  details  ', draft("Buy 3 printers in 2w", description="details")),
+        (  # the goals have their own lines: a number ending the first line belongs to the title
+            "Scholing MBO ouderen voorjaar 2027\ndoel: € 3.000\nuren: 40",
+            draft("Scholing MBO ouderen voorjaar 2027", money=300_000, minutes=2400),
+        ),
+        ("Scholing tot 2027\ndoel: €300", draft("Scholing tot 2027", money=30_000)),
     ],
 )
 def test_propose_multi_line_examples(text: str, expected: ProposalDraft) -> None:
@@ -607,7 +633,7 @@ def test_propose_multi_line_examples(text: str, expected: ProposalDraft) -> None
 @pytest.mark.parametrize(
     ("text", "code"),
     [
-        ("\n\n", "title_length"),
+        ("\n\n", "title_missing"),
         ("ab\ngoal: €5", "title_length"),
         ("Printer €5\ngoal: €6", "duplicate_money"),
         ("Printer\ngoal: €5\nmoney: €6", "duplicate_money"),

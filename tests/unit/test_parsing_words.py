@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from handlers.parsing import parse_deadline, parse_propose
+from handlers.parsing import ParseError, parse_deadline, parse_propose
 
 AMS = ZoneInfo("Europe/Amsterdam")
 NOW = datetime(2026, 6, 1, 12, 0, tzinfo=AMS)  # a Monday
@@ -51,7 +51,7 @@ def end_of(day: date, hour: int = 23, minute: int = 59) -> datetime:
         ("Dec 15", end_of(date(2026, 12, 15))),
         ("December 15, 2026", end_of(date(2026, 12, 15))),
         ("15-12", end_of(date(2026, 12, 15))),
-        ("1 mei", end_of(date(2027, 5, 1))),  # already past this year: next year's
+        ("1 maart", end_of(date(2027, 3, 1))),  # more than 60 days past this year: next year's
         ("tot 15-12", end_of(date(2026, 12, 15))),
         ("voor vrijdag", end_of(date(2026, 6, 5))),
         ("uiterlijk 15 december om 17:00", end_of(date(2026, 12, 15), 17, 0)),
@@ -63,6 +63,29 @@ def end_of(day: date, hour: int = 23, minute: int = 59) -> datetime:
 )
 def test_every_listed_date_form_parses(text: str, expected: datetime) -> None:
     assert deadline(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("now", "text"),
+    [
+        (datetime(2026, 12, 2, 10, 0, tzinfo=AMS), "tot 1 december"),
+        (datetime(2026, 12, 17, 10, 0, tzinfo=AMS), "tot 15 dec"),
+        (datetime(2026, 12, 2, 10, 0, tzinfo=AMS), "tot 1-12"),
+        (NOW, "1 mei"),
+        (NOW, "April 2"),  # 60 days ago
+    ],
+)
+def test_a_day_and_month_that_just_passed_is_refused_as_past(now: datetime, text: str) -> None:
+    with pytest.raises(ParseError) as raised:
+        parse_deadline(text, now, AMS, MAX_DAYS)
+    assert raised.value.code == "deadline_past"
+
+
+def test_a_day_and_month_long_past_is_next_years() -> None:
+    assert deadline("1 april") == end_of(date(2027, 4, 1))  # 61 days ago
+    assert parse_deadline("15 oktober", datetime(2026, 12, 17, 10, 0, tzinfo=AMS), AMS, MAX_DAYS) == end_of(
+        date(2027, 10, 15)
+    )
 
 
 @given(offset=st.integers(min_value=1, max_value=300), dutch=st.booleans(), with_year=st.booleans())
@@ -111,6 +134,63 @@ def test_a_multi_line_proposal_with_dutch_field_names() -> None:
     assert draft.deadline == end_of(date(2026, 6, 2), 17, 0) and draft.description == "Twee keer per dag."
     draft = parse_propose("Koerier\nbedrag: €500\ndeadline: vrijdag", NOW, AMS, MAX_DAYS)
     assert draft.money_cents == 50_000 and draft.deadline == end_of(date(2026, 6, 5))
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [  # NOW is Monday 1 June 2026
+        ("volgende week vrijdag", end_of(date(2026, 6, 12))),
+        ("tot volgende week vrijdag", end_of(date(2026, 6, 12))),
+        ("vrijdag volgende week om 17:00", end_of(date(2026, 6, 12), 17, 0)),
+        ("next week Friday", end_of(date(2026, 6, 12))),
+        ("volgende week maandag", end_of(date(2026, 6, 8))),
+        ("aanstaande vrijdag", end_of(date(2026, 6, 5))),
+        ("eind van de maand", end_of(date(2026, 6, 30))),
+        ("einde van de maand", end_of(date(2026, 6, 30))),
+        ("eind deze maand", end_of(date(2026, 6, 30))),
+        ("by the end of the month", end_of(date(2026, 6, 30))),
+        ("end of month", end_of(date(2026, 6, 30))),
+        ("eind volgende maand", end_of(date(2026, 7, 31))),
+        ("eind volgende week", end_of(date(2026, 6, 14))),
+        ("end of next week", end_of(date(2026, 6, 14))),
+        ("eind van de week", end_of(date(2026, 6, 7))),
+        ("eind juli", end_of(date(2026, 7, 31))),
+        ("end of February", end_of(date(2027, 2, 28))),
+    ],
+)
+def test_common_date_words_are_read(text: str, expected: datetime) -> None:
+    assert deadline(text) == expected
+
+
+def test_a_proposal_until_next_week_friday_has_that_deadline_and_a_clean_title() -> None:
+    draft = parse_propose("Vakantierooster afstemmen tot volgende week vrijdag", NOW, AMS, MAX_DAYS)
+    assert (draft.title, draft.deadline) == ("Vakantierooster afstemmen", end_of(date(2026, 6, 12)))
+    draft = parse_propose("Inventaris tellen €50 tot eind van de maand min 2", NOW, AMS, MAX_DAYS)
+    assert (draft.title, draft.deadline, draft.min_backers) == ("Inventaris tellen", end_of(date(2026, 6, 30)), 2)
+
+
+@pytest.mark.parametrize(
+    ("text", "code", "token"),
+    [
+        ("Vakantierooster tot gisteren", "deadline_past", "tot gisteren"),
+        ("Vakantierooster tot volgende vrijdag", "bad_date", "tot volgende vrijdag"),
+        ("Rooster uiterlijk eind april 2026 €50", "deadline_past", "uiterlijk eind april 2026"),
+        ("Rooster tot volgende week €50", "bad_date", "tot volgende week"),
+        ("Rooster by next month's Friday", "bad_date", "by next month's Friday"),
+    ],
+)
+def test_a_deadline_clause_kring_cannot_read_is_an_error_naming_its_words(text: str, code: str, token: str) -> None:
+    with pytest.raises(ParseError) as raised:
+        parse_propose(text, NOW, AMS, MAX_DAYS)
+    assert (raised.value.code, raised.value.token) == (code, token)
+
+
+@pytest.mark.parametrize(
+    "title",
+    ["Koerier voor de wijk", "Inspired by next generation", "Samen tot het eind", "Feest voor end users"],
+)
+def test_deadline_words_before_ordinary_words_stay_in_the_title(title: str) -> None:
+    assert parse_propose(f"{title} €20", NOW, AMS, MAX_DAYS).title == title
 
 
 @pytest.mark.parametrize("title", ["Cadeau voor ma", "Friday drinks", "Zorg van morgen", "Training on Friday"])

@@ -289,3 +289,49 @@ async def test_a_forgetting_in_a_batch_that_rolls_back_is_done_when_the_batch_is
     assert out[0].body.startswith("Done: Kring has forgotten you")
     assert await room.rows("SELECT author FROM messages WHERE author = ?", ANN) == []
     assert len(await room.rows("SELECT * FROM forgotten")) == 1
+
+
+async def test_after_forgetting_no_empty_quote_no_reminder_no_stored_pseudonym_mention_and_dutch_names(
+    room: Harness,
+) -> None:
+    """In a Dutch room: her update shows as erased in !status, the delivery reminder addresses only Bob, no stored
+    message mentions a pseudonym as if it were a user id, and the export names her "oud-lid 1"."""
+    room.powers["@mod:test"] = 50
+    await room.say("@mod:test", "!taal nl")
+    await room.say(BOB, "!propose Gedeelde koerier €500 in 3 days")
+    await room.say(ANN, "!backme 1 €300 Ik rijd op dinsdag")
+    await room.say(BOB, "!backme 1 €200")
+    await room.wait(timedelta(days=3, minutes=1))
+    await room.say(ANN, "!update 1 Route half klaar 50%")
+    await room.say(ANN, "!forgetme")
+    await room.say(ANN, "!forgetme bevestig")
+    status = await room.reply(CAS, "!status 1")
+    assert "“”" not in status.body and "oud-lid 1: (gewist)" in status.body
+    (reminder,) = [s for s in await room.wait(timedelta(days=7)) if s.body.startswith("👋")]
+    assert "oud-lid 1" not in reminder.body and "former member" not in reminder.body and "Bob" in reminder.body
+    assert reminder.mentions == (BOB,)
+    stored = [json.loads(m) for (m,) in await room.rows("SELECT mentions FROM outbox")]
+    assert all(mention.startswith("@") for mentions in stored for mention in mentions), stored
+    exported = json.dumps(await export_rooms(room.store, room.kring.settings.proposals.zone), ensure_ascii=False)
+    assert "oud-lid 1" in exported and "former member" not in exported
+
+
+async def test_an_erased_update_reads_erased_in_an_english_status(room: Harness) -> None:
+    await room.say(BOB, "!propose Shared courier €500 in 3 days")
+    await room.say(ANN, "!backme 1 €500")
+    await room.wait(timedelta(days=3, minutes=1))
+    await room.say(ANN, "!update 1 Route half done 50%")
+    await room.say(ANN, "!forgetme")
+    await room.say(ANN, "!forgetme confirm")
+    status = await room.reply(CAS, "!status 1")
+    assert "“”" not in status.body and "former member 1: (erased)" in status.body
+
+
+async def test_no_update_is_asked_of_a_forgotten_proposer(room: Harness) -> None:
+    await room.say(ANN, "!propose Shared courier €500 in 3 days")
+    await room.say(BOB, "!backme 1 €500")
+    await room.wait(timedelta(days=3, minutes=1))
+    await room.say(ANN, "!forgetme")
+    await room.say(ANN, "!forgetme confirm")
+    later = await room.wait(timedelta(days=30))
+    assert [s.body for s in later if s.body.startswith("👋 No update")] == []

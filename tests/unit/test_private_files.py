@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import signal
+import sqlite3
 import stat
 import subprocess
 import sys
@@ -17,6 +19,7 @@ import pytest
 from bot.config import warn_if_secrets_readable
 from bot.export import write_tables
 from storage.db import hold_exclusive_lock
+from storage.private import UnsafeFileError, write_private_file
 from storage.store import Store
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -111,3 +114,49 @@ def test_kring_run_keeps_its_files_owner_only_and_warns_about_a_readable_config(
     assert mode(store) == 0o700 and mode(store / "old-keys.db") == 0o600
     for path in tmp_path.glob("kring.db*"):
         assert mode(path) == 0o600, path
+
+
+def test_kring_backup_never_leaves_the_live_databases_journals_readable_by_others(tmp_path: Path) -> None:
+    """Under umask 022, a database another tool left at 0644 (its -wal and -shm follow its mode): after `kring
+    backup` the database, its -wal and its -shm are all owner-only."""
+    old = os.umask(0o022)
+    try:
+        database = tmp_path / "kring.db"
+        config = tmp_path / "config.toml"
+        config.write_text(f'[storage]\ndatabase = "{database}"\n', encoding="utf-8")
+        with contextlib.closing(sqlite3.connect(database)) as conn:
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("CREATE TABLE kv (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+            conn.commit()
+        assert mode(database) == 0o644
+        completed = subprocess.run(
+            [sys.executable, "-m", "bot.cli", "backup", "-c", str(config), "--to", str(tmp_path / "backups")],
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+            timeout=60,
+        )
+        assert completed.returncode == 0, completed.stderr
+        journals = [Path(f"{database}-wal"), Path(f"{database}-shm")]
+        assert all(path.exists() for path in journals)  # the snapshot's reader leaves them behind
+        for path in (database, *journals):
+            assert mode(path) == 0o600, path
+        assert "readable by others; owner-only now" in completed.stderr
+    finally:
+        os.umask(old)
+
+
+def test_a_private_file_is_never_written_through_a_symlink_planted_at_its_name(tmp_path: Path) -> None:
+    elsewhere = tmp_path / "elsewhere.txt"
+    elsewhere.write_text("someone else's file", encoding="utf-8")
+    elsewhere.chmod(0o644)
+    target = tmp_path / "books"
+    target.mkdir()
+    (target / "pledges.csv").symlink_to(elsewhere)
+    with pytest.raises(UnsafeFileError, match=r"pledges\.csv is a symbolic link"):
+        write_private_file(target / "pledges.csv", b"members' pledges")
+    assert elsewhere.read_text(encoding="utf-8") == "someone else's file" and mode(elsewhere) == 0o644
+    (tmp_path / "dangling.json").symlink_to(tmp_path / "not-there.json")
+    with pytest.raises(UnsafeFileError):
+        write_private_file(tmp_path / "dangling.json", b"{}")
+    assert not (tmp_path / "not-there.json").exists()

@@ -22,6 +22,15 @@ async def status_of(room: Harness, number: int = 1) -> Status:
     return proposal.status
 
 
+async def test_a_malformed_multi_line_proposal_is_shown_the_multi_line_form(make_room: MakeRoom) -> None:
+    dutch = await make_room(bot={"language": "nl"})
+    answer = await dutch.reply(ANN, "!voorstel Scholing MBO ouderen\ndoel: veel\nuren: 40")
+    assert answer.body.startswith("Het bedrag “veel” kan ik niet lezen.")
+    assert "\n!voorstel <titel>\ndoel: € 2.500\nuren: 40\n" in answer.body
+    assert "[€<bedrag>]" not in answer.body  # not the one-line form
+    assert await dutch.rows("SELECT id FROM proposals") == []
+
+
 async def test_propose_announces_the_proposal_to_the_room(room: Harness) -> None:
     _, out = await room.say(ANN, "!propose Shared courier €2.500 40h by 2026-03-20 17:00 min 5")
     (announcement,) = out
@@ -29,7 +38,8 @@ async def test_propose_announces_the_proposal_to_the_room(room: Harness) -> None
     assert announcement.body.splitlines() == [
         "📣 New proposal #1: Shared courier",
         "Proposed by Ann.",
-        "Goals: €2,500 · 40h · 5 backers",
+        "Goals: €2,500 · 40h · 5 backers (the proposer is not counted as a backer; their own pledge counts toward "
+        "money and hours)",
         "Deadline: 20 March 2026, 17:00 (18 days left)",
         "Back it: !backme 1 [€amount] [hours] [note]. A 👍 on this message gives Ann a credit; it is no pledge.",
     ]
@@ -71,6 +81,8 @@ async def test_propose_as_reply_links_the_idea(room: Harness) -> None:
     assert set(announcement.mentions) == {ANN, BOB}
     status = await room.reply(CAS, "!proposal 1")
     assert status.body.startswith("#1 Shared courier — open")
+    assert status.body.splitlines()[2] == "From the idea by Bob: “Could we share a courier between the pharmacies?”"
+    assert status.mentions == ()  # the status names the idea's author without notifying her
     proposal = await room.store.proposals.by_number(ROOM, 1)
     assert proposal is not None and proposal.idea_event_id == idea
 
@@ -135,13 +147,28 @@ async def test_objection_is_recorded_replaced_and_does_not_block(room: Harness) 
     await room.say(ANN, "!propose Shared courier in 2 days")
     answer = await room.reply(CAS, "!object #1 too   expensive")
     assert answer.body.startswith("Your objection to #1 is recorded")
-    await room.say(CAS, "!object 1 the insurer already offers this")
+    replaced = await room.reply(CAS, "!object 1 the insurer already offers this")
+    assert replaced.body == (
+        "Your objection to #1 now reads “the insurer already offers this”; it replaces your earlier one "
+        "(“too expensive”)."
+    )
     await room.say(BOB, "!backme 1")
     assert await room.rows("SELECT user_id, reason FROM objections") == [(CAS, "the insurer already offers this")]
     await room.wait(timedelta(days=3))
     (decision,) = decisions(room.sent)
     assert decision.body.startswith("✅ GO #1")
     assert "Cas: the insurer already offers this" in decision.body
+
+
+async def test_an_objection_is_taken_back_in_either_language(make_room: MakeRoom) -> None:
+    room = await make_room(bot={"language": "nl"})
+    await room.say(ANN, "!voorstel Gedeelde koerier over 2 dagen")
+    await room.say(CAS, "!bezwaar 1 te duur")
+    taken = await room.reply(CAS, "!bezwaar 1 intrekken")
+    assert taken.body == "Je bezwaar tegen #1 is ingetrokken."
+    assert await room.rows("SELECT * FROM objections") == []
+    assert (await room.reply(CAS, "!object 1 withdraw")).body == "Je hebt geen bezwaar tegen #1 om in te trekken."
+    assert "Bezwaren" not in (await room.reply(BOB, "!status 1")).body
 
 
 async def test_objection_to_a_closed_proposal_is_refused(room: Harness) -> None:
@@ -274,3 +301,67 @@ async def test_a_deadline_in_three_days_reads_three_days_left_also_mid_second(ro
     room.clock.advance(timedelta(milliseconds=400))  # event times carry milliseconds; the store keeps seconds
     announcement = await room.reply(ANN, "!propose Shared courier in 3 days")
     assert "(3 days left)" in announcement.body
+
+
+async def test_the_archive_lists_decided_and_closed_proposals_newest_first_in_pages(make_room: MakeRoom) -> None:
+    room = await make_room(bot={"language": "nl"})
+    room.powers[MOD] = 50
+    for n in range(12):
+        await room.say(ANN, f"!voorstel Plan {'ABCDEFGHIJKL'[n]} €10 over {n + 1} dagen")
+    await room.say(ANN, "!voorstel Nog open €10 over 30 dagen")
+    await room.say(ANN, "!annuleer 12 dubbel")
+    await room.wait(timedelta(days=12))  # #1 … #11 NO-GO, one a day
+    page = (await room.reply(BOB, "!archief")).body.splitlines()
+    assert page[0] == "Archief (12 voorstellen, nieuwste eerst):"
+    assert page[1] == "#11 Plan K · NO-GO · 13 maart 2026"
+    assert [line.split()[0] for line in page[1:11]] == [f"#{n}" for n in range(11, 1, -1)]
+    assert page[-1] == "Pagina 1 van 2: !archief 2 toont de volgende."
+    assert (await room.reply(BOB, "!voorstellen alle")).body.splitlines() == page
+    assert (await room.reply(BOB, "!proposals all")).body.splitlines() == page
+    last = (await room.reply(BOB, "!archief 2")).body.splitlines()
+    assert last[1:] == ["#1 Plan A · NO-GO · 3 maart 2026", "#12 Plan L · geannuleerd · 2 maart 2026"]
+    assert "#13" not in " ".join(page + last)  # still open: in !voorstellen, not in the archive
+    assert (await room.reply(BOB, "!archief 3")).body == "Het archief heeft 2 pagina's."
+    empty = await make_room()
+    assert (await empty.reply(BOB, "!archive")).body == "Nothing is decided or closed here yet."
+
+
+async def test_the_proposer_edits_title_description_and_goals_until_the_first_pledge(make_room: MakeRoom) -> None:
+    room = await make_room(bot={"language": "nl"})
+    announcement = await room.reply(ANN, "!voorstel Gedeelde koerier € 2.500 over 5 dagen")
+    (changed,) = (await room.say(ANN, "!wijzig 1 doel: € 3.000"))[1]
+    assert changed.thread_root == announcement.event_id
+    assert changed.body.splitlines() == [
+        "✏️ Ann heeft #1 Gedeelde koerier gewijzigd:",
+        "Bedrag: €\xa02.500 → €\xa03.000",
+    ]
+    text = "!edit 1 title: Koerier voor de wijk\nhours: 40\nbackers: 4\ndescription: Twee ritten per dag."
+    (changed,) = (await room.say(ANN, text))[1]
+    assert changed.body.splitlines() == [
+        "✏️ Ann heeft #1 Koerier voor de wijk gewijzigd:",
+        "Titel: “Gedeelde koerier” → “Koerier voor de wijk”",
+        "Uren: geen → 40 uur",
+        "Steuners: 1 → 4",
+        "Nieuwe beschrijving: “Twee ritten per dag.”",
+    ]
+    proposal = await room.store.proposals.by_number(ROOM, 1)
+    assert proposal is not None
+    assert (proposal.title, proposal.money_goal_cents, proposal.hours_goal_minutes, proposal.min_backers) == (
+        "Koerier voor de wijk",
+        300_000,
+        2400,
+        4,
+    )
+    assert proposal.description == "Twee ritten per dag."
+    refused = await room.reply(BOB, "!wijzig 1 doel: € 10")
+    assert refused.body == "Alleen de indiener (Ann) of een moderator kan #1 wijzigen."
+    await room.say(BOB, "!steun 1 € 100")
+    before = await room.dump()
+    late = await room.reply(ANN, "!wijzig 1 doel: € 10")
+    assert late.body == (
+        "#1 heeft al toezeggingen: de voorwaarden blijven zoals de steuners ze kregen. Moet er iets anders, "
+        "annuleer het dan en doe een nieuw voorstel."
+    )
+    assert await room.dump() == before
+    what = await room.reply(ANN, "!wijzig 1 kleur: blauw")
+    assert what.body.startswith("Wat wil je wijzigen? Schrijf titel:, beschrijving:, doel:, uren: of steuners:")

@@ -236,6 +236,29 @@ async def test_daily_cap_counts_votes_and_changes_and_resets_at_utc_midnight(mak
     assert await room.rep(ANN) == 5
 
 
+async def test_a_vote_over_the_daily_cap_is_told_once_a_day(make_room: MakeRoom) -> None:
+    room = await make_room(bot={"language": "nl"}, reputation={"daily_cap": 1})
+    ideas = [(await room.say(ANN, f"Idee nummer {n}"))[0] for n in range(5)]
+    await room.say(BOB, "Goede ideeën!")
+    room.clock.set(MIDNIGHT - timedelta(hours=2))
+    await room.react(BOB, ideas[0], "👍")
+    assert await room.deliver() == []
+    await room.react(BOB, ideas[1], "👍")  # over the cap
+    (told,) = await room.deliver()
+    assert told.body == (
+        "Bob, je stem telde niet: je hebt vandaag al de 1 stem gegeven die hier per dag telt. "
+        "Vanaf 3 maart 2026 om 01:00 tellen je stemmen weer."
+    )
+    assert told.mentions == (BOB,)
+    await room.react(BOB, ideas[2], "👍")  # over the cap again, the same day: not told twice
+    assert await room.deliver() == []
+    room.clock.set(MIDNIGHT + timedelta(hours=1))
+    await room.react(BOB, ideas[3], "👍")  # the new day's vote counts
+    await room.react(BOB, ideas[4], "👍")  # and the new day's first vote over the cap is told
+    assert len(await room.deliver()) == 1
+    assert await room.rep(ANN) == 2
+
+
 async def test_daily_cap_zero_gives_no_credits(make_room: MakeRoom) -> None:
     room = await make_room(reputation={"daily_cap": 0})
     idea, _ = await room.say(ANN, "Let's share a courier")

@@ -53,7 +53,8 @@ async def test_money_in_a_form_kring_does_not_read_never_wipes_a_pledge(
 async def test_a_proposal_written_wrong_is_refused_with_the_right_form(room: Harness, command: str, named: str) -> None:
     before = await room.dump()
     answer = await room.reply(ANN, command)
-    assert named in answer.body and "Usage: !propose" in answer.body
+    form = "Over several lines, like this:\n!propose <title>\ngoal:" if "\n" in command else "Usage: !propose"
+    assert named in answer.body and form in answer.body
     assert await room.dump() == before
 
 

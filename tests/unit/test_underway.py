@@ -45,6 +45,17 @@ async def test_an_update_goes_to_the_thread_and_mentions_the_backers(room: Harne
     ]
 
 
+async def test_in_the_thread_or_a_reply_a_number_with_an_hours_unit_is_hours(room: Harness) -> None:
+    announcement = await gone_go(room)
+    (threaded,) = (await room.say(BOB, "!geleverd 2 uur", thread_root=announcement.event_id))[1]
+    assert threaded.body.startswith("📦 Bob delivered 2h to #1")
+    (replied,) = (await room.say(BOB, "!delivered 1 h", reply_to=announcement.event_id))[1]
+    assert replied.body.startswith("📦 Bob delivered 1h to #1")
+    (numbered,) = (await room.say(BOB, "!delivered 1 1 h", thread_root=announcement.event_id))[1]
+    assert numbered.body.startswith("📦 Bob delivered 1h to #1")
+    assert await room.rows("SELECT minutes FROM deliveries ORDER BY id") == [(120,), (60,), (60,)]
+
+
 async def test_only_the_proposer_and_backers_update_and_only_backers_deliver(room: Harness) -> None:
     await gone_go(room)
     before = await room.dump()
@@ -129,13 +140,17 @@ async def test_done_posts_the_closing_report_in_the_main_timeline(room: Harness)
         "🏁 #1 Shared courier is done — closed by Ann.",
         "“it runs twice a day now”",
         "GO 4 March 2026, 11:00, closed 4 March 2026, 11:01; 1 update.",
-        "Pledged · delivered · confirmed:",
+        "Pledged · reported · confirmed:",
         "Bob: €60 + 4h · €60 + 4h · €60 + 4h",
         "Cas: support · nothing · nothing",
     ]
     again = await room.reply(ANN, "!done 1")
-    assert again.body == "Proposal #1 is not underway (done): only a GO proposal is carried out."
-    assert (await room.reply(BOB, "!update 1 more news")).body.startswith("Proposal #1 is not underway")
+    closed = "#1 Shared courier is closed (done) since 4 March 2026, 11:01; !status 1 shows its report."
+    assert again.body == closed
+    assert (await room.reply(BOB, "!update 1 more news")).body == closed
+    status = (await room.reply(CAS, "!status 1")).body
+    assert "Closed 4 March 2026, 11:01: done." in status and "“it runs twice a day now”" in status
+    assert "50% done" not in status and "1 update · €60 of €60 confirmed · 4/4h confirmed" in status
 
 
 async def test_a_dropped_proposal_says_why_and_the_export_tells_the_whole_story(room: Harness) -> None:
@@ -185,7 +200,7 @@ async def test_status_list_and_mine_show_the_work_after_go(make_room: MakeRoom, 
     listed = (await room.reply(CAS, "!proposals")).body
     mine = (await room.reply(BOB, "!mine")).body
     if language == "en":
-        assert "50% done · 1 update · €60 of €60 delivered · 1/4h delivered" in status
+        assert "50% done · 1 update · €60 of €60 confirmed · 1/4h confirmed" in status
         assert "Latest updates:" in status and "Ann: “halfway”" in status
         assert "Bob: €60 + 4h · €60 + 1h · €60 + 1h" in status
         assert listed.index("Open proposals:") < listed.index("Underway (GO):")
@@ -196,9 +211,43 @@ async def test_status_list_and_mine_show_the_work_after_go(make_room: MakeRoom, 
             "#1 Shared courier: 3h",
         ]
     else:
-        assert "50% klaar · 1 update · € 60 van € 60 geleverd · 1/4 uur geleverd" in status.replace("\xa0", " ")
+        assert "50% klaar · 1 update · € 60 van € 60 bevestigd · 1/4 uur bevestigd" in status.replace("\xa0", " ")
+        assert "Toegezegd · gemeld · bevestigd:" in status
         assert "In uitvoering (GO):" in listed
         assert mine.splitlines()[2:] == ["Nog te leveren voor voorstellen met GO:", "#1 Shared courier: 3 uur"]
+
+
+async def test_mine_shows_the_proposer_what_she_carries_out_and_what_waits_for_her(room: Harness) -> None:
+    await gone_go(room)  # Ann proposed #1 and pledged nothing to it
+    await room.say(ANN, "!propose Second van €500 in 1 day min 3")
+    await room.wait(timedelta(days=1, minutes=1))  # #2: NO-GO
+    await room.say(BOB, "!delivered 1 €60 2h")
+    assert (await room.reply(ANN, "!mine")).body.splitlines() == [
+        "Deliveries waiting for your confirmation:",
+        "#1 Shared courier: Bob €60 + 2h (!confirm 1 @bob:test)",
+        "Your proposals:",
+        "#1 Shared courier · GO",
+        "#2 Second van · NO-GO",
+    ]
+    assert (await room.reply(DIK, "!mine")).body == "You have no pledges or proposals in this room yet."
+
+
+async def test_the_proposer_is_reminded_of_deliveries_waiting_for_her_confirmation(make_room: MakeRoom) -> None:
+    room = await make_room(proposals={"confirm_reminder_days": 2, "delivery_reminder_days": 30})
+    announcement = await gone_go(room)
+    await room.say(BOB, "!delivered 1 €60 2h")
+    room.clock.advance(timedelta(days=1))
+    await room.say(CAS, "!backme 1")  # plain support: nothing to deliver
+    assert await room.wait(timedelta(hours=23)) == []
+    (reminder,) = await room.wait(timedelta(hours=2))
+    assert reminder.body == (
+        "👋 Ann, a delivery to #1 Shared courier waits for your confirmation: Bob €60 + 2h. "
+        "Confirm it with ✅ on its message or with !confirm 1 @bob:test."
+    )
+    assert reminder.mentions == (ANN,) and reminder.thread_root == announcement.event_id
+    await room.say(BOB, "!delivered 1 1h")
+    await room.say(ANN, "!confirm 1 @bob:test")  # confirmed in time: no reminder
+    assert await room.wait(timedelta(days=5)) == []
 
 
 async def test_a_pill_in_a_reply_names_the_member_typed_not_the_author_replied_to(room: Harness) -> None:
@@ -227,13 +276,36 @@ async def test_nobody_confirms_their_own_delivery(room: Harness) -> None:
     room.powers[ANN] = 50  # the proposer is a moderator too
     await room.say(ANN, "!propose Shared courier €50 in 2 days")
     await room.say(ANN, "!backme 1 €60 2h")
+    await room.say(BOB, "!backme 1")  # the proposer is never one of the backers: one more makes it GO
     await room.wait(timedelta(days=2, minutes=1))
     (reported,) = (await room.say(ANN, "!delivered 1 €60 2h"))[1]
     before = await room.rep(ANN)
     answer = await room.reply(ANN, "!confirm 1 @ann:test")
-    assert answer.body == "You cannot confirm your own delivery: the proposer or another moderator does."
+    assert answer.body == "You cannot confirm your own delivery: a moderator does."
     await room.react(ANN, reported.event_id, "✅")
     assert await room.deliver() == [] and await room.rep(ANN) == before
+
+
+async def test_the_proposer_hears_that_a_moderator_confirms_her_own_delivery(make_room: MakeRoom) -> None:
+    room = await make_room(bot={"language": "nl"})
+    await room.say(ANN, "!voorstel Gedeelde koerier €50 over 2 dagen")
+    await room.say(ANN, "!steun 1 €60")
+    await room.say(BOB, "!steun 1 2 uur")
+    await room.wait(timedelta(days=2, minutes=1))
+    (own,) = (await room.say(ANN, "!geleverd 1 €60"))[1]
+    assert own.body.splitlines()[-1] == (
+        "Dit is de levering van de indiener zelf: alleen een moderator bevestigt die, met ✅ op dit bericht of met "
+        "!bevestig 1 @ann:test."
+    )
+    assert own.mentions == ()
+    (theirs,) = (await room.say(BOB, "!geleverd 1 2 uur"))[1]
+    assert theirs.body.splitlines()[-1] == (
+        "Ann of een moderator bevestigt dit met ✅ op dit bericht of met !bevestig 1 @bob:test."
+    )
+    answer = await room.reply(ANN, "!bevestig 1 @ann:test")
+    assert answer.body == "Je eigen levering kun je niet bevestigen: dat doet een moderator."
+    rule = (await room.reply(ANN, "!hulp bevestig")).body
+    assert "de indiener of een moderator" in rule and "alleen een moderator" in rule
 
 
 async def test_unconfirming_one_confirmation_keeps_the_hours_owed_for_the_others(room: Harness) -> None:

@@ -34,6 +34,19 @@ async def test_a_member_over_budget_hears_slow_down_once_and_then_nothing(make_r
     assert len(bob) == 1 and "credit" in bob[0].body
 
 
+async def test_commands_ignored_do_not_count_and_the_budget_is_per_minute(make_room: MakeRoom) -> None:
+    room = await make_room(bot={"commands_per_minute": 6})
+
+    assert [len((await room.say(ANN, "!rep"))[1]) for _ in range(6)] == [1] * 6
+    await room.wait(timedelta(minutes=1))  # the six are a minute old: a fresh minute
+    replies = [(await room.say(ANN, "!rep"))[1] for _ in range(8)]
+    assert ["credit" in out[0].body for out in replies[:6]] == [True] * 6
+    assert [s.body[:9] for s in replies[6]] == ["Slow down"] and replies[7] == []
+    await room.wait(timedelta(minutes=1))  # the two ignored ones do not count against the next minute
+    replies = [(await room.say(ANN, "!rep"))[1] for _ in range(6)]
+    assert all(len(out) == 1 and "credit" in out[0].body for out in replies)
+
+
 async def test_a_command_over_budget_changes_nothing_and_is_not_run_later(make_room: MakeRoom) -> None:
     room = await make_room(bot={"commands_per_minute": 2})
     await room.say(BOB, "!propose Shared courier 500 EUR")
@@ -120,7 +133,7 @@ async def test_a_huge_command_is_not_read_and_gets_one_short_answer(room: Harnes
     assert [s.body for s in out] == ["That message is too long to read as a command (over 16 KB). Send a shorter one."]
     assert await room.rows("SELECT * FROM proposals") == []
     _, out = await room.say(ANN, "!propose " + "long " * 3000)  # under 16 KB: read, and the title refused as before
-    assert len(out) == 1 and out[0].body.startswith("A title needs 3 to 200 characters.")
+    assert len(out) == 1 and out[0].body.startswith("A title has 3 to 200 characters; yours has 14999 characters.")
 
 
 class _RateLimitedClient:
