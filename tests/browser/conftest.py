@@ -16,13 +16,18 @@ CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 
 
-@pytest.fixture(scope="session")
-def playwright() -> Iterator[Playwright]:
+def chromium_or_skip() -> None:
+    """Skip without Debian's Chromium, except in CI: it installs it, so there a missing browser is a failure."""
     if not Path(CHROMIUM).exists():
         missing = "Chromium is missing: install Debian's chromium package (apt-get install chromium; .ci/run does)"
         if os.environ.get("CI"):
-            pytest.fail(missing)  # CI installs it: there, a missing browser is a failure, never a skip
+            pytest.fail(missing)
         pytest.skip(missing)
+
+
+@pytest.fixture(scope="session")
+def playwright() -> Iterator[Playwright]:
+    chromium_or_skip()
     with sync_playwright() as driver:
         yield driver
 

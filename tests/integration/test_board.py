@@ -11,7 +11,11 @@ import urllib.parse
 import urllib.request
 from typing import Any
 
+from aiohttp import web
 from nio import AsyncClient, RoomGetStateEventResponse, RoomMessageNotice
+from playwright.async_api import async_playwright
+
+from tests.browser.conftest import CHROMIUM, FLAGS, chromium_or_skip
 
 from .community import BotWatcher, send_text, served_room, set_power
 from .helpers import MakeMember, invited_by, wait_for_event
@@ -128,3 +132,93 @@ async def test_the_board_as_a_widget_and_through_a_sign_in_link(
     status, page, _ = http("GET", f"http://127.0.0.1:{port}/board", headers={"Cookie": cookie})
     assert status == 200 and "Widget courier" in page
     assert http("GET", link)[0] == 401  # used once
+
+
+CLIENT_PAGE = """<!DOCTYPE html><html><body>
+<iframe id="widget" src="{url}?widgetId=kring_board" style="width: 1000px; height: 700px"></iframe>
+<script>
+// The client's side of the widget API, as Element speaks it: capabilities, then the member's OpenID token.
+const credentials = {credentials};
+const frame = document.getElementById("widget");
+const send = (message) => frame.contentWindow.postMessage(message, "*");
+window.addEventListener("message", (event) => {{
+    const message = event.data;
+    if (message.api === "toWidget" && message.action === "capabilities" && message.response) {{
+        send({{ api: "toWidget", widgetId: "kring_board", requestId: "client-2", action: "notify_capabilities",
+               data: {{ requested: [], approved: [] }} }});
+    }} else if (message.api === "fromWidget") {{
+        const response = message.action === "get_openid" ? credentials : {{}};
+        send({{ ...message, response }});
+    }}
+}});
+frame.addEventListener("load", () => send({{ api: "toWidget", widgetId: "kring_board", requestId: "client-1",
+                                             action: "capabilities", data: {{}} }}));
+</script></body></html>"""
+
+
+async def test_the_widget_in_a_browser_opens_the_board_with_the_clients_openid_token(
+    synapse: SynapseServer,
+    make_member: MakeMember,
+    tmp_path: Any,
+    processes: list[KringProcess],
+) -> None:
+    chromium_or_skip()
+    anna = await make_member("anna")
+    bob = await make_member("bob")
+    port, client_port = free_port(), free_port()
+    client_origin = f"http://127.0.0.1:{client_port}"
+    board = {
+        "listen": f"127.0.0.1:{port}",
+        "openid_servers": {synapse.server_name: synapse.url},
+        "widget_origins": [client_origin],
+    }
+    tables: dict[str, dict[str, Any]] = {"board": board, "matrix": {"encryption": False}}
+    room_id, kring = await served_room(
+        synapse, anna, [bob], tmp_path / "bot", processes, "kring-widget", start=False, tables=tables
+    )
+    await set_power(anna, room_id, kring.user_id, 50)
+    kring.start()
+    await asyncio.to_thread(kring.wait_for_log, "board: widget added")
+    await send_text(anna, room_id, "!propose Widget courier €100 in 3 days")
+    await BotWatcher(bob, room_id, kring.user_id).wait_for("New proposal #1")
+    widget = await anna.room_get_state_event(room_id, "im.vector.modular.widgets", "kring_board")
+    assert isinstance(widget, RoomGetStateEventResponse)
+    url = str(widget.content["url"])
+
+    async def client_page(credentials: dict[str, Any]) -> web.AppRunner:
+        page = CLIENT_PAGE.format(url=url, credentials=json.dumps(credentials))
+
+        async def serve(request: web.Request) -> web.Response:
+            return web.Response(text=page, content_type="text/html")
+
+        app = web.Application()
+        app.router.add_get("/", serve)
+        runner = web.AppRunner(app)
+        await runner.setup()
+        await web.TCPSite(runner, "127.0.0.1", client_port).start()
+        return runner
+
+    async with async_playwright() as driver:
+        browser = await driver.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True)
+        # The member's client hands over a real token: the board opens inside the widget.
+        runner = await client_page({"state": "allowed", **openid_token(synapse, bob)})
+        try:
+            page = await browser.new_page()
+            await page.goto(client_origin)
+            frame = page.frame_locator("#widget")
+            assert "#1 Widget courier" in await frame.locator("#proposal-1 h3").inner_text(timeout=15000)
+            assert "bob" in await frame.locator("header p").inner_text()  # the member the client vouched for
+        finally:
+            await runner.cleanup()
+
+        # A client that will not say who the member is: the widget stays closed and says why.
+        runner = await client_page({"state": "blocked"})
+        try:
+            page = await browser.new_page()
+            await page.goto(client_origin)
+            frame = page.frame_locator("#widget")
+            await frame.get_by_text("did not say who you are").wait_for(timeout=15000)
+            assert await frame.locator("#open").count() == 0
+        finally:
+            await runner.cleanup()
+            await browser.close()
