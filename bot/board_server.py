@@ -130,6 +130,7 @@ class BoardServer:
 
     async def sign_in(self, request: web.Request) -> web.Response:
         now = self.clock.now()
+        await self.store.board.drop_expired(now)  # links and sessions are kept no longer than they work
         viewer = await self.store.board.use_link(request.match_info["token"], now)
         if viewer is None:
             return await self._notice(401, "board.link_spent")
