@@ -669,3 +669,16 @@ def board(conn: sqlite3.Connection) -> None:
         CREATE INDEX pledges_by_member ON pledges (user_id)
         """,
     )
+
+
+@migration(20)
+def members_by_name(conn: sqlite3.Connection) -> None:
+    """Names are shown with the user id beside them when another member of the room has the same one: finding
+    those holders reads two indexes instead of every member of the room (each reply, and each board page)."""
+    _script(
+        conn,
+        """
+        CREATE INDEX members_by_name ON members (room_id, display_name);
+        CREATE INDEX members_by_folded_name ON members (room_id, lower(display_name))
+        """,
+    )
