@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Playwright, sync_playwright
+import pytest_asyncio
+from playwright.async_api import Browser, async_playwright
 
 from .console_board import ConsoleWithBoard
 
@@ -25,18 +26,15 @@ def chromium_or_skip() -> None:
         pytest.skip(missing)
 
 
-@pytest.fixture(scope="session")
-def playwright() -> Iterator[Playwright]:
+@pytest_asyncio.fixture
+async def browser() -> AsyncIterator[Browser]:
+    """Chromium for one test, through Playwright's asyncio API (its sync API would leave an event loop running
+    in the test process, and every asyncio test after it would fail)."""
     chromium_or_skip()
-    with sync_playwright() as driver:
-        yield driver
-
-
-@pytest.fixture(scope="session")
-def browser(playwright: Playwright) -> Iterator[Browser]:
-    launched = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True)
-    yield launched
-    launched.close()
+    async with async_playwright() as driver:
+        launched = await driver.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True)
+        yield launched
+        await launched.close()
 
 
 @pytest.fixture

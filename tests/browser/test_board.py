@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
-from playwright.sync_api import Browser, Page
+from playwright.async_api import Browser, Page
 
 from .console_board import ConsoleWithBoard
 
@@ -31,109 +32,111 @@ def seed_flow(console: ConsoleWithBoard) -> None:
     console.wait_for("N#1")
 
 
-def signed_in(browser: Browser, console: ConsoleWithBoard, user: str, **context: object) -> Page:
-    page = browser.new_context(**context).new_page()  # type: ignore[arg-type]
-    response = page.goto(console.board_link(user))
+async def signed_in(browser: Browser, console: ConsoleWithBoard, user: str, **context: Any) -> Page:
+    page = await (await browser.new_context(**context)).new_page()
+    response = await page.goto(console.board_link(user))
     assert response is not None and response.status == 200, response
     assert page.url == f"{console.url}/board"  # the token left the address bar: it was one-time anyway
     return page
 
 
-def bar_fill(page: Page, proposal: int, goal: str) -> float:
+async def bar_fill(page: Page, proposal: int, goal: str) -> float:
     """How far a goal's bar is filled, as drawn: the filled rectangle's width over the track's, in pixels."""
     bar = page.locator(f"#proposal-{proposal} .goal[data-goal='{goal}'] svg")
-    track = bar.locator("rect.track").bounding_box()
-    fill = bar.locator("rect.fill").bounding_box()
+    track = await bar.locator("rect.track").bounding_box()
+    fill = await bar.locator("rect.fill").bounding_box()
     assert track is not None and fill is not None
     return fill["width"] / track["width"]
 
 
-def test_a_backer_sees_the_proposal_with_its_bars_backers_and_their_own_pledge(
+async def test_a_backer_sees_the_proposal_with_its_bars_backers_and_their_own_pledge(
     browser: Browser, console: ConsoleWithBoard
 ) -> None:
     seed_flow(console)
-    page = signed_in(browser, console, "bob")
+    page = await signed_in(browser, console, "bob")
     proposal = page.locator("#proposal-1")
-    assert "#1 Shared <b>courier</b>" in proposal.locator("h3").inner_text()  # typed markup stays text
-    assert proposal.locator("h3 b").count() == 0
-    assert abs(bar_fill(page, 1, "money") - 0.5) < 0.02  # €100 of €200
-    assert abs(bar_fill(page, 1, "hours") - 0.5) < 0.02  # 2 of 4 hours
-    assert abs(bar_fill(page, 1, "backers") - 1.0) < 0.02  # 2 of at least 2
-    assert "€100 of €200" in proposal.inner_text()
-    backers = proposal.locator("ul.backers li").all_inner_texts()
+    assert "#1 Shared <b>courier</b>" in await proposal.locator("h3").inner_text()  # typed markup stays text
+    assert await proposal.locator("h3 b").count() == 0
+    assert abs(await bar_fill(page, 1, "money") - 0.5) < 0.02  # €100 of €200
+    assert abs(await bar_fill(page, 1, "hours") - 0.5) < 0.02  # 2 of 4 hours
+    assert abs(await bar_fill(page, 1, "backers") - 1.0) < 0.02  # 2 of at least 2
+    assert "€100 of €200" in await proposal.inner_text()
+    backers = await proposal.locator("ul.backers li").all_inner_texts()
     assert backers == ["bob: €60", "cas: €40 + 2h"]
-    assert "too far apart" in proposal.locator("ul.objections").inner_text()
-    assert page.locator("#yours li").all_inner_texts() == ["#1 Shared <b>courier</b>: €60"]
-    assert "bookkeeping: dirk" in page.locator("#talents").inner_text()
-    assert "the new VAT rules" in page.locator("#needs").inner_text()
-    assert "1. you: 1" in page.locator("#leaderboard").inner_text()
+    assert "too far apart" in await proposal.locator("ul.objections").inner_text()
+    assert await page.locator("#yours li").all_inner_texts() == ["#1 Shared <b>courier</b>: €60"]
+    assert "bookkeeping: dirk" in await page.locator("#talents").inner_text()
+    assert "the new VAT rules" in await page.locator("#needs").inner_text()
+    assert "1. you: 1" in await page.locator("#leaderboard").inner_text()
 
     # cas signs in with her own link and sees her own pledge, not bob's.
-    other = signed_in(browser, console, "cas")
-    assert other.locator("#yours li").all_inner_texts() == ["#1 Shared <b>courier</b>: €40 + 2h"]
+    other = await signed_in(browser, console, "cas")
+    assert await other.locator("#yours li").all_inner_texts() == ["#1 Shared <b>courier</b>: €40 + 2h"]
 
 
-def test_nobody_without_a_session_sees_anything_and_a_link_works_once(
+async def test_nobody_without_a_session_sees_anything_and_a_link_works_once(
     browser: Browser, console: ConsoleWithBoard
 ) -> None:
     seed_flow(console)
-    stranger = browser.new_context().new_page()
-    response = stranger.goto(f"{console.url}/board")
+    stranger = await (await browser.new_context()).new_page()
+    response = await stranger.goto(f"{console.url}/board")
     assert response is not None and response.status == 401
-    assert "Shared" not in stranger.content() and "not signed in" in stranger.inner_text("body")
+    assert "Shared" not in await stranger.content() and "not signed in" in await stranger.inner_text("body")
 
     link = console.board_link("bob")
-    first = browser.new_context().new_page()
-    assert status_of(first, link) == 200
-    again = browser.new_context().new_page()  # the same link, in another browser: spent
-    response = again.goto(link)
+    first = await (await browser.new_context()).new_page()
+    assert await status_of(first, link) == 200
+    again = await (await browser.new_context()).new_page()  # the same link, in another browser: spent
+    response = await again.goto(link)
     assert response is not None and response.status == 401
-    assert "Shared" not in again.content() and "used already" in again.inner_text("body")
-    again_board = again.goto(f"{console.url}/board")
+    assert "Shared" not in await again.content() and "used already" in await again.inner_text("body")
+    again_board = await again.goto(f"{console.url}/board")
     assert again_board is not None and again_board.status == 401
 
     # Signing out ends the session in that browser.
-    first.click("text=Sign out")
-    assert "not signed in" in first.inner_text("body")
-    assert status_of(first, f"{console.url}/board") == 401
+    await first.click("text=Sign out")
+    assert "not signed in" in await first.inner_text("body")
+    assert await status_of(first, f"{console.url}/board") == 401
 
 
-def test_the_page_is_laid_out_on_a_desktop_and_on_a_phone(browser: Browser, console: ConsoleWithBoard) -> None:
+async def test_the_page_is_laid_out_on_a_desktop_and_on_a_phone(browser: Browser, console: ConsoleWithBoard) -> None:
     seed_flow(console)
     SHOTS.mkdir(exist_ok=True)
-    desktop = signed_in(browser, console, "bob", viewport={"width": 1280, "height": 900})
-    desktop.screenshot(path=str(SHOTS / "board-desktop.png"), full_page=True)
-    main = desktop.locator("#open").bounding_box()
-    side = desktop.locator("#yours").bounding_box()
+    desktop = await signed_in(browser, console, "bob", viewport={"width": 1280, "height": 900})
+    await desktop.screenshot(path=str(SHOTS / "board-desktop.png"), full_page=True)
+    main = await desktop.locator("#open").bounding_box()
+    side = await desktop.locator("#yours").bounding_box()
     assert main is not None and side is not None
     assert side["x"] > main["x"] + main["width"] - 1  # two columns: the member's own beside the proposals
     assert main["width"] > 1.5 * side["width"]
-    track = desktop.locator("#proposal-1 .goal[data-goal='money'] rect.track").bounding_box()
+    track = await desktop.locator("#proposal-1 .goal[data-goal='money'] rect.track").bounding_box()
     assert track is not None and track["width"] > 300 and track["height"] >= 8  # a bar, not a speck
 
-    phone = signed_in(browser, console, "cas", viewport={"width": 390, "height": 844}, is_mobile=True)
-    phone.screenshot(path=str(SHOTS / "board-phone.png"), full_page=True)
-    main = phone.locator("#open").bounding_box()
-    side = phone.locator("#yours").bounding_box()
+    phone = await signed_in(browser, console, "cas", viewport={"width": 390, "height": 844}, is_mobile=True)
+    await phone.screenshot(path=str(SHOTS / "board-phone.png"), full_page=True)
+    main = await phone.locator("#open").bounding_box()
+    side = await phone.locator("#yours").bounding_box()
     assert main is not None and side is not None
     assert side["y"] > main["y"] + main["height"] - 1  # one column: stacked
-    assert main["width"] <= 390 and phone.evaluate("document.documentElement.scrollWidth") <= 390  # no sideways scroll
+    assert (
+        main["width"] <= 390 and await phone.evaluate("document.documentElement.scrollWidth") <= 390
+    )  # no sideways scroll
 
 
-def test_a_dutch_room_gets_a_dutch_board(browser: Browser, tmp_path: Path) -> None:
+async def test_a_dutch_room_gets_a_dutch_board(browser: Browser, tmp_path: Path) -> None:
     console = ConsoleWithBoard(tmp_path, language="nl")
     try:
         console.type("!voorstel Gedeelde koerier € 1.500 over 3 dagen", "/as bram", "!steun 1 € 250")
         console.wait_for("je steunt #1")
-        page = signed_in(browser, console, "bram")
-        headings = page.locator("h2").all_inner_texts()
+        page = await signed_in(browser, console, "bram")
+        headings = await page.locator("h2").all_inner_texts()
         assert "Open voorstellen" in headings and "Van jou" in headings, headings
-        assert "€ 250 van € 1.500" in page.locator("#proposal-1").inner_text().replace("\xa0", " ")
+        assert "€ 250 van € 1.500" in (await page.locator("#proposal-1").inner_text()).replace("\xa0", " ")
     finally:
         console.close()
 
 
-def status_of(page: Page, url: str) -> int:
-    response = page.goto(url)
+async def status_of(page: Page, url: str) -> int:
+    response = await page.goto(url)
     assert response is not None
     return response.status
