@@ -7,9 +7,13 @@ one (nio's room merges them, which keeps a demoted moderator's level).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import copy
+import json
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
+
+STATE_KEY = "room.state."  # + room id, in the kv table: the room's create facts and power levels, as JSON
 
 HIGHEST_POWER = 2**53
 CREATOR_POWER = 100  # a room's creator while it has no power levels event
@@ -115,12 +119,58 @@ class RoomState:
             return in_content  # a version we do not know: the field it has
         return top
 
+    def to_json(self) -> str:
+        return json.dumps(
+            {
+                "version": self.version,
+                "creator": self.creator,
+                "creators": sorted(self.creators),
+                "predecessor": self.predecessor,
+                "levels": self.levels,
+                "known": self.known,
+            }
+        )
+
+    @classmethod
+    def from_json(cls, text: str) -> RoomState:
+        data = json.loads(text)
+        return cls(
+            version=str(data.get("version", "")),
+            creator=data.get("creator"),
+            creators=frozenset(data.get("creators") or ()),
+            predecessor=data.get("predecessor"),
+            levels=data.get("levels"),
+            known=bool(data.get("known")),
+        )
+
 
 @dataclass
 class RoomStates:
-    """Every served room's `RoomState`."""
+    """Every served room's `RoomState`.
+
+    What it knows is stored with each batch (`changes`) and read back after a restart, so events back-filled
+    after downtime are judged by the levels in force when they were sent, not by those at the end of the gap; a
+    batch that fails is undone (`snapshot`, `restore`) before it is handled again.
+    """
 
     by_room: dict[str, RoomState] = field(default_factory=dict)
+
+    def snapshot(self) -> dict[str, RoomState]:
+        return copy.deepcopy(self.by_room)
+
+    def restore(self, snapshot: dict[str, RoomState]) -> None:
+        self.by_room = snapshot
+
+    def needs_loading(self, room_id: str) -> bool:
+        return not self.of(room_id).known
+
+    def load(self, room_id: str, stored: str | None) -> None:
+        if stored:
+            self.by_room[room_id] = RoomState.from_json(stored)
+
+    def changes(self, room_ids: Iterable[str]) -> dict[str, str]:
+        """What to store with the batch: the state of its rooms as it stands after it."""
+        return {STATE_KEY + room: self.by_room[room].to_json() for room in room_ids if room in self.by_room}
 
     def of(self, room_id: str) -> RoomState:
         return self.by_room.setdefault(room_id, RoomState())

@@ -10,6 +10,7 @@ import secrets
 import time
 from html import escape as html_escape
 
+import aiohttp
 from nio import AsyncClient, RoomSendResponse, UploadResponse
 
 from bot.board_server import sign_in_link
@@ -36,6 +37,11 @@ class HeldBack(Exception):
     def __init__(self, seconds: float) -> None:
         super().__init__(f"rate-limited for {seconds:.1f} s")
         self.seconds = seconds
+
+
+class NoAnswer(Exception):
+    """The homeserver gave no Matrix answer (a proxy's 502, an empty body): not this message's fault, so the whole
+    outbox waits and tries again, as when the homeserver cannot be reached."""
 
 
 class OutboxSender:
@@ -106,11 +112,11 @@ class OutboxSender:
         next message again, so a decision that fell due meanwhile goes before this one.
         """
         if self.metrics is None:
-            return await self._send(queued)
+            return await self._send_one(queued)
         started = time.monotonic()
         result = "failed"
         try:
-            event_id = await self._send(queued)
+            event_id = await self._send_one(queued)
             result = "sent" if event_id is not None else "dropped"
             return event_id
         except MessageRefused:
@@ -119,6 +125,17 @@ class OutboxSender:
         finally:
             self.metrics.send_latency.observe(time.monotonic() - started)
             self.metrics.sends.labels(result).inc()
+
+    async def _send_one(self, queued: OutboxMessage) -> str | None:
+        """`_send`, where a failure of this one message (anything but the homeserver being away or holding the
+        bot back) makes it wait, and then be parked, while the others go out."""
+        try:
+            return await self._send(queued)
+        except (MessageRefused, HeldBack, NotReadyYet, NoAnswer, aiohttp.ClientError, OSError, TimeoutError):
+            raise
+        except Exception as error:
+            log.exception("outbox message %d could not be sent", queued.id)
+            raise MessageRefused(f"{type(error).__name__}: {error}") from error
 
     async def _send(self, queued: OutboxMessage) -> str | None:
         message = queued.message
@@ -200,7 +217,10 @@ class OutboxSender:
             filesize=len(payload),
         )
         if not isinstance(upload, UploadResponse):
-            raise RuntimeError(f"upload failed: {getattr(upload, 'message', upload)}")
+            code = getattr(upload, "status_code", None)
+            if isinstance(code, str) and code:  # the media repository read it and said no: this copy waits
+                raise MessageRefused(f"upload refused, {code}: {getattr(upload, 'message', '')}")
+            raise NoAnswer(f"upload failed: {getattr(upload, 'message', upload)}")
         caption, size = queued.message.body, len(payload)
         if encrypt:
             return file_content(name, caption, size, encrypted={**(keys or {}), "url": upload.content_uri})
@@ -230,4 +250,4 @@ class OutboxSender:
         if isinstance(code, str) and code:
             # The homeserver read this message and refused it: tried again later, and the others meanwhile.
             raise MessageRefused(f"{code}: {getattr(response, 'message', '')}")
-        raise RuntimeError(f"room_send failed: {getattr(response, 'message', response)}")
+        raise NoAnswer(f"room_send failed: {getattr(response, 'message', response)}")

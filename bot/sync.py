@@ -21,6 +21,7 @@ from bot.event_times import EventTimes
 from bot.homeserver import FatalMatrixError, Patience, explain
 from bot.matrix_events import to_kring_event
 from bot.metrics import Metrics
+from bot.room_state import STATE_KEY
 from bot.rooms import Rooms
 from bot.scheduler import DueAnnouncements, WakeUps
 from handlers.events import Event, Joined, Say
@@ -139,7 +140,16 @@ class SyncLoop:
         return response
 
     async def process(self, response: SyncResponse, since: str | None) -> None:
-        """Handle one sync response: invites, leaves, back-fill, then every event with the token, in one go."""
+        """Handle one sync response: invites, leaves, back-fill, then every event with the token, in one go. A
+        batch that fails leaves the rooms' state as it found it (it is handled again from the same token)."""
+        snapshot = self.rooms.states.snapshot()
+        try:
+            await self._process(response, since)
+        except BaseException:
+            self.rooms.states.restore(snapshot)
+            raise
+
+    async def _process(self, response: SyncResponse, since: str | None) -> None:
         rooms = self.rooms
         await rooms.answer_invites(response)
         rooms.note_leaves(response)
@@ -149,7 +159,10 @@ class SyncLoop:
         undecrypted: list[Undecrypted] = []
         decrypted = [] if history else await self.backlog.retry()
         now = self.kring.clock.now()
-        await self.times.begin({*response.rooms.join, *(room_id for room_id, _ in decrypted)} & rooms.served)
+        await self.times.begin({*response.rooms.join, *(room_id for room_id, _ in decrypted)} & rooms.served, now)
+        for room_id in response.rooms.join.keys() & rooms.served:
+            if rooms.states.needs_loading(room_id):  # after a restart: the state as the last batch left it
+                rooms.states.load(room_id, await self.kring.store.state.get(STATE_KEY + room_id))
         for room_id, source in decrypted:
             if room_id in rooms.served:
                 event = self._convert(room_id, source, self.times.at(room_id, source, now))
@@ -198,9 +211,12 @@ class SyncLoop:
             await rooms.write_changes()
             return await self.backlog.store_changes(undecrypted, decrypted, now)
 
-        handled = await self.kring.handle_batch(
-            events, {SYNC_TOKEN: response.next_batch, **self.times.changes()}, history=history, also=alongside
-        )
+        stored_state = {
+            SYNC_TOKEN: response.next_batch,
+            **self.times.changes(),
+            **rooms.states.changes(response.rooms.join.keys() & rooms.served),
+        }
+        handled = await self.kring.handle_batch(events, stored_state, history=history, also=alongside)
         rooms.changes_stored()
         self.times.stored()
         if self.metrics is not None and not history:

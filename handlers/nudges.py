@@ -86,7 +86,10 @@ async def _confirm_nudge(
     late: bool,
 ) -> list[Say]:
     """Remind the proposer of the deliveries reported `confirm_reminder_days` ago or earlier and still unconfirmed
-    (her own delivery a moderator confirms: not hers to be reminded of); later ones get their own reminder."""
+    (her own delivery a moderator confirms: not hers to be reminded of); later ones get their own reminder. A
+    forgotten proposer is asked nothing."""
+    if not is_user_id(proposal.proposer):
+        return []
     wait = timedelta(days=settings.confirm_reminder_days)
     waiting = [
         d for d in await store.underway.deliveries([proposal.id]) if not d.confirmed and d.user_id != proposal.proposer

@@ -145,10 +145,11 @@ class ProposalQueries:
         return [_proposal(r) for r in rows]
 
     async def backed_by(self, room_id: str, user_id: str) -> int:
-        """How many proposals of the room the member backs (or backed, once decided)."""
+        """How many proposals of the room the member backs (or backed, once decided); a proposer's own pledge is no
+        backer's."""
         row = await self.db.fetch_one(
             "SELECT COUNT(*) FROM pledges g JOIN proposals p ON p.id = g.proposal_id WHERE p.room_id = ? "
-            "AND g.user_id = ?",
+            "AND g.user_id = ? AND g.user_id != p.proposer",
             (room_id, user_id),
         )
         return int(row[0]) if row else 0

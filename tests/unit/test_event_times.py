@@ -135,3 +135,16 @@ async def test_a_join_stamped_weeks_back_does_not_make_an_old_member(make_room: 
     await synced.sync([synced.stamp(member(dan), ts=weeks_back)], [synced.stamp(member(eva), ts=weeks_back)])
     await synced.sync([reaction(dan, idea["event_id"]), reaction(eva, idea["event_id"])])
     assert await room.rep(ANN) == 0
+
+
+async def test_in_a_quiet_room_a_withdraw_stamped_back_does_not_escape_the_lock(room: Harness) -> None:
+    synced = await _community(room)
+    await _backed_proposal(synced)
+    # Nobody says a thing for a day and a half; the sync loop long-polls on, every half minute, empty-handed.
+    room.clock.advance(timedelta(days=1, hours=13))  # 11 hours before the deadline: withdrawals are locked
+    await synced.sync([], room="!elsewhere:test")
+    room.clock.advance(timedelta(seconds=30))
+    # The withdraw is stamped a day back (after the pledge, before the lock): no event in the room bounds it.
+    await synced.sync([synced.stamp(text(BOB, "!withdraw 1"), ts=_ms(room, -timedelta(days=1)))])
+    (proposal,) = await room.store.proposals.open_in_room("!room:test")
+    assert [p.money_cents for p in await room.store.proposals.pledges(proposal.id)] == [10_000]

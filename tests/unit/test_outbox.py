@@ -89,3 +89,30 @@ async def test_a_homeserver_that_is_down_parks_nothing(room: Harness) -> None:
         with pytest.raises(ConnectionError):
             await room.kring.deliver(down)
     assert await room.store.outbox.parked() == [] and await room.store.outbox.pending_count() == 1
+
+
+class _OneRoomBreaks(_OneRoomRefused):
+    """Sending to ROOM fails inside Kring itself (as a failed upload or a bug would), not at the homeserver."""
+
+    async def room_send(self, room_id: str, kind: str, content: dict[str, Any], **kwargs: Any) -> object:
+        if room_id == ROOM:
+            self.refused += 1
+            raise ValueError("a message Kring cannot put together")
+        return await super().room_send(room_id, kind, content, **kwargs)
+
+
+async def test_a_message_kring_itself_cannot_send_waits_while_the_others_go(room: Harness) -> None:
+    await room.kring.handle(Message("$first", ROOM, ANN, "!help", room.clock.now()))
+    await room.kring.handle(Message("$later", OTHER_ROOM, ANN, "!rep", room.clock.now()))
+    client = _OneRoomBreaks()
+    stopping = asyncio.Event()
+    sender = OutboxSender(room.kring, client, stopping)
+    room.kring.outbox_ready.set()
+    task = asyncio.create_task(sender.run())
+    try:
+        await asyncio.wait_for(client.other_posted.wait(), timeout=10)
+    finally:
+        stopping.set()
+        room.kring.outbox_ready.set()
+        await asyncio.wait_for(task, timeout=10)
+    assert [room_id for room_id, _ in client.posted] == [OTHER_ROOM] and client.refused == 1

@@ -8,6 +8,9 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+import pytest
+from nio import RoomMessagesResponse, SyncResponse
+
 from tests.unit.harness import ROOM, Harness
 from tests.unit.sync_batches import OWNER, SyncedRoom, create_event, member, power_levels, reaction, synced_room, text
 
@@ -167,3 +170,58 @@ async def test_a_real_upgrade_is_followed_with_the_proposals(room: Harness) -> N
     assert NEW_ROOM in synced.loop.rooms.served
     assert len(await room.store.proposals.open_in_room(NEW_ROOM)) == 1
     assert not await room.store.proposals.open_in_room(ROOM)
+
+
+async def test_after_a_restart_back_filled_commands_are_judged_by_the_levels_of_their_time(room: Harness) -> None:
+    synced = await _community(room, levels={OWNER: 100})
+    await _proposal(synced)
+    await room.reopen()  # Kring restarts; while it was down bob cancelled, and only then was he promoted
+    restarted = await synced_room(room)
+    restarted.token = synced.token
+    cancel = restarted.stamp(text(BOB, "!cancel 1 not needed"), event_id="$down-cancel")
+    promote = restarted.stamp(power_levels({OWNER: 100, BOB: 50}), event_id="$down-promote")
+    fresh = restarted.stamp(text(CAT, "hello again"), event_id="$down-hello")
+    page = RoomMessagesResponse.from_dict({"chunk": [promote, cancel], "start": "p", "end": "p"}, ROOM)
+    assert isinstance(page, RoomMessagesResponse), page
+
+    async def room_messages(*args: Any, **kwargs: Any) -> RoomMessagesResponse:
+        return page  # the gap, newest first, as the homeserver pages it back
+
+    restarted.client.room_messages = room_messages
+    state = [restarted.stamp(create_event(), event_id="$down-create"), promote]
+    state += [restarted.stamp(member(user), event_id=f"$down-member-{user}") for user in (ANN, BOB, CAT, MOD)]
+    timeline = {"events": [fresh], "limited": True, "prev_batch": "p"}
+    response = SyncResponse.from_dict(
+        {"next_batch": "s-after", "rooms": {"join": {ROOM: {"timeline": timeline, "state": {"events": state}}}}}
+    )
+    await restarted.client.receive_response(response)
+    await restarted.loop.process(response, since=restarted.token)
+    said = [sent.body for sent in await room.deliver()]
+    assert await room.store.proposals.open_in_room(ROOM), said  # still open: bob was no moderator then
+    assert any("only" in body.lower() or "moderator" in body.lower() for body in said), said
+
+
+async def test_a_batch_handled_again_after_a_failure_is_judged_as_the_first_time(room: Harness) -> None:
+    synced = await _community(room, levels={OWNER: 100})
+    await _proposal(synced)
+    timeline = [synced.stamp(text(BOB, "!cancel 1 mine now")), synced.stamp(power_levels({OWNER: 100, BOB: 50}))]
+    response = SyncResponse.from_dict(
+        {"next_batch": "s-x", "rooms": {"join": {ROOM: {"timeline": {"events": timeline}, "state": {"events": []}}}}}
+    )
+    handle_batch = room.kring.handle_batch
+    calls = 0
+
+    async def fails_once(*args: Any, **kwargs: Any) -> int:
+        nonlocal calls
+        calls += 1
+        if calls == 1:
+            raise OSError(28, "No space left on device")
+        return await handle_batch(*args, **kwargs)
+
+    room.kring.handle_batch = fails_once  # type: ignore[method-assign]
+    await synced.client.receive_response(response)
+    with pytest.raises(OSError):
+        await synced.loop.process(response, since=synced.token)
+    await synced.loop.process(response, since=synced.token)  # the sync loop's retry of the same batch
+    await room.deliver()
+    assert await room.store.proposals.open_in_room(ROOM)  # the promotion after the cancel did not reach back

@@ -332,3 +332,22 @@ async def test_proposals_lists_the_ten_latest_underway_and_counts_the_rest(room:
     assert listing.body.splitlines()[-1] == "…and 2 more underway, decided earlier: !proposal <id> shows one."
     mine = await room.reply(BOB, "!mine")
     assert all(f"#{n} " in mine.body for n in range(1, 13))  # every proposal Bob backed, however many
+
+
+async def test_a_forgotten_proposer_is_asked_to_confirm_nothing(make_room: MakeRoom) -> None:
+    room = await make_room(proposals={"confirm_reminder_days": 2, "delivery_reminder_days": 30})
+    await gone_go(room)
+    await room.say(BOB, "!delivered 1 €60 2h")
+    await room.say(ANN, "!forgetme")
+    await room.say(ANN, "!forgetme confirm")
+    later = await room.wait(timedelta(days=3))
+    assert not [sent for sent in later if "waits for your confirmation" in sent.body], [s.body for s in later]
+
+
+async def test_backing_your_own_proposal_is_not_counted_as_backing_on_a_profile(room: Harness) -> None:
+    await room.say(ANN, "!propose Shared courier €100 in 3 days")
+    await room.say(ANN, "!backme 1 €5")
+    profile = await room.reply(BOB, f"!profile {ANN}")
+    assert "backed" not in profile.body, profile.body
+    await room.say(BOB, "!backme 1 €5")
+    assert "has backed 1 proposal" in (await room.reply(CAS, f"!profile {BOB}")).body
