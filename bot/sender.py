@@ -148,8 +148,9 @@ class OutboxSender:
             latest = await self.kring.store.proposals.thread_latest(message.thread_root)
         return await self._post(queued, message.room_id, notice_content(message, latest))
 
-    async def _send_copy(self, queued: OutboxMessage) -> str | None:
-        """A member's copy of their data, as a file in their direct room with the bot (made now: it is current)."""
+    async def _direct_room(self, queued: OutboxMessage) -> tuple[str, str] | None:
+        """The member a private message is for and their direct room with the bot; None when it cannot go out
+        (the member was forgotten, or the room never came). Raises NotReadyYet while a new room is on its way."""
         if not queued.message.mentions:
             return None  # its member was forgotten before it went out
         member = queued.message.mentions[0]
@@ -159,13 +160,21 @@ class OutboxSender:
             tries = self._waited_for_room.get(queued.id, 0) + 1
             self._waited_for_room[queued.id] = tries
             if tries > DIRECT_ROOM_TRIES:
-                log.warning("the direct room for outbox message %d never arrived; dropping the copy", queued.id)
+                log.warning("the direct room for outbox message %d never arrived; dropping it", queued.id)
                 return None
             raise
         except RuntimeError as error:
             log.warning("%s; dropping outbox message %d (the member can ask again)", error, queued.id)
             return None
         self._waited_for_room.pop(queued.id, None)
+        return member, room_id
+
+    async def _send_copy(self, queued: OutboxMessage) -> str | None:
+        """A member's copy of their data, as a file in their direct room with the bot (made now: it is current)."""
+        found = await self._direct_room(queued)
+        if found is None:
+            return None
+        member, room_id = found
         content = self._uploaded.get(queued.id)
         if content is None:  # uploaded once: a retry after a 429 or a failed send posts the same file
             content = await self._upload_copy(queued, member, bool(self.client.rooms[room_id].encrypted))
@@ -176,22 +185,10 @@ class OutboxSender:
 
     async def _send_board_link(self, queued: OutboxMessage) -> str | None:
         """A one-time sign-in link to the board of the room it was asked in, in the member's direct room."""
-        if not queued.message.mentions:
-            return None  # its member was forgotten before it went out
-        member = queued.message.mentions[0]
-        try:
-            room_id = await self.direct_rooms.room_for(member)
-        except NotReadyYet:
-            tries = self._waited_for_room.get(queued.id, 0) + 1
-            self._waited_for_room[queued.id] = tries
-            if tries > DIRECT_ROOM_TRIES:
-                log.warning("the direct room for outbox message %d never arrived; dropping the link", queued.id)
-                return None
-            raise
-        except RuntimeError as error:
-            log.warning("%s; dropping outbox message %d (the member can ask again)", error, queued.id)
+        found = await self._direct_room(queued)
+        if found is None:
             return None
-        self._waited_for_room.pop(queued.id, None)
+        member, room_id = found
         kring = self.kring
         link = await sign_in_link(kring.store, kring.settings.board, kring.clock, queued.message.room_id, member)
         body = f"{queued.message.body}\n{link}"
