@@ -80,7 +80,7 @@ async def read_board(
     deliveries. A fixed number of round trips, however big the room's history."""
     open_ones = await store.proposals.open_in_room(room_id)
     going, going_total = await store.proposals.underway_in_room(room_id, UNDERWAY_SHOWN)
-    decided_page, decided_total = await store.board.decided(room_id, ARCHIVE_PAGE, page * ARCHIVE_PAGE)
+    decided_page, decided_total = await store.proposals.finished_in_room(room_id, ARCHIVE_PAGE, page * ARCHIVE_PAGE)
     needs = await store.talents.open_needs(room_id, now - timedelta(days=settings.talents.needs_days))
     talents = await store.talents.in_room(room_id)
     leaderboard = await store.credits.leaderboard(

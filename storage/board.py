@@ -112,19 +112,7 @@ class BoardQueries:
         row = await self.db.fetch_one("SELECT room_id FROM board_rooms WHERE key = ?", (key,))
         return None if row is None else str(row[0])
 
-    # what the board shows that no command reads the same way: the archive by page, a member's own pledges
-    async def decided(self, room_id: str, limit: int, offset: int) -> tuple[list[Proposal], int]:
-        """Decided and closed proposals (NO-GO, cancelled, done, dropped: not those underway), newest first, and
-        how many there are."""
-        where = "room_id = ? AND status != 'open' AND NOT (status = 'go' AND closed IS NULL)"
-        rows = await self.db.fetch_all(
-            f"SELECT {PROPOSAL_COLUMNS} FROM proposals WHERE {where} "
-            "ORDER BY COALESCE(closed_at, decided_at) DESC, number DESC LIMIT ? OFFSET ?",
-            (room_id, limit, offset),
-        )
-        count = await self.db.fetch_one(f"SELECT COUNT(*) FROM proposals WHERE {where}", (room_id,))
-        return [proposal_of(r) for r in rows], int(count[0]) if count else 0
-
+    # what the board shows that no command reads the same way
     async def involvement(self, room_id: str, proposal_ids: Collection[int], others: Collection[str]) -> Involved:
         """Pledges, objections, updates and deliveries of several proposals, and the names of everyone in them
         and of `others`: one round trip, however many proposals a page shows."""

@@ -643,7 +643,7 @@ def confirm_nudge(conn: sqlite3.Connection) -> None:
 def board(conn: sqlite3.Connection) -> None:
     """The room's board in the browser: one-time sign-in links and the sessions they open (only digests of their
     tokens are kept), and each room's opaque board key for the widget's address (no room id in a URL); indexes
-    for its archive page and a member's own pledges."""
+    for the archive (the board's page and `!archive`) and a member's own pledges."""
     _script(
         conn,
         """
@@ -664,7 +664,8 @@ def board(conn: sqlite3.Connection) -> None:
             room_id TEXT PRIMARY KEY,
             key     TEXT NOT NULL UNIQUE
         );
-        CREATE INDEX proposals_decided ON proposals (room_id, COALESCE(closed_at, decided_at) DESC, number DESC)
+        CREATE INDEX proposals_decided
+            ON proposals (room_id, COALESCE(closed_at, decided_at, created_at) DESC, number DESC)
             WHERE status != 'open' AND NOT (status = 'go' AND closed IS NULL);
         CREATE INDEX pledges_by_member ON pledges (user_id)
         """,
