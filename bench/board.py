@@ -9,7 +9,6 @@ on the same store, one after the other.
 from __future__ import annotations
 
 import asyncio
-import socket
 import time
 from datetime import timedelta
 from pathlib import Path
@@ -25,6 +24,7 @@ from bench.timing import percentile, rounded
 from bot.board_server import COOKIE, BoardServer
 from bot.clock import SystemClock
 from storage.board import Viewer
+from tests.integration.helpers import free_port
 
 VIEWER = 250  # @member250, a member who has pledged and earned credits in the seeded store
 
@@ -82,9 +82,3 @@ async def _board_times(commander: Commander, samples: int) -> list[float]:
 def _remove_store(workdir: Path) -> None:
     for leftover in workdir.glob("board.db*"):
         leftover.unlink()
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])

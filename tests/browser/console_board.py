@@ -12,13 +12,9 @@ import threading
 import time
 from pathlib import Path
 
+from tests.integration.helpers import free_port
+
 LINK = re.compile(r"(http://127\.0\.0\.1:\d+/board/in/[A-Za-z0-9_-]+)")
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 class ConsoleWithBoard:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import socket
 from collections.abc import Callable
 from typing import Protocol
 
@@ -17,6 +18,13 @@ class MakeMember(Protocol):
     """Signature of the ``make_member`` factory."""
 
     async def __call__(self, localpart: str, config: AsyncClientConfig | None = None) -> AsyncClient: ...
+
+
+def free_port() -> int:
+    """A port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
 
 
 def member_client(synapse: SynapseServer, user_id: str, config: AsyncClientConfig | None = None) -> AsyncClient:

@@ -18,10 +18,9 @@ from playwright.async_api import async_playwright
 from tests.browser.conftest import CHROMIUM, FLAGS, chromium_or_skip
 
 from .community import BotWatcher, send_text, served_room, set_power
-from .helpers import MakeMember, invited_by, wait_for_event
+from .helpers import MakeMember, free_port, invited_by, wait_for_event
 from .kring_process import KringProcess
 from .synapse_server import SynapseServer
-from .test_metrics import free_port
 
 _OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 

@@ -4,7 +4,6 @@ is gone (here: a proxy in front of Synapse that starts answering 502)."""
 from __future__ import annotations
 
 import asyncio
-import socket
 from pathlib import Path
 
 import aiohttp
@@ -14,17 +13,11 @@ from prometheus_client.parser import text_string_to_metric_families
 from tests.reliability.proxy import LoopbackProxy
 
 from .community import BotWatcher, create_room, invite_and_join, react, send_text
-from .helpers import MakeMember
+from .helpers import MakeMember, free_port
 from .kring_process import KringProcess
 from .synapse_server import SynapseServer
 
 Samples = dict[tuple[str, tuple[tuple[str, str], ...]], float]
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 async def scrape(url: str) -> Samples:
