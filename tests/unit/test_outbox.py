@@ -37,10 +37,10 @@ class _OneRoomRefused:
         return RoomSendResponse(f"$sent{len(self.posted)}", room_id)
 
 
-async def test_a_message_that_always_fails_does_not_stop_a_later_one_in_another_room(room: Harness) -> None:
+async def _a_reply_in_each_room_until_the_other_is_sent(room: Harness, client: _OneRoomRefused) -> None:
+    """A command in ROOM, then one in OTHER_ROOM; the outbox sender runs until OTHER_ROOM's reply went out."""
     await room.kring.handle(Message("$first", ROOM, ANN, "!help", room.clock.now()))
     await room.kring.handle(Message("$later", OTHER_ROOM, ANN, "!rep", room.clock.now()))
-    client = _OneRoomRefused()
     stopping = asyncio.Event()
     sender = OutboxSender(room.kring, client, stopping)  # only room_send is used
     room.kring.outbox_ready.set()
@@ -51,6 +51,11 @@ async def test_a_message_that_always_fails_does_not_stop_a_later_one_in_another_
         stopping.set()
         room.kring.outbox_ready.set()
         await asyncio.wait_for(task, timeout=10)
+
+
+async def test_a_message_that_always_fails_does_not_stop_a_later_one_in_another_room(room: Harness) -> None:
+    client = _OneRoomRefused()
+    await _a_reply_in_each_room_until_the_other_is_sent(room, client)
     assert [room_id for room_id, _ in client.posted] == [OTHER_ROOM]
     assert client.refused == 1  # tried once, then set aside for a while: the other room went next
 
@@ -102,17 +107,6 @@ class _OneRoomBreaks(_OneRoomRefused):
 
 
 async def test_a_message_kring_itself_cannot_send_waits_while_the_others_go(room: Harness) -> None:
-    await room.kring.handle(Message("$first", ROOM, ANN, "!help", room.clock.now()))
-    await room.kring.handle(Message("$later", OTHER_ROOM, ANN, "!rep", room.clock.now()))
     client = _OneRoomBreaks()
-    stopping = asyncio.Event()
-    sender = OutboxSender(room.kring, client, stopping)
-    room.kring.outbox_ready.set()
-    task = asyncio.create_task(sender.run())
-    try:
-        await asyncio.wait_for(client.other_posted.wait(), timeout=10)
-    finally:
-        stopping.set()
-        room.kring.outbox_ready.set()
-        await asyncio.wait_for(task, timeout=10)
+    await _a_reply_in_each_room_until_the_other_is_sent(room, client)
     assert [room_id for room_id, _ in client.posted] == [OTHER_ROOM] and client.refused == 1
