@@ -13,7 +13,7 @@ from handlers.board import Board, Carried
 from handlers.text import Rendered
 from handlers.texts import Texts
 from handlers.views import ProposalFacts, pledge_amount, progress
-from storage.records import Delivery, Pledge, Proposal, Status
+from storage.records import Delivery, Pledge, Proposal
 
 STYLE = """
 :root { --ink:#1d2433; --muted:#5b6474; --line:#d9dde5; --track:#e8ebf0; --fill:#2f7d5b; --warn:#b5522b;
@@ -215,20 +215,17 @@ class BoardPage:
         return self._section("underway", "board.underway_title", body)
 
     def _going(self, entry: Carried) -> str:
+        """A proposal underway: when it was decided, each backer's pledged, reported and confirmed, what is left,
+        and its updates."""
         facts = entry.facts
         parts = [f'<article class="underway" id="proposal-{facts.proposal.number}">', self._heading(facts.proposal)]
         if facts.proposal.decided_at is not None:
             parts.append(
                 f'<p class="muted">{self.t("proposal.decided", when=self.texts.when(facts.proposal.decided_at))}</p>'
             )
-        if facts.proposal.close_reason:
-            parts.append(f'<p class="report">{self.t("board.report", text=facts.proposal.close_reason)}</p>')
-        if facts.proposal.status in (Status.GO, Status.DONE, Status.DROPPED):
-            parts.append(self._ledger(facts, entry.deliveries))
-            parts.append(self._left(facts, entry.deliveries))
-            parts.append(self._timeline(entry))
-        else:
-            parts.append(self._backers(facts))
+        parts.append(self._ledger(facts, entry.deliveries))
+        parts.append(self._left(facts, entry.deliveries))
+        parts.append(self._timeline(entry))
         parts.append("</article>")
         return "".join(parts)
 
@@ -295,9 +292,8 @@ class BoardPage:
             links.append(f'<a href="/board?page={board.page + 1}#archive">{self.t("board.older")}</a>')
         return self._section("archive", "board.archive_title", body + f'<nav class="pages">{"".join(links)}</nav>')
 
-    def _closed(self, entry: Carried) -> str:
+    def _closed(self, facts: ProposalFacts) -> str:
         """An archived proposal, short: status and when, what it gathered, its closing report."""
-        facts = entry.facts
         proposal, texts = facts.proposal, self.texts
         parts = [f'<article class="closed" id="proposal-{proposal.number}">', self._heading(proposal)]
         when = proposal.closed_at or proposal.decided_at

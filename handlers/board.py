@@ -54,7 +54,7 @@ class Board:
     open: list[ProposalFacts]
     underway: list[Carried]
     underway_total: int
-    decided: list[Carried]
+    decided: list[ProposalFacts]  # a page of the archive: what each gathered is all it shows
     decided_total: int
     page: int
     needs: list[Need]
@@ -88,7 +88,7 @@ async def read_board(
     )
     my_pledges = await store.board.pledged_by(room_id, viewer)
     mine_underway = [p for p, _ in my_pledges if p.is_underway]
-    shown = {p.id: p for p in (*open_ones, *going, *decided_page, *mine_underway)}
+    shown = {p.id: p for p in (*open_ones, *going, *decided_page, *mine_underway)}  # one read for all of them
     people = {viewer, *(n.user_id for n in needs), *(t.user_id for t in talents), *(s.user_id for s in leaderboard)}
     people |= {p.proposer for p in shown.values()}
     involved = await store.board.involvement(room_id, list(shown), people)
@@ -107,7 +107,7 @@ async def read_board(
         open=[facts(p) for p in open_ones],
         underway=[carried(p) for p in reversed(going)],  # newest decision first
         underway_total=going_total,
-        decided=[carried(p) for p in decided_page],
+        decided=[facts(p) for p in decided_page],
         decided_total=decided_total,
         page=page,
         needs=needs,
