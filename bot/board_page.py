@@ -6,13 +6,16 @@ Every sentence comes from the catalogs (handlers.texts); everything a member typ
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
 from fractions import Fraction
 from html import escape
 
-from handlers.board import Board, Carried
+from handlers.board import Carried, RoomBoard
 from handlers.text import Rendered
 from handlers.texts import Texts
 from handlers.views import ProposalFacts, pledge_amount, progress
+from storage.board import Own
 from storage.records import Delivery, Pledge, Proposal
 
 STYLE = """
@@ -79,12 +82,20 @@ def _bar(ratio: Fraction | float, css: str = "fill", label: str = "") -> str:
     )
 
 
-class BoardPage:
-    """Renders one room's board in the room's language."""
+@dataclass(frozen=True)
+class RoomSections:
+    """The HTML of what every member of a room sees alike: made once, until the room's store changes."""
 
-    def __init__(self, texts: Texts, board: Board) -> None:
+    main: str  # open, underway, archive
+    side: str  # needs, talents, leaderboard (after the viewer's own)
+
+
+class BoardPage:
+    """Renders what every member of a room sees alike on its board, in the room's language."""
+
+    def __init__(self, texts: Texts, room: RoomBoard) -> None:
         self.texts = texts
-        self.board = board
+        self.room = room
         self._words: dict[str, Rendered] = {}
 
     def t(self, key: str, **params: str | int) -> str:
@@ -99,46 +110,24 @@ class BoardPage:
         return self._words[key].plain
 
     def name(self, user_id: str) -> str:
-        return self.board.name(user_id)
+        return self.room.name(user_id)
 
-    def html(self) -> str:
-        board, texts = self.board, self.texts
-        main = "".join(
-            [
-                '<div class="column">',
-                self._open(),
-                self._underway(),
-                self._archive(),
-                "</div>",
-                '<div class="column">',
-                self._yours(),
-                self._needs(),
-                self._talents(),
-                self._leaderboard(),
-                "</div>",
-            ]
-        )
-        return (
-            f'<!DOCTYPE html><html lang="{_h(texts.language)}"><head><meta charset="utf-8">'
-            '<meta name="viewport" content="width=device-width, initial-scale=1">'
-            f"<title>{self.t('board.title')}</title><style>{STYLE}</style></head><body>"
-            f"<header><h1>{self.t('board.title')}</h1>"
-            f"<p>{self.t('board.as_of', user=self.name(board.viewer), moment=texts.when(board.now))}</p>"
-            f'<form method="post" action="/board/out"><button>{self.t("board.sign_out")}</button></form></header>'
-            f"<main>{main}</main></body></html>"
-        )
+    def sections(self) -> RoomSections:
+        main = "".join([self._open(), self._underway(), self._archive()])
+        side = "".join([self._needs(), self._talents(), self._leaderboard()])
+        return RoomSections(main, side)
 
     # the sections
     def _section(self, anchor: str, title: str, body: str) -> str:
-        return f'<section id="{anchor}"><h2>{self.t(title)}</h2>{body}</section>'
+        return _section(anchor, self.t(title), body)
 
     def _empty(self, key: str) -> str:
         return f'<p class="empty">{self.t(key)}</p>'
 
     def _open(self) -> str:
-        if not self.board.open:
+        if not self.room.open:
             return self._section("open", "board.open_title", self._empty("board.no_open"))
-        return self._section("open", "board.open_title", "".join(self._open_proposal(f) for f in self.board.open))
+        return self._section("open", "board.open_title", "".join(self._open_proposal(f) for f in self.room.open))
 
     def _heading(self, proposal: Proposal) -> str:
         status = self.t(f"status.{proposal.status.value}")
@@ -164,7 +153,7 @@ class BoardPage:
         if proposal.hours_goal_minutes:
             parts.append(self._goal("board.hours", totals.minutes, proposal.hours_goal_minutes, texts.hours))
         parts.append(self._goal("board.backers", totals.backers, proposal.min_backers, str))
-        left = texts.time_left(proposal.deadline - self.board.now).html
+        left = texts.time_left(proposal.deadline - self.room.now).html
         parts.append(
             f'<p class="deadline">{self.t("proposal.deadline", deadline=texts.when(proposal.deadline), left=left)}</p>'
         )
@@ -206,10 +195,10 @@ class BoardPage:
         return f'<p>{title}</p><ul class="objections">{items}</ul>'
 
     def _underway(self) -> str:
-        if not self.board.underway:
+        if not self.room.underway:
             return self._section("underway", "board.underway_title", self._empty("board.no_underway"))
-        body = "".join(self._going(u) for u in self.board.underway)
-        more = self.board.underway_total - len(self.board.underway)
+        body = "".join(self._going(u) for u in self.room.underway)
+        more = self.room.underway_total - len(self.room.underway)
         if more > 0:
             body += f'<p class="muted">{self.texts.tn("proposal.underway_more", more, count=more).html}</p>'
         return self._section("underway", "board.underway_title", body)
@@ -264,7 +253,7 @@ class BoardPage:
         minutes = max(0, totals.minutes - sum(d.minutes for d in confirmed))
         if not money and not minutes:
             return f'<p class="left">{self.t("board.nothing_left")}</p>'
-        amount = pledge_amount(self.texts, Pledge("", money, minutes, "", self.board.now)).html
+        amount = pledge_amount(self.texts, Pledge("", money, minutes, "", self.room.now)).html
         return f'<p class="left">{self.t("board.left", amount=amount)}</p>'
 
     def _timeline(self, entry: Carried) -> str:
@@ -280,7 +269,7 @@ class BoardPage:
         return f'<p>{self.t("board.updates_title")}</p><ol class="timeline">{"".join(items)}</ol>'
 
     def _archive(self) -> str:
-        board = self.board
+        board = self.room
         if not board.decided:
             return self._section("archive", "board.archive_title", self._empty("board.no_archive"))
         body = "".join(self._closed(d) for d in board.decided)
@@ -297,7 +286,7 @@ class BoardPage:
         proposal, texts = facts.proposal, self.texts
         parts = [f'<article class="closed" id="proposal-{proposal.number}">', self._heading(proposal)]
         when = proposal.closed_at or proposal.decided_at
-        gathered = progress(texts, proposal, facts.totals, self.board.now).html
+        gathered = progress(texts, proposal, facts.totals, self.room.now).html
         if when is not None:
             gathered = f"{self.t('proposal.decided', when=texts.when(when))} {gathered}"
         parts.append(f'<p class="muted">{gathered}</p>')
@@ -307,32 +296,17 @@ class BoardPage:
         return "".join(parts)
 
     def _list(self, anchor: str, title: str, empty: str, items: Iterable[str]) -> str:
-        listed = "".join(f"<li>{item}</li>" for item in items)
-        return self._section(anchor, title, f"<ul>{listed}</ul>" if listed else self._empty(empty))
-
-    def _yours(self) -> str:
-        board, texts = self.board, self.texts
-        items = [
-            self.t("board.my_pledge", number=p.number, title=p.title, pledge=pledge_amount(texts, pledge).plain)
-            for p, pledge in board.my_pledges
-        ]
-        for proposal, delivery in board.my_deliveries:
-            amount = pledge_amount(texts, Pledge("", delivery.money_cents, delivery.minutes, "", delivery.at)).plain
-            state = self.plain("board.confirmed" if delivery.confirmed else "board.reported")
-            items.append(
-                self.t("board.my_delivery", number=proposal.number, title=proposal.title, amount=amount, state=state)
-            )
-        return self._list("yours", "board.yours_title", "board.no_pledges", items)
+        return _list(self.texts, anchor, title, empty, items)
 
     def _needs(self) -> str:
         items = [
-            self.t("board.need_line", number=n.number, user=self.name(n.user_id), text=n.text) for n in self.board.needs
+            self.t("board.need_line", number=n.number, user=self.name(n.user_id), text=n.text) for n in self.room.needs
         ]
         return self._list("needs", "board.needs_title", "board.no_needs", items)
 
     def _talents(self) -> str:
         by_key: dict[str, tuple[str, list[str]]] = {}
-        for talent in self.board.talents:
+        for talent in self.room.talents:
             _, people = by_key.setdefault(talent.key, (talent.talent, []))
             if self.name(talent.user_id) not in people:
                 people.append(self.name(talent.user_id))
@@ -345,13 +319,51 @@ class BoardPage:
     def _leaderboard(self) -> str:
         items = [
             self.t("board.leader_line", rank=s.rank, user=self.name(s.user_id), credits=s.credits)
-            for s in self.board.leaderboard
+            for s in self.room.leaderboard
         ]
         return self._list("leaderboard", "board.leaderboard_title", "board.no_credits", items)
 
 
-def render_board(texts: Texts, board: Board) -> str:
-    return BoardPage(texts, board).html()
+def render_room(texts: Texts, room: RoomBoard) -> RoomSections:
+    return BoardPage(texts, room).sections()
+
+
+def render_board(texts: Texts, room: RoomSections, own: Own, now: datetime) -> str:
+    """The whole page for one viewer: the room's sections around the viewer's own."""
+    heading = texts.t("board.title").html
+    return (
+        f'<!DOCTYPE html><html lang="{_h(texts.language)}"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{heading}</title><style>{STYLE}</style></head><body>"
+        f"<header><h1>{heading}</h1>"
+        f"<p>{texts.t('board.as_of', user=own.name, moment=texts.when(now)).html}</p>"
+        f'<form method="post" action="/board/out"><button>{texts.t("board.sign_out").html}</button></form></header>'
+        f'<main><div class="column">{room.main}</div><div class="column">{_yours(texts, own)}{room.side}</div></main>'
+        "</body></html>"
+    )
+
+
+def _yours(texts: Texts, own: Own) -> str:
+    items = [
+        texts.t("board.my_pledge", number=p.number, title=p.title, pledge=pledge_amount(texts, pledge).plain).html
+        for p, pledge in own.pledges
+    ]
+    for proposal, delivery in own.deliveries:
+        amount = pledge_amount(texts, Pledge("", delivery.money_cents, delivery.minutes, "", delivery.at)).plain
+        state = texts.t("board.confirmed" if delivery.confirmed else "board.reported").plain
+        line = texts.t("board.my_delivery", number=proposal.number, title=proposal.title, amount=amount, state=state)
+        items.append(line.html)
+    return _list(texts, "yours", "board.yours_title", "board.no_pledges", items)
+
+
+def _list(texts: Texts, anchor: str, title: str, empty: str, items: Iterable[str]) -> str:
+    listed = "".join(f"<li>{item}</li>" for item in items)
+    body = f"<ul>{listed}</ul>" if listed else f'<p class="empty">{texts.t(empty).html}</p>'
+    return _section(anchor, texts.t(title).html, body)
+
+
+def _section(anchor: str, title_html: str, body: str) -> str:
+    return f'<section id="{anchor}"><h2>{title_html}</h2>{body}</section>'
 
 
 def notice_page(texts: Texts, key: str) -> str:

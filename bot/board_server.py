@@ -13,10 +13,11 @@ from pathlib import Path
 
 from aiohttp import web
 
-from bot.board_page import notice_page, render_board
+from bot.board_cache import RoomSectionsCache
+from bot.board_page import RoomSections, notice_page, render_board, render_room
 from bot.clock import Clock
 from bot.config import parse_listen
-from handlers.board import read_board
+from handlers.board import read_room_board
 from handlers.settings import BoardSettings, CommunitySettings
 from handlers.texts import Texts
 from storage.board import Viewer
@@ -56,6 +57,7 @@ class BoardServer:
         self.verify_openid = verify_openid
         self.secure = self.board.base_url.startswith("https://")
         self._runner: web.AppRunner | None = None
+        self._rooms = RoomSectionsCache()
 
     def app(self) -> web.Application:
         app = web.Application(middlewares=[self._headers])
@@ -124,9 +126,16 @@ class BoardServer:
             page = max(0, int(request.query.get("page", "0")))
         except ValueError:
             page = 0
-        board = await read_board(self.store, self.settings, viewer.room_id, viewer.user_id, self.clock.now(), page)
-        texts = await self.texts_for(viewer.room_id)
-        return web.Response(text=render_board(texts, board), content_type="text/html")
+        now, texts = self.clock.now(), await self.texts_for(viewer.room_id)
+        written = await self.store.db.writes()  # before the room is read: see RoomSectionsCache.get
+
+        async def make() -> RoomSections:
+            room = await read_room_board(self.store, self.settings, viewer.room_id, now, page)
+            return render_room(texts, room)
+
+        room = await self._rooms.get(viewer.room_id, page, texts.language, written, now, make)
+        own = await self.store.board.own(viewer.room_id, viewer.user_id)
+        return web.Response(text=render_board(texts, room, own, now), content_type="text/html")
 
     async def sign_in(self, request: web.Request) -> web.Response:
         now = self.clock.now()

@@ -1,5 +1,5 @@
-"""The room's board: `!board` (a one-time sign-in link, sent privately), and what the board shows, read at once
-from the store for one room and one viewer."""
+"""The room's board: `!board` (a one-time sign-in link, sent privately), and what the board shows: what every
+member of the room sees alike, read at once from the store (what only the viewer sees: `storage.board.Own`)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from handlers.commands import Context, command
 from handlers.events import Say
 from handlers.settings import CommunitySettings
 from handlers.views import ProposalFacts
-from storage.records import Delivery, MessageKind, Need, Pledge, Priority, Proposal, Standing, Talent, Update
+from storage.records import Delivery, MessageKind, Need, Priority, Proposal, Standing, Talent, Update
 from storage.store import Store
 
 ARCHIVE_PAGE = 20  # decided and closed proposals per page
@@ -45,11 +45,10 @@ class Carried:
 
 
 @dataclass(frozen=True)
-class Board:
-    """One room's board as one member sees it."""
+class RoomBoard:
+    """What every member of a room sees alike on its board (one page of the archive)."""
 
     room_id: str
-    viewer: str
     now: datetime
     open: list[ProposalFacts]
     underway: list[Carried]
@@ -60,8 +59,6 @@ class Board:
     needs: list[Need]
     talents: list[Talent]
     leaderboard: list[Standing]
-    my_pledges: list[tuple[Proposal, Pledge]]
-    my_deliveries: list[tuple[Proposal, Delivery]]
     names: dict[str, str]
 
     def name(self, user_id: str) -> str:
@@ -72,12 +69,12 @@ class Board:
         return max(1, -(-self.decided_total // ARCHIVE_PAGE))
 
 
-async def read_board(
-    store: Store, settings: CommunitySettings, room_id: str, viewer: str, now: datetime, page: int = 0
-) -> Board:
-    """Everything the board shows: open proposals, the work underway decided last, a page of the archive, open
-    needs, talents, the leaderboard (opt-outs and `show_negative` respected), and the viewer's own pledges and
-    deliveries. A fixed number of round trips, however big the room's history."""
+async def read_room_board(
+    store: Store, settings: CommunitySettings, room_id: str, now: datetime, page: int = 0
+) -> RoomBoard:
+    """Everything the board shows every member alike: open proposals, the work underway decided last, a page of
+    the archive, open needs, talents and the leaderboard (opt-outs and `show_negative` respected). A fixed number
+    of round trips, however big the room's history."""
     open_ones = await store.proposals.open_in_room(room_id)
     going, going_total = await store.proposals.underway_in_room(room_id, UNDERWAY_SHOWN)
     decided_page, decided_total = await store.proposals.finished_in_room(room_id, ARCHIVE_PAGE, page * ARCHIVE_PAGE)
@@ -86,10 +83,8 @@ async def read_board(
     leaderboard = await store.credits.leaderboard(
         room_id, LEADERBOARD_SHOWN, show_negative=settings.reputation.show_negative
     )
-    my_pledges = await store.board.pledged_by(room_id, viewer)
-    mine_underway = [p for p, _ in my_pledges if p.is_underway]
-    shown = {p.id: p for p in (*open_ones, *going, *decided_page, *mine_underway)}  # one read for all of them
-    people = {viewer, *(n.user_id for n in needs), *(t.user_id for t in talents), *(s.user_id for s in leaderboard)}
+    shown = {p.id: p for p in (*open_ones, *going, *decided_page)}  # one read for all of them
+    people = {*(n.user_id for n in needs), *(t.user_id for t in talents), *(s.user_id for s in leaderboard)}
     people |= {p.proposer for p in shown.values()}
     involved = await store.board.involvement(room_id, list(shown), people)
 
@@ -100,9 +95,8 @@ async def read_board(
     def carried(proposal: Proposal) -> Carried:
         return Carried(facts(proposal), involved.updates[proposal.id], involved.deliveries[proposal.id])
 
-    return Board(
+    return RoomBoard(
         room_id=room_id,
-        viewer=viewer,
         now=now,
         open=[facts(p) for p in open_ones],
         underway=[carried(p) for p in reversed(going)],  # newest decision first
@@ -113,7 +107,5 @@ async def read_board(
         needs=needs,
         talents=talents,
         leaderboard=leaderboard,
-        my_pledges=my_pledges,
-        my_deliveries=[(p, d) for p in mine_underway for d in involved.deliveries[p.id] if d.user_id == viewer],
         names=involved.names,
     )

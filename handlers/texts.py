@@ -69,6 +69,8 @@ class Texts:
         self.prefix = prefix
         self._translations = _translations(language)
         self._locale = Locale.parse(language)
+        self._prefix = user_text(prefix)
+        self._formats: dict[str, str] = {}  # the date patterns, read from the catalog once
 
     def t(self, key: str, **params: str | int | Rendered) -> Rendered:
         """The sentence `key`; plain strings and numbers are user text and get escaped in HTML."""
@@ -93,7 +95,7 @@ class Texts:
         return SENTENCES[key].plural is not None
 
     def _render(self, template: str, params: dict[str, str | int | Rendered]) -> Rendered:
-        values: dict[str, Rendered] = {"prefix": user_text(self.prefix)}
+        values: dict[str, Rendered] = {"prefix": self._prefix}
         for name, value in params.items():
             values[name] = value if isinstance(value, Rendered) else user_text(str(value))
         plain: list[str] = []
@@ -105,6 +107,11 @@ class Texts:
                 plain.append(values[field].plain)
                 html.append(values[field].html)
         return Rendered("".join(plain), "".join(html))
+
+    def _format(self, key: str) -> str:
+        if key not in self._formats:
+            self._formats[key] = self.t(key).plain
+        return self._formats[key]
 
     # values
     def money(self, cents: int) -> str:
@@ -126,12 +133,12 @@ class Texts:
 
     def when(self, moment: datetime) -> str:
         """`15 December 2026, 17:00` / `15 december 2026 17:00`, in the configured time zone."""
-        pattern = self.t("format.datetime").plain
+        pattern = self._format("format.datetime")
         return format_datetime(moment.astimezone(self.zone), pattern, tzinfo=self.zone, locale=self._locale)
 
     def day(self, moment: datetime) -> str:
         """`15 December 2026` / `15 december 2026`, in the configured time zone."""
-        pattern = self.t("format.date").plain
+        pattern = self._format("format.date")
         return format_datetime(moment.astimezone(self.zone), pattern, tzinfo=self.zone, locale=self._locale)
 
     def time_left(self, remaining: timedelta) -> Rendered:

@@ -43,6 +43,16 @@ class Involved:
 
 
 @dataclass(frozen=True)
+class Own:
+    """What only the viewer sees on a board: their pledges to proposals open or underway (newest proposal first),
+    what they delivered to those underway, and their own name."""
+
+    name: str
+    pledges: list[tuple[Proposal, Pledge]]
+    deliveries: list[tuple[Proposal, Delivery]]
+
+
+@dataclass(frozen=True)
 class Viewer:
     """Who looks at which room's board."""
 
@@ -153,18 +163,34 @@ class BoardQueries:
 
         return await self.db.run(read)
 
-    async def pledged_by(self, room_id: str, user_id: str) -> list[tuple[Proposal, Pledge]]:
-        """The member's pledges to proposals that are open or underway in the room, newest proposal first."""
-        rows = await self.db.fetch_all(
+    async def own(self, room_id: str, user_id: str) -> Own:
+        """The viewer's part of the board, in one round trip."""
+
+        def read(conn: sqlite3.Connection) -> Own:
+            pledges = []
             # From the member's pledges (pledges_by_member) to their proposals, not through every proposal.
-            f"SELECT {PROPOSAL_COLUMNS}, g.money_cents, g.minutes, g.note, g.pledged_at FROM pledges g "
-            "CROSS JOIN proposals ON id = g.proposal_id WHERE room_id = ? AND g.user_id = ? "
-            "AND (status = 'open' OR (status = 'go' AND closed IS NULL)) ORDER BY number DESC",
-            (room_id, user_id),
-        )
-        found = []
-        for row in rows:
-            *columns, money_cents, minutes, note, pledged_at = tuple(row)
-            pledge = Pledge(user_id, int(money_cents), int(minutes), str(note), from_db(pledged_at))
-            found.append((proposal_of(columns), pledge))  # type: ignore[arg-type]
-        return found
+            for row in conn.execute(
+                f"SELECT {PROPOSAL_COLUMNS}, g.money_cents, g.minutes, g.note, g.pledged_at FROM pledges g "
+                "CROSS JOIN proposals ON id = g.proposal_id WHERE room_id = ? AND g.user_id = ? "
+                "AND (status = 'open' OR (status = 'go' AND closed IS NULL)) ORDER BY number DESC",
+                (room_id, user_id),
+            ):
+                *columns, money_cents, minutes, note, pledged_at = tuple(row)
+                pledge = Pledge(user_id, int(money_cents), int(minutes), str(note), from_db(pledged_at))
+                pledges.append((proposal_of(columns), pledge))  # type: ignore[arg-type]
+            underway = {proposal.id: proposal for proposal, _ in pledges if proposal.is_underway}
+            deliveries: list[tuple[Proposal, Delivery]] = []
+            if underway:
+                marks = ",".join("?" * len(underway))
+                for row in conn.execute(
+                    f"SELECT {DELIVERY_COLUMNS} FROM deliveries WHERE proposal_id IN ({marks}) AND user_id = ? "
+                    "ORDER BY at, id",
+                    (*underway, user_id),
+                ):
+                    delivery = delivery_of(row)
+                    deliveries.append((underway[delivery.proposal_id], delivery))
+            deliveries.sort(key=lambda entry: -entry[0].number)  # by proposal as the pledges, each in time order
+            name = names_in_room(conn, room_id, [user_id]).get(user_id, user_id)
+            return Own(name, pledges, deliveries)
+
+        return await self.db.run(read)

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
+from bot.board_cache import RoomSectionsCache
+from bot.board_page import RoomSections
 from bot.board_server import COOKIE, BoardServer, sign_in_link
 from handlers.privacy import forget_member
 from storage.board import digest
@@ -128,3 +130,54 @@ async def test_the_archive_is_paged_newest_first(board: Open) -> None:
     assert "Plan 25x" in first and "Plan 05x" not in first and "Page 1 of 2" in first and "?page=1" in first
     second = await (await client.get("/board?page=1", cookies=cookie)).text()
     assert second.count('class="closed" id="proposal-') == 5 and "Plan 05x" in second and "Plan 25x" not in second
+
+
+async def test_each_look_shows_the_room_as_it_is_now_and_the_viewers_own_part(board: Open) -> None:
+    """The room's part of the page is made once and kept: a pledge, a withdrawal or the clock moving on must still
+    show on the next look, and one member's own pledges never on another's page."""
+    room, client, _ = await board(session_hours=48)
+    await room.say(ANNA, "!propose Shared courier €500 in 3 days")
+    anna = {COOKIE: (await client.get(await link_for(room, ANNA), allow_redirects=False)).cookies[COOKIE].value}
+    bob = {COOKIE: (await client.get(await link_for(room, BOB), allow_redirects=False)).cookies[COOKIE].value}
+
+    def yours(page: str) -> str:
+        return page.split('<section id="yours">', 1)[1].split("</section>", 1)[0]
+
+    before = await (await client.get("/board", cookies=anna)).text()
+    assert "3 days left" in before and "€70" not in before
+
+    await room.say(BOB, "!backme 1 €70")
+    for_bob = await (await client.get("/board", cookies=bob)).text()
+    for_anna = await (await client.get("/board", cookies=anna)).text()
+    assert "Bob" in for_anna.split('<section id="yours">', 1)[0] and "€70" in for_anna
+    assert "€70" in yours(for_bob) and "€70" not in yours(for_anna)
+
+    room.clock.advance(timedelta(days=1))  # nothing written: only the time left changed
+    assert "2 days left" in await (await client.get("/board", cookies=anna)).text()
+
+    await room.say(BOB, "!withdraw 1")
+    after = await (await client.get("/board", cookies=bob)).text()
+    assert "€70" not in after and "back no proposal" in yours(after)
+
+
+async def test_a_page_read_before_a_write_is_never_served_after_it() -> None:
+    """Two looks at once around a write: the one that counted the writes before it may see the older room, but
+    no later look is given that page."""
+    cache = RoomSectionsCache()
+    now = datetime(2026, 12, 2, 10, 0, tzinfo=UTC)
+    made: list[str] = []
+
+    def maker(label: str) -> Callable[[], Awaitable[RoomSections]]:
+        async def make() -> RoomSections:
+            made.append(label)
+            return RoomSections(label, "")
+
+        return make
+
+    assert (await cache.get(ROOM, 0, "en", 5, now, maker("before"))).main == "before"
+    assert (await cache.get(ROOM, 0, "en", 5, now, maker("unused"))).main == "before"  # kept
+    assert (await cache.get(ROOM, 0, "en", 6, now, maker("after"))).main == "after"  # written since: made anew
+    assert (await cache.get(ROOM, 0, "en", 5, now, maker("late"))).main == "late"  # counted before the write
+    assert (await cache.get(ROOM, 0, "en", 6, now, maker("unused"))).main == "after"  # the late one kept nothing
+    assert (await cache.get(ROOM, 0, "en", 6, now + timedelta(minutes=1), maker("next"))).main == "next"
+    assert made == ["before", "after", "late", "next"]
