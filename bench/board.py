@@ -22,9 +22,9 @@ from bench.commands import Commander, _commander
 from bench.seed import ROOM, Community, seed
 from bench.shapes import member_id
 from bench.timing import percentile, rounded
-from bot.board_server import COOKIE, BoardServer
+from bot.board.server import COOKIE, BoardServer
 from bot.clock import SystemClock
-from storage.board import Viewer
+from storage.queries.board import Viewer
 from tests.integration.helpers import free_port
 
 VIEWER = 250  # @member250, a member who has pledged and earned credits in the seeded store

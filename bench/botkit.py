@@ -14,7 +14,7 @@ from nio import AsyncClient, AsyncClientConfig, RoomSendResponse, SyncResponse
 
 from bench.shapes import BOT_ID
 from bot.config import Settings, parse_settings
-from bot.metrics import Metrics
+from bot.ops.metrics import Metrics
 from bot.runner import MatrixBot
 from storage.store import Store
 

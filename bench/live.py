@@ -16,7 +16,7 @@ from nio import AsyncClient, MessageDirection, RoomMessagesResponse, RoomRedactR
 from bench.members import Listener, close_all, member, say, send
 from bench.shapes import Action, Kind, community
 from bench.timing import median, rounded
-from bot.sync import SYNC_FILTER, SYNC_TOKEN
+from bot.matrix.sync import SYNC_FILTER, SYNC_TOKEN
 from tests.integration.kring_process import KringProcess
 from tests.integration.synapse_server import SynapseServer
 

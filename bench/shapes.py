@@ -12,7 +12,7 @@ from typing import Any
 
 SERVER = "bench.test"
 BOT_ID = f"@kring:{SERVER}"
-PER_ROOM_PER_BODY = 100  # bot.sync.SYNC_FILTER: Synapse sends at most 100 timeline events per room and sync
+PER_ROOM_PER_BODY = 100  # bot.matrix.sync.SYNC_FILTER: Synapse sends at most 100 timeline events per room and sync
 STEP_MS = 120_000  # two minutes between a room's events: a busy room, a dozen reactions per member a day
 
 # The mix, per 100 events of one room: 30 chat messages, 60 reactions, 6 redactions, 4 commands.

@@ -15,17 +15,17 @@ import sys
 import tempfile
 from pathlib import Path
 
-from bot.backup import BackupError, backup, restore
 from bot.clock import ManualClock, SystemClock
 from bot.config import ConfigError, Settings, load_settings, warn_if_secrets_readable
 from bot.console import BOT_ID, run_console
 from bot.engine import Kring
-from bot.export import TABLES, export_rooms, table_csv, write_tables
-from bot.redaction import SECRETS, mask_secrets_in_logs
-from handlers.privacy import forget_member
+from bot.ops.backup import BackupError, backup, restore
+from bot.ops.export import TABLES, export_rooms, table_csv, write_tables
+from bot.ops.log_secrets import SECRETS, mask_secrets_in_logs
+from handlers.members.own_data import forget_member
 from storage.db import StoreLockedError, hold_exclusive_lock
+from storage.file_modes import OWNER_ONLY_UMASK, UnsafeFileError
 from storage.migrations import SchemaTooNewError
-from storage.private import OWNER_ONLY_UMASK, UnsafeFileError
 from storage.snapshot import backup_database
 from storage.store import Store
 
@@ -211,7 +211,7 @@ def main(argv: list[str] | None = None) -> int:
                 raise ConfigError("--format csv needs either --out DIR (one file per table) or --table NAME")
             asyncio.run(_export(settings, database, args))
         elif args.command == "check":
-            from bot.check import run_check
+            from bot.ops.check import run_check
 
             return asyncio.run(run_check(settings, sys.stdout))
         elif args.command == "backup":

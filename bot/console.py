@@ -11,14 +11,14 @@ from datetime import datetime
 from pathlib import Path
 from typing import TextIO
 
-from bot.board_server import BoardServer, sign_in_link
+from bot.board.server import BoardServer, sign_in_link
 from bot.clock import ManualClock
-from bot.data_copy import copy_of, encoded, file_name
 from bot.engine import Kring
-from bot.room_state import DEFAULT_REDACT_LEVEL
+from bot.matrix.room_state import DEFAULT_REDACT_LEVEL
+from bot.ops.data_copy import copy_of, encoded, file_name
 from handlers.events import Joined, Message, Reaction, Redaction
 from handlers.parsing import ParseError, parse_duration, parse_small_count
-from storage.private import write_private_file
+from storage.file_modes import write_private_file
 from storage.records import MessageKind, OutboxMessage
 
 ROOM_ID = "!console:kring.local"

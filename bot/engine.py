@@ -10,18 +10,18 @@ from datetime import UTC, date, datetime
 
 from bot.clock import Clock
 from bot.config import Settings
-from handlers.commands import CommandError, CommandSet, Context, split_command
-from handlers.decisions import fire_announcement
+from handlers.commands.declaration import CommandError, CommandSet, Context, split_command
+from handlers.commands.registry import COMMANDS
+from handlers.commands.volume import held_back
 from handlers.events import Event, Joined, Message, Reaction, Redaction, Say
-from handlers.language import room_texts
-from handlers.privacy import already_forgotten, asks_to_forget, clear_old_texts
-from handlers.reactions import CreditBook, facts_wanted
-from handlers.registry import COMMANDS
-from handlers.standing import tell_once
-from handlers.texts import Texts
-from handlers.underway import confirm_by_reaction, is_confirmation
-from handlers.volume import held_back
-from storage.intake import CreditFacts, Effects
+from handlers.members.own_data import already_forgotten, asks_to_forget, clear_old_texts
+from handlers.proposals.decisions import fire_announcement
+from handlers.proposals.underway import confirm_by_reaction, is_confirmation
+from handlers.reputation.reactions import CreditBook, facts_wanted
+from handlers.reputation.standing import tell_once
+from handlers.wording.catalog import Texts
+from handlers.wording.room_language import room_texts
+from storage.queries.intake import CreditFacts, Effects
 from storage.records import Announcement, AnnouncementKind, OutboxMessage
 from storage.store import Store
 

@@ -11,23 +11,23 @@ from typing import Any
 
 from nio import AsyncClient, AsyncClientConfig
 
-from bot.board_server import BoardServer
-from bot.client import KringClient
+from bot.board.openid import OpenIdVerifier
+from bot.board.server import BoardServer
+from bot.board.widget import add_board_widgets
 from bot.clock import SystemClock
 from bot.config import Settings, check_ready_for_matrix
-from bot.cross_signing import CrossSigning
-from bot.crypto import EncryptedBacklog
 from bot.engine import Kring
-from bot.homeserver import FatalMatrixError, Patience, ShuttingDown
-from bot.metrics import Metrics, MetricsServer
-from bot.openid import OpenIdVerifier
-from bot.rooms import Rooms
-from bot.sender import OutboxSender
-from bot.session import Session, crypto_store_dir
-from bot.sync import SyncLoop
-from bot.widget import add_board_widgets
+from bot.identity.cross_signing import CrossSigning
+from bot.identity.device_keys import EncryptedBacklog
+from bot.matrix.client import KringClient
+from bot.matrix.homeserver import FatalMatrixError, Patience, ShuttingDown
+from bot.matrix.rooms import Rooms
+from bot.matrix.sender import OutboxSender
+from bot.matrix.session import Session, crypto_store_dir
+from bot.matrix.sync import SyncLoop
+from bot.ops.metrics import Metrics, MetricsServer
 from storage.db import hold_exclusive_lock
-from storage.private import DIRECTORY_MODE, tighten_tree
+from storage.file_modes import DIRECTORY_MODE, tighten_tree
 from storage.store import Store
 
 log = logging.getLogger(__name__)

@@ -1,15 +1,15 @@
 """The room's board: `!board` (a one-time sign-in link, sent privately), and what the board shows: what every
-member of the room sees alike, read at once from the store (what only the viewer sees: `storage.board.Own`)."""
+member of the room sees alike, read at once from the store (what only the viewer sees: `storage.queries.board.Own`)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from handlers.commands import Context, command
+from handlers.commands.declaration import Context, command
 from handlers.events import Say
 from handlers.settings import CommunitySettings
-from handlers.views import ProposalFacts
+from handlers.wording.fragments import ProposalFacts
 from storage.records import Delivery, MessageKind, Need, Priority, Proposal, Standing, Talent, Update
 from storage.store import Store
 

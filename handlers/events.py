@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from handlers.text import Rendered
+from handlers.wording.markup import Rendered
 from storage.records import MessageKind, Outgoing, Priority
 
 

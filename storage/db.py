@@ -12,8 +12,8 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import IO, TypeVar
 
+from storage.file_modes import create_private_file, database_files, tighten_all
 from storage.migrations import apply_migrations, refuse_newer_schema
-from storage.private import create_private_file, database_files, tighten_all
 from storage.sqlite_thread import SqliteThread
 
 log = logging.getLogger(__name__)
@@ -55,7 +55,7 @@ def _pragmas(location: str, conn: sqlite3.Connection) -> None:
     conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     conn.execute("PRAGMA foreign_keys = ON")
     # Deleted and overwritten content is zeroed, not left in free space: erased text (a forgotten member's, old
-    # messages') must be gone from the file (storage.privacy; the WAL is emptied after such an erasure).
+    # messages') must be gone from the file (storage.queries.member_data; the WAL is emptied after such an erasure).
     conn.execute("PRAGMA secure_delete = ON")
     refuse_newer_schema(conn)  # before WAL mode, which would already change the file
     if location != ":memory:":

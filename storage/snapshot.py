@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TypeVar
 
-from storage.private import create_private_file
+from storage.file_modes import create_private_file
 
 READ_TIMEOUT_S = 5.0
 T = TypeVar("T")

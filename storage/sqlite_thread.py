@@ -2,7 +2,7 @@
 
 aiosqlite has no public call for "run this function on your thread"; every one of its own methods is built on
 the private `Connection._execute`. Going through it lets a function run hundreds of statements for one round
-trip to the worker thread (tens of µs each). tests/unit/test_sqlite_thread.py is the contract that says this
+trip to the worker thread (tens of µs each). tests/unit/storage/test_sqlite_thread.py is the contract that says this
 still works with the installed aiosqlite, whose version pyproject.toml bounds.
 """
 

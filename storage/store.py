@@ -7,22 +7,22 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from storage.board import BoardQueries
-from storage.credits import CreditQueries
 from storage.db import Database
-from storage.encrypted import EncryptedQueries
-from storage.intake import IntakeQueries
-from storage.members import MemberQueries
-from storage.messages import MessageQueries
-from storage.outbox import OutboxQueries
-from storage.privacy import PrivacyQueries
-from storage.proposals import ProposalQueries
-from storage.room_settings import RoomSettingQueries
-from storage.schedule import ScheduleQueries
-from storage.sent import SentQueries
-from storage.state import StateQueries
-from storage.talents import TalentQueries
-from storage.underway import UnderwayQueries
+from storage.key_values import StateQueries
+from storage.queries.board import BoardQueries
+from storage.queries.bot_messages import SentQueries
+from storage.queries.credits import CreditQueries
+from storage.queries.encrypted import EncryptedQueries
+from storage.queries.intake import IntakeQueries
+from storage.queries.member_data import PrivacyQueries
+from storage.queries.members import MemberQueries
+from storage.queries.messages import MessageQueries
+from storage.queries.outbox import OutboxQueries
+from storage.queries.proposals import ProposalQueries
+from storage.queries.room_settings import RoomSettingQueries
+from storage.queries.schedule import ScheduleQueries
+from storage.queries.talents import TalentQueries
+from storage.queries.underway import UnderwayQueries
 
 
 class Store:

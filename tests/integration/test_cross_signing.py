@@ -11,7 +11,7 @@ import os
 import shutil
 from pathlib import Path
 
-from bot.secret_storage import encode_recovery_key
+from bot.identity.secret_storage import encode_recovery_key
 
 from .community import served_room
 from .helpers import MakeMember

@@ -29,7 +29,7 @@ DOWN = {"👎", "➖"}
 KEYS = ["👍", "🎉", "❤️", "👎", "😀", "👏", "➖", "💯"]  # 😀 is neither: it gives nothing
 PLAIN_MESSAGES = 80
 REACTIONS = 30
-SYNC_TIMELINE_LIMIT = 100  # bot.sync.SYNC_FILTER: a bigger gap makes the bot's sync `limited`
+SYNC_TIMELINE_LIMIT = 100  # bot.matrix.sync.SYNC_FILTER: a bigger gap makes the bot's sync `limited`
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ import itertools
 import os
 from pathlib import Path
 
-from bot.secret_storage import encode_recovery_key
+from bot.identity.secret_storage import encode_recovery_key
 
 from .conftest import MakeElementMembers
 from .element_member import ElementMember, SeenEvent

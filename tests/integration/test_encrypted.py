@@ -24,7 +24,7 @@ from nio import (
 )
 from nio.crypto.attachments import decrypt_attachment
 
-from bot.crypto import keep_keys_flowing
+from bot.identity.device_keys import keep_keys_flowing
 
 from .community import BotWatcher, served_room
 from .helpers import MEMBER_PASSWORD, invited_by

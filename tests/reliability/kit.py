@@ -13,10 +13,10 @@ import pytest
 
 from bot.clock import ManualClock
 from bot.engine import Kring
-from bot.matrix_events import MAX_CONTENT_BYTES, notice_content
-from handlers.commands import Command, CommandError, Context
+from bot.matrix.events import MAX_CONTENT_BYTES, notice_content
+from handlers.commands.declaration import Command, CommandError, Context
 from handlers.events import Say
-from handlers.text import Rendered
+from handlers.wording.markup import Rendered
 from storage.records import MessageKind
 from storage.store import Store
 from tests.unit.harness import BOT, Harness, Sent, make_harness

@@ -20,12 +20,12 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from bot.matrix_events import notice_content
-from handlers.commands import UsageError
+from bot.matrix.events import notice_content
+from handlers.commands.declaration import UsageError
+from handlers.commands.registry import COMMANDS
 from handlers.events import Message, Say
-from handlers.registry import COMMANDS
-from handlers.sentences import SENTENCES
-from handlers.text import Rendered
+from handlers.wording.markup import Rendered
+from handlers.wording.sentences import SENTENCES
 from tests.unit.harness import ROOM, Harness, Sent
 
 from .conftest import Figures

@@ -18,10 +18,10 @@ from nio import (
 )
 
 from bot.config import MatrixSettings
-from bot.crypto import EncryptedBacklog
-from bot.homeserver import Patience
-from bot.rooms import Rooms
-from bot.sync import SyncLoop
+from bot.identity.device_keys import EncryptedBacklog
+from bot.matrix.homeserver import Patience
+from bot.matrix.rooms import Rooms
+from bot.matrix.sync import SyncLoop
 from tests.unit.harness import BOT, ROOM, Harness, Sent
 
 OWNER = "@owner:test"

@@ -9,11 +9,11 @@ from typing import Any
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
-from bot.board_cache import RoomSectionsCache
-from bot.board_page import RoomSections
-from bot.board_server import COOKIE, BoardServer, sign_in_link
-from handlers.privacy import forget_member
-from storage.board import digest
+from bot.board.cache import RoomSectionsCache
+from bot.board.page import RoomSections
+from bot.board.server import COOKIE, BoardServer, sign_in_link
+from handlers.members.own_data import forget_member
+from storage.queries.board import digest
 from tests.unit.conftest import MakeRoom
 from tests.unit.harness import ROOM, Harness
 

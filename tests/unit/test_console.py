@@ -24,8 +24,8 @@ from bot.clock import ManualClock
 from bot.config import parse_settings
 from bot.console import BOT_ID, run_console
 from bot.engine import Kring
-from handlers.sentences import SENTENCES
-from handlers.texts import catalog_path
+from handlers.wording.catalog import catalog_path
+from handlers.wording.sentences import SENTENCES
 from storage.db import hold_exclusive_lock
 from storage.migrations import MIGRATIONS, latest_version
 from storage.store import Store
@@ -395,7 +395,7 @@ def test_a_full_disk_or_read_only_folder_gives_one_line_and_loses_nothing(
     assert console_session(database, ["!propose Van in 1 day"], monkeypatch, tmp_path) == 1
     (line,) = capsys.readouterr().err.splitlines()
     assert line == f"kring: cannot write the database {database}: database or disk is full; nothing of it was stored"
-    monkeypatch.setattr("bot.export.write_private_file", read_only)
+    monkeypatch.setattr("bot.ops.export.write_private_file", read_only)
     assert main(["export", "--db", str(database), "--format", "csv", "--out", str(tmp_path / "books")]) == 1
     (line,) = capsys.readouterr().err.splitlines()
     assert line == f"kring: cannot write {tmp_path / 'books' / 'reputation.csv'}: Read-only file system"

@@ -108,7 +108,7 @@ async def test_a_failing_handler_changes_nothing_and_says_so(
     async def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("bug after the pledge was written")
 
-    monkeypatch.setattr("handlers.pledges.load_facts", broken)
+    monkeypatch.setattr("handlers.proposals.pledges.load_facts", broken)
     before = await room.dump()
     with caplog.at_level(logging.ERROR):
         event_id, out = await room.say(BOB, "!backme 1 €60")

@@ -1,0 +1,1 @@
+"""The room's board on the web: the server, the page, its cache, the Element widget and its OpenID check."""

@@ -1,0 +1,377 @@
+"""The board as one HTML page: server-rendered, inline SVG bars, no script; it works on a phone and it prints.
+
+Every sentence comes from the catalogs (handlers.wording.catalog); everything a member typed is escaped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from fractions import Fraction
+from html import escape
+
+from handlers.board import Carried, RoomBoard
+from handlers.wording.catalog import Texts
+from handlers.wording.fragments import ProposalFacts, pledge_amount, progress
+from handlers.wording.markup import Rendered
+from storage.queries.board import Own
+from storage.records import Delivery, Pledge, Proposal
+
+STYLE = """
+:root { --ink:#1d2433; --muted:#5b6474; --line:#d9dde5; --track:#e8ebf0; --fill:#2f7d5b; --warn:#b5522b;
+  --reported:#e0a526; --confirmed:#2f7d5b; --pledged:#7b8fb3; }
+* { box-sizing: border-box; }
+body { margin: 0; font: 15px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: var(--ink);
+  background: #f6f7f9; }
+header { display: flex; flex-wrap: wrap; gap: .5rem 1.5rem; align-items: baseline; justify-content: space-between;
+  padding: .8rem 1.2rem; background: #fff; border-bottom: 1px solid var(--line); }
+header h1 { margin: 0; font-size: 1.3rem; }
+header p { margin: 0; color: var(--muted); }
+header form { margin: 0; }
+main { display: grid; gap: 1.2rem; padding: 1.2rem; grid-template-columns: minmax(0, 2fr) minmax(0, 1fr);
+  max-width: 1200px; margin: 0 auto; }
+.column { display: grid; gap: 1.2rem; align-content: start; }
+section { background: #fff; border: 1px solid var(--line); border-radius: 8px; padding: 1rem 1.2rem; }
+section > h2 { margin: 0 0 .6rem; font-size: 1.1rem; }
+article { border-top: 1px solid var(--line); padding: .8rem 0; }
+article:first-of-type { border-top: 0; padding-top: 0; }
+article h3 { margin: 0 0 .2rem; font-size: 1rem; }
+.muted, .empty { color: var(--muted); }
+.goal { display: grid; grid-template-columns: 6rem minmax(0, 1fr) 10rem; gap: .6rem; align-items: center;
+  margin: .3rem 0; }
+.goal .amount { text-align: right; }
+.goal svg, .ledger svg { width: 100%; height: 12px; display: block; }
+.track { fill: var(--track); }
+.fill { fill: var(--fill); }
+.pledged { fill: var(--pledged); }
+.reported { fill: var(--reported); }
+.confirmed { fill: var(--confirmed); }
+.ledger { display: grid; grid-template-columns: 8rem minmax(0, 1fr); gap: .2rem .6rem; margin: .4rem 0; }
+.ledger .bars { display: grid; gap: 2px; }
+.legend span { margin-right: 1rem; white-space: nowrap; }
+.legend i { display: inline-block; width: .8em; height: .8em; margin-right: .3em; border-radius: 2px; }
+ul, ol { margin: .3rem 0; padding-left: 1.2rem; }
+ol.timeline { list-style: none; padding-left: 0; border-left: 3px solid var(--line); }
+ol.timeline li { padding: .1rem 0 .4rem .8rem; }
+ol.timeline time { color: var(--muted); font-size: .9em; display: block; }
+.status { font-size: .85em; padding: .05rem .4rem; border-radius: 4px; background: var(--track); }
+.status.go, .status.done { background: #d8efe4; }
+.status.no-go, .status.cancelled, .status.dropped { background: #f6dfd5; }
+nav.pages { display: flex; gap: 1rem; margin-top: .6rem; }
+button { font: inherit; padding: .25rem .8rem; border: 1px solid var(--line); border-radius: 6px; background: #fff; }
+@media (max-width: 760px) { main { grid-template-columns: minmax(0, 1fr); padding: .6rem; }
+  .goal { grid-template-columns: 4.5rem minmax(0, 1fr); } .goal .amount { grid-column: 2; text-align: left; } }
+@media print { body { background: #fff; } header form, nav.pages { display: none; }
+  main { display: block; } section { border: 0; padding: 0 0 1rem; break-inside: avoid; } }
+"""
+
+
+def _h(text: str) -> str:
+    return escape(text, quote=True)
+
+
+def _bar(ratio: Fraction | float, css: str = "fill", label: str = "") -> str:
+    """One horizontal bar in SVG: a track and a filled part, `ratio` of it (capped at 1)."""
+    width = max(0.0, min(1.0, float(ratio))) * 100
+    aria = f' role="img" aria-label="{_h(label)}"' if label else ' aria-hidden="true"'
+    return (
+        f'<svg viewBox="0 0 100 10" preserveAspectRatio="none"{aria}>'
+        f'<rect class="track" x="0" y="0" width="100" height="10" rx="2"/>'
+        f'<rect class="{css}" x="0" y="0" width="{width:.2f}" height="10" rx="2"/></svg>'
+    )
+
+
+@dataclass(frozen=True)
+class RoomSections:
+    """The HTML of what every member of a room sees alike: made once, until the room's store changes."""
+
+    main: str  # open, underway, archive
+    side: str  # needs, talents, leaderboard (after the viewer's own)
+
+
+class BoardPage:
+    """Renders what every member of a room sees alike on its board, in the room's language."""
+
+    def __init__(self, texts: Texts, room: RoomBoard) -> None:
+        self.texts = texts
+        self.room = room
+        self._words: dict[str, Rendered] = {}
+
+    def t(self, key: str, **params: str | int) -> str:
+        if params:
+            return self.texts.t(key, **params).html
+        if key not in self._words:  # a page shows the same labels hundreds of times
+            self._words[key] = self.texts.t(key)
+        return self._words[key].html
+
+    def plain(self, key: str) -> str:
+        self.t(key)
+        return self._words[key].plain
+
+    def name(self, user_id: str) -> str:
+        return self.room.name(user_id)
+
+    def sections(self) -> RoomSections:
+        main = "".join([self._open(), self._underway(), self._archive()])
+        side = "".join([self._needs(), self._talents(), self._leaderboard()])
+        return RoomSections(main, side)
+
+    # the sections
+    def _section(self, anchor: str, title: str, body: str) -> str:
+        return _section(anchor, self.t(title), body)
+
+    def _empty(self, key: str) -> str:
+        return f'<p class="empty">{self.t(key)}</p>'
+
+    def _open(self) -> str:
+        if not self.room.open:
+            return self._section("open", "board.open_title", self._empty("board.no_open"))
+        return self._section("open", "board.open_title", "".join(self._open_proposal(f) for f in self.room.open))
+
+    def _heading(self, proposal: Proposal) -> str:
+        status = self.t(f"status.{proposal.status.value}")
+        return (
+            f"<h3>#{proposal.number} {_h(proposal.title)} "
+            f'<span class="status {_h(proposal.status.value)}">{status}</span></h3>'
+        )
+
+    def _open_proposal(self, facts: ProposalFacts) -> str:
+        proposal, totals, texts = facts.proposal, facts.totals, self.texts
+        parts = [
+            f'<article class="proposal" id="proposal-{proposal.number}">',
+            self._heading(proposal),
+        ]
+        proposer = self.t(
+            "proposal.proposer", proposer=self.name(proposal.proposer), created=texts.when(proposal.created_at)
+        )
+        parts.append(f'<p class="muted">{proposer}</p>')
+        if proposal.description:
+            parts.append(f"<p>{_h(proposal.description)}</p>")
+        if proposal.money_goal_cents:
+            parts.append(self._goal("board.money", totals.money_cents, proposal.money_goal_cents, texts.money))
+        if proposal.hours_goal_minutes:
+            parts.append(self._goal("board.hours", totals.minutes, proposal.hours_goal_minutes, texts.hours))
+        parts.append(self._goal("board.backers", totals.backers, proposal.min_backers, str))
+        left = texts.time_left(proposal.deadline - self.room.now).html
+        parts.append(
+            f'<p class="deadline">{self.t("proposal.deadline", deadline=texts.when(proposal.deadline), left=left)}</p>'
+        )
+        parts.append(self._backers(facts))
+        parts.append(self._objections(facts))
+        parts.append("</article>")
+        return "".join(parts)
+
+    def _goal(self, label: str, done: int, goal: int, shown: object) -> str:
+        show = shown if callable(shown) else str
+        of = self.texts.t("board.of", done=show(done), goal=show(goal))
+        amount, title = of.html, f"{self.plain(label)}: {of.plain}"
+        return (
+            f'<div class="goal" data-goal="{_h(label.removeprefix("board."))}"><span>{self.t(label)}</span>'
+            f"{_bar(Fraction(done, goal) if goal else 1, label=title)}"
+            f'<span class="amount">{amount}</span></div>'
+        )
+
+    def _pledge(self, pledge: Pledge) -> str:
+        return pledge_amount(self.texts, pledge).html
+
+    def _backers(self, facts: ProposalFacts) -> str:
+        if not facts.pledges:
+            return f'<p class="empty">{self.t("proposal.no_backers")}</p>'
+        items = []
+        for pledge in facts.pledges:
+            note = f" — “{_h(pledge.note)}”" if pledge.note else ""
+            items.append(f"<li><strong>{_h(self.name(pledge.user_id))}</strong>: {self._pledge(pledge)}{note}</li>")
+        title = self.t("proposal.backers_title", count=len(facts.pledges))
+        return f'<p>{title}</p><ul class="backers">{"".join(items)}</ul>'
+
+    def _objections(self, facts: ProposalFacts) -> str:
+        if not facts.objections:
+            return ""
+        items = "".join(
+            f"<li><strong>{_h(self.name(o.user_id))}</strong>: {_h(o.reason)}</li>" for o in facts.objections
+        )
+        title = self.t("proposal.objections_title", count=len(facts.objections))
+        return f'<p>{title}</p><ul class="objections">{items}</ul>'
+
+    def _underway(self) -> str:
+        if not self.room.underway:
+            return self._section("underway", "board.underway_title", self._empty("board.no_underway"))
+        body = "".join(self._going(u) for u in self.room.underway)
+        more = self.room.underway_total - len(self.room.underway)
+        if more > 0:
+            body += f'<p class="muted">{self.texts.tn("proposal.underway_more", more, count=more).html}</p>'
+        return self._section("underway", "board.underway_title", body)
+
+    def _going(self, entry: Carried) -> str:
+        """A proposal underway: when it was decided, each backer's pledged, reported and confirmed, what is left,
+        and its updates."""
+        facts = entry.facts
+        parts = [f'<article class="underway" id="proposal-{facts.proposal.number}">', self._heading(facts.proposal)]
+        if facts.proposal.decided_at is not None:
+            parts.append(
+                f'<p class="muted">{self.t("proposal.decided", when=self.texts.when(facts.proposal.decided_at))}</p>'
+            )
+        parts.append(self._ledger(facts, entry.deliveries))
+        parts.append(self._left(facts, entry.deliveries))
+        parts.append(self._timeline(entry))
+        parts.append("</article>")
+        return "".join(parts)
+
+    def _ledger(self, facts: ProposalFacts, deliveries: list[Delivery]) -> str:
+        """Per backer, three bars: pledged, reported, confirmed (money, else hours), against their pledge."""
+        if not facts.pledges:
+            return ""
+        legend = "".join(
+            f'<span><i class="{css}" style="background: var(--{css})"></i>{self.t(f"board.{css}")}</span>'
+            for css in ("pledged", "reported", "confirmed")
+        )
+        rows = []
+        for pledge in facts.pledges:
+            theirs = [d for d in deliveries if d.user_id == pledge.user_id]
+            use_money = pledge.money_cents > 0 or not pledge.minutes
+
+            def size(money_cents: int, minutes: int, use_money: bool = use_money) -> int:
+                return money_cents if use_money else minutes
+
+            pledged = size(pledge.money_cents, pledge.minutes)
+            reported = sum(size(d.money_cents, d.minutes) for d in theirs)
+            confirmed = sum(size(d.money_cents, d.minutes) for d in theirs if d.confirmed)
+            scale = max(pledged, reported, 1)
+            shown = self.texts.money if use_money else self.texts.hours
+            bars = "".join(
+                _bar(Fraction(value, scale), css, f"{self.plain(f'board.{css}')}: {shown(value)}")
+                for css, value in (("pledged", pledged), ("reported", reported), ("confirmed", confirmed))
+            )
+            rows.append(f'<span>{_h(self.name(pledge.user_id))}</span><div class="bars">{bars}</div>')
+        return f'<p class="legend">{legend}</p><div class="ledger">{"".join(rows)}</div>'
+
+    def _left(self, facts: ProposalFacts, deliveries: list[Delivery]) -> str:
+        totals = facts.totals
+        confirmed = [d for d in deliveries if d.confirmed]
+        money = max(0, totals.money_cents - sum(d.money_cents for d in confirmed))
+        minutes = max(0, totals.minutes - sum(d.minutes for d in confirmed))
+        if not money and not minutes:
+            return f'<p class="left">{self.t("board.nothing_left")}</p>'
+        amount = pledge_amount(self.texts, Pledge("", money, minutes, "", self.room.now)).html
+        return f'<p class="left">{self.t("board.left", amount=amount)}</p>'
+
+    def _timeline(self, entry: Carried) -> str:
+        if not entry.updates:
+            return f'<p class="empty">{self.t("board.no_updates")}</p>'
+        items = []
+        for update in reversed(entry.updates):
+            percent = f" ({update.percent}%)" if update.percent is not None else ""
+            items.append(
+                f"<li><time>{_h(self.texts.when(update.at))}</time>"
+                f"<strong>{_h(self.name(update.user_id))}</strong>: {_h(update.text)}{percent}</li>"
+            )
+        return f'<p>{self.t("board.updates_title")}</p><ol class="timeline">{"".join(items)}</ol>'
+
+    def _archive(self) -> str:
+        board = self.room
+        if not board.decided:
+            return self._section("archive", "board.archive_title", self._empty("board.no_archive"))
+        body = "".join(self._closed(d) for d in board.decided)
+        links = []
+        if board.page > 0:
+            links.append(f'<a href="/board?page={board.page - 1}#archive">{self.t("board.newer")}</a>')
+        links.append(f"<span>{self.t('board.page', page=board.page + 1, pages=board.pages)}</span>")
+        if board.page + 1 < board.pages:
+            links.append(f'<a href="/board?page={board.page + 1}#archive">{self.t("board.older")}</a>')
+        return self._section("archive", "board.archive_title", body + f'<nav class="pages">{"".join(links)}</nav>')
+
+    def _closed(self, facts: ProposalFacts) -> str:
+        """An archived proposal, short: status and when, what it gathered, its closing report."""
+        proposal, texts = facts.proposal, self.texts
+        parts = [f'<article class="closed" id="proposal-{proposal.number}">', self._heading(proposal)]
+        when = proposal.closed_at or proposal.decided_at
+        gathered = progress(texts, proposal, facts.totals, self.room.now).html
+        if when is not None:
+            gathered = f"{self.t('proposal.decided', when=texts.when(when))} {gathered}"
+        parts.append(f'<p class="muted">{gathered}</p>')
+        if proposal.close_reason:
+            parts.append(f'<p class="report">{self.t("board.report", text=proposal.close_reason)}</p>')
+        parts.append("</article>")
+        return "".join(parts)
+
+    def _list(self, anchor: str, title: str, empty: str, items: Iterable[str]) -> str:
+        return _list(self.texts, anchor, title, empty, items)
+
+    def _needs(self) -> str:
+        items = [
+            self.t("board.need_line", number=n.number, user=self.name(n.user_id), text=n.text) for n in self.room.needs
+        ]
+        return self._list("needs", "board.needs_title", "board.no_needs", items)
+
+    def _talents(self) -> str:
+        by_key: dict[str, tuple[str, list[str]]] = {}
+        for talent in self.room.talents:
+            _, people = by_key.setdefault(talent.key, (talent.talent, []))
+            if self.name(talent.user_id) not in people:
+                people.append(self.name(talent.user_id))
+        items = [
+            self.t("board.talent_line", talent=shown, users=", ".join(people))
+            for shown, people in sorted(by_key.values(), key=lambda entry: entry[0].casefold())
+        ]
+        return self._list("talents", "board.talents_title", "board.no_talents", items)
+
+    def _leaderboard(self) -> str:
+        items = [
+            self.t("board.leader_line", rank=s.rank, user=self.name(s.user_id), credits=s.credits)
+            for s in self.room.leaderboard
+        ]
+        return self._list("leaderboard", "board.leaderboard_title", "board.no_credits", items)
+
+
+def render_room(texts: Texts, room: RoomBoard) -> RoomSections:
+    return BoardPage(texts, room).sections()
+
+
+def render_board(texts: Texts, room: RoomSections, own: Own, now: datetime) -> str:
+    """The whole page for one viewer: the room's sections around the viewer's own."""
+    heading = texts.t("board.title").html
+    return (
+        f'<!DOCTYPE html><html lang="{_h(texts.language)}"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{heading}</title><style>{STYLE}</style></head><body>"
+        f"<header><h1>{heading}</h1>"
+        f"<p>{texts.t('board.as_of', user=own.name, moment=texts.when(now)).html}</p>"
+        f'<form method="post" action="/board/out"><button>{texts.t("board.sign_out").html}</button></form></header>'
+        f'<main><div class="column">{room.main}</div><div class="column">{_yours(texts, own)}{room.side}</div></main>'
+        "</body></html>"
+    )
+
+
+def _yours(texts: Texts, own: Own) -> str:
+    items = [
+        texts.t("board.my_pledge", number=p.number, title=p.title, pledge=pledge_amount(texts, pledge).plain).html
+        for p, pledge in own.pledges
+    ]
+    for proposal, delivery in own.deliveries:
+        amount = pledge_amount(texts, Pledge("", delivery.money_cents, delivery.minutes, "", delivery.at)).plain
+        state = texts.t("board.confirmed" if delivery.confirmed else "board.reported").plain
+        line = texts.t("board.my_delivery", number=proposal.number, title=proposal.title, amount=amount, state=state)
+        items.append(line.html)
+    return _list(texts, "yours", "board.yours_title", "board.no_pledges", items)
+
+
+def _list(texts: Texts, anchor: str, title: str, empty: str, items: Iterable[str]) -> str:
+    listed = "".join(f"<li>{item}</li>" for item in items)
+    body = f"<ul>{listed}</ul>" if listed else f'<p class="empty">{texts.t(empty).html}</p>'
+    return _section(anchor, texts.t(title).html, body)
+
+
+def _section(anchor: str, title_html: str, body: str) -> str:
+    return f'<section id="{anchor}"><h2>{title_html}</h2>{body}</section>'
+
+
+def notice_page(texts: Texts, key: str) -> str:
+    """A page that says one sentence: signed out, a spent link, not a member."""
+    return (
+        f'<!DOCTYPE html><html lang="{_h(texts.language)}"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{texts.t('board.title').html}</title><style>{STYLE}</style></head><body>"
+        f"<header><h1>{texts.t('board.title').html}</h1></header>"
+        f'<main><section id="notice"><p>{texts.t(key).html}</p></section></main></body></html>'
+    )

@@ -1,0 +1,1 @@
+"""Kring's identity in encrypted rooms: device keys, signed JSON, secret storage and cross-signing."""

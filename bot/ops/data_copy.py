@@ -1,0 +1,58 @@
+"""A member's copy of their data (`!mydata`): the JSON document, its file name, and its Matrix file message.
+
+The copy is made when it is sent, not when it was asked for, so it holds everything up to that moment.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+
+from handlers.wording.sentences import SENTENCES
+from storage.store import Store
+
+FORMAT_VERSION = 1
+MIME_TYPE = "application/json"
+
+
+async def copy_of(store: Store, user_id: str, made_at: datetime, about: str | None = None) -> dict[str, Any]:
+    """Everything Kring holds about `user_id`, in every room it serves, by section; `about` says so in the
+    language of the room that asked (English when not given)."""
+    return {
+        "about": about or SENTENCES["privacy.copy_about"].text,
+        "format_version": FORMAT_VERSION,
+        "user_id": user_id,
+        "made_at": made_at.isoformat(),
+        "rooms": sorted(await store.privacy.rooms_of(user_id)),
+        **await store.privacy.data_of(user_id),
+    }
+
+
+def file_name(user_id: str, made_at: datetime) -> str:
+    """`kring-data-ann-20261201-0930.json`: the local part only, in characters every file system takes."""
+    local = "".join(c if c.isalnum() or c in "-_." else "_" for c in user_id.lstrip("@").split(":")[0])
+    return f"kring-data-{local or 'member'}-{made_at.strftime('%Y%m%d-%H%M')}.json"
+
+
+def encoded(document: dict[str, Any]) -> bytes:
+    return json.dumps(document, ensure_ascii=False, indent=2).encode() + b"\n"
+
+
+def file_content(
+    name: str, caption: str, size: int, *, url: str | None = None, encrypted: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """An `m.file` message with a caption (the body, in the room's language; the file's name is `filename`): a
+    plain upload names its `url`, an encrypted one carries `file` (url, key, iv, hashes) so that only the room's
+    members can read it."""
+    content: dict[str, Any] = {
+        "msgtype": "m.file",
+        "body": caption,
+        "filename": name,
+        "info": {"mimetype": MIME_TYPE, "size": size},
+    }
+    if encrypted is not None:
+        content["file"] = encrypted
+    else:
+        content["url"] = url
+    return content

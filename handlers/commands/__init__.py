@@ -1,0 +1,1 @@
+"""The command machinery: declarations, argument kinds, the registry, `!help` and the command budget."""

@@ -1,0 +1,369 @@
+"""The kinds of argument a command can declare: a proposal, a pledge, a title with goals, a date, a reason, …
+
+Each reads its part of the command text (and says in the usage line how to write it); the ones that name
+something in the store look it up before the handler runs.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from handlers.commands.declaration import Context, UsageError, UserError
+from handlers.parsing import (
+    ParseError,
+    PledgeDraft,
+    ProposalDraft,
+    ProposalEdit,
+    clean_text,
+    parse_amounts,
+    parse_deadline,
+    parse_edit,
+    parse_pledge,
+    parse_proposal_id,
+    parse_propose,
+    parse_small_count,
+    pledge_in_order,
+    shown,
+    starts_with_amount,
+)
+from handlers.wording.catalog import languages
+from handlers.wording.markup import lines
+from storage.records import Proposal
+
+REASON_MAX = 500
+UPDATE_MAX = 2000
+_PERCENT_RE = re.compile(r"(?<![\w.,])(?P<n>[0-9]{1,3}) ?%")
+USER_ID_MAX = 255
+
+
+def first_word(text: str) -> tuple[str, str]:
+    """The first word of `text` and the rest, split at any white space (a line break too)."""
+    parts = text.split(None, 1)
+    return (parts[0], parts[1].strip() if len(parts) > 1 else "") if parts else ("", "")
+
+
+class _Plain:
+    """An argument that names nothing in the store: what it parses is what the handler gets."""
+
+    async def resolve(self, ctx: Context, parsed: Any) -> object:
+        return parsed
+
+
+def _about_a_proposal(ctx: Context) -> bool:
+    """Whether the command may leave the proposal out: it replies to something, or was sent in a thread."""
+    return bool(ctx.message.reply_to or ctx.message.thread_root)
+
+
+async def _proposal(ctx: Context, number: int | None) -> Proposal:
+    """The proposal numbered `number` in the room, or the one the command replies to (an announcement or status),
+    or the one whose thread it was sent in."""
+    if number is None and ctx.message.reply_to:
+        sent = await ctx.store.sent.bot_message(ctx.message.reply_to)
+        if sent is not None and sent.proposal_id is not None:
+            replied = await ctx.store.proposals.get(sent.proposal_id)
+            if replied is not None and replied.room_id == ctx.room_id:
+                return replied
+    if number is None and ctx.message.thread_root:
+        threaded = await ctx.store.proposals.by_thread_root(ctx.message.thread_root)
+        if threaded is not None and threaded.room_id == ctx.room_id:
+            return threaded
+    if number is None:
+        raise UsageError(ctx.texts.t("err.missing_proposal_id"))
+    proposal = await ctx.store.proposals.by_number(ctx.room_id, number)
+    if proposal is None:
+        raise UserError(ctx.texts.t("proposal.not_found", number=number))
+    return proposal
+
+
+class ProposalRef:
+    """`#3` or `3`; left out, the proposal of the message the command replies to."""
+
+    usage_key = "arg.id"
+
+    def parse(self, ctx: Context, text: str) -> tuple[int | None, str]:
+        first, rest = first_word(text)
+        if not first:
+            return None, ""
+        if _about_a_proposal(ctx) and starts_with_amount(text):
+            return None, text  # `!geleverd 6 uur` in the thread: the proposal is known, the 6 is hours
+        try:
+            return parse_proposal_id(first), rest
+        except ParseError:
+            if _about_a_proposal(ctx) and not first.lstrip("#").isdigit():
+                return None, text  # a reply to a proposal, or in its thread: the words are the next argument's
+            raise
+
+    async def resolve(self, ctx: Context, parsed: int | None) -> Proposal:
+        return await _proposal(ctx, parsed)
+
+
+@dataclass(frozen=True)
+class PledgeRequest:
+    proposal: Proposal
+    draft: PledgeDraft
+
+
+class PledgeTerms:
+    """`<id> [€<money>] [<n>h] [note]`: amounts may stand anywhere after the id, the other words are the note."""
+
+    usage_key = "arg.pledge"
+
+    def parse(self, ctx: Context, text: str) -> tuple[PledgeDraft, str]:
+        try:
+            draft = parse_pledge(text)
+        except ParseError as error:
+            if error.code == "missing_proposal_id" and _about_a_proposal(ctx):
+                draft = PledgeDraft(proposal_id=None, money_cents=None, minutes=None, note="")
+            else:
+                raise self._with_suggestion(ctx, error, text) from None
+        first = text.split()[0] if text else ""
+        if draft.proposal_id is None and not _about_a_proposal(ctx) and draft.note.split()[:1] == [first]:
+            # `!backme abc`: outside a reply to an announcement, a leading word is a bad id, not a note's start.
+            raise ParseError("bad_proposal_id", first)
+        if draft.proposal_id is None and not _about_a_proposal(ctx):
+            raise self._with_suggestion(ctx, ParseError("missing_proposal_id"), text)
+        return draft, ""
+
+    @staticmethod
+    def _with_suggestion(ctx: Context, error: ParseError, text: str) -> UsageError:
+        """The error, and when the proposal number came after the amounts (`€50 1`), the order meant."""
+        usage = ctx.parse_error(error)
+        if not _about_a_proposal(ctx):
+            usage.suggestion = pledge_in_order(text)
+        return usage
+
+    async def resolve(self, ctx: Context, parsed: PledgeDraft) -> PledgeRequest:
+        return PledgeRequest(await _proposal(ctx, parsed.proposal_id), parsed)
+
+
+class ProposalTerms(_Plain):
+    """`<title> [€<money>] [<n>h] [by <date> | in <n> days] [min <n>]`, or a title line and field lines."""
+
+    usage_key = "arg.propose"
+
+    def parse(self, ctx: Context, text: str) -> tuple[ProposalDraft, str]:
+        if not text:
+            raise UsageError(ctx.texts.t("err.title_missing"))
+        settings = ctx.settings.proposals
+        try:
+            return parse_propose(text, ctx.now, settings.zone, settings.max_deadline_days), ""
+        except ParseError as error:
+            if "\n" not in text and "\r" not in text:
+                raise
+            # A proposal written over several lines is shown that form, not the one-line usage.
+            problem = ctx.parse_error(error).problem
+            raise UserError(lines([problem, ctx.texts.t("usage.propose_multiline")])) from None
+
+
+class EditTerms(_Plain):
+    """`title: …`, `description: …`, `goal: €3.000`, `hours: 40`, `backers: 4`: what `!edit` changes."""
+
+    usage_key = "arg.edit"
+
+    def parse(self, ctx: Context, text: str) -> tuple[ProposalEdit, str]:
+        return parse_edit(text), ""
+
+
+class Deadline(_Plain):
+    """A new deadline: a date, a date and time, or `in 3 days`."""
+
+    usage_key = "arg.date"
+
+    def parse(self, ctx: Context, text: str) -> tuple[datetime, str]:
+        if not text:
+            raise UsageError(ctx.texts.t("err.missing_deadline"))
+        settings = ctx.settings.proposals
+        return parse_deadline(text, ctx.now, settings.zone, settings.max_deadline_days), ""
+
+
+@dataclass(frozen=True)
+class Reason(_Plain):
+    """The rest of the line, on one line, at most REASON_MAX characters; `required` or may be left out."""
+
+    required: bool = True
+    usage: str = ""  # the catalog key of its usage, when it is no reason: `[summary]`
+
+    @property
+    def usage_key(self) -> str:
+        return self.usage or ("arg.reason" if self.required else "arg.reason_optional")
+
+    def parse(self, ctx: Context, text: str) -> tuple[str, str]:
+        reason = " ".join(clean_text(text).split())
+        if self.required and not reason:
+            raise UsageError(ctx.texts.t("err.missing_reason"))
+        if len(reason) > REASON_MAX:
+            raise UsageError(ctx.texts.t("err.reason_too_long", max=REASON_MAX))
+        return reason, ""
+
+
+@dataclass(frozen=True)
+class Member:
+    """`[@user]`: a member typed as a user id, or picked from the client's list (a pill: the body holds the display
+    name, the user id is in `m.mentions`); left out, the sender (or, when `required`, a usage error).
+
+    Clients also mention the author of the message a command replies to: that mention alone names nobody.
+    """
+
+    required: bool = False
+
+    @property
+    def usage_key(self) -> str:
+        return "arg.member" if self.required else "arg.user"
+
+    def parse(self, ctx: Context, text: str) -> tuple[str, str]:
+        typed = text.strip()
+        if not typed:
+            if self.required:
+                raise UsageError(ctx.texts.t("err.missing_member"))
+            return "", ""
+        token = typed.split(None, 1)[0]
+        if token.startswith("@") and 2 <= len(token) <= USER_ID_MAX and " " not in typed:
+            return token, ""
+        if not ctx.message.mentions:
+            raise UsageError(ctx.texts.t("err.bad_user", token=shown(token)))
+        return typed, ""
+
+    async def resolve(self, ctx: Context, parsed: str) -> str:
+        member = await self._resolve(ctx, parsed)
+        if member and member != ctx.sender and await ctx.store.privacy.forgotten_among([member]):
+            raise UserError(ctx.texts.t("privacy.member_forgotten"))  # never named or credited again
+        return member
+
+    async def _resolve(self, ctx: Context, parsed: str) -> str:
+        if not parsed:
+            return ctx.sender
+        if parsed.startswith("@") and " " not in parsed:
+            return parsed
+        mentioned = list(ctx.message.mentions)
+        names = await ctx.store.members.names_as_typed(ctx.room_id, mentioned)
+        typed = parsed.casefold()
+        named = [user for user in mentioned if user in names and names[user].casefold() in typed]
+        if named:
+            return named[0]
+        replied = await ctx.store.messages.get(ctx.message.reply_to) if ctx.message.reply_to else None
+        others = [user for user in mentioned if user in names and (replied is None or user != replied.author)]
+        if others:
+            return others[0]
+        raise UsageError(ctx.texts.t("err.bad_user", token=shown(parsed.split(None, 1)[0])))
+
+
+@dataclass(frozen=True)
+class Count(_Plain):
+    """`[n]`: a whole number from 1 to `most`; left out, `default`."""
+
+    default: int
+    most: int
+    usage_key = "arg.count"
+
+    def parse(self, ctx: Context, text: str) -> tuple[int, str]:
+        if not text:
+            return self.default, ""
+        token, rest = first_word(text)
+        count = parse_small_count(token)
+        if count is None or not 1 <= count <= self.most:
+            raise UsageError(ctx.texts.t("err.bad_count", token=shown(token), max=self.most))
+        return count, rest.strip()
+
+
+class Page(_Plain):
+    """`[page]`: a page of a long list, from 1; left out, the first."""
+
+    usage_key = "arg.page"
+
+    def parse(self, ctx: Context, text: str) -> tuple[int, str]:
+        if not text:
+            return 1, ""
+        token, rest = first_word(text)
+        page = parse_small_count(token, max_digits=6)
+        if page is None or page < 1:
+            raise UsageError(ctx.texts.t("err.bad_page", token=shown(token)))
+        return page, rest.strip()
+
+
+ALL_WORDS = frozenset({"all", "alle"})
+
+
+class ListScope(_Plain):
+    """`[all [page]]`: left out, what is open and underway (None); `all`, a page of the archive too."""
+
+    usage_key = "arg.scope"
+
+    def parse(self, ctx: Context, text: str) -> tuple[int | None, str]:
+        if not text:
+            return None, ""
+        token, rest = first_word(text)
+        if token.casefold() not in ALL_WORDS:
+            raise UsageError(ctx.texts.t("err.bad_scope", token=shown(token)))
+        return Page().parse(ctx, rest)
+
+
+class CommandWord(_Plain):
+    """`[command]`: the name of a command, with or without the prefix; left out, None."""
+
+    usage_key = "arg.command"
+
+    def parse(self, ctx: Context, text: str) -> tuple[str | None, str]:
+        if not text:
+            return None, ""
+        word, rest = first_word(text)
+        return word.removeprefix(ctx.texts.prefix), rest.strip()
+
+
+class Language(_Plain):
+    """`nl|en`: a language Kring has a catalog for."""
+
+    usage_key = "arg.language"
+
+    def parse(self, ctx: Context, text: str) -> tuple[str, str]:
+        token, rest = first_word(text)
+        wanted = token.lower()
+        if not token:
+            raise UsageError(ctx.texts.t("err.missing_language", languages=", ".join(languages())))
+        if wanted not in languages():
+            raise UsageError(ctx.texts.t("err.bad_language", token=shown(token), languages=", ".join(languages())))
+        return wanted, rest.strip()
+
+
+@dataclass(frozen=True)
+class Progress:
+    """What an update says: its text, and how far the work is if it names a percentage (`60%`)."""
+
+    text: str
+    percent: int | None
+
+
+class UpdateText(_Plain):
+    """`<text> [NN%]`: the rest of the line; a percentage anywhere in it is the progress."""
+
+    usage_key = "arg.update"
+
+    def parse(self, ctx: Context, text: str) -> tuple[Progress, str]:
+        cleaned = clean_text(text).strip()
+        percent = None
+        found = _PERCENT_RE.search(cleaned)
+        if found is not None:
+            percent = int(found["n"])
+            if percent > 100:
+                raise UsageError(ctx.texts.t("err.bad_percent", token=shown(found.group())))
+            cleaned = (cleaned[: found.start()] + cleaned[found.end() :]).strip()
+        words = cleaned
+        if not words:
+            raise UsageError(ctx.texts.t("err.missing_update"))
+        if len(words) > UPDATE_MAX:
+            raise UsageError(ctx.texts.t("err.update_too_long", max=UPDATE_MAX))
+        return Progress(words, percent), ""
+
+
+class DeliveryTerms(_Plain):
+    """`[€<money>] [<n>h] [note]`: what a backer paid or did; at least one amount."""
+
+    usage_key = "arg.delivery"
+
+    def parse(self, ctx: Context, text: str) -> tuple[PledgeDraft, str]:
+        draft = parse_amounts(text)
+        if not draft.money_cents and not draft.minutes:
+            raise UsageError(ctx.texts.t("err.missing_delivery"))
+        return draft, ""

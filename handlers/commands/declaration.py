@@ -1,0 +1,302 @@
+"""Commands declared once: their names, arguments, who may run them and their help; and the context they run in.
+
+A declaration (`@command(...)` on a handler) carries everything about a command: the names it answers to (English
+and Dutch: both are understood in every room, `!help` shows those of the room's language), the arguments it
+takes (parsed, then looked up, before the handler runs), who may run it, and the catalog keys of its help
+(`summary.<name>`, `example.<name>`; its usage line is built from the arguments). `CommandSet` finds a command
+by any of its names, runs it, and lists the commands in the order `!help` shows them.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Awaitable, Callable, Container, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import Enum
+from typing import Any, Protocol
+
+from handlers.events import Message, Say
+from handlers.parsing import ParseError, shown
+from handlers.settings import CommunitySettings
+from handlers.wording.catalog import Texts
+from handlers.wording.markup import Rendered, lines, mention
+from storage.records import MessageKind, Priority, Proposal
+from storage.store import Store
+
+_NEAR_ENOUGH = 0.75  # how alike a typed word and a command name must be for "Did you mean …?" (difflib's ratio)
+
+
+class CommandError(Exception):
+    """A command that cannot run as asked; its reply says why. Nothing is changed."""
+
+    def reply_text(self, texts: Texts) -> Rendered:
+        raise NotImplementedError
+
+
+class UserError(CommandError):
+    """Something the user asked cannot be done; the message says why."""
+
+    def __init__(self, message: Rendered) -> None:
+        super().__init__(message.plain)
+        self.message = message
+
+    def reply_text(self, texts: Texts) -> Rendered:
+        return self.message
+
+
+class UsageError(CommandError):
+    """The command was malformed; the reply names the problem and shows the command's usage."""
+
+    def __init__(self, problem: Rendered, command: Command | None = None, suggestion: str | None = None) -> None:
+        super().__init__(problem.plain)
+        self.problem = problem
+        self.command = command
+        self.suggestion = suggestion  # the arguments as they were probably meant: `1 €50` for `€50 1`
+
+    def reply_text(self, texts: Texts) -> Rendered:
+        if self.command is None:
+            return self.problem
+        parts = [self.problem]
+        if self.suggestion is not None:
+            meant = f"{texts.prefix}{self.command.name_in(texts.language)} {self.suggestion}"
+            parts.append(texts.t("did_you_mean", suggestion=meant))
+        return lines([*parts, self.command.usage(texts)])
+
+
+class Role(Enum):
+    """Who may run a command."""
+
+    MEMBER = "member"
+    PROPOSER_OR_MODERATOR = "proposer or moderator"  # of the proposal the command names
+    MODERATOR = "moderator"
+
+
+@dataclass
+class Context:
+    """What a command handler may use: the store (inside the event's transaction), settings, texts, time."""
+
+    store: Store
+    settings: CommunitySettings
+    texts: Texts
+    now: datetime
+    message: Message
+    commands: CommandSet
+
+    @property
+    def room_id(self) -> str:
+        return self.message.room_id
+
+    @property
+    def sender(self) -> str:
+        return self.message.sender
+
+    @property
+    def is_moderator(self) -> bool:
+        return self.message.sender_power >= self.settings.proposals.moderator_power_level
+
+    def reply(self, text: Rendered, *, mentions: tuple[str, ...] = (), proposal_id: int | None = None) -> Say:
+        """An answer to the command: a Matrix reply to it, in its thread when it was sent in one."""
+        return Say(
+            room_id=self.room_id,
+            text=text,
+            kind=MessageKind.REPLY,
+            reply_to=self.message.event_id,
+            proposal_id=proposal_id,
+            mentions=mentions,
+            thread_root=self.message.thread_root,
+        )
+
+    def announce(
+        self,
+        text: Rendered,
+        *,
+        mentions: tuple[str, ...] = (),
+        proposal_id: int | None = None,
+        priority: Priority = Priority.CHATTER,
+    ) -> Say:
+        """A top-level message about a proposal; cancellations and closing reports go out as decisions do."""
+        return Say(
+            room_id=self.room_id,
+            text=text,
+            kind=MessageKind.ANNOUNCE,
+            proposal_id=proposal_id,
+            mentions=mentions,
+            priority=priority,
+        )
+
+    def parse_error(self, error: ParseError) -> UsageError:
+        params = {key: value for key, value in error.params.items() if isinstance(value, str | int)}
+        key = f"err.{error.code}"
+        if not self.texts.has(key):
+            key = "err.unknown_token"
+        if self.texts.is_plural(key):  # counted by its one number, e.g. "more than 1 day away"; a title by its length
+            count = params.get("length", next(value for value in params.values() if isinstance(value, int)))
+            assert isinstance(count, int)
+            return UsageError(self.texts.tn(key, count, token=error.token, **params))
+        return UsageError(self.texts.t(key, token=error.token, **params))
+
+    async def who(self, user_id: str) -> Rendered:
+        """A member as a mention with their display name."""
+        names = await self.store.members.display_names(self.room_id, [user_id])
+        return mention(user_id, names.get(user_id, user_id))
+
+
+class Argument(Protocol):
+    """One argument of a command: its place in the usage line, how it is read, and what it refers to.
+
+    `parse` reads the argument from the front of the remaining text (syntax only: a malformed value raises
+    ParseError or UsageError, and the reply shows the usage); `resolve` then looks up what it names (a proposal)
+    and may refuse with a UserError. Every argument is parsed before any is resolved.
+    """
+
+    @property
+    def usage_key(self) -> str: ...
+
+    def parse(self, ctx: Context, text: str) -> tuple[object, str]: ...
+
+    async def resolve(self, ctx: Context, parsed: Any) -> object: ...
+
+
+Handler = Callable[..., Awaitable[list[Say]]]
+
+
+@dataclass(frozen=True)
+class Command:
+    """One declared command; `names[0]` is its English name, the key of its help texts."""
+
+    names: tuple[str, ...]
+    handler: Handler
+    arguments: tuple[Argument, ...] = ()
+    who: Role = Role.MEMBER
+    help_extra: str | None = None  # a catalog key shown under the usage by `!help <name>`
+    translated: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (language, names) beside the English ones
+
+    @property
+    def name(self) -> str:
+        return self.names[0]
+
+    @property
+    def words(self) -> tuple[str, ...]:
+        """Every name the command answers to, in any language."""
+        return self.names + tuple(word for _, words in self.translated for word in words if word not in self.names)
+
+    def name_in(self, language: str) -> str:
+        """The name `!help` shows in a room of `language`."""
+        return next((words[0] for code, words in self.translated if code == language), self.name)
+
+    def names_in(self, language: str) -> tuple[str, ...]:
+        """The names of the command in `language`, the one `!help` shows first."""
+        return next((words for code, words in self.translated if code == language), self.names)
+
+    def usage_line(self, texts: Texts) -> Rendered:
+        """`!backme <id> [€<money>] [<n>h] [note]`, built from the arguments."""
+        parts = [texts.t("help.command", command=self.name_in(texts.language))]
+        parts += [texts.t(argument.usage_key) for argument in self.arguments]
+        return Rendered.join(Rendered(" ", " "), parts)
+
+    def usage(self, texts: Texts) -> Rendered:
+        return texts.t("usage", usage=self.usage_line(texts), example=texts.t(f"example.{self.name}"))
+
+    async def run(self, ctx: Context, text: str) -> list[Say]:
+        try:
+            if self.who is Role.MODERATOR and not ctx.is_moderator:
+                raise UserError(ctx.texts.t(f"denied.{self.name}", level=ctx.settings.proposals.moderator_power_level))
+            parsed: list[object] = []
+            for argument in self.arguments:
+                try:
+                    value, text = argument.parse(ctx, text)
+                except ParseError as error:
+                    raise ctx.parse_error(error) from None
+                parsed.append(value)
+            values = [await arg.resolve(ctx, value) for arg, value in zip(self.arguments, parsed, strict=True)]
+            if self.who is Role.PROPOSER_OR_MODERATOR:
+                await self._check_proposer_or_moderator(ctx, values)
+            return await self.handler(ctx, *values)
+        except UsageError as error:
+            error.command = error.command or self
+            raise
+
+    async def _check_proposer_or_moderator(self, ctx: Context, values: Sequence[object]) -> None:
+        proposal = next(value for value in values if isinstance(value, Proposal))
+        if proposal.proposer != ctx.sender and not ctx.is_moderator:
+            proposer = await ctx.who(proposal.proposer)
+            raise UserError(ctx.texts.t(f"denied.{self.name}", proposer=proposer, number=proposal.number))
+
+
+def command(
+    *names: str,
+    args: Iterable[Argument] = (),
+    who: Role = Role.MEMBER,
+    help_extra: str | None = None,
+    **translated: tuple[str, ...],
+) -> Callable[[Handler], Command]:
+    """Declare a command above its handler: `@command("backme", "back", nl=("steun",), args=(...))`.
+
+    The names after the English ones are keyed by language (`nl=`, `de=`, …): understood in every room, and the
+    first of them is what `!help` shows in a room of that language.
+    """
+
+    def declare(handler: Handler) -> Command:
+        return Command(tuple(names), handler, tuple(args), who, help_extra, tuple(translated.items()))
+
+    return declare
+
+
+@dataclass(frozen=True)
+class CommandSet:
+    """The commands Kring answers, in the order `!help` lists them."""
+
+    commands: tuple[Command, ...]
+    _by_word: dict[str, Command] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        by_word: dict[str, Command] = {}
+        for declared in self.commands:
+            for word in declared.words:
+                if word in by_word:
+                    raise RuntimeError(f"command word {word!r} declared twice")
+                by_word[word] = declared
+        object.__setattr__(self, "_by_word", by_word)
+
+    def __iter__(self) -> Iterator[Command]:
+        return iter(self.commands)
+
+    def find(self, word: str) -> Command | None:
+        return self._by_word.get(word.lower())
+
+    def __contains__(self, word: object) -> bool:
+        """Whether a command answers to `word` (lower case)."""
+        return word in self._by_word
+
+    def words(self) -> list[str]:
+        """Every name any command answers to."""
+        return sorted(self._by_word)
+
+    async def run(self, ctx: Context, word: str, text: str) -> list[Say]:
+        declared = self.find(word)
+        if declared is None:
+            typed = shown(ctx.texts.prefix + word)
+            nearest = difflib.get_close_matches(word.lower(), self.words(), n=1, cutoff=_NEAR_ENOUGH)
+            if nearest:
+                suggestion = ctx.texts.prefix + nearest[0]
+                raise UserError(ctx.texts.t("unknown_command.suggest", command=typed, suggestion=suggestion))
+            raise UserError(ctx.texts.t("unknown_command", command=typed))
+        return await declared.run(ctx, text)
+
+
+def split_command(body: str, prefix: str, known: Container[str] = ()) -> tuple[str, str] | None:
+    """`!Backme 3 €5` -> ('backme', '3 €5'); None if the text is not a command.
+
+    A space after the prefix (which phone keyboards add) is allowed before a `known` command word: `! steun 3`.
+    """
+    if not body.startswith(prefix):
+        return None
+    rest = body[len(prefix) :]
+    if not rest or rest[0].isspace():
+        spaced = rest.lstrip(" ")
+        if spaced == rest or not spaced or spaced[0].isspace() or spaced.split(None, 1)[0].lower() not in known:
+            return None
+        rest = spaced
+    word = rest.split(None, 1)[0]
+    return word.lower(), rest[len(word) :].strip()

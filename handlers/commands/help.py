@@ -1,0 +1,33 @@
+"""!help: the overview of all commands, generated from their declarations, or the usage and an example of one."""
+
+from __future__ import annotations
+
+from handlers.commands.arguments import CommandWord
+from handlers.commands.declaration import Context, UserError, command
+from handlers.events import Say
+from handlers.parsing import shown
+from handlers.wording.markup import lines
+
+
+@command("help", "?", nl=("hulp",), args=(CommandWord(),))
+async def show_help(ctx: Context, word: str | None) -> list[Say]:
+    texts = ctx.texts
+    if word is not None:
+        found = ctx.commands.find(word)
+        if found is None:
+            raise UserError(texts.t("help.unknown", command=shown(word)))
+        # What it does and who may use it (its summary says when that is not every member), then how.
+        about = texts.t("help.command", command=found.name_in(texts.language))
+        parts = [about + texts.t("help.dash") + texts.t(f"summary.{found.name}"), found.usage(texts)]
+        if found.help_extra is not None:
+            parts.append(texts.t(found.help_extra))
+        aliases = found.names_in(texts.language)[1:]
+        if aliases:
+            parts.append(texts.t("help.aliases", names=", ".join(texts.prefix + alias for alias in aliases)))
+        return [ctx.reply(lines(parts))]
+    rows = [texts.t("help.title")]
+    for listed in ctx.commands:
+        rows.append(listed.usage_line(texts) + texts.t("help.dash") + texts.t(f"summary.{listed.name}"))
+    rows.append(texts.t("help.footer"))
+    rows.append(texts.t("help.language"))
+    return [ctx.reply(lines(rows))]

@@ -1,0 +1,153 @@
+"""Scheduled announcements: the reminder before a deadline and the GO / NO-GO decision at it."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime
+
+from handlers.events import Say
+from handlers.proposals.go_rules import announced_late, is_go, shortfall
+from handlers.proposals.nudges import fire_nudge
+from handlers.proposals.underway import schedule_nudges
+from handlers.reputation.standing import on_home_server
+from handlers.settings import CommunitySettings
+from handlers.wording.catalog import Texts
+from handlers.wording.fragments import ProposalFacts, backers_block, gap, load_facts, objections_block, progress
+from handlers.wording.markup import Rendered, lines
+from handlers.wording.room_language import room_texts
+from storage.records import (
+    Announcement,
+    AnnouncementKind,
+    Credit,
+    CreditReason,
+    MessageKind,
+    Priority,
+    Proposal,
+    Status,
+)
+from storage.store import Store
+
+
+def _announce(proposal: Proposal, text: Rendered, mentions: tuple[str, ...]) -> Say:
+    return Say(
+        room_id=proposal.room_id,
+        text=text,
+        kind=MessageKind.ANNOUNCE,
+        proposal_id=proposal.id,
+        mentions=tuple(sorted(set(mentions))),
+    )
+
+
+async def fire_announcement(
+    store: Store, settings: CommunitySettings, announcement: Announcement, now: datetime, *, late: bool = False
+) -> list[Say]:
+    """Build what a claimed announcement says, applying a decision's effects; [] if nothing is due.
+
+    `late`: the bot was offline at the deadline (fired at start-up), so a decision says it is late
+    however short the downtime was; otherwise it says so only when it comes over LATE_AFTER after it.
+    A decision goes out before anything else queued, a reminder or nudge before replies to commands.
+    """
+    says = await _announcement_says(store, settings, announcement, now, late=late)
+    priority = Priority.DECISION if announcement.kind is AnnouncementKind.DEADLINE else Priority.REMINDER
+    return [replace(say, priority=priority) for say in says]
+
+
+async def _announcement_says(
+    store: Store, settings: CommunitySettings, announcement: Announcement, now: datetime, *, late: bool
+) -> list[Say]:
+    proposal = await store.proposals.get(announcement.proposal_id)
+    if proposal is None:
+        return []
+    texts = await room_texts(store, settings, proposal.room_id)
+    if announcement.kind in (
+        AnnouncementKind.UPDATE_NUDGE,
+        AnnouncementKind.DELIVERY_NUDGE,
+        AnnouncementKind.CONFIRM_NUDGE,
+    ):
+        return await fire_nudge(store, settings.proposals, texts, proposal, announcement, now, late=late)
+    if not proposal.is_open:
+        return []
+    if announcement.kind is AnnouncementKind.REMINDER:
+        return await _reminder(store, texts, proposal, now)
+    return await _decide(store, settings, texts, proposal, announcement, now, late=late)
+
+
+async def _reminder(store: Store, texts: Texts, proposal: Proposal, now: datetime) -> list[Say]:
+    if now >= proposal.deadline:
+        return []  # the decision itself follows
+    facts = await load_facts(store, proposal)
+    missing = shortfall(proposal, facts.totals)
+    parts = [
+        texts.t(
+            "reminder.announce",
+            number=proposal.number,
+            title=proposal.title,
+            deadline=texts.when(proposal.deadline),
+            left=texts.time_left(proposal.deadline - now),
+        ),
+        texts.t("reminder.met") if missing.none else texts.t("reminder.gap", gap=gap(texts, missing)),
+        progress(texts, proposal, facts.totals, now),
+    ]
+    return [_announce(proposal, lines(parts), facts.mentioned)]
+
+
+async def _decide(
+    store: Store,
+    settings: CommunitySettings,
+    texts: Texts,
+    proposal: Proposal,
+    announcement: Announcement,
+    now: datetime,
+    *,
+    late: bool,
+) -> list[Say]:
+    facts = await load_facts(store, proposal)
+    totals = facts.totals
+    go = is_go(proposal, totals)
+    await store.proposals.set_status(proposal.id, Status.GO if go else Status.NO_GO, now)
+    if go:
+        await _reward(store, settings, facts, now)
+        await schedule_nudges(store, settings.proposals, proposal, now)
+    decided = await store.proposals.get(proposal.id)
+    assert decided is not None
+    facts = ProposalFacts(decided, facts.pledges, facts.objections, facts.names)
+    headline = texts.t("decision.go" if go else "decision.no_go", number=proposal.number, title=proposal.title)
+    parts = [headline]
+    if announced_late(announcement.due_at, now, offline=late):
+        parts.append(texts.t("decision.late", deadline=texts.when(announcement.due_at)))
+    if go:
+        summary = progress(texts, decided, totals, now)
+        parts.append(texts.t("decision.go_reason", totals=summary))
+        rules = settings.proposals
+        if rules.go_reward_proposer or rules.go_reward_backer:
+            parts.append(
+                texts.t(
+                    "decision.rewards",
+                    proposer=facts.who(proposal.proposer),
+                    proposer_reward=texts.tn("credits.reward", rules.go_reward_proposer),
+                    backer_reward=texts.tn("credits.reward", rules.go_reward_backer),
+                )
+            )
+    else:
+        parts.append(texts.t("decision.no_go_reason", gap=gap(texts, shortfall(proposal, totals))))
+        parts.append(progress(texts, decided, totals, now))
+        if facts.pledges:
+            parts.append(texts.t("decision.no_go_owes"))  # a pledge binds only on GO
+    parts.append(backers_block(texts, facts))
+    objections = objections_block(texts, facts)
+    if objections.plain:
+        parts.append(objections)
+    return [_announce(decided, lines(parts), facts.mentioned)]
+
+
+async def _reward(store: Store, settings: CommunitySettings, facts: ProposalFacts, now: datetime) -> None:
+    """Effort is rewarded: credits for the proposer and every backer of a GO (guests from other homeservers
+    receive none where `[reputation] servers` is set)."""
+    proposal, rules = facts.proposal, settings.proposals
+    rewards = [(proposal.proposer, rules.go_reward_proposer, CreditReason.GO_PROPOSER)]
+    rewards += [(pledge.user_id, rules.go_reward_backer, CreditReason.GO_BACKER) for pledge in facts.backing]
+    await store.credits.add(
+        Credit(proposal.room_id, None, receiver, amount, reason, now, proposal_id=proposal.id)
+        for receiver, amount, reason in rewards
+        if amount and on_home_server(receiver, settings.reputation)
+    )

@@ -1,0 +1,109 @@
+"""Pledge commands: !backme places or replaces a pledge, !withdraw takes it back; the withdraw lock."""
+
+from __future__ import annotations
+
+from handlers.commands.arguments import PledgeRequest, PledgeTerms, ProposalRef
+from handlers.commands.declaration import Context, UserError, command
+from handlers.events import Say
+from handlers.proposals.go_rules import goals_broken, in_withdraw_lock, is_go
+from handlers.proposals.proposing import require_open
+from handlers.reputation.standing import on_home_server, server_of
+from handlers.wording.fragments import load_facts, pledge_amount, progress
+from handlers.wording.markup import Rendered, lines
+from storage.records import Pledge, Proposal, Totals
+
+
+def _check_lock(ctx: Context, proposal: Proposal, before: list[Pledge], after: list[Pledge]) -> None:
+    """Kickstarter's rule: near the deadline, no change may undo a goal that was reached."""
+    lock_hours = ctx.settings.proposals.withdraw_lock_hours
+    if not in_withdraw_lock(proposal, ctx.now, lock_hours):
+        return
+    broken = goals_broken(proposal, Totals.of(before, proposal.proposer), Totals.of(after, proposal.proposer))
+    if broken:
+        names = ", ".join(ctx.texts.t(f"goal_name.{goal.value}").plain for goal in sorted(broken))
+        until = ctx.texts.when(proposal.deadline)
+        raise UserError(ctx.texts.t("pledge.locked", until=until, number=proposal.number, goals=names))
+
+
+async def _fully_backed_news(ctx: Context, proposal: Proposal, pledges: list[Pledge]) -> list[Say]:
+    """Announce once that every goal is met before the deadline."""
+    if not is_go(proposal, Totals.of(pledges, proposal.proposer)) or proposal.fully_backed_at is not None:
+        return []
+    if not await ctx.store.proposals.mark_fully_backed(proposal.id, ctx.now):
+        return []
+    text = ctx.texts.t(
+        "fully_backed.announce",
+        number=proposal.number,
+        title=proposal.title,
+        deadline=ctx.texts.when(proposal.deadline),
+    )
+    return [ctx.announce(text, mentions=(proposal.proposer,), proposal_id=proposal.id)]
+
+
+@command("backme", "back", "pledge", nl=("steun",), args=(PledgeTerms(),))
+async def back_me(ctx: Context, request: PledgeRequest) -> list[Say]:
+    proposal, draft = request.proposal, request.draft
+    require_open(ctx, proposal, "pledge.closed")
+    reputation = ctx.settings.reputation
+    if not on_home_server(ctx.sender, reputation):
+        raise UserError(
+            ctx.texts.t("standing.guest_pledge", servers=", ".join(reputation.servers), server=server_of(ctx.sender))
+        )
+    before = await ctx.store.proposals.pledges(proposal.id)
+    old = next((p for p in before if p.user_id == ctx.sender), None)
+    new = Pledge(
+        user_id=ctx.sender,
+        money_cents=draft.money_cents or 0,
+        minutes=draft.minutes or 0,
+        note=draft.note or (old.note if old is not None else ""),  # a new pledge without a note keeps the old one
+        pledged_at=ctx.now,
+    )
+    after = [p for p in before if p.user_id != ctx.sender] + [new]
+    _check_lock(ctx, proposal, before, after)
+    await ctx.store.proposals.pledge(proposal.id, new, ctx.message.event_id)
+    facts = await load_facts(ctx.store, proposal)
+    texts = ctx.texts
+    who = facts.who(ctx.sender)
+    amount = pledge_amount(texts, new)
+    said: list[Rendered]
+    if old is None:
+        said = [texts.t("pledge.placed", user=who, number=proposal.number, title=proposal.title, pledge=amount)]
+    elif (old.money_cents, old.minutes) == (new.money_cents, new.minutes):
+        said = [texts.t("pledge.unchanged", user=who, number=proposal.number, pledge=amount)]
+    else:
+        old_amount = pledge_amount(texts, old)
+        said = [texts.t("pledge.changed", user=who, number=proposal.number, pledge=amount, old=old_amount)]
+    if ctx.sender == proposal.proposer:
+        said.append(texts.t("pledge.own_note"))
+    if old is not None and old.note and new.note == old.note and not draft.note:
+        said.append(texts.t("pledge.note_kept", note=new.note))
+    elif old is not None and new.note != old.note:
+        said.append(texts.t("pledge.note_changed", note=new.note))
+    reply = ctx.reply(
+        lines([*said, progress(texts, proposal, facts.totals, ctx.now)]),
+        mentions=(ctx.sender,),
+        proposal_id=proposal.id,
+    )
+    return [reply, *await _fully_backed_news(ctx, proposal, facts.pledges)]
+
+
+@command("withdraw", "unback", nl=("intrekken",), args=(ProposalRef(),))
+async def withdraw(ctx: Context, proposal: Proposal) -> list[Say]:
+    require_open(ctx, proposal, "pledge.closed")
+    before = await ctx.store.proposals.pledges(proposal.id)
+    mine = next((p for p in before if p.user_id == ctx.sender), None)
+    if mine is None:
+        raise UserError(ctx.texts.t("pledge.none", number=proposal.number))
+    after = [p for p in before if p.user_id != ctx.sender]
+    _check_lock(ctx, proposal, before, after)
+    await ctx.store.proposals.withdraw(proposal.id, mine, ctx.message.event_id, ctx.now)
+    facts = await load_facts(ctx.store, proposal, ctx.sender)
+    texts = ctx.texts
+    headline = texts.t(
+        "pledge.withdrawn",
+        user=facts.who(ctx.sender),
+        number=proposal.number,
+        pledge=pledge_amount(texts, mine),
+    )
+    reply = lines([headline, progress(texts, proposal, facts.totals, ctx.now)])
+    return [ctx.reply(reply, mentions=(ctx.sender,), proposal_id=proposal.id)]

@@ -1,0 +1,1 @@
+"""Reputation: reactions as votes, who counts, `!rep`, `!top` and `!ideas`."""

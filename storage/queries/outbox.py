@@ -1,0 +1,168 @@
+"""The outbox of messages to send, in order, each sent exactly once.
+
+A message is `pending` until it went out (`sent`, with its event id) or can never go out (`dropped`: the room
+was left, or the homeserver refuses it for good). One the homeserver refuses with an error Kring does not know
+is tried again later, less and less often, while the others go ahead; after MAX_ATTEMPTS it is `parked`.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from datetime import datetime, timedelta
+
+from storage.db import Database
+from storage.queries.bot_messages import remember_sent
+from storage.records import MessageKind, OutboxMessage, Outgoing, ParkedMessage, Priority, is_user_id
+from storage.timeconv import from_db, to_db
+
+MAX_ATTEMPTS = 12  # refusals of one message before it is parked: about an hour of them
+RETRY_FIRST = timedelta(seconds=5)  # then twice as long after each refusal, at most RETRY_MAX
+RETRY_MAX = timedelta(minutes=10)
+
+_COLUMNS = (
+    "room_id, kind, proposal_id, body, html, reply_to, mentions, thread_root, opens_thread, delivery_id, priority"
+)
+
+
+class OutboxQueries:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def enqueue(self, messages: list[Outgoing], at: datetime) -> None:
+        """Queue messages to send, in order, in the caller's transaction."""
+        await self.db.executemany(
+            f"INSERT INTO outbox ({_COLUMNS}, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (
+                    m.room_id,
+                    m.kind.value,
+                    m.proposal_id,
+                    m.body,
+                    m.html,
+                    m.reply_to,
+                    json.dumps([user for user in m.mentions if is_user_id(user)]),  # never a pseudonym
+                    m.thread_root,
+                    int(m.opens_thread),
+                    m.delivery_id,
+                    int(m.priority),
+                    to_db(at),
+                )
+                for m in messages
+            ],
+        )
+
+    async def pending(self, limit: int = 100, *, now: datetime | None = None) -> list[OutboxMessage]:
+        """The next messages to send, most urgent first; with `now`, leaving out those refused a moment ago."""
+        due, params = (
+            ("", (limit,)) if now is None else ("AND (retry_at IS NULL OR retry_at <= ?)", (to_db(now), limit))
+        )
+        rows = await self.db.fetch_all(
+            f"SELECT id, {_COLUMNS} FROM outbox WHERE state = 'pending' {due} ORDER BY priority, id LIMIT ?", params
+        )
+        return [
+            OutboxMessage(
+                r[0],
+                Outgoing(
+                    room_id=r[1],
+                    kind=MessageKind(r[2]),
+                    proposal_id=r[3],
+                    body=r[4],
+                    html=r[5],
+                    reply_to=r[6],
+                    mentions=tuple(json.loads(r[7])),
+                    thread_root=r[8],
+                    opens_thread=bool(r[9]),
+                    delivery_id=r[10],
+                    priority=Priority(r[11]),
+                ),
+            )
+            for r in rows
+        ]
+
+    async def mark_sent(self, queued: OutboxMessage, event_id: str, at: datetime) -> None:
+        """It went out as `event_id`: remembered, so reactions and replies to it resolve locally."""
+
+        def write(conn: sqlite3.Connection) -> None:
+            conn.execute(
+                "UPDATE outbox SET state = 'sent', sent_at = ?, event_id = ? WHERE id = ?",
+                (to_db(at), event_id, queued.id),
+            )
+            remember_sent(conn, event_id, queued.message)
+            message = queued.message
+            if message.opens_thread and message.proposal_id is not None:
+                conn.execute("UPDATE proposals SET thread_root = ? WHERE id = ?", (event_id, message.proposal_id))
+            if message.thread_root is not None:
+                conn.execute(
+                    "UPDATE proposals SET thread_latest = ? WHERE thread_root = ?", (event_id, message.thread_root)
+                )
+
+        await self.db.run(write)
+
+    async def tell_once(
+        self, room_id: str, user_id: str, topic: str, at: datetime, *, every: int | None = None
+    ) -> bool:
+        """True, and noted, when the member was not told about `topic` in this room before — or, with `every`
+        (seconds), not in that long (a "slow down" once a minute)."""
+        row = (room_id, user_id, topic, to_db(at))
+        if every is None:
+            return (
+                await self.db.execute(
+                    "INSERT OR IGNORE INTO told (room_id, user_id, topic, told_at) VALUES (?, ?, ?, ?)", row
+                )
+                == 1
+            )
+        again = (
+            "INSERT INTO told (room_id, user_id, topic, told_at) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT (room_id, user_id, topic) DO UPDATE SET told_at = excluded.told_at "
+            "WHERE excluded.told_at - told.told_at >= ?"
+        )
+        return await self.db.execute(again, (*row, every)) == 1
+
+    async def refused(self, queued: OutboxMessage, error: str, at: datetime) -> bool:
+        """The homeserver refused the message: counted, and tried again after a growing pause; True when that was
+        its last attempt and it is parked now."""
+        row = await self.db.fetch_one("SELECT attempts FROM outbox WHERE id = ?", (queued.id,))
+        attempts = (int(row[0]) if row else 0) + 1
+        if attempts >= MAX_ATTEMPTS:
+            await self.db.execute(
+                "UPDATE outbox SET state = 'parked', attempts = ?, retry_at = NULL, last_error = ? WHERE id = ?",
+                (attempts, error, queued.id),
+            )
+            return True
+        pause = min(RETRY_FIRST * 2 ** (attempts - 1), RETRY_MAX)
+        await self.db.execute(
+            "UPDATE outbox SET attempts = ?, retry_at = ?, last_error = ? WHERE id = ?",
+            (attempts, to_db(at + pause), error, queued.id),
+        )
+        return False
+
+    async def next_retry(self) -> datetime | None:
+        """When the earliest message refused a moment ago may be tried again; None if there is none."""
+        row = await self.db.fetch_one(
+            "SELECT MIN(retry_at) FROM outbox WHERE state = 'pending' AND retry_at IS NOT NULL"
+        )
+        return from_db(row[0]) if row and row[0] is not None else None
+
+    async def parked(self) -> list[ParkedMessage]:
+        rows = await self.db.fetch_all(
+            "SELECT id, room_id, attempts, last_error, created_at FROM outbox WHERE state = 'parked' ORDER BY id"
+        )
+        return [ParkedMessage(int(r[0]), str(r[1]), int(r[2]), str(r[3]), from_db(r[4])) for r in rows]
+
+    async def parked_count(self) -> int:
+        row = await self.db.fetch_one("SELECT COUNT(*) FROM outbox WHERE state = 'parked'")
+        return int(row[0]) if row else 0
+
+    async def mark_dropped(self, queued: OutboxMessage) -> None:
+        await self.db.execute("UPDATE outbox SET state = 'dropped' WHERE id = ?", (queued.id,))
+
+    async def drop_pending_in_room(self, room_id: str) -> int:
+        return await self.db.execute(
+            "UPDATE outbox SET state = 'dropped' WHERE room_id = ? AND state = 'pending'", (room_id,)
+        )
+
+    async def pending_count(self) -> int:
+        """How many messages wait to go out (the partial index on pending rows keeps this cheap)."""
+        row = await self.db.fetch_one("SELECT COUNT(*) FROM outbox WHERE state = 'pending'")
+        return int(row[0]) if row else 0

@@ -1,0 +1,1 @@
+"""Unit tests of Kring's identity: signed JSON and cross-signing keys."""

@@ -1,0 +1,1 @@
+"""Unit tests of the Matrix side: event conversion and times, rooms and authority, the outbox, sync batches."""

@@ -1,0 +1,1 @@
+"""Unit tests of members: talents and needs, names, their own data."""

@@ -1,0 +1,1 @@
+"""Unit tests of proposals: proposing, pledges, decisions, work underway."""

@@ -1,0 +1,1 @@
+"""Unit tests of reputation: reactions, standing, trust and vote targets."""
