@@ -18,7 +18,7 @@ UNDERWAY_SHOWN = 10  # the proposals underway decided last (as `!proposals` list
 LEADERBOARD_SHOWN = 20
 
 
-@command("board", nl=("bord",))
+@command("board", nl=("bord",), order=260)
 async def board_link(ctx: Context) -> list[Say]:
     """The link goes out through the outbox, made when it is sent: no usable token waits in the outbox."""
     board = ctx.settings.board

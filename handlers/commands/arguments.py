@@ -1,4 +1,4 @@
-"""The kinds of argument a command can declare: a proposal, a pledge, a title with goals, a date, a reason, …
+"""The kinds of argument a command can declare: a proposal, a pledge, a title with goals, a date, a reason, a talent, …
 
 Each reads its part of the command text (and says in the usage line how to write it); the ones that name
 something in the store look it up before the handler runs.
@@ -9,9 +9,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Generic, TypeVar
 
-from handlers.commands.declaration import Context, UsageError, UserError
+from handlers.commands.declaration import Context, UsageError, UserError, first_word
+from handlers.members.matching import TALENT_MAX, TALENT_MIN, talent_key
 from handlers.parsing import (
     ParseError,
     PledgeDraft,
@@ -28,27 +29,28 @@ from handlers.parsing import (
     pledge_in_order,
     shown,
     starts_with_amount,
+    talent_list,
 )
 from handlers.wording.catalog import languages
 from handlers.wording.markup import lines
-from storage.records import Proposal
+from storage.records import Need, Proposal
 
 REASON_MAX = 500
 UPDATE_MAX = 2000
 _PERCENT_RE = re.compile(r"(?<![\w.,])(?P<n>[0-9]{1,3}) ?%")
 USER_ID_MAX = 255
+NEED_MAX = 1000
+_FOR_RE = re.compile(r"(?:^|\s)(?:for|voor)\s*:\s*", re.IGNORECASE)
+_NEED_NUMBER_RE = re.compile(r"(?:n#|#)?(?P<n>[0-9]+)", re.IGNORECASE)
+_ON = frozenset({"on", "aan", "ja", "yes"})
+_OFF = frozenset({"off", "uit", "nee", "no"})
+T = TypeVar("T")
 
 
-def first_word(text: str) -> tuple[str, str]:
-    """The first word of `text` and the rest, split at any white space (a line break too)."""
-    parts = text.split(None, 1)
-    return (parts[0], parts[1].strip() if len(parts) > 1 else "") if parts else ("", "")
-
-
-class _Plain:
+class _Plain(Generic[T]):
     """An argument that names nothing in the store: what it parses is what the handler gets."""
 
-    async def resolve(self, ctx: Context, parsed: Any) -> object:
+    async def resolve(self, ctx: Context, parsed: T) -> T:
         return parsed
 
 
@@ -139,7 +141,7 @@ class PledgeTerms:
         return PledgeRequest(await _proposal(ctx, parsed.proposal_id), parsed)
 
 
-class ProposalTerms(_Plain):
+class ProposalTerms(_Plain[ProposalDraft]):
     """`<title> [€<money>] [<n>h] [by <date> | in <n> days] [min <n>]`, or a title line and field lines."""
 
     usage_key = "arg.propose"
@@ -158,7 +160,7 @@ class ProposalTerms(_Plain):
             raise UserError(lines([problem, ctx.texts.t("usage.propose_multiline")])) from None
 
 
-class EditTerms(_Plain):
+class EditTerms(_Plain[ProposalEdit]):
     """`title: …`, `description: …`, `goal: €3.000`, `hours: 40`, `backers: 4`: what `!edit` changes."""
 
     usage_key = "arg.edit"
@@ -167,7 +169,7 @@ class EditTerms(_Plain):
         return parse_edit(text), ""
 
 
-class Deadline(_Plain):
+class Deadline(_Plain[datetime]):
     """A new deadline: a date, a date and time, or `in 3 days`."""
 
     usage_key = "arg.date"
@@ -180,7 +182,7 @@ class Deadline(_Plain):
 
 
 @dataclass(frozen=True)
-class Reason(_Plain):
+class Reason(_Plain[str]):
     """The rest of the line, on one line, at most REASON_MAX characters; `required` or may be left out."""
 
     required: bool = True
@@ -251,7 +253,7 @@ class Member:
 
 
 @dataclass(frozen=True)
-class Count(_Plain):
+class Count(_Plain[int]):
     """`[n]`: a whole number from 1 to `most`; left out, `default`."""
 
     default: int
@@ -268,7 +270,7 @@ class Count(_Plain):
         return count, rest.strip()
 
 
-class Page(_Plain):
+class Page(_Plain[int]):
     """`[page]`: a page of a long list, from 1; left out, the first."""
 
     usage_key = "arg.page"
@@ -283,24 +285,7 @@ class Page(_Plain):
         return page, rest.strip()
 
 
-ALL_WORDS = frozenset({"all", "alle"})
-
-
-class ListScope(_Plain):
-    """`[all [page]]`: left out, what is open and underway (None); `all`, a page of the archive too."""
-
-    usage_key = "arg.scope"
-
-    def parse(self, ctx: Context, text: str) -> tuple[int | None, str]:
-        if not text:
-            return None, ""
-        token, rest = first_word(text)
-        if token.casefold() not in ALL_WORDS:
-            raise UsageError(ctx.texts.t("err.bad_scope", token=shown(token)))
-        return Page().parse(ctx, rest)
-
-
-class CommandWord(_Plain):
+class CommandWord(_Plain[str | None]):
     """`[command]`: the name of a command, with or without the prefix; left out, None."""
 
     usage_key = "arg.command"
@@ -312,7 +297,7 @@ class CommandWord(_Plain):
         return word.removeprefix(ctx.texts.prefix), rest.strip()
 
 
-class Language(_Plain):
+class Language(_Plain[str]):
     """`nl|en`: a language Kring has a catalog for."""
 
     usage_key = "arg.language"
@@ -335,7 +320,7 @@ class Progress:
     percent: int | None
 
 
-class UpdateText(_Plain):
+class UpdateText(_Plain[Progress]):
     """`<text> [NN%]`: the rest of the line; a percentage anywhere in it is the progress."""
 
     usage_key = "arg.update"
@@ -357,7 +342,7 @@ class UpdateText(_Plain):
         return Progress(words, percent), ""
 
 
-class DeliveryTerms(_Plain):
+class DeliveryTerms(_Plain[PledgeDraft]):
     """`[€<money>] [<n>h] [note]`: what a backer paid or did; at least one amount."""
 
     usage_key = "arg.delivery"
@@ -367,3 +352,118 @@ class DeliveryTerms(_Plain):
         if not draft.money_cents and not draft.minutes:
             raise UsageError(ctx.texts.t("err.missing_delivery"))
         return draft, ""
+
+
+class Talents(_Plain[tuple[str, ...]]):
+    """`<talent>, …`: talents to add, each of TALENT_MIN to TALENT_MAX characters."""
+
+    usage_key = "arg.talents"
+
+    def parse(self, ctx: Context, text: str) -> tuple[tuple[str, ...], str]:
+        found = talent_list(text)
+        if not found:
+            raise UsageError(ctx.texts.t("err.missing_talent"))
+        for talent in found:
+            if not TALENT_MIN <= len(talent) <= TALENT_MAX:
+                raise UsageError(ctx.texts.t("err.talent_length", token=shown(talent), min=TALENT_MIN, max=TALENT_MAX))
+        return tuple(found), ""
+
+
+class TalentName(_Plain[str]):
+    """`<talent>`: one talent, as the member wrote it."""
+
+    usage_key = "arg.talent"
+
+    def parse(self, ctx: Context, text: str) -> tuple[str, str]:
+        if not text.strip():
+            raise UsageError(ctx.texts.t("err.missing_talent"))
+        return clean_text(text.strip()), ""
+
+
+class OnOff(_Plain[bool]):
+    """`on|off` (`aan|uit`): whether matches may mention the member."""
+
+    usage_key = "arg.on_off"
+
+    def parse(self, ctx: Context, text: str) -> tuple[bool, str]:
+        answer = text.strip().lower()
+        if answer not in _ON | _OFF:
+            raise UsageError(ctx.texts.t("err.bad_ask", token=shown(text.strip())))
+        return answer in _ON, ""
+
+
+class Query(_Plain[str]):
+    """`<words>`: what to look for among the talents."""
+
+    usage_key = "arg.query"
+
+    def parse(self, ctx: Context, text: str) -> tuple[str, str]:
+        query = clean_text(text).strip()
+        if not talent_key(query):
+            raise UsageError(ctx.texts.t("err.missing_query"))
+        return query, ""
+
+
+@dataclass(frozen=True)
+class NeedRequest:
+    """What a member needs, and the talents they name for it (`for: driver`)."""
+
+    text: str
+    named: tuple[str, ...]
+
+
+class NeedText(_Plain[NeedRequest | None]):
+    """`[<text>] [for: <talent>, …]`: a need (with the talents it asks for), or nothing to list the open ones."""
+
+    usage_key = "arg.need"
+
+    def parse(self, ctx: Context, text: str) -> tuple[NeedRequest | None, str]:
+        cleaned = clean_text(text).strip()
+        if not cleaned:
+            return None, ""
+        split = _FOR_RE.search(cleaned)
+        named: tuple[str, ...] = ()
+        if split is not None:
+            named = tuple(talent_list(cleaned[split.end() :]))
+            cleaned = cleaned[: split.start()].strip()
+        if not cleaned:
+            raise UsageError(ctx.texts.t("err.missing_need"))
+        if len(cleaned) > NEED_MAX:
+            raise UsageError(ctx.texts.t("err.need_too_long", max=NEED_MAX))
+        return NeedRequest(cleaned, named), ""
+
+
+class NeedRef:
+    """`N#3`, `#3` or `3`: a need of the room."""
+
+    usage_key = "arg.need_id"
+
+    def parse(self, ctx: Context, text: str) -> tuple[int, str]:
+        token, rest = first_word(text)
+        found = _NEED_NUMBER_RE.fullmatch(token)
+        number = parse_small_count(found["n"]) if found else None
+        if number is None or number < 1:
+            raise ParseError("bad_need_id", token)
+        return number, rest.strip()
+
+    async def resolve(self, ctx: Context, parsed: int) -> Need:
+        found = await ctx.store.talents.need(ctx.room_id, parsed)
+        if found is None:
+            raise UserError(ctx.texts.t("needs.not_found", number=parsed))
+        return found
+
+
+class Helper(Member):
+    """`[@member]` who helped; left out, nobody."""
+
+    @property
+    def usage_key(self) -> str:
+        return "arg.helper"
+
+    def parse(self, ctx: Context, text: str) -> tuple[str, str]:
+        if not text.strip() and not ctx.message.mentions:
+            return "", ""
+        return super().parse(ctx, text)
+
+    async def resolve(self, ctx: Context, parsed: str) -> str:
+        return await super().resolve(ctx, parsed) if parsed else ""  # nobody, not the sender as for other members

@@ -1,50 +1,23 @@
-"""Every command Kring answers, in the order `!help` lists them: what members do most, first."""
+"""Every command Kring answers: the declarations found in the `handlers` package, in the order `!help` lists them."""
 
 from __future__ import annotations
 
-from handlers import board
-from handlers.commands import help
-from handlers.commands.declaration import CommandSet
-from handlers.members import own_data as privacy
-from handlers.members import talents
-from handlers.proposals import pledges, underway
-from handlers.proposals import proposing as proposals
-from handlers.reputation import ranking as reputation
-from handlers.wording import room_language as language
+import importlib
+import pkgutil
+from types import ModuleType
 
-COMMANDS = CommandSet(
-    (
-        proposals.list_proposals,
-        proposals.archive,
-        proposals.show_proposal,
-        proposals.propose,
-        pledges.back_me,
-        pledges.withdraw,
-        proposals.object_to,
-        proposals.edit_proposal,
-        underway.post_update,
-        underway.report_delivery,
-        underway.mine,
-        reputation.ideas,
-        talents.need,
-        talents.solved,
-        talents.who,
-        talents.skills,
-        talents.profile,
-        reputation.rep,
-        reputation.top,
-        proposals.cancel,
-        proposals.extend,
-        underway.confirm,
-        underway.unconfirm,
-        underway.done,
-        underway.drop,
-        board.board_link,
-        privacy.my_data,
-        privacy.opt_out,
-        privacy.opt_in,
-        privacy.forget_me,
-        language.set_language,
-        help.show_help,
-    )
-)
+import handlers
+from handlers.commands.declaration import Command, CommandSet
+
+
+def declared_in(package: ModuleType) -> CommandSet:
+    """The commands declared at the top of any module of `package` (sub-packages too), by their `order`."""
+    found: dict[int, Command] = {}
+    for module in pkgutil.walk_packages(package.__path__, f"{package.__name__}."):
+        for value in vars(importlib.import_module(module.name)).values():
+            if isinstance(value, Command):
+                found[id(value)] = value  # a command imported into another module is still one command
+    return CommandSet(tuple(found.values()))
+
+
+COMMANDS = declared_in(handlers)

@@ -9,10 +9,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from handlers.commands.arguments import first_word
-from handlers.commands.declaration import Context, UsageError, UserError, command, split_command
+from handlers.commands.declaration import Context, UserError, command, split_command
 from handlers.events import Message, Say
-from handlers.parsing import shown
 from handlers.settings import CommunitySettings
 from handlers.wording.catalog import Texts
 from handlers.wording.room_language import room_texts
@@ -20,27 +18,9 @@ from storage.records import MessageKind, Priority
 from storage.store import Store
 
 CONFIRM_WITHIN = timedelta(minutes=10)
-CONFIRM_WORDS = frozenset({"confirm", "bevestig", "bevestigen"})
 
 
-class Confirmation:
-    """`[confirm]`: the word that carries out a request made before (`bevestig` in Dutch)."""
-
-    usage_key = "arg.confirm"
-
-    def parse(self, ctx: Context, text: str) -> tuple[bool, str]:
-        token, rest = first_word(text)
-        if not token:
-            return False, rest
-        if token.lower() not in CONFIRM_WORDS:
-            raise UsageError(ctx.texts.t("err.bad_confirm", token=shown(token)))
-        return True, rest
-
-    async def resolve(self, ctx: Context, parsed: bool) -> bool:
-        return parsed
-
-
-@command("mydata", nl=("mijngegevens",))
+@command("mydata", nl=("mijngegevens",), order=270)
 async def my_data(ctx: Context) -> list[Say]:
     """The copy goes out through the outbox as a file in a direct room; the room only hears that it is on its way."""
     copy = Say(
@@ -53,14 +33,17 @@ async def my_data(ctx: Context) -> list[Say]:
     return [copy, ctx.reply(ctx.texts.t("privacy.copy_sent"))]
 
 
-@command("forgetme", nl=("vergeetmij",), args=(Confirmation(),))
-async def forget_me(ctx: Context, confirmed: bool) -> list[Say]:
-    privacy = ctx.store.privacy
-    if not confirmed:
-        await privacy.ask_to_forget(ctx.sender, ctx.now)
-        minutes = int(CONFIRM_WITHIN.total_seconds() // 60)
-        return [ctx.reply(ctx.texts.tn("privacy.forget_ask", minutes, minutes=minutes))]
-    asked = await privacy.asked_to_forget(ctx.sender)
+@command("forgetme", nl=("vergeetmij",), order=300, otherwise="err.bad_confirm")
+async def forget_me(ctx: Context) -> list[Say]:
+    """Asks to be forgotten; `!forgetme confirm` within CONFIRM_WITHIN carries it out."""
+    await ctx.store.privacy.ask_to_forget(ctx.sender, ctx.now)
+    minutes = int(CONFIRM_WITHIN.total_seconds() // 60)
+    return [ctx.reply(ctx.texts.tn("privacy.forget_ask", minutes, minutes=minutes))]
+
+
+@forget_me.sub("confirm", nl=("bevestig", "bevestigen"))
+async def confirm_forget_me(ctx: Context) -> list[Say]:
+    asked = await ctx.store.privacy.asked_to_forget(ctx.sender)
     if asked is None:
         raise UserError(ctx.texts.t("privacy.forget_nothing_to_confirm"))
     if ctx.now - asked > CONFIRM_WITHIN:
@@ -103,14 +86,14 @@ def already_forgotten(texts: Texts, message: Message) -> Say:
     return Say(message.room_id, texts.t("privacy.already_forgotten"), reply_to=message.event_id)
 
 
-@command("optout", nl=("afmelden",))
+@command("optout", nl=("afmelden",), order=280)
 async def opt_out(ctx: Context) -> list[Say]:
     if not await ctx.store.privacy.opt_out(ctx.sender, ctx.now):
         return [ctx.reply(ctx.texts.t("privacy.already_opted_out"))]
     return [ctx.reply(ctx.texts.t("privacy.opted_out"))]
 
 
-@command("optin", nl=("aanmelden",))
+@command("optin", nl=("aanmelden",), order=290)
 async def opt_in(ctx: Context) -> list[Say]:
     if not await ctx.store.privacy.opt_in(ctx.sender):
         return [ctx.reply(ctx.texts.t("privacy.not_opted_out"))]

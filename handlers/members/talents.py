@@ -3,15 +3,23 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import timedelta
 
-from handlers.commands.arguments import Member, first_word
-from handlers.commands.declaration import Context, UsageError, UserError, command
+from handlers.commands.arguments import (
+    Helper,
+    Member,
+    NeedRef,
+    NeedRequest,
+    NeedText,
+    OnOff,
+    Query,
+    TalentName,
+    Talents,
+)
+from handlers.commands.declaration import Context, UserError, command
 from handlers.events import Say
-from handlers.members.matching import TALENT_MAX, TALENT_MIN, TALENTS_PER_MEMBER, members_for, talent_key
-from handlers.parsing import ParseError, clean_text, parse_small_count, shown, talent_list
+from handlers.members.matching import TALENTS_PER_MEMBER, members_for, talent_key
 from handlers.reputation.reactions import utc_day
 from handlers.reputation.standing import Refused, on_home_server, vote_refusal
 from handlers.wording.catalog import Texts
@@ -21,83 +29,48 @@ from storage.store import Store
 
 SHOWN_MATCHES = 5
 SHOWN_WHO = 10
-NEED_MAX = 1000
-_ADD = frozenset({"add", "toevoegen", "erbij", "+"})
-_REMOVE = frozenset({"remove", "verwijder", "verwijderen", "weg", "-"})
-_ASK = frozenset({"ask", "vragen", "vraag"})
-_ON = frozenset({"on", "aan", "ja", "yes"})
-_OFF = frozenset({"off", "uit", "nee", "no"})
-_FOR_RE = re.compile(r"(?:^|\s)(?:for|voor)\s*:\s*", re.IGNORECASE)
-_NEED_NUMBER_RE = re.compile(r"(?:n#|#)?(?P<n>[0-9]+)", re.IGNORECASE)
 
 
-@dataclass(frozen=True)
-class SkillsAction:
-    verb: str  # show, add, remove, ask
-    talents: tuple[str, ...] = ()
-    ask: bool = False
-
-
-class SkillsArgs:
-    """`[add <talent>, … | remove <talent> | ask on|off]` (Dutch: toevoegen, verwijder, vragen aan|uit)."""
-
-    usage_key = "arg.skills"
-
-    def parse(self, ctx: Context, text: str) -> tuple[SkillsAction, str]:
-        verb, rest = first_word(text)
-        word = verb.lower()
-        if not word:
-            return SkillsAction("show"), ""
-        if word in _ADD:
-            found = talent_list(rest)
-            if not found:
-                raise UsageError(ctx.texts.t("err.missing_talent"))
-            for talent in found:
-                if not TALENT_MIN <= len(talent) <= TALENT_MAX:
-                    raise UsageError(
-                        ctx.texts.t("err.talent_length", token=shown(talent), min=TALENT_MIN, max=TALENT_MAX)
-                    )
-            return SkillsAction("add", tuple(found)), ""
-        if word in _REMOVE:
-            if not rest.strip():
-                raise UsageError(ctx.texts.t("err.missing_talent"))
-            return SkillsAction("remove", (clean_text(rest.strip()),)), ""
-        if word in _ASK:
-            answer = rest.strip().lower()
-            if answer not in _ON | _OFF:
-                raise UsageError(ctx.texts.t("err.bad_ask", token=shown(rest.strip())))
-            return SkillsAction("ask", ask=answer in _ON), ""
-        raise UsageError(ctx.texts.t("err.bad_skills", token=shown(verb)))
-
-    async def resolve(self, ctx: Context, parsed: SkillsAction) -> SkillsAction:
-        return parsed
-
-
-@command("skills", nl=("talenten",), args=(SkillsArgs(),))
-async def skills(ctx: Context, action: SkillsAction) -> list[Say]:
+async def _your_talents(ctx: Context) -> list[Say]:
+    """Your talents, and whether matches may mention you."""
     texts = ctx.texts
     mine = await ctx.store.talents.of(ctx.room_id, ctx.sender)
-    if action.verb == "add":
-        new = [Talent(ctx.sender, t, talent_key(t)) for t in action.talents]
-        known = {t.key for t in mine}
-        fresh = {t.key: t for t in new if t.key and t.key not in known}
-        if len(mine) + len(fresh) > TALENTS_PER_MEMBER:
-            raise UserError(texts.t("talents.too_many", max=TALENTS_PER_MEMBER))
-        await ctx.store.talents.add(ctx.room_id, list(fresh.values()), ctx.now)
-        mine = await ctx.store.talents.of(ctx.room_id, ctx.sender)
-    elif action.verb == "remove":
-        if not await ctx.store.talents.remove(ctx.room_id, ctx.sender, talent_key(action.talents[0])):
-            raise UserError(texts.t("talents.not_yours", talent=action.talents[0]))
-        mine = await ctx.store.talents.of(ctx.room_id, ctx.sender)
-    elif action.verb == "ask":
-        await ctx.store.talents.set_askable(ctx.room_id, ctx.sender, action.ask)
-        return [ctx.reply(texts.t("talents.ask_on" if action.ask else "talents.ask_off"))]
     askable = ctx.sender in await ctx.store.talents.askable(ctx.room_id)
     if not mine:
         return [ctx.reply(texts.t("talents.none"))]
     listed = Rendered.join(Rendered(", ", ", "), [user_text(t.talent) for t in mine])
     parts = [texts.t("talents.yours", talents=listed), texts.t("talents.asked" if askable else "talents.not_asked")]
     return [ctx.reply(lines(parts))]
+
+
+@command("skills", nl=("talenten",), order=160, otherwise="err.bad_skills")
+async def skills(ctx: Context) -> list[Say]:
+    return await _your_talents(ctx)
+
+
+@skills.sub("add", "+", nl=("toevoegen", "erbij"), args=(Talents(),))
+async def add_skills(ctx: Context, talents: tuple[str, ...]) -> list[Say]:
+    mine = await ctx.store.talents.of(ctx.room_id, ctx.sender)
+    new = [Talent(ctx.sender, t, talent_key(t)) for t in talents]
+    known = {t.key for t in mine}
+    fresh = {t.key: t for t in new if t.key and t.key not in known}
+    if len(mine) + len(fresh) > TALENTS_PER_MEMBER:
+        raise UserError(ctx.texts.t("talents.too_many", max=TALENTS_PER_MEMBER))
+    await ctx.store.talents.add(ctx.room_id, list(fresh.values()), ctx.now)
+    return await _your_talents(ctx)
+
+
+@skills.sub("remove", "-", nl=("verwijderen", "verwijder", "weg"), args=(TalentName(),))
+async def remove_skill(ctx: Context, talent: str) -> list[Say]:
+    if not await ctx.store.talents.remove(ctx.room_id, ctx.sender, talent_key(talent)):
+        raise UserError(ctx.texts.t("talents.not_yours", talent=talent))
+    return await _your_talents(ctx)
+
+
+@skills.sub("ask", nl=("vragen", "vraag"), args=(OnOff(),))
+async def ask_skills(ctx: Context, ask: bool) -> list[Say]:
+    await ctx.store.talents.set_askable(ctx.room_id, ctx.sender, ask)
+    return [ctx.reply(ctx.texts.t("talents.ask_on" if ask else "talents.ask_off"))]
 
 
 async def _ranked(store: Store, room_id: str, users: list[str]) -> list[str]:
@@ -140,22 +113,7 @@ def asked(matches: list[Match]) -> tuple[str, ...]:
     return tuple(m.user_id for m in matches if m.asked)
 
 
-class Query:
-    """`<words>`: what to look for among the talents."""
-
-    usage_key = "arg.query"
-
-    def parse(self, ctx: Context, text: str) -> tuple[str, str]:
-        query = clean_text(text).strip()
-        if not talent_key(query):
-            raise UsageError(ctx.texts.t("err.missing_query"))
-        return query, ""
-
-    async def resolve(self, ctx: Context, parsed: str) -> str:
-        return parsed
-
-
-@command("who", nl=("wie",), args=(Query(),))
+@command("who", nl=("wie",), order=150, args=(Query(),))
 async def who(ctx: Context, query: str) -> list[Say]:
     everyone = await ctx.store.talents.in_room(ctx.room_id)
     found = members_for(everyone, query=query)
@@ -166,7 +124,7 @@ async def who(ctx: Context, query: str) -> list[Say]:
     return [ctx.reply(lines(rows), mentions=asked(matches))]
 
 
-@command("profile", nl=("profiel",), args=(Member(),))
+@command("profile", nl=("profiel",), order=170, args=(Member(),))
 async def profile(ctx: Context, user_id: str) -> list[Say]:
     texts, store = ctx.texts, ctx.store
     who_ = await ctx.who(user_id)
@@ -193,32 +151,8 @@ async def profile(ctx: Context, user_id: str) -> list[Say]:
     return [ctx.reply(lines(parts))]
 
 
-class NeedText:
-    """`[<text>] [for: <talent>, …]`: a need (with the talents it asks for), or nothing to list the open ones."""
-
-    usage_key = "arg.need"
-
-    def parse(self, ctx: Context, text: str) -> tuple[tuple[str, tuple[str, ...]] | None, str]:
-        cleaned = clean_text(text).strip()
-        if not cleaned:
-            return None, ""
-        split = _FOR_RE.search(cleaned)
-        named: tuple[str, ...] = ()
-        if split is not None:
-            named = tuple(talent_list(cleaned[split.end() :]))
-            cleaned = cleaned[: split.start()].strip()
-        if not cleaned:
-            raise UsageError(ctx.texts.t("err.missing_need"))
-        if len(cleaned) > NEED_MAX:
-            raise UsageError(ctx.texts.t("err.need_too_long", max=NEED_MAX))
-        return (cleaned, named), ""
-
-    async def resolve(self, ctx: Context, parsed: tuple[str, tuple[str, ...]] | None) -> object:
-        return parsed
-
-
-@command("need", "needs", nl=("gezocht",), args=(NeedText(),))
-async def need(ctx: Context, request: tuple[str, tuple[str, ...]] | None) -> list[Say]:
+@command("need", "needs", nl=("gezocht",), order=130, args=(NeedText(),))
+async def need(ctx: Context, request: NeedRequest | None) -> list[Say]:
     texts, store = ctx.texts, ctx.store
     if request is None:
         days = ctx.settings.talents.needs_days
@@ -231,7 +165,7 @@ async def need(ctx: Context, request: tuple[str, tuple[str, ...]] | None) -> lis
             author = mention(item.user_id, names.get(item.user_id, item.user_id))
             rows.append(texts.t("needs.line", number=item.number, user=author, text=item.text))
         return [ctx.reply(lines(rows))]
-    text, named = request
+    text, named = request.text, request.named
     posted = await store.talents.add_need(ctx.room_id, ctx.sender, text, named, ctx.now, ctx.message.event_id)
     everyone = [t for t in await store.talents.in_room(ctx.room_id) if t.user_id != ctx.sender]
     found = members_for(everyone, text=text, named=named)
@@ -247,43 +181,7 @@ async def need(ctx: Context, request: tuple[str, tuple[str, ...]] | None) -> lis
     return [ctx.announce(lines(parts), mentions=tuple(sorted({ctx.sender, *mentioned})))]
 
 
-class NeedRef:
-    """`N#3`, `#3` or `3`."""
-
-    usage_key = "arg.need_id"
-
-    def parse(self, ctx: Context, text: str) -> tuple[int, str]:
-        token, rest = first_word(text)
-        found = _NEED_NUMBER_RE.fullmatch(token)
-        number = parse_small_count(found["n"]) if found else None
-        if number is None or number < 1:
-            raise ctx.parse_error(ParseError("bad_need_id", token))
-        return number, rest.strip()
-
-    async def resolve(self, ctx: Context, parsed: int) -> Need:
-        found = await ctx.store.talents.need(ctx.room_id, parsed)
-        if found is None:
-            raise UserError(ctx.texts.t("needs.not_found", number=parsed))
-        return found
-
-
-class Helper(Member):
-    """`[@member]` who helped; left out, nobody."""
-
-    @property
-    def usage_key(self) -> str:
-        return "arg.helper"
-
-    def parse(self, ctx: Context, text: str) -> tuple[str, str]:
-        if not text.strip() and not ctx.message.mentions:
-            return "", ""
-        return super().parse(ctx, text)
-
-    async def resolve(self, ctx: Context, parsed: str) -> str:
-        return await super().resolve(ctx, parsed) if parsed else ""  # nobody, not the sender as for other members
-
-
-@command("solved", nl=("opgelost",), args=(NeedRef(), Helper()))
+@command("solved", nl=("opgelost",), order=140, args=(NeedRef(), Helper()))
 async def solved(ctx: Context, item: Need, helper: str) -> list[Say]:
     texts = ctx.texts
     if item.user_id != ctx.sender and not ctx.is_moderator:

@@ -40,7 +40,7 @@ async def _fully_backed_news(ctx: Context, proposal: Proposal, pledges: list[Ple
     return [ctx.announce(text, mentions=(proposal.proposer,), proposal_id=proposal.id)]
 
 
-@command("backme", "back", "pledge", nl=("steun",), args=(PledgeTerms(),))
+@command("backme", "back", "pledge", nl=("steun",), order=50, args=(PledgeTerms(),))
 async def back_me(ctx: Context, request: PledgeRequest) -> list[Say]:
     proposal, draft = request.proposal, request.draft
     require_open(ctx, proposal, "pledge.closed")
@@ -87,7 +87,7 @@ async def back_me(ctx: Context, request: PledgeRequest) -> list[Say]:
     return [reply, *await _fully_backed_news(ctx, proposal, facts.pledges)]
 
 
-@command("withdraw", "unback", nl=("intrekken",), args=(ProposalRef(),))
+@command("withdraw", "unback", nl=("intrekken",), order=60, args=(ProposalRef(),))
 async def withdraw(ctx: Context, proposal: Proposal) -> list[Say]:
     require_open(ctx, proposal, "pledge.closed")
     before = await ctx.store.proposals.pledges(proposal.id)

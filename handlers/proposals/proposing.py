@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 from datetime import datetime, timedelta
 
-from handlers.commands.arguments import Deadline, EditTerms, ListScope, Page, ProposalRef, ProposalTerms, Reason
+from handlers.commands.arguments import Deadline, EditTerms, Page, ProposalRef, ProposalTerms, Reason
 from handlers.commands.declaration import Context, Role, UserError, command
 from handlers.events import Say
 from handlers.members.talents import needed_talents
@@ -33,7 +33,7 @@ async def schedule_announcements(store: Store, proposal: Proposal, reminder_hour
         await store.schedule.schedule(proposal.id, AnnouncementKind.REMINDER, reminder_at)
 
 
-@command("propose", nl=("voorstel",), args=(ProposalTerms(),), help_extra="help.propose_multiline")
+@command("propose", nl=("voorstel",), order=40, args=(ProposalTerms(),), help_extra="help.propose_multiline")
 async def propose(ctx: Context, draft: ProposalDraft) -> list[Say]:
     settings = ctx.settings.proposals
     needed = settings.min_reputation_to_propose
@@ -103,10 +103,8 @@ async def propose(ctx: Context, draft: ProposalDraft) -> list[Say]:
 UNDERWAY_SHOWN = 10  # `!proposals` lists the proposals underway that were decided last
 
 
-@command("proposals", nl=("voorstellen",), args=(ListScope(),))
-async def list_proposals(ctx: Context, archive_page: int | None) -> list[Say]:
-    if archive_page is not None:
-        return await _archive_page(ctx, archive_page)  # `!proposals all`
+@command("proposals", nl=("voorstellen",), order=10, otherwise="err.bad_scope")
+async def list_proposals(ctx: Context) -> list[Say]:
     open_ones = await ctx.store.proposals.open_in_room(ctx.room_id)
     underway, underway_count = await ctx.store.proposals.underway_in_room(ctx.room_id, UNDERWAY_SHOWN)
     if not open_ones and not underway:
@@ -135,7 +133,12 @@ async def list_proposals(ctx: Context, archive_page: int | None) -> list[Say]:
 ARCHIVE_PAGE = 10  # proposals per page of the archive
 
 
-@command("archive", nl=("archief",), args=(Page(),))
+@list_proposals.sub("all", nl=("alle",), args=(Page(),))
+async def list_all_proposals(ctx: Context, page: int) -> list[Say]:
+    return await _archive_page(ctx, page)
+
+
+@command("archive", nl=("archief",), order=20, args=(Page(),))
 async def archive(ctx: Context, page: int) -> list[Say]:
     return await _archive_page(ctx, page)
 
@@ -169,7 +172,7 @@ async def _idea_line(ctx: Context, proposal: Proposal) -> Rendered | None:
     return ctx.texts.t("proposal.idea_link", author=await ctx.who(idea.author), excerpt=idea.excerpt)
 
 
-@command("proposal", "status", nl=("status",), args=(ProposalRef(),))
+@command("proposal", "status", nl=("status",), order=30, args=(ProposalRef(),))
 async def show_proposal(ctx: Context, proposal: Proposal) -> list[Say]:
     facts = await load_facts(ctx.store, proposal)
     view = status_view(ctx.texts, facts, ctx.now, await _idea_line(ctx, proposal))
@@ -185,7 +188,7 @@ async def show_proposal(ctx: Context, proposal: Proposal) -> list[Say]:
     return [ctx.reply(view, proposal_id=proposal.id)]
 
 
-@command("edit", nl=("wijzig",), args=(ProposalRef(), EditTerms()), who=Role.PROPOSER_OR_MODERATOR)
+@command("edit", nl=("wijzig",), order=80, args=(ProposalRef(), EditTerms()), who=Role.PROPOSER_OR_MODERATOR)
 async def edit_proposal(ctx: Context, proposal: Proposal, change: ProposalEdit) -> list[Say]:
     """Until the first pledge the proposer may change the title, the description and the goals; the change is
     shown in the proposal's thread. After it, the terms stay as the backers took them."""
@@ -231,20 +234,12 @@ async def edit_proposal(ctx: Context, proposal: Proposal, change: ProposalEdit) 
     return [said]
 
 
-WITHDRAW_WORDS = frozenset({"withdraw", "intrekken"})  # `!object 3 withdraw` / `!bezwaar 3 intrekken`
-
-
-@command("object", nl=("bezwaar",), args=(ProposalRef(), Reason()), help_extra="help.object")
+@command("object", nl=("bezwaar",), order=70, args=(ProposalRef(), Reason()), help_extra="help.object")
 async def object_to(ctx: Context, proposal: Proposal, reason: str) -> list[Say]:
-    """One objection per member: a new one replaces theirs (and says so), `withdraw` takes it back."""
+    """One objection per member: a new one replaces theirs (and says so)."""
     require_open(ctx, proposal, "object.closed")
     texts = ctx.texts
-    earlier = next((o for o in await ctx.store.proposals.objections(proposal.id) if o.user_id == ctx.sender), None)
-    if reason.casefold() in WITHDRAW_WORDS:
-        if earlier is None:
-            raise UserError(texts.t("object.none", number=proposal.number))
-        await ctx.store.proposals.withdraw_objection(proposal.id, ctx.sender)
-        return [ctx.reply(texts.t("object.withdrawn", number=proposal.number), proposal_id=proposal.id)]
+    earlier = await _objection_of(ctx, proposal)
     await ctx.store.proposals.object(proposal.id, Objection(ctx.sender, reason, ctx.now))
     if earlier is not None:
         said = texts.t("object.replaced", number=proposal.number, reason=reason, old=earlier.reason)
@@ -252,7 +247,23 @@ async def object_to(ctx: Context, proposal: Proposal, reason: str) -> list[Say]:
     return [ctx.reply(texts.t("object.recorded", number=proposal.number), proposal_id=proposal.id)]
 
 
-@command("cancel", nl=("annuleer",), args=(ProposalRef(), Reason(required=False)), who=Role.PROPOSER_OR_MODERATOR)
+@object_to.sub("withdraw", nl=("intrekken",), args=(ProposalRef(),))
+async def withdraw_objection(ctx: Context, proposal: Proposal) -> list[Say]:
+    """`!object 3 withdraw`: the member's objection is taken back."""
+    require_open(ctx, proposal, "object.closed")
+    if await _objection_of(ctx, proposal) is None:
+        raise UserError(ctx.texts.t("object.none", number=proposal.number))
+    await ctx.store.proposals.withdraw_objection(proposal.id, ctx.sender)
+    return [ctx.reply(ctx.texts.t("object.withdrawn", number=proposal.number), proposal_id=proposal.id)]
+
+
+async def _objection_of(ctx: Context, proposal: Proposal) -> Objection | None:
+    return next((o for o in await ctx.store.proposals.objections(proposal.id) if o.user_id == ctx.sender), None)
+
+
+@command(
+    "cancel", nl=("annuleer",), order=200, args=(ProposalRef(), Reason(required=False)), who=Role.PROPOSER_OR_MODERATOR
+)
 async def cancel(ctx: Context, proposal: Proposal, reason: str) -> list[Say]:
     if not proposal.is_open:
         raise UserError(
@@ -270,7 +281,7 @@ async def cancel(ctx: Context, proposal: Proposal, reason: str) -> list[Say]:
     return [ctx.announce(lines(parts), mentions=mentions, proposal_id=proposal.id, priority=Priority.DECISION)]
 
 
-@command("extend", nl=("verleng",), args=(ProposalRef(), Deadline()), who=Role.MODERATOR)
+@command("extend", nl=("verleng",), order=210, args=(ProposalRef(), Deadline()), who=Role.MODERATOR)
 async def extend(ctx: Context, proposal: Proposal, deadline: datetime) -> list[Say]:
     require_open(ctx, proposal)
     if deadline <= proposal.deadline:

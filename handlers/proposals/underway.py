@@ -81,7 +81,7 @@ def in_thread(
     )
 
 
-@command("update", nl=("voortgang",), args=(ProposalRef(), UpdateText()))
+@command("update", nl=("voortgang",), order=90, args=(ProposalRef(), UpdateText()))
 async def post_update(ctx: Context, proposal: Proposal, progress: Progress) -> list[Say]:
     require_underway(ctx, proposal)
     facts = await load_facts(ctx.store, proposal, ctx.sender)
@@ -105,7 +105,7 @@ async def post_update(ctx: Context, proposal: Proposal, progress: Progress) -> l
     return [said]
 
 
-@command("delivered", nl=("geleverd",), args=(ProposalRef(), DeliveryTerms()))
+@command("delivered", nl=("geleverd",), order=100, args=(ProposalRef(), DeliveryTerms()))
 async def report_delivery(ctx: Context, proposal: Proposal, draft: PledgeDraft) -> list[Say]:
     require_underway(ctx, proposal)
     facts = await load_facts(ctx.store, proposal, ctx.sender)
@@ -214,6 +214,7 @@ async def _money_owed(
 @command(
     "confirm",
     nl=("bevestig",),
+    order=220,
     args=(ProposalRef(), Member(required=True)),
     who=Role.PROPOSER_OR_MODERATOR,
     help_extra="help.confirm",
@@ -272,7 +273,9 @@ async def confirm_by_reaction(store: Store, settings: CommunitySettings, reactio
     return [in_thread(proposal, text, mentions=(delivery.user_id,))]
 
 
-@command("unconfirm", nl=("herroep",), args=(ProposalRef(), Member(required=True)), who=Role.PROPOSER_OR_MODERATOR)
+@command(
+    "unconfirm", nl=("herroep",), order=230, args=(ProposalRef(), Member(required=True)), who=Role.PROPOSER_OR_MODERATOR
+)
 async def unconfirm(ctx: Context, proposal: Proposal, backer: str) -> list[Say]:
     """The confirmer takes back a confirmation of the same day; its credits are reversed."""
     require_underway(ctx, proposal)
@@ -334,6 +337,7 @@ async def _close(ctx: Context, proposal: Proposal, status: Status, reason: str) 
 @command(
     "done",
     nl=("klaar",),
+    order=240,
     args=(ProposalRef(), Reason(required=False, usage="arg.summary_optional")),
     who=Role.PROPOSER_OR_MODERATOR,
 )
@@ -341,7 +345,7 @@ async def done(ctx: Context, proposal: Proposal, summary: str) -> list[Say]:
     return await _close(ctx, proposal, Status.DONE, summary)
 
 
-@command("drop", nl=("staak",), args=(ProposalRef(), Reason()), who=Role.PROPOSER_OR_MODERATOR)
+@command("drop", nl=("staak",), order=250, args=(ProposalRef(), Reason()), who=Role.PROPOSER_OR_MODERATOR)
 async def drop(ctx: Context, proposal: Proposal, reason: str) -> list[Say]:
     return await _close(ctx, proposal, Status.DROPPED, reason)
 
@@ -390,7 +394,7 @@ async def _waiting_for(ctx: Context, proposals: list[Proposal]) -> list[Rendered
     return rows
 
 
-@command("mine", nl=("mijn",))
+@command("mine", nl=("mijn",), order=110)
 async def mine(ctx: Context) -> list[Say]:
     """My open pledges, my GO pledges with what is still to deliver, deliveries waiting for my confirmation, my open
     and underway proposals and the latest of my others."""

@@ -24,7 +24,7 @@ async def room_texts(store: Store, settings: CommunitySettings, room_id: str) ->
     return texts_in(language, settings.proposals.zone, settings.bot.command_prefix)
 
 
-@command("language", nl=("taal",), args=(Language(),), who=Role.MODERATOR)
+@command("language", nl=("taal",), order=310, args=(Language(),), who=Role.MODERATOR)
 async def set_language(ctx: Context, language: str) -> list[Say]:
     if language == ctx.texts.language:
         return [ctx.reply(ctx.texts.t("language.same"))]
