@@ -20,7 +20,7 @@ from storage.store import Store
 CONFIRM_WITHIN = timedelta(minutes=10)
 
 
-@command("mydata", nl=("mijngegevens",), order=270)
+@command("mydata", nl=("mijngegevens",), order=270, notes="the file is JSON")
 async def my_data(ctx: Context) -> list[Say]:
     """The copy goes out through the outbox as a file in a direct room; the room only hears that it is on its way."""
     copy = Say(
@@ -33,7 +33,7 @@ async def my_data(ctx: Context) -> list[Say]:
     return [copy, ctx.reply(ctx.texts.t("privacy.copy_sent"))]
 
 
-@command("forgetme", nl=("vergeetmij",), order=300, otherwise="err.bad_confirm")
+@command("forgetme", nl=("vergeetmij",), order=300, notes="the books still add up", otherwise="err.bad_confirm")
 async def forget_me(ctx: Context) -> list[Say]:
     """Asks to be forgotten; `!forgetme confirm` within CONFIRM_WITHIN carries it out."""
     await ctx.store.privacy.ask_to_forget(ctx.sender, ctx.now)

@@ -113,7 +113,7 @@ def asked(matches: list[Match]) -> tuple[str, ...]:
     return tuple(m.user_id for m in matches if m.asked)
 
 
-@command("who", nl=("wie",), order=150, args=(Query(),))
+@command("who", nl=("wie",), order=150, notes="best first", args=(Query(),))
 async def who(ctx: Context, query: str) -> list[Say]:
     everyone = await ctx.store.talents.in_room(ctx.room_id)
     found = members_for(everyone, query=query)

@@ -40,7 +40,15 @@ async def _fully_backed_news(ctx: Context, proposal: Proposal, pledges: list[Ple
     return [ctx.announce(text, mentions=(proposal.proposer,), proposal_id=proposal.id)]
 
 
-@command("backme", "back", "pledge", nl=("steun",), order=50, args=(PledgeTerms(),))
+@command(
+    "backme",
+    "back",
+    "pledge",
+    nl=("steun",),
+    order=50,
+    notes="a new pledge replaces your old one",
+    args=(PledgeTerms(),),
+)
 async def back_me(ctx: Context, request: PledgeRequest) -> list[Say]:
     proposal, draft = request.proposal, request.draft
     require_open(ctx, proposal, "pledge.closed")

@@ -33,7 +33,14 @@ async def schedule_announcements(store: Store, proposal: Proposal, reminder_hour
         await store.schedule.schedule(proposal.id, AnnouncementKind.REMINDER, reminder_at)
 
 
-@command("propose", nl=("voorstel",), order=40, args=(ProposalTerms(),), help_extra="help.propose_multiline")
+@command(
+    "propose",
+    nl=("voorstel",),
+    order=40,
+    notes="as a reply to an idea, it links the idea",
+    args=(ProposalTerms(),),
+    help_extra="help.propose_multiline",
+)
 async def propose(ctx: Context, draft: ProposalDraft) -> list[Say]:
     settings = ctx.settings.proposals
     needed = settings.min_reputation_to_propose
@@ -138,7 +145,7 @@ async def list_all_proposals(ctx: Context, page: int) -> list[Say]:
     return await _archive_page(ctx, page)
 
 
-@command("archive", nl=("archief",), order=20, args=(Page(),))
+@command("archive", nl=("archief",), order=20, notes="NO-GO, cancelled, done and dropped, ten a page", args=(Page(),))
 async def archive(ctx: Context, page: int) -> list[Say]:
     return await _archive_page(ctx, page)
 
@@ -188,7 +195,14 @@ async def show_proposal(ctx: Context, proposal: Proposal) -> list[Say]:
     return [ctx.reply(view, proposal_id=proposal.id)]
 
 
-@command("edit", nl=("wijzig",), order=80, args=(ProposalRef(), EditTerms()), who=Role.PROPOSER_OR_MODERATOR)
+@command(
+    "edit",
+    nl=("wijzig",),
+    order=80,
+    notes="one field per line; shown in the proposal's thread",
+    args=(ProposalRef(), EditTerms()),
+    who=Role.PROPOSER_OR_MODERATOR,
+)
 async def edit_proposal(ctx: Context, proposal: Proposal, change: ProposalEdit) -> list[Say]:
     """Until the first pledge the proposer may change the title, the description and the goals; the change is
     shown in the proposal's thread. After it, the terms stay as the backers took them."""
@@ -234,7 +248,14 @@ async def edit_proposal(ctx: Context, proposal: Proposal, change: ProposalEdit) 
     return [said]
 
 
-@command("object", nl=("bezwaar",), order=70, args=(ProposalRef(), Reason()), help_extra="help.object")
+@command(
+    "object",
+    nl=("bezwaar",),
+    order=70,
+    notes="a new one replaces yours (and says so); shown with the status and the decision",
+    args=(ProposalRef(), Reason()),
+    help_extra="help.object",
+)
 async def object_to(ctx: Context, proposal: Proposal, reason: str) -> list[Say]:
     """One objection per member: a new one replaces theirs (and says so)."""
     require_open(ctx, proposal, "object.closed")

@@ -81,7 +81,9 @@ def in_thread(
     )
 
 
-@command("update", nl=("voortgang",), order=90, args=(ProposalRef(), UpdateText()))
+@command(
+    "update", nl=("voortgang",), order=90, notes="shown in the proposal's thread", args=(ProposalRef(), UpdateText())
+)
 async def post_update(ctx: Context, proposal: Proposal, progress: Progress) -> list[Say]:
     require_underway(ctx, proposal)
     facts = await load_facts(ctx.store, proposal, ctx.sender)
@@ -215,6 +217,7 @@ async def _money_owed(
     "confirm",
     nl=("bevestig",),
     order=220,
+    notes="or ✅ on Kring's reply",
     args=(ProposalRef(), Member(required=True)),
     who=Role.PROPOSER_OR_MODERATOR,
     help_extra="help.confirm",
