@@ -390,8 +390,10 @@ def command(
     """Declare a command above its handler: `@command("backme", "back", nl=("steun",), order=50, args=(...))`.
 
     The names after the English ones are keyed by language (`nl=`, `de=`, …): understood in every room, and the
-    first of them is what `!help` shows in a room of that language. `order` places it in `!help`. The handler gets
-    what each argument resolves to, in order; mypy checks that against its parameters.
+    first of them is what `!help` shows in a room of that language. `order` places it in `!help` and the README
+    (pick a free number between its neighbours). The handler gets what each argument resolves to, in order; mypy
+    checks that against its parameters. Its sentences are `summary.<name>` and `example.<name>` (and
+    `denied.<name>` unless every member may run it); `tests/unit/commands/test_declarations.py` says what is missing.
     """
 
     def declare(handler: Handler) -> Command:
