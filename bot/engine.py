@@ -10,6 +10,7 @@ from datetime import UTC, date, datetime
 
 from bot.clock import Clock
 from bot.config import Settings
+from bot.made_when_sent import MadeWhenSent
 from handlers.commands.declaration import CommandError, CommandSet, Context, split_command
 from handlers.commands.registry import COMMANDS
 from handlers.commands.volume import held_back
@@ -52,6 +53,7 @@ class Kring:
         self.bot_user_id = bot_user_id
         self.commands = commands
         self.outbox_ready = asyncio.Event()
+        self.made_when_sent = MadeWhenSent(self)  # what the outbox senders ask for private messages, as they send
         self._texts_cleared_on: date | None = None  # the UTC day old message text was last cleared
         # Told each command's English name and outcome (ok, refused, held_back, failed), and each decision posted:
         # the Matrix runner counts them for its metrics.

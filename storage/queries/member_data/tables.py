@@ -172,8 +172,8 @@ TABLES: tuple[Table, ...] = (
         (("source", "NULL"),),  # the ciphertext event, which names its sender
         own=("event_id", "room_id", "first_seen", "explained"),
     ),
-    # The bot's own messages: their text and mentions are scrubbed by name and quote (`forgetting._scrub_outbox`), and the
-    # copy lists which of them mention the member.
+    # The bot's own messages: their text and mentions are scrubbed by name and quote (`forgetting._scrub_outbox`),
+    # and the copy lists which of them mention the member.
     Table(
         "outbox",
         Forget.KEEP,
