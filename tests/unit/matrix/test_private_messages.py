@@ -65,7 +65,7 @@ async def test_a_board_link_goes_out_as_a_notice_in_the_direct_room_and_waited_i
     assert "/board/in/" not in queued_body and await room.rows("SELECT digest FROM board_links") == []
 
     client = FakeClient()
-    await room.kring.deliver(OutboxSender(room.kring, client, asyncio.Event()).send)  # type: ignore[arg-type]
+    await room.kring.deliver(OutboxSender(room.kring, client, asyncio.Event()).send)
 
     [notice] = [c for r, c in client.posted if r == DIRECT]
     [link] = re.findall(r"http://\S+/board/in/[A-Za-z0-9_-]+", notice["body"])
@@ -82,7 +82,7 @@ async def test_a_data_copy_is_made_as_it_is_sent_and_goes_out_as_a_file(room: Ha
     room.clock.set(room.clock.now() + timedelta(hours=1))  # the outbox was held up meanwhile
 
     client = FakeClient()
-    await room.kring.deliver(OutboxSender(room.kring, client, asyncio.Event()).send)  # type: ignore[arg-type]
+    await room.kring.deliver(OutboxSender(room.kring, client, asyncio.Event()).send)
 
     [(payload, options)] = client.uploaded
     copy = json.loads(payload)
