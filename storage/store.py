@@ -28,7 +28,7 @@ from storage.queries.underway import UnderwayQueries
 class Store:
     def __init__(self, db: Database) -> None:
         self.db = db
-        self.state = KeyValueQueries(db)
+        self.key_values = KeyValueQueries(db)
         self.intake = IntakeQueries(db)
         self.members = MemberQueries(db)
         self.messages = MessageQueries(db)
@@ -37,11 +37,11 @@ class Store:
         self.proposals = ProposalQueries(db)
         self.schedule = ScheduleQueries(db)
         self.outbox = OutboxQueries(db)
-        self.sent = BotMessageQueries(db)
+        self.bot_messages = BotMessageQueries(db)
         self.room_settings = RoomSettingQueries(db)
         self.underway = UnderwayQueries(db)
         self.talents = TalentQueries(db)
-        self.privacy = MemberDataQueries(db)
+        self.member_data = MemberDataQueries(db)
         self.board = BoardQueries(db)
 
     @classmethod

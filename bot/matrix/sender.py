@@ -63,11 +63,11 @@ class OutboxSender:
     async def load_txn_prefix(self) -> None:
         """This database's own prefix for transaction ids, made once and kept: ids stay unique across restarts."""
         store = self.kring.store
-        prefix = await store.state.get(TXN_PREFIX_KEY)
+        prefix = await store.key_values.get(TXN_PREFIX_KEY)
         if prefix is None:
             prefix = secrets.token_hex(4)
             async with store.transaction():
-                await store.state.set(TXN_PREFIX_KEY, prefix)
+                await store.key_values.set(TXN_PREFIX_KEY, prefix)
         self.txn_prefix = prefix
 
     async def run(self) -> None:

@@ -24,8 +24,8 @@ async def copy_of(store: Store, user_id: str, made_at: datetime, about: str | No
         "format_version": FORMAT_VERSION,
         "user_id": user_id,
         "made_at": made_at.isoformat(),
-        "rooms": sorted(await store.privacy.rooms_of(user_id)),
-        **await store.privacy.data_of(user_id),
+        "rooms": sorted(await store.member_data.rooms_of(user_id)),
+        **await store.member_data.data_of(user_id),
     }
 
 

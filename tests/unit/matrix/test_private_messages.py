@@ -52,7 +52,7 @@ class FakeClient:
 async def asked(room: Harness, command: str) -> None:
     """Ann asks in the room; her direct room with the bot is known and synced."""
     async with room.store.transaction():
-        await room.store.state.set(DIRECT_ROOM + ANN, DIRECT)
+        await room.store.key_values.set(DIRECT_ROOM + ANN, DIRECT)
     await room.kring.handle(Message(room.new_id("msg"), ROOM, ANN, command, room.clock.now()))
 
 
