@@ -1,12 +1,12 @@
-"""Numbered schema migrations: the runner (runner.py) and the versions, grouped by number in the modules below.
+"""Numbered schema migrations: the runner (runner.py) and the versions, grouped in modules named by their first.
 
-A new version is one function with `@migration(N)` at the end of the last group (or in a new group module,
-imported here); `python -m storage.migrations` then rewrites storage/schema.sql, the schema they build.
+A new version is one function with `@migration(N)` at the end of the last group (or a new group `from_N.py`,
+imported here); `python -m storage.migrations` then rewrites storage/schema.sql, the schema they all build.
 """
 
 from __future__ import annotations
 
-from storage.migrations import versions_01_06, versions_07_12, versions_13_20
+from storage.migrations import from_01, from_07, from_13
 from storage.migrations.runner import (
     MIGRATIONS,
     SchemaTooNewError,
@@ -18,7 +18,7 @@ from storage.migrations.runner import (
     refuse_newer_schema,
 )
 
-VERSION_GROUPS = (versions_01_06, versions_07_12, versions_13_20)
+VERSION_GROUPS = (from_01, from_07, from_13)
 check_numbering()
 
 __all__ = [

@@ -1,5 +1,6 @@
-"""Schema versions 13-20: one table of what the bot told a member, helper credits as votes, one vote target per
-proposal, outbox attempts, held-back commands, the confirmation nudge, the board, members found by name."""
+"""Schema versions from 13 (a new one goes at the end): one table of what the bot told a member, helper credits as
+votes, one vote target per proposal, outbox attempts, held-back commands, the confirmation nudge, the board,
+members found by name."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Schema versions 7-12: work after GO (updates, deliveries, nudges), talents and needs, abuse by volume, fresh
+"""Schema versions 7 to 12: work after GO (updates, deliveries, nudges), talents and needs, abuse by volume, fresh
 accounts, members' own data, proposals underway."""
 
 from __future__ import annotations

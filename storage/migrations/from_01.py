@@ -1,4 +1,4 @@
-"""Schema versions 1-6: the first tables (proposals, pledges, credits, the outbox), encrypted events kept until
+"""Schema versions 1 to 6: the first tables (proposals, pledges, credits, the outbox), encrypted events kept until
 their keys arrive, ideas by score, named outbox states, room settings, one vote per member and message."""
 
 from __future__ import annotations
