@@ -9,7 +9,7 @@ import sqlite3
 import pytest
 
 from storage.migrations import MIGRATIONS, apply_migrations, latest_version
-from storage.migrations.runner import run_script, statements
+from storage.migrations.runner import check_numbering, run_script, statements
 from storage.migrations.schema_file import REGENERATE, SCHEMA_FILE, migrated_schema, render
 
 
@@ -46,8 +46,15 @@ def test_schema_sql_run_on_an_empty_database_builds_the_same_schema() -> None:
         }
 
 
-def test_the_migrations_are_numbered_without_a_gap() -> None:
+def test_the_migrations_are_numbered_without_a_gap_and_a_gap_is_refused() -> None:
     assert sorted(MIGRATIONS) == list(range(1, latest_version() + 1))
+    skipped = latest_version() + 2  # as a merge that renumbered one migration but not the next would leave it
+    MIGRATIONS[skipped] = lambda conn: None
+    try:
+        with pytest.raises(RuntimeError, match=f"missing \\[{skipped - 1}\\]"):
+            check_numbering()
+    finally:
+        del MIGRATIONS[skipped]
 
 
 def test_a_semicolon_inside_a_literal_a_comment_or_a_trigger_stays_in_its_statement() -> None:
