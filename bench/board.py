@@ -83,7 +83,7 @@ async def _board_times(commander: Commander, samples: int) -> tuple[list[float],
             await look()  # the first request warms the connection
             for sample in range(samples):
                 unchanged.append(await look())
-                await bot.store.state.set("bench.board.written", str(sample))  # any write: the page is made anew
+                await bot.store.key_values.set("bench.board.written", str(sample))  # any write: the page is made anew
                 changed.append(await look())
     finally:
         await server.stop()

@@ -94,13 +94,13 @@ async def _forget(settings: Settings, database: str, user_id: str) -> None:
     try:
         store = await Store.open(database)
         try:
-            if await store.privacy.forgotten_among([user_id]):
+            if await store.member_data.forgotten_among([user_id]):
                 sys.stderr.write(f"kring: {user_id} was forgotten before; nothing to do\n")
                 return
-            held_ids = await store.privacy.held_user_ids()
+            held_ids = await store.member_data.held_user_ids()
             async with store.transaction():
                 names = await forget_member(store, settings, user_id, SystemClock().now())
-            await store.privacy.scrub()
+            await store.member_data.scrub()
         finally:
             await store.close()
     finally:

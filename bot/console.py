@@ -11,11 +11,10 @@ from datetime import datetime
 from pathlib import Path
 from typing import TextIO
 
-from bot.board.server import BoardServer, sign_in_link
+from bot.board.server import BoardServer
 from bot.clock import ManualClock
 from bot.engine import Kring
 from bot.matrix.room_state import DEFAULT_REDACT_LEVEL
-from bot.ops.data_copy import copy_of, encoded, file_name
 from handlers.events import Joined, Message, Reaction, Redaction
 from handlers.parsing import ParseError, parse_duration, parse_small_count
 from storage.file_modes import write_private_file
@@ -88,11 +87,9 @@ class Console:
     async def _write_copy(self, queued: OutboxMessage, event_id: str) -> str:
         """A member's copy of their data: in Matrix a file in a direct room; here a file in the current folder."""
         member = queued.message.mentions[0]
-        made_at = self.clock.now()
-        path = self.folder / file_name(member, made_at)
-        about = (await self.kring.texts_for(queued.message.room_id)).t("privacy.copy_about").plain
-        payload = encoded(await copy_of(self.kring.store, member, made_at, about))
-        await asyncio.to_thread(write_private_file, path, payload)
+        copy = await self.kring.made_when_sent.data_copy(queued, member)
+        path = self.folder / copy.name
+        await asyncio.to_thread(write_private_file, path, copy.payload)
         await self.tell("console.file_written", user=member, file=str(path))
         return event_id
 
@@ -100,8 +97,7 @@ class Console:
         """A sign-in link to the board: in Matrix sent in a direct room; here printed in the terminal."""
         if queued.message.mentions:
             member = queued.message.mentions[0]
-            kring = self.kring
-            link = await sign_in_link(kring.store, kring.settings.board, self.clock, ROOM_ID, member)
+            link = await self.kring.made_when_sent.sign_in_link(queued, member)
             await self.tell("console.board_link", user=member, link=link)
         return event_id
 

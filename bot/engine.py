@@ -10,6 +10,7 @@ from datetime import UTC, date, datetime
 
 from bot.clock import Clock
 from bot.config import Settings
+from bot.made_when_sent import MadeWhenSent
 from handlers.commands.declaration import CommandError, CommandSet, Context, split_command
 from handlers.commands.registry import COMMANDS
 from handlers.commands.volume import held_back
@@ -52,6 +53,7 @@ class Kring:
         self.bot_user_id = bot_user_id
         self.commands = commands
         self.outbox_ready = asyncio.Event()
+        self.made_when_sent = MadeWhenSent(self)  # what the outbox senders ask for private messages, as they send
         self._texts_cleared_on: date | None = None  # the UTC day old message text was last cleared
         # Told each command's English name and outcome (ok, refused, held_back, failed), and each decision posted:
         # the Matrix runner counts them for its metrics.
@@ -84,7 +86,7 @@ class Kring:
         events = list(events)
         says: list[Say] = []  # not queued yet
         queued: list[Say] = []
-        privacy = self.store.privacy
+        privacy = self.store.member_data
         try:
             async with self.store.transaction():
                 is_new = await self.store.intake.claim_new([(e.event_id, e.room_id) for e in events], self.clock.now())
@@ -127,7 +129,7 @@ class Kring:
                         book.on_redaction(event)
                 await self.store.intake.write(book.take_effects())
                 for key, value in (state or {}).items():
-                    await self.store.state.set(key, value)
+                    await self.store.key_values.set(key, value)
                 if also is not None:
                     says.extend(await also())
                 await self._enqueue(says)
@@ -144,7 +146,7 @@ class Kring:
         if not wanted.any:
             return CreditBook(CreditFacts.empty(), self.settings.reputation, self.bot_user_id)
         facts = await self.store.intake.credit_facts(wanted)
-        opted_out = await self.store.privacy.opted_out()
+        opted_out = await self.store.member_data.opted_out()
         return CreditBook(facts, self.settings.reputation, self.bot_user_id, opted_out)
 
     async def clear_old_texts(self) -> int | None:
@@ -157,7 +159,7 @@ class Kring:
             cleared = await clear_old_texts(self.store, self.settings, now)
         self._texts_cleared_on = now.astimezone(UTC).date()
         if cleared:
-            await self.store.privacy.scrub()
+            await self.store.member_data.scrub()
             log.info(
                 "erased the text of %d messages older than %d days",
                 cleared,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from storage.db import Database
 
 
-class StateQueries:
+class KeyValueQueries:
     def __init__(self, db: Database) -> None:
         self.db = db
 

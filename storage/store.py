@@ -8,13 +8,13 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 from storage.db import Database
-from storage.key_values import StateQueries
+from storage.key_values import KeyValueQueries
 from storage.queries.board import BoardQueries
-from storage.queries.bot_messages import SentQueries
+from storage.queries.bot_messages import BotMessageQueries
 from storage.queries.credits import CreditQueries
 from storage.queries.encrypted import EncryptedQueries
 from storage.queries.intake import IntakeQueries
-from storage.queries.member_data import PrivacyQueries
+from storage.queries.member_data import MemberDataQueries
 from storage.queries.members import MemberQueries
 from storage.queries.messages import MessageQueries
 from storage.queries.outbox import OutboxQueries
@@ -28,7 +28,7 @@ from storage.queries.underway import UnderwayQueries
 class Store:
     def __init__(self, db: Database) -> None:
         self.db = db
-        self.state = StateQueries(db)
+        self.key_values = KeyValueQueries(db)
         self.intake = IntakeQueries(db)
         self.members = MemberQueries(db)
         self.messages = MessageQueries(db)
@@ -37,11 +37,11 @@ class Store:
         self.proposals = ProposalQueries(db)
         self.schedule = ScheduleQueries(db)
         self.outbox = OutboxQueries(db)
-        self.sent = SentQueries(db)
+        self.bot_messages = BotMessageQueries(db)
         self.room_settings = RoomSettingQueries(db)
         self.underway = UnderwayQueries(db)
         self.talents = TalentQueries(db)
-        self.privacy = PrivacyQueries(db)
+        self.member_data = MemberDataQueries(db)
         self.board = BoardQueries(db)
 
     @classmethod

@@ -104,7 +104,7 @@ class BoardServer:
         return await self.store.board.session(token, self.clock.now())
 
     async def _may_see(self, viewer: Viewer) -> bool:
-        if await self.store.privacy.forgotten_among([viewer.user_id]):
+        if await self.store.member_data.forgotten_among([viewer.user_id]):
             return False
         return await self.is_member(viewer.room_id, viewer.user_id)
 

@@ -159,7 +159,7 @@ class CrossSigning:
 
     # the keys Kring holds
     async def _held(self) -> CrossSigningKeys | None:
-        stored = await self.store.state.get(HELD_KEY)
+        stored = await self.store.key_values.get(HELD_KEY)
         if not stored:
             return None
         record = json.loads(stored)
@@ -176,7 +176,7 @@ class CrossSigning:
     async def _hold(self, keys: CrossSigningKeys) -> None:
         sealed = await asyncio.to_thread(keys.seal, self.settings.matrix.pickle_key, self.user_id)
         async with self.store.transaction():
-            await self.store.state.set(HELD_KEY, json.dumps({"user_id": self.user_id, "sealed": sealed}))
+            await self.store.key_values.set(HELD_KEY, json.dumps({"user_id": self.user_id, "sealed": sealed}))
 
     # a new identity
     async def _create(self, *, replacing: bool, reuse: CrossSigningKeys | None = None) -> CrossSigningKeys:

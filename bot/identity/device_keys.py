@@ -114,7 +114,7 @@ class EncryptedBacklog:
         self, new: list[Undecrypted], decrypted: list[tuple[str, dict[str, Any]]], now: datetime
     ) -> list[Say]:
         """Inside the batch's transaction: park the new, forget the decrypted, explain the long-stuck."""
-        forgotten = await self.store.privacy.forgotten_among({item.event.sender for item in new})
+        forgotten = await self.store.member_data.forgotten_among({item.event.sender for item in new})
         for item in new:
             if item.event.sender in forgotten:
                 continue  # a forgotten member's events are neither kept nor explained

@@ -41,7 +41,7 @@ class DirectRooms:
 
     async def room_for(self, user_id: str) -> str:
         """The member's direct room, ready to send to; raises NotReadyYet right after creating one."""
-        known = await self.store.state.get(DIRECT_ROOM + user_id)
+        known = await self.store.key_values.get(DIRECT_ROOM + user_id)
         if known is not None and self.holds_only(known, user_id):
             return known
         if known is not None and known in self._just_created and known not in self.client.rooms:
@@ -55,7 +55,7 @@ class DirectRooms:
         if not isinstance(created, RoomCreateResponse):
             raise RuntimeError(f"could not create a direct room: {getattr(created, 'message', created)}")
         async with self.store.transaction():
-            await self.store.state.set(DIRECT_ROOM + user_id, created.room_id)
+            await self.store.key_values.set(DIRECT_ROOM + user_id, created.room_id)
         self._just_created.add(created.room_id)
         log.info("created a direct room for a member's data copy")
         raise NotReadyYet(created.room_id)

@@ -41,11 +41,11 @@ class EventTimes:
         """Start a batch handled at `now`: what was stored for its rooms (read once per room), nothing of a batch
         that failed."""
         if not self._floor_loaded:
-            self._floor = _from_ms(await self.store.state.get(HANDLED_KEY))
+            self._floor = _from_ms(await self.store.key_values.get(HANDLED_KEY))
             self._floor_loaded = True
         self._now = now
         for room_id in set(room_ids) - self._loaded:
-            stored = _from_ms(await self.store.state.get(LATEST_KEY + room_id))
+            stored = _from_ms(await self.store.key_values.get(LATEST_KEY + room_id))
             if stored is not None:
                 self._stored[room_id] = stored
             self._loaded.add(room_id)

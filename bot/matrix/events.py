@@ -217,3 +217,28 @@ def _full_content(message: Outgoing, thread_latest: str | None) -> dict[str, Any
     elif message.reply_to:
         content["m.relates_to"] = {"m.in_reply_to": {"event_id": message.reply_to}}
     return content
+
+
+def file_content(
+    name: str,
+    caption: str,
+    mime_type: str,
+    size: int,
+    *,
+    url: str | None = None,
+    encrypted: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """An `m.file` message with a caption (the body, in the room's language; the file's name is `filename`): a
+    plain upload names its `url`, an encrypted one carries `file` (url, key, iv, hashes) so that only the room's
+    members can read it."""
+    content: dict[str, Any] = {
+        "msgtype": "m.file",
+        "body": caption,
+        "filename": name,
+        "info": {"mimetype": mime_type, "size": size},
+    }
+    if encrypted is not None:
+        content["file"] = encrypted
+    else:
+        content["url"] = url
+    return content

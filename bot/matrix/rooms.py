@@ -96,7 +96,7 @@ class Rooms:
             else:
                 self.configured.add(room)
         self.served.update(self.configured)
-        extra = await self.store.state.get(EXTRA_ROOMS_KEY)
+        extra = await self.store.key_values.get(EXTRA_ROOMS_KEY)
         if extra:
             self.served.update(json.loads(extra))
         log.info("serving %d rooms", len(self.served))
@@ -185,7 +185,7 @@ class Rooms:
         if changes.served:
             # The served rooms that are not configured (joined on an invite or an upgrade), kept for restarts;
             # a room we left is not rejoined at restart.
-            await self.store.state.set(EXTRA_ROOMS_KEY, json.dumps(sorted(self.served - self.configured)))
+            await self.store.key_values.set(EXTRA_ROOMS_KEY, json.dumps(sorted(self.served - self.configured)))
         for room_id in changes.left:
             stopped = await self.store.schedule.cancel_pending_in_room(room_id)
             dropped = await self.store.outbox.drop_pending_in_room(room_id)

@@ -8,17 +8,14 @@ import io
 import logging
 import secrets
 import time
-from html import escape as html_escape
 
 import aiohttp
 from nio import AsyncClient, RoomSendResponse, UploadResponse
 
-from bot.board.server import sign_in_link
 from bot.engine import Kring, MessageRefused
 from bot.matrix.direct_rooms import DirectRooms, NotReadyYet
-from bot.matrix.events import notice_content
+from bot.matrix.events import file_content, notice_content
 from bot.matrix.homeserver import Backoff
-from bot.ops.data_copy import MIME_TYPE, copy_of, encoded, file_content, file_name
 from bot.ops.metrics import Metrics
 from storage.records import MessageKind, OutboxMessage
 
@@ -66,11 +63,11 @@ class OutboxSender:
     async def load_txn_prefix(self) -> None:
         """This database's own prefix for transaction ids, made once and kept: ids stay unique across restarts."""
         store = self.kring.store
-        prefix = await store.state.get(TXN_PREFIX_KEY)
+        prefix = await store.key_values.get(TXN_PREFIX_KEY)
         if prefix is None:
             prefix = secrets.token_hex(4)
             async with store.transaction():
-                await store.state.set(TXN_PREFIX_KEY, prefix)
+                await store.key_values.set(TXN_PREFIX_KEY, prefix)
         self.txn_prefix = prefix
 
     async def run(self) -> None:
@@ -189,39 +186,29 @@ class OutboxSender:
         if found is None:
             return None
         member, room_id = found
-        kring = self.kring
-        link = await sign_in_link(kring.store, kring.settings.board, kring.clock, queued.message.room_id, member)
-        body = f"{queued.message.body}\n{link}"
-        html = f'{queued.message.html}<br><a href="{html_escape(link)}">{html_escape(link)}</a>'
-        content: dict[str, object] = {
-            "msgtype": "m.notice",
-            "body": body,
-            "format": "org.matrix.custom.html",
-            "formatted_body": html,
-        }
-        return await self._post(queued, room_id, content)
+        return await self._post(
+            queued, room_id, notice_content(await self.kring.made_when_sent.board_link(queued, member))
+        )
 
     async def _upload_copy(self, queued: OutboxMessage, member: str, encrypt: bool) -> dict[str, object]:
-        made_at = self.kring.clock.now()
-        about = (await self.kring.texts_for(queued.message.room_id)).t("privacy.copy_about").plain
-        payload = encoded(await copy_of(self.kring.store, member, made_at, about))
-        name = file_name(member, made_at)
+        copy = await self.kring.made_when_sent.data_copy(queued, member)
         upload, keys = await self.client.upload(
-            lambda _got_429, _timeouts: io.BytesIO(payload),
-            content_type="application/octet-stream" if encrypt else MIME_TYPE,
-            filename=name,
+            lambda _got_429, _timeouts: io.BytesIO(copy.payload),
+            content_type="application/octet-stream" if encrypt else copy.mime_type,
+            filename=copy.name,
             encrypt=encrypt,
-            filesize=len(payload),
+            filesize=len(copy.payload),
         )
         if not isinstance(upload, UploadResponse):
             code = getattr(upload, "status_code", None)
             if isinstance(code, str) and code:  # the media repository read it and said no: this copy waits
                 raise MessageRefused(f"upload refused, {code}: {getattr(upload, 'message', '')}")
             raise NoAnswer(f"upload failed: {getattr(upload, 'message', upload)}")
-        caption, size = queued.message.body, len(payload)
+        size = len(copy.payload)
         if encrypt:
-            return file_content(name, caption, size, encrypted={**(keys or {}), "url": upload.content_uri})
-        return file_content(name, caption, size, url=upload.content_uri)
+            encrypted = {**(keys or {}), "url": upload.content_uri}
+            return file_content(copy.name, copy.caption, copy.mime_type, size, encrypted=encrypted)
+        return file_content(copy.name, copy.caption, copy.mime_type, size, url=upload.content_uri)
 
     async def _post(self, queued: OutboxMessage, room_id: str, content: dict[str, object]) -> str | None:
         response = await self.client.room_send(

@@ -38,12 +38,12 @@ class Session:
     async def forget(self) -> None:
         """Drop the stored login (`kring run --new-device`): the next login makes a new device."""
         async with self.store.transaction():
-            await self.store.state.delete(LOGIN_KEY)
-            await self.store.state.delete(CRYPTO_DEVICE_KEY)
+            await self.store.key_values.delete(LOGIN_KEY)
+            await self.store.key_values.delete(CRYPTO_DEVICE_KEY)
 
     async def login(self) -> None:
         matrix = self.settings.matrix
-        stored = await self.store.state.get(LOGIN_KEY)
+        stored = await self.store.key_values.get(LOGIN_KEY)
         if stored:
             saved = json.loads(stored)
             if saved.get("user_id") == matrix.user_id and saved.get("homeserver") == matrix.homeserver:
@@ -79,14 +79,14 @@ class Session:
             "access_token": response.access_token,
         }
         async with self.store.transaction():
-            await self.store.state.set(LOGIN_KEY, json.dumps(record))
+            await self.store.key_values.set(LOGIN_KEY, json.dumps(record))
         log.info("logged in as %s with new device %s (stored for restarts)", matrix.user_id, response.device_id)
 
     async def _check_crypto_store(self, device_id: str) -> None:
         """A device whose encryption keys were lost cannot be resumed: say so instead of failing silently."""
         if self.client.store_path is None or not self.settings.matrix.encryption:
             return
-        if await self.store.state.get(CRYPTO_DEVICE_KEY) != device_id:
+        if await self.store.key_values.get(CRYPTO_DEVICE_KEY) != device_id:
             return  # this device never had keys here: nio creates them
         path = crypto_store_file(self.client.store_path, self.settings.matrix.user_id, device_id)
         if await asyncio.to_thread(path.exists):
@@ -100,4 +100,4 @@ class Session:
     async def remember_crypto_device(self) -> None:
         if self.client.olm is not None and self.client.device_id:
             async with self.store.transaction():
-                await self.store.state.set(CRYPTO_DEVICE_KEY, self.client.device_id)
+                await self.store.key_values.set(CRYPTO_DEVICE_KEY, self.client.device_id)

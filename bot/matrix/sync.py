@@ -67,7 +67,7 @@ class SyncLoop:
         return self.patience.stopping
 
     async def run(self) -> None:
-        token = await self.kring.store.state.get(SYNC_TOKEN)
+        token = await self.kring.store.key_values.get(SYNC_TOKEN)
         first_sync = True
         self.wake_ups.start()
         await self.wake_ups.plan()
@@ -162,7 +162,7 @@ class SyncLoop:
         await self.times.begin({*response.rooms.join, *(room_id for room_id, _ in decrypted)} & rooms.served, now)
         for room_id in response.rooms.join.keys() & rooms.served:
             if rooms.states.needs_loading(room_id):  # after a restart: the state as the last batch left it
-                rooms.states.load(room_id, await self.kring.store.state.get(STATE_KEY + room_id))
+                rooms.states.load(room_id, await self.kring.store.key_values.get(STATE_KEY + room_id))
         for room_id, source in decrypted:
             if room_id in rooms.served:
                 event = self._convert(room_id, source, self.times.at(room_id, source, now))

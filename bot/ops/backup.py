@@ -138,11 +138,11 @@ async def _forget_again(settings: Settings, staged: Path, earlier: Forgetting) -
     try:
         now = datetime.now(UTC)
         async with store.transaction():
-            again = await store.privacy.forgotten_since(earlier)
+            again = await store.member_data.forgotten_since(earlier)
             for user_id, number in sorted(again.items()):
                 await forget_member(store, settings, user_id, now, number=number)
-            await store.privacy.remember_forgotten(earlier)
-        await store.privacy.scrub()
+            await store.member_data.remember_forgotten(earlier)
+        await store.member_data.scrub()
         return len(again)
     finally:
         await store.close()

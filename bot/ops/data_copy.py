@@ -1,4 +1,4 @@
-"""A member's copy of their data (`!mydata`): the JSON document, its file name, and its Matrix file message.
+"""A member's copy of their data (`!mydata`): the JSON document and its file name (bot/matrix sends it as a file).
 
 The copy is made when it is sent, not when it was asked for, so it holds everything up to that moment.
 """
@@ -24,8 +24,8 @@ async def copy_of(store: Store, user_id: str, made_at: datetime, about: str | No
         "format_version": FORMAT_VERSION,
         "user_id": user_id,
         "made_at": made_at.isoformat(),
-        "rooms": sorted(await store.privacy.rooms_of(user_id)),
-        **await store.privacy.data_of(user_id),
+        "rooms": sorted(await store.member_data.rooms_of(user_id)),
+        **await store.member_data.data_of(user_id),
     }
 
 
@@ -37,22 +37,3 @@ def file_name(user_id: str, made_at: datetime) -> str:
 
 def encoded(document: dict[str, Any]) -> bytes:
     return json.dumps(document, ensure_ascii=False, indent=2).encode() + b"\n"
-
-
-def file_content(
-    name: str, caption: str, size: int, *, url: str | None = None, encrypted: dict[str, Any] | None = None
-) -> dict[str, Any]:
-    """An `m.file` message with a caption (the body, in the room's language; the file's name is `filename`): a
-    plain upload names its `url`, an encrypted one carries `file` (url, key, iv, hashes) so that only the room's
-    members can read it."""
-    content: dict[str, Any] = {
-        "msgtype": "m.file",
-        "body": caption,
-        "filename": name,
-        "info": {"mimetype": MIME_TYPE, "size": size},
-    }
-    if encrypted is not None:
-        content["file"] = encrypted
-    else:
-        content["url"] = url
-    return content

@@ -63,7 +63,7 @@ async def _proposal(ctx: Context, number: int | None) -> Proposal:
     """The proposal numbered `number` in the room, or the one the command replies to (an announcement or status),
     or the one whose thread it was sent in."""
     if number is None and ctx.message.reply_to:
-        sent = await ctx.store.sent.bot_message(ctx.message.reply_to)
+        sent = await ctx.store.bot_messages.bot_message(ctx.message.reply_to)
         if sent is not None and sent.proposal_id is not None:
             replied = await ctx.store.proposals.get(sent.proposal_id)
             if replied is not None and replied.room_id == ctx.room_id:
@@ -230,7 +230,7 @@ class Member:
 
     async def resolve(self, ctx: Context, parsed: str) -> str:
         member = await self._resolve(ctx, parsed)
-        if member and member != ctx.sender and await ctx.store.privacy.forgotten_among([member]):
+        if member and member != ctx.sender and await ctx.store.member_data.forgotten_among([member]):
             raise UserError(ctx.texts.t("privacy.member_forgotten"))  # never named or credited again
         return member
 

@@ -36,14 +36,14 @@ async def my_data(ctx: Context) -> list[Say]:
 @command("forgetme", nl=("vergeetmij",), order=300, notes="the books still add up", otherwise="err.bad_confirm")
 async def forget_me(ctx: Context) -> list[Say]:
     """Asks to be forgotten; `!forgetme confirm` within CONFIRM_WITHIN carries it out."""
-    await ctx.store.privacy.ask_to_forget(ctx.sender, ctx.now)
+    await ctx.store.member_data.ask_to_forget(ctx.sender, ctx.now)
     minutes = int(CONFIRM_WITHIN.total_seconds() // 60)
     return [ctx.reply(ctx.texts.tn("privacy.forget_ask", minutes, minutes=minutes))]
 
 
 @forget_me.sub("confirm", nl=("bevestig", "bevestigen"))
 async def confirm_forget_me(ctx: Context) -> list[Say]:
-    asked = await ctx.store.privacy.asked_to_forget(ctx.sender)
+    asked = await ctx.store.member_data.asked_to_forget(ctx.sender)
     if asked is None:
         raise UserError(ctx.texts.t("privacy.forget_nothing_to_confirm"))
     if ctx.now - asked > CONFIRM_WITHIN:
@@ -61,17 +61,17 @@ async def forget_member(
     also_in: str | None = None,
     number: int | None = None,
 ) -> dict[str, str]:
-    """Forget a member in every room (inside the caller's transaction; `store.privacy.scrub()` after it): the
+    """Forget a member in every room (inside the caller's transaction; `store.member_data.scrub()` after it): the
     pseudonym as each room shows it, by room (`also_in` is named even when nothing is held there). `number`: the
     pseudonym they were given before (a restore forgetting them again), else the next one."""
     if number is None:
-        number = await store.privacy.next_former_number()
-    rooms = await store.privacy.rooms_of(user_id) | ({also_in} if also_in else set())
+        number = await store.member_data.next_former_number()
+    rooms = await store.member_data.rooms_of(user_id) | ({also_in} if also_in else set())
     names: dict[str, str] = {}
     for room in sorted(rooms):
         texts = await room_texts(store, settings, room)
         names[room] = texts.t("privacy.former_member", number=number).plain
-    await store.privacy.forget(user_id, number, names, now)
+    await store.member_data.forget(user_id, number, names, now)
     return names
 
 
@@ -88,14 +88,14 @@ def already_forgotten(texts: Texts, message: Message) -> Say:
 
 @command("optout", nl=("afmelden",), order=280)
 async def opt_out(ctx: Context) -> list[Say]:
-    if not await ctx.store.privacy.opt_out(ctx.sender, ctx.now):
+    if not await ctx.store.member_data.opt_out(ctx.sender, ctx.now):
         return [ctx.reply(ctx.texts.t("privacy.already_opted_out"))]
     return [ctx.reply(ctx.texts.t("privacy.opted_out"))]
 
 
 @command("optin", nl=("aanmelden",), order=290)
 async def opt_in(ctx: Context) -> list[Say]:
-    if not await ctx.store.privacy.opt_in(ctx.sender):
+    if not await ctx.store.member_data.opt_in(ctx.sender):
         return [ctx.reply(ctx.texts.t("privacy.not_opted_out"))]
     return [ctx.reply(ctx.texts.t("privacy.opted_in"))]
 
@@ -104,7 +104,7 @@ async def clear_old_texts(store: Store, settings: CommunitySettings, now: dateti
     """Once per UTC day: erase the text of messages older than `[privacy] keep_message_text_days` (proposals keep
     their titles and descriptions). The number cleared, or None when today's clearing was done already."""
     day = now.astimezone(UTC).date().isoformat()
-    if await store.privacy.texts_cleared_on() == day:
+    if await store.member_data.texts_cleared_on() == day:
         return None
     before = now - timedelta(days=settings.privacy.keep_message_text_days)
-    return await store.privacy.clear_texts(before, day, requests_before=now - CONFIRM_WITHIN)
+    return await store.member_data.clear_texts(before, day, requests_before=now - CONFIRM_WITHIN)

@@ -214,7 +214,7 @@ async def _help_credit_refusal(ctx: Context, asker: str, helper: str) -> Rendere
     texts, reputation = ctx.texts, ctx.settings.reputation
     if not await ctx.store.members.is_known(ctx.room_id, helper):
         return texts.t("no_credit.not_a_member", helper=await ctx.who(helper))
-    opted_out = await ctx.store.privacy.opted_out()
+    opted_out = await ctx.store.member_data.opted_out()
     for member in (asker, helper):
         if member in opted_out:
             return texts.t("no_credit.opted_out", member=await ctx.who(member))

@@ -11,7 +11,7 @@ from handlers.events import Say
 from handlers.members.talents import needed_talents
 from handlers.parsing import ProposalDraft, ProposalEdit, title_key
 from handlers.proposals.underway import in_thread
-from handlers.wording.fragments import goals, load_facts, progress, status_view, underway_block, underway_line
+from handlers.wording.fragments import goals, load_facts, progress, status_message, underway_block, underway_line
 from handlers.wording.markup import Rendered, lines, mention, user_text
 from storage.records import AnnouncementKind, NewProposal, Objection, Priority, Proposal, Status
 from storage.store import Store
@@ -182,7 +182,7 @@ async def _idea_line(ctx: Context, proposal: Proposal) -> Rendered | None:
 @command("proposal", "status", nl=("status",), order=30, args=(ProposalRef(),))
 async def show_proposal(ctx: Context, proposal: Proposal) -> list[Say]:
     facts = await load_facts(ctx.store, proposal)
-    view = status_view(ctx.texts, facts, ctx.now, await _idea_line(ctx, proposal))
+    view = status_message(ctx.texts, facts, ctx.now, await _idea_line(ctx, proposal))
     if proposal.needs:
         rows, _ = await needed_talents(ctx.store, ctx.texts, ctx.room_id, proposal.needs, proposal.proposer)
         view = lines([view, ctx.texts.t("talents.needed_title"), *rows])

@@ -251,7 +251,7 @@ def is_confirmation(key: str) -> bool:
 
 async def confirm_by_reaction(store: Store, settings: CommunitySettings, reaction: Reaction) -> list[Say]:
     """A ✅ on Kring's reply to a delivery, by the proposer or a moderator: the delivery is confirmed."""
-    sent = await store.sent.bot_message(reaction.target_event_id)
+    sent = await store.bot_messages.bot_message(reaction.target_event_id)
     if sent is None or sent.delivery_id is None or sent.room_id != reaction.room_id:
         return []
     delivery = await store.underway.delivery(sent.delivery_id)

@@ -219,7 +219,7 @@ def underway_line(
     return Rendered.join(DOT, parts)
 
 
-def status_view(texts: Texts, facts: ProposalFacts, now: datetime, idea: Rendered | None = None) -> Rendered:
+def status_message(texts: Texts, facts: ProposalFacts, now: datetime, idea: Rendered | None = None) -> Rendered:
     """!proposal: title and status, proposer, the linked `idea`, description, goals, the deadline or decision, …"""
     proposal = facts.proposal
     parts = [

@@ -8,7 +8,7 @@ from storage.db import Database
 from storage.records import BotMessage, MessageKind, Outgoing
 
 
-class SentQueries:
+class BotMessageQueries:
     def __init__(self, db: Database) -> None:
         self.db = db
 
@@ -19,7 +19,7 @@ class SentQueries:
         return None if row is None else BotMessage(row[0], row[1], MessageKind(row[2]), row[3], row[4])
 
 
-def remember_sent(conn: sqlite3.Connection, event_id: str, message: Outgoing) -> None:
+def remember_bot_message(conn: sqlite3.Connection, event_id: str, message: Outgoing) -> None:
     """On the database thread, with the outbox row it belongs to (see OutboxQueries.mark_sent)."""
     conn.execute(
         "INSERT OR IGNORE INTO bot_messages (event_id, room_id, kind, proposal_id, delivery_id) VALUES (?, ?, ?, ?, ?)",

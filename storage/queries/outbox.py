@@ -12,7 +12,7 @@ import sqlite3
 from datetime import datetime, timedelta
 
 from storage.db import Database
-from storage.queries.bot_messages import remember_sent
+from storage.queries.bot_messages import remember_bot_message
 from storage.records import MessageKind, OutboxMessage, Outgoing, ParkedMessage, Priority, is_user_id
 from storage.timeconv import from_db, to_db
 
@@ -88,7 +88,7 @@ class OutboxQueries:
                 "UPDATE outbox SET state = 'sent', sent_at = ?, event_id = ? WHERE id = ?",
                 (to_db(at), event_id, queued.id),
             )
-            remember_sent(conn, event_id, queued.message)
+            remember_bot_message(conn, event_id, queued.message)
             message = queued.message
             if message.opens_thread and message.proposal_id is not None:
                 conn.execute("UPDATE proposals SET thread_root = ? WHERE id = ?", (event_id, message.proposal_id))

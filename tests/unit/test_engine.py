@@ -148,7 +148,7 @@ async def test_a_batch_commits_its_state_with_its_effects(room: Harness, monkeyp
     now = room.clock.now()
     first: list[Event] = [Message("$a", ROOM, ANN, "Shared courier?", now), Reaction("$r", ROOM, BOB, "$a", "👍", now)]
     assert await room.kring.handle_batch(first, {"sync_token": "s1"}) == 2
-    assert await room.store.state.get("sync_token") == "s1"
+    assert await room.store.key_values.get("sync_token") == "s1"
 
     async def disk_full(*args: object) -> None:
         raise sqlite3.OperationalError("database or disk is full")
@@ -157,7 +157,7 @@ async def test_a_batch_commits_its_state_with_its_effects(room: Harness, monkeyp
     second: list[Event] = [Message("$b", ROOM, CAS, "A van?", now), Reaction("$r2", ROOM, BOB, "$b", "👍", now)]
     with pytest.raises(sqlite3.OperationalError):
         await room.kring.handle_batch(second, {"sync_token": "s2"})
-    assert await room.store.state.get("sync_token") == "s1"
+    assert await room.store.key_values.get("sync_token") == "s1"
     assert not await room.store.intake.is_processed("$b")
     assert await room.rep(ANN) == 1
 
@@ -285,7 +285,7 @@ async def test_an_older_outbox_gets_named_states_for_what_became_of_each_message
             ("went out", "sent", "$e1"),
         ]
         assert [m.message.body for m in await store.outbox.pending()] == ["waiting"]
-        assert await store.sent.bot_message("") is None
+        assert await store.bot_messages.bot_message("") is None
     finally:
         await store.close()
 

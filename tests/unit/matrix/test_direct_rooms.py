@@ -64,7 +64,7 @@ async def test_a_direct_room_is_made_once_and_reused_while_only_the_two_are_in_i
 @pytest.mark.parametrize("synced", ["nothing", "the bot alone"])
 async def test_a_stored_room_the_member_or_the_bot_left_is_replaced(room: Harness, synced: str) -> None:
     async with room.store.transaction():
-        await room.store.state.set(DIRECT_ROOM + ANN, "!old:test")  # from an earlier run
+        await room.store.key_values.set(DIRECT_ROOM + ANN, "!old:test")  # from an earlier run
     client = FakeClient()
     if synced == "the bot alone":
         client.sync("!old:test", BOT)
@@ -78,13 +78,13 @@ async def test_with_encryption_on_a_direct_room_made_without_it_is_replaced_befo
 ) -> None:
     """A direct room made while encryption was off is not reused once it is on: the copy would go out in clear."""
     async with room.store.transaction():
-        await room.store.state.set(DIRECT_ROOM + ANN, "!plain:test")  # made while encryption was off
+        await room.store.key_values.set(DIRECT_ROOM + ANN, "!plain:test")  # made while encryption was off
     client = FakeClient()
     client.sync("!plain:test", BOT, ANN, encrypted=False)
     assert await room_for(DirectRooms(client, room.store, encrypted=False), ANN) == "!plain:test"
     rooms = DirectRooms(client, room.store, encrypted=True)
     assert await room_for(rooms, ANN) == "waiting for !direct1:test"
     assert client.created[0]["initial_state"][0]["type"] == "m.room.encryption"
-    assert await room.store.state.get(DIRECT_ROOM + ANN) == "!direct1:test"
+    assert await room.store.key_values.get(DIRECT_ROOM + ANN) == "!direct1:test"
     client.sync("!direct1:test", BOT, ANN)
     assert await room_for(rooms, ANN) == "!direct1:test"

@@ -62,9 +62,9 @@ async def test_a_snapshot_while_the_store_is_written_holds_whole_transactions(tm
         nonlocal written
         while not stop.is_set():
             async with store.transaction():  # two rows that only ever exist together
-                await store.state.set(f"pair.{written}.a", "x")
+                await store.key_values.set(f"pair.{written}.a", "x")
                 await asyncio.sleep(0)
-                await store.state.set(f"pair.{written}.b", "x")
+                await store.key_values.set(f"pair.{written}.b", "x")
             written += 1
 
     task = asyncio.create_task(writer())

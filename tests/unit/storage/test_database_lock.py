@@ -48,7 +48,7 @@ async def test_membership_writes_and_outbox_sends_run_concurrently_without_clash
         await client.close()
     assert delivered == 30 and len(set(sent)) == 30
     assert await room.store.outbox.pending() == []
-    extra = await room.store.state.get(EXTRA_ROOMS_KEY)
+    extra = await room.store.key_values.get(EXTRA_ROOMS_KEY)
     assert extra is not None and "!joined29:test" in extra
 
 
@@ -58,14 +58,14 @@ async def test_another_task_never_reads_rows_of_a_transaction_still_open(room: H
 
     async def batch() -> None:
         async with room.store.transaction():
-            await room.store.state.set("draft", "uncommitted")
+            await room.store.key_values.set("draft", "uncommitted")
             inside.set()
             await release.wait()
             raise RuntimeError("the batch fails: its write is rolled back")
 
     writer = asyncio.create_task(batch())
     await inside.wait()
-    reader = asyncio.create_task(room.store.state.get("draft"))
+    reader = asyncio.create_task(room.store.key_values.get("draft"))
     await asyncio.sleep(0.05)
     assert not reader.done()  # it waits for the transaction instead of reading its uncommitted row
     release.set()
@@ -79,8 +79,8 @@ async def test_a_second_transaction_in_the_same_task_is_refused_not_deadlocked(r
         with pytest.raises(NestedTransactionError):
             async with room.store.transaction():
                 pass
-        await room.store.state.set("still", "usable")
-    assert await room.store.state.get("still") == "usable"
+        await room.store.key_values.set("still", "usable")
+    assert await room.store.key_values.get("still") == "usable"
 
 
 async def test_a_savepoint_of_another_task_waits_for_the_open_transaction(room: Harness) -> None:
@@ -112,10 +112,10 @@ async def test_a_task_cancelled_while_its_begin_is_on_its_way_leaves_no_transact
         await asyncio.gather(task, return_exceptions=True)
         assert not room.store.db.in_transaction
         async with room.store.transaction():  # the next transaction opens as usual
-            await room.store.state.set("after", str(attempt))
-    assert await room.store.state.get("after") == "19"
+            await room.store.key_values.set("after", str(attempt))
+    assert await room.store.key_values.get("after") == "19"
 
 
 async def _write_in_a_transaction(room: Harness, key: str) -> None:
     async with room.store.transaction():
-        await room.store.state.set(key, "value")
+        await room.store.key_values.set(key, "value")

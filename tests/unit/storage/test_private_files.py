@@ -42,7 +42,7 @@ async def test_the_database_its_journals_and_lock_are_owner_only(tmp_path: Path,
     store = await Store.open(database)
     try:
         async with store.transaction():
-            await store.state.set("matrix.login", '{"access_token": "syt_secret"}')
+            await store.key_values.set("matrix.login", '{"access_token": "syt_secret"}')
         for path in (database, Path(f"{database}-wal"), Path(f"{database}-shm"), Path(f"{database}.lock")):
             assert mode(path) == 0o600, path
     finally:
