@@ -13,8 +13,10 @@ from typing import Any
 
 from handlers.commands.declaration import Context, UsageError, UserError
 from handlers.parsing import (
+    ALL_WORDS,
     ParseError,
     PledgeDraft,
+    Problem,
     ProposalDraft,
     ProposalEdit,
     clean_text,
@@ -22,7 +24,7 @@ from handlers.parsing import (
     parse_deadline,
     parse_edit,
     parse_pledge,
-    parse_proposal_id,
+    parse_proposal_number,
     parse_propose,
     parse_small_count,
     pledge_in_order,
@@ -71,7 +73,7 @@ async def _proposal(ctx: Context, number: int | None) -> Proposal:
         if threaded is not None and threaded.room_id == ctx.room_id:
             return threaded
     if number is None:
-        raise UsageError(ctx.texts.t("err.missing_proposal_id"))
+        raise UsageError(ctx.texts.t("err.missing_proposal_number"))
     proposal = await ctx.store.proposals.by_number(ctx.room_id, number)
     if proposal is None:
         raise UserError(ctx.texts.t("proposal.not_found", number=number))
@@ -90,7 +92,7 @@ class ProposalRef:
         if _about_a_proposal(ctx) and starts_with_amount(text):
             return None, text  # `!geleverd 6 uur` in the thread: the proposal is known, the 6 is hours
         try:
-            return parse_proposal_id(first), rest
+            return parse_proposal_number(first), rest
         except ParseError:
             if _about_a_proposal(ctx) and not first.lstrip("#").isdigit():
                 return None, text  # a reply to a proposal, or in its thread: the words are the next argument's
@@ -115,16 +117,16 @@ class PledgeTerms:
         try:
             draft = parse_pledge(text)
         except ParseError as error:
-            if error.code == "missing_proposal_id" and _about_a_proposal(ctx):
-                draft = PledgeDraft(proposal_id=None, money_cents=None, minutes=None, note="")
+            if error.code is Problem.MISSING_PROPOSAL_NUMBER and _about_a_proposal(ctx):
+                draft = PledgeDraft(proposal_number=None, money_cents=None, minutes=None, note="")
             else:
                 raise self._with_suggestion(ctx, error, text) from None
         first = text.split()[0] if text else ""
-        if draft.proposal_id is None and not _about_a_proposal(ctx) and draft.note.split()[:1] == [first]:
+        if draft.proposal_number is None and not _about_a_proposal(ctx) and draft.note.split()[:1] == [first]:
             # `!backme abc`: outside a reply to an announcement, a leading word is a bad id, not a note's start.
-            raise ParseError("bad_proposal_id", first)
-        if draft.proposal_id is None and not _about_a_proposal(ctx):
-            raise self._with_suggestion(ctx, ParseError("missing_proposal_id"), text)
+            raise ParseError(Problem.BAD_PROPOSAL_NUMBER, first)
+        if draft.proposal_number is None and not _about_a_proposal(ctx):
+            raise self._with_suggestion(ctx, ParseError(Problem.MISSING_PROPOSAL_NUMBER), text)
         return draft, ""
 
     @staticmethod
@@ -136,7 +138,7 @@ class PledgeTerms:
         return usage
 
     async def resolve(self, ctx: Context, parsed: PledgeDraft) -> PledgeRequest:
-        return PledgeRequest(await _proposal(ctx, parsed.proposal_id), parsed)
+        return PledgeRequest(await _proposal(ctx, parsed.proposal_number), parsed)
 
 
 class ProposalTerms(_Plain):
@@ -281,9 +283,6 @@ class Page(_Plain):
         if page is None or page < 1:
             raise UsageError(ctx.texts.t("err.bad_page", token=shown(token)))
         return page, rest.strip()
-
-
-ALL_WORDS = frozenset({"all", "alle"})
 
 
 class ListScope(_Plain):

@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 from handlers.commands.arguments import first_word
 from handlers.commands.declaration import Context, UsageError, UserError, command, split_command
 from handlers.events import Message, Say
-from handlers.parsing import shown
+from handlers.parsing import CONFIRM_WORDS, shown
 from handlers.settings import CommunitySettings
 from handlers.wording.catalog import Texts
 from handlers.wording.room_language import room_texts
@@ -20,7 +20,6 @@ from storage.records import MessageKind, Priority
 from storage.store import Store
 
 CONFIRM_WITHIN = timedelta(minutes=10)
-CONFIRM_WORDS = frozenset({"confirm", "bevestig", "bevestigen"})
 
 
 class Confirmation:

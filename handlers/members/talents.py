@@ -11,7 +11,20 @@ from handlers.commands.arguments import Member, first_word
 from handlers.commands.declaration import Context, UsageError, UserError, command
 from handlers.events import Say
 from handlers.members.matching import TALENT_MAX, TALENT_MIN, TALENTS_PER_MEMBER, members_for, talent_key
-from handlers.parsing import ParseError, clean_text, parse_small_count, shown, talent_list
+from handlers.parsing import (
+    ADD_WORDS,
+    ASK_WORDS,
+    FOR_LABELS,
+    OFF_WORDS,
+    ON_WORDS,
+    REMOVE_WORDS,
+    ParseError,
+    Problem,
+    clean_text,
+    parse_small_count,
+    shown,
+    talent_list,
+)
 from handlers.reputation.reactions import utc_day
 from handlers.reputation.standing import Refused, on_home_server, vote_refusal
 from handlers.wording.catalog import Texts
@@ -22,12 +35,7 @@ from storage.store import Store
 SHOWN_MATCHES = 5
 SHOWN_WHO = 10
 NEED_MAX = 1000
-_ADD = frozenset({"add", "toevoegen", "erbij", "+"})
-_REMOVE = frozenset({"remove", "verwijder", "verwijderen", "weg", "-"})
-_ASK = frozenset({"ask", "vragen", "vraag"})
-_ON = frozenset({"on", "aan", "ja", "yes"})
-_OFF = frozenset({"off", "uit", "nee", "no"})
-_FOR_RE = re.compile(r"(?:^|\s)(?:for|voor)\s*:\s*", re.IGNORECASE)
+_FOR_RE = re.compile(rf"(?:^|\s){FOR_LABELS.pattern}\s*:\s*", re.IGNORECASE)
 _NEED_NUMBER_RE = re.compile(r"(?:n#|#)?(?P<n>[0-9]+)", re.IGNORECASE)
 
 
@@ -48,7 +56,7 @@ class SkillsArgs:
         word = verb.lower()
         if not word:
             return SkillsAction("show"), ""
-        if word in _ADD:
+        if word in ADD_WORDS:
             found = talent_list(rest)
             if not found:
                 raise UsageError(ctx.texts.t("err.missing_talent"))
@@ -58,15 +66,15 @@ class SkillsArgs:
                         ctx.texts.t("err.talent_length", token=shown(talent), min=TALENT_MIN, max=TALENT_MAX)
                     )
             return SkillsAction("add", tuple(found)), ""
-        if word in _REMOVE:
+        if word in REMOVE_WORDS:
             if not rest.strip():
                 raise UsageError(ctx.texts.t("err.missing_talent"))
             return SkillsAction("remove", (clean_text(rest.strip()),)), ""
-        if word in _ASK:
+        if word in ASK_WORDS:
             answer = rest.strip().lower()
-            if answer not in _ON | _OFF:
+            if answer not in ON_WORDS.all | OFF_WORDS.all:
                 raise UsageError(ctx.texts.t("err.bad_ask", token=shown(rest.strip())))
-            return SkillsAction("ask", ask=answer in _ON), ""
+            return SkillsAction("ask", ask=answer in ON_WORDS), ""
         raise UsageError(ctx.texts.t("err.bad_skills", token=shown(verb)))
 
     async def resolve(self, ctx: Context, parsed: SkillsAction) -> SkillsAction:
@@ -257,7 +265,7 @@ class NeedRef:
         found = _NEED_NUMBER_RE.fullmatch(token)
         number = parse_small_count(found["n"]) if found else None
         if number is None or number < 1:
-            raise ctx.parse_error(ParseError("bad_need_id", token))
+            raise ctx.parse_error(ParseError(Problem.BAD_NEED_ID, token))
         return number, rest.strip()
 
     async def resolve(self, ctx: Context, parsed: int) -> Need:

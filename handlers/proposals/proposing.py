@@ -9,7 +9,7 @@ from handlers.commands.arguments import Deadline, EditTerms, ListScope, Page, Pr
 from handlers.commands.declaration import Context, Role, UserError, command
 from handlers.events import Say
 from handlers.members.talents import needed_talents
-from handlers.parsing import ProposalDraft, ProposalEdit, title_key
+from handlers.parsing import WITHDRAW_WORDS, ProposalDraft, ProposalEdit, title_key
 from handlers.proposals.underway import in_thread
 from handlers.wording.fragments import goals, load_facts, progress, status_view, underway_block, underway_line
 from handlers.wording.markup import Rendered, lines, mention, user_text
@@ -229,9 +229,6 @@ async def edit_proposal(ctx: Context, proposal: Proposal, change: ProposalEdit) 
     if ctx.message.thread_root and ctx.message.thread_root == proposal.thread_root:
         said = ctx.reply(lines(rows), proposal_id=proposal.id)
     return [said]
-
-
-WITHDRAW_WORDS = frozenset({"withdraw", "intrekken"})  # `!object 3 withdraw` / `!bezwaar 3 intrekken`
 
 
 @command("object", nl=("bezwaar",), args=(ProposalRef(), Reason()), help_extra="help.object")
