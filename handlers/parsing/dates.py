@@ -12,18 +12,19 @@ from zoneinfo import ZoneInfo
 from handlers.parsing.cleaning import HUGE, bounded_int, norm, trim
 from handlers.parsing.problems import ParseError, Problem
 from handlers.parsing.words import (
+    ARTICLE_WORDS,
     AT_WORDS,
     BEFORE_WORDS,
     COMING_WORDS,
     DAY_UNITS,
     DAYS_FROM_TODAY,
     END_WORDS,
-    FILLER_WORDS,
     HOUR_UNITS,
     MINUTE_UNITS,
     MONTH_WORDS,
     MONTHS,
     NEXT_WORDS,
+    OF_WORDS,
     PERIOD_WORDS,
     THIS_WORDS,
     WEEK_UNITS,
@@ -118,7 +119,7 @@ def _day_month(words: list[str]) -> _DatePhrase | None:
 
 def _weeks_and_months(words: list[str]) -> _DatePhrase | None:
     """`volgende week vrijdag`, `aanstaande vrijdag`, `eind van de maand`, `end of next week`, `eind juli` …"""
-    if words[:1] == ["the"]:
+    if words[:1] and words[0] in ARTICLE_WORDS.en:  # "the end of the month"; Dutch says "eind van de maand"
         words = words[1:]
     if len(words) == 2 and words[0] in COMING_WORDS and words[1] in _WEEKDAYS:
         return _DatePhrase(weekday=_WEEKDAYS[words[1]])
@@ -128,7 +129,7 @@ def _weeks_and_months(words: list[str]) -> _DatePhrase | None:
         return _DatePhrase(weekday=_WEEKDAYS[words[2]], week=1)
     if not words or words[0] not in END_WORDS:
         return None
-    rest = [word for word in words[1:] if word not in FILLER_WORDS]
+    rest = [word for word in words[1:] if word not in ARTICLE_WORDS and word not in OF_WORDS]
     ahead = 1 if rest[:1] and rest[0] in NEXT_WORDS else 0
     if rest[:1] and rest[0] in NEXT_WORDS.all | THIS_WORDS.all:
         rest = rest[1:]

@@ -26,6 +26,7 @@ from functools import cached_property
 __all__ = [
     "ADD_WORDS",
     "ALL_WORDS",
+    "ARTICLE_WORDS",
     "ASK_WORDS",
     "AT_WORDS",
     "BACKERS_LABELS",
@@ -40,7 +41,6 @@ __all__ = [
     "DESCRIPTION_LABELS",
     "END_WORDS",
     "EURO_UNITS",
-    "FILLER_WORDS",
     "FOREIGN_MONEY_UNITS",
     "FOR_LABELS",
     "HOURS_LABELS",
@@ -53,6 +53,7 @@ __all__ = [
     "NEEDS_LABELS",
     "NEXT_WORDS",
     "OFF_WORDS",
+    "OF_WORDS",
     "ON_WORDS",
     "PERIOD_WORDS",
     "REMOVE_WORDS",
@@ -162,7 +163,8 @@ DAYS_FROM_TODAY: dict[int, Words] = {
     2: _word("the day after tomorrow", (), ("overmorgen",)),
 }
 END_WORDS = _word("the end of", ("end",), ("eind", "einde"))
-FILLER_WORDS = _word("(filler in a date)", ("of", "the"), ("van", "de", "het"))
+ARTICLE_WORDS = _word("the", ("the",), ("de", "het"))
+OF_WORDS = _word("of", ("of",), ("van",))
 THIS_WORDS = _word("this", ("this",), ("deze",))
 NEXT_WORDS = _word("next", ("next",), ("volgende",))
 COMING_WORDS = _word("the coming", ("coming",), ("aanstaande", "komende"))
@@ -221,7 +223,8 @@ DECLARED: tuple[Words, ...] = (
     *WEEKDAYS,
     *DAYS_FROM_TODAY.values(),
     END_WORDS,
-    FILLER_WORDS,
+    ARTICLE_WORDS,
+    OF_WORDS,
     THIS_WORDS,
     NEXT_WORDS,
     COMING_WORDS,
