@@ -109,7 +109,7 @@ class PledgeRequest:
 
 
 class PledgeTerms:
-    """`<id> [€<money>] [<n>h] [note]`: amounts may stand anywhere after the id, the other words are the note."""
+    """`<number> [€<money>] [<n>h] [note]`: amounts may stand anywhere after the number, the rest is the note."""
 
     usage_key = "arg.pledge"
 
@@ -123,7 +123,7 @@ class PledgeTerms:
                 raise self._with_suggestion(ctx, error, text) from None
         first = text.split()[0] if text else ""
         if draft.proposal_number is None and not _about_a_proposal(ctx) and draft.note.split()[:1] == [first]:
-            # `!backme abc`: outside a reply to an announcement, a leading word is a bad id, not a note's start.
+            # `!backme abc`: outside a reply to an announcement, a leading word is a bad number, not a note's start.
             raise ParseError(Problem.BAD_PROPOSAL_NUMBER, first)
         if draft.proposal_number is None and not _about_a_proposal(ctx):
             raise self._with_suggestion(ctx, ParseError(Problem.MISSING_PROPOSAL_NUMBER), text)

@@ -156,12 +156,12 @@ _LONGEST_DATE = 7  # tokens: "the end of the month om 17:00"
 
 def _deadline_end(tokens: list[Token], i: int) -> int | None:
     word = tokens[i].norm
-    if word in WITHIN_WORDS:
+    if word in WITHIN_WORDS.all:
         return _duration_end(tokens, i + 1)
-    if word not in BEFORE_WORDS:
+    if word not in BEFORE_WORDS.all:
         return None
     following = norm_at(tokens, i + 1)
-    if following in WITHIN_WORDS:
+    if following in WITHIN_WORDS.all:
         return _duration_end(tokens, i + 2)
     for end in range(min(len(tokens), i + 1 + _LONGEST_DATE), i + 1, -1):
         if date_phrase(_joined(tokens, i + 1, end)) is not None:
@@ -186,8 +186,8 @@ def _date_words_end(tokens: list[Token], i: int) -> int | None:
 def _clause_starts(tokens: list[Token], i: int) -> bool:
     """Whether a money, hours, minimum or deadline clause starts at ``i``."""
     return (
-        tokens[i].norm in BEFORE_WORDS
-        or tokens[i].norm in WITHIN_WORDS
+        tokens[i].norm in BEFORE_WORDS.all
+        or tokens[i].norm in WITHIN_WORDS.all
         or money_span(tokens, i, loose=False) is not None
         or hours_span(tokens, i, loose=False) is not None
         or min_span(tokens, i) is not None
@@ -204,7 +204,7 @@ def min_span(tokens: list[Token], i: int) -> _Span | None:
     """``min 5``, ``min: 5``, ``min5``, ``minimaal 5``, each optionally followed by ``backers``/``steuners``; or
     ``5 backers`` / ``5 steuners``."""
     word, count = tokens[i].norm, len(tokens)
-    if _DIGITS_RE.fullmatch(word) and norm_at(tokens, i + 1) in BACKER_WORDS:
+    if _DIGITS_RE.fullmatch(word) and norm_at(tokens, i + 1) in BACKER_WORDS.all:
         return _Span(i + 2, _joined(tokens, i, i + 2))
     if MIN_GLUED_RE.fullmatch(word):
         end = i + 1
@@ -215,7 +215,7 @@ def min_span(tokens: list[Token], i: int) -> _Span | None:
         end = i + 2
     else:
         return None
-    if end < count and tokens[end].norm in BACKER_WORDS:
+    if end < count and tokens[end].norm in BACKER_WORDS.all:
         end += 1
     return _Span(end, _joined(tokens, i, end))
 

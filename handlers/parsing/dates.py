@@ -25,6 +25,7 @@ from handlers.parsing.words import (
     MONTHS,
     NEXT_WORDS,
     OF_WORDS,
+    ORDINAL_SUFFIXES,
     PERIOD_WORDS,
     THIS_WORDS,
     WEEK_UNITS,
@@ -62,9 +63,10 @@ _DATE_YMD_RE = re.compile(r"(?P<y>[0-9]{4})(?P<sep>[-/.])(?P<m>[0-9]{1,2})(?P=se
 _DATE_DMY_RE = re.compile(r"(?P<d>[0-9]{1,2})(?P<sep>[-/.])(?P<m>[0-9]{1,2})(?P=sep)(?P<y>[0-9]{4})")
 _ISO_T_RE = re.compile(r"([0-9]{4}-[0-9]{1,2}-[0-9]{1,2})t([0-9])")  # 2026-12-15T17:00
 _DATE_DM_RE = re.compile(r"(?P<d>[0-9]{1,2})[-/](?P<m>[0-9]{1,2})")  # 15-12: the next 15 December
-_DAY_RE = re.compile(r"(?P<d>[0-9]{1,2})(?:e|ste|de|st|nd|rd|th)?,?")
+_DAY_RE = re.compile(rf"(?P<d>[0-9]{{1,2}}){ORDINAL_SUFFIXES.pattern}?,?")
 _YEAR_RE = re.compile(r"[0-9]{4}")
-_CLOCK_RE = re.compile(r"(?P<hh>[0-9]{1,2})[:.](?P<mm>[0-9]{2})(?:u|h)?")
+_CLOCK_HOUR = "(?:" + "|".join(sorted(w for w in HOUR_UNITS.all if len(w) == 1)) + ")"  # `17:00u`, `17.00h`
+_CLOCK_RE = re.compile(rf"(?P<hh>[0-9]{{1,2}})[:.](?P<mm>[0-9]{{2}}){_CLOCK_HOUR}?")
 _MONTHS: dict[str, int] = {word: n for n, month in enumerate(MONTHS, 1) for word in month.all}
 _WEEKDAYS: dict[str, int] = {word: n for n, weekday in enumerate(WEEKDAYS) for word in weekday.all}
 _DAYS_FROM_TODAY: dict[str, int] = {word: days for days, words in DAYS_FROM_TODAY.items() for word in words.all}
@@ -119,23 +121,25 @@ def _day_month(words: list[str]) -> _DatePhrase | None:
 
 def _weeks_and_months(words: list[str]) -> _DatePhrase | None:
     """`volgende week vrijdag`, `aanstaande vrijdag`, `eind van de maand`, `end of next week`, `eind juli` …"""
-    if words[:1] and words[0] in ARTICLE_WORDS.en:  # "the end of the month"; Dutch says "eind van de maand"
+    if words[:1] and words[0] in ARTICLE_WORDS.in_language(
+        "en"
+    ):  # "the end of the month"; Dutch says "eind van de maand"
         words = words[1:]
-    if len(words) == 2 and words[0] in COMING_WORDS and words[1] in _WEEKDAYS:
+    if len(words) == 2 and words[0] in COMING_WORDS.all and words[1] in _WEEKDAYS:
         return _DatePhrase(weekday=_WEEKDAYS[words[1]])
-    if len(words) == 3 and words[0] in _WEEKDAYS and words[1] in NEXT_WORDS and words[2] in WEEK_WORDS:
+    if len(words) == 3 and words[0] in _WEEKDAYS and words[1] in NEXT_WORDS.all and words[2] in WEEK_WORDS.all:
         words = [words[1], words[2], words[0]]
-    if len(words) == 3 and words[0] in NEXT_WORDS and words[1] in WEEK_WORDS and words[2] in _WEEKDAYS:
+    if len(words) == 3 and words[0] in NEXT_WORDS.all and words[1] in WEEK_WORDS.all and words[2] in _WEEKDAYS:
         return _DatePhrase(weekday=_WEEKDAYS[words[2]], week=1)
-    if not words or words[0] not in END_WORDS:
+    if not words or words[0] not in END_WORDS.all:
         return None
-    rest = [word for word in words[1:] if word not in ARTICLE_WORDS and word not in OF_WORDS]
-    ahead = 1 if rest[:1] and rest[0] in NEXT_WORDS else 0
+    rest = [word for word in words[1:] if word not in ARTICLE_WORDS.all and word not in OF_WORDS.all]
+    ahead = 1 if rest[:1] and rest[0] in NEXT_WORDS.all else 0
     if rest[:1] and rest[0] in NEXT_WORDS.all | THIS_WORDS.all:
         rest = rest[1:]
-    if len(rest) == 1 and rest[0] in MONTH_WORDS:
+    if len(rest) == 1 and rest[0] in MONTH_WORDS.all:
         return _DatePhrase(months_ahead=ahead)
-    if len(rest) == 1 and rest[0] in WEEK_WORDS:
+    if len(rest) == 1 and rest[0] in WEEK_WORDS.all:
         return _DatePhrase(weekday=6, week=ahead)
     if len(rest) in (1, 2) and len(words) == len(rest) + 1 and (month := _month(rest[0])) is not None:
         year = rest[1] if len(rest) == 2 else None
@@ -155,7 +159,7 @@ def date_phrase(norm: str) -> _DatePhrase | None:
     if words and (clock := _CLOCK_RE.fullmatch(words[-1])) is not None:
         time = (int(clock["hh"]), int(clock["mm"]))
         words = words[:-1]
-        if words and words[-1] in AT_WORDS:
+        if words and words[-1] in AT_WORDS.all:
             words = words[:-1]
     if len(words) == 1 and words[0] in _DAYS_FROM_TODAY:
         return _DatePhrase(days_from_today=_DAYS_FROM_TODAY[words[0]], time=time)
@@ -272,10 +276,10 @@ def _absolute_deadline(norm: str, raw: str, rules: DeadlineRules) -> datetime:
 
 def deadline_from(norm: str, raw: str, rules: DeadlineRules) -> datetime:
     first, _, rest = norm.partition(" ")
-    if first in BEFORE_WORDS and rest:
+    if first in BEFORE_WORDS.all and rest:
         first, _, rest = rest.partition(" ")
         norm = f"{first} {rest}".strip()
-    if first in WITHIN_WORDS and rest:
+    if first in WITHIN_WORDS.all and rest:
         minutes = duration_minutes(rest)
         if minutes is None:
             raise ParseError(Problem.BAD_DATE, raw)

@@ -42,6 +42,7 @@ from handlers.parsing.words import (
     MONEY_LABELS,
     MONTHS,
     NEEDS_LABELS,
+    ORDINAL_SUFFIXES,
     TITLE_LABELS,
     WEEK_UNITS,
     WEEKDAYS,
@@ -148,6 +149,12 @@ def test_every_month_and_weekday_and_day_word_names_its_day() -> None:
                     parse_deadline(f"{word} 11:00", NOW, AMS, 365)
             else:
                 assert parse_deadline(word, NOW, AMS, 365).date() == NOW.date() + timedelta(days=days), word
+
+
+@pytest.mark.parametrize("suffix", sorted(ORDINAL_SUFFIXES.all))
+def test_every_ordinal_suffix_may_follow_the_day(suffix: str) -> None:
+    assert parse_deadline(f"15{suffix} december", NOW, AMS, 365) == datetime(2026, 12, 15, 23, 59, tzinfo=AMS)
+    assert parse_deadline(f"december 15{suffix} 17:00u", NOW, AMS, 365) == datetime(2026, 12, 15, 17, 0, tzinfo=AMS)
 
 
 @pytest.mark.parametrize("word", sorted(MINIMUM_WORDS.all))
