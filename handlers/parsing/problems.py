@@ -11,9 +11,9 @@ _TOKEN_SHOWN_MAX = 80  # an error echoes the offending text back to the room; ke
 
 
 class Problem(StrEnum):
-    """What is wrong with the input; each has a sentence `err.<value>` in every catalog.
+    """What is wrong with the input; each has a sentence `err.<value>` in every catalog (a test checks).
 
-    The parameters an error of the problem carries beside its token are named after the member.
+    The comment beside a member names the parameters its errors carry beside the token.
     """
 
     BAD_MONEY = "bad_money"

@@ -59,6 +59,8 @@ DESCRIPTION_MAX = 4000  # with its HTML twice over, an announcement stays far be
 
 @dataclass(frozen=True)
 class ProposalDraft:
+    """A proposal as written, its goals read; None where a goal was not given."""
+
     title: str
     description: str
     money_cents: int | None
