@@ -14,8 +14,12 @@ from typing import Generic, TypeVar
 from handlers.commands.declaration import Context, UsageError, UserError, first_word
 from handlers.members.matching import TALENT_MAX, TALENT_MIN, talent_key
 from handlers.parsing import (
+    FOR_LABELS,
+    OFF_WORDS,
+    ON_WORDS,
     ParseError,
     PledgeDraft,
+    Problem,
     ProposalDraft,
     ProposalEdit,
     clean_text,
@@ -23,7 +27,7 @@ from handlers.parsing import (
     parse_deadline,
     parse_edit,
     parse_pledge,
-    parse_proposal_id,
+    parse_proposal_number,
     parse_propose,
     parse_small_count,
     pledge_in_order,
@@ -40,10 +44,8 @@ UPDATE_MAX = 2000
 _PERCENT_RE = re.compile(r"(?<![\w.,])(?P<n>[0-9]{1,3}) ?%")
 USER_ID_MAX = 255
 NEED_MAX = 1000
-_FOR_RE = re.compile(r"(?:^|\s)(?:for|voor)\s*:\s*", re.IGNORECASE)
+_FOR_RE = re.compile(rf"(?:^|\s){FOR_LABELS.pattern}\s*:\s*", re.IGNORECASE)
 _NEED_NUMBER_RE = re.compile(r"(?:n#|#)?(?P<n>[0-9]+)", re.IGNORECASE)
-_ON = frozenset({"on", "aan", "ja", "yes"})
-_OFF = frozenset({"off", "uit", "nee", "no"})
 T = TypeVar("T")
 
 
@@ -73,7 +75,7 @@ async def _proposal(ctx: Context, number: int | None) -> Proposal:
         if threaded is not None and threaded.room_id == ctx.room_id:
             return threaded
     if number is None:
-        raise UsageError(ctx.texts.t("err.missing_proposal_id"))
+        raise UsageError(ctx.texts.t("err.missing_proposal_number"))
     proposal = await ctx.store.proposals.by_number(ctx.room_id, number)
     if proposal is None:
         raise UserError(ctx.texts.t("proposal.not_found", number=number))
@@ -92,7 +94,7 @@ class ProposalRef:
         if _about_a_proposal(ctx) and starts_with_amount(text):
             return None, text  # `!geleverd 6 uur` in the thread: the proposal is known, the 6 is hours
         try:
-            return parse_proposal_id(first), rest
+            return parse_proposal_number(first), rest
         except ParseError:
             if _about_a_proposal(ctx) and not first.lstrip("#").isdigit():
                 return None, text  # a reply to a proposal, or in its thread: the words are the next argument's
@@ -109,7 +111,7 @@ class PledgeRequest:
 
 
 class PledgeTerms:
-    """`<id> [€<money>] [<n>h] [note]`: amounts may stand anywhere after the id, the other words are the note."""
+    """`<number> [€<money>] [<n>h] [note]`: amounts may stand anywhere after the number, the rest is the note."""
 
     usage_key = "arg.pledge"
 
@@ -117,16 +119,16 @@ class PledgeTerms:
         try:
             draft = parse_pledge(text)
         except ParseError as error:
-            if error.code == "missing_proposal_id" and _about_a_proposal(ctx):
-                draft = PledgeDraft(proposal_id=None, money_cents=None, minutes=None, note="")
+            if error.code is Problem.MISSING_PROPOSAL_NUMBER and _about_a_proposal(ctx):
+                draft = PledgeDraft(proposal_number=None, money_cents=None, minutes=None, note="")
             else:
                 raise self._with_suggestion(ctx, error, text) from None
         first = text.split()[0] if text else ""
-        if draft.proposal_id is None and not _about_a_proposal(ctx) and draft.note.split()[:1] == [first]:
-            # `!backme abc`: outside a reply to an announcement, a leading word is a bad id, not a note's start.
-            raise ParseError("bad_proposal_id", first)
-        if draft.proposal_id is None and not _about_a_proposal(ctx):
-            raise self._with_suggestion(ctx, ParseError("missing_proposal_id"), text)
+        if draft.proposal_number is None and not _about_a_proposal(ctx) and draft.note.split()[:1] == [first]:
+            # `!backme abc`: outside a reply to an announcement, a leading word is a bad number, not a note's start.
+            raise ParseError(Problem.BAD_PROPOSAL_NUMBER, first)
+        if draft.proposal_number is None and not _about_a_proposal(ctx):
+            raise self._with_suggestion(ctx, ParseError(Problem.MISSING_PROPOSAL_NUMBER), text)
         return draft, ""
 
     @staticmethod
@@ -138,7 +140,7 @@ class PledgeTerms:
         return usage
 
     async def resolve(self, ctx: Context, parsed: PledgeDraft) -> PledgeRequest:
-        return PledgeRequest(await _proposal(ctx, parsed.proposal_id), parsed)
+        return PledgeRequest(await _proposal(ctx, parsed.proposal_number), parsed)
 
 
 class ProposalTerms(_Plain[ProposalDraft]):
@@ -387,9 +389,9 @@ class OnOff(_Plain[bool]):
 
     def parse(self, ctx: Context, text: str) -> tuple[bool, str]:
         answer = text.strip().lower()
-        if answer not in _ON | _OFF:
+        if answer not in ON_WORDS.all | OFF_WORDS.all:
             raise UsageError(ctx.texts.t("err.bad_ask", token=shown(text.strip())))
-        return answer in _ON, ""
+        return answer in ON_WORDS, ""
 
 
 class Query(_Plain[str]):
@@ -443,7 +445,7 @@ class NeedRef:
         found = _NEED_NUMBER_RE.fullmatch(token)
         number = parse_small_count(found["n"]) if found else None
         if number is None or number < 1:
-            raise ParseError("bad_need_id", token)
+            raise ParseError(Problem.BAD_NEED_ID, token)
         return number, rest.strip()
 
     async def resolve(self, ctx: Context, parsed: int) -> Need:

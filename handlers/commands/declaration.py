@@ -138,9 +138,7 @@ class Context:
 
     def parse_error(self, error: ParseError) -> UsageError:
         params = {key: value for key, value in error.params.items() if isinstance(value, str | int)}
-        key = f"err.{error.code}"
-        if not self.texts.has(key):
-            key = "err.unknown_token"
+        key = f"err.{error.code}"  # every Problem has its sentence: tests/unit/commands/test_parse_problems.py
         if self.texts.is_plural(key):  # counted by its one number, e.g. "more than 1 day away"; a title by its length
             count = params.get("length", next(value for value in params.values() if isinstance(value, int)))
             assert isinstance(count, int)

@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 
 from handlers.commands.declaration import Context, UserError, command, split_command
 from handlers.events import Message, Say
+from handlers.parsing import CONFIRM_WORDS
 from handlers.settings import CommunitySettings
 from handlers.wording.catalog import Texts
 from handlers.wording.room_language import room_texts
@@ -41,7 +42,7 @@ async def forget_me(ctx: Context) -> list[Say]:
     return [ctx.reply(ctx.texts.tn("privacy.forget_ask", minutes, minutes=minutes))]
 
 
-@forget_me.sub("confirm", nl=("bevestig", "bevestigen"))
+@forget_me.sub(*CONFIRM_WORDS.in_language("en"), nl=CONFIRM_WORDS.in_language("nl"))
 async def confirm_forget_me(ctx: Context) -> list[Say]:
     asked = await ctx.store.member_data.asked_to_forget(ctx.sender)
     if asked is None:

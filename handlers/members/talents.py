@@ -20,6 +20,7 @@ from handlers.commands.arguments import (
 from handlers.commands.declaration import Context, UserError, command
 from handlers.events import Say
 from handlers.members.matching import TALENTS_PER_MEMBER, members_for, talent_key
+from handlers.parsing import ADD_WORDS, ASK_WORDS, REMOVE_WORDS
 from handlers.reputation.reactions import utc_day
 from handlers.reputation.standing import Refused, on_home_server, vote_refusal
 from handlers.wording.catalog import Texts
@@ -48,7 +49,7 @@ async def skills(ctx: Context) -> list[Say]:
     return await _your_talents(ctx)
 
 
-@skills.sub("add", "+", nl=("toevoegen", "erbij"), args=(Talents(),))
+@skills.sub(*ADD_WORDS.in_language("en"), nl=ADD_WORDS.in_language("nl"), args=(Talents(),))
 async def add_skills(ctx: Context, talents: tuple[str, ...]) -> list[Say]:
     mine = await ctx.store.talents.of(ctx.room_id, ctx.sender)
     new = [Talent(ctx.sender, t, talent_key(t)) for t in talents]
@@ -60,14 +61,14 @@ async def add_skills(ctx: Context, talents: tuple[str, ...]) -> list[Say]:
     return await _your_talents(ctx)
 
 
-@skills.sub("remove", "-", nl=("verwijderen", "verwijder", "weg"), args=(TalentName(),))
+@skills.sub(*REMOVE_WORDS.in_language("en"), nl=REMOVE_WORDS.in_language("nl"), args=(TalentName(),))
 async def remove_skill(ctx: Context, talent: str) -> list[Say]:
     if not await ctx.store.talents.remove(ctx.room_id, ctx.sender, talent_key(talent)):
         raise UserError(ctx.texts.t("talents.not_yours", talent=talent))
     return await _your_talents(ctx)
 
 
-@skills.sub("ask", nl=("vragen", "vraag"), args=(OnOff(),))
+@skills.sub(*ASK_WORDS.in_language("en"), nl=ASK_WORDS.in_language("nl"), args=(OnOff(),))
 async def ask_skills(ctx: Context, ask: bool) -> list[Say]:
     await ctx.store.talents.set_askable(ctx.room_id, ctx.sender, ask)
     return [ctx.reply(ctx.texts.t("talents.ask_on" if ask else "talents.ask_off"))]

@@ -9,7 +9,7 @@ from handlers.commands.arguments import Deadline, EditTerms, Page, ProposalRef, 
 from handlers.commands.declaration import Context, Role, UserError, command
 from handlers.events import Say
 from handlers.members.talents import needed_talents
-from handlers.parsing import ProposalDraft, ProposalEdit, title_key
+from handlers.parsing import ALL_WORDS, WITHDRAW_WORDS, ProposalDraft, ProposalEdit, title_key
 from handlers.proposals.underway import in_thread
 from handlers.wording.fragments import goals, load_facts, progress, status_message, underway_block, underway_line
 from handlers.wording.markup import Rendered, lines, mention, user_text
@@ -140,7 +140,7 @@ async def list_proposals(ctx: Context) -> list[Say]:
 ARCHIVE_PAGE = 10  # proposals per page of the archive
 
 
-@list_proposals.sub("all", nl=("alle",), args=(Page(),))
+@list_proposals.sub(*ALL_WORDS.in_language("en"), nl=ALL_WORDS.in_language("nl"), args=(Page(),))
 async def list_all_proposals(ctx: Context, page: int) -> list[Say]:
     return await _archive_page(ctx, page)
 
@@ -268,7 +268,7 @@ async def object_to(ctx: Context, proposal: Proposal, reason: str) -> list[Say]:
     return [ctx.reply(texts.t("object.recorded", number=proposal.number), proposal_id=proposal.id)]
 
 
-@object_to.sub("withdraw", nl=("intrekken",), args=(ProposalRef(),))
+@object_to.sub(*WITHDRAW_WORDS.in_language("en"), nl=WITHDRAW_WORDS.in_language("nl"), args=(ProposalRef(),))
 async def withdraw_objection(ctx: Context, proposal: Proposal) -> list[Say]:
     """`!object 3 withdraw`: the member's objection is taken back."""
     require_open(ctx, proposal, "object.closed")

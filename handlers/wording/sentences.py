@@ -38,7 +38,7 @@ _ALL = (
         "Over several lines, like this:\n{prefix}propose <title>\ngoal: €2.500\nhours: 40\n"
         "deadline: 2026-12-15 17:00\nbackers: 5\nOther lines are the description.",
     ),
-    # parse errors (handlers.parsing.ParseError codes)
+    # parse problems (handlers.parsing.Problem), and other usage errors
     _msg("err.bad_money", "I can't read the amount “{token}”. Write money like €2.500, €2,500.50 or 2500 euro."),
     _msg("err.money_too_large", "“{token}” is more than the maximum of €10,000,000."),
     _msg("err.money_not_positive", "The amount “{token}” must be more than zero."),
@@ -58,8 +58,8 @@ _ALL = (
         "The deadline “{token}” is more than {max_days} days away.",
     ),
     _msg("err.bad_duration", "I can't read the duration “{token}”. Write it like 3d, 2w, 36h or 90m."),
-    _msg("err.bad_proposal_id", "“{token}” is not a proposal number. Write it like #3 or 3."),
-    _msg("err.missing_proposal_id", "Which proposal? Give its number, like #3, or reply to my announcement of it."),
+    _msg("err.bad_proposal_number", "“{token}” is not a proposal number. Write it like #3 or 3."),
+    _msg("err.missing_proposal_number", "Which proposal? Give its number, like #3, or reply to my announcement of it."),
     _msg("err.title_missing", "Your proposal has no title yet."),
     _plural(
         "err.title_length",

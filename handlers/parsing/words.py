@@ -1,0 +1,263 @@
+"""Every word Kring reads in a command, declared once with its meaning, in English and in Dutch.
+
+The parsers build their patterns and look-up tables from these declarations; a word Kring should understand in
+another form or language is added here, and only here. Both languages are understood in every room.
+
+A word is one of three kinds of token, told apart by where it stands, and a word means one thing within its kind
+(the words test checks this across the languages):
+
+- ``WORD``: a word on its own in the text: ``voor vrijdag``, ``min 5``, ``alle``, ``bevestig``.
+- ``UNIT``: a word written with a number, right after it or (money) right before it: ``3 min``, ``40 uur``, ``€50``,
+  ``15e``.
+- ``LABEL``: a field's name, at the start of a line or clause and followed by its colon: ``doel:``, ``voor:``.
+
+So ``min`` is the minimum in ``min 5`` (a word) and minutes in ``in 90 min`` (a unit), and Dutch ``voor`` is
+"no later than" in ``voor vrijdag`` (a word) while ``voor:`` names whom a need is for (a label): the colon makes
+the label a different token, as a number before it makes a unit one. Two meanings of one token of one kind would
+make the parse depend on which rule happens to look first; the test refuses that.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import Enum
+from functools import cached_property
+
+__all__ = [
+    "ADD_WORDS",
+    "ALL_WORDS",
+    "ARTICLE_WORDS",
+    "ASK_WORDS",
+    "AT_WORDS",
+    "BACKERS_LABELS",
+    "BACKER_WORDS",
+    "BEFORE_WORDS",
+    "COMING_WORDS",
+    "CONFIRM_WORDS",
+    "DAYS_FROM_TODAY",
+    "DAY_UNITS",
+    "DEADLINE_LABELS",
+    "DECLARED",
+    "DESCRIPTION_LABELS",
+    "END_WORDS",
+    "EURO_UNITS",
+    "FOREIGN_MONEY_UNITS",
+    "FOR_LABELS",
+    "HOURS_LABELS",
+    "HOUR_UNITS",
+    "MINIMUM_WORDS",
+    "MINUTE_UNITS",
+    "MONEY_LABELS",
+    "MONTHS",
+    "MONTH_WORDS",
+    "NEEDS_LABELS",
+    "NEXT_WORDS",
+    "OFF_WORDS",
+    "OF_WORDS",
+    "ON_WORDS",
+    "ORDINAL_SUFFIXES",
+    "PERIOD_WORDS",
+    "REMOVE_WORDS",
+    "THIS_WORDS",
+    "TITLE_LABELS",
+    "WEEKDAYS",
+    "WEEK_UNITS",
+    "WEEK_WORDS",
+    "WITHDRAW_WORDS",
+    "WITHIN_WORDS",
+    "Kind",
+    "Words",
+]
+
+
+class Kind(Enum):
+    """Where a word stands, which tells its meaning apart from the same letters elsewhere (see the module)."""
+
+    WORD = "word"
+    UNIT = "unit"
+    LABEL = "label"
+
+
+@dataclass(frozen=True)
+class Words:
+    """One meaning and the words for it, per language, in lower case; a word two languages share is in both."""
+
+    meaning: str
+    kind: Kind
+    by_language: tuple[tuple[str, tuple[str, ...]], ...]  # (language, its words): en, nl, …
+
+    def in_language(self, language: str) -> tuple[str, ...]:
+        """The words of one language (none when it has no word for this)."""
+        return next((words for code, words in self.by_language if code == language), ())
+
+    @cached_property
+    def all(self) -> frozenset[str]:
+        """The words of every language: each is understood in every room."""
+        return frozenset(word for _, words in self.by_language for word in words)
+
+    def __contains__(self, word: object) -> bool:
+        return word in self.all
+
+    @property
+    def pattern(self) -> str:
+        """A regular expression matching any of the words: escaped, the longest first, as one group."""
+        return "(?:" + "|".join(re.escape(word) for word in sorted(self.all, key=lambda w: (-len(w), w))) + ")"
+
+
+def _word(meaning: str, **by_language: tuple[str, ...]) -> Words:
+    return Words(meaning, Kind.WORD, tuple(by_language.items()))
+
+
+def _unit(meaning: str, **by_language: tuple[str, ...]) -> Words:
+    return Words(meaning, Kind.UNIT, tuple(by_language.items()))
+
+
+def _label(meaning: str, **by_language: tuple[str, ...]) -> Words:
+    return Words(meaning, Kind.LABEL, tuple(by_language.items()))
+
+
+# --- units: money and time ----------------------------------------------------------------------------------
+
+EURO_UNITS = _unit("euro", en=("€", "eur", "euro", "euros"), nl=("€", "eur", "euro", "euros"))
+# Money Kring does not take: `$100`, `100 dollar` is reported as bad money rather than left in a title or note.
+FOREIGN_MONEY_UNITS = _unit(
+    "money in another currency",
+    en=("dollar", "dollars", "usdollar", "usdollars", "usd", "gbp", "pound", "pounds", "cent", "cents"),
+    nl=("cent", "cents", "eurocent", "eurocents"),
+)
+MINUTE_UNITS = _unit("minute", en=("m", "min", "mins", "minute", "minutes"), nl=("min", "minuut", "minuten"))
+HOUR_UNITS = _unit("hour", en=("h", "hr", "hrs", "hour", "hours"), nl=("u", "uur", "uren"))
+DAY_UNITS = _unit("day", en=("d", "day", "days"), nl=("dag", "dagen"))
+WEEK_UNITS = _unit("week", en=("w", "wk", "wks", "week", "weeks"), nl=("week", "weken"))
+# Glued to a day of the month: `15e`, `1ste`, `2nd`.
+ORDINAL_SUFFIXES = _unit("(of a day) -th", en=("st", "nd", "rd", "th"), nl=("e", "ste", "de"))
+
+# --- words of a date ----------------------------------------------------------------------------------------
+
+BEFORE_WORDS = _word("no later than", en=("by", "before"), nl=("tot", "voor", "uiterlijk"))
+WITHIN_WORDS = _word("within", en=("in",), nl=("in", "over", "binnen"))
+AT_WORDS = _word("at a time", en=("at", "t"), nl=("om",))
+MONTHS: tuple[Words, ...] = (
+    _word("January", en=("jan", "january"), nl=("januari",)),
+    _word("February", en=("feb", "february"), nl=("februari",)),
+    _word("March", en=("mar", "march"), nl=("maart", "mrt")),
+    _word("April", en=("apr", "april"), nl=("april",)),
+    _word("May", en=("may",), nl=("mei",)),
+    _word("June", en=("jun", "june"), nl=("juni",)),
+    _word("July", en=("jul", "july"), nl=("juli",)),
+    _word("August", en=("aug", "august"), nl=("augustus",)),
+    _word("September", en=("sep", "sept", "september"), nl=("september",)),
+    _word("October", en=("oct", "october"), nl=("oktober", "okt")),
+    _word("November", en=("nov", "november"), nl=("november",)),
+    _word("December", en=("dec", "december"), nl=("december",)),
+)
+# Dutch two-letter abbreviations (ma, di, zo …) are left out: "voor ma" is far more often "for mum".
+WEEKDAYS: tuple[Words, ...] = (
+    _word("Monday", en=("monday", "mon"), nl=("maandag",)),
+    _word("Tuesday", en=("tuesday", "tue", "tues"), nl=("dinsdag",)),
+    _word("Wednesday", en=("wednesday", "wed"), nl=("woensdag",)),
+    _word("Thursday", en=("thursday", "thu", "thur", "thurs"), nl=("donderdag",)),
+    _word("Friday", en=("friday", "fri"), nl=("vrijdag",)),
+    _word("Saturday", en=("saturday", "sat"), nl=("zaterdag",)),
+    _word("Sunday", en=("sunday", "sun"), nl=("zondag",)),
+)
+# Read so that "yesterday" is refused as past rather than left in a title. Days from today, by meaning.
+DAYS_FROM_TODAY: dict[int, Words] = {
+    -1: _word("yesterday", en=("yesterday",), nl=("gisteren",)),
+    0: _word("today", en=("today",), nl=("vandaag",)),
+    1: _word("tomorrow", en=("tomorrow",), nl=("morgen",)),
+    2: _word("the day after tomorrow", en=(), nl=("overmorgen",)),
+}
+END_WORDS = _word("the end of", en=("end",), nl=("eind", "einde"))
+ARTICLE_WORDS = _word("the", en=("the",), nl=("de", "het"))
+OF_WORDS = _word("of", en=("of",), nl=("van",))
+THIS_WORDS = _word("this", en=("this",), nl=("deze",))
+NEXT_WORDS = _word("next", en=("next",), nl=("volgende",))
+COMING_WORDS = _word("the coming", en=("coming",), nl=("aanstaande", "komende"))
+WEEK_WORDS = _word("the week", en=("week",), nl=("week",))
+MONTH_WORDS = _word("the month", en=("month",), nl=("maand",))
+# Spans of time: after `tot`/`by`/… they make the words a date Kring may not read, rather than part of a title.
+PERIOD_WORDS = _word(
+    "a span of time",
+    en=("weekend", "year", "months", "weeks", "days"),
+    nl=("weekend", "jaar", "maanden", "weken", "dagen"),
+)
+
+# --- words of a proposal and a pledge -----------------------------------------------------------------------
+
+# Three letters or fewer is an abbreviation, which may also end in a full stop (`min. 5`); any may end in a colon.
+MINIMUM_WORDS = _word("at least (backers)", en=("min", "minimum"), nl=("min", "minimaal"))
+BACKER_WORDS = _word("backers", en=("backer", "backers", "people"), nl=("steuner", "steuners", "mensen"))
+
+# --- field labels, one a line: `goal: €2.500` ---------------------------------------------------------------
+
+MONEY_LABELS = _label("the money goal", en=("goal", "money", "amount", "budget"), nl=("doel", "bedrag", "geld"))
+HOURS_LABELS = _label("the hours goal", en=("hours", "time"), nl=("uren", "uur", "tijd"))
+DEADLINE_LABELS = _label(
+    "the deadline", en=("deadline", "date", "when", "by"), nl=("deadline", "datum", "wanneer", "tot", "uiterlijk")
+)
+BACKERS_LABELS = _label(
+    "the minimum number of backers",
+    en=("backers", "people", "min", "minimum", "min backers", "min. backers", "minimum backers"),
+    nl=("steuners", "mensen", "min", "minimum", "minimaal", "min. steuners", "minimum steuners"),
+)
+NEEDS_LABELS = _label("talents the proposal needs", en=("needs",), nl=("nodig", "gezocht"))
+TITLE_LABELS = _label("the title", en=("title",), nl=("titel",))
+DESCRIPTION_LABELS = _label("the description", en=("description",), nl=("beschrijving", "omschrijving"))
+FOR_LABELS = _label("the talents a need is for", en=("for",), nl=("voor",))
+
+# --- words of other commands --------------------------------------------------------------------------------
+
+ON_WORDS = _word("on", en=("on", "yes"), nl=("aan", "ja"))
+OFF_WORDS = _word("off", en=("off", "no"), nl=("uit", "nee"))
+ADD_WORDS = _word("add", en=("add", "+"), nl=("toevoegen", "erbij", "+"))
+REMOVE_WORDS = _word("remove", en=("remove", "-"), nl=("verwijderen", "verwijder", "weg", "-"))
+ASK_WORDS = _word("ask (may be mentioned)", en=("ask",), nl=("vragen", "vraag"))
+ALL_WORDS = _word("all, the archive too", en=("all",), nl=("alle",))
+CONFIRM_WORDS = _word("confirm", en=("confirm",), nl=("bevestig", "bevestigen"))
+WITHDRAW_WORDS = _word("withdraw", en=("withdraw",), nl=("intrekken",))
+
+DECLARED: tuple[Words, ...] = (
+    EURO_UNITS,
+    FOREIGN_MONEY_UNITS,
+    MINUTE_UNITS,
+    HOUR_UNITS,
+    DAY_UNITS,
+    WEEK_UNITS,
+    ORDINAL_SUFFIXES,
+    BEFORE_WORDS,
+    WITHIN_WORDS,
+    AT_WORDS,
+    *MONTHS,
+    *WEEKDAYS,
+    *DAYS_FROM_TODAY.values(),
+    END_WORDS,
+    ARTICLE_WORDS,
+    OF_WORDS,
+    THIS_WORDS,
+    NEXT_WORDS,
+    COMING_WORDS,
+    WEEK_WORDS,
+    MONTH_WORDS,
+    PERIOD_WORDS,
+    MINIMUM_WORDS,
+    BACKER_WORDS,
+    MONEY_LABELS,
+    HOURS_LABELS,
+    DEADLINE_LABELS,
+    BACKERS_LABELS,
+    NEEDS_LABELS,
+    TITLE_LABELS,
+    DESCRIPTION_LABELS,
+    FOR_LABELS,
+    ON_WORDS,
+    OFF_WORDS,
+    ADD_WORDS,
+    REMOVE_WORDS,
+    ASK_WORDS,
+    ALL_WORDS,
+    CONFIRM_WORDS,
+    WITHDRAW_WORDS,
+)
+"""Every declaration above: what the test of one meaning per word reads."""
