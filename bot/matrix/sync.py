@@ -21,6 +21,7 @@ from bot.identity.device_keys import EncryptedBacklog, Undecrypted, keep_keys_fl
 from bot.matrix.event_times import EventTimes
 from bot.matrix.events import to_kring_event
 from bot.matrix.homeserver import FatalMatrixError, Patience, explain
+from bot.matrix.nio_adapter import sync_from_scratch
 from bot.matrix.room_state import STATE_KEY
 from bot.matrix.rooms import Rooms
 from bot.ops.metrics import Metrics
@@ -128,9 +129,7 @@ class SyncLoop:
 
     async def _sync(self, token: str | None, *, full_state: bool, timeout_ms: int) -> SyncResponse | None:
         if token is None:
-            # nio syncs from its own last token when `since` is empty; a very first sync that failed to be
-            # stored must start from scratch again, or the room's history would be skipped.
-            self.client.next_batch = ""
+            sync_from_scratch(self.client)  # a very first sync that failed to be stored starts over
         sync = asyncio.ensure_future(
             self.client.sync(timeout=timeout_ms, since=token, full_state=full_state, sync_filter=SYNC_FILTER)
         )

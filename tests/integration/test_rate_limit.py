@@ -8,7 +8,7 @@ import urllib.parse
 
 from nio import AsyncClientConfig, LoginResponse, RoomSendError, RoomSendResponse
 
-from bot.matrix.client import KringClient
+from bot.matrix.nio_adapter import KringClient
 from tests.integration.community import create_room
 from tests.integration.helpers import MEMBER_PASSWORD, MakeMember
 from tests.integration.synapse_server import SynapseServer
