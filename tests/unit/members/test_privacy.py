@@ -302,6 +302,7 @@ async def test_a_forgetting_in_a_batch_that_rolls_back_is_done_when_the_batch_is
     with pytest.raises(RuntimeError):
         await room.kring.handle_batch([confirm], also=fails)
     assert await room.rows("SELECT * FROM forgotten") == []
+    assert not room.store.privacy.scrub_due  # nothing was erased: no WAL to empty
     await room.kring.handle_batch([confirm])  # the sync loop handles the same events again
     out = await room.deliver()
     assert out[0].body.startswith("Done: Kring has forgotten you")
