@@ -6,6 +6,7 @@ import asyncio
 import logging
 import sqlite3
 from collections.abc import Awaitable, Callable, Iterable, Mapping
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
 from bot.clock import Clock
@@ -39,6 +40,26 @@ class MessageRefused(Exception):
 
 
 BatchStep = Callable[[], Awaitable[list[Say]]]
+
+
+@dataclass
+class _Batch:
+    """One batch on its way: the new events, what the rules know of the store, and what is said."""
+
+    fresh: list[Event]
+    history: bool
+    book: CreditBook = field(init=False)
+    forgotten: set[str] = field(default_factory=set)
+    generation: int = -1  # the privacy generation `book` and `forgotten` were read at
+    says: list[Say] = field(default_factory=list)  # not queued yet
+    queued: list[Say] = field(default_factory=list)
+
+    def stale(self, generation: int) -> bool:
+        return generation != self.generation
+
+    def from_event(self, index: int) -> _Batch:
+        """The batch from its `index`th new event on, to read the facts for again; what is said stays."""
+        return _Batch(self.fresh[index:], self.history, says=self.says, queued=self.queued)
 
 
 class Kring:
@@ -81,65 +102,77 @@ class Kring:
 
         Reactions, redactions and chat cost a fixed number of round trips to the database per batch: the
         credit rules run in memory over facts read once, and their effects are written together before each
-        command (so it sees everything before it) and at the end.
+        command (so it sees everything before it) and at the end. What the store's queries keep in memory
+        follows the transaction (`Database.on_commit`, `on_rollback`): a batch that fails leaves it as it was.
         """
         events = list(events)
-        says: list[Say] = []  # not queued yet
-        queued: list[Say] = []
-        privacy = self.store.member_data
-        try:
-            async with self.store.transaction():
-                is_new = await self.store.intake.claim_new([(e.event_id, e.room_id) for e in events], self.clock.now())
-                fresh = [e for e, new in zip(events, is_new, strict=True) if new and e.sender != self.bot_user_id]
-                book = await self._credit_book([] if history else fresh)
-                generation = privacy.generation
-                forgotten = await privacy.forgotten_among({e.sender for e in fresh})
-                for index, event in enumerate(fresh):
-                    if privacy.generation != generation:
-                        # A command just opted someone out or in, or forgot them: what the rules read before is
-                        # stale (a forgotten member's messages now belong to a pseudonym). Read it again.
-                        generation = privacy.generation
-                        await self.store.intake.write(book.take_effects())
-                        book = await self._credit_book([] if history else fresh[index:])
-                        forgotten = await privacy.forgotten_among({e.sender for e in fresh})
-                    if event.sender in forgotten:  # neither remembered nor named; only !forgetme gets an answer
-                        if isinstance(event, Message) and not history and asks_to_forget(event, self.prefix):
-                            says.append(already_forgotten(await self.texts_for(event.room_id), event))
-                        continue
-                    if isinstance(event, Joined):
-                        book.on_join(event)  # also from history: how long a member has been in the room
-                    elif isinstance(event, Message):
-                        command = split_command(event.body, self.prefix, self.commands)
-                        book.remember(event, is_idea=command is None)
-                        if command is not None and not history:
-                            # What is said before a command is queued first: a forgetting scrubs it like the rest.
-                            await self._enqueue(says)
-                            queued += says
-                            says = await self._run_command(event, *command, before=book.take_effects())
-                    elif history:
-                        continue
-                    elif isinstance(event, Reaction):
-                        book.on_reaction(event)
-                        for refusal in book.take_refusals():
-                            texts = await self.texts_for(refusal.room_id)
-                            says += await tell_once(self.store, texts, self.settings.reputation, refusal, event.at)
-                        if is_confirmation(event.key):
-                            says.extend(await self._confirm_by_reaction(event, before=book.take_effects()))
-                    elif isinstance(event, Redaction):
-                        book.on_redaction(event)
-                await self.store.intake.write(book.take_effects())
-                for key, value in (state or {}).items():
-                    await self.store.key_values.set(key, value)
-                if also is not None:
-                    says.extend(await also())
-                await self._enqueue(says)
-        except BaseException:
-            privacy.rolled_back()  # what it cached from this batch's writes is not true any more
-            raise
-        self._after_commit(queued + says)
-        if privacy.scrub_due:
-            await privacy.scrub()  # a member was forgotten: the old bytes leave the WAL too
+        async with self.store.transaction():
+            is_new = await self.store.intake.claim_new([(e.event_id, e.room_id) for e in events], self.clock.now())
+            fresh = [e for e, new in zip(events, is_new, strict=True) if new and e.sender != self.bot_user_id]
+            batch = await self._read_facts(_Batch(fresh, history))
+            for index, event in enumerate(fresh):
+                if batch.stale(self.store.member_data.generation):
+                    await self.store.intake.write(batch.book.take_effects())
+                    batch = await self._read_facts(batch.from_event(index))
+                await self._handle_event(batch, event)
+            await self._store_with_batch(batch, state, also)
+        self._after_commit(batch.queued + batch.says)
+        if self.store.member_data.scrub_due:
+            await self.store.member_data.scrub()  # a member was forgotten: the old bytes leave the WAL too
         return sum(is_new)
+
+    async def _read_facts(self, batch: _Batch) -> _Batch:
+        """What the rules must know before the batch's events from here on: the credit facts, who is forgotten.
+
+        Read again when a command opts someone out or in, or forgets them: what was read is stale then (a
+        forgotten member's messages now belong to a pseudonym)."""
+        batch.generation = self.store.member_data.generation
+        batch.book = await self._credit_book([] if batch.history else batch.fresh)
+        batch.forgotten = await self.store.member_data.forgotten_among({e.sender for e in batch.fresh})
+        return batch
+
+    async def _handle_event(self, batch: _Batch, event: Event) -> None:
+        """One new event, in its place in the batch."""
+        if event.sender in batch.forgotten:  # neither remembered nor named; only !forgetme gets an answer
+            if isinstance(event, Message) and not batch.history and asks_to_forget(event, self.prefix):
+                batch.says.append(already_forgotten(await self.texts_for(event.room_id), event))
+            return
+        if isinstance(event, Joined):
+            batch.book.on_join(event)  # also from history: how long a member has been in the room
+        elif isinstance(event, Message):
+            await self._on_message(batch, event)
+        elif batch.history:
+            return
+        elif isinstance(event, Reaction):
+            await self._on_reaction(batch, event)
+        elif isinstance(event, Redaction):
+            batch.book.on_redaction(event)
+
+    async def _on_message(self, batch: _Batch, message: Message) -> None:
+        command = split_command(message.body, self.prefix, self.commands)
+        batch.book.remember(message, is_idea=command is None)
+        if command is None or batch.history:
+            return
+        # What is said before a command is queued first: a forgetting scrubs it like the rest.
+        await self._enqueue(batch.says)
+        batch.queued += batch.says
+        batch.says = await self._run_command(message, *command, before=batch.book.take_effects())
+
+    async def _on_reaction(self, batch: _Batch, reaction: Reaction) -> None:
+        batch.book.on_reaction(reaction)
+        for refusal in batch.book.take_refusals():
+            texts = await self.texts_for(refusal.room_id)
+            batch.says += await tell_once(self.store, texts, self.settings.reputation, refusal, reaction.at)
+        if is_confirmation(reaction.key):
+            batch.says += await self._confirm_by_reaction(reaction, before=batch.book.take_effects())
+
+    async def _store_with_batch(self, batch: _Batch, state: Mapping[str, str] | None, also: BatchStep | None) -> None:
+        """The end of the batch's transaction: the rules' last effects, `state`, the `also` step, the replies."""
+        await self.store.intake.write(batch.book.take_effects())
+        await self.store.key_values.set_many(state or {})
+        if also is not None:
+            batch.says += await also()
+        await self._enqueue(batch.says)
 
     async def _credit_book(self, events: list[Event]) -> CreditBook:
         wanted = facts_wanted(events, self.settings.reputation)

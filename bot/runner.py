@@ -19,8 +19,8 @@ from bot.config import Settings, check_ready_for_matrix
 from bot.engine import Kring
 from bot.identity.cross_signing import CrossSigning
 from bot.identity.device_keys import EncryptedBacklog
-from bot.matrix.client import KringClient
 from bot.matrix.homeserver import FatalMatrixError, Patience, ShuttingDown
+from bot.matrix.nio_adapter import KringClient
 from bot.matrix.rooms import Rooms
 from bot.matrix.sender import OutboxSender
 from bot.matrix.session import Session, crypto_store_dir

@@ -1,4 +1,5 @@
-"""The SQLite database: one connection, the lock that guards it, pragmas on connect, transactions and savepoints."""
+"""The SQLite database: one connection, the lock that guards it, pragmas on connect, transactions and savepoints,
+and what runs in memory when a unit of work commits or rolls back."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import logging
 import sqlite3
 from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, TypeVar
 
@@ -71,12 +73,45 @@ def _pragmas(location: str, conn: sqlite3.Connection) -> None:
     conn.execute("PRAGMA synchronous = NORMAL")
 
 
+Hook = Callable[[], object]
+
+
+@dataclass(eq=False)  # told apart by identity
+class _Hooks:
+    """What to do in memory when one unit of work (the transaction, or a savepoint in it) ends."""
+
+    on_commit: list[Hook] = field(default_factory=list)
+    on_rollback: list[Hook] = field(default_factory=list)
+
+    def merge_into(self, outer: _Hooks) -> None:
+        """A savepoint that ended well: its hooks now wait for the unit around it."""
+        outer.on_commit += self.on_commit
+        outer.on_rollback += self.on_rollback
+
+    def committed(self) -> None:
+        _run_all(self.on_commit)
+
+    def rolled_back(self) -> None:
+        _run_all(reversed(self.on_rollback))  # undone in the opposite order they were done
+
+
+def _run_all(hooks: Iterable[Hook]) -> None:
+    for hook in hooks:
+        try:
+            hook()
+        except Exception:  # the store's outcome is settled: one faulty hook must not keep the others from running
+            log.exception("a hook after a transaction ended failed")
+
+
 class Database:
     """The one connection, and the lock every use of it takes.
 
     A transaction holds the lock from BEGIN to COMMIT, so no other task can open a transaction or a savepoint
     beside it, nor read its uncommitted rows (they share the connection). A statement sent outside a
     transaction takes the lock for itself; inside, the task that holds the transaction goes straight on.
+
+    What a task keeps in memory about rows it writes (a cache, a pending change) follows the unit of work through
+    `on_commit` and `on_rollback`: a batch that fails leaves memory as it left the store.
     """
 
     def __init__(self, thread: SqliteThread, path: str) -> None:
@@ -88,6 +123,7 @@ class Database:
         # Savepoints that ended well inside a transaction, innermost first: released together with the next
         # statement this class sends (see `savepoint`), not on a round trip of their own.
         self._unreleased: list[str] = []
+        self._hooks: list[_Hooks] = []  # the transaction's, then one per savepoint open inside it, innermost last
 
     @classmethod
     async def open(cls, path: str | Path) -> Database:
@@ -115,6 +151,21 @@ class Database:
 
     def _holds_transaction(self) -> bool:
         return self._owner is not None and self._owner is asyncio.current_task()
+
+    # memory that follows the store
+    def on_commit(self, done: Hook) -> None:
+        """Run `done` once the caller's transaction has committed (at once when the caller holds none: what it
+        wrote is committed already). Inside a savepoint that is rolled back, it never runs."""
+        if self._holds_transaction() and self._hooks:
+            self._hooks[-1].on_commit.append(done)
+        else:
+            done()
+
+    def on_rollback(self, undo: Hook) -> None:
+        """Run `undo` if the caller's unit of work is rolled back: the transaction, or the innermost savepoint
+        open when it was registered. Outside a transaction there is nothing left to roll back."""
+        if self._holds_transaction() and self._hooks:
+            self._hooks[-1].on_rollback.append(undo)
 
     @asynccontextmanager
     async def _turn(self) -> AsyncIterator[None]:
@@ -171,21 +222,30 @@ class Database:
             raise NestedTransactionError("this task already holds a transaction; use a savepoint inside it")
         async with self._lock:
             self._owner = asyncio.current_task()
+            hooks = _Hooks()
             try:
                 try:
                     await self._call(_begin)
                 except BaseException:
                     await self._undo_if_open()  # cancelled while BEGIN was on its way: it may run all the same
                     raise
+                self._hooks = [hooks]
                 try:
                     yield
                     self._unreleased.clear()  # COMMIT releases every savepoint still open
                     await self._call(_commit)
                 except BaseException:
                     self._unreleased.clear()
-                    await self._call(_rollback)
+                    self._hooks = []
+                    try:
+                        await self._call(_rollback)
+                    finally:
+                        hooks.rolled_back()
                     raise
+                self._hooks = []
+                hooks.committed()
             finally:
+                self._hooks = []
                 self._owner = None
 
     @asynccontextmanager
@@ -218,6 +278,7 @@ class Database:
     ) -> AsyncIterator[None]:
         self._savepoints += 1
         name = f"sp{self._savepoints}"
+        hooks = _Hooks()
 
         def begin(conn: sqlite3.Connection) -> None:
             if first is not None:
@@ -231,18 +292,30 @@ class Database:
                 if not nested:
                     await self._undo_if_open()
                 raise
+            self._hooks.append(hooks)
             try:
                 yield
             except BaseException:
                 self._unreleased.clear()  # savepoints inside this one: ROLLBACK TO cancels them
-                await self._call(functools.partial(_roll_back_to, name))
+                self._hooks.remove(hooks)
+                try:
+                    await self._call(functools.partial(_roll_back_to, name))
+                finally:
+                    hooks.rolled_back()
                 raise
+            self._hooks.remove(hooks)
         finally:
             self._savepoints -= 1
         if nested:
             self._unreleased.append(name)
+            hooks.merge_into(self._hooks[-1])
         else:
-            await self._call(functools.partial(_release, name))
+            try:
+                await self._call(functools.partial(_release, name))
+            except BaseException:
+                hooks.rolled_back()
+                raise
+            hooks.committed()
 
 
 async def _undo_if_open_impl(thread: SqliteThread) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from storage.db import Database
 
 
@@ -17,6 +19,13 @@ class KeyValueQueries:
         await self.db.execute(
             "INSERT INTO kv (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
             (key, value),
+        )
+
+    async def set_many(self, values: Mapping[str, str]) -> None:
+        """Several keys in one round trip."""
+        await self.db.executemany(
+            "INSERT INTO kv (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            values.items(),
         )
 
     async def delete(self, key: str) -> None:

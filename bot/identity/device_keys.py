@@ -8,7 +8,6 @@ import logging
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 from nio import AsyncClient, Event, MegolmEvent
@@ -25,11 +24,6 @@ log = logging.getLogger(__name__)
 
 EXPLAIN_AFTER = timedelta(minutes=5)
 KEEP_UNDECRYPTED = timedelta(days=7)  # `[matrix] keep_undecrypted_days`
-
-
-def crypto_store_file(store_path: str, user_id: str, device_id: str) -> Path:
-    """Where nio's default SqliteStore keeps the keys of one device."""
-    return Path(store_path) / f"{user_id}_{device_id}.db"
 
 
 async def keep_keys_flowing(client: AsyncClient) -> None:

@@ -11,7 +11,7 @@ that moment is a floor for all of them too: in a quiet room, where no previous e
 stamped a day back still counts as sent now.
 
 Each room's latest time, and when the last batch was handled, are stored with the batch (in its own
-transaction) and read back after a restart.
+transaction), held in memory once it commits, and read back after a restart.
 """
 
 from __future__ import annotations
@@ -67,19 +67,23 @@ class EventTimes:
                 moment = min(bound, now)
         return moment
 
-    def changes(self) -> dict[str, str]:
-        """What to store with the batch."""
+    async def write(self) -> None:
+        """Inside the batch's transaction: store its times; they count in memory once it commits."""
         changed = {LATEST_KEY + room: _to_ms(moment) for room, moment in self._batch.items()}
         if self._now is not None:
             changed[HANDLED_KEY] = _to_ms(self._now)
-        return changed
+        await self.store.key_values.set_many(changed)
+        self.store.db.on_commit(self._committed)
+        self.store.db.on_rollback(self._discard)
 
-    def stored(self) -> None:
-        """The batch is committed."""
+    def _committed(self) -> None:
         self._stored.update(self._batch)
         self._batch = {}
         if self._now is not None:
             self._floor = self._now
+
+    def _discard(self) -> None:
+        self._batch = {}
 
 
 def _to_ms(moment: datetime) -> str:

@@ -149,31 +149,47 @@ class RoomStates:
     """Every served room's `RoomState`.
 
     What it knows is stored with each batch (`changes`) and read back after a restart, so events back-filled
-    after downtime are judged by the levels in force when they were sent, not by those at the end of the gap; a
-    batch that fails is undone (`snapshot`, `restore`) before it is handled again.
+    after downtime are judged by the levels in force when they were sent, not by those at the end of the gap.
+    A batch works on its own copy of each room it touches: kept when the batch's transaction commits
+    (`committed`), dropped when it fails (`discard`, and `begin` drops what a batch that failed before its
+    transaction opened left), so a batch handled again is judged as the first time.
     """
 
-    by_room: dict[str, RoomState] = field(default_factory=dict)
+    by_room: dict[str, RoomState] = field(default_factory=dict)  # as the last committed batch left them
+    _batch: dict[str, RoomState] = field(default_factory=dict)  # the rooms the batch under way has touched
 
-    def snapshot(self) -> dict[str, RoomState]:
-        return copy.deepcopy(self.by_room)
+    def begin(self) -> None:
+        """A new batch starts from what the committed ones left."""
+        self._batch = {}
 
-    def restore(self, snapshot: dict[str, RoomState]) -> None:
-        self.by_room = snapshot
+    def committed(self) -> None:
+        self.by_room.update(self._batch)
+        self._batch = {}
+
+    def discard(self) -> None:
+        self._batch = {}
 
     def needs_loading(self, room_id: str) -> bool:
-        return not self.of(room_id).known
+        state = self._batch.get(room_id) or self.by_room.get(room_id)
+        return state is None or not state.known
 
     def load(self, room_id: str, stored: str | None) -> None:
         if stored:
             self.by_room[room_id] = RoomState.from_json(stored)
+            self._batch.pop(room_id, None)
 
     def changes(self, room_ids: Iterable[str]) -> dict[str, str]:
         """What to store with the batch: the state of its rooms as it stands after it."""
-        return {STATE_KEY + room: self.by_room[room].to_json() for room in room_ids if room in self.by_room}
+        return {STATE_KEY + room: self._batch[room].to_json() for room in room_ids if room in self._batch}
 
     def of(self, room_id: str) -> RoomState:
-        return self.by_room.setdefault(room_id, RoomState())
+        """The room's state in the batch under way (a copy of the committed one, made when first asked for)."""
+        state = self._batch.get(room_id)
+        if state is None:
+            committed = self.by_room.get(room_id)
+            state = RoomState() if committed is None else copy.copy(committed)  # `learn` replaces, never mutates
+            self._batch[room_id] = state
+        return state
 
     def learn(self, room_id: str, source: Mapping[str, Any]) -> None:
         self.of(room_id).learn(source)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 import json
 import logging
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -179,8 +179,13 @@ class Rooms:
             self.changes.served = True
 
     # stored with the batch
-    async def write_changes(self) -> None:
-        """Inside the batch's transaction: the served rooms, and what leaving or an upgrade changes."""
+    async def write_changes(self, room_ids: Iterable[str] = ()) -> None:
+        """Inside the batch's transaction: the state of its rooms `room_ids`, the served rooms, and what leaving or
+        an upgrade changes. What the batch changed in memory holds once it commits; a failed one is noted again
+        with the next batch (the room states are worked out again)."""
+        await self.store.key_values.set_many(self.states.changes(room_ids))
+        self.store.db.on_commit(self.states.committed)
+        self.store.db.on_rollback(self.states.discard)
         changes = self.changes
         if changes.served:
             # The served rooms that are not configured (joined on an invite or an upgrade), kept for restarts;
@@ -197,7 +202,8 @@ class Rooms:
             )
         for old_room, new_room in changes.upgraded:
             await self.store.proposals.move_room(old_room, new_room)
+        self.store.db.on_commit(functools.partial(self._stored, changes))
 
-    def changes_stored(self) -> None:
-        """The batch that wrote the changes is committed."""
-        self.changes = MembershipChanges()
+    def _stored(self, changes: MembershipChanges) -> None:
+        if self.changes is changes:
+            self.changes = MembershipChanges()

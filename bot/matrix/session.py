@@ -10,8 +10,8 @@ from pathlib import Path
 from nio import AsyncClient, LoginResponse, WhoamiResponse
 
 from bot.config import Settings
-from bot.identity.device_keys import crypto_store_file
 from bot.matrix.homeserver import FatalMatrixError, Patience
+from bot.matrix.nio_adapter import crypto_store_file
 from bot.ops.log_secrets import SECRETS
 from storage.store import Store
 

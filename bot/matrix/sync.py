@@ -9,10 +9,11 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from nio import AsyncClient, MatrixRoom, MessageDirection, RoomMessagesResponse, SyncError, SyncResponse
+from nio import AsyncClient, MatrixRoom, MessageDirection, RoomInfo, RoomMessagesResponse, SyncError, SyncResponse
 from nio import Event as NioEvent
 
 from bot.engine import Kring
@@ -20,6 +21,7 @@ from bot.identity.device_keys import EncryptedBacklog, Undecrypted, keep_keys_fl
 from bot.matrix.event_times import EventTimes
 from bot.matrix.events import to_kring_event
 from bot.matrix.homeserver import FatalMatrixError, Patience, explain
+from bot.matrix.nio_adapter import sync_from_scratch
 from bot.matrix.room_state import STATE_KEY
 from bot.matrix.rooms import Rooms
 from bot.ops.metrics import Metrics
@@ -40,6 +42,22 @@ SYNC_FILTER: dict[str, Any] = {
         "account_data": {"not_types": ["*"]},
     },
 }
+
+
+@dataclass
+class _Batch:
+    """One sync response on its way through `SyncLoop.process`."""
+
+    since: str | None  # the stored token it follows; None on the very first sync (history)
+    now: datetime
+    joined: dict[str, RoomInfo]  # the rooms in the response that we are joined to (served or not)
+    events: list[Event] = field(default_factory=list)
+    before_join: list[Event] = field(default_factory=list)  # said in a room before we joined it: history, never run
+    undecrypted: list[Undecrypted] = field(default_factory=list)
+
+    @property
+    def history(self) -> bool:
+        return self.since is None
 
 
 class SyncLoop:
@@ -111,9 +129,7 @@ class SyncLoop:
 
     async def _sync(self, token: str | None, *, full_state: bool, timeout_ms: int) -> SyncResponse | None:
         if token is None:
-            # nio syncs from its own last token when `since` is empty; a very first sync that failed to be
-            # stored must start from scratch again, or the room's history would be skipped.
-            self.client.next_batch = ""
+            sync_from_scratch(self.client)  # a very first sync that failed to be stored starts over
         sync = asyncio.ensure_future(
             self.client.sync(timeout=timeout_ms, since=token, full_state=full_state, sync_filter=SYNC_FILTER)
         )
@@ -140,90 +156,93 @@ class SyncLoop:
         return response
 
     async def process(self, response: SyncResponse, since: str | None) -> None:
-        """Handle one sync response: invites, leaves, back-fill, then every event with the token, in one go. A
-        batch that fails leaves the rooms' state as it found it (it is handled again from the same token)."""
-        snapshot = self.rooms.states.snapshot()
-        try:
-            await self._process(response, since)
-        except BaseException:
-            self.rooms.states.restore(snapshot)
-            raise
+        """Handle one sync response: invites, leaves, back-fill, then every event with the token, in one go.
 
-    async def _process(self, response: SyncResponse, since: str | None) -> None:
-        rooms = self.rooms
-        await rooms.answer_invites(response)
-        rooms.note_leaves(response)
-        history = since is None
-        events: list[Event] = []
-        before_join: list[Event] = []  # said in a room before we joined it: history, never executed
-        undecrypted: list[Undecrypted] = []
-        decrypted = [] if history else await self.backlog.retry()
-        now = self.kring.clock.now()
-        await self.times.begin({*response.rooms.join, *(room_id for room_id, _ in decrypted)} & rooms.served, now)
-        for room_id in response.rooms.join.keys() & rooms.served:
-            if rooms.states.needs_loading(room_id):  # after a restart: the state as the last batch left it
-                rooms.states.load(room_id, await self.kring.store.key_values.get(STATE_KEY + room_id))
-        for room_id, source in decrypted:
-            if room_id in rooms.served:
-                event = self._convert(room_id, source, self.times.at(room_id, source, now))
-                if event is not None:
-                    events.append(event)
-        for room_id, joined in response.rooms.join.items():
-            if room_id not in rooms.served:
-                continue
-            state = rooms.states.of(room_id)
-            # The state section is the room's state where this timeline starts, after any back-filled events.
-            state_section = [e.source for e in joined.state]
-            if not state.known:
-                for source in state_section:
-                    state.learn(source)
-            # Members who joined before this timeline (the first sync's state, or a gap's): when they joined.
-            # The state is no part of the timeline's order: its times are clamped, but move the room's on no further.
-            joins = (self._convert(room_id, s, self.times.within(room_id, s, now)) for s in state_section)
-            events += [e for e in joins if isinstance(e, Joined)]
-            nio_events = list(joined.timeline.events)
-            if joined.timeline.limited and since is not None and joined.timeline.prev_batch:
-                nio_events = await self._backfill(room_id, joined.timeline.prev_batch, since) + nio_events
-            fresh_ids = {e.event_id for e in joined.timeline.events}
-            cut = after_own_join(nio_events, self.kring.bot_user_id)
-            earlier, _ = self.backlog.split(room_id, nio_events[:cut])
-            timeline, still_encrypted = self.backlog.split(room_id, nio_events[cut:])
-            if not history:
-                undecrypted += still_encrypted
-            for index, source in enumerate(earlier + timeline):
-                if state_section and source.get("event_id") in fresh_ids:
-                    for state_source in state_section:
-                        state.learn(state_source)
-                    state_section = []
-                state.learn(source)  # from here on, each event is judged by the state in force when it was sent
-                if source.get("type") == "m.room.tombstone":
-                    await rooms.follow_upgrade(room_id, source, state)
-                event = self._convert(room_id, source, self.times.at(room_id, source, now))
-                if event is not None:
-                    (before_join if index < len(earlier) else events).append(event)
-            for state_source in state_section:
-                state.learn(state_source)
-        if before_join:
-            remembered = await self.kring.handle_batch(before_join, history=True)
+        What the batch changes in memory (the rooms' state, their events' times, memberships) is kept when its
+        transaction commits; a batch that fails leaves it as it found it (it is handled again from the same
+        token, as the first time)."""
+        await self.rooms.answer_invites(response)
+        self.rooms.note_leaves(response)
+        batch = _Batch(since, self.kring.clock.now(), response.rooms.join)
+        decrypted = [] if batch.history else await self.backlog.retry()
+        await self._begin(batch, decrypted)
+        self._convert_decrypted(batch, decrypted)
+        for room_id, joined in batch.joined.items():
+            if room_id in self.rooms.served:  # an upgrade followed on the way may add one
+                await self._read_room(batch, room_id, joined)
+        if batch.before_join:
+            remembered = await self.kring.handle_batch(batch.before_join, history=True)
             log.info("remembered %d events from before we joined (history, not executed)", remembered)
+        handled = await self._store(batch, response.next_batch, decrypted)
+        if self.metrics is not None and not batch.history:
+            self.metrics.handled(batch.events)
+        await self.backlog.request_keys(batch.undecrypted)
+        if handled:
+            log.info("handled %d new events%s", handled, " (history, not executed)" if batch.history else "")
+
+    async def _begin(self, batch: _Batch, decrypted: list[tuple[str, dict[str, Any]]]) -> None:
+        """Start from what the last committed batch left: the rooms' times and state (read after a restart)."""
+        served = self.rooms.served
+        await self.times.begin({*batch.joined, *(room_id for room_id, _ in decrypted)} & served, batch.now)
+        states = self.rooms.states
+        states.begin()
+        for room_id in batch.joined.keys() & served:
+            if states.needs_loading(room_id):  # after a restart: the state as the last batch left it
+                states.load(room_id, await self.kring.store.key_values.get(STATE_KEY + room_id))
+
+    def _convert_decrypted(self, batch: _Batch, decrypted: list[tuple[str, dict[str, Any]]]) -> None:
+        """Events that could be decrypted at last, before this sync's own."""
+        for room_id, source in decrypted:
+            if room_id in self.rooms.served:
+                event = self._convert(room_id, source, self.times.at(room_id, source, batch.now))
+                if event is not None:
+                    batch.events.append(event)
+
+    async def _read_room(self, batch: _Batch, room_id: str, joined: RoomInfo) -> None:
+        """One room's part of the sync: its state section, back-fill of a gap, and its timeline in order."""
+        state = self.rooms.states.of(room_id)
+        # The state section is the room's state where this timeline starts, after any back-filled events.
+        state_section = [e.source for e in joined.state]
+        if not state.known:
+            for source in state_section:
+                state.learn(source)
+        # Members who joined before this timeline (the first sync's state, or a gap's): when they joined.
+        # The state is no part of the timeline's order: its times are clamped, but move the room's on no further.
+        joins = (self._convert(room_id, s, self.times.within(room_id, s, batch.now)) for s in state_section)
+        batch.events += [e for e in joins if isinstance(e, Joined)]
+        nio_events = list(joined.timeline.events)
+        if joined.timeline.limited and batch.since is not None and joined.timeline.prev_batch:
+            nio_events = await self._backfill(room_id, joined.timeline.prev_batch, batch.since) + nio_events
+        fresh_ids = {e.event_id for e in joined.timeline.events}
+        cut = after_own_join(nio_events, self.kring.bot_user_id)
+        earlier, _ = self.backlog.split(room_id, nio_events[:cut])
+        timeline, still_encrypted = self.backlog.split(room_id, nio_events[cut:])
+        if not batch.history:
+            batch.undecrypted += still_encrypted
+        for index, source in enumerate(earlier + timeline):
+            if state_section and source.get("event_id") in fresh_ids:
+                for state_source in state_section:
+                    state.learn(state_source)
+                state_section = []
+            state.learn(source)  # from here on, each event is judged by the state in force when it was sent
+            if source.get("type") == "m.room.tombstone":
+                await self.rooms.follow_upgrade(room_id, source, state)
+            event = self._convert(room_id, source, self.times.at(room_id, source, batch.now))
+            if event is not None:
+                (batch.before_join if index < len(earlier) else batch.events).append(event)
+        for state_source in state_section:
+            state.learn(state_source)
+
+    async def _store(self, batch: _Batch, token: str, decrypted: list[tuple[str, dict[str, Any]]]) -> int:
+        """Hand the events to Kring; in the same transaction store the token, the rooms' state and times, the
+        membership changes and the encrypted backlog. The number of new events."""
 
         async def alongside() -> list[Say]:
-            await rooms.write_changes()
-            return await self.backlog.store_changes(undecrypted, decrypted, now)
+            await self.rooms.write_changes(batch.joined.keys() & self.rooms.served)
+            await self.times.write()
+            return await self.backlog.store_changes(batch.undecrypted, decrypted, batch.now)
 
-        stored_state = {
-            SYNC_TOKEN: response.next_batch,
-            **self.times.changes(),
-            **rooms.states.changes(response.rooms.join.keys() & rooms.served),
-        }
-        handled = await self.kring.handle_batch(events, stored_state, history=history, also=alongside)
-        rooms.changes_stored()
-        self.times.stored()
-        if self.metrics is not None and not history:
-            self.metrics.handled(events)
-        await self.backlog.request_keys(undecrypted)
-        if handled:
-            log.info("handled %d new events%s", handled, " (history, not executed)" if history else "")
+        return await self.kring.handle_batch(batch.events, {SYNC_TOKEN: token}, history=batch.history, also=alongside)
 
     async def _backfill(self, room_id: str, prev_batch: str, since: str) -> list[NioEvent]:
         """Page back from the gap's start to our stored token; returns the missed events, oldest first."""

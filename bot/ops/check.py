@@ -22,8 +22,8 @@ from nio import (
 
 from bot.config import ConfigError, Settings, check_ready_for_matrix
 from bot.identity.cross_signing import CLIENT_API, PublishedIdentity, keys_query_body, request_json
-from bot.identity.device_keys import crypto_store_file
 from bot.matrix.homeserver import explain
+from bot.matrix.nio_adapter import crypto_store_file
 from bot.matrix.room_state import HIGHEST_POWER
 from bot.matrix.rooms import RoomCreators
 from bot.matrix.session import CRYPTO_DEVICE_KEY, LOGIN_KEY, crypto_store_dir

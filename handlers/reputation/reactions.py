@@ -9,8 +9,9 @@ and receive nothing. Guests from other homeservers and members too new to the ro
 message earns nothing, where the operator says so (handlers.reputation.standing).
 
 The rules run in memory, in event order, over what the store knew before the batch (`CreditFacts`, read in one
-go) and what earlier events of the batch changed; the outcome is exactly that of handling the events one by
-one. What changes is collected as `Effects`, which the engine writes in one go.
+go and never changed) and what earlier events of the batch changed (the book's own copy of them); the outcome is
+exactly that of handling the events one by one. What changes is collected as `Effects`, which the engine writes in
+one go.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import dataclasses
 import functools
 import logging
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 
@@ -100,12 +101,18 @@ class CreditBook:
         bot_user_id: str,
         opted_out: frozenset[str] = frozenset(),
     ) -> None:
-        self.facts = facts
+        self.facts = facts  # as the store had it before the batch
         self.opted_out = opted_out  # members who take no part in reputation (`!optout`)
         self.settings = settings
         self.bot_user_id = bot_user_id
         self.effects = Effects()
         self.refusals: list[Refusal] = []
+        # The facts as the batch's events so far changed them; `facts` itself stays as it was read.
+        self.messages = dict(facts.messages)
+        self.reactions = dict(facts.reactions)
+        self.votes: dict[Pair, Sequence[Credit]] = dict(facts.votes)
+        self.given = dict(facts.given)
+        self.joined = dict(facts.joined)
         # Present up/down reactions per vote, oldest first, and which vote each reaction belongs to.
         self._present: dict[Pair, list[KeptReaction]] = {}
         for reaction in sorted(facts.reactions.values(), key=lambda r: r.at):
@@ -124,9 +131,9 @@ class CreditBook:
     def on_join(self, joined: Joined) -> None:
         """A member's first join in a room starts their days there (a later rejoin does not)."""
         key = (joined.room_id, joined.sender)
-        known = self.facts.joined.get(key)
+        known = self.joined.get(key)
         if known is None or joined.at < known:
-            self.facts.joined[key] = joined.at
+            self.joined[key] = joined.at
         self.effects.note_join(joined.room_id, joined.sender, joined.at)
 
     def remember(self, message: Message, *, is_idea: bool) -> None:
@@ -138,13 +145,13 @@ class CreditBook:
         )
         if message.thread_root is not None:
             self.effects.note_in_thread(message.thread_root, message.event_id)
-        if message.event_id not in self.facts.messages:  # the store keeps the first one too
-            self.facts.messages[message.event_id] = seen
+        if message.event_id not in self.messages:  # the store keeps the first one too
+            self.messages[message.event_id] = seen
             self.effects.add_message(seen)
 
     def target(self, room_id: str, target_event_id: str) -> Target | None:
         """Who a vote on an event credits: a member's message's author, or the proposer of an announcement."""
-        message = self.facts.messages.get(target_event_id)
+        message = self.messages.get(target_event_id)
         if message is not None:
             if message.redacted or not message.is_idea or message.room_id != room_id:
                 return None
@@ -166,7 +173,7 @@ class CreditBook:
             return  # not a member's idea (or an announcement), or the reactor's own
         if reaction.sender in self.opted_out or target.receiver in self.opted_out:
             return  # from their opt-out on, reactions by and to them count nothing (and are not kept for later)
-        joined_at = self.facts.joined.get((reaction.room_id, reaction.sender))
+        joined_at = self.joined.get((reaction.room_id, reaction.sender))
         refusal = vote_refusal(reaction.room_id, reaction.sender, reaction.at, joined_at, self.settings)
         if refusal is not None:  # not kept: it will not count later either
             self._refuse(refusal)
@@ -184,7 +191,7 @@ class CreditBook:
         )
         pair = (reaction.sender, self.facts.vote_target(reaction.target_event_id))
         self._present.setdefault(pair, []).append(kept)
-        self.facts.reactions[reaction.event_id] = kept
+        self.reactions[reaction.event_id] = kept
         self.effects.keep_reaction(kept)
         if not self._settle(pair, target, cause=reaction.event_id, room_id=reaction.room_id, at=reaction.at):
             self._refuse(Refusal(reaction.room_id, reaction.sender, Refused.DAILY_CAP, utc_day(reaction.at)[1]))
@@ -195,10 +202,10 @@ class CreditBook:
         Only its author, or someone with the room's redact level, removes an event: the server accepts a
         redaction of anyone's event from a member of the same server, and leaves it to clients to apply it.
         """
-        kept = self.facts.reactions.pop(redaction.redacts, None)
+        kept = self.reactions.pop(redaction.redacts, None)
         if kept is not None:
             if kept.room_id != redaction.room_id or not _may_redact(redaction, kept.giver):
-                self.facts.reactions[kept.event_id] = kept
+                self.reactions[kept.event_id] = kept
                 return
             pair = (kept.giver, self.facts.vote_target(kept.target_event_id))
             self._present[pair] = [r for r in self._present.get(pair, []) if r.event_id != kept.event_id]
@@ -207,14 +214,14 @@ class CreditBook:
             if target is not None:
                 self._settle(pair, target, cause=redaction.event_id, room_id=kept.room_id, at=redaction.at)
             return
-        message = self.facts.messages.get(redaction.redacts)
+        message = self.messages.get(redaction.redacts)
         if message is None or message.redacted or message.room_id != redaction.room_id:
             return
         if not _may_redact(redaction, message.author):
             return
-        self.facts.messages[redaction.redacts] = dataclasses.replace(message, redacted=True)
+        self.messages[redaction.redacts] = dataclasses.replace(message, redacted=True)
         self.effects.mark_redacted(redaction.redacts)
-        for pair in [pair for pair in self.facts.votes if pair[1] == message.event_id]:
+        for pair in [pair for pair in self.votes if pair[1] == message.event_id]:
             self._take_back(pair, cause=redaction.event_id, at=redaction.at)
 
     def _refuse(self, refusal: Refusal) -> None:
@@ -231,14 +238,14 @@ class CreditBook:
         """
         present = self._present.get(pair, [])
         wanted = present[-1].direction if present else 0
-        votes = self.facts.votes.get(pair, [])
+        votes = self.votes.get(pair, [])
         if sum(credit.delta for credit in votes) == wanted and len(votes) <= 1:
             return True
         if wanted == 0:
             self._take_back(pair, cause=cause, at=at)
             return True
         day = (room_id, pair[0], utc_day(at)[0])
-        given = self.facts.given.get(day, 0)
+        given = self.given.get(day, 0)
         if given >= self.settings.daily_cap:
             log.info("daily cap reached for %s; %s changes no vote", pair[0], cause)
             return not self.settings.daily_cap
@@ -256,15 +263,15 @@ class CreditBook:
             proposal_id=target.proposal_id,
         )
         self.effects.add_credit(credit)
-        self.facts.votes[pair] = [credit]
-        self.facts.given[day] = given + 1
+        self.votes[pair] = [credit]
+        self.given[day] = given + 1
         if target.message_event_id is not None:
             self.effects.add_to_score(target.message_event_id, wanted)
         return True
 
     def _take_back(self, pair: Pair, *, cause: str, at: datetime) -> None:
         """Reverse the member's current vote on the event (each of its credits), if any."""
-        for credit in self.facts.votes.pop(pair, []):
+        for credit in self.votes.pop(pair, []):
             reversal = Credit(
                 room_id=credit.room_id,
                 giver=credit.giver,
@@ -278,7 +285,7 @@ class CreditBook:
                 reverses=credit.source_event_id,
             )
             self.effects.add_credit(reversal)
-            if credit.target_event_id in self.facts.messages:
+            if credit.target_event_id in self.messages:
                 self.effects.add_to_score(str(credit.target_event_id), -credit.delta)
 
 

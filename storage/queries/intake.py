@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import functools
 import sqlite3
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -56,16 +56,16 @@ class FactsWanted:
 Pair = tuple[str, str]  # (giver, target event): one vote
 
 
-@dataclass
+@dataclass(frozen=True)
 class CreditFacts:
-    """What the credit rules need to know about the store before a batch, read in one go."""
+    """What the credit rules need to know about the store before a batch, read in one go; read only."""
 
-    messages: dict[str, SeenMessage]  # the remembered messages among the events referred to
-    announcements: dict[str, Announced]
-    reactions: dict[str, KeptReaction]  # present up/down reactions by event id, of every pair referred to
-    votes: dict[Pair, list[Credit]]  # each pair's unreversed vote credits (one, or per emoji before schema 6)
-    given: dict[GiverDay, int]  # votes cast and changed that day, reversed or not
-    joined: dict[tuple[str, str], datetime] = field(default_factory=dict)  # (room, member): first join seen
+    messages: Mapping[str, SeenMessage]  # the remembered messages among the events referred to
+    announcements: Mapping[str, Announced]
+    reactions: Mapping[str, KeptReaction]  # present up/down reactions by event id, of every pair referred to
+    votes: Mapping[Pair, Sequence[Credit]]  # each pair's unreversed vote credits (one, or per emoji before schema 6)
+    given: Mapping[GiverDay, int]  # votes cast and changed that day, reversed or not
+    joined: Mapping[tuple[str, str], datetime] = field(default_factory=dict)  # (room, member): first join seen
 
     def vote_target(self, event_id: str) -> str:
         """What a reaction to `event_id` votes on: the event itself, or for any of Kring's messages about a

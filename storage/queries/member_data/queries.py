@@ -31,15 +31,16 @@ class MemberDataQueries:
         self.db = db
         self._forgotten: frozenset[str] | None = None  # digests, read once and kept until the next forgetting
         self._key: bytes | None = None
-        self.generation = 0  # moves on every opt-out, opt-in and forgetting: what the engine read may be stale
+        # Moves on every opt-out, opt-in and forgetting, and again when one is rolled back: what the engine read
+        # may be stale.
+        self.generation = 0
         self._opted_out: frozenset[str] | None = None
-        self.scrub_due = False  # set by a forgetting: empty the WAL once its transaction is committed
+        self.scrub_due = False  # a forgetting was committed: empty the WAL
 
     # opting out of reputation
     async def opt_out(self, user_id: str, at: datetime) -> bool:
         """True when they were not opted out yet."""
-        self.generation += 1
-        self._opted_out = None
+        self._changed()
         return (
             await self.db.execute(
                 "INSERT OR IGNORE INTO opted_out (user_id, opted_out_at) VALUES (?, ?)", (user_id, to_db(at))
@@ -49,8 +50,7 @@ class MemberDataQueries:
 
     async def opt_in(self, user_id: str) -> bool:
         """True when they were opted out."""
-        self.generation += 1
-        self._opted_out = None
+        self._changed()
         return await self.db.execute("DELETE FROM opted_out WHERE user_id = ?", (user_id,)) == 1
 
     async def opted_out(self) -> frozenset[str]:
@@ -88,11 +88,9 @@ class MemberDataQueries:
         """Replace the member by pseudonym `number` everywhere, erase their free text, drop what the books do not
         need, and remember a keyed hash of their user id only. `names_in_rooms`: the pseudonym as each room shows
         it. Call `scrub` after the transaction commits."""
-        self._forgotten = None
-        self._opted_out = None
-        self.generation += 1
-        self.scrub_due = True
+        self._changed()
         await self.db.run(lambda conn: forget_member(conn, user_id, number, names_in_rooms, to_db(at)))
+        self.db.on_commit(self._scrub_after_commit)
 
     async def held_user_ids(self) -> set[str]:
         """Every member's user id the database holds (how ids look in it, for an operator who mistyped one)."""
@@ -125,14 +123,20 @@ class MemberDataQueries:
             self._key = bytes.fromhex(str(row[0]))
         return {u for u in set(user_ids) if digest(self._key, u) in self._forgotten}
 
-    def rolled_back(self) -> None:
-        """The transaction that may have forgotten someone or opted them out was rolled back: forget what was
-        cached from it (read again from the committed rows when next needed)."""
+    def _changed(self) -> None:
+        """Someone opts out or in, or is forgotten: what was read before is stale now, and again if the unit of
+        work that changed it is rolled back (then it is read from the committed rows when next needed)."""
+        self._forget_what_was_read()
+        self.db.on_rollback(self._forget_what_was_read)
+
+    def _forget_what_was_read(self) -> None:
         self._forgotten = None
         self._key = None
         self._opted_out = None
         self.generation += 1
-        self.scrub_due = False
+
+    def _scrub_after_commit(self) -> None:
+        self.scrub_due = True
 
     async def scrub(self) -> None:
         """After erasing: copy the WAL into the database file and empty it, so the old bytes are nowhere

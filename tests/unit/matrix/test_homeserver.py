@@ -3,10 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import signal
-import subprocess
-import sys
-import time
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +13,7 @@ from nio import ErrorResponse, RoomSendResponse
 from bot.matrix.homeserver import Backoff, Patience, ShuttingDown, explain, is_transient
 from bot.matrix.room_state import HIGHEST_POWER
 from bot.matrix.rooms import RoomCreators, allowed_inviter
+from tests.unit.kring_run import KringRun
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -124,17 +121,11 @@ def test_kring_run_against_an_unreachable_homeserver_says_once_per_step_what_fai
         f'[storage]\ndatabase = "{tmp_path / "kring.db"}"\n',
         encoding="utf-8",
     )
-    process = subprocess.Popen(
-        [sys.executable, "-m", "bot.cli", "run", "-c", str(config)],
-        stderr=subprocess.PIPE,
-        text=True,
-        cwd=ROOT,
-    )
-    time.sleep(8)  # the first back-off steps: 2 s, 4 s
-    process.send_signal(signal.SIGTERM)
-    _, err = process.communicate(timeout=30)
+    kring = KringRun(config)
+    kring.wait_for("retrying in", times=2)  # the first back-off steps: 2 s, 4 s
+    err = kring.stop()
     steps = [line for line in err.splitlines() if "retrying in" in line]
     assert steps and all("cannot reach http://127.0.0.1:9: connection refused; retrying in" in s for s in steps)
     assert [s.rsplit("retrying in ", 1)[1] for s in steps][:2] == ["2 s", "4 s"]
     assert "Timed out" not in err and "ClientConnectorError(" not in err and "secret-word" not in err
-    assert "Traceback" not in err and process.returncode == 0
+    assert "Traceback" not in err and kring.process.returncode == 0

@@ -273,6 +273,24 @@ async def test_an_optout_in_the_middle_of_a_batch_counts_the_reaction_after_it_f
     assert await room.rep(BOB) == 0
 
 
+async def test_an_optout_in_a_batch_that_rolls_back_is_not_in_force(room: Harness) -> None:
+    """Its reaction after the opt-out read who opted out (the uncommitted row with it): that reading is undone too."""
+    bobs_idea, _ = await room.say(BOB, "Bob's idea")
+    now = room.clock.now()
+    batch: list[Event] = [Message("$out", ROOM, ANN, "!optout", now), Reaction("$r", ROOM, CAS, bobs_idea, "👍", now)]
+
+    async def fails() -> list[Say]:
+        raise RuntimeError("the sync token could not be stored")
+
+    with pytest.raises(RuntimeError):
+        await room.kring.handle_batch(batch, also=fails)
+    assert ANN not in await room.store.member_data.opted_out()
+    await room.react(ANN, bobs_idea, "👍")
+    assert await room.rep(BOB) == 1  # her reaction counts: she never opted out
+    await room.kring.handle_batch(batch)  # the batch handled again, committed this time
+    assert ANN in await room.store.member_data.opted_out()
+
+
 async def test_a_forgetting_in_a_batch_that_rolls_back_is_done_when_the_batch_is_handled_again(room: Harness) -> None:
     await room.say(ANN, HER_TEXTS[0])
     await room.reply(ANN, "!forgetme")
@@ -284,6 +302,7 @@ async def test_a_forgetting_in_a_batch_that_rolls_back_is_done_when_the_batch_is
     with pytest.raises(RuntimeError):
         await room.kring.handle_batch([confirm], also=fails)
     assert await room.rows("SELECT * FROM forgotten") == []
+    assert not room.store.member_data.scrub_due  # nothing was erased: no WAL to empty
     await room.kring.handle_batch([confirm])  # the sync loop handles the same events again
     out = await room.deliver()
     assert out[0].body.startswith("Done: Kring has forgotten you")

@@ -4,12 +4,15 @@ back, the daily cap per UTC day counts votes and changes."""
 
 from __future__ import annotations
 
+import copy
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from handlers.events import Event, Joined, Reaction, Redaction
+from handlers.reputation.reactions import CreditBook, facts_wanted
 from tests.unit.conftest import MakeRoom
-from tests.unit.harness import BOT, Harness
+from tests.unit.harness import BOT, ROOM, Harness
 
 ANN = "@ann:test"
 BOB = "@bob:test"
@@ -264,3 +267,30 @@ async def test_daily_cap_zero_gives_no_credits(make_room: MakeRoom) -> None:
     idea, _ = await room.say(ANN, "Let's share a courier")
     await room.react(BOB, idea, "👍")
     assert await room.rep(ANN) == 0
+
+
+async def test_the_rules_leave_the_facts_they_read_as_the_store_has_them(room: Harness) -> None:
+    """A batch's credit book works on its own copy: the facts read for it (which a batch read again after an
+    opt-out starts from) are still what the store holds after the book ran."""
+    idea, _ = await room.say(ANN, "Let's share a courier")
+    mine = await room.react(BOB, idea, "👍")
+    now = room.clock.now()
+    events: list[Event] = [
+        Reaction("$cas", ROOM, CAS, idea, "👎", now),
+        Redaction("$undo", ROOM, BOB, mine, now),
+        Joined("$join", ROOM, DIK, now),
+    ]
+    settings = room.kring.settings.reputation
+    facts = await room.store.intake.credit_facts(facts_wanted(events, settings))
+    as_read = copy.deepcopy(facts)
+    book = CreditBook(facts, settings, BOT)
+    for event in events:
+        if isinstance(event, Reaction):
+            book.on_reaction(event)
+        elif isinstance(event, Redaction):
+            book.on_redaction(event)
+        elif isinstance(event, Joined):
+            book.on_join(event)
+    assert book.take_effects().credits  # the book did change votes…
+    assert facts == as_read  # …in its own copy
+    assert facts == await room.store.intake.credit_facts(facts_wanted(events, settings))

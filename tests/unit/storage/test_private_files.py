@@ -5,12 +5,10 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
-import signal
 import sqlite3
 import stat
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -21,6 +19,7 @@ from bot.ops.export import write_tables
 from storage.db import hold_exclusive_lock
 from storage.file_modes import UnsafeFileError, write_private_file
 from storage.store import Store
+from tests.unit.kring_run import KringRun
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -102,17 +101,16 @@ def test_kring_run_keeps_its_files_owner_only_and_warns_about_a_readable_config(
     store.mkdir(mode=0o755)
     (store / "old-keys.db").write_text("keys", encoding="utf-8")
     (store / "old-keys.db").chmod(0o644)
-    process = subprocess.Popen(
-        [sys.executable, "-m", "bot.cli", "run", "-c", str(config)], stderr=subprocess.PIPE, text=True, cwd=ROOT
-    )
-    time.sleep(4)
-    process.send_signal(signal.SIGTERM)
-    _, err = process.communicate(timeout=30)
-    assert process.returncode == 0, err
+    kring = KringRun(config)
+    kring.wait_for("retrying in")  # the store is open and the key store tightened: now it tries the homeserver
+    err = kring.stop()
+    assert kring.process.returncode == 0, err
     assert "holds matrix.password, matrix.pickle_key and others can read it (mode 644)" in err
     assert "secret-word" not in err and "pickle-secret" not in err
     assert mode(store) == 0o700 and mode(store / "old-keys.db") == 0o600
-    for path in tmp_path.glob("kring.db*"):
+    written = sorted(tmp_path.glob("kring.db*"))
+    assert tmp_path / "kring.db" in written and tmp_path / "kring.db.lock" in written, written
+    for path in written:
         assert mode(path) == 0o600, path
 
 

@@ -1,9 +1,19 @@
-"""Kring's Matrix client: nio's own, except that posting a message hears a 429 instead of waiting it out."""
+"""The one place that relies on matrix-nio's private parts and unwritten habits.
+
+- `KringClient` overrides nio's private `AsyncClient._send` and shadows its `config` attribute, so that posting a
+  message hears a 429 instead of waiting it out.
+- `sync_from_scratch` empties nio's `next_batch`: nio syncs from its own last token when `since` is empty.
+- `crypto_store_file` names the file nio's default store keeps a device's encryption keys in.
+
+tests/unit/matrix/test_nio_adapter.py is the contract that says these still hold with the installed nio, whose
+version pyproject.toml bounds.
+"""
 
 from __future__ import annotations
 
 import dataclasses
 from contextvars import ContextVar
+from pathlib import Path
 from typing import Any
 
 from nio import AsyncClient, AsyncClientConfig, RoomSendResponse
@@ -38,3 +48,17 @@ class KringClient(AsyncClient):  # type: ignore[misc]  # nio has no type informa
             return await super()._send(response_class, *args, **kwargs)
         finally:
             _POSTING.reset(token)
+
+
+def sync_from_scratch(client: AsyncClient) -> None:
+    """The next `client.sync(since=None)` starts from nothing (a full first sync), not from nio's last token.
+
+    nio remembers the token of every sync it parsed and uses it when `since` is empty: a very first sync that
+    failed to be stored must start from scratch again, or the room's history would be skipped.
+    """
+    client.next_batch = ""
+
+
+def crypto_store_file(store_path: str, user_id: str, device_id: str) -> Path:
+    """Where nio's default SqliteStore keeps the keys of one device."""
+    return Path(store_path) / f"{user_id}_{device_id}.db"
