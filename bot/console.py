@@ -16,6 +16,8 @@ from bot.clock import ManualClock
 from bot.engine import Kring
 from bot.matrix.room_state import DEFAULT_REDACT_LEVEL
 from bot.ops.data_copy import copy_of, encoded, file_name
+from bot.payments.qr import file_name as qr_file_name
+from bot.payments.qr import qr_png, request_qr
 from handlers.events import Joined, Message, Reaction, Redaction
 from handlers.parsing import ParseError, parse_duration, parse_small_count
 from storage.file_modes import write_private_file
@@ -78,6 +80,13 @@ class Console:
             return await self._write_copy(queued, event_id)
         if queued.message.kind is MessageKind.BOARD_LINK:
             return await self._show_board_link(queued, event_id)
+        if queued.message.kind is MessageKind.PAYMENT_REQUEST:
+            member = queued.message.mentions[0] if queued.message.mentions else ""
+            await self.tell("console.direct_message", user=member)
+            self.say(queued.message.body)
+            return event_id
+        if queued.message.kind is MessageKind.PAYMENT_QR:
+            return await self._write_qr(queued, event_id)
         number = self.room.number(event_id)
         bot = (await self.kring.texts_for(ROOM_ID)).t("console.bot").plain
         message = queued.message
@@ -94,6 +103,17 @@ class Console:
         payload = encoded(await copy_of(self.kring.store, member, made_at, about))
         await asyncio.to_thread(write_private_file, path, payload)
         await self.tell("console.file_written", user=member, file=str(path))
+        return event_id
+
+    async def _write_qr(self, queued: OutboxMessage, event_id: str) -> str:
+        """A payment request's EPC QR code: in Matrix an image in a direct room; here a PNG in the current folder."""
+        member = queued.message.mentions[0] if queued.message.mentions else ""
+        payment = await request_qr(self.kring.store, self.kring.settings.money, queued.message.proposal_id, member)
+        if payment is not None:
+            image, _ = qr_png(payment)
+            path = self.folder / qr_file_name(payment)
+            await asyncio.to_thread(write_private_file, path, image)
+            await self.tell("console.qr_written", file=str(path))
         return event_id
 
     async def _show_board_link(self, queued: OutboxMessage, event_id: str) -> str:

@@ -15,6 +15,7 @@ from handlers.commands.registry import COMMANDS
 from handlers.commands.volume import held_back
 from handlers.events import Event, Joined, Message, Reaction, Redaction, Say
 from handlers.members.own_data import already_forgotten, asks_to_forget, clear_old_texts
+from handlers.payments.importing import Imported, import_statement
 from handlers.proposals.decisions import fire_announcement
 from handlers.proposals.underway import confirm_by_reaction, is_confirmation
 from handlers.reputation.reactions import CreditBook, facts_wanted
@@ -22,7 +23,7 @@ from handlers.reputation.standing import tell_once
 from handlers.wording.catalog import Texts
 from handlers.wording.room_language import room_texts
 from storage.queries.intake import CreditFacts, Effects
-from storage.records import Announcement, AnnouncementKind, OutboxMessage
+from storage.records import Announcement, AnnouncementKind, BankLine, OutboxMessage
 from storage.store import Store
 
 log = logging.getLogger(__name__)
@@ -244,6 +245,16 @@ class Kring:
         if says and claimed is not None and claimed.kind is AnnouncementKind.DEADLINE and self.on_decision is not None:
             self.on_decision()
         return claimed is not None
+
+    # bank statements
+    async def take_statement(self, account_iban: str, lines: list[BankLine]) -> Imported:
+        """Import a statement's lines in one transaction, the thread messages of what arrived queued with them;
+        ImportRefused (nothing written) when it is not the association's or names an unknown reference."""
+        async with self.store.transaction():
+            imported = await import_statement(self.store, self.settings, account_iban, lines, self.clock.now())
+            await self._enqueue(imported.says)
+        self._after_commit(imported.says)
+        return imported
 
     async def due(self, until: datetime) -> list[Announcement]:
         return await self.store.schedule.pending(due_before=until)

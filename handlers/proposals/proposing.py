@@ -10,6 +10,7 @@ from handlers.commands.declaration import Context, Role, UserError, command
 from handlers.events import Say
 from handlers.members.talents import needed_talents
 from handlers.parsing import ProposalDraft, ProposalEdit, title_key
+from handlers.payments.requests import paid_after_go
 from handlers.proposals.underway import in_thread
 from handlers.wording.fragments import goals, load_facts, progress, status_view, underway_block, underway_line
 from handlers.wording.markup import Rendered, lines, mention, user_text
@@ -96,6 +97,8 @@ async def propose(ctx: Context, draft: ProposalDraft) -> list[Say]:
         parts += [texts.t("talents.needed_title"), *rows]
         mentions += asked
     parts.append(texts.t("proposal.how_to_back", number=proposal.number, proposer=facts.who(ctx.sender)))
+    if ctx.settings.money is not None and proposal.money_goal_cents:
+        parts.append(paid_after_go(texts, ctx.settings.money))
     announcement = ctx.announce(lines(parts), mentions=tuple(sorted(set(mentions))), proposal_id=proposal.id)
     return [dataclasses.replace(announcement, opens_thread=True)]  # updates and deliveries follow in its thread
 
