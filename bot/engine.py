@@ -256,6 +256,12 @@ class Kring:
         self._after_commit(imported.says)
         return imported
 
+    async def say_now(self, says: list[Say]) -> None:
+        """Queue messages that answer no event of a served room (a treasurer's file in a direct room)."""
+        async with self.store.transaction():
+            await self._enqueue(says)
+        self._after_commit(says)
+
     async def due(self, until: datetime) -> list[Announcement]:
         return await self.store.schedule.pending(due_before=until)
 

@@ -23,6 +23,7 @@ from bot.matrix.homeserver import FatalMatrixError, Patience, explain
 from bot.matrix.room_state import STATE_KEY
 from bot.matrix.rooms import Rooms
 from bot.ops.metrics import Metrics
+from bot.payments.inbox import StatementInbox
 from bot.scheduler import DueAnnouncements, WakeUps
 from handlers.events import Event, Joined, Say
 
@@ -61,6 +62,7 @@ class SyncLoop:
         self.due = DueAnnouncements(kring)
         self.wake_ups = WakeUps(kring)
         self.times = EventTimes(kring.store)
+        self.statements = StatementInbox(kring, client, rooms)  # [money]: a treasurer's file in a direct room
 
     @property
     def stopping(self) -> asyncio.Event:
@@ -222,6 +224,7 @@ class SyncLoop:
         if self.metrics is not None and not history:
             self.metrics.handled(events)
         await self.backlog.request_keys(undecrypted)
+        await self.statements.look(response, history=history)
         if handled:
             log.info("handled %d new events%s", handled, " (history, not executed)" if history else "")
 

@@ -3,6 +3,7 @@ its own, in a direct message (its EPC QR code follows as an image); the GO annou
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -68,7 +69,8 @@ async def request_payments(
     """Make the GO's payment requests (once) and the direct messages that carry them; with the line for the GO
     announcement, None when nobody pledged money."""
     proposal = facts.proposal
-    backers = sorted((p for p in facts.backing if p.money_cents > 0), key=lambda p: (p.pledged_at, p.user_id))
+    # The proposer's own money pledge is asked for too: it counts towards the goal, so it must arrive.
+    backers = sorted((p for p in facts.pledges if p.money_cents > 0), key=lambda p: (p.pledged_at, p.user_id))
     if not backers:
         return [], None
     await store.payments.add_requests(
@@ -98,3 +100,46 @@ async def request_payments(
             )
     line = texts.tn("money.go_requests", len(backers), count=len(backers), treasurers=treasurers(texts, money))
     return says, line
+
+
+async def requests_for_mine(store: Store, texts: Texts, room_id: str, user_id: str) -> list[Rendered]:
+    """`!mine`: the member's payment requests in this room, pledged beside arrived, with the reference to copy."""
+    requests = await store.payments.requests_of_member(user_id)
+    arrived = await store.payments.arrived([request.id for request in requests])
+    rows = []
+    for request in requests:
+        proposal = await store.proposals.get(request.proposal_id)
+        if proposal is None or proposal.room_id != room_id:
+            continue
+        rows.append(
+            texts.t(
+                "money.mine_row",
+                number=proposal.number,
+                title=proposal.title,
+                amount=texts.money(request.amount_cents),
+                arrived=texts.money(arrived.get(request.id, 0)),
+                reference=formatted(request.reference),
+            )
+        )
+    return [texts.t("money.mine_title"), *rows] if rows else []
+
+
+async def money_arrived(store: Store, texts: Texts, proposal: Proposal, who: Callable[[str], Rendered]) -> Rendered:
+    """The status and the closing report: money asked for beside money arrived, and who has not paid (yet);
+    empty when no payment request was made."""
+    requests = await store.payments.requests_of([proposal.id])
+    if not requests:
+        return Rendered("", "")
+    arrived = await store.payments.arrived([request.id for request in requests])
+    asked = sum(request.amount_cents for request in requests)
+    got = sum(min(arrived.get(request.id, 0), request.amount_cents) for request in requests)
+    parts = [texts.t("money.arrived_total", arrived=texts.money(got), pledged=texts.money(asked))]
+    missing = [
+        texts.t("money.missing", user=who(r.user_id), amount=texts.money(r.amount_cents - arrived.get(r.id, 0)))
+        for r in requests
+        if arrived.get(r.id, 0) < r.amount_cents
+    ]
+    if missing:
+        key = "money.not_arrived" if proposal.is_underway else "money.never_arrived"
+        parts.append(texts.t(key, missing=Rendered.join(user_text(", "), missing)))
+    return lines(parts)

@@ -10,7 +10,7 @@ from handlers.commands.declaration import Context, Role, UserError, command
 from handlers.events import Say
 from handlers.members.talents import needed_talents
 from handlers.parsing import ProposalDraft, ProposalEdit, title_key
-from handlers.payments.requests import paid_after_go
+from handlers.payments.requests import money_arrived, paid_after_go
 from handlers.proposals.underway import in_thread
 from handlers.wording.fragments import goals, load_facts, progress, status_view, underway_block, underway_line
 from handlers.wording.markup import Rendered, lines, mention, user_text
@@ -185,6 +185,9 @@ async def show_proposal(ctx: Context, proposal: Proposal) -> list[Say]:
         updates_people = {u.user_id for u in updates} | {d.user_id for d in deliveries}
         facts = await load_facts(ctx.store, proposal, *updates_people)
         view = lines([view, underway_block(ctx.texts, facts, updates, deliveries)])
+        money = await money_arrived(ctx.store, ctx.texts, proposal, facts.who)
+        if money.plain:
+            view = lines([view, money])
     return [ctx.reply(view, proposal_id=proposal.id)]
 
 

@@ -229,3 +229,17 @@ async def test_the_copy_holds_a_members_payments_and_forgetting_erases_the_banks
     assert await room.rows("SELECT payer_name, payer_iban, text, amount_cents FROM bank_lines") == [("", "", "", 6000)]
     (user,) = await room.rows("SELECT user_id FROM payment_requests WHERE amount_cents = 6000")
     assert user[0] != BOB  # a pseudonym: the books still add up
+
+
+async def test_mine_status_and_the_closing_report_show_pledged_beside_arrived(gone_go: Harness) -> None:
+    room = gone_go
+    refs = await references(room)
+    await take(room, camt053([[Tx("60.00", reference=refs[BOB])], [Tx("5.00", text=refs[CAS])]]))
+    mine = (await room.reply(CAS, "!mine")).body
+    assert "Payment requests (pledged · arrived):" in mine
+    assert f"#1 Shared courier: €15 · €5 · reference {formatted(refs[CAS])}" in mine
+    status = (await room.reply(ANN, "!status 1")).body
+    assert "💶 Money arrived at the bank: €65 of €75 asked for." in status
+    assert "Not arrived yet: Cas €10." in status
+    (report, *_) = (await room.say(ANN, "!done 1 all delivered"))[1]
+    assert "Never arrived: Cas €10." in report.body

@@ -3,15 +3,19 @@ proposal and !help backme say that money is paid only after GO."""
 
 from __future__ import annotations
 
+import asyncio
 import io
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
+import pytest
 from stdnum import iso11649
 
+from bot.config import ConfigError, parse_settings
 from handlers.payments.references import compact, reference_for, references_in
 from tests.unit.conftest import MakeRoom
-from tests.unit.harness import Harness
+from tests.unit.harness import Harness, make_harness
 
 ANN = "@ann:test"
 BOB = "@bob:test"
@@ -97,3 +101,35 @@ def test_the_qr_code_holds_the_sepa_transfer_field_by_field() -> None:
     assert fields[5:8] == ["Vereniging Kring", IBAN, "EUR60.5"]
     assert fields[9] == reference  # the structured creditor reference, not free text
     assert fields[10:] in ([], [""], ["", ""])
+
+
+async def test_the_console_prints_the_request_and_writes_its_qr_image(tmp_path: Path) -> None:
+    from bot.console import Console
+
+    harness = await make_harness(tmp_path, money=MONEY)
+    try:
+        out = io.StringIO()
+        console = Console(harness.kring, harness.clock, out, folder=tmp_path)
+        for line in ("!propose Shared courier €50 in 2 days min 1", "/as @bob", "!backme 1 €60", "/wait 3d"):
+            await console.handle_line(line)
+        said = out.getvalue()
+        assert "… @bob receives in a direct message:\n💶 Payment request for #1 Shared courier" in said
+        assert "Amount: €60" in said and "IBAN: NL91 ABNA 0417 1643 00" in said
+        (image,) = await asyncio.to_thread(lambda: list(tmp_path.glob("kring-payment-RF*.png")))
+        assert f"the console wrote it to {image}" in said
+        assert image.read_bytes().startswith(b"\x89PNG")
+    finally:
+        await harness.store.close()
+
+
+def test_a_wrong_iban_check_digit_is_one_line_at_start(tmp_path: Path) -> None:
+    from bot.cli import main
+
+    config = tmp_path / "kring.toml"
+    config.write_text('[money]\niban = "NL91 ABNA 0417 1643 01"\naccount_name = "Kring"\n', encoding="utf-8")
+    with pytest.raises(ConfigError) as refused:
+        parse_settings({"money": {"iban": "NL91 ABNA 0417 1643 01", "account_name": "Kring"}})
+    (line,) = str(refused.value).splitlines()
+    assert line.startswith("config error at money.iban:") and "Invalid checksum digits" in line
+    assert main(["console", "-c", str(config)]) != 0
+    assert parse_settings({"money": MONEY}).money is not None and parse_settings({}).money is None
