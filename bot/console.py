@@ -132,6 +132,7 @@ class Console:
         """Fire what is due by the simulated now and print everything the bot has to say."""
         await self.kring.fire_due()
         await self.kring.clear_old_texts()
+        await self.kring.remind_unpaid()  # [money]: one reminder per unpaid request
         await self.kring.deliver(self._send)
 
     async def start(self) -> None:

@@ -90,6 +90,7 @@ class SyncLoop:
                 # Everything sent before `started` is handled now, so what was due by then can be decided on it.
                 await self.due.fire(started)
                 await self.kring.clear_old_texts()  # once a UTC day; a cheap check otherwise
+                await self.kring.remind_unpaid()  # [money]: one reminder per unpaid request
                 await self.wake_ups.plan()
             except FatalMatrixError:
                 raise

@@ -59,11 +59,13 @@ class StatementInbox:
                     continue
                 if not self._is_direct(room_id, sender):
                     continue
-                text = await self._answer(room_id, sender, content)
+                text = await self.answer(room_id, sender, content)
                 reply = Say(room_id, text, reply_to=str(source.get("event_id")), priority=Priority.PRIVATE)
                 await self.kring.say_now([reply])
 
-    async def _answer(self, room_id: str, sender: str, content: Mapping[str, Any]) -> Rendered:
+    async def answer(self, room_id: str, sender: str, content: Mapping[str, Any]) -> Rendered:
+        """What Kring replies to a file in a direct room: a refusal (the file unread unless from a treasurer), or
+        the import's summary."""
         language_room = next(iter(sorted(self.rooms.served)), "")
         texts = await self.kring.texts_for(language_room)
         if not self.is_treasurer(sender):

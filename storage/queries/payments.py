@@ -61,6 +61,20 @@ class PaymentQueries:
         )
         return [_request(r) for r in rows]
 
+    async def unreminded(self, requested_before: datetime) -> list[PaymentRequest]:
+        """Requests made before this moment that were never reminded of."""
+        rows = await self.db.fetch_all(
+            f"SELECT {_REQUEST_COLUMNS} FROM payment_requests WHERE reminded_at IS NULL AND requested_at <= ? "
+            "ORDER BY id",
+            (to_db(requested_before),),
+        )
+        return [_request(r) for r in rows]
+
+    async def mark_reminded(self, request_ids: Collection[int], at: datetime) -> None:
+        await self.db.executemany(
+            "UPDATE payment_requests SET reminded_at = ? WHERE id = ?", [(to_db(at), i) for i in request_ids]
+        )
+
     async def all_requests(self) -> list[PaymentRequest]:
         """Every request, paid or not: what arrived is counted from the bank lines."""
         rows = await self.db.fetch_all(f"SELECT {_REQUEST_COLUMNS} FROM payment_requests ORDER BY id")
@@ -118,6 +132,22 @@ class PaymentQueries:
                 to_db(at),
             ),
         )
+
+    async def lines_of_proposals(self, proposal_ids: Collection[int]) -> list[tuple[BankLine, LineOutcome, int]]:
+        """The bank lines taken for the requests of these proposals: (line, outcome, request id), oldest first."""
+        if not proposal_ids:
+            return []
+        marks = ",".join("?" * len(proposal_ids))
+        rows = await self.db.fetch_all(
+            "SELECT b.line_key, b.booked_on, b.amount_cents, b.currency, b.payer_name, b.payer_iban, b.text, "
+            "b.outcome, b.request_id FROM bank_lines b JOIN payment_requests r ON r.id = b.request_id "
+            f"WHERE r.proposal_id IN ({marks}) ORDER BY b.id",
+            tuple(proposal_ids),
+        )
+        return [
+            (BankLine(r[0], date.fromisoformat(r[1]), r[2], r[3], r[4], r[5], r[6]), LineOutcome(r[7]), int(r[8]))
+            for r in rows
+        ]
 
     async def lines_of_member(self, user_id: str) -> list[tuple[BankLine, LineOutcome, int]]:
         """The bank lines matched to a member's requests: (line, outcome, proposal id)."""

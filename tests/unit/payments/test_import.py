@@ -243,3 +243,35 @@ async def test_mine_status_and_the_closing_report_show_pledged_beside_arrived(go
     assert "Not arrived yet: Cas €10." in status
     (report, *_) = (await room.say(ANN, "!done 1 all delivered"))[1]
     assert "Never arrived: Cas €10." in report.body
+
+
+async def test_an_unpaid_request_is_reminded_once_after_the_configured_days(gone_go: Harness) -> None:
+    room = gone_go
+    await take(room, camt053([[Tx("60.00", reference=(await references(room))[BOB])]]))
+    await room.kring.remind_unpaid()
+    assert await room.deliver() == []  # not yet: 7 days by default
+    room.clock.advance(timedelta(days=7))
+    await room.kring.remind_unpaid()
+    (reminder,) = await room.deliver()  # Bob paid; Cas did not
+    assert reminder.kind == "payment_request" and reminder.mentions == (CAS,)
+    assert reminder.body.startswith("Reminder: Kring has not yet seen your payment for #1 Shared courier.")
+    assert "Amount: €15" in reminder.body
+    room.clock.advance(timedelta(days=7))
+    await room.kring.remind_unpaid()
+    assert await room.deliver() == []  # once
+
+
+async def test_the_export_holds_requests_and_payments_also_for_dutch_excel(gone_go: Harness) -> None:
+    from zoneinfo import ZoneInfo
+
+    from bot.ops.export import export_rooms, table_csv
+
+    room = gone_go
+    refs = await references(room)
+    await take(room, camt053([[Tx("60.00", name="B. de Vries", reference=refs[BOB])], [Tx("7.50", text=refs[CAS])]]))
+    document = await export_rooms(room.store, ZoneInfo("Europe/Amsterdam"))
+    requests = table_csv(document, "payment_requests", excel=True)
+    assert requests.startswith("\ufeffroom_id;proposal_id;user;reference;money_eur;arrived_eur;requested_at;")
+    assert f"'{BOB};{refs[BOB]};60,00;60,00;" in requests and f"'{CAS};{refs[CAS]};15,00;7,50;" in requests
+    payments = table_csv(document, "payments", excel=True)
+    assert f"'{BOB};2026-03-10;60,00;matched;B. de Vries;" in payments
