@@ -80,8 +80,13 @@ async def import_statement(
             amount=texts.money(unknown.line.amount_cents),
             reference=unknown.reference,
         ) from None
+    kept = []  # lines that book nothing: kept together
     for match in result.matches:
-        await _book(store, settings, match, now, result)
+        if match.request is None or match.outcome is LineOutcome.DOUBLE:
+            kept.append((match.line, match.outcome, None if match.request is None else match.request.id, None))
+        else:
+            await _book(store, settings, match, now, result)
+    await store.payments.add_lines(kept, now)
     return result
 
 
@@ -91,9 +96,7 @@ async def _texts(store: Store, settings: CommunitySettings, room_id: str | None 
 
 async def _book(store: Store, settings: CommunitySettings, match: Match, now: datetime, result: Imported) -> None:
     line, request = match.line, match.request
-    if request is None or match.outcome in (LineOutcome.DOUBLE, LineOutcome.UNMATCHED, LineOutcome.IGNORED):
-        await store.payments.add_line(line, match.outcome, now, request_id=None if request is None else request.id)
-        return
+    assert request is not None
     proposal = result.proposals[request.proposal_id]
     event_id = f"{BANK}:{line.key}"
     delivery = await store.underway.add_delivery(

@@ -51,12 +51,14 @@ def _by_reference(line: BankLine, requests: Mapping[str, PaymentRequest]) -> Pay
     return None
 
 
-def _suggestion(line: BankLine, unpaid: Sequence[PaymentRequest], numbers: Mapping[int, int]) -> PaymentRequest | None:
+def _suggestion(
+    line: BankLine, same_amount: Sequence[PaymentRequest], paid: Mapping[int, int], numbers: Mapping[int, int]
+) -> PaymentRequest | None:
     """The one unpaid request of this amount whose proposal's number the text names (`#3`, `3`), if exactly one."""
     fitting = [
         request
-        for request in unpaid
-        if request.amount_cents == line.amount_cents
+        for request in same_amount
+        if not paid.get(request.id)
         and re.search(rf"(?<![\d,.]){numbers.get(request.proposal_id, -1)}(?![\d,.])", line.text)
     ]
     return fitting[0] if len(fitting) == 1 else None
@@ -71,6 +73,9 @@ def match_lines(
     """Each line's match, in order, counting what earlier lines of the same import brought. `arrived`: cents per
     request before this import; `numbers`: each proposal's number in its room. Raises UnknownReference."""
     by_reference = {compact(request.reference): request for request in requests}
+    by_amount: dict[int, list[PaymentRequest]] = {}
+    for each in requests:
+        by_amount.setdefault(each.amount_cents, []).append(each)
     paid = dict(arrived)
     matches = []
     for line in lines:
@@ -79,8 +84,7 @@ def match_lines(
             continue
         request = _by_reference(line, by_reference)
         if request is None:
-            unpaid = [r for r in requests if paid.get(r.id, 0) == 0]
-            suggested = _suggestion(line, unpaid, numbers)
+            suggested = _suggestion(line, by_amount.get(line.amount_cents, []), paid, numbers)
             outcome = LineOutcome.UNMATCHED if suggested is None else LineOutcome.SUGGESTED
             matches.append(Match(line, outcome, suggested))
             continue

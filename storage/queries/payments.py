@@ -113,24 +113,33 @@ class PaymentQueries:
         request_id: int | None = None,
         delivery_id: int | None = None,
     ) -> None:
-        await self.db.execute(
+        await self.add_lines([(line, outcome, request_id, delivery_id)], at)
+
+    async def add_lines(
+        self, lines: Iterable[tuple[BankLine, LineOutcome, int | None, int | None]], at: datetime
+    ) -> None:
+        """(line, outcome, request id, delivery id) each, kept with the moment they were imported."""
+        await self.db.executemany(
             "INSERT INTO bank_lines (line_key, booked_on, amount_cents, currency, payer_name, payer_iban, text, "
             "outcome, request_id, user_id, delivery_id, imported_at) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, (SELECT user_id FROM payment_requests WHERE id = ?), ?, ?)",
-            (
-                line.key,
-                line.booked_on.isoformat(),
-                line.amount_cents,
-                line.currency,
-                line.payer_name,
-                line.payer_iban,
-                line.text,
-                outcome.value,
-                request_id,
-                request_id,
-                delivery_id,
-                to_db(at),
-            ),
+            [
+                (
+                    line.key,
+                    line.booked_on.isoformat(),
+                    line.amount_cents,
+                    line.currency,
+                    line.payer_name,
+                    line.payer_iban,
+                    line.text,
+                    outcome.value,
+                    request_id,
+                    request_id,
+                    delivery_id,
+                    to_db(at),
+                )
+                for line, outcome, request_id, delivery_id in lines
+            ],
         )
 
     async def lines_of_proposals(self, proposal_ids: Collection[int]) -> list[tuple[BankLine, LineOutcome, int]]:
