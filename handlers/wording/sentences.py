@@ -742,6 +742,7 @@ _MONEY = (
     ),
     _msg("money.qr_caption", "QR code for the transfer, reference {reference}"),
     _msg("money.reminder", "Reminder: Kring has not yet seen your payment for #{number} {title}."),
+    _msg("board.my_payment", "#{number} {title}: payment request {amount}, {arrived} arrived · reference {reference}"),
     _msg("money.mine_title", "Payment requests (pledged · arrived):"),
     _msg("money.mine_row", "#{number} {title}: {amount} · {arrived} · reference {reference}"),
     _msg("money.arrived", "🏦 {backer}'s payment of {amount} for #{number} has arrived (bank statement)."),

@@ -10,6 +10,11 @@ from storage.db import Database
 from storage.records import BankLine, LineOutcome, PaymentRequest
 from storage.timeconv import from_db, from_db_optional, to_db
 
+# The bank lines whose money counts as arrived: matched ones, and suggestions once a treasurer confirmed them.
+COUNTED_LINES = (
+    "(outcome = 'matched' OR (outcome = 'suggested' "
+    "AND delivery_id IN (SELECT id FROM deliveries WHERE confirmed_by IS NOT NULL)))"
+)
 _REQUEST_COLUMNS = "id, proposal_id, user_id, amount_cents, reference, requested_at, reminded_at"
 
 
@@ -81,12 +86,12 @@ class PaymentQueries:
         return [_request(r) for r in rows]
 
     async def arrived(self, request_ids: Collection[int]) -> dict[int, int]:
-        """Cents the bank brought per request (matched lines only)."""
+        """Cents the bank brought per request: matched lines, and suggestions once confirmed."""
         if not request_ids:
             return {}
         marks = ",".join("?" * len(request_ids))
         rows = await self.db.fetch_all(
-            f"SELECT request_id, SUM(amount_cents) FROM bank_lines WHERE outcome = 'matched' "
+            f"SELECT request_id, SUM(amount_cents) FROM bank_lines WHERE {COUNTED_LINES} "
             f"AND request_id IN ({marks}) GROUP BY request_id",
             tuple(request_ids),
         )

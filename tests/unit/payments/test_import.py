@@ -103,8 +103,10 @@ async def test_amount_and_number_only_make_a_suggestion_a_moderator_confirms(gon
     assert "Suggestions, to confirm with !confirm <number> <backer> (1):" in summary
     assert "→ #1 @cas:test?" in summary and out == []
     assert await room.rows("SELECT confirmed_by FROM deliveries") == [(None,)]
+    assert "Not arrived yet: Bob €60, Cas €15." in (await room.reply(ANN, "!status 1")).body
     await room.reply(MOD, f"!confirm 1 {CAS}")
     assert await room.rows("SELECT confirmed_by FROM deliveries") == [(MOD,)]
+    assert "Not arrived yet: Bob €60." in (await room.reply(ANN, "!status 1")).body
 
 
 async def test_debits_other_currencies_and_strangers_are_not_counted(gone_go: Harness) -> None:
