@@ -40,7 +40,6 @@ class Imported:
     already: int = 0
     says: list[Say] = field(default_factory=list)
     proposals: dict[int, Proposal] = field(default_factory=dict)
-    names: dict[str, str] = field(default_factory=dict)
 
 
 async def import_statement(
@@ -110,7 +109,6 @@ async def _book(store: Store, settings: CommunitySettings, match: Match, now: da
         store, settings.proposals, texts, proposal, request.user_id, BANK, [delivery], event_id=event_id, at=now
     )
     names = await store.members.display_names(proposal.room_id, [request.user_id])
-    result.names.update(names)
     backer = user_text(names.get(request.user_id, request.user_id))
     parts = [texts.t("money.arrived", backer=backer, amount=texts.money(line.amount_cents), number=proposal.number)]
     if match.left_cents:

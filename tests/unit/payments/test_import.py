@@ -79,8 +79,9 @@ async def test_a_reference_typed_in_the_text_matches_and_a_part_payment_leaves_t
 async def test_a_line_is_imported_once_whatever_file_it_comes_in(gone_go: Harness) -> None:
     room = gone_go
     bob = (await references(room))[BOB]
-    line = Tx("60.00", reference=bob, bank_ref="INGREF0001")
-    await take(room, camt053([[line]], v08=True))
+    line = Tx("60.00", name="B. de Vries", reference=bob, bank_ref="INGREF0001")
+    summary, _ = await take(room, camt053([[line]], v08=True))  # ABN AMRO's .001.08: the name inside Pty
+    assert "€60 · B. de Vries → #1 @bob:test" in summary
     summary, out = await take(room, camt053([[line], [Tx("3.00", text="koffie", bank_ref="INGREF0002")]], v08=True))
     assert "Imported before: 1." in summary and "Not matched, for the treasurer (1):" in summary
     assert out == []
@@ -198,6 +199,22 @@ async def test_bad_input_is_refused_in_one_line_and_changes_nothing(
     assert err.count("\n") == 1 and said in err and "Nothing was imported." in err
     await room.reopen()
     assert await room.dump(everything=True) == before
+
+
+async def test_without_money_settings_the_command_line_reads_no_statement(
+    gone_go: Harness, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    statement = tmp_path / "ing.xml"
+    statement.write_bytes(camt053([[Tx("60.00")]]))
+    plain = tmp_path / "plain.toml"
+    plain.write_text("[bot]\nlanguage = 'en'\n", encoding="utf-8")
+    await gone_go.store.close()
+    code = await asyncio.to_thread(
+        main, ["payments", "import", str(statement), "-c", str(plain), "--db", str(gone_go.path)]
+    )
+    assert code == 1
+    assert capsys.readouterr().err == "kring: Kring has no [money] settings, so it reads no bank statements.\n"
+    await gone_go.reopen()
 
 
 async def test_the_command_line_prints_the_summary(
