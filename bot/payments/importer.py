@@ -7,7 +7,7 @@ from pathlib import Path
 
 from bot.engine import Kring
 from bot.payments.statement import StatementError
-from bot.payments.statements import MAX_STATEMENT_BYTES, read_statement
+from bot.payments.statements import MAX_STATEMENT_BYTES, read_statement, too_big
 from handlers.payments.importing import ImportRefused, summary
 from handlers.wording.markup import Rendered
 
@@ -18,10 +18,6 @@ class Refused(Exception):
     def __init__(self, text: Rendered) -> None:
         super().__init__(text.plain)
         self.text = text
-
-
-def too_big(kring_limit: int = MAX_STATEMENT_BYTES) -> StatementError:
-    return StatementError("payments.too_big", limit=f"{kring_limit // (1024 * 1024)} MB")
 
 
 def read_file(path: Path) -> bytes:

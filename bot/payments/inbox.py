@@ -14,7 +14,7 @@ from nio.exceptions import EncryptionError
 from bot.engine import Kring
 from bot.matrix.rooms import Rooms
 from bot.payments.importer import Refused, take_in
-from bot.payments.statements import MAX_STATEMENT_BYTES
+from bot.payments.statements import MAX_STATEMENT_BYTES, too_big
 from handlers.events import Say
 from handlers.wording.markup import Rendered
 from storage.records import Priority
@@ -59,7 +59,11 @@ class StatementInbox:
                     continue
                 if not self._is_direct(room_id, sender):
                     continue
-                text = await self.answer(room_id, sender, content)
+                try:
+                    text = await self.answer(room_id, sender, content)
+                except Exception:  # the sync batch is stored already: answer, never make it handled again
+                    log.exception("reading a statement sent in a direct room failed")
+                    text = (await self.kring.texts_for(next(iter(sorted(self.rooms.served)), ""))).t("internal_error")
                 reply = Say(room_id, text, reply_to=str(source.get("event_id")), priority=Priority.PRIVATE)
                 await self.kring.say_now([reply])
 
@@ -73,7 +77,8 @@ class StatementInbox:
             return texts.t("payments.not_treasurer")
         size = (content.get("info") or {}).get("size") if isinstance(content.get("info"), Mapping) else None
         if isinstance(size, int) and size > MAX_STATEMENT_BYTES:
-            return texts.t("payments.too_big", limit=f"{MAX_STATEMENT_BYTES // (1024 * 1024)} MB")
+            refused = too_big()
+            return texts.t(refused.key, **refused.params)
         data = await self._fetch(content)
         if data is None:
             return texts.t("payments.download_failed")

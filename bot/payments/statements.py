@@ -10,10 +10,14 @@ from bot.payments.statement import Statement, StatementError
 MAX_STATEMENT_BYTES = 20 * 1024 * 1024  # a year of a busy association's lines is a few megabytes
 
 
+def too_big() -> StatementError:
+    return StatementError("payments.too_big", limit=f"{MAX_STATEMENT_BYTES // (1024 * 1024)} MB")
+
+
 def read_statement(data: bytes) -> Statement:
     """A CAMT.053 or MT940 statement from its bytes; StatementError when it is neither or is damaged."""
     if len(data) > MAX_STATEMENT_BYTES:
-        raise StatementError("payments.too_big", limit=f"{MAX_STATEMENT_BYTES // (1024 * 1024)} MB")
+        raise too_big()
     start = data.lstrip(b"\xef\xbb\xbf \t\r\n")[:200]
     if start.startswith(b"<"):
         return read_camt053(data)
