@@ -121,7 +121,7 @@ async def _book(store: Store, settings: CommunitySettings, match: Match, now: da
 def summary(texts: Texts, account_iban: str, read: int, result: Imported) -> Rendered:
     """What the treasurer reads after an import: matched, suggested, not matched, paid twice, known, ignored."""
     by = {outcome: [m for m in result.matches if m.outcome is outcome] for outcome in LineOutcome}
-    parts = [texts.t("payments.summary", iban=shown_iban(account_iban), count=read)]
+    parts = [texts.tn("payments.summary", read, iban=shown_iban(account_iban), count=read)]
 
     def about(match: Match) -> dict[str, str | int | Rendered]:
         line = match.line

@@ -752,7 +752,7 @@ _MONEY = (
     _msg("money.never_arrived", "Never arrived: {missing}."),
     _msg("money.part_left", "{left} of it is still open."),
     _msg("money.surplus", "{surplus} more than pledged: the treasurer is told."),
-    _msg("payments.summary", "Statement of {iban}: {count} lines read."),
+    _plural("payments.summary", "Statement of {iban}: {count} line read.", "Statement of {iban}: {count} lines read."),
     _msg("payments.matched_title", "Matched ({count}):"),
     _msg("payments.matched", "{date} · {amount} · {name} → #{number} {backer}"),
     _msg("payments.left", "{left} still open"),

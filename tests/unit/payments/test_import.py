@@ -228,7 +228,7 @@ async def test_the_command_line_prints_the_summary(
         main, ["payments", "import", str(statement), "-c", str(config(tmp_path)), "--db", str(room.path)]
     )
     assert code == 0
-    assert "Statement of NL91 ABNA 0417 1643 00: 1 lines read." in capsys.readouterr().out
+    assert "Statement of NL91 ABNA 0417 1643 00: 1 line read." in capsys.readouterr().out
     await room.reopen()
     assert await room.rows("SELECT user_id, confirmed_by FROM deliveries") == [(BOB, "bank")]
 
