@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import io
 import sys
+import textwrap
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -83,7 +84,7 @@ class Console:
         if queued.message.kind is MessageKind.PAYMENT_REQUEST:
             member = queued.message.mentions[0] if queued.message.mentions else ""
             await self.tell("console.direct_message", user=member)
-            self.say(queued.message.body)
+            self.say(textwrap.indent(queued.message.body, " " * 6))
             return event_id
         if queued.message.kind is MessageKind.PAYMENT_QR:
             return await self._write_qr(queued, event_id)

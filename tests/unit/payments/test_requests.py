@@ -113,7 +113,7 @@ async def test_the_console_prints_the_request_and_writes_its_qr_image(tmp_path: 
         for line in ("!propose Shared courier €50 in 2 days min 1", "/as @bob", "!backme 1 €60", "/wait 3d"):
             await console.handle_line(line)
         said = out.getvalue()
-        assert "… @bob receives in a direct message:\n💶 Payment request for #1 Shared courier" in said
+        assert "… @bob receives in a direct message:\n      💶 Payment request for #1 Shared courier" in said
         assert "Amount: €60" in said and "IBAN: NL91 ABNA 0417 1643 00" in said
         (image,) = await asyncio.to_thread(lambda: list(tmp_path.glob("kring-payment-RF*.png")))
         assert f"the console wrote it to {image}" in said
