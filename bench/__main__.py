@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bench import board, commands, federation, ingest, live, memory, report
+from bench import board, commands, federation, ingest, live, memory, payments, report
 
 
 @dataclass(frozen=True)
@@ -47,7 +47,7 @@ QUICK = Size(
     memory_events=100_000,
     federation_idle_s=20.0,
 )
-PARTS = ("ingest", "commands", "live", "memory", "federation", "board")
+PARTS = ("ingest", "commands", "live", "memory", "federation", "board", "payments")
 DOCS = Path(__file__).resolve().parent.parent / "docs" / "PERFORMANCE.md"
 
 
@@ -68,6 +68,7 @@ async def _run(parts: list[str], size: Size, workdir: Path) -> dict[str, Any]:
         "memory": lambda: memory.measure(workdir / "memory", size.memory_events),
         "federation": lambda: federation.measure(workdir / "federation", size.federation_idle_s),
         "board": lambda: board.measure(workdir / "board", samples=max(20, size.latency_samples // 5)),
+        "payments": lambda: payments.measure(workdir / "payments"),
     }
     figures: dict[str, Any] = {}
     seconds: dict[str, float] = {}

@@ -1,5 +1,5 @@
-"""The `kring` command line: `run` (Matrix), `console` (terminal, no server), `export`, and for operators `check`,
-`backup`, `restore` and `forget`."""
+"""The `kring` command line: `run` (Matrix), `console` (terminal, no server), `export`, `payments import` (a bank
+statement), and for operators `check`, `backup`, `restore` and `forget`."""
 
 from __future__ import annotations
 
@@ -22,6 +22,8 @@ from bot.engine import Kring
 from bot.ops.backup import BackupError, backup, restore
 from bot.ops.export import TABLES, export_rooms, table_csv, write_tables
 from bot.ops.log_secrets import SECRETS, mask_secrets_in_logs
+from bot.payments.importer import Refused, read_file, take_in
+from bot.payments.statement import StatementError
 from handlers.members.own_data import forget_member
 from storage.db import StoreLockedError, hold_exclusive_lock
 from storage.file_modes import OWNER_ONLY_UMASK, UnsafeFileError
@@ -70,6 +72,12 @@ def _parser() -> argparse.ArgumentParser:
         help="with --format csv: as Dutch Excel opens it (';', a BOM, euros and hours with a decimal comma); "
         "the default when [bot] language is nl",
     )
+    payments = sub.add_parser("payments", help="money that arrives: read the bank's statement")
+    payments_sub = payments.add_subparsers(dest="payments_command", required=True)
+    take = payments_sub.add_parser("import", help="match a CAMT.053 or MT940 statement to the payment requests")
+    take.add_argument("file", type=Path, help="the statement as the bank exported it (.xml or .sta/.940)")
+    take.add_argument("-c", "--config", type=Path, help="path to config.toml (its [money] names the account)")
+    take.add_argument("--db", help="SQLite file (default: storage.database from the config)")
     forget = sub.add_parser("forget", help="forget a member, as their !forgetme confirm would (stop kring run first)")
     forget.add_argument("user_id", help="the member's user id, e.g. @ann:example.org")
     forget.add_argument("-c", "--config", type=Path, help="path to config.toml (optional with --db)")
@@ -115,6 +123,32 @@ async def _forget(settings: Settings, database: str, user_id: str) -> None:
             more = f" (and {len(held) - SHOWN_IDS} more)" if len(held) > SHOWN_IDS else ""
             said += f". ids in this database look like: {', '.join(held[:SHOWN_IDS])}{more}"
     sys.stderr.write(f"kring: {said}\n")
+
+
+async def _import_statement(settings: Settings, database: str, path: Path) -> int:
+    """`kring payments import`: the summary on stdout and 0, or the one sentence that says why nothing was
+    imported on stderr and 1."""
+    lock = hold_exclusive_lock(database)  # beside a running kring run, the treasurer sends the file in a DM
+    try:
+        store = await Store.open(database)
+        try:
+            kring = Kring(store, settings, SystemClock(), settings.matrix.user_id or BOT_ID)
+            try:
+                data = await asyncio.to_thread(read_file, path)
+                said = await take_in(kring, data)
+            except StatementError as error:
+                said_no = (await kring.texts_for("")).t(error.key, **error.params)
+                sys.stderr.write(f"kring: {said_no.plain}\n")
+                return 1
+            except Refused as refused:
+                sys.stderr.write(f"kring: {refused.text.plain}\n")
+                return 1
+        finally:
+            await store.close()
+    finally:
+        lock.close()
+    sys.stdout.write(said.plain + "\n")
+    return 0
 
 
 async def _console(settings: Settings, database: str | None) -> None:
@@ -210,6 +244,11 @@ def main(argv: list[str] | None = None) -> int:
             if args.format == "csv" and (args.out is None) == (args.table is None):
                 raise ConfigError("--format csv needs either --out DIR (one file per table) or --table NAME")
             asyncio.run(_export(settings, database, args))
+        elif args.command == "payments":
+            database = _database(args, settings, "payments import")
+            if not args.file.is_file():
+                raise ConfigError(f"statement file not found: {args.file}")
+            return asyncio.run(_import_statement(settings, database, args.file))
         elif args.command == "check":
             from bot.ops.check import run_check
 

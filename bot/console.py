@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import io
 import sys
+import textwrap
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -15,6 +16,8 @@ from bot.board.server import BoardServer
 from bot.clock import ManualClock
 from bot.engine import Kring
 from bot.matrix.room_state import DEFAULT_REDACT_LEVEL
+from bot.payments.qr import file_name as qr_file_name
+from bot.payments.qr import qr_png, request_qr
 from handlers.events import Joined, Message, Reaction, Redaction
 from handlers.parsing import ParseError, parse_duration, parse_small_count
 from storage.file_modes import write_private_file
@@ -77,6 +80,13 @@ class Console:
             return await self._write_copy(queued, event_id)
         if queued.message.kind is MessageKind.BOARD_LINK:
             return await self._show_board_link(queued, event_id)
+        if queued.message.kind is MessageKind.PAYMENT_REQUEST:
+            member = queued.message.mentions[0] if queued.message.mentions else ""
+            await self.tell("console.direct_message", user=member)
+            self.say(textwrap.indent(queued.message.body, " " * 6))
+            return event_id
+        if queued.message.kind is MessageKind.PAYMENT_QR:
+            return await self._write_qr(queued, event_id)
         number = self.room.number(event_id)
         bot = (await self.kring.texts_for(ROOM_ID)).t("console.bot").plain
         message = queued.message
@@ -91,6 +101,17 @@ class Console:
         path = self.folder / copy.name
         await asyncio.to_thread(write_private_file, path, copy.payload)
         await self.tell("console.file_written", user=member, file=str(path))
+        return event_id
+
+    async def _write_qr(self, queued: OutboxMessage, event_id: str) -> str:
+        """A payment request's EPC QR code: in Matrix an image in a direct room; here a PNG in the current folder."""
+        member = queued.message.mentions[0] if queued.message.mentions else ""
+        payment = await request_qr(self.kring.store, self.kring.settings.money, queued.message.proposal_id, member)
+        if payment is not None:
+            image, _ = qr_png(payment)
+            path = self.folder / qr_file_name(payment)
+            await asyncio.to_thread(write_private_file, path, image)
+            await self.tell("console.qr_written", file=str(path))
         return event_id
 
     async def _show_board_link(self, queued: OutboxMessage, event_id: str) -> str:
@@ -108,6 +129,7 @@ class Console:
         """Fire what is due by the simulated now and print everything the bot has to say."""
         await self.kring.fire_due()
         await self.kring.clear_old_texts()
+        await self.kring.remind_unpaid()  # [money]: one reminder per unpaid request
         await self.kring.deliver(self._send)
 
     async def start(self) -> None:

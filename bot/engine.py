@@ -7,7 +7,7 @@ import logging
 import sqlite3
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 from bot.clock import Clock
 from bot.config import Settings
@@ -17,6 +17,8 @@ from handlers.commands.registry import COMMANDS
 from handlers.commands.volume import held_back
 from handlers.events import Event, Joined, Message, Reaction, Redaction, Say
 from handlers.members.own_data import already_forgotten, asks_to_forget, clear_old_texts
+from handlers.payments.importing import Imported, import_statement
+from handlers.payments.reminders import remind_unpaid
 from handlers.proposals.decisions import fire_announcement
 from handlers.proposals.underway import confirm_by_reaction, is_confirmation
 from handlers.reputation.reactions import CreditBook, facts_wanted
@@ -24,10 +26,11 @@ from handlers.reputation.standing import tell_once
 from handlers.wording.catalog import Texts
 from handlers.wording.room_language import room_texts
 from storage.queries.intake import CreditFacts, Effects
-from storage.records import Announcement, AnnouncementKind, OutboxMessage
+from storage.records import Announcement, AnnouncementKind, BankLine, OutboxMessage
 from storage.store import Store
 
 log = logging.getLogger(__name__)
+UNPAID_CHECK = timedelta(minutes=5)  # how often unpaid payment requests are looked for
 
 # Sends one queued message; its event id, or None when it can never be sent (it is then dropped, not retried);
 # MessageRefused when the homeserver refused this one message (it waits, and the others go ahead).
@@ -76,6 +79,7 @@ class Kring:
         self.outbox_ready = asyncio.Event()
         self.made_when_sent = MadeWhenSent(self)  # what the outbox senders ask for private messages, as they send
         self._texts_cleared_on: date | None = None  # the UTC day old message text was last cleared
+        self._unpaid_checked: datetime | None = None  # when unpaid payment requests were last looked for
         # Told each command's English name and outcome (ok, refused, held_back, failed), and each decision posted:
         # the Matrix runner counts them for its metrics.
         self.on_command: Callable[[str, str], None] | None = None
@@ -279,6 +283,34 @@ class Kring:
         if says and claimed is not None and claimed.kind is AnnouncementKind.DEADLINE and self.on_decision is not None:
             self.on_decision()
         return claimed is not None
+
+    # bank statements
+    async def take_statement(self, account_iban: str, lines: list[BankLine]) -> Imported:
+        """Import a statement's lines in one transaction, the thread messages of what arrived queued with them;
+        ImportRefused (nothing written) when it is not the association's or names an unknown reference."""
+        async with self.store.transaction():
+            imported = await import_statement(self.store, self.settings, account_iban, lines, self.clock.now())
+            await self._enqueue(imported.says)
+        self._after_commit(imported.says)
+        return imported
+
+    async def remind_unpaid(self) -> None:
+        """Payment requests unpaid after `[money] request_reminder_days`: one reminder each, in the direct room.
+        Called after every sync batch: the database is asked at most every few minutes."""
+        now = self.clock.now()
+        if self.settings.money is None or (self._unpaid_checked and now - self._unpaid_checked < UNPAID_CHECK):
+            return
+        async with self.store.transaction():
+            says = await remind_unpaid(self.store, self.settings, now)
+            await self._enqueue(says)
+        self._unpaid_checked = now
+        self._after_commit(says)
+
+    async def say_now(self, says: list[Say]) -> None:
+        """Queue messages that answer no event of a served room (a treasurer's file in a direct room)."""
+        async with self.store.transaction():
+            await self._enqueue(says)
+        self._after_commit(says)
 
     async def due(self, until: datetime) -> list[Announcement]:
         return await self.store.schedule.pending(due_before=until)

@@ -10,6 +10,8 @@ from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from schwifty import IBAN
+from schwifty.exceptions import SchwiftyException
 
 from handlers.wording.catalog import languages
 
@@ -149,6 +151,36 @@ class BoardSettings(Section):
         return self.public_url or f"http://{self.listen}"
 
 
+class MoneySettings(Section):
+    """Money that arrives: the association's account that GO's payment requests name and statements are read for."""
+
+    iban: str
+    account_name: str = Field(min_length=1, max_length=70)  # what an EPC QR code holds for the beneficiary
+    treasurers: tuple[str, ...] = ()  # Matrix ids that may hand Kring a statement; (): the room's moderators
+    request_reminder_days: PositiveInt = 7
+
+    @field_validator("iban")
+    @classmethod
+    def _valid_iban(cls, value: str) -> str:
+        return valid_iban(value)
+
+    @field_validator("treasurers")
+    @classmethod
+    def _user_ids(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        wrong = [user for user in value if not user.startswith("@") or ":" not in user]
+        if wrong:
+            raise ValueError(f"not a Matrix id: {', '.join(map(repr, wrong))} (write them like '@ann:example.org')")
+        return value
+
+
+def valid_iban(value: str) -> str:
+    """The IBAN in its compact form; ValueError saying what is wrong with it (a check digit, its length)."""
+    try:
+        return str(IBAN(value).compact)
+    except SchwiftyException as error:
+        raise ValueError(f"not a valid IBAN {value!r}: {error}") from None
+
+
 class CommunitySettings(Section):
     """Everything the rules of one community read."""
 
@@ -158,6 +190,7 @@ class CommunitySettings(Section):
     talents: TalentSettings = TalentSettings()
     privacy: PrivacySettings = PrivacySettings()
     board: BoardSettings = BoardSettings()
+    money: MoneySettings | None = None  # without [money], pledged money is only counted, never asked for
 
     @model_validator(mode="after")
     def _ideas_keep_their_text(self) -> CommunitySettings:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from enum import IntEnum, StrEnum
 
 
@@ -139,6 +139,43 @@ class Delivery:
     @property
     def confirmed(self) -> bool:
         return self.confirmed_by is not None
+
+
+@dataclass(frozen=True)
+class PaymentRequest:
+    """What a money backer of a GO is asked to transfer, under a structured creditor reference (`RF…`) of its own."""
+
+    id: int
+    proposal_id: int
+    user_id: str
+    amount_cents: int
+    reference: str
+    requested_at: datetime
+    reminded_at: datetime | None = None
+
+
+class LineOutcome(StrEnum):
+    """What a bank line was taken for when its statement was imported."""
+
+    MATCHED = "matched"  # a payment of a request: a confirmed money delivery
+    SUGGESTED = "suggested"  # looks like one (the amount, the proposal's number): a treasurer confirms it
+    UNMATCHED = "unmatched"  # an incoming payment Kring cannot place: for the treasurer to handle
+    IGNORED = "ignored"  # a debit, or another currency
+    DOUBLE = "double"  # a request already paid in full was paid again: reported, never counted twice
+
+
+@dataclass(frozen=True)
+class BankLine:
+    """One booked line of a bank statement, as Kring keeps it (`key`: the bank's reference, or a digest)."""
+
+    key: str
+    booked_on: date
+    amount_cents: int  # negative for a debit
+    currency: str
+    payer_name: str
+    payer_iban: str
+    text: str  # the unstructured remittance information
+    reference: str = ""  # the structured creditor reference, when the bank gave one
 
 
 @dataclass(frozen=True)
@@ -280,6 +317,8 @@ class MessageKind(StrEnum):
     THREAD = "thread"  # posted in a proposal's thread (updates, confirmations, nudges): no vote target
     DATA_COPY = "data_copy"  # a member's copy of their data, sent as a file in a direct room (`mentions[0]`)
     BOARD_LINK = "board_link"  # a one-time sign-in link to the room's board, made when sent, in a direct room
+    PAYMENT_REQUEST = "payment_request"  # a money backer's payment request after GO, in a direct room
+    PAYMENT_QR = "payment_qr"  # its EPC QR code, as an image made when sent, in the same direct room
 
 
 @dataclass(frozen=True)

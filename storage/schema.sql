@@ -1,4 +1,4 @@
--- The schema Kring's migrations build (version 20, below): generated, do not edit.
+-- The schema Kring's migrations build (version 21, below): generated, do not edit.
 -- Change it with a new migration in storage/migrations/, then run `python -m storage.migrations`.
 
 CREATE TABLE announcements (
@@ -17,6 +17,24 @@ CREATE TABLE askable (
     user_id TEXT NOT NULL,
     PRIMARY KEY (room_id, user_id)
 );
+
+CREATE TABLE bank_lines (
+    id           INTEGER PRIMARY KEY,
+    line_key     TEXT NOT NULL UNIQUE,
+    booked_on    TEXT NOT NULL,
+    amount_cents INTEGER NOT NULL,
+    currency     TEXT NOT NULL,
+    payer_name   TEXT NOT NULL,
+    payer_iban   TEXT NOT NULL,
+    text         TEXT NOT NULL,
+    outcome      TEXT NOT NULL CHECK (outcome IN ('matched', 'suggested', 'unmatched', 'ignored', 'double')),
+    request_id   INTEGER REFERENCES payment_requests (id),
+    user_id      TEXT,
+    --           the backer whose request it paid: the payer's name and IBAN are their data
+            delivery_id  INTEGER REFERENCES deliveries (id),
+            imported_at  INTEGER NOT NULL
+);
+CREATE INDEX bank_lines_of_request ON bank_lines (request_id) WHERE request_id IS NOT NULL;
 
 CREATE TABLE board_links (
     digest     TEXT PRIMARY KEY,
@@ -183,6 +201,17 @@ CREATE TABLE outbox (
 );
 CREATE INDEX outbox_pending ON outbox (priority, id) WHERE state = 'pending';
 
+CREATE TABLE payment_requests (
+    id           INTEGER PRIMARY KEY,
+    proposal_id  INTEGER NOT NULL REFERENCES proposals (id),
+    user_id      TEXT NOT NULL,
+    amount_cents INTEGER NOT NULL CHECK (amount_cents > 0),
+    reference    TEXT NOT NULL UNIQUE,
+    requested_at INTEGER NOT NULL,
+    reminded_at  INTEGER,
+    UNIQUE (proposal_id, user_id)
+);
+
 CREATE TABLE pledge_history (
     id          INTEGER PRIMARY KEY,
     proposal_id INTEGER NOT NULL REFERENCES proposals (id),
@@ -299,4 +328,4 @@ CREATE TABLE updates (
 );
 CREATE INDEX updates_of ON updates (proposal_id, at);
 
-PRAGMA user_version = 20;
+PRAGMA user_version = 21;

@@ -18,6 +18,7 @@ from storage.queries.member_data import MemberDataQueries
 from storage.queries.members import MemberQueries
 from storage.queries.messages import MessageQueries
 from storage.queries.outbox import OutboxQueries
+from storage.queries.payments import PaymentQueries
 from storage.queries.proposals import ProposalQueries
 from storage.queries.room_settings import RoomSettingQueries
 from storage.queries.schedule import ScheduleQueries
@@ -43,6 +44,7 @@ class Store:
         self.talents = TalentQueries(db)
         self.member_data = MemberDataQueries(db)
         self.board = BoardQueries(db)
+        self.payments = PaymentQueries(db)
 
     @classmethod
     async def open(cls, path: str | Path) -> Store:

@@ -12,6 +12,7 @@ from fractions import Fraction
 from html import escape
 
 from handlers.board import Carried, RoomBoard
+from handlers.payments.references import formatted
 from handlers.wording.catalog import Texts
 from handlers.wording.fragments import ProposalFacts, pledge_amount, progress
 from handlers.wording.markup import Rendered
@@ -352,6 +353,16 @@ def _yours(texts: Texts, own: Own) -> str:
         amount = pledge_amount(texts, Pledge("", delivery.money_cents, delivery.minutes, "", delivery.at)).plain
         state = texts.t("board.confirmed" if delivery.confirmed else "board.reported").plain
         line = texts.t("board.my_delivery", number=proposal.number, title=proposal.title, amount=amount, state=state)
+        items.append(line.html)
+    for proposal, reference, asked, arrived in own.payments:  # [money]
+        line = texts.t(
+            "board.my_payment",
+            number=proposal.number,
+            title=proposal.title,
+            amount=texts.money(asked),
+            arrived=texts.money(arrived),
+            reference=formatted(reference),
+        )
         items.append(line.html)
     return _list(texts, "yours", "board.yours_title", "board.no_pledges", items)
 

@@ -17,6 +17,9 @@ from bot.matrix.direct_rooms import DirectRooms, NotReadyYet
 from bot.matrix.events import file_content, notice_content
 from bot.matrix.homeserver import Backoff
 from bot.ops.metrics import Metrics
+from bot.payments.qr import MIME_TYPE as QR_MIME_TYPE
+from bot.payments.qr import file_name as qr_file_name
+from bot.payments.qr import qr_png, request_qr
 from storage.records import MessageKind, OutboxMessage
 
 log = logging.getLogger(__name__)
@@ -140,6 +143,10 @@ class OutboxSender:
             return await self._send_copy(queued)
         if message.kind is MessageKind.BOARD_LINK:
             return await self._send_board_link(queued)
+        if message.kind is MessageKind.PAYMENT_REQUEST:
+            return await self._send_direct_notice(queued)
+        if message.kind is MessageKind.PAYMENT_QR:
+            return await self._send_payment_qr(queued)
         latest = None
         if message.thread_root is not None and message.reply_to is None:
             latest = await self.kring.store.proposals.thread_latest(message.thread_root)
@@ -189,6 +196,68 @@ class OutboxSender:
         return await self._post(
             queued, room_id, notice_content(await self.kring.made_when_sent.board_link(queued, member))
         )
+
+    async def _send_direct_notice(self, queued: OutboxMessage) -> str | None:
+        """A message for one member's eyes (a payment request), in their direct room with the bot."""
+        found = await self._direct_room(queued)
+        if found is None:
+            return None
+        _, room_id = found
+        message = queued.message
+        content: dict[str, object] = {
+            "msgtype": "m.notice",
+            "body": message.body,
+            "format": "org.matrix.custom.html",
+            "formatted_body": message.html,
+        }
+        return await self._post(queued, room_id, content)
+
+    async def _send_payment_qr(self, queued: OutboxMessage) -> str | None:
+        """A payment request's EPC QR code, made now from the request, as an image in the member's direct room."""
+        found = await self._direct_room(queued)
+        if found is None:
+            return None
+        member, room_id = found
+        payment = await request_qr(self.kring.store, self.kring.settings.money, queued.message.proposal_id, member)
+        if payment is None:
+            return None  # [money] was taken out of the config, or the request is gone
+        content = self._uploaded.get(queued.id)
+        if content is None:
+            image, width = qr_png(payment)
+            encrypt = bool(self.client.rooms[room_id].encrypted)
+            url, keys = await self._upload(image, qr_file_name(payment), QR_MIME_TYPE, encrypt=encrypt)
+            content = {
+                "msgtype": "m.image",
+                "body": queued.message.body,
+                "filename": qr_file_name(payment),
+                "info": {"mimetype": QR_MIME_TYPE, "size": len(image), "w": width, "h": width},
+            }
+            if keys is not None:
+                content["file"] = {**keys, "url": url}
+            else:
+                content["url"] = url
+            self._uploaded[queued.id] = content
+        event_id = await self._post(queued, room_id, content)
+        self._uploaded.pop(queued.id, None)
+        return event_id
+
+    async def _upload(
+        self, payload: bytes, name: str, mime_type: str, *, encrypt: bool
+    ) -> tuple[str, dict[str, object] | None]:
+        """The content URI of an uploaded file, and its keys when it was encrypted."""
+        upload, keys = await self.client.upload(
+            lambda _got_429, _timeouts: io.BytesIO(payload),
+            content_type="application/octet-stream" if encrypt else mime_type,
+            filename=name,
+            encrypt=encrypt,
+            filesize=len(payload),
+        )
+        if not isinstance(upload, UploadResponse):
+            code = getattr(upload, "status_code", None)
+            if isinstance(code, str) and code:  # the media repository read it and said no: this one waits
+                raise MessageRefused(f"upload refused, {code}: {getattr(upload, 'message', '')}")
+            raise NoAnswer(f"upload failed: {getattr(upload, 'message', upload)}")
+        return str(upload.content_uri), (dict(keys) if encrypt and keys else None)
 
     async def _upload_copy(self, queued: OutboxMessage, member: str, encrypt: bool) -> dict[str, object]:
         copy = await self.kring.made_when_sent.data_copy(queued, member)

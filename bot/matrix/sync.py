@@ -25,6 +25,7 @@ from bot.matrix.nio_adapter import sync_from_scratch
 from bot.matrix.room_state import STATE_KEY
 from bot.matrix.rooms import Rooms
 from bot.ops.metrics import Metrics
+from bot.payments.inbox import StatementInbox
 from bot.scheduler import DueAnnouncements, WakeUps
 from handlers.events import Event, Joined, Say
 
@@ -79,6 +80,7 @@ class SyncLoop:
         self.due = DueAnnouncements(kring)
         self.wake_ups = WakeUps(kring)
         self.times = EventTimes(kring.store)
+        self.statements = StatementInbox(kring, client, rooms)  # [money]: a treasurer's file in a direct room
 
     @property
     def stopping(self) -> asyncio.Event:
@@ -106,6 +108,7 @@ class SyncLoop:
                 # Everything sent before `started` is handled now, so what was due by then can be decided on it.
                 await self.due.fire(started)
                 await self.kring.clear_old_texts()  # once a UTC day; a cheap check otherwise
+                await self.kring.remind_unpaid()  # [money]: one reminder per unpaid request
                 await self.wake_ups.plan()
             except FatalMatrixError:
                 raise
@@ -177,6 +180,7 @@ class SyncLoop:
         if self.metrics is not None and not batch.history:
             self.metrics.handled(batch.events)
         await self.backlog.request_keys(batch.undecrypted)
+        await self.statements.look(response, history=batch.history)
         if handled:
             log.info("handled %d new events%s", handled, " (history, not executed)" if batch.history else "")
 

@@ -13,7 +13,19 @@ from zoneinfo import ZoneInfo
 from storage.file_modes import DIRECTORY_MODE, write_private_file
 from storage.store import Store
 
-TABLES = ("reputation", "proposals", "pledges", "objections", "updates", "deliveries", "credits", "talents", "needs")
+TABLES = (
+    "reputation",
+    "proposals",
+    "pledges",
+    "objections",
+    "updates",
+    "deliveries",
+    "credits",
+    "talents",
+    "needs",
+    "payment_requests",  # [money]: what GO asked each money backer for, and what arrived
+    "payments",  # [money]: the bank lines taken for those requests
+)
 
 
 def _iso(moment: datetime | None, zone: ZoneInfo) -> str | None:
@@ -39,6 +51,9 @@ async def _room(store: Store, zone: ZoneInfo, room_id: str) -> dict[str, Any]:
     proposals = []
     in_room = await store.proposals.in_room(room_id)
     deliveries = await store.underway.deliveries([p.id for p in in_room])
+    requests = await store.payments.requests_of([p.id for p in in_room])
+    arrived = await store.payments.arrived([r.id for r in requests])
+    paid_lines = await store.payments.lines_of_proposals([p.id for p in in_room])
     for proposal in in_room:
         pledges = await store.proposals.pledges(proposal.id)
         objections = await store.proposals.objections(proposal.id)
@@ -81,6 +96,31 @@ async def _room(store: Store, zone: ZoneInfo, room_id: str) -> dict[str, Any]:
                     }
                     for d in deliveries
                     if d.proposal_id == proposal.id
+                ],
+                "payment_requests": [
+                    {
+                        "user": who(r.user_id),
+                        "reference": r.reference,
+                        "money_cents": r.amount_cents,
+                        "arrived_cents": arrived.get(r.id, 0),
+                        "requested_at": _iso(r.requested_at, zone),
+                        "reminded_at": _iso(r.reminded_at, zone),
+                    }
+                    for r in requests
+                    if r.proposal_id == proposal.id
+                ],
+                "payments": [
+                    {
+                        "user": who(request.user_id),
+                        "booked_on": line.booked_on.isoformat(),
+                        "money_cents": line.amount_cents,
+                        "outcome": outcome.value,
+                        "payer_name": line.payer_name,
+                        "bank_reference": line.key,
+                    }
+                    for line, outcome, request_id in paid_lines
+                    for request in requests
+                    if request.id == request_id and request.proposal_id == proposal.id
                 ],
             }
         )
@@ -131,7 +171,7 @@ def as_tables(document: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
             flat = {
                 k: v
                 for k, v in proposal.items()
-                if k not in ("pledges", "objections", "updates", "deliveries", "needs")
+                if k not in ("pledges", "objections", "updates", "deliveries", "needs", "payment_requests", "payments")
             }
             tables["proposals"].append({"room_id": room_id, **flat})
             for pledge in proposal["pledges"]:
@@ -142,6 +182,8 @@ def as_tables(document: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
                 tables["updates"].append({"room_id": room_id, "proposal_id": proposal["id"], **update})
             for delivery in proposal["deliveries"]:
                 tables["deliveries"].append({"room_id": room_id, "proposal_id": proposal["id"], **delivery})
+            for name in ("payment_requests", "payments"):
+                tables[name] += [{"room_id": room_id, "proposal_id": proposal["id"], **row} for row in proposal[name]]
         for credit in room["credits"]:
             tables["credits"].append({"room_id": room_id, **credit})
         for user, talents in room["talents"].items():
@@ -187,15 +229,39 @@ COLUMNS = {
     "credits": ["room_id", "event_id", "giver", "receiver", "delta", "reason", "at"],
     "talents": ["room_id", "user", "talent"],
     "needs": ["room_id", "id", "user", "text", "talents", "at", "solved_at", "helped_by"],
+    "payment_requests": [
+        "room_id",
+        "proposal_id",
+        "user",
+        "reference",
+        "money_cents",
+        "arrived_cents",
+        "requested_at",
+        "reminded_at",
+    ],
+    "payments": [
+        "room_id",
+        "proposal_id",
+        "user",
+        "booked_on",
+        "money_cents",
+        "outcome",
+        "payer_name",
+        "bank_reference",
+    ],
 }
 # For Excel: cents become euros and minutes hours, each with a decimal comma, and the column says so.
 _EXCEL_AMOUNTS = {
     "money_goal_cents": ("money_goal_eur", 100),
     "money_cents": ("money_eur", 100),
+    "arrived_cents": ("arrived_eur", 100),
     "hours_goal_minutes": ("hours_goal", 60),
     "minutes": ("hours", 60),
 }
-_EXCEL_MOMENTS = frozenset({"deadline", "decided_at", "created_at", "closed_at", "at", "confirmed_at", "solved_at"})
+_EXCEL_MOMENTS = frozenset(
+    {"deadline", "decided_at", "created_at", "closed_at", "at", "confirmed_at", "solved_at"}
+    | {"requested_at", "reminded_at"}
+)
 
 
 # A spreadsheet runs a cell that begins with one of these as a formula (OWASP, "CSV Injection").

@@ -6,6 +6,7 @@ from handlers.commands.arguments import CommandWord
 from handlers.commands.declaration import Context, UserError, command
 from handlers.events import Say
 from handlers.parsing import shown
+from handlers.payments.requests import paid_after_go
 from handlers.wording.markup import lines
 
 
@@ -21,6 +22,8 @@ async def show_help(ctx: Context, word: str | None) -> list[Say]:
         parts = [about + texts.t("help.dash") + texts.t(f"summary.{found.name}"), found.usage(texts)]
         if found.help_extra is not None:
             parts.append(texts.t(found.help_extra))
+        if found.name == "backme" and ctx.settings.money is not None:
+            parts.append(paid_after_go(texts, ctx.settings.money))
         aliases = found.names_in(texts.language)[1:]
         if aliases:
             parts.append(texts.t("help.aliases", names=", ".join(texts.prefix + alias for alias in aliases)))

@@ -6,6 +6,7 @@ from dataclasses import replace
 from datetime import datetime
 
 from handlers.events import Say
+from handlers.payments.requests import request_payments
 from handlers.proposals.go_rules import announced_late, is_go, shortfall
 from handlers.proposals.nudges import fire_nudge
 from handlers.proposals.underway import schedule_nudges
@@ -49,7 +50,7 @@ async def fire_announcement(
     """
     says = await _announcement_says(store, settings, announcement, now, late=late)
     priority = Priority.DECISION if announcement.kind is AnnouncementKind.DEADLINE else Priority.REMINDER
-    return [replace(say, priority=priority) for say in says]
+    return [say if say.priority is Priority.PRIVATE else replace(say, priority=priority) for say in says]
 
 
 async def _announcement_says(
@@ -133,11 +134,16 @@ async def _decide(
         parts.append(progress(texts, decided, totals, now))
         if facts.pledges:
             parts.append(texts.t("decision.no_go_owes"))  # a pledge binds only on GO
+    requests: list[Say] = []
+    if go and settings.money is not None:
+        requests, requested = await request_payments(store, settings.money, texts, facts, now)
+        if requested is not None:
+            parts.append(requested)
     parts.append(backers_block(texts, facts))
     objections = objections_block(texts, facts)
     if objections.plain:
         parts.append(objections)
-    return [_announce(decided, lines(parts), facts.mentioned)]
+    return [_announce(decided, lines(parts), facts.mentioned), *requests]
 
 
 async def _reward(store: Store, settings: CommunitySettings, facts: ProposalFacts, now: datetime) -> None:

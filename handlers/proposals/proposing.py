@@ -10,6 +10,7 @@ from handlers.commands.declaration import Context, Role, UserError, command
 from handlers.events import Say
 from handlers.members.talents import needed_talents
 from handlers.parsing import ALL_WORDS, WITHDRAW_WORDS, ProposalDraft, ProposalEdit, title_key
+from handlers.payments.requests import money_arrived, paid_after_go
 from handlers.proposals.underway import in_thread
 from handlers.wording.fragments import goals, load_facts, progress, status_message, underway_block, underway_line
 from handlers.wording.markup import Rendered, lines, mention, user_text
@@ -103,6 +104,8 @@ async def propose(ctx: Context, draft: ProposalDraft) -> list[Say]:
         parts += [texts.t("talents.needed_title"), *rows]
         mentions += asked
     parts.append(texts.t("proposal.how_to_back", number=proposal.number, proposer=facts.who(ctx.sender)))
+    if ctx.settings.money is not None and proposal.money_goal_cents:
+        parts.append(paid_after_go(texts, ctx.settings.money))
     announcement = ctx.announce(lines(parts), mentions=tuple(sorted(set(mentions))), proposal_id=proposal.id)
     return [dataclasses.replace(announcement, opens_thread=True)]  # updates and deliveries follow in its thread
 
@@ -192,6 +195,9 @@ async def show_proposal(ctx: Context, proposal: Proposal) -> list[Say]:
         updates_people = {u.user_id for u in updates} | {d.user_id for d in deliveries}
         facts = await load_facts(ctx.store, proposal, *updates_people)
         view = lines([view, underway_block(ctx.texts, facts, updates, deliveries)])
+        money = await money_arrived(ctx.store, ctx.texts, proposal, facts.who)
+        if money.plain:
+            view = lines([view, money])
     return [ctx.reply(view, proposal_id=proposal.id)]
 
 

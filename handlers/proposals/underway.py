@@ -15,6 +15,7 @@ from handlers.commands.arguments import DeliveryTerms, Member, Progress, Proposa
 from handlers.commands.declaration import Context, Role, UserError, command
 from handlers.events import Reaction, Say
 from handlers.parsing import PledgeDraft
+from handlers.payments.requests import money_arrived, requests_for_mine
 from handlers.reputation.reactions import normalize_emoji
 from handlers.settings import CommunitySettings, ProposalSettings
 from handlers.wording.catalog import Texts
@@ -372,6 +373,9 @@ async def closing_report(store: Store, texts: Texts, proposal: Proposal, closer:
         )
     )
     parts.append(backer_ledger(texts, facts.pledges, deliveries, facts.who))
+    money = await money_arrived(store, texts, proposal, facts.who)
+    if money.plain:
+        parts.append(money)
     return lines(parts)
 
 
@@ -435,6 +439,7 @@ async def mine(ctx: Context) -> list[Say]:
         rows += [texts.t("mine.underway_title"), *to_deliver]
     if to_confirm:
         rows += [texts.t("mine.confirm_title"), *to_confirm]
+    rows += await requests_for_mine(ctx.store, texts, ctx.room_id, ctx.sender)
     if own:
         rows.append(texts.t("mine.own_title"))
         rows += [

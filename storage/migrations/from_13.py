@@ -160,3 +160,41 @@ def members_by_name(conn: sqlite3.Connection) -> None:
         CREATE INDEX members_by_folded_name ON members (room_id, lower(display_name))
         """,
     )
+
+
+@migration(21)
+def payments(conn: sqlite3.Connection) -> None:
+    """Money that arrives: a payment request per money pledge of a GO (its structured creditor reference unique),
+    and every bank line a statement brought, kept once by its key (the bank's reference, or a digest of its fields)
+    with what it was taken for."""
+    run_script(
+        conn,
+        """
+        CREATE TABLE payment_requests (
+            id           INTEGER PRIMARY KEY,
+            proposal_id  INTEGER NOT NULL REFERENCES proposals (id),
+            user_id      TEXT NOT NULL,
+            amount_cents INTEGER NOT NULL CHECK (amount_cents > 0),
+            reference    TEXT NOT NULL UNIQUE,
+            requested_at INTEGER NOT NULL,
+            reminded_at  INTEGER,
+            UNIQUE (proposal_id, user_id)
+        );
+        CREATE TABLE bank_lines (
+            id           INTEGER PRIMARY KEY,
+            line_key     TEXT NOT NULL UNIQUE,
+            booked_on    TEXT NOT NULL,
+            amount_cents INTEGER NOT NULL,
+            currency     TEXT NOT NULL,
+            payer_name   TEXT NOT NULL,
+            payer_iban   TEXT NOT NULL,
+            text         TEXT NOT NULL,
+            outcome      TEXT NOT NULL CHECK (outcome IN ('matched', 'suggested', 'unmatched', 'ignored', 'double')),
+            request_id   INTEGER REFERENCES payment_requests (id),
+            user_id      TEXT,  -- the backer whose request it paid: the payer's name and IBAN are their data
+            delivery_id  INTEGER REFERENCES deliveries (id),
+            imported_at  INTEGER NOT NULL
+        );
+        CREATE INDEX bank_lines_of_request ON bank_lines (request_id) WHERE request_id IS NOT NULL
+        """,
+    )

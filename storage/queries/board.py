@@ -7,11 +7,12 @@ import hashlib
 import secrets
 import sqlite3
 from collections.abc import Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from storage.db import Database
 from storage.queries.members import names_in_room
+from storage.queries.payments import COUNTED_LINES
 from storage.queries.proposals import _PROPOSAL_COLUMNS as PROPOSAL_COLUMNS
 from storage.queries.proposals import _proposal as proposal_of
 from storage.queries.underway import _DELIVERY_COLUMNS as DELIVERY_COLUMNS
@@ -50,6 +51,7 @@ class Own:
     name: str
     pledges: list[tuple[Proposal, Pledge]]
     deliveries: list[tuple[Proposal, Delivery]]
+    payments: list[tuple[Proposal, str, int, int]] = field(default_factory=list)  # [money]: reference, asked, arrived
 
 
 @dataclass(frozen=True)
@@ -191,6 +193,15 @@ class BoardQueries:
                     deliveries.append((underway[delivery.proposal_id], delivery))
             deliveries.sort(key=lambda entry: -entry[0].number)  # by proposal as the pledges, each in time order
             name = names_in_room(conn, room_id, [user_id]).get(user_id, user_id)
-            return Own(name, pledges, deliveries)
+            payments = []
+            for proposal in sorted(underway.values(), key=lambda p: -p.number):
+                for reference, asked, arrived in conn.execute(
+                    "SELECT r.reference, r.amount_cents, (SELECT COALESCE(SUM(amount_cents), 0) FROM bank_lines "
+                    f"WHERE request_id = r.id AND {COUNTED_LINES}) "
+                    "FROM payment_requests r WHERE r.proposal_id = ? AND r.user_id = ?",
+                    (proposal.id, user_id),
+                ):
+                    payments.append((proposal, str(reference), int(asked), int(arrived)))
+            return Own(name, pledges, deliveries, payments)
 
         return await self.db.run(read)

@@ -181,3 +181,30 @@ async def test_a_page_read_before_a_write_is_never_served_after_it() -> None:
     assert (await cache.get(ROOM, 0, "en", 6, now, maker("unused"))).main == "after"  # the late one kept nothing
     assert (await cache.get(ROOM, 0, "en", 6, now + timedelta(minutes=1), maker("next"))).main == "next"
     assert made == ["before", "after", "late", "next"]
+
+
+async def test_yours_shows_a_payment_request_beside_what_arrived(make_room: MakeRoom) -> None:
+    from handlers.payments.references import formatted
+
+    room = await make_room(
+        board={"listen": "127.0.0.1:8090"},
+        money={"iban": "NL91ABNA0417164300", "account_name": "Kring"},
+    )
+    server = BoardServer(room.store, room.kring.settings, room.clock, room.kring.texts_for, _anyone)
+    client: TestClient[Any, Any] = TestClient(TestServer(server.app()))
+    await client.start_server()
+    try:
+        await room.say(ANNA, "!propose Shared courier €50 in 2 days min 1")
+        await room.say(BOB, "!backme 1 €60")
+        await room.wait(timedelta(days=2, minutes=1))
+        (reference,) = await room.rows("SELECT reference FROM payment_requests")
+        bob = {COOKIE: (await client.get(await link_for(room, BOB), allow_redirects=False)).cookies[COOKIE].value}
+        page = await (await client.get("/board", cookies=bob)).text()
+        yours = page.split('<section id="yours">', 1)[1].split("</section>", 1)[0]
+        assert f"#1 Shared courier: payment request €60, €0 arrived · reference {formatted(reference[0])}" in yours
+    finally:
+        await client.close()
+
+
+async def _anyone(room_id: str, user_id: str) -> bool:
+    return room_id == ROOM

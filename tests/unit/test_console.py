@@ -146,6 +146,8 @@ def test_console_flow_then_export_shows_the_same_numbers(tmp_path: Path) -> None
         "deliveries.csv",
         "needs.csv",
         "objections.csv",
+        "payment_requests.csv",
+        "payments.csv",
         "pledges.csv",
         "proposals.csv",
         "reputation.csv",

@@ -211,8 +211,36 @@ TABLES: tuple[Table, ...] = (
     Table("board_links", Forget.DELETE, ("user_id",), own=("digest", "room_id", "expires_at", "used_at")),
     Table("board_sessions", Forget.DELETE, ("user_id",), own=("digest", "room_id", "expires_at")),
     Table("board_rooms", Forget.KEEP, own=("room_id", "key")),
+    # [money] (issue 33): payment requests, and the bank lines that paid them, whose payer name, IBAN and
+    # description came from the bank: erased when the member is forgotten, the amounts stay.
+    Table(
+        "payment_requests",
+        Forget.RENAME,
+        ("user_id",),
+        own=("id", "proposal_id", "amount_cents", "reference", "requested_at", "reminded_at"),
+    ),
+    Table(
+        "bank_lines",
+        Forget.RENAME,
+        ("user_id",),
+        (("payer_name", "''"), ("payer_iban", "''"), ("text", "''")),
+        own=(
+            "id",
+            "line_key",
+            "booked_on",
+            "amount_cents",
+            "currency",
+            "outcome",
+            "request_id",
+            "delivery_id",
+            "imported_at",
+        ),
+    ),
 )
-MOMENTS = frozenset({"at", "sent_at", "deadline", "created_at", "decided_at", "closed_at", "fully_backed_at"})
+MOMENTS = frozenset(
+    {"at", "sent_at", "deadline", "created_at", "decided_at", "closed_at", "fully_backed_at"}
+    | {"requested_at", "reminded_at", "imported_at"}  # [money] (issue 33)
+)
 
 # Derived from TABLES. The copy: (section, table, the columns that name them); every row that names them is in it.
 MINE = tuple((t.section or t.name, t.name, t.members) for t in TABLES if t.members)

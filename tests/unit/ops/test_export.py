@@ -75,6 +75,8 @@ async def test_json_export_has_every_proposal_pledge_objection_and_credit(room: 
         "updates": [],
         "deliveries": [],
         "needs": [],
+        "payment_requests": [],
+        "payments": [],
     }
     assert (cancelled["status"], cancelled["money_goal_cents"], cancelled["hours_goal_minutes"]) == (
         "cancelled",

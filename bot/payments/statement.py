@@ -1,0 +1,41 @@
+"""What every statement reader gives and raises: the account and its lines, amounts in cents, keys for lines."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from storage.records import BankLine
+
+
+class StatementError(Exception):
+    """The file is not a statement Kring reads; `key` names the sentence that says why."""
+
+    def __init__(self, key: str, **params: str) -> None:
+        super().__init__(key, params)
+        self.key = key
+        self.params = params
+
+
+@dataclass(frozen=True)
+class Statement:
+    account_iban: str
+    lines: list[BankLine]
+
+
+def cents(amount: str) -> int:
+    """`12.34` (or `12,34`) euros as cents; StatementError for anything else (fractions of a cent included)."""
+    try:
+        value = Decimal(amount.strip().replace(",", "."))
+    except InvalidOperation:
+        raise StatementError("payments.malformed", reason=f"amount {amount[:20]!r}") from None
+    counted = value * 100
+    if counted != counted.to_integral_value() or not value.is_finite():
+        raise StatementError("payments.malformed", reason=f"amount {amount[:20]!r}")
+    return int(counted)
+
+
+def digest(*fields: object) -> str:
+    """A bank line's key where the bank gave it no reference of its own: the digest of what it says."""
+    return "sha256:" + hashlib.sha256("\x1f".join(str(f) for f in fields).encode()).hexdigest()[:32]

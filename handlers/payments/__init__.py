@@ -1,0 +1,1 @@
+"""Money that arrives: payment requests after GO, and bank statements matched to them."""

@@ -1,0 +1,44 @@
+"""`request_reminder_days` after a payment request, a backer whose payment has not arrived is reminded, once, in
+their direct room with Kring."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from handlers.events import Say
+from handlers.payments.requests import request_text
+from handlers.settings import CommunitySettings
+from handlers.wording.markup import lines
+from handlers.wording.room_language import room_texts
+from storage.records import MessageKind, Priority
+from storage.store import Store
+
+
+async def remind_unpaid(store: Store, settings: CommunitySettings, now: datetime) -> list[Say]:
+    """The reminders due by `now`, each request marked reminded (one whose money arrived is marked, unsaid)."""
+    money = settings.money
+    if money is None:
+        return []
+    due = await store.payments.unreminded(now - timedelta(days=money.request_reminder_days))
+    if not due:
+        return []
+    arrived = await store.payments.arrived([request.id for request in due])
+    says = []
+    for request in due:
+        proposal = await store.proposals.get(request.proposal_id)
+        if proposal is None or arrived.get(request.id, 0) > 0:
+            continue  # paid, or paying: a part payment was already told what is still open
+        texts = await room_texts(store, settings, proposal.room_id)
+        reminder = texts.t("money.reminder", number=proposal.number, title=proposal.title)
+        says.append(
+            Say(
+                room_id=proposal.room_id,
+                text=lines([reminder, request_text(texts, money, proposal, request)]),
+                kind=MessageKind.PAYMENT_REQUEST,
+                proposal_id=proposal.id,
+                mentions=(request.user_id,),
+                priority=Priority.PRIVATE,
+            )
+        )
+    await store.payments.mark_reminded([request.id for request in due], now)
+    return says
