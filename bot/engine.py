@@ -12,6 +12,7 @@ from bot.clock import Clock
 from bot.config import Settings
 from bot.made_when_sent import MadeWhenSent
 from handlers.commands.declaration import CommandError, CommandSet, Context, split_command
+from handlers.commands.misplaced import hint, misplaced_commands
 from handlers.commands.registry import COMMANDS
 from handlers.commands.volume import held_back
 from handlers.events import Event, Joined, Message, Reaction, Redaction, Say
@@ -116,6 +117,8 @@ class Kring:
                             await self._enqueue(says)
                             queued += says
                             says = await self._run_command(event, *command, before=book.take_effects())
+                        elif not history and (misplaced := misplaced_commands(event.body, self.prefix, self.commands)):
+                            says += await self._hint_misplaced(event, misplaced)
                     elif history:
                         continue
                     elif isinstance(event, Reaction):
@@ -199,7 +202,8 @@ class Kring:
         try:
             async with self.store.savepoint(first=self.store.intake.writer(before)):
                 opened = True  # `before` is written: what fails from here on is the command's own failure
-                instead = await held_back(ctx)
+                declared = self.commands.find(word)
+                instead = await held_back(ctx, read_only=declared is not None and declared.read_only)
                 if instead is not None:
                     return instead, "held_back"
                 return await self.commands.run(ctx, word, text), "ok"
@@ -212,6 +216,17 @@ class Kring:
                 raise  # writing the events before the command failed: abort the batch rather than lose them
             log.exception("command %s in %s failed (event %s)", word, message.room_id, message.event_id)
             return [ctx.reply(texts.t("internal_error"))], "failed"
+
+    async def _hint_misplaced(self, message: Message, candidates: list[str]) -> list[Say]:
+        """A command later in a sentence is not run: the member hears how to give it (see `misplaced.hint`)."""
+        texts = await self.texts_for(message.room_id)
+        try:
+            return await hint(Context(self.store, self.settings, texts, message.at, message, self.commands), candidates)
+        except sqlite3.Error:
+            raise  # the store itself failed: abort the batch, it is retried
+        except Exception:  # a hint is a courtesy: the message is still remembered as it was
+            log.exception("looking for a command in message %s failed", message.event_id)
+            return []
 
     async def _confirm_by_reaction(self, reaction: Reaction, *, before: Effects) -> list[Say]:
         """A ✅ by the proposer or a moderator on Kring's reply to a delivery confirms it; any other ✅ is a

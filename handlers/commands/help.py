@@ -9,7 +9,7 @@ from handlers.parsing import shown
 from handlers.wording.markup import lines
 
 
-@command("help", "?", nl=("hulp",), order=320, args=(CommandWord(),))
+@command("help", "?", nl=("hulp",), order=320, args=(CommandWord(),), read_only=True)
 async def show_help(ctx: Context, word: str | None) -> list[Say]:
     texts = ctx.texts
     if word is not None:

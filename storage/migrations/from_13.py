@@ -1,6 +1,6 @@
 """Schema versions from 13 (a new one goes at the end): one table of what the bot told a member, helper credits as
 votes, one vote target per proposal, outbox attempts, held-back commands, the confirmation nudge, the board,
-members found by name."""
+members found by name, look-ups in the command budget."""
 
 from __future__ import annotations
 
@@ -158,5 +158,16 @@ def members_by_name(conn: sqlite3.Connection) -> None:
         """
         CREATE INDEX members_by_name ON members (room_id, display_name);
         CREATE INDEX members_by_folded_name ON members (room_id, lower(display_name))
+        """,
+    )
+
+
+@migration(21)
+def look_ups_count_half(conn: sqlite3.Connection) -> None:
+    """A look-up (`!help`, `!rep`, …) costs half of a command in the member's budget: the command is marked."""
+    run_script(
+        conn,
+        """
+        ALTER TABLE messages ADD COLUMN look_up INTEGER NOT NULL DEFAULT 0
         """,
     )

@@ -119,6 +119,13 @@ class OutboxQueries:
         )
         return await self.db.execute(again, (*row, every)) == 1
 
+    async def told_at(self, room_id: str, user_id: str, topic: str) -> datetime | None:
+        """The moment noted with `topic` for the member in this room (see `tell_once`), or None."""
+        row = await self.db.fetch_one(
+            "SELECT told_at FROM told WHERE room_id = ? AND user_id = ? AND topic = ?", (room_id, user_id, topic)
+        )
+        return None if row is None else from_db(row[0])
+
     async def refused(self, queued: OutboxMessage, error: str, at: datetime) -> bool:
         """The homeserver refused the message: counted, and tried again after a growing pause; True when that was
         its last attempt and it is parked now."""
