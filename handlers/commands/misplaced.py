@@ -3,24 +3,27 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Container
 
-from handlers.commands.declaration import CommandError, Context, split_command
+from handlers.commands.declaration import CommandError, CommandSet, Context, split_command
+from handlers.commands.volume import MAX_COMMAND_BYTES
 from handlers.events import Say
 from handlers.parsing import shown
 
 MISPLACED = "misplaced_command"  # noted with the moment the member was last told
 _FENCE = re.compile(r"^\s*(```|~~~)")
 _INLINE_CODE = re.compile(r"`[^`\n]*`")
+_LOOK_AHEAD = 64  # characters read to tell a command word with something after it: a long line is read once
+_AT_MOST = 3  # places looked at in one message
 
 
-def misplaced_commands(body: str, prefix: str, known: Container[str]) -> list[str]:
-    """The places in a message that read like a command with something after its word (`!steun 1 €100`, not a
-    mere mention like `zie !help`), outside quoted lines (`> …`) and code; each as written, to the end of its line.
+def misplaced_commands(body: str, prefix: str, known: CommandSet) -> list[str]:
+    """The places in a message that read like a command that changes something, with something after its word
+    (`!steun 1 €100`; not a mere mention like `zie !help` or `zie !hulp steun`), outside quoted lines (`> …`) and
+    code; each as written, to the end of its line.
 
     Only the words and their arguments' text are looked at here: whether they parse is for `hint`.
     """
-    if prefix not in body:  # most messages: nothing to look at
+    if prefix not in body or len(body.encode()) > MAX_COMMAND_BYTES:  # most messages: nothing to look at
         return []
     found: list[str] = []
     in_code = False
@@ -34,12 +37,19 @@ def misplaced_commands(body: str, prefix: str, known: Container[str]) -> list[st
         start = line.find(prefix)
         while start != -1:
             before = line[start - 1] if start else " "
-            if not before.isalnum() and not line[:start].endswith(prefix):
-                command = split_command(line[start:], prefix, known)
-                if command is not None and command[0] in known and command[1]:
+            if not before.isalnum() and not line.endswith(prefix, 0, start):
+                command = split_command(line[start : start + _LOOK_AHEAD], prefix, known)
+                if command is not None and command[1] and _changes_something(command[0], known):
                     found.append(line[start:].strip())
+                    if len(found) == _AT_MOST:
+                        return found
             start = line.find(prefix, start + len(prefix))
     return found
+
+
+def _changes_something(word: str, known: CommandSet) -> bool:
+    declared = known.find(word)
+    return declared is not None and not declared.read_only
 
 
 async def hint(ctx: Context, candidates: list[str]) -> list[Say]:
