@@ -28,9 +28,9 @@ async def held_back(ctx: Context, *, read_only: bool = False) -> list[Say] | Non
 
     A member may give `[bot] commands_per_minute` commands in the last minute (moderators are exempt); a
     `read_only` look-up costs half. The first command over it is answered with "slow down": it was not run, and
-    none of the member's commands is run until it fits again, in so many seconds. The ones sent in those seconds
-    change nothing and get no answer (the member was told). They stay handled (none is run later) and are marked
-    held back: only the commands Kring ran count against the budget.
+    none of the member's commands is run for so many seconds, until the last minute's are all a minute old. The
+    ones sent in those seconds change nothing and get no answer (the member was told). They stay handled (none is
+    run later) and are marked held back: only the commands Kring ran count against the budget.
     """
     budget = ctx.settings.bot.commands_per_minute
     if budget and not ctx.is_moderator:
@@ -55,16 +55,11 @@ async def held_back(ctx: Context, *, read_only: bool = False) -> list[Say] | Non
 
 
 def _fits_at(spent: Sequence[Spent], room: int) -> datetime | None:
-    """None when what was `spent` (oldest first) leaves `room` halves free; otherwise when enough of it is a minute
-    old to leave them."""
-    used = sum(cost(look_up=command.look_up) for command in spent)
-    if used <= room:
+    """None when what was `spent` (oldest first) leaves `room` halves free; otherwise when all of it is a minute
+    old: a pause ends with the whole budget back, so a flood hears one "slow down" a minute, not one a command."""
+    if sum(cost(look_up=command.look_up) for command in spent) <= room:
         return None
-    for command in spent:
-        used -= cost(look_up=command.look_up)
-        if used <= room:
-            return command.at + BUDGET_WINDOW  # from then on the last minute starts after it
-    return spent[-1].at + BUDGET_WINDOW  # not reached: `room` is never negative
+    return spent[-1].at + BUDGET_WINDOW
 
 
 def _slow_down(ctx: Context, budget: int, seconds: int) -> Rendered:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from typing import Any
@@ -109,6 +110,26 @@ async def test_no_command_over_budget_goes_unanswered_the_slow_down_names_it_and
         "Slow down, please: at most 1 command a minute (help and look-ups count half). I did not run !skills remove "
         "courier, nor anything else you send in the next 59 seconds: send it again after that."
     ]
+
+
+async def test_a_steady_flood_hears_one_slow_down_a_minute_and_every_silence_was_announced(make_room: MakeRoom) -> None:
+    room = await make_room(bot={"commands_per_minute": 3})
+    start = room.clock.now()
+    answered, slowed, silent_but_told = 0, 0, 0
+    paused_until = start
+    for n in range(36):  # one change every 5 s for three minutes
+        room.clock.set(start + timedelta(seconds=5 * n))
+        _, out = await room.say(ANN, CHANGE)
+        if not out:
+            assert room.clock.now() < paused_until, f"command {n} got no answer and no slow down covered it"
+            silent_but_told += 1
+        elif out[0].body.startswith("Slow down"):
+            (seconds,) = re.findall(r"in the next (\d+) seconds", out[0].body)
+            paused_until = room.clock.now() + timedelta(seconds=int(seconds))
+            slowed += 1
+        else:
+            answered += 1
+    assert (answered, slowed, silent_but_told) == (9, 3, 24)  # three a minute, and one slow down a minute
 
 
 async def test_slow_down_is_said_at_most_once_a_minute(make_room: MakeRoom) -> None:
