@@ -42,11 +42,11 @@ async def held_back(ctx: Context, *, read_only: bool = False) -> list[Say] | Non
         spent = await store.messages.commands_since(
             room_id, sender, ctx.now - BUDGET_WINDOW, besides=ctx.message.event_id
         )
-        fits_at = _fits_at(spent, budget * COMMAND_COST - cost(look_up=read_only))
-        if fits_at is not None:
+        pause_ends = _pause_ends(spent, budget * COMMAND_COST - cost(look_up=read_only))
+        if pause_ends is not None:
             await store.messages.hold_back(ctx.message.event_id)
-            await store.outbox.tell_once(room_id, sender, SLOW_DOWN, fits_at, every=0)
-            return [ctx.reply(_slow_down(ctx, budget, max(1, math.ceil((fits_at - ctx.now).total_seconds()))))]
+            await store.outbox.tell_once(room_id, sender, SLOW_DOWN, pause_ends, every=0)
+            return [ctx.reply(_slow_down(ctx, budget, max(1, math.ceil((pause_ends - ctx.now).total_seconds()))))]
         if read_only:
             await store.messages.count_as_look_up(ctx.message.event_id)
     if len(ctx.message.body.encode()) > MAX_COMMAND_BYTES:
@@ -54,9 +54,10 @@ async def held_back(ctx: Context, *, read_only: bool = False) -> list[Say] | Non
     return None
 
 
-def _fits_at(spent: Sequence[Spent], room: int) -> datetime | None:
+def _pause_ends(spent: Sequence[Spent], room: int) -> datetime | None:
     """None when what was `spent` (oldest first) leaves `room` halves free; otherwise when all of it is a minute
-    old: a pause ends with the whole budget back, so a flood hears one "slow down" a minute, not one a command."""
+    old: a pause ends with the whole budget back, so a flood hears one "slow down" a minute, not one per command
+    that leaves the window."""
     if sum(cost(look_up=command.look_up) for command in spent) <= room:
         return None
     return spent[-1].at + BUDGET_WINDOW
