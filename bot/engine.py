@@ -13,6 +13,7 @@ from bot.clock import Clock
 from bot.config import Settings
 from bot.made_when_sent import MadeWhenSent
 from handlers.commands.declaration import CommandError, CommandSet, Context, split_command
+from handlers.commands.misplaced import hint, misplaced_commands
 from handlers.commands.registry import COMMANDS
 from handlers.commands.volume import held_back
 from handlers.events import Event, Joined, Message, Reaction, Redaction, Say
@@ -155,7 +156,11 @@ class Kring:
     async def _on_message(self, batch: _Batch, message: Message) -> None:
         command = split_command(message.body, self.prefix, self.commands)
         batch.book.remember(message, is_idea=command is None)
-        if command is None or batch.history:
+        if batch.history:
+            return
+        if command is None:
+            if misplaced := misplaced_commands(message.body, self.prefix, self.commands):
+                batch.says += await self._hint_misplaced(message, misplaced)
             return
         # What is said before a command is queued first: a forgetting scrubs it like the rest.
         await self._enqueue(batch.says)
@@ -236,7 +241,8 @@ class Kring:
         try:
             async with self.store.savepoint(first=self.store.intake.writer(before)):
                 opened = True  # `before` is written: what fails from here on is the command's own failure
-                instead = await held_back(ctx)
+                declared = self.commands.find(word)
+                instead = await held_back(ctx, read_only=declared is not None and declared.read_only)
                 if instead is not None:
                     return instead, "held_back"
                 return await self.commands.run(ctx, word, text), "ok"
@@ -249,6 +255,17 @@ class Kring:
                 raise  # writing the events before the command failed: abort the batch rather than lose them
             log.exception("command %s in %s failed (event %s)", word, message.room_id, message.event_id)
             return [ctx.reply(texts.t("internal_error"))], "failed"
+
+    async def _hint_misplaced(self, message: Message, candidates: list[str]) -> list[Say]:
+        """A command later in a sentence is not run: the member hears how to give it (see `misplaced.hint`)."""
+        texts = await self.texts_for(message.room_id)
+        try:
+            return await hint(Context(self.store, self.settings, texts, message.at, message, self.commands), candidates)
+        except sqlite3.Error:
+            raise  # the store itself failed: abort the batch, it is retried
+        except Exception:  # a hint is a courtesy: the message is still remembered as it was
+            log.exception("looking for a command in message %s failed", message.event_id)
+            return []
 
     async def _confirm_by_reaction(self, reaction: Reaction, *, before: Effects) -> list[Say]:
         """A ✅ by the proposer or a moderator on Kring's reply to a delivery confirms it; any other ✅ is a

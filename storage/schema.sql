@@ -1,4 +1,4 @@
--- The schema Kring's migrations build (version 21, below): generated, do not edit.
+-- The schema Kring's migrations build (version 22, below): generated, do not edit.
 -- Change it with a new migration in storage/migrations/, then run `python -m storage.migrations`.
 
 CREATE TABLE announcements (
@@ -144,7 +144,8 @@ CREATE TABLE messages (
     is_idea   INTEGER NOT NULL,
     score     INTEGER NOT NULL DEFAULT 0,
     redacted  INTEGER NOT NULL DEFAULT 0,
-    held_back INTEGER NOT NULL DEFAULT 0
+    held_back INTEGER NOT NULL DEFAULT 0,
+    look_up   INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX messages_commands ON messages (room_id, author, sent_at) WHERE is_idea = 0;
 CREATE INDEX messages_sent ON messages (sent_at) WHERE excerpt != '';
@@ -328,4 +329,4 @@ CREATE TABLE updates (
 );
 CREATE INDEX updates_of ON updates (proposal_id, at);
 
-PRAGMA user_version = 21;
+PRAGMA user_version = 22;

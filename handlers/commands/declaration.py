@@ -230,6 +230,7 @@ class Command(_Named):
     help_extra: str | None = None  # a catalog key shown under the usage by `!help <name>`
     otherwise: str | None = None  # the problem (catalog key, `{token}`) of a word that is none of its sub-commands
     notes: str = ""  # what the README says of it beyond its summary (English)
+    read_only: bool = False  # a look-up that changes nothing: it costs half of a command in a member's budget
     subcommands: list[Subcommand] = field(default_factory=list, compare=False, hash=False)
 
     def sentence_keys(self) -> list[str]:
@@ -293,7 +294,7 @@ class Command(_Named):
                 return declared
         return None
 
-    def _parse(self, ctx: Context, text: str) -> tuple[Subcommand | None, list[object]]:
+    def parse(self, ctx: Context, text: str) -> tuple[Subcommand | None, list[object]]:
         """The sub-command asked for (None: the command itself) and the parsed values of its arguments."""
         parsed: list[object] = []
         try:
@@ -318,7 +319,7 @@ class Command(_Named):
         try:
             if self.who is Role.MODERATOR and not ctx.is_moderator:
                 raise UserError(ctx.texts.t(f"denied.{self.name}", level=ctx.settings.proposals.moderator_power_level))
-            found, parsed = self._parse(ctx, text)
+            found, parsed = self.parse(ctx, text)
             arguments = self.arguments if found is None else found.arguments
             values = [await arg.resolve(ctx, value) for arg, value in zip(arguments, parsed, strict=True)]
             if self.who is Role.PROPOSER_OR_MODERATOR:
@@ -345,6 +346,7 @@ def command(
     help_extra: str | None = ...,
     otherwise: str | None = ...,
     notes: str = ...,
+    read_only: bool = ...,
     **translated: tuple[str, ...],
 ) -> Callable[[NoArguments], Command]: ...
 
@@ -358,6 +360,7 @@ def command(
     help_extra: str | None = ...,
     otherwise: str | None = ...,
     notes: str = ...,
+    read_only: bool = ...,
     **translated: tuple[str, ...],
 ) -> Callable[[OneArgument[A]], Command]: ...
 
@@ -371,6 +374,7 @@ def command(
     help_extra: str | None = ...,
     otherwise: str | None = ...,
     notes: str = ...,
+    read_only: bool = ...,
     **translated: tuple[str, ...],
 ) -> Callable[[TwoArguments[A, B]], Command]: ...
 
@@ -383,6 +387,7 @@ def command(
     help_extra: str | None = None,
     otherwise: str | None = None,
     notes: str = "",
+    read_only: bool = False,
     **translated: tuple[str, ...],
 ) -> Callable[[Handler], Command]:
     """Declare a command above its handler: `@command("backme", "back", nl=("steun",), order=50, args=(...))`.
@@ -392,11 +397,21 @@ def command(
     (pick a free number between its neighbours). The handler gets what each argument resolves to, in order; mypy
     checks that against its parameters. Its sentences are `summary.<name>` and `example.<name>` (and
     `denied.<name>` unless every member may run it); `tests/unit/commands/test_declarations.py` says what is missing.
+    `read_only`: a look-up that changes nothing (it costs half in a member's budget, `handlers.commands.volume`).
     """
 
     def declare(handler: Handler) -> Command:
         return Command(
-            tuple(names), tuple(translated.items()), handler, order, tuple(args), who, help_extra, otherwise, notes
+            tuple(names),
+            tuple(translated.items()),
+            handler,
+            order,
+            tuple(args),
+            who,
+            help_extra,
+            otherwise,
+            notes,
+            read_only,
         )
 
     return declare
@@ -448,11 +463,24 @@ class CommandSet:
         return await declared.run(ctx, text)
 
 
+_INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff"  # zero-width characters some keyboards and editors put in front
+
+
+def without_leading_blanks(text: str) -> str:
+    """`text` from its first visible character: white space of any kind (no-break too) and zero-width ones go."""
+    start = 0
+    while start < len(text) and (text[start].isspace() or text[start] in _INVISIBLE):
+        start += 1
+    return text[start:]
+
+
 def split_command(body: str, prefix: str, known: Container[str] = ()) -> tuple[str, str] | None:
     """`!Backme 3 €5` -> ('backme', '3 €5'); None if the text is not a command.
 
-    A space after the prefix (which phone keyboards add) is allowed before a `known` command word: `! steun 3`.
+    White space before the prefix is allowed (` !backme 3`, a no-break space too), and so is a space after it
+    (which phone keyboards add) before a `known` command word: `! steun 3`.
     """
+    body = without_leading_blanks(body)
     if not body.startswith(prefix):
         return None
     rest = body[len(prefix) :]

@@ -10,7 +10,7 @@ from handlers.payments.requests import paid_after_go
 from handlers.wording.markup import lines
 
 
-@command("help", "?", nl=("hulp",), order=320, args=(CommandWord(),))
+@command("help", "?", nl=("hulp",), order=320, args=(CommandWord(),), read_only=True)
 async def show_help(ctx: Context, word: str | None) -> list[Say]:
     texts = ctx.texts
     if word is not None:

@@ -114,7 +114,7 @@ def asked(matches: list[Match]) -> tuple[str, ...]:
     return tuple(m.user_id for m in matches if m.asked)
 
 
-@command("who", nl=("wie",), order=150, notes="best first", args=(Query(),))
+@command("who", nl=("wie",), order=150, notes="best first", args=(Query(),), read_only=True)
 async def who(ctx: Context, query: str) -> list[Say]:
     everyone = await ctx.store.talents.in_room(ctx.room_id)
     found = members_for(everyone, query=query)
@@ -125,7 +125,7 @@ async def who(ctx: Context, query: str) -> list[Say]:
     return [ctx.reply(lines(rows), mentions=asked(matches))]
 
 
-@command("profile", nl=("profiel",), order=170, args=(Member(),))
+@command("profile", nl=("profiel",), order=170, args=(Member(),), read_only=True)
 async def profile(ctx: Context, user_id: str) -> list[Say]:
     texts, store = ctx.texts, ctx.store
     who_ = await ctx.who(user_id)

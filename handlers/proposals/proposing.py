@@ -113,7 +113,7 @@ async def propose(ctx: Context, draft: ProposalDraft) -> list[Say]:
 UNDERWAY_SHOWN = 10  # `!proposals` lists the proposals underway that were decided last
 
 
-@command("proposals", nl=("voorstellen",), order=10, otherwise="err.bad_scope")
+@command("proposals", nl=("voorstellen",), order=10, otherwise="err.bad_scope", read_only=True)
 async def list_proposals(ctx: Context) -> list[Say]:
     open_ones = await ctx.store.proposals.open_in_room(ctx.room_id)
     underway, underway_count = await ctx.store.proposals.underway_in_room(ctx.room_id, UNDERWAY_SHOWN)
@@ -148,7 +148,14 @@ async def list_all_proposals(ctx: Context, page: int) -> list[Say]:
     return await _archive_page(ctx, page)
 
 
-@command("archive", nl=("archief",), order=20, notes="NO-GO, cancelled, done and dropped, ten a page", args=(Page(),))
+@command(
+    "archive",
+    nl=("archief",),
+    order=20,
+    notes="NO-GO, cancelled, done and dropped, ten a page",
+    args=(Page(),),
+    read_only=True,
+)
 async def archive(ctx: Context, page: int) -> list[Say]:
     return await _archive_page(ctx, page)
 
@@ -182,7 +189,7 @@ async def _idea_line(ctx: Context, proposal: Proposal) -> Rendered | None:
     return ctx.texts.t("proposal.idea_link", author=await ctx.who(idea.author), excerpt=idea.excerpt)
 
 
-@command("proposal", "status", nl=("status",), order=30, args=(ProposalRef(),))
+@command("proposal", "status", nl=("status",), order=30, args=(ProposalRef(),), read_only=True)
 async def show_proposal(ctx: Context, proposal: Proposal) -> list[Say]:
     facts = await load_facts(ctx.store, proposal)
     view = status_message(ctx.texts, facts, ctx.now, await _idea_line(ctx, proposal))

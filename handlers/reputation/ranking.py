@@ -14,7 +14,7 @@ TOP_MAX = 50
 IDEAS_SHOWN = 10
 
 
-@command("rep", "credits", nl=("reputatie",), order=180, args=(Member(),))
+@command("rep", "credits", nl=("reputatie",), order=180, args=(Member(),), read_only=True)
 async def rep(ctx: Context, user_id: str) -> list[Say]:
     standing = await ctx.store.credits.standing(ctx.room_id, user_id)
     if user_id == ctx.sender:
@@ -28,7 +28,7 @@ async def rep(ctx: Context, user_id: str) -> list[Say]:
     return [ctx.reply(text)]
 
 
-@command("top", "leaderboard", nl=("top",), order=190, args=(Count(default=TOP_DEFAULT, most=TOP_MAX),))
+@command("top", "leaderboard", nl=("top",), order=190, args=(Count(default=TOP_DEFAULT, most=TOP_MAX),), read_only=True)
 async def top(ctx: Context, count: int) -> list[Say]:
     show_negative = ctx.settings.reputation.show_negative
     board = await ctx.store.credits.leaderboard(ctx.room_id, count, show_negative=show_negative)
@@ -42,7 +42,7 @@ async def top(ctx: Context, count: int) -> list[Say]:
     return [ctx.reply(lines(rows))]
 
 
-@command("ideas", nl=("ideeen", "ideeën"), order=120)
+@command("ideas", nl=("ideeen", "ideeën"), order=120, read_only=True)
 async def ideas(ctx: Context) -> list[Say]:
     days = ctx.settings.reputation.ideas_days
     found = await ctx.store.messages.top_ideas(ctx.room_id, ctx.now - timedelta(days=days), IDEAS_SHOWN)

@@ -272,11 +272,16 @@ _ALL = (
     # abuse by volume
     _plural(
         "volume.slow_down",
-        "Slow down, please: at most {budget} command per minute. Kring ignores your commands until the minute is over.",
-        "Slow down, please: at most {budget} commands per minute. Kring ignores your commands until the minute is "
-        "over.",
+        "Slow down, please: at most {budget} command a minute (help and look-ups count half).",
+        "Slow down, please: at most {budget} commands a minute (help and look-ups count half).",
+    ),
+    _plural(
+        "volume.not_run",
+        "I did not run {command}, nor anything else you send in the next {seconds} second: send it again after that.",
+        "I did not run {command}, nor anything else you send in the next {seconds} seconds: send it again after that.",
     ),
     _msg("volume.too_long", "That message is too long to read as a command (over {kb} KB). Send a shorter one."),
+    _msg("misplaced.hint", "Did you mean a command? I did not run it. Put it at the start of your message: {command}"),
     # fresh and guest accounts
     _msg(
         "standing.guest_votes",

@@ -1,6 +1,6 @@
 """Schema versions from 13 (a new one goes at the end): one table of what the bot told a member, helper credits as
 votes, one vote target per proposal, outbox attempts, held-back commands, the confirmation nudge, the board,
-members found by name."""
+members found by name, look-ups in the command budget."""
 
 from __future__ import annotations
 
@@ -196,5 +196,16 @@ def payments(conn: sqlite3.Connection) -> None:
             imported_at  INTEGER NOT NULL
         );
         CREATE INDEX bank_lines_of_request ON bank_lines (request_id) WHERE request_id IS NOT NULL
+        """,
+    )
+
+
+@migration(22)
+def look_ups_count_half(conn: sqlite3.Connection) -> None:
+    """A look-up (`!help`, `!rep`, …) costs half of a command in the member's budget: the command is marked."""
+    run_script(
+        conn,
+        """
+        ALTER TABLE messages ADD COLUMN look_up INTEGER NOT NULL DEFAULT 0
         """,
     )

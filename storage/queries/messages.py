@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from dataclasses import dataclass
 from datetime import datetime
 
 from storage.db import Database
@@ -13,23 +14,44 @@ EXCERPT_LENGTH = 140
 MESSAGE_COLUMNS = "event_id, room_id, author, sent_at, excerpt, score, redacted, is_idea"
 
 
+@dataclass(frozen=True)
+class Spent:
+    """A command that counts against its sender's budget: when it was sent, and whether it was a look-up."""
+
+    at: datetime
+    look_up: bool
+
+
 class MessageQueries:
     def __init__(self, db: Database) -> None:
         self.db = db
 
-    async def commands_since(self, room_id: str, user_id: str, since: datetime) -> int:
-        """How many commands the member sent in the room after `since` and Kring did not hold back (commands are
-        remembered as messages)."""
-        row = await self.db.fetch_one(
-            "SELECT COUNT(*) FROM messages WHERE room_id = ? AND author = ? AND is_idea = 0 AND held_back = 0 "
-            "AND sent_at > ?",
-            (room_id, user_id, to_db(since)),
+    async def commands_since(self, room_id: str, user_id: str, since: datetime, *, besides: str) -> list[Spent]:
+        """The commands the member sent in the room after `since`, besides the one `besides`, that Kring did not
+        hold back, oldest first: when each was sent and whether it was a look-up (commands are remembered as
+        messages)."""
+        rows = await self.db.fetch_all(
+            "SELECT sent_at, look_up FROM messages WHERE room_id = ? AND author = ? AND is_idea = 0 "
+            "AND held_back = 0 AND sent_at > ? AND event_id != ? ORDER BY sent_at",
+            (room_id, user_id, to_db(since), besides),
         )
-        return int(row[0]) if row else 0
+        return [Spent(from_db(row[0]), bool(row[1])) for row in rows]
 
     async def hold_back(self, event_id: str) -> None:
-        """The command was ignored over the member's budget: it does not count against it."""
+        """The command was not run over the member's budget: it does not count against it."""
         await self.db.execute("UPDATE messages SET held_back = 1 WHERE event_id = ?", (event_id,))
+
+    async def count_as_look_up(self, event_id: str) -> None:
+        """The command was a look-up: it costs half in the member's budget."""
+        await self.db.execute("UPDATE messages SET look_up = 1 WHERE event_id = ?", (event_id,))
+
+    async def spoke_between(self, room_id: str, user_id: str, after: datetime, before: datetime) -> bool:
+        """Whether the member sent anything in the room after `after` and before `before` (both excluded)."""
+        row = await self.db.fetch_one(
+            "SELECT 1 FROM messages WHERE room_id = ? AND author = ? AND sent_at > ? AND sent_at < ? LIMIT 1",
+            (room_id, user_id, to_db(after), to_db(before)),
+        )
+        return row is not None
 
     async def get(self, event_id: str) -> SeenMessage | None:
         row = await self.db.fetch_one(f"SELECT {MESSAGE_COLUMNS} FROM messages WHERE event_id = ?", (event_id,))

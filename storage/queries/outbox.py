@@ -103,7 +103,7 @@ class OutboxQueries:
         self, room_id: str, user_id: str, topic: str, at: datetime, *, every: int | None = None
     ) -> bool:
         """True, and noted, when the member was not told about `topic` in this room before — or, with `every`
-        (seconds), not in that long (a "slow down" once a minute)."""
+        (seconds), not in that long; with `every=0`, a later `at` replaces the moment noted before."""
         row = (room_id, user_id, topic, to_db(at))
         if every is None:
             return (
@@ -118,6 +118,14 @@ class OutboxQueries:
             "WHERE excluded.told_at - told.told_at >= ?"
         )
         return await self.db.execute(again, (*row, every)) == 1
+
+    async def told_at(self, room_id: str, user_id: str, topic: str) -> datetime | None:
+        """The moment noted with `topic` for the member in this room (see `tell_once`), or None. For the "slow
+        down" that is when the pause it announced ends."""
+        row = await self.db.fetch_one(
+            "SELECT told_at FROM told WHERE room_id = ? AND user_id = ? AND topic = ?", (room_id, user_id, topic)
+        )
+        return None if row is None else from_db(row[0])
 
     async def refused(self, queued: OutboxMessage, error: str, at: datetime) -> bool:
         """The homeserver refused the message: counted, and tried again after a growing pause; True when that was

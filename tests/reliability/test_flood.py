@@ -63,7 +63,10 @@ async def test_a_command_flood_neither_delays_the_decision_nor_drowns_the_room(
         sent = []
         for n in range(FLOOD):
             await sleep_until(start_at + n * 60 / FLOOD)
-            sent.append(await send_text(flooder, room.room_id, "!help" if n % 2 else "!rep"))
+            # commands that change something: each costs a whole one of the budget (a look-up costs half)
+            sent.append(
+                await send_text(flooder, room.room_id, "!skills remove courier" if n % 2 else "!skills add courier")
+            )
         return sent
 
     async def others() -> list[str]:

@@ -62,7 +62,7 @@ TABLES: tuple[Table, ...] = (
         ("author",),
         (("excerpt", "''"),),
         ("excerpt",),
-        ("event_id", "room_id", "sent_at", "is_idea", "score", "redacted", "held_back"),
+        ("event_id", "room_id", "sent_at", "is_idea", "score", "redacted", "held_back", "look_up"),
     ),
     Table(
         "reactions",

@@ -107,9 +107,9 @@ async def test_one_backer_is_reminded_as_one_and_commands_are_commandos(make_roo
     room.clock.advance(timedelta(minutes=2))
     await room.say(BOB, "!steun 1 €100")
     (slow,) = (await room.say(BOB, "!mijn"))[1]
-    assert (
-        slow.body
-        == "Rustig aan graag: hoogstens 1 commando per minuut. Kring negeert je commando's tot die minuut voorbij is."
+    assert slow.body == (
+        "Rustig aan graag: hoogstens 1 commando per minuut (hulp en opvragen tellen voor de helft). "
+        "!mijn heb ik niet uitgevoerd, en ook niets wat je de komende 60 seconden nog stuurt: stuur het daarna opnieuw."
     )
     (reminder,) = [s for s in await room.wait(timedelta(days=5, minutes=1)) if s.body.startswith("👋")]
     assert "Gedeelde koerier: Bob, je hebt nog niets van je toezegging gemeld." in reminder.body

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from typing import Any
@@ -19,13 +20,18 @@ BOB = "@bob:test"
 MOD = "@mod:test"
 
 
+CHANGE = "!skills add courier"  # a command that changes something: it costs a whole one of the budget
+CHANGED = "Your talents: courier"
+
+
 async def test_a_member_over_budget_hears_slow_down_once_and_then_nothing(make_room: MakeRoom) -> None:
     room = await make_room(bot={"commands_per_minute": 3})
-    answers = [await room.say(ANN, "!rep") for _ in range(3)]
-    assert all(len(out) == 1 and "credit" in out[0].body for _, out in answers)
+    answers = [await room.say(ANN, CHANGE) for _ in range(3)]
+    assert all(len(out) == 1 and out[0].body.startswith(CHANGED) for _, out in answers)
     _, fourth = await room.say(ANN, "!rep")
     assert [s.body for s in fourth] == [
-        "Slow down, please: at most 3 commands per minute. Kring ignores your commands until the minute is over."
+        "Slow down, please: at most 3 commands a minute (help and look-ups count half). I did not run !rep, nor "
+        "anything else you send in the next 60 seconds: send it again after that."
     ]
     for _ in range(5):
         _, out = await room.say(ANN, "!help")
@@ -37,21 +43,21 @@ async def test_a_member_over_budget_hears_slow_down_once_and_then_nothing(make_r
 async def test_commands_ignored_do_not_count_and_the_budget_is_per_minute(make_room: MakeRoom) -> None:
     room = await make_room(bot={"commands_per_minute": 6})
 
-    assert [len((await room.say(ANN, "!rep"))[1]) for _ in range(6)] == [1] * 6
+    assert [len((await room.say(ANN, CHANGE))[1]) for _ in range(6)] == [1] * 6
     await room.wait(timedelta(minutes=1))  # the six are a minute old: a fresh minute
-    replies = [(await room.say(ANN, "!rep"))[1] for _ in range(8)]
-    assert ["credit" in out[0].body for out in replies[:6]] == [True] * 6
+    replies = [(await room.say(ANN, CHANGE))[1] for _ in range(8)]
+    assert [out[0].body.startswith(CHANGED) for out in replies[:6]] == [True] * 6
     assert [s.body[:9] for s in replies[6]] == ["Slow down"] and replies[7] == []
     await room.wait(timedelta(minutes=1))  # the two ignored ones do not count against the next minute
-    replies = [(await room.say(ANN, "!rep"))[1] for _ in range(6)]
-    assert all(len(out) == 1 and "credit" in out[0].body for out in replies)
+    replies = [(await room.say(ANN, CHANGE))[1] for _ in range(6)]
+    assert all(len(out) == 1 and out[0].body.startswith(CHANGED) for out in replies)
 
 
 async def test_a_command_over_budget_changes_nothing_and_is_not_run_later(make_room: MakeRoom) -> None:
     room = await make_room(bot={"commands_per_minute": 2})
     await room.say(BOB, "!propose Shared courier 500 EUR")
-    await room.say(ANN, "!rep")
-    await room.say(ANN, "!rep")
+    await room.say(ANN, CHANGE)
+    await room.say(ANN, CHANGE)
     held, out = await room.say(ANN, "!backme 1 50 EUR")
     assert len(out) == 1 and out[0].body.startswith("Slow down")
     assert await room.rows("SELECT * FROM pledges") == []
@@ -61,6 +67,69 @@ async def test_a_command_over_budget_changes_nothing_and_is_not_run_later(make_r
     _, out = await room.say(ANN, "!backme 1 50 EUR")  # the budget refilled
     assert len(out) == 1 and "50" in out[0].body
     assert len(await room.rows("SELECT * FROM pledges")) == 1
+
+
+async def test_help_and_look_ups_cost_half_a_command(make_room: MakeRoom) -> None:
+    room = await make_room(bot={"commands_per_minute": 3})
+    asked = [CHANGE, "!help", "!rep", "!proposals", "!ideas", "!top", "!status 9", "!who courier", "!profile"]
+    answers = [(await room.say(ANN, body))[1] for body in asked]
+    # one change (a whole command) and four look-ups (half each) fill a budget of three
+    assert [len(out) for out in answers[:5]] == [1] * 5
+    assert not any(s.body.startswith("Slow down") for out in answers[:5] for s in out)
+    assert [s.body[:9] for s in answers[5]] == ["Slow down"]
+    assert answers[6:] == [[], [], []]
+    room.clock.advance(timedelta(seconds=60))
+    answers = [(await room.say(ANN, "!rep"))[1] for _ in range(6)]  # six look-ups fill a whole budget of three
+    assert [len(out) == 1 and "credit" in out[0].body for out in answers] == [True] * 6
+    _, seventh = await room.say(ANN, "!rep")
+    assert [s.body[:9] for s in seventh] == ["Slow down"]
+
+
+async def test_no_command_over_budget_goes_unanswered_the_slow_down_names_it_and_how_long(make_room: MakeRoom) -> None:
+    """Each command over the budget either gets the "slow down" naming it, or comes within the seconds that said
+    nothing would run: after them, the next one over the budget is told again, even within the same minute."""
+    room = await make_room(bot={"commands_per_minute": 1})
+    start = room.clock.now()
+    _, out = await room.say(ANN, CHANGE)
+    assert out[0].body.startswith(CHANGED)
+    room.clock.set(start + timedelta(seconds=10))
+    _, out = await room.say(ANN, "!backme 3 €50")
+    assert [s.body for s in out] == [
+        "Slow down, please: at most 1 command a minute (help and look-ups count half). I did not run !backme 3 €50, "
+        "nor anything else you send in the next 50 seconds: send it again after that."
+    ]
+    for second in (30, 59):
+        room.clock.set(start + timedelta(seconds=second))
+        assert (await room.say(ANN, "!help"))[1] == []  # nothing runs in those 50 seconds, as she was told
+    room.clock.set(start + timedelta(seconds=60))
+    _, out = await room.say(ANN, CHANGE)  # the moment named: it runs
+    assert len(out) == 1 and out[0].body.startswith(CHANGED)
+    room.clock.set(start + timedelta(seconds=61))
+    _, out = await room.say(ANN, "!skills remove courier")  # over again, 51 s after the last slow down: told again
+    assert [s.body for s in out] == [
+        "Slow down, please: at most 1 command a minute (help and look-ups count half). I did not run !skills remove "
+        "courier, nor anything else you send in the next 59 seconds: send it again after that."
+    ]
+
+
+async def test_a_steady_flood_hears_one_slow_down_a_minute_and_every_silence_was_announced(make_room: MakeRoom) -> None:
+    room = await make_room(bot={"commands_per_minute": 3})
+    start = room.clock.now()
+    answered, slowed, silent_but_told = 0, 0, 0
+    paused_until = start
+    for n in range(36):  # one change every 5 s for three minutes
+        room.clock.set(start + timedelta(seconds=5 * n))
+        _, out = await room.say(ANN, CHANGE)
+        if not out:
+            assert room.clock.now() < paused_until, f"command {n} got no answer and no slow down covered it"
+            silent_but_told += 1
+        elif out[0].body.startswith("Slow down"):
+            (seconds,) = re.findall(r"in the next (\d+) seconds", out[0].body)
+            paused_until = room.clock.now() + timedelta(seconds=int(seconds))
+            slowed += 1
+        else:
+            answered += 1
+    assert (answered, slowed, silent_but_told) == (9, 3, 24)  # three a minute, and one slow down a minute
 
 
 async def test_slow_down_is_said_at_most_once_a_minute(make_room: MakeRoom) -> None:

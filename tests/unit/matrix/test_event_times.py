@@ -73,7 +73,8 @@ async def test_a_proposal_stamped_ahead_gets_no_deadline_past_the_maximum(room: 
 async def test_commands_stamped_apart_still_count_against_the_budget(make_room: MakeRoom) -> None:
     room = await make_room(bot={"commands_per_minute": 2})
     synced = await _community(room)
-    spread = [synced.stamp(text(BOB, "!top"), ts=_ms(room, timedelta(minutes=5 * n))) for n in range(5)]
+    change = "!skills add courier"  # a whole command (a look-up such as !top costs half)
+    spread = [synced.stamp(text(BOB, change), ts=_ms(room, timedelta(minutes=5 * n))) for n in range(5)]
     out = await synced.sync(spread)
     answers = [sent for sent in out if "slow down" not in sent.body.lower()]
     assert len(answers) == 2, [sent.body for sent in out]
