@@ -683,3 +683,15 @@ def members_by_name(conn: sqlite3.Connection) -> None:
         CREATE INDEX members_by_folded_name ON members (room_id, lower(display_name))
         """,
     )
+
+
+@migration(21)
+def messages_that_reach(conn: sqlite3.Connection) -> None:
+    """A queued message says whether it is meant to reach the members it mentions (sent so that they are
+    notified) or is routine (notifies nobody)."""
+    _script(
+        conn,
+        """
+        ALTER TABLE outbox ADD COLUMN reaches INTEGER NOT NULL DEFAULT 0
+        """,
+    )

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 
 from handlers.commands.arguments import Member, first_word
@@ -244,7 +244,9 @@ async def need(ctx: Context, request: tuple[str, tuple[str, ...]] | None) -> lis
     else:
         parts.append(texts.t("needs.no_match"))
     parts.append(texts.t("needs.how_to_solve", number=posted.number))
-    return [ctx.announce(lines(parts), mentions=tuple(sorted({ctx.sender, *mentioned})))]
+    if mentioned:  # a talent match reaches the members who asked to be mentioned (not the asker herself)
+        return [replace(ctx.announce(lines(parts), mentions=tuple(sorted(set(mentioned)))), reaches=True)]
+    return [ctx.announce(lines(parts), mentions=(ctx.sender,))]
 
 
 class NeedRef:

@@ -11,9 +11,17 @@ from handlers.events import Say
 from handlers.members.talents import needed_talents
 from handlers.parsing import ProposalDraft, ProposalEdit, title_key
 from handlers.proposals.underway import in_thread
-from handlers.wording.fragments import goals, load_facts, progress, status_view, underway_block, underway_line
+from handlers.wording.fragments import (
+    NAMED,
+    goals,
+    load_facts,
+    progress,
+    status_view,
+    underway_block,
+    underway_line,
+)
 from handlers.wording.markup import Rendered, lines, mention, user_text
-from storage.records import AnnouncementKind, NewProposal, Objection, Priority, Proposal, Status
+from storage.records import AnnouncementKind, NewProposal, Objection, Priority, Proposal, Status, is_user_id
 from storage.store import Store
 
 
@@ -76,6 +84,7 @@ async def propose(ctx: Context, draft: ProposalDraft) -> list[Say]:
     texts = ctx.texts
     parts = [texts.t("proposal.announce", number=proposal.number, title=proposal.title, proposer=facts.who(ctx.sender))]
     mentions = [ctx.sender]
+    asked: tuple[str, ...] = ()
     if idea is not None:
         names = await ctx.store.members.display_names(ctx.room_id, [idea.author])
         author = mention(idea.author, names.get(idea.author, idea.author))
@@ -97,6 +106,8 @@ async def propose(ctx: Context, draft: ProposalDraft) -> list[Say]:
         mentions += asked
     parts.append(texts.t("proposal.how_to_back", number=proposal.number, proposer=facts.who(ctx.sender)))
     announcement = ctx.announce(lines(parts), mentions=tuple(sorted(set(mentions))), proposal_id=proposal.id)
+    if asked:  # a talent match: it reaches the members who asked to be mentioned, not the proposer or the idea's author
+        announcement = dataclasses.replace(announcement, mentions=tuple(sorted(set(asked))), reaches=True)
     return [dataclasses.replace(announcement, opens_thread=True)]  # updates and deliveries follow in its thread
 
 
@@ -266,8 +277,19 @@ async def cancel(ctx: Context, proposal: Proposal, reason: str) -> list[Say]:
     parts = [ctx.texts.t("cancel.announce", number=proposal.number, title=proposal.title, user=facts.who(ctx.sender))]
     if reason:
         parts.append(ctx.texts.t("cancel.reason", reason=reason))
-    mentions = tuple(sorted(set(facts.mentioned)))
-    return [ctx.announce(lines(parts), mentions=mentions, proposal_id=proposal.id, priority=Priority.DECISION)]
+    backers = [p for p in facts.backing if is_user_id(p.user_id)]
+    if backers:  # they are told their pledges lapse, and reached: the cancellation names them
+        named = [facts.who(p.user_id) for p in backers[:NAMED]]
+        if len(backers) > NAMED:
+            named.append(ctx.texts.tn("proposal.backers_more", len(backers) - NAMED))
+        parts.append(ctx.texts.tn("cancel.lapse", len(backers), backers=Rendered.join(Rendered(", ", ", "), named)))
+    reached = {p.user_id for p in backers[:NAMED]}
+    if ctx.sender != proposal.proposer and is_user_id(proposal.proposer):  # a moderator cancelled: she is told too
+        parts.append(ctx.texts.t("decision.proposer", proposer=facts.who(proposal.proposer)))
+        reached.add(proposal.proposer)
+    mentions = tuple(sorted(reached))
+    said = ctx.announce(lines(parts), mentions=mentions, proposal_id=proposal.id, priority=Priority.DECISION)
+    return [dataclasses.replace(said, reaches=bool(mentions))]
 
 
 @command("extend", nl=("verleng",), args=(ProposalRef(), Deadline()), who=Role.MODERATOR)

@@ -417,6 +417,11 @@ _ALL = (
     # cancel / extend
     _msg("cancel.announce", "🚫 Proposal #{number} {title} was cancelled by {user}."),
     _msg("cancel.reason", "Reason: {reason}"),
+    _plural(
+        "cancel.lapse",
+        "{backers}: your pledge lapses, nothing is owed.",
+        "{backers}: your pledges lapse, nobody owes anything.",
+    ),
     _msg("extend.not_later", "The new deadline must be later than the current one ({deadline})."),
     _msg("extend.done", "The deadline of #{number} {title} is now {deadline} ({left})."),
     # announcements
@@ -433,6 +438,7 @@ _ALL = (
     _msg("decision.no_go_reason", "Short of: {gap}."),
     _msg("decision.no_go_owes", "Nobody owes anything: the pledges lapse."),
     _msg("decision.rewards", "Rewards: {proposer} {proposer_reward}, each backer {backer_reward}."),
+    _msg("decision.proposer", "Proposed by {proposer}."),
     _plural("credits.reward", "+{count} credit", "+{count} credits"),
     _plural("gap.backers", "{count} more backer", "{count} more backers"),
     # reputation

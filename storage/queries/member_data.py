@@ -213,6 +213,7 @@ TABLES: tuple[Table, ...] = (
             "opens_thread",
             "delivery_id",
             "priority",
+            "reaches",  # whether it was sent so that the members it mentions are notified
             "attempts",
             "retry_at",
             "last_error",  # the homeserver's refusal (errcode and message), never a member's text
