@@ -105,8 +105,8 @@ async def test_the_seed_flow_with_members_who_exclude_insecure_devices(
     # highlights it for each of them. The control: Bob's own !rep naming Anna highlights it for her.
     assert decision.content["msgtype"] == "m.text"
     for member in (anna, bob, cas):
-        seen = next(e for e in await member.events(room_id) if e.event_id == decision.event_id)
-        assert seen.notify and seen.highlight, (member.user_id, seen)
+        pushed = next(e for e in await member.events(room_id) if e.event_id == decision.event_id)
+        assert pushed.notify and pushed.highlight, (member.user_id, pushed)
     rep_request = next(e for e in await anna.events(room_id) if e.sender == bob.user_id and "!rep" in str(e.body))
     assert rep_request.highlight
     backed = await anna.wait_for(room_id, kring.user_id, "you back #1 Shared courier with €60")
