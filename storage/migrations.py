@@ -695,3 +695,22 @@ def messages_that_reach(conn: sqlite3.Connection) -> None:
         ALTER TABLE outbox ADD COLUMN reaches INTEGER NOT NULL DEFAULT 0
         """,
     )
+
+
+@migration(22)
+def digests(conn: sqlite3.Connection) -> None:
+    """The weekly digest: each room's weekly moment is claimed once (sent, or nothing to say), so a restart never
+    posts it twice; a room may switch it off or on for itself (NULL: as configured)."""
+    _script(
+        conn,
+        """
+        CREATE TABLE digests (
+            room_id TEXT NOT NULL,
+            due_at  INTEGER NOT NULL,
+            state   TEXT NOT NULL CHECK (state IN ('sent', 'empty')),
+            done_at INTEGER NOT NULL,
+            PRIMARY KEY (room_id, due_at)
+        );
+        ALTER TABLE room_settings ADD COLUMN digest INTEGER
+        """,
+    )

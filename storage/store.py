@@ -12,6 +12,7 @@ from storage.key_values import StateQueries
 from storage.queries.board import BoardQueries
 from storage.queries.bot_messages import SentQueries
 from storage.queries.credits import CreditQueries
+from storage.queries.digests import DigestQueries
 from storage.queries.encrypted import EncryptedQueries
 from storage.queries.intake import IntakeQueries
 from storage.queries.member_data import PrivacyQueries
@@ -43,6 +44,7 @@ class Store:
         self.talents = TalentQueries(db)
         self.privacy = PrivacyQueries(db)
         self.board = BoardQueries(db)
+        self.digests = DigestQueries(db)
 
     @classmethod
     async def open(cls, path: str | Path) -> Store:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from handlers import board
+from handlers import board, digest
 from handlers.commands import help
 from handlers.commands.declaration import CommandSet
 from handlers.members import own_data as privacy
@@ -26,6 +26,7 @@ COMMANDS = CommandSet(
         underway.report_delivery,
         underway.mine,
         reputation.ideas,
+        digest.show_digest,
         talents.need,
         talents.solved,
         talents.who,

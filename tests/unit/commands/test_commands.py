@@ -20,6 +20,7 @@ SPEC_COMMANDS = (
     "edit",
     "archive",
     "board",
+    "digest",
     "proposal",
     "rep",
     "top",
