@@ -228,6 +228,7 @@ TABLES: tuple[Table, ...] = (
     Table("announcements", Forget.KEEP, own=("id", "proposal_id", "kind", "due_at", "state", "done_at")),
     Table("room_settings", Forget.KEEP, own=("room_id", "language", "digest")),
     Table("digests", Forget.KEEP, own=("room_id", "due_at", "state", "done_at")),  # when each room's digest went
+    Table("board_writes", Forget.KEEP, own=("n",)),  # a count of writes, nothing of anyone
     # The board's ways in: a forgotten member's sign-in links and sessions go (only digests of tokens are kept).
     Table("board_links", Forget.DELETE, ("user_id",), own=("digest", "room_id", "expires_at", "used_at")),
     Table("board_sessions", Forget.DELETE, ("user_id",), own=("digest", "room_id", "expires_at")),
