@@ -21,7 +21,7 @@ ROOM = "!room:test"
 BOT = "@kring:test"
 START = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)  # a Monday, no DST change within two weeks
 # Bookkeeping tables a refused command may still touch (the event id, the message, the reply queued).
-BOOKKEEPING = frozenset({"processed_events", "messages", "members", "outbox", "bot_messages", "kv"})
+BOOKKEEPING = frozenset({"processed_events", "messages", "members", "outbox", "bot_messages", "kv", "board_writes"})
 DECISION = re.compile(r"^(?:[^\w\s#]+ )?(?:GO|NO-GO) #\d+")  # after an optional emoji
 
 
