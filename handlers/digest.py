@@ -199,6 +199,9 @@ async def show_digest(ctx: Context, switch: bool | None) -> list[Say]:
         if not ctx.is_moderator:
             raise UserError(ctx.texts.t("digest.not_allowed"))
         await ctx.store.room_settings.set_digest(ctx.room_id, switch)
+        if switch:  # from the next weekly moment on: the one already past is not owed late
+            past = latest_moment(ctx.settings.digest, ctx.settings.proposals.zone, ctx.now)
+            await ctx.store.digests.claim(ctx.room_id, past, sent=False, at=ctx.now)
         return [ctx.reply(ctx.texts.t("digest.switched_on" if switch else "digest.switched_off"))]
     up_to_now = ctx.now + timedelta(seconds=1)  # the last seven days, this very moment included
     text = await digest_text(ctx.store, ctx.settings, ctx.texts, ctx.room_id, up_to_now, ctx.now)

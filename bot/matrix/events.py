@@ -212,8 +212,9 @@ def pilled(html: str, user_ids: Iterable[str]) -> list[str]:
 
 
 def _full_content(message: Outgoing, thread_latest: str | None) -> dict[str, Any]:
-    reaches = message.reaches and bool(pilled(message.html, message.mentions))
-    mentioned = pilled(message.html, message.mentions) if reaches else sorted(set(message.mentions))
+    named = pilled(message.html, message.mentions) if message.reaches else []
+    reaches = bool(named)
+    mentioned = named if reaches else sorted(set(message.mentions))
     content: dict[str, Any] = {
         "msgtype": TEXT if reaches else NOTICE,
         "body": message.body,
