@@ -30,6 +30,8 @@ TARGETS = (
     Target("federation_rss_mb", "≤ 200 MB", lambda v: v <= 200),
     Target("federation_first_sync_s", "≤ 60 s", lambda v: v <= 60),
     Target("federation_idle_cpu_percent", "≤ 1 %", lambda v: v <= 1),
+    Target("board_page_after_write_vs_command", "≤ 1", lambda v: v <= 1),
+    Target("board_page_vs_command", "≤ 1", lambda v: v <= 1),
 )
 
 ROWS: tuple[tuple[str, str | None, str, str | None, str | None], ...] = (
@@ -54,6 +56,27 @@ ROWS: tuple[tuple[str, str | None, str, str | None, str | None], ...] = (
     ("Memory of `kring run`, 1 000 rooms of 20 members", "federation_rss_mb", "MB", None, None),
     ("First sync handled, 1 000 rooms (from start)", "federation_first_sync_s", "s", None, None),
     ("CPU while idle, 1 000 rooms (% of one core)", "federation_idle_cpu_percent", "%", None, None),
+    (
+        "`GET /board`, store unchanged since the last look, p50",
+        "board_page_ms_p50",
+        "ms",
+        "board_proposals_command_ms_p50",
+        "board_page_vs_command",
+    ),
+    (
+        "`GET /board` right after a write (a sync token), p50",
+        "board_page_after_write_ms_p50",
+        "ms",
+        "board_proposals_command_ms_p50",
+        "board_page_after_write_vs_command",
+    ),
+    (
+        "`GET /board` right after a write the board shows, p50",
+        "board_page_after_board_write_ms_p50",
+        "ms",
+        "board_proposals_command_ms_p50",
+        "board_page_after_board_write_vs_command",
+    ),
 )
 
 
@@ -149,6 +172,8 @@ def write(path: Path, figures: dict[str, Any], *, quick: bool, elapsed_s: float)
             "",
             *DEFINITIONS,
             "",
+            *board_section(figures),
+            "",
             *_how_far(figures),
             "",
             "## The figures of this run",
@@ -161,6 +186,59 @@ def write(path: Path, figures: dict[str, Any], *, quick: bool, elapsed_s: float)
     )
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
+
+
+def board_ratios(figures: dict[str, Any]) -> dict[str, float]:
+    """Each board figure over `!proposals` in the same run (below 1: the board is the faster)."""
+    command = figures.get("board_proposals_command_ms_p50")
+    if not command:
+        return {}
+    ratios = {}
+    for figure in ("board_page", "board_page_after_write", "board_page_after_board_write"):
+        if f"{figure}_ms_p50" in figures:
+            ratios[f"{figure}_vs_command"] = round(figures[f"{figure}_ms_p50"] / command, 2)
+    return ratios
+
+
+def board_section(figures: dict[str, Any]) -> list[str]:
+    def cell(key: str) -> str:
+        return f"{_value(figures, key)} ms" if key in figures else "not measured"
+
+    rows = [
+        ("`GET /board` for one member, store unchanged since the last look", "board_page_ms"),
+        (
+            "`GET /board` right after a write the board cannot show (a sync token, as after a chat message)",
+            "board_page_after_write_ms",
+        ),
+        (
+            "`GET /board` right after a write to a table the board reads (read and rendered again)",
+            "board_page_after_board_write_ms",
+        ),
+        ("`!proposals`, from its parsed event to its reply handed to the client", "board_proposals_command_ms"),
+    ]
+    return [
+        "## The board beside a command",
+        "",
+        "bench/board.py: one store with 1 M credits and 10 000 proposals (20 open, 2–8 pledges each; about 5 000 "
+        "underway), in one process. A look is `GET /board` as a browser on the same machine sees it (server time "
+        "plus a loopback round trip). Three kinds of look take turns: on a store unchanged since the look before, "
+        "right after a write the board cannot show, and right after a write to a table it reads.",
+        "",
+        "| figure | p50 | p99 |",
+        "|---|---|---|",
+        *(f"| {title} | {cell(key + '_p50')} | {cell(key + '_p99')} |" for title, key in rows),
+        "",
+        "What every member of a room sees alike (the open proposals with every backer and the bars, the 10 "
+        "underway decided last, a page of 20 from the archive, needs, talents and the leaderboard) is read and "
+        "rendered once and kept (`bot/board/cache.py`) until a table the board reads is written or the minute "
+        "turns (the time left); each look reads only the viewer's own part and puts the page together. Which "
+        "writes count is kept by SQLite triggers on every table except those named blind "
+        "(`storage.migrations.BOARD_BLIND`: the sync token and other keys, chat, the outbox, sign-ins, the "
+        "schedule); tests/unit/test_board_writes.py reads what the board reads through SQLite's authorizer and "
+        "fails if any of it goes uncounted. So in a busy room, where most writes are chat and sync tokens, a "
+        "look after them costs what a look at an unchanged store costs; a look after a pledge, a reaction or a "
+        "new member reads and renders the room's part again.",
+    ]
 
 
 def _how_far(figures: dict[str, Any]) -> list[str]:

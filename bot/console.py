@@ -128,6 +128,7 @@ class Console:
     async def settle(self) -> None:
         """Fire what is due by the simulated now and print everything the bot has to say."""
         await self.kring.fire_due()
+        await self.kring.fire_due_digests()
         await self.kring.clear_old_texts()
         await self.kring.remind_unpaid()  # [money]: one reminder per unpaid request
         await self.kring.deliver(self._send)
@@ -298,10 +299,15 @@ class Console:
         target = self.clock.now() + step
         while True:
             due = await self.kring.due(target)
-            if not due:
+            digest_at = self.kring.next_digest_at(self.clock.now())  # each weekly digest at its own moment too
+            if due and due[0].due_at <= digest_at:
+                self.clock.set(due[0].due_at)
+                await self.kring.fire(due[0].id)
+            elif digest_at <= target:
+                self.clock.set(digest_at)
+                await self.kring.fire_due_digests()
+            else:
                 break
-            self.clock.set(due[0].due_at)
-            await self.kring.fire(due[0].id)
             await self.kring.deliver(self._send)
         self.clock.set(target)
         await self.tell("console.clock_moved", moment=await self._local(self.clock.now()))

@@ -16,6 +16,7 @@ from handlers.commands.declaration import CommandError, CommandSet, Context, spl
 from handlers.commands.misplaced import hint, misplaced_commands
 from handlers.commands.registry import COMMANDS
 from handlers.commands.volume import held_back
+from handlers.digest import due_digests, fire_digest, next_moment
 from handlers.events import Event, Joined, Message, Reaction, Redaction, Say
 from handlers.members.own_data import already_forgotten, asks_to_forget, clear_old_texts
 from handlers.payments.importing import Imported, import_statement
@@ -337,6 +338,32 @@ class Kring:
         fired = 0
         for announcement in await self.due(self.clock.now()):
             fired += await self.fire(announcement.id, late=late)
+        return fired
+
+    # the weekly digest
+    async def digests_due(self, until: datetime) -> list[tuple[str, datetime]]:
+        """The rooms whose weekly digest fell due by `until` and was not claimed yet, with its moment."""
+        async with self.store.transaction():
+            return await due_digests(self.store, self.settings, until)
+
+    def next_digest_at(self, now: datetime) -> datetime:
+        return next_moment(self.settings.digest, self.settings.proposals.zone, now)
+
+    async def fire_digest(self, room_id: str, due_at: datetime, *, late: bool = False) -> bool:
+        """Post a room's weekly digest at most once (nothing when the week was empty); False if it was claimed."""
+        says: list[Say] = []
+        async with self.store.transaction():
+            says = await fire_digest(self.store, self.settings, room_id, due_at, self.clock.now(), late=late)
+            await self._enqueue(says)
+        self._after_commit(says)
+        return bool(says)
+
+    async def fire_due_digests(self, *, online_since: datetime | None = None) -> int:
+        """Post every digest due by now; one due before `online_since` (the bot was down) says it is late."""
+        fired = 0
+        for room_id, due_at in await self.digests_due(self.clock.now()):
+            late = online_since is not None and due_at < online_since
+            fired += await self.fire_digest(room_id, due_at, late=late)
         return fired
 
     # the outbox

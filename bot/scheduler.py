@@ -25,6 +25,7 @@ SYNC_GRACE = timedelta(seconds=2)
 LONG_POLL_MS = 30_000
 CATCH_UP_MS = 1  # a sync that returns at once (nio leaves out a timeout of 0)
 JOB_PREFIX = "announcement-"
+DIGEST_JOB = "digest"  # the next weekly digest moment (the same for every room)
 
 
 class WakeUps:
@@ -48,6 +49,7 @@ class WakeUps:
         """Make the jobs match the pending announcements: new ones added, moved ones moved, gone ones removed."""
         pending = await self.kring.store.schedule.pending()
         wanted = {f"{JOB_PREFIX}{announcement.id}": announcement.due_at + SYNC_GRACE for announcement in pending}
+        wanted[DIGEST_JOB] = self.kring.next_digest_at(self.kring.clock.now()) + SYNC_GRACE
         for job_id in set(self._planned) - set(wanted):
             del self._planned[job_id]
             if self.scheduler.get_job(job_id) is not None:
@@ -87,12 +89,26 @@ class DueAnnouncements:
         # The start of the first sync that got through: what fell due before it fell due while we were offline
         # (stopped, or started but still waiting for the homeserver).
         self.online_since: datetime | None = None
+        self._digests_looked_at: datetime | None = None  # the moment weekly digests were last looked for
 
     async def poll_timeout_ms(self, now: datetime) -> int:
         """How long the next sync may wait for events: not at all when something can fire, else a long poll
         (which the wake-up jobs end early when an announcement falls due during it)."""
         overdue = await self.kring.due(now - SYNC_GRACE)
         return CATCH_UP_MS if overdue else LONG_POLL_MS
+
+    async def _fire_digests(self, synced_from: datetime) -> None:
+        """The weekly digests due by the start of the sync just handled: looked for once after start-up (one
+        missed while the bot was down goes out late), then once each time a weekly moment passes."""
+        until = synced_from - SYNC_GRACE
+        moment = self.kring.next_digest_at(until) - timedelta(days=7)  # the latest weekly moment by `until`
+        if self._digests_looked_at == moment:
+            return
+        for room_id, due_at in await self.kring.digests_due(until):
+            late = self.online_since is not None and due_at < self.online_since
+            if await self.kring.fire_digest(room_id, due_at, late=late):
+                log.info("weekly digest posted in %s%s", room_id, " (late)" if late else "")
+        self._digests_looked_at = moment
 
     async def fire(self, synced_from: datetime) -> int:
         """Fire what was due by the start of the sync just handled; a decision that fell due while the bot was
@@ -105,4 +121,5 @@ class DueAnnouncements:
             if await self.kring.fire(announcement.id, late=late):
                 fired += 1
                 log.info("announcement %d posted%s", announcement.id, " (late)" if late else "")
+        await self._fire_digests(synced_from)
         return fired

@@ -73,6 +73,9 @@ class Say:
     opens_thread: bool = False
     delivery_id: int | None = None
     priority: Priority = Priority.CHATTER  # what the outbox sends first when the homeserver holds it back
+    # Meant to reach the members it mentions (a decision naming its backers, a reminder to named members, a talent
+    # match): sent so that exactly they are notified. Everything else is routine and notifies nobody.
+    reaches: bool = False
 
     def outgoing(self) -> Outgoing:
         """As the outbox keeps it: the text as plain and HTML bodies."""
@@ -88,4 +91,5 @@ class Say:
             opens_thread=self.opens_thread,
             delivery_id=self.delivery_id,
             priority=self.priority,
+            reaches=self.reaches,
         )

@@ -181,6 +181,27 @@ def valid_iban(value: str) -> str:
         raise ValueError(f"not a valid IBAN {value!r}: {error}") from None
 
 
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+class DigestSettings(Section):
+    """The weekly digest: on which day and at what time (in the room's time zone) it goes out, if at all."""
+
+    enabled: bool = True  # a room can still switch it off or on for itself (`!digest off`)
+    weekday: Literal["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"] = "monday"
+    time: str = Field(default="08:00", pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$")  # HH:MM
+
+    @property
+    def day_number(self) -> int:
+        """Monday 0 … Sunday 6, as `datetime.weekday()` counts."""
+        return WEEKDAYS.index(self.weekday)
+
+    @property
+    def hour_minute(self) -> tuple[int, int]:
+        hour, minute = self.time.split(":")
+        return int(hour), int(minute)
+
+
 class CommunitySettings(Section):
     """Everything the rules of one community read."""
 
@@ -191,6 +212,7 @@ class CommunitySettings(Section):
     privacy: PrivacySettings = PrivacySettings()
     board: BoardSettings = BoardSettings()
     money: MoneySettings | None = None  # without [money], pledged money is only counted, never asked for
+    digest: DigestSettings = DigestSettings()
 
     @model_validator(mode="after")
     def _ideas_keep_their_text(self) -> CommunitySettings:

@@ -336,6 +336,7 @@ class Outgoing:
     opens_thread: bool = False  # the proposal's announcement: its event is the root of the proposal's thread
     delivery_id: int | None = None  # the reply to a delivery: a ✅ on it confirms the delivery
     priority: Priority = Priority.CHATTER
+    reaches: bool = False  # meant to reach the members it mentions: sent so that they are notified
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
--- The schema Kring's migrations build (version 22, below): generated, do not edit.
+-- The schema Kring's migrations build (version 25, below): generated, do not edit.
 -- Change it with a new migration in storage/migrations/, then run `python -m storage.migrations`.
 
 CREATE TABLE announcements (
@@ -17,6 +17,9 @@ CREATE TABLE askable (
     user_id TEXT NOT NULL,
     PRIMARY KEY (room_id, user_id)
 );
+CREATE TRIGGER board_writes_askable_delete AFTER DELETE ON askable BEGIN UPDATE board_writes SET n = n + 1; END;
+CREATE TRIGGER board_writes_askable_insert AFTER INSERT ON askable BEGIN UPDATE board_writes SET n = n + 1; END;
+CREATE TRIGGER board_writes_askable_update AFTER UPDATE ON askable BEGIN UPDATE board_writes SET n = n + 1; END;
 
 CREATE TABLE bank_lines (
     id           INTEGER PRIMARY KEY,
@@ -35,6 +38,9 @@ CREATE TABLE bank_lines (
             imported_at  INTEGER NOT NULL
 );
 CREATE INDEX bank_lines_of_request ON bank_lines (request_id) WHERE request_id IS NOT NULL;
+CREATE TRIGGER board_writes_bank_lines_delete AFTER DELETE ON bank_lines BEGIN UPDATE board_writes SET n = n + 1; END;
+CREATE TRIGGER board_writes_bank_lines_insert AFTER INSERT ON bank_lines BEGIN UPDATE board_writes SET n = n + 1; END;
+CREATE TRIGGER board_writes_bank_lines_update AFTER UPDATE ON bank_lines BEGIN UPDATE board_writes SET n = n + 1; END;
 
 CREATE TABLE board_links (
     digest     TEXT PRIMARY KEY,
@@ -48,12 +54,19 @@ CREATE TABLE board_rooms (
     room_id TEXT PRIMARY KEY,
     key     TEXT NOT NULL UNIQUE
 );
+CREATE TRIGGER board_writes_board_rooms_delete AFTER DELETE ON board_rooms BEGIN UPDATE board_writes SET n = n + 1; END;
+CREATE TRIGGER board_writes_board_rooms_insert AFTER INSERT ON board_rooms BEGIN UPDATE board_writes SET n = n + 1; END;
+CREATE TRIGGER board_writes_board_rooms_update AFTER UPDATE ON board_rooms BEGIN UPDATE board_writes SET n = n + 1; END;
 
 CREATE TABLE board_sessions (
     digest     TEXT PRIMARY KEY,
     room_id    TEXT NOT NULL,
     user_id    TEXT NOT NULL,
     expires_at INTEGER NOT NULL
+);
+
+CREATE TABLE board_writes (
+    n INTEGER NOT NULL
 );
 
 CREATE TABLE bot_messages (
@@ -83,6 +96,9 @@ CREATE INDEX credits_active_key ON credits (target_event_id, giver, emoji) WHERE
 CREATE UNIQUE INDEX credits_by_reaction ON credits (source_event_id) WHERE reason = 'reaction';
 CREATE INDEX credits_by_source ON credits (source_event_id);
 CREATE INDEX credits_given ON credits (room_id, giver, at) WHERE reason IN ('reaction', 'helped');
+CREATE TRIGGER board_writes_credits_delete AFTER DELETE ON credits BEGIN UPDATE board_writes SET n = n + 1; END;
+CREATE TRIGGER board_writes_credits_insert AFTER INSERT ON credits BEGIN UPDATE board_writes SET n = n + 1; END;
+CREATE TRIGGER board_writes_credits_update AFTER UPDATE ON credits BEGIN UPDATE board_writes SET n = n + 1; END;
 
 CREATE TABLE deliveries (
     id               INTEGER PRIMARY KEY,
@@ -98,6 +114,17 @@ CREATE TABLE deliveries (
     confirm_event_id TEXT
 );
 CREATE INDEX deliveries_of ON deliveries (proposal_id, user_id);
+CREATE TRIGGER board_writes_deliveries_delete AFTER DELETE ON deliveries BEGIN UPDATE board_writes SET n = n + 1; END;
+CREATE TRIGGER board_writes_deliveries_insert AFTER INSERT ON deliveries BEGIN UPDATE board_writes SET n = n + 1; END;
+CREATE TRIGGER board_writes_deliveries_update AFTER UPDATE ON deliveries BEGIN UPDATE board_writes SET n = n + 1; END;
+
+CREATE TABLE digests (
+    room_id TEXT NOT NULL,
+    due_at  INTEGER NOT NULL,
+    state   TEXT NOT NULL CHECK (state IN ('sent', 'empty')),
+    done_at INTEGER NOT NULL,
+    PRIMARY KEY (room_id, due_at)
+);
 
 CREATE TABLE encrypted_pending (
     event_id   TEXT PRIMARY KEY,
@@ -113,6 +140,9 @@ CREATE TABLE forgotten (
     pseudonym    TEXT NOT NULL,
     forgotten_at INTEGER NOT NULL
 );
+CREATE TRIGGER board_writes_forgotten_delete AFTER DELETE ON forgotten BEGIN UPDATE board_writes SET n = n + 1; END;
+CREATE TRIGGER board_writes_forgotten_insert AFTER INSERT ON forgotten BEGIN UPDATE board_writes SET n = n + 1; END;
+CREATE TRIGGER board_writes_forgotten_update AFTER UPDATE ON forgotten BEGIN UPDATE board_writes SET n = n + 1; END;
 
 CREATE TABLE joins (
     room_id   TEXT NOT NULL,
@@ -134,6 +164,9 @@ CREATE TABLE members (
 );
 CREATE INDEX members_by_folded_name ON members (room_id, lower(display_name));
 CREATE INDEX members_by_name ON members (room_id, display_name);
+CREATE TRIGGER board_writes_members_delete AFTER DELETE ON members BEGIN UPDATE board_writes SET n = n + 1; END;
+CREATE TRIGGER board_writes_members_insert AFTER INSERT ON members BEGIN UPDATE board_writes SET n = n + 1; END;
+CREATE TRIGGER board_writes_members_update AFTER UPDATE ON members BEGIN UPDATE board_writes SET n = n + 1; END;
 
 CREATE TABLE messages (
     event_id  TEXT PRIMARY KEY,
@@ -165,6 +198,9 @@ CREATE TABLE needs (
     helped_by TEXT,
     UNIQUE (room_id, number)
 );
+CREATE TRIGGER board_writes_needs_delete AFTER DELETE ON needs BEGIN UPDATE board_writes SET n = n + 1; END;
+CREATE TRIGGER board_writes_needs_insert AFTER INSERT ON needs BEGIN UPDATE board_writes SET n = n + 1; END;
+CREATE TRIGGER board_writes_needs_update AFTER UPDATE ON needs BEGIN UPDATE board_writes SET n = n + 1; END;
 
 CREATE TABLE objections (
     proposal_id INTEGER NOT NULL REFERENCES proposals (id),
@@ -173,11 +209,17 @@ CREATE TABLE objections (
     at          INTEGER NOT NULL,
     PRIMARY KEY (proposal_id, user_id)
 );
+CREATE TRIGGER board_writes_objections_delete AFTER DELETE ON objections BEGIN UPDATE board_writes SET n = n + 1; END;
+CREATE TRIGGER board_writes_objections_insert AFTER INSERT ON objections BEGIN UPDATE board_writes SET n = n + 1; END;
+CREATE TRIGGER board_writes_objections_update AFTER UPDATE ON objections BEGIN UPDATE board_writes SET n = n + 1; END;
 
 CREATE TABLE opted_out (
     user_id      TEXT PRIMARY KEY,
     opted_out_at INTEGER NOT NULL
 );
+CREATE TRIGGER board_writes_opted_out_delete AFTER DELETE ON opted_out BEGIN UPDATE board_writes SET n = n + 1; END;
+CREATE TRIGGER board_writes_opted_out_insert AFTER INSERT ON opted_out BEGIN UPDATE board_writes SET n = n + 1; END;
+CREATE TRIGGER board_writes_opted_out_update AFTER UPDATE ON opted_out BEGIN UPDATE board_writes SET n = n + 1; END;
 
 CREATE TABLE outbox (
     id           INTEGER PRIMARY KEY,
@@ -198,7 +240,8 @@ CREATE TABLE outbox (
     priority     INTEGER NOT NULL DEFAULT 2,
     attempts     INTEGER NOT NULL DEFAULT 0,
     retry_at     INTEGER,
-    last_error   TEXT NOT NULL DEFAULT ''
+    last_error   TEXT NOT NULL DEFAULT '',
+    reaches      INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX outbox_pending ON outbox (priority, id) WHERE state = 'pending';
 
@@ -212,6 +255,9 @@ CREATE TABLE payment_requests (
     reminded_at  INTEGER,
     UNIQUE (proposal_id, user_id)
 );
+CREATE TRIGGER board_writes_payment_requests_delete AFTER DELETE ON payment_requests BEGIN UPDATE board_writes SET n = n + 1; END;
+CREATE TRIGGER board_writes_payment_requests_insert AFTER INSERT ON payment_requests BEGIN UPDATE board_writes SET n = n + 1; END;
+CREATE TRIGGER board_writes_payment_requests_update AFTER UPDATE ON payment_requests BEGIN UPDATE board_writes SET n = n + 1; END;
 
 CREATE TABLE pledge_history (
     id          INTEGER PRIMARY KEY,
@@ -235,6 +281,9 @@ CREATE TABLE pledges (
     PRIMARY KEY (proposal_id, user_id)
 );
 CREATE INDEX pledges_by_member ON pledges (user_id);
+CREATE TRIGGER board_writes_pledges_delete AFTER DELETE ON pledges BEGIN UPDATE board_writes SET n = n + 1; END;
+CREATE TRIGGER board_writes_pledges_insert AFTER INSERT ON pledges BEGIN UPDATE board_writes SET n = n + 1; END;
+CREATE TRIGGER board_writes_pledges_update AFTER UPDATE ON pledges BEGIN UPDATE board_writes SET n = n + 1; END;
 
 CREATE TABLE processed_events (
     event_id     TEXT PRIMARY KEY,
@@ -274,6 +323,9 @@ CREATE INDEX proposals_idea ON proposals (idea_event_id) WHERE idea_event_id IS 
 CREATE INDEX proposals_open ON proposals (room_id, deadline) WHERE status = 'open';
 CREATE INDEX proposals_thread ON proposals (thread_root) WHERE thread_root IS NOT NULL;
 CREATE INDEX proposals_underway ON proposals (room_id, decided_at) WHERE status = 'go' AND closed IS NULL;
+CREATE TRIGGER board_writes_proposals_delete AFTER DELETE ON proposals BEGIN UPDATE board_writes SET n = n + 1; END;
+CREATE TRIGGER board_writes_proposals_insert AFTER INSERT ON proposals BEGIN UPDATE board_writes SET n = n + 1; END;
+CREATE TRIGGER board_writes_proposals_update AFTER UPDATE ON proposals BEGIN UPDATE board_writes SET n = n + 1; END;
 
 CREATE TABLE reactions (
     event_id        TEXT PRIMARY KEY,
@@ -294,11 +346,18 @@ CREATE TABLE reputation (
     PRIMARY KEY (room_id, user_id)
 );
 CREATE INDEX reputation_rank ON reputation (room_id, credits);
+CREATE TRIGGER board_writes_reputation_delete AFTER DELETE ON reputation BEGIN UPDATE board_writes SET n = n + 1; END;
+CREATE TRIGGER board_writes_reputation_insert AFTER INSERT ON reputation BEGIN UPDATE board_writes SET n = n + 1; END;
+CREATE TRIGGER board_writes_reputation_update AFTER UPDATE ON reputation BEGIN UPDATE board_writes SET n = n + 1; END;
 
 CREATE TABLE room_settings (
     room_id  TEXT PRIMARY KEY,
-    language TEXT
+    language TEXT,
+    digest   INTEGER
 );
+CREATE TRIGGER board_writes_room_settings_delete AFTER DELETE ON room_settings BEGIN UPDATE board_writes SET n = n + 1; END;
+CREATE TRIGGER board_writes_room_settings_insert AFTER INSERT ON room_settings BEGIN UPDATE board_writes SET n = n + 1; END;
+CREATE TRIGGER board_writes_room_settings_update AFTER UPDATE ON room_settings BEGIN UPDATE board_writes SET n = n + 1; END;
 
 CREATE TABLE talents (
     room_id  TEXT NOT NULL,
@@ -309,6 +368,9 @@ CREATE TABLE talents (
     PRIMARY KEY (room_id, user_id, key)
 );
 CREATE INDEX talents_in_room ON talents (room_id, key);
+CREATE TRIGGER board_writes_talents_delete AFTER DELETE ON talents BEGIN UPDATE board_writes SET n = n + 1; END;
+CREATE TRIGGER board_writes_talents_insert AFTER INSERT ON talents BEGIN UPDATE board_writes SET n = n + 1; END;
+CREATE TRIGGER board_writes_talents_update AFTER UPDATE ON talents BEGIN UPDATE board_writes SET n = n + 1; END;
 
 CREATE TABLE told (
     room_id TEXT NOT NULL,
@@ -328,5 +390,8 @@ CREATE TABLE updates (
     event_id    TEXT NOT NULL UNIQUE
 );
 CREATE INDEX updates_of ON updates (proposal_id, at);
+CREATE TRIGGER board_writes_updates_delete AFTER DELETE ON updates BEGIN UPDATE board_writes SET n = n + 1; END;
+CREATE TRIGGER board_writes_updates_insert AFTER INSERT ON updates BEGIN UPDATE board_writes SET n = n + 1; END;
+CREATE TRIGGER board_writes_updates_update AFTER UPDATE ON updates BEGIN UPDATE board_writes SET n = n + 1; END;
 
-PRAGMA user_version = 22;
+PRAGMA user_version = 25;

@@ -12,6 +12,7 @@ from storage.key_values import KeyValueQueries
 from storage.queries.board import BoardQueries
 from storage.queries.bot_messages import BotMessageQueries
 from storage.queries.credits import CreditQueries
+from storage.queries.digests import DigestQueries
 from storage.queries.encrypted import EncryptedQueries
 from storage.queries.intake import IntakeQueries
 from storage.queries.member_data import MemberDataQueries
@@ -45,6 +46,7 @@ class Store:
         self.member_data = MemberDataQueries(db)
         self.board = BoardQueries(db)
         self.payments = PaymentQueries(db)
+        self.digests = DigestQueries(db)
 
     @classmethod
     async def open(cls, path: str | Path) -> Store:

@@ -1,5 +1,5 @@
-"""The board's room sections, kept while nothing changed: a page is read and rendered again only when the store was
-written since (or the minute turned, for the time left), not for every member who opens it."""
+"""The board's room sections, kept while nothing changed: a page is read and rendered again only when a table a board
+shows was written since (or the minute turned, for the time left), not for every member who opens it."""
 
 from __future__ import annotations
 
@@ -20,9 +20,10 @@ class _Kept:
 
 
 class RoomSectionsCache:
-    """Room sections by (room, archive page, language), valid while the store's write count and the minute stay
-    what they were when they were made. Kring is its store's only writer, so the count misses no change; on a
-    new count every kept page goes (nothing of a forgotten member outlives the write that forgot them)."""
+    """Room sections by (room, archive page, language), valid while the count of board-visible writes (kept by
+    triggers on every table a board reads: storage.migrations.BOARD_BLIND names the others) and the minute stay
+    what they were when they were made; on a new count every kept page goes (nothing of a forgotten member
+    outlives the write that forgot them). A chat message or a sync token changes no count."""
 
     def __init__(self, kept: int = ROOM_PAGES_KEPT) -> None:
         self._kept: OrderedDict[tuple[str, int, str], _Kept] = OrderedDict()

@@ -127,7 +127,7 @@ class BoardServer:
         except ValueError:
             page = 0
         now, texts = self.clock.now(), await self.texts_for(viewer.room_id)
-        written = await self.store.db.writes()  # before the room is read: see RoomSectionsCache.get
+        written = await self.store.board.written()  # before the room is read: see RoomSectionsCache.get
 
         async def make() -> RoomSections:
             room = await read_room_board(self.store, self.settings, viewer.room_id, now, page)

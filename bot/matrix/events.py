@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, datetime
+from html import escape as html_escape
 from typing import Any, TypeGuard
+from urllib.parse import quote
 
 from bot.matrix.room_state import RoomState
 from handlers.events import Event, Joined, Message, Reaction, Redaction
 from storage.records import Outgoing
 
 NOTICE = "m.notice"
+TEXT = "m.text"  # a message meant to reach the members it names: the default push rules notify them
+PILL_PREFIX = "https://matrix.to/#/"
 HTML_FORMAT = "org.matrix.custom.html"
 MAX_CONTENT_BYTES = 60_000  # of the 65 536 bytes Matrix allows per event; the rest is for signatures and hashes
 SHORTENED = "\n… (shortened: too long for one Matrix message)"
@@ -169,7 +173,12 @@ def _message(
 
 
 def notice_content(message: Outgoing, thread_latest: str | None = None) -> dict[str, Any]:
-    """An m.notice with plain and HTML bodies, exact m.mentions, and a reply relation when it answers.
+    """A message with plain and HTML bodies, exact m.mentions, and a reply relation when it answers.
+
+    Routine messages are an m.notice: the default push rules (`.m.rule.suppress_notices` comes before
+    `.m.rule.is_user_mention`) notify nobody, mention or not. A message meant to reach the members it mentions is
+    an m.text whose m.mentions are exactly the mentioned members it shows as a pill: they, and nobody else, are
+    highlighted; never `@room`.
 
     Matrix refuses an event over 64 KiB for good, and a message that can never be sent would hold up the whole
     outbox behind it. The handlers keep what they say far smaller; should a message still be too big, it goes
@@ -193,17 +202,34 @@ def notice_content(message: Outgoing, thread_latest: str | None = None) -> dict[
     return content
 
 
+def direct_content(message: Outgoing, member: str) -> dict[str, Any]:
+    """A message for one member (a payment request, its reminder) in their direct room with the bot: an m.text
+    whose m.mentions are exactly that member, so the default push rules notify them; shortened like any other."""
+    content = notice_content(message)
+    content["msgtype"] = TEXT
+    content["m.mentions"] = {"user_ids": [member]}
+    return content
+
+
 def _size(content: Mapping[str, Any]) -> int:
     return len(json.dumps(content, ensure_ascii=False).encode())
 
 
+def pilled(html: str, user_ids: Iterable[str]) -> list[str]:
+    """The members of `user_ids` the HTML shows as a pill (a matrix.to link to them), sorted."""
+    return sorted({u for u in user_ids if f'href="{html_escape(PILL_PREFIX + quote(u, safe="@:"))}"' in html})
+
+
 def _full_content(message: Outgoing, thread_latest: str | None) -> dict[str, Any]:
+    named = pilled(message.html, message.mentions) if message.reaches else []
+    reaches = bool(named)
+    mentioned = named if reaches else sorted(set(message.mentions))
     content: dict[str, Any] = {
-        "msgtype": NOTICE,
+        "msgtype": TEXT if reaches else NOTICE,
         "body": message.body,
         "format": HTML_FORMAT,
         "formatted_body": message.html,
-        "m.mentions": {"user_ids": sorted(set(message.mentions))} if message.mentions else {},
+        "m.mentions": {"user_ids": mentioned} if mentioned else {},
     }
     if message.thread_root:
         # In the proposal's thread; clients without threads see it as a reply to the thread's latest event.

@@ -14,7 +14,7 @@ from nio import AsyncClient, RoomSendResponse, UploadResponse
 
 from bot.engine import Kring, MessageRefused
 from bot.matrix.direct_rooms import DirectRooms, NotReadyYet
-from bot.matrix.events import file_content, notice_content
+from bot.matrix.events import direct_content, file_content, notice_content
 from bot.matrix.homeserver import Backoff
 from bot.ops.metrics import Metrics
 from bot.payments.qr import MIME_TYPE as QR_MIME_TYPE
@@ -144,7 +144,7 @@ class OutboxSender:
         if message.kind is MessageKind.BOARD_LINK:
             return await self._send_board_link(queued)
         if message.kind is MessageKind.PAYMENT_REQUEST:
-            return await self._send_direct_notice(queued)
+            return await self._send_direct_text(queued)
         if message.kind is MessageKind.PAYMENT_QR:
             return await self._send_payment_qr(queued)
         latest = None
@@ -197,20 +197,13 @@ class OutboxSender:
             queued, room_id, notice_content(await self.kring.made_when_sent.board_link(queued, member))
         )
 
-    async def _send_direct_notice(self, queued: OutboxMessage) -> str | None:
-        """A message for one member's eyes (a payment request), in their direct room with the bot."""
+    async def _send_direct_text(self, queued: OutboxMessage) -> str | None:
+        """A message for one member's eyes that is meant to reach them (a payment request), in their direct room."""
         found = await self._direct_room(queued)
         if found is None:
             return None
-        _, room_id = found
-        message = queued.message
-        content: dict[str, object] = {
-            "msgtype": "m.notice",
-            "body": message.body,
-            "format": "org.matrix.custom.html",
-            "formatted_body": message.html,
-        }
-        return await self._post(queued, room_id, content)
+        member, room_id = found
+        return await self._post(queued, room_id, direct_content(queued.message, member))
 
     async def _send_payment_qr(self, queued: OutboxMessage) -> str | None:
         """A payment request's EPC QR code, made now from the request, as an image in the member's direct room."""

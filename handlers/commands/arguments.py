@@ -394,6 +394,20 @@ class OnOff(_Plain[bool]):
         return answer in ON_WORDS, ""
 
 
+class Switch(_Plain[bool | None]):
+    """`[on|off]`: nothing shows the digest; on or off (aan, uit) switches the room's weekly one."""
+
+    usage_key = "arg.digest"
+
+    def parse(self, ctx: Context, text: str) -> tuple[bool | None, str]:
+        token, rest = first_word(text)
+        if not token:
+            return None, ""
+        if token.lower() not in ON_WORDS.all | OFF_WORDS.all:
+            raise UsageError(ctx.texts.t("err.bad_digest", token=shown(token)))
+        return token.lower() in ON_WORDS, rest.strip()
+
+
 class Query(_Plain[str]):
     """`<words>`: what to look for among the talents."""
 

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 
 from handlers.commands.arguments import (
@@ -179,7 +179,9 @@ async def need(ctx: Context, request: NeedRequest | None) -> list[Say]:
     else:
         parts.append(texts.t("needs.no_match"))
     parts.append(texts.t("needs.how_to_solve", number=posted.number))
-    return [ctx.announce(lines(parts), mentions=tuple(sorted({ctx.sender, *mentioned})))]
+    if mentioned:  # a talent match reaches the members who asked to be mentioned (not the asker herself)
+        return [replace(ctx.announce(lines(parts), mentions=tuple(sorted(set(mentioned)))), reaches=True)]
+    return [ctx.announce(lines(parts), mentions=(ctx.sender,))]
 
 
 @command("solved", nl=("opgelost",), order=140, args=(NeedRef(), Helper()))

@@ -13,7 +13,15 @@ from handlers.proposals.underway import schedule_nudges
 from handlers.reputation.standing import on_home_server
 from handlers.settings import CommunitySettings
 from handlers.wording.catalog import Texts
-from handlers.wording.fragments import ProposalFacts, backers_block, gap, load_facts, objections_block, progress
+from handlers.wording.fragments import (
+    NAMED,
+    ProposalFacts,
+    backers_block,
+    gap,
+    load_facts,
+    objections_block,
+    progress,
+)
 from handlers.wording.markup import Rendered, lines
 from handlers.wording.room_language import room_texts
 from storage.records import (
@@ -29,13 +37,14 @@ from storage.records import (
 from storage.store import Store
 
 
-def _announce(proposal: Proposal, text: Rendered, mentions: tuple[str, ...]) -> Say:
+def _announce(proposal: Proposal, text: Rendered, mentions: tuple[str, ...], *, reaches: bool = False) -> Say:
     return Say(
         room_id=proposal.room_id,
         text=text,
         kind=MessageKind.ANNOUNCE,
         proposal_id=proposal.id,
         mentions=tuple(sorted(set(mentions))),
+        reaches=reaches,
     )
 
 
@@ -140,10 +149,14 @@ async def _decide(
         if requested is not None:
             parts.append(requested)
     parts.append(backers_block(texts, facts))
+    if proposal.proposer not in {p.user_id for p in facts.pledges[:NAMED]} and not (
+        go and (settings.proposals.go_reward_proposer or settings.proposals.go_reward_backer)
+    ):  # the decision names its proposer too: it reaches her
+        parts.append(texts.t("decision.proposer", proposer=facts.who(proposal.proposer)))
     objections = objections_block(texts, facts)
     if objections.plain:
         parts.append(objections)
-    return [_announce(decided, lines(parts), facts.mentioned), *requests]
+    return [_announce(decided, lines(parts), facts.mentioned, reaches=True), *requests]
 
 
 async def _reward(store: Store, settings: CommunitySettings, facts: ProposalFacts, now: datetime) -> None:

@@ -72,7 +72,7 @@ async def fire_nudge(
         mentions = tuple(waiting[:NAMED])
     if announced_late(announcement.due_at, now, offline=late):
         parts.append(texts.t("nudge.late", due=texts.when(announcement.due_at)))
-    return [in_thread(proposal, lines(parts), mentions=mentions)]
+    return [in_thread(proposal, lines(parts), mentions=mentions, reaches=True)]
 
 
 async def _confirm_nudge(
@@ -120,4 +120,4 @@ async def _confirm_nudge(
     ]
     if announced_late(announcement.due_at, now, offline=late):
         parts.append(texts.t("nudge.late", due=texts.when(announcement.due_at)))
-    return [in_thread(proposal, lines(parts), mentions=(proposal.proposer,))]
+    return [in_thread(proposal, lines(parts), mentions=(proposal.proposer,), reaches=True)]

@@ -12,9 +12,17 @@ from handlers.members.talents import needed_talents
 from handlers.parsing import ALL_WORDS, WITHDRAW_WORDS, ProposalDraft, ProposalEdit, title_key
 from handlers.payments.requests import money_arrived, paid_after_go
 from handlers.proposals.underway import in_thread
-from handlers.wording.fragments import goals, load_facts, progress, status_message, underway_block, underway_line
+from handlers.wording.fragments import (
+    NAMED,
+    goals,
+    load_facts,
+    progress,
+    status_message,
+    underway_block,
+    underway_line,
+)
 from handlers.wording.markup import Rendered, lines, mention, user_text
-from storage.records import AnnouncementKind, NewProposal, Objection, Priority, Proposal, Status
+from storage.records import AnnouncementKind, NewProposal, Objection, Priority, Proposal, Status, is_user_id
 from storage.store import Store
 
 
@@ -84,6 +92,7 @@ async def propose(ctx: Context, draft: ProposalDraft) -> list[Say]:
     texts = ctx.texts
     parts = [texts.t("proposal.announce", number=proposal.number, title=proposal.title, proposer=facts.who(ctx.sender))]
     mentions = [ctx.sender]
+    asked: tuple[str, ...] = ()
     if idea is not None:
         names = await ctx.store.members.display_names(ctx.room_id, [idea.author])
         author = mention(idea.author, names.get(idea.author, idea.author))
@@ -107,6 +116,8 @@ async def propose(ctx: Context, draft: ProposalDraft) -> list[Say]:
     if ctx.settings.money is not None and proposal.money_goal_cents:
         parts.append(paid_after_go(texts, ctx.settings.money))
     announcement = ctx.announce(lines(parts), mentions=tuple(sorted(set(mentions))), proposal_id=proposal.id)
+    if asked:  # a talent match: it reaches the members who asked to be mentioned, not the proposer or the idea's author
+        announcement = dataclasses.replace(announcement, mentions=tuple(sorted(set(asked))), reaches=True)
     return [dataclasses.replace(announcement, opens_thread=True)]  # updates and deliveries follow in its thread
 
 
@@ -311,8 +322,19 @@ async def cancel(ctx: Context, proposal: Proposal, reason: str) -> list[Say]:
     parts = [ctx.texts.t("cancel.announce", number=proposal.number, title=proposal.title, user=facts.who(ctx.sender))]
     if reason:
         parts.append(ctx.texts.t("cancel.reason", reason=reason))
-    mentions = tuple(sorted(set(facts.mentioned)))
-    return [ctx.announce(lines(parts), mentions=mentions, proposal_id=proposal.id, priority=Priority.DECISION)]
+    backers = [p for p in facts.backing if is_user_id(p.user_id)]
+    if backers:  # they are told their pledges lapse, and reached: the cancellation names them
+        named = [facts.who(p.user_id) for p in backers[:NAMED]]
+        if len(backers) > NAMED:
+            named.append(ctx.texts.tn("proposal.backers_more", len(backers) - NAMED))
+        parts.append(ctx.texts.tn("cancel.lapse", len(backers), backers=Rendered.join(Rendered(", ", ", "), named)))
+    reached = {p.user_id for p in backers[:NAMED]}
+    if ctx.sender != proposal.proposer and is_user_id(proposal.proposer):  # a moderator cancelled: she is told too
+        parts.append(ctx.texts.t("decision.proposer", proposer=facts.who(proposal.proposer)))
+        reached.add(proposal.proposer)
+    mentions = tuple(sorted(reached))
+    said = ctx.announce(lines(parts), mentions=mentions, proposal_id=proposal.id, priority=Priority.DECISION)
+    return [dataclasses.replace(said, reaches=bool(mentions))]
 
 
 @command("extend", nl=("verleng",), order=210, args=(ProposalRef(), Deadline()), who=Role.MODERATOR)

@@ -68,7 +68,12 @@ async def schedule_nudges(store: Store, settings: ProposalSettings, proposal: Pr
 
 
 def in_thread(
-    proposal: Proposal, text: Rendered, *, mentions: Iterable[str] = (), delivery_id: int | None = None
+    proposal: Proposal,
+    text: Rendered,
+    *,
+    mentions: Iterable[str] = (),
+    delivery_id: int | None = None,
+    reaches: bool = False,
 ) -> Say:
     """A message in the proposal's thread (in the main timeline while its announcement is not out yet)."""
     return Say(
@@ -79,6 +84,7 @@ def in_thread(
         mentions=tuple(sorted(set(mentions))),
         thread_root=proposal.thread_root,
         delivery_id=delivery_id,
+        reaches=reaches,
     )
 
 

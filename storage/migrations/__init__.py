@@ -6,7 +6,8 @@ imported here); `python -m storage.migrations` then rewrites storage/schema.sql,
 
 from __future__ import annotations
 
-from storage.migrations import from_01, from_07, from_13
+from storage.migrations import from_01, from_07, from_13, from_23
+from storage.migrations.from_23 import BOARD_BLIND, count_board_writes
 from storage.migrations.runner import (
     MIGRATIONS,
     SchemaTooNewError,
@@ -18,14 +19,16 @@ from storage.migrations.runner import (
     refuse_newer_schema,
 )
 
-VERSION_GROUPS = (from_01, from_07, from_13)
+VERSION_GROUPS = (from_01, from_07, from_13, from_23)
 check_numbering()
 
 __all__ = [
+    "BOARD_BLIND",
     "MIGRATIONS",
     "VERSION_GROUPS",
     "SchemaTooNewError",
     "apply_migrations",
+    "count_board_writes",
     "current_version",
     "latest_version",
     "migration",

@@ -124,6 +124,12 @@ class BoardQueries:
         row = await self.db.fetch_one("SELECT room_id FROM board_rooms WHERE key = ?", (key,))
         return None if row is None else str(row[0])
 
+    async def written(self) -> int:
+        """How often a table a board may show was written (kept by triggers): while it stays the same, no board
+        changed. A chat message, a sync token or a sign-in leaves it as it was."""
+        row = await self.db.fetch_one("SELECT n FROM board_writes")
+        return int(row[0]) if row is not None else 0
+
     # what the board shows that no command reads the same way
     async def involvement(self, room_id: str, proposal_ids: Collection[int], others: Collection[str]) -> Involved:
         """Pledges, objections, updates and deliveries of several proposals, and the names of everyone in them

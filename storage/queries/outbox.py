@@ -21,7 +21,8 @@ RETRY_FIRST = timedelta(seconds=5)  # then twice as long after each refusal, at 
 RETRY_MAX = timedelta(minutes=10)
 
 _COLUMNS = (
-    "room_id, kind, proposal_id, body, html, reply_to, mentions, thread_root, opens_thread, delivery_id, priority"
+    "room_id, kind, proposal_id, body, html, reply_to, mentions, thread_root, opens_thread, delivery_id, priority, "
+    "reaches"
 )
 
 
@@ -32,7 +33,7 @@ class OutboxQueries:
     async def enqueue(self, messages: list[Outgoing], at: datetime) -> None:
         """Queue messages to send, in order, in the caller's transaction."""
         await self.db.executemany(
-            f"INSERT INTO outbox ({_COLUMNS}, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            f"INSERT INTO outbox ({_COLUMNS}, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 (
                     m.room_id,
@@ -46,6 +47,7 @@ class OutboxQueries:
                     int(m.opens_thread),
                     m.delivery_id,
                     int(m.priority),
+                    int(m.reaches),
                     to_db(at),
                 )
                 for m in messages
@@ -75,6 +77,7 @@ class OutboxQueries:
                     opens_thread=bool(r[9]),
                     delivery_id=r[10],
                     priority=Priority(r[11]),
+                    reaches=bool(r[12]),
                 ),
             )
             for r in rows

@@ -1,4 +1,4 @@
-"""What each room chose for itself: its language (`!language`)."""
+"""What each room chose for itself: its language (`!language`), and whether it gets the weekly digest."""
 
 from __future__ import annotations
 
@@ -18,4 +18,16 @@ class RoomSettingQueries:
             "INSERT INTO room_settings (room_id, language) VALUES (?, ?) "
             "ON CONFLICT (room_id) DO UPDATE SET language = excluded.language",
             (room_id, language),
+        )
+
+    async def digest(self, room_id: str) -> bool | None:
+        """Whether the room switched its weekly digest on or off; None: as configured."""
+        row = await self.db.fetch_one("SELECT digest FROM room_settings WHERE room_id = ?", (room_id,))
+        return None if row is None or row[0] is None else bool(row[0])
+
+    async def set_digest(self, room_id: str, enabled: bool) -> None:
+        await self.db.execute(
+            "INSERT INTO room_settings (room_id, digest) VALUES (?, ?) "
+            "ON CONFLICT (room_id) DO UPDATE SET digest = excluded.digest",
+            (room_id, int(enabled)),
         )

@@ -92,6 +92,8 @@ class SeenEvent:
     shield: str | None  # EventShieldColour name (NONE, GREY, RED) of a decrypted event
     shield_reason: str | None  # EventShieldReason name (UNVERIFIED_IDENTITY, UNSIGNED_DEVICE, …) or None
     local_echo: bool  # our own event not yet confirmed by the server
+    notify: bool = False  # the member's push rules, applied by their client to the decrypted event, notify them
+    highlight: bool = False  # ... and highlight it (a mention of them)
 
     @property
     def body(self) -> str | None:

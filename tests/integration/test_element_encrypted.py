@@ -76,6 +76,7 @@ async def test_the_seed_flow_with_members_who_exclude_insecure_devices(
     reply = from_kring(await bob.wait_for(room_id, kring.user_id, "Kring commands"), device)
     assert reply.content["m.relates_to"]["m.in_reply_to"]["event_id"] == help_request
     assert reply.content["msgtype"] == "m.notice"
+    assert not reply.notify and not reply.highlight  # a routine reply reaches nobody, not even who asked
 
     # Ideas and reactions: Element sends reactions in the clear, the idea itself encrypted.
     idea = await anna.say(room_id, "Shall we share one courier for the district?")
@@ -100,6 +101,16 @@ async def test_the_seed_flow_with_members_who_exclude_insecure_devices(
     decision = from_kring(await cas.wait_for(room_id, kring.user_id, "GO #1", within=120), device)
     assert str(decision.body).startswith("✅ GO #1"), decision
     assert {bob.user_id, cas.user_id} <= set(decision.content["m.mentions"]["user_ids"])
+    # The backers named in the encrypted GO are reached: Element's push processor, on the decrypted event,
+    # highlights it for each of them. The control: Bob's own !rep naming Anna highlights it for her.
+    assert decision.content["msgtype"] == "m.text"
+    for member in (anna, bob, cas):
+        pushed = next(e for e in await member.events(room_id) if e.event_id == decision.event_id)
+        assert pushed.notify and pushed.highlight, (member.user_id, pushed)
+    rep_request = next(e for e in await anna.events(room_id) if e.sender == bob.user_id and "!rep" in str(e.body))
+    assert rep_request.highlight
+    backed = await anna.wait_for(room_id, kring.user_id, "you back #1 Shared courier with €60")
+    assert not backed.notify and not backed.highlight
     # Every message Kring sent, each member decrypted: nothing of Kring's is refused or missing a key.
     for member in (anna, bob, cas):
         for event in await member.events(room_id):

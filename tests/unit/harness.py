@@ -12,6 +12,7 @@ from typing import Any
 from bot.clock import ManualClock
 from bot.config import Settings, parse_settings
 from bot.engine import Kring
+from bot.matrix.events import notice_content
 from handlers.events import Message, Reaction, Redaction
 from storage.records import OutboxMessage
 from storage.store import Store
@@ -20,7 +21,7 @@ ROOM = "!room:test"
 BOT = "@kring:test"
 START = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)  # a Monday, no DST change within two weeks
 # Bookkeeping tables a refused command may still touch (the event id, the message, the reply queued).
-BOOKKEEPING = frozenset({"processed_events", "messages", "members", "outbox", "bot_messages", "kv"})
+BOOKKEEPING = frozenset({"processed_events", "messages", "members", "outbox", "bot_messages", "kv", "board_writes"})
 DECISION = re.compile(r"^(?:[^\w\s#]+ )?(?:GO|NO-GO) #\d+")  # after an optional emoji
 
 
@@ -36,6 +37,15 @@ class Sent:
     proposal_id: int | None
     thread_root: str | None = None
     delivery_id: int | None = None
+    reaches: bool = False
+    content: dict[str, Any] = field(default_factory=dict)  # as it goes to Matrix
+
+    @property
+    def notifies(self) -> set[str]:
+        """Whom the default push rules highlight: the m.mentions of an m.text (an m.notice notifies nobody)."""
+        if self.content.get("msgtype") != "m.text":
+            return set()
+        return set(self.content.get("m.mentions", {}).get("user_ids", []))
 
 
 @dataclass
@@ -66,6 +76,8 @@ class Harness:
                 message.proposal_id,
                 message.thread_root,
                 message.delivery_id,
+                message.reaches,
+                notice_content(message),
             )
         )
         return event_id

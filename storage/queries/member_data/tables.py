@@ -194,6 +194,7 @@ TABLES: tuple[Table, ...] = (
             "opens_thread",
             "delivery_id",
             "priority",
+            "reaches",  # whether it was sent so that the members it mentions are notified
             "attempts",
             "retry_at",
             "last_error",  # the homeserver's refusal (errcode and message), never a member's text
@@ -206,7 +207,9 @@ TABLES: tuple[Table, ...] = (
     Table("processed_events", Forget.KEEP, own=("event_id", "room_id", "processed_at")),
     Table("bot_messages", Forget.KEEP, own=("event_id", "room_id", "kind", "proposal_id", "delivery_id")),
     Table("announcements", Forget.KEEP, own=("id", "proposal_id", "kind", "due_at", "state", "done_at")),
-    Table("room_settings", Forget.KEEP, own=("room_id", "language")),
+    Table("room_settings", Forget.KEEP, own=("room_id", "language", "digest")),
+    Table("digests", Forget.KEEP, own=("room_id", "due_at", "state", "done_at")),  # when each room's digest went
+    Table("board_writes", Forget.KEEP, own=("n",)),  # a count of writes, nothing of anyone
     # The board's ways in: a forgotten member's sign-in links and sessions go (only digests of tokens are kept).
     Table("board_links", Forget.DELETE, ("user_id",), own=("digest", "room_id", "expires_at", "used_at")),
     Table("board_sessions", Forget.DELETE, ("user_id",), own=("digest", "room_id", "expires_at")),

@@ -195,7 +195,15 @@ async function describe(event) {
         shield: info ? cryptoApi.EventShieldColour[info.shieldColour] : null,
         shield_reason: info?.shieldReason != null ? cryptoApi.EventShieldReason[info.shieldReason] : null,
         local_echo: event.status !== null,
+        ...pushOf(event),
     };
+}
+
+function pushOf(event) {
+    // What Element's own push processor makes of the event for this member, on its decrypted content: the
+    // server cannot read an encrypted event, so the member's client applies the push rules itself.
+    const actions = client.getPushActionsForEvent(event, true);
+    return { notify: Boolean(actions?.notify), highlight: Boolean(actions?.tweaks?.highlight) };
 }
 
 async function roomEvents(roomId, retryFailed) {

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from bot.scheduler import CATCH_UP_MS, LONG_POLL_MS, SYNC_GRACE, DueAnnouncements, WakeUps
 from tests.unit.harness import Harness, decisions
@@ -29,15 +29,17 @@ async def test_a_wake_up_is_planned_for_each_pending_announcement_and_dropped_wh
     planned = wake_ups.planned()
     moments = sorted(planned.values())
     now = room.clock.now()
-    # The courier's reminder (a day before) and deadline, the rota's deadline: each plus the grace.
+    # The courier's reminder (a day before) and deadline, the rota's deadline: each plus the grace; and the next
+    # weekly digest, Monday 08:00 in Amsterdam a week after START.
+    digest = datetime(2026, 3, 9, 7, 0, tzinfo=UTC)
     assert moments == [
         now + delta + SYNC_GRACE for delta in (timedelta(minutes=90), timedelta(days=2), timedelta(days=3))
-    ]
+    ] + [digest + SYNC_GRACE]
     assert {job.id for job in wake_ups.scheduler.get_jobs()} == set(planned)
 
     await room.say(ANN, "!cancel 1")
     await wake_ups.plan()
-    assert sorted(wake_ups.planned().values()) == [now + timedelta(minutes=90) + SYNC_GRACE]
+    assert sorted(wake_ups.planned().values()) == [now + timedelta(minutes=90) + SYNC_GRACE, digest + SYNC_GRACE]
     assert [job.id for job in wake_ups.scheduler.get_jobs()] == list(wake_ups.planned())
 
 

@@ -90,7 +90,8 @@ async def test_a_need_mentions_only_the_members_who_opted_in(room: Harness) -> N
     await room.say(DIK, "!skills add delivery")
     await room.say(DIK, "!skills ask on")
     (posted,) = (await room.say(ANN, "!need Who can deliver to a patient in Oost on Saturday?"))[1]
-    assert posted.kind == "announce" and set(posted.mentions) == {ANN, DIK}
+    # A match reaches the member who opted in to be asked, not the asker.
+    assert posted.kind == "announce" and set(posted.mentions) == {DIK} and posted.notifies == {DIK}
     assert posted.body.splitlines() == [
         "🙋 N#1 Ann asks: “Who can deliver to a patient in Oost on Saturday?”",
         "Who may help:",
@@ -212,6 +213,6 @@ async def test_a_console_flow_reaches_only_the_member_who_opted_in(tmp_path: obj
     text = out.getvalue()
     assert "Who can help with “driver”:" in text and "N#1 you asks" in text
     mentioned = {row[0].splitlines()[0]: row[1] for row in sent}
-    assert mentioned["🙋 N#1 you asks: “who can drive to the depot on Saturday?”"] == '["@bob", "@you"]'
+    assert mentioned["🙋 N#1 you asks: “who can drive to the depot on Saturday?”"] == '["@bob"]'
     assert '"@cas"' not in "".join(str(row[1]) for row in sent)
     assert "N#1 is solved — thanks to bob, who earns +1 credit." in text
