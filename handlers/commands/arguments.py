@@ -108,6 +108,35 @@ class PledgeRequest:
     draft: PledgeDraft
 
 
+# Words that join two amounts (`€100 + 2h`, `€ 100,- en 4 uur`): between two amounts they are no part of the note.
+JOINING_WORDS = frozenset({"+", "&", "and", "en", "plus", "/"})
+_AMOUNT_WORDS = 3  # an amount is written in at most this many words: `€ 100,-`, `2 uur`, `100 euro`
+
+
+def _is_amount(words: list[str]) -> bool:
+    try:
+        draft = parse_amounts(" ".join(words))
+    except ParseError:
+        return False
+    return bool(draft.money_cents or draft.minutes) and not draft.note
+
+
+def without_joining_words(text: str) -> str:
+    """The text without the joining words that stand between two amounts (`€100 + 2h` → `€100 2h`); a joining
+    word elsewhere (`€60 and on Fridays`) stays part of the note."""
+    words = text.split(" ")
+    kept: list[str] = []
+    for place, word in enumerate(words):
+        if word.casefold() in JOINING_WORDS and 0 < place < len(words) - 1:
+            before = any(_is_amount(kept[-n:]) for n in range(1, min(_AMOUNT_WORDS, len(kept)) + 1))
+            after_words = words[place + 1 : place + 1 + _AMOUNT_WORDS]
+            after = any(_is_amount(after_words[:n]) for n in range(1, len(after_words) + 1))
+            if before and after:
+                continue
+        kept.append(word)
+    return " ".join(kept)
+
+
 class PledgeTerms:
     """`<id> [€<money>] [<n>h] [note]`: amounts may stand anywhere after the id, the other words are the note."""
 
@@ -115,7 +144,7 @@ class PledgeTerms:
 
     def parse(self, ctx: Context, text: str) -> tuple[PledgeDraft, str]:
         try:
-            draft = parse_pledge(text)
+            draft = parse_pledge(without_joining_words(text))
         except ParseError as error:
             if error.code == "missing_proposal_id" and _about_a_proposal(ctx):
                 draft = PledgeDraft(proposal_id=None, money_cents=None, minutes=None, note="")
@@ -166,6 +195,8 @@ class EditTerms(_Plain[ProposalEdit]):
     usage_key = "arg.edit"
 
     def parse(self, ctx: Context, text: str) -> tuple[ProposalEdit, str]:
+        if not text.strip():  # `!edit 2` alone: say what can be changed, not that “” is none of it
+            raise UsageError(ctx.texts.t("err.missing_edit"))
         return parse_edit(text), ""
 
 
@@ -210,6 +241,7 @@ class Member:
     """
 
     required: bool = False
+    by_name: bool = False  # a bare word (`fleur`) passes as a name for the handler to look up among those it expects
 
     @property
     def usage_key(self) -> str:
@@ -225,6 +257,8 @@ class Member:
         if token.startswith("@") and 2 <= len(token) <= USER_ID_MAX and " " not in typed:
             return token, ""
         if not ctx.message.mentions:
+            if self.by_name and " " not in typed:
+                return typed, ""
             raise UsageError(ctx.texts.t("err.bad_user", token=shown(token)))
         return typed, ""
 
@@ -239,6 +273,8 @@ class Member:
             return ctx.sender
         if parsed.startswith("@") and " " not in parsed:
             return parsed
+        if self.by_name and not ctx.message.mentions:
+            return parsed  # a name as typed: the handler matches it, or names whom it could be
         mentioned = list(ctx.message.mentions)
         names = await ctx.store.members.names_as_typed(ctx.room_id, mentioned)
         typed = parsed.casefold()
@@ -348,7 +384,7 @@ class DeliveryTerms(_Plain[PledgeDraft]):
     usage_key = "arg.delivery"
 
     def parse(self, ctx: Context, text: str) -> tuple[PledgeDraft, str]:
-        draft = parse_amounts(text)
+        draft = parse_amounts(without_joining_words(text))
         if not draft.money_cents and not draft.minutes:
             raise UsageError(ctx.texts.t("err.missing_delivery"))
         return draft, ""

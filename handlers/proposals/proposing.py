@@ -298,6 +298,8 @@ async def cancel(ctx: Context, proposal: Proposal, reason: str) -> list[Say]:
     parts = [ctx.texts.t("cancel.announce", number=proposal.number, title=proposal.title, user=facts.who(ctx.sender))]
     if reason:
         parts.append(ctx.texts.t("cancel.reason", reason=reason))
+    if facts.pledges:
+        parts.append(ctx.texts.t("cancel.pledges_lapse"))  # a pledge binds only on GO
     mentions = tuple(sorted(set(facts.mentioned)))
     return [ctx.announce(lines(parts), mentions=mentions, proposal_id=proposal.id, priority=Priority.DECISION)]
 

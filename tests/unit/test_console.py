@@ -427,4 +427,4 @@ async def test_the_copy_of_my_data_speaks_the_rooms_language(tmp_path: Path, mon
         await store.close()
     (written,) = await asyncio.to_thread(lambda: list(tmp_path.glob("kring-data-*.json")))
     about = json.loads(await asyncio.to_thread(written.read_text, encoding="utf-8"))["about"]
-    assert about == "Alles wat Kring over dit lid bewaart, in elke kamer die het bedient."
+    assert about == "Alles wat Kring over dit lid bewaart, in alle kamers waar Kring actief is."
