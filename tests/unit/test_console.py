@@ -128,8 +128,8 @@ def test_console_flow_then_export_shows_the_same_numbers(tmp_path: Path) -> None
     assert (proposal["id"], proposal["title"], proposal["proposer"]) == (1, "Shared courier", "@you")
     assert (proposal["status"], proposal["money_goal_cents"], proposal["min_backers"]) == ("go", 100_000, 2)
     assert proposal["pledges"] == [
-        {"user": "@bob", "money_cents": 60_000, "minutes": 0, "note": "I can drive"},
-        {"user": "@cas", "money_cents": 40_000, "minutes": 240, "note": ""},
+        {"user": "@bob", "money_cents": 60_000, "minutes": 0, "note": "I can drive", "status": "binding"},
+        {"user": "@cas", "money_cents": 40_000, "minutes": 240, "note": "", "status": "binding"},
     ]
     assert sorted((c["receiver"], c["delta"], c["reason"]) for c in room["credits"]) == [
         ("@bob", 1, "go_backer"),
