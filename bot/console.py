@@ -15,7 +15,7 @@ from bot.board.server import BoardServer, sign_in_link
 from bot.clock import ManualClock
 from bot.engine import Kring
 from bot.matrix.room_state import DEFAULT_REDACT_LEVEL
-from bot.ops.data_copy import copy_of, encoded, file_name
+from bot.ops.data_copy import copy_of, encoded, file_name, summary
 from handlers.events import Joined, Message, Reaction, Redaction
 from handlers.parsing import ParseError, parse_duration, parse_small_count
 from storage.file_modes import write_private_file
@@ -90,10 +90,11 @@ class Console:
         member = queued.message.mentions[0]
         made_at = self.clock.now()
         path = self.folder / file_name(member, made_at)
-        about = (await self.kring.texts_for(queued.message.room_id)).t("privacy.copy_about").plain
-        payload = encoded(await copy_of(self.kring.store, member, made_at, about))
-        await asyncio.to_thread(write_private_file, path, payload)
+        texts = await self.kring.texts_for(queued.message.room_id)
+        document = await copy_of(self.kring.store, member, made_at, texts.t("privacy.copy_about").plain)
+        await asyncio.to_thread(write_private_file, path, encoded(document))
         await self.tell("console.file_written", user=member, file=str(path))
+        self.say("      " + summary(texts, document).plain.replace("\n", "\n      "))  # the file's caption
         return event_id
 
     async def _show_board_link(self, queued: OutboxMessage, event_id: str) -> str:

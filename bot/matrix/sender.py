@@ -18,7 +18,7 @@ from bot.engine import Kring, MessageRefused
 from bot.matrix.direct_rooms import DirectRooms, NotReadyYet
 from bot.matrix.events import notice_content
 from bot.matrix.homeserver import Backoff
-from bot.ops.data_copy import MIME_TYPE, copy_of, encoded, file_content, file_name
+from bot.ops.data_copy import MIME_TYPE, copy_of, encoded, file_content, file_name, summary
 from bot.ops.metrics import Metrics
 from storage.records import MessageKind, OutboxMessage
 
@@ -203,8 +203,10 @@ class OutboxSender:
 
     async def _upload_copy(self, queued: OutboxMessage, member: str, encrypt: bool) -> dict[str, object]:
         made_at = self.kring.clock.now()
-        about = (await self.kring.texts_for(queued.message.room_id)).t("privacy.copy_about").plain
-        payload = encoded(await copy_of(self.kring.store, member, made_at, about))
+        texts = await self.kring.texts_for(queued.message.room_id)
+        document = await copy_of(self.kring.store, member, made_at, texts.t("privacy.copy_about").plain)
+        payload = encoded(document)
+        readable = summary(texts, document)  # beside the JSON: what it holds, in the room's language
         name = file_name(member, made_at)
         upload, keys = await self.client.upload(
             lambda _got_429, _timeouts: io.BytesIO(payload),
@@ -218,10 +220,12 @@ class OutboxSender:
             if isinstance(code, str) and code:  # the media repository read it and said no: this copy waits
                 raise MessageRefused(f"upload refused, {code}: {getattr(upload, 'message', '')}")
             raise NoAnswer(f"upload failed: {getattr(upload, 'message', upload)}")
-        caption, size = queued.message.body, len(payload)
+        caption, size = f"{queued.message.body}\n{readable.plain}", len(payload)
+        html = f"{queued.message.html}<br>{readable.html}"
         if encrypt:
-            return file_content(name, caption, size, encrypted={**(keys or {}), "url": upload.content_uri})
-        return file_content(name, caption, size, url=upload.content_uri)
+            encrypted = {**(keys or {}), "url": upload.content_uri}
+            return file_content(name, caption, size, encrypted=encrypted, caption_html=html)
+        return file_content(name, caption, size, url=upload.content_uri, caption_html=html)
 
     async def _post(self, queued: OutboxMessage, room_id: str, content: dict[str, object]) -> str | None:
         response = await self.client.room_send(

@@ -1,4 +1,5 @@
-"""A member's copy of their data (`!mydata`): the JSON document, its file name, and its Matrix file message.
+"""A member's copy of their data (`!mydata`): the JSON document, its file name, a readable summary of it in the
+room's language, and its Matrix file message (the summary as its caption).
 
 The copy is made when it is sent, not when it was asked for, so it holds everything up to that moment.
 """
@@ -9,6 +10,8 @@ import json
 from datetime import datetime
 from typing import Any
 
+from handlers.wording.catalog import Texts
+from handlers.wording.markup import Rendered, lines, user_text
 from handlers.wording.sentences import SENTENCES
 from storage.store import Store
 
@@ -29,6 +32,24 @@ async def copy_of(store: Store, user_id: str, made_at: datetime, about: str | No
     }
 
 
+_HEAD = frozenset({"about", "format_version", "user_id", "made_at", "rooms"})
+
+
+def summary(texts: Texts, document: dict[str, Any]) -> Rendered:
+    """What the copy holds, section by section with its number of rows, for a member who does not read JSON."""
+    rows = [texts.t("privacy.summary_title")]
+    for section, held in document.items():
+        if section in _HEAD or not isinstance(held, list) or not held:
+            continue
+        key = f"privacy.section.{section}"
+        label = texts.t(key) if texts.has(key) else user_text(section.replace("_", " "))
+        rows.append(texts.t("privacy.summary_line", section=label, count=len(held)))
+    if len(rows) == 1:
+        rows.append(texts.t("privacy.summary_nothing"))
+    rows.append(texts.t("privacy.summary_file"))
+    return lines(rows)
+
+
 def file_name(user_id: str, made_at: datetime) -> str:
     """`kring-data-ann-20261201-0930.json`: the local part only, in characters every file system takes."""
     local = "".join(c if c.isalnum() or c in "-_." else "_" for c in user_id.lstrip("@").split(":")[0])
@@ -40,7 +61,13 @@ def encoded(document: dict[str, Any]) -> bytes:
 
 
 def file_content(
-    name: str, caption: str, size: int, *, url: str | None = None, encrypted: dict[str, Any] | None = None
+    name: str,
+    caption: str,
+    size: int,
+    *,
+    url: str | None = None,
+    encrypted: dict[str, Any] | None = None,
+    caption_html: str | None = None,
 ) -> dict[str, Any]:
     """An `m.file` message with a caption (the body, in the room's language; the file's name is `filename`): a
     plain upload names its `url`, an encrypted one carries `file` (url, key, iv, hashes) so that only the room's
@@ -51,6 +78,9 @@ def file_content(
         "filename": name,
         "info": {"mimetype": MIME_TYPE, "size": size},
     }
+    if caption_html is not None:
+        content["format"] = "org.matrix.custom.html"
+        content["formatted_body"] = caption_html
     if encrypted is not None:
         content["file"] = encrypted
     else:
