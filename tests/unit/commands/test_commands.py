@@ -94,7 +94,7 @@ async def test_help_for_one_command_says_what_it_does_who_may_and_no_stray_argum
         "Zo gebruik je het: !klaar <nr> [samenvatting]",
     ]
     assert (await dutch.reply(ANN, "!hulp opgelost")).body.splitlines()[1] == (
-        "Zo gebruik je het: !opgelost <N#nummer> [@helper]"
+        "Zo gebruik je het: !opgelost <N#nummer> [@wie-hielp]"
     )
     english = await make_room()
     assert (await english.reply(ANN, "!help proposal")).body.splitlines()[-1] == "Also: !status"
