@@ -305,7 +305,7 @@ async def test_the_proposer_hears_that_a_moderator_confirms_her_own_delivery(mak
     answer = await room.reply(ANN, "!bevestig 1 @ann:test")
     assert answer.body == "Je eigen levering kun je niet bevestigen: dat doet een moderator."
     rule = (await room.reply(ANN, "!hulp bevestig")).body
-    assert "de indiener of een moderator" in rule and "alleen een moderator" in rule
+    assert "De indiener of een moderator bevestigt een levering" in rule and "alleen een moderator" in rule
 
 
 async def test_unconfirming_one_confirmation_keeps_the_hours_owed_for_the_others(room: Harness) -> None:
