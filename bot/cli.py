@@ -63,14 +63,14 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("-c", "--config", type=Path, help="path to config.toml (optional with --db)")
     export.add_argument("--db", help="SQLite file (default: storage.database from the config)")
     export.add_argument("--room", help="only this room id")
-    export.add_argument("--format", choices=("json", "csv"), default="json")
+    export.add_argument("--format", choices=("json", "csv"), default="json", help="json (the default) or csv")
     export.add_argument("--out", type=Path, help="with --format csv: write one CSV file per table into this folder")
     export.add_argument("--table", choices=TABLES, help="with --format csv: print this one table")
     export.add_argument(
         "--excel",
         action=argparse.BooleanOptionalAction,
-        help="with --format csv: as Dutch Excel opens it (';', a BOM, euros and hours with a decimal comma); "
-        "the default when [bot] language is nl",
+        help="with --format csv: as Dutch Excel opens it (';', a BOM, Dutch headers and words, euros and hours "
+        "with a decimal comma); the default when [bot] language is nl",
     )
     payments = sub.add_parser("payments", help="money that arrives: read the bank's statement")
     payments_sub = payments.add_subparsers(dest="payments_command", required=True)

@@ -101,6 +101,7 @@ class Console:
         path = self.folder / copy.name
         await asyncio.to_thread(write_private_file, path, copy.payload)
         await self.tell("console.file_written", user=member, file=str(path))
+        self.say("      " + copy.summary.replace("\n", "\n      "))  # the file's caption
         return event_id
 
     async def _write_qr(self, queued: OutboxMessage, event_id: str) -> str:

@@ -13,7 +13,7 @@ from html import escape
 from typing import TYPE_CHECKING
 
 from bot.board.server import sign_in_link
-from bot.ops.data_copy import MIME_TYPE, copy_of, encoded, file_name
+from bot.ops.data_copy import MIME_TYPE, copy_of, encoded, file_name, summary
 from storage.records import OutboxMessage, Outgoing
 
 if TYPE_CHECKING:
@@ -28,6 +28,8 @@ class DataCopy:
     payload: bytes
     mime_type: str
     caption: str
+    caption_html: str
+    summary: str  # what the copy holds, readable: the caption's second part
 
 
 class MadeWhenSent:
@@ -53,9 +55,19 @@ class MadeWhenSent:
         )
 
     async def data_copy(self, queued: OutboxMessage, member: str) -> DataCopy:
-        """Everything Kring holds about `member` now, introduced in the language of the room that asked."""
+        """Everything Kring holds about `member` now, introduced in the language of the room that asked, with a
+        readable summary of it as the caption (for a member who does not read JSON)."""
         kring = self._kring
         made_at = kring.clock.now()
-        about = (await kring.texts_for(queued.message.room_id)).t("privacy.copy_about").plain
-        payload = encoded(await copy_of(kring.store, member, made_at, about))
-        return DataCopy(file_name(member, made_at), payload, MIME_TYPE, queued.message.body)
+        texts = await kring.texts_for(queued.message.room_id)
+        document = await copy_of(kring.store, member, made_at, texts.t("privacy.copy_about").plain)
+        readable = summary(texts, document)
+        message = queued.message
+        return DataCopy(
+            file_name(member, made_at),
+            encoded(document),
+            MIME_TYPE,
+            f"{message.body}\n{readable.plain}",
+            f"{message.html}<br>{readable.html}",
+            readable.plain,
+        )

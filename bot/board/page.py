@@ -14,10 +14,10 @@ from html import escape
 from handlers.board import Carried, RoomBoard
 from handlers.payments.references import formatted
 from handlers.wording.catalog import Texts
-from handlers.wording.fragments import ProposalFacts, pledge_amount, progress
+from handlers.wording.fragments import ProposalFacts, amount_of, pledge_amount
 from handlers.wording.markup import Rendered
 from storage.queries.board import Own
-from storage.records import Delivery, Pledge, Proposal
+from storage.records import Delivery, Pledge, Proposal, Status
 
 STYLE = """
 :root { --ink:#1d2433; --muted:#5b6474; --line:#d9dde5; --track:#e8ebf0; --fill:#2f7d5b; --warn:#b5522b;
@@ -50,6 +50,9 @@ article h3 { margin: 0 0 .2rem; font-size: 1rem; }
 .confirmed { fill: var(--confirmed); }
 .ledger { display: grid; grid-template-columns: 8rem minmax(0, 1fr); gap: .2rem .6rem; margin: .4rem 0; }
 .ledger .bars { display: grid; gap: 2px; }
+.ledger .bar { display: grid; grid-template-columns: minmax(0, 1fr) 11rem; gap: .5rem; align-items: center; }
+.ledger .figure { font-size: .85em; color: var(--muted); }
+#yours h3 { margin: .6rem 0 .2rem; font-size: .95rem; }
 .legend span { margin-right: 1rem; white-space: nowrap; }
 .legend i { display: inline-block; width: .8em; height: .8em; margin-right: .3em; border-radius: 2px; }
 ul, ol { margin: .3rem 0; padding-left: 1.2rem; }
@@ -61,8 +64,11 @@ ol.timeline time { color: var(--muted); font-size: .9em; display: block; }
 .status.no-go, .status.cancelled, .status.dropped { background: #f6dfd5; }
 nav.pages { display: flex; gap: 1rem; margin-top: .6rem; }
 button { font: inherit; padding: .25rem .8rem; border: 1px solid var(--line); border-radius: 6px; background: #fff; }
-@media (max-width: 760px) { main { grid-template-columns: minmax(0, 1fr); padding: .6rem; }
-  .goal { grid-template-columns: 4.5rem minmax(0, 1fr); } .goal .amount { grid-column: 2; text-align: left; } }
+@media (max-width: 760px) { main { display: flex; flex-direction: column; padding: .6rem; }
+  .column { display: contents; } #open { order: 1; } #underway { order: 2; } #yours { order: 3; }
+  #archive { order: 4; } #needs { order: 5; } #talents { order: 6; } #leaderboard { order: 7; }
+  .goal { grid-template-columns: 4.5rem minmax(0, 1fr); } .goal .amount { grid-column: 2; text-align: left; }
+  .ledger .bar { grid-template-columns: minmax(0, 1fr); } }
 @media print { body { background: #fff; } header form, nav.pages { display: none; }
   main { display: block; } section { border: 0; padding: 0 0 1rem; break-inside: avoid; } }
 """
@@ -138,7 +144,7 @@ class BoardPage:
         )
 
     def _open_proposal(self, facts: ProposalFacts) -> str:
-        proposal, totals, texts = facts.proposal, facts.totals, self.texts
+        proposal, texts = facts.proposal, self.texts
         parts = [
             f'<article class="proposal" id="proposal-{proposal.number}">',
             self._heading(proposal),
@@ -149,11 +155,7 @@ class BoardPage:
         parts.append(f'<p class="muted">{proposer}</p>')
         if proposal.description:
             parts.append(f"<p>{_h(proposal.description)}</p>")
-        if proposal.money_goal_cents:
-            parts.append(self._goal("board.money", totals.money_cents, proposal.money_goal_cents, texts.money))
-        if proposal.hours_goal_minutes:
-            parts.append(self._goal("board.hours", totals.minutes, proposal.hours_goal_minutes, texts.hours))
-        parts.append(self._goal("board.backers", totals.backers, proposal.min_backers, str))
+        parts.append(self._goals(facts))
         left = texts.time_left(proposal.deadline - self.room.now).html
         parts.append(
             f'<p class="deadline">{self.t("proposal.deadline", deadline=texts.when(proposal.deadline), left=left)}</p>'
@@ -161,6 +163,17 @@ class BoardPage:
         parts.append(self._backers(facts))
         parts.append(self._objections(facts))
         parts.append("</article>")
+        return "".join(parts)
+
+    def _goals(self, facts: ProposalFacts) -> str:
+        """A bar per goal (money, hours, backers), each with its own figures: open and archived alike."""
+        proposal, totals, texts = facts.proposal, facts.totals, self.texts
+        parts = []
+        if proposal.money_goal_cents:
+            parts.append(self._goal("board.money", totals.money_cents, proposal.money_goal_cents, texts.money))
+        if proposal.hours_goal_minutes:
+            parts.append(self._goal("board.hours", totals.minutes, proposal.hours_goal_minutes, texts.hours))
+        parts.append(self._goal("board.backers", totals.backers, proposal.min_backers, str))
         return "".join(parts)
 
     def _goal(self, label: str, done: int, goal: int, shown: object) -> str:
@@ -177,14 +190,21 @@ class BoardPage:
         return pledge_amount(self.texts, pledge).html
 
     def _backers(self, facts: ProposalFacts) -> str:
-        if not facts.pledges:
-            return f'<p class="empty">{self.t("proposal.no_backers")}</p>'
+        """The backers, counted as listed; the proposer's own pledge apart (it counts, but not as a backer)."""
+        own = next((p for p in facts.pledges if p.user_id == facts.proposal.proposer), None)
+        own_line = ""
+        if own is not None:
+            key = "proposal.own_pledge_note" if own.note else "proposal.own_pledge"
+            line = self.texts.t(key, user=self.name(own.user_id), pledge=pledge_amount(self.texts, own), note=own.note)
+            own_line = f'<p class="own-pledge">{line.html}</p>'
+        if not facts.backing:
+            return f'<p class="empty">{self.t("proposal.no_backers")}</p>{own_line}'
         items = []
-        for pledge in facts.pledges:
+        for pledge in facts.backing:
             note = f" — “{_h(pledge.note)}”" if pledge.note else ""
             items.append(f"<li><strong>{_h(self.name(pledge.user_id))}</strong>: {self._pledge(pledge)}{note}</li>")
-        title = self.t("proposal.backers_title", count=len(facts.pledges))
-        return f'<p>{title}</p><ul class="backers">{"".join(items)}</ul>'
+        title = self.t("proposal.backers_title", count=len(facts.backing))
+        return f'<p>{title}</p><ul class="backers">{"".join(items)}</ul>{own_line}'
 
     def _objections(self, facts: ProposalFacts) -> str:
         if not facts.objections:
@@ -220,7 +240,8 @@ class BoardPage:
         return "".join(parts)
 
     def _ledger(self, facts: ProposalFacts, deliveries: list[Delivery]) -> str:
-        """Per backer, three bars: pledged, reported, confirmed (money, else hours), against their pledge."""
+        """Per backer, three bars: pledged, reported, confirmed (drawn in money, else hours, against their pledge),
+        each with its figures as text, money and hours."""
         if not facts.pledges:
             return ""
         legend = "".join(
@@ -235,17 +256,27 @@ class BoardPage:
             def size(money_cents: int, minutes: int, use_money: bool = use_money) -> int:
                 return money_cents if use_money else minutes
 
+            done = [d for d in theirs if d.confirmed]
+            figures = {
+                "pledged": pledge_amount(self.texts, pledge),
+                "reported": _summed(self.texts, theirs),
+                "confirmed": _summed(self.texts, done),
+            }
             pledged = size(pledge.money_cents, pledge.minutes)
             reported = sum(size(d.money_cents, d.minutes) for d in theirs)
-            confirmed = sum(size(d.money_cents, d.minutes) for d in theirs if d.confirmed)
+            confirmed = sum(size(d.money_cents, d.minutes) for d in done)
             scale = max(pledged, reported, 1)
-            shown = self.texts.money if use_money else self.texts.hours
             bars = "".join(
-                _bar(Fraction(value, scale), css, f"{self.plain(f'board.{css}')}: {shown(value)}")
+                self._ledger_bar(css, Fraction(value, scale), figures[css])
                 for css, value in (("pledged", pledged), ("reported", reported), ("confirmed", confirmed))
             )
             rows.append(f'<span>{_h(self.name(pledge.user_id))}</span><div class="bars">{bars}</div>')
         return f'<p class="legend">{legend}</p><div class="ledger">{"".join(rows)}</div>'
+
+    def _ledger_bar(self, css: str, ratio: Fraction, figure: Rendered) -> str:
+        """`▬▬▬▬░░ pledged: €60 + 2h`: the bar, and what it stands for in words a screen reader says too."""
+        said = self.texts.t("board.figure", label=self.plain(f"board.{css}"), amount=figure)
+        return f'<div class="bar" data-bar="{css}">{_bar(ratio, css)}<span class="figure">{said.html}</span></div>'
 
     def _left(self, facts: ProposalFacts, deliveries: list[Delivery]) -> str:
         totals = facts.totals
@@ -283,14 +314,14 @@ class BoardPage:
         return self._section("archive", "board.archive_title", body + f'<nav class="pages">{"".join(links)}</nav>')
 
     def _closed(self, facts: ProposalFacts) -> str:
-        """An archived proposal, short: status and when, what it gathered, its closing report."""
+        """An archived proposal, short: what happened when (cancelled, decided, done or stopped, each with its own
+        date), the bars of what it gathered, its closing report."""
         proposal, texts = facts.proposal, self.texts
         parts = [f'<article class="closed" id="proposal-{proposal.number}">', self._heading(proposal)]
-        when = proposal.closed_at or proposal.decided_at
-        gathered = progress(texts, proposal, facts.totals, self.room.now).html
+        key, when = _closing(proposal)
         if when is not None:
-            gathered = f"{self.t('proposal.decided', when=texts.when(when))} {gathered}"
-        parts.append(f'<p class="muted">{gathered}</p>')
+            parts.append(f'<p class="muted when">{self.t(key, when=texts.when(when))}</p>')
+        parts.append(self._goals(facts))
         if proposal.close_reason:
             parts.append(f'<p class="report">{self.t("board.report", text=proposal.close_reason)}</p>')
         parts.append("</article>")
@@ -325,6 +356,18 @@ class BoardPage:
         return self._list("leaderboard", "board.leaderboard_title", "board.no_credits", items)
 
 
+def _closing(proposal: Proposal) -> tuple[str, datetime | None]:
+    """How an archived proposal ended and on which date: cancelled and decided at their decision, done and stopped
+    when they were closed."""
+    if proposal.status is Status.CANCELLED:
+        return "proposal.cancelled_on", proposal.decided_at
+    if proposal.status is Status.DONE:
+        return "board.done_on", proposal.closed_at
+    if proposal.status is Status.DROPPED:
+        return "board.dropped_on", proposal.closed_at
+    return "proposal.decided", proposal.decided_at
+
+
 def render_room(texts: Texts, room: RoomBoard) -> RoomSections:
     return BoardPage(texts, room).sections()
 
@@ -345,26 +388,54 @@ def render_board(texts: Texts, room: RoomSections, own: Own, now: datetime) -> s
 
 
 def _yours(texts: Texts, own: Own) -> str:
-    items = [
-        texts.t("board.my_pledge", number=p.number, title=p.title, pledge=pledge_amount(texts, pledge).plain).html
-        for p, pledge in own.pledges
-    ]
+    """The viewer's own: open proposals they back, then those underway with what they pledged, reported and had
+    confirmed, each proposal once, under a heading per kind."""
+    if not own.pledges and not own.deliveries and not own.payments:
+        return _list(texts, "yours", "board.yours_title", "board.no_pledges", [])
+    delivered: dict[int, list[Delivery]] = {}
     for proposal, delivery in own.deliveries:
-        amount = pledge_amount(texts, Pledge("", delivery.money_cents, delivery.minutes, "", delivery.at)).plain
-        state = texts.t("board.confirmed" if delivery.confirmed else "board.reported").plain
-        line = texts.t("board.my_delivery", number=proposal.number, title=proposal.title, amount=amount, state=state)
-        items.append(line.html)
-    for proposal, reference, asked, arrived in own.payments:  # [money]
-        line = texts.t(
-            "board.my_payment",
-            number=proposal.number,
-            title=proposal.title,
-            amount=texts.money(asked),
-            arrived=texts.money(arrived),
-            reference=formatted(reference),
+        delivered.setdefault(proposal.id, []).append(delivery)
+    backing, carried = [], []
+    for proposal, pledge in own.pledges:
+        pledged = pledge_amount(texts, pledge)
+        if proposal.is_open:
+            backing.append(texts.t("board.my_pledge", number=proposal.number, title=proposal.title, pledge=pledged))
+            continue
+        theirs = delivered.get(proposal.id, [])
+        sums = [_summed(texts, theirs), _summed(texts, [d for d in theirs if d.confirmed])]
+        carried.append(
+            texts.t(
+                "board.my_underway",
+                number=proposal.number,
+                title=proposal.title,
+                pledged=pledged,
+                reported=sums[0],
+                confirmed=sums[1],
+            )
         )
-        items.append(line.html)
-    return _list(texts, "yours", "board.yours_title", "board.no_pledges", items)
+    for proposal, reference, asked, arrived in own.payments:  # [money]: what GO asked for, and what arrived
+        carried.append(
+            texts.t(
+                "board.my_payment",
+                number=proposal.number,
+                title=proposal.title,
+                amount=texts.money(asked),
+                arrived=texts.money(arrived),
+                reference=formatted(reference),
+            )
+        )
+    body = ""
+    for heading, items in (("board.yours_open", backing), ("board.yours_underway", carried)):
+        if items:
+            listed = "".join(f"<li>{item.html}</li>" for item in items)
+            body += f"<h3>{texts.t(heading).html}</h3><ul>{listed}</ul>"
+    return _section("yours", texts.t("board.yours_title").html, body)
+
+
+def _summed(texts: Texts, deliveries: list[Delivery]) -> Rendered:
+    if not deliveries:
+        return texts.t("report.none")
+    return amount_of(texts, sum(d.money_cents for d in deliveries), sum(d.minutes for d in deliveries))
 
 
 def _list(texts: Texts, anchor: str, title: str, empty: str, items: Iterable[str]) -> str:

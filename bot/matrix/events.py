@@ -253,6 +253,7 @@ def file_content(
     *,
     url: str | None = None,
     encrypted: dict[str, Any] | None = None,
+    caption_html: str | None = None,
 ) -> dict[str, Any]:
     """An `m.file` message with a caption (the body, in the room's language; the file's name is `filename`): a
     plain upload names its `url`, an encrypted one carries `file` (url, key, iv, hashes) so that only the room's
@@ -263,6 +264,9 @@ def file_content(
         "filename": name,
         "info": {"mimetype": mime_type, "size": size},
     }
+    if caption_html is not None:
+        content["format"] = HTML_FORMAT
+        content["formatted_body"] = caption_html
     if encrypted is not None:
         content["file"] = encrypted
     else:

@@ -269,8 +269,12 @@ class OutboxSender:
         size = len(copy.payload)
         if encrypt:
             encrypted = {**(keys or {}), "url": upload.content_uri}
-            return file_content(copy.name, copy.caption, copy.mime_type, size, encrypted=encrypted)
-        return file_content(copy.name, copy.caption, copy.mime_type, size, url=upload.content_uri)
+            return file_content(
+                copy.name, copy.caption, copy.mime_type, size, encrypted=encrypted, caption_html=copy.caption_html
+            )
+        return file_content(
+            copy.name, copy.caption, copy.mime_type, size, url=upload.content_uri, caption_html=copy.caption_html
+        )
 
     async def _post(self, queued: OutboxMessage, room_id: str, content: dict[str, object]) -> str | None:
         response = await self.client.room_send(

@@ -1,4 +1,5 @@
-"""A member's copy of their data (`!mydata`): the JSON document and its file name (bot/matrix sends it as a file).
+"""A member's copy of their data (`!mydata`): the JSON document, its file name and a readable summary of it in the
+room's language (bot/matrix sends it as a file, the summary as its caption).
 
 The copy is made when it is sent, not when it was asked for, so it holds everything up to that moment.
 """
@@ -9,6 +10,8 @@ import json
 from datetime import datetime
 from typing import Any
 
+from handlers.wording.catalog import Texts
+from handlers.wording.markup import Rendered, lines, user_text
 from handlers.wording.sentences import SENTENCES
 from storage.store import Store
 
@@ -27,6 +30,24 @@ async def copy_of(store: Store, user_id: str, made_at: datetime, about: str | No
         "rooms": sorted(await store.member_data.rooms_of(user_id)),
         **await store.member_data.data_of(user_id),
     }
+
+
+_HEAD = frozenset({"about", "format_version", "user_id", "made_at", "rooms"})
+
+
+def summary(texts: Texts, document: dict[str, Any]) -> Rendered:
+    """What the copy holds, section by section with its number of rows, for a member who does not read JSON."""
+    rows = [texts.t("privacy.summary_title")]
+    for section, held in document.items():
+        if section in _HEAD or not isinstance(held, list) or not held:
+            continue
+        key = f"privacy.section.{section}"
+        label = texts.t(key) if texts.has(key) else user_text(section.replace("_", " "))
+        rows.append(texts.t("privacy.summary_line", section=label, count=len(held)))
+    if len(rows) == 1:
+        rows.append(texts.t("privacy.summary_nothing"))
+    rows.append(texts.t("privacy.summary_file"))
+    return lines(rows)
 
 
 def file_name(user_id: str, made_at: datetime) -> str:

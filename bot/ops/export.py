@@ -1,5 +1,6 @@
 """`kring export`: proposals, pledges, objections, reputation, the credit ledger, talents and needs, as JSON or one
-CSV per table (plain, or as Dutch Excel opens it: `;`, a BOM, euros and hours with a decimal comma)."""
+CSV per table (plain, or as Dutch Excel opens it: `;`, a BOM, Dutch headers and words, euros and hours with a decimal
+comma)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from storage.file_modes import DIRECTORY_MODE, write_private_file
+from storage.records import Status
 from storage.store import Store
 
 TABLES = (
@@ -26,6 +28,16 @@ TABLES = (
     "payment_requests",  # [money]: what GO asked each money backer for, and what arrived
     "payments",  # [money]: the bank lines taken for those requests
 )
+
+
+def pledge_status(status: Status) -> str:
+    """What a pledge is worth now: `open` until the decision, `binding` after GO, `lapsed` with a NO-GO or a
+    cancel (nobody owes anything)."""
+    if status is Status.OPEN:
+        return "open"
+    if status in (Status.NO_GO, Status.CANCELLED):
+        return "lapsed"
+    return "binding"
 
 
 def _iso(moment: datetime | None, zone: ZoneInfo) -> str | None:
@@ -50,6 +62,7 @@ async def _room(store: Store, zone: ZoneInfo, room_id: str) -> dict[str, Any]:
 
     proposals = []
     in_room = await store.proposals.in_room(room_id)
+    involved: set[str] = set()
     deliveries = await store.underway.deliveries([p.id for p in in_room])
     requests = await store.payments.requests_of([p.id for p in in_room])
     arrived = await store.payments.arrived([r.id for r in requests])
@@ -58,6 +71,7 @@ async def _room(store: Store, zone: ZoneInfo, room_id: str) -> dict[str, Any]:
         pledges = await store.proposals.pledges(proposal.id)
         objections = await store.proposals.objections(proposal.id)
         updates = await store.underway.updates(proposal.id)
+        involved.update(p.user_id for p in pledges)
         proposals.append(
             {
                 "id": proposal.number,
@@ -73,7 +87,13 @@ async def _room(store: Store, zone: ZoneInfo, room_id: str) -> dict[str, Any]:
                 "created_at": _iso(proposal.created_at, zone),
                 "cancel_reason": proposal.cancel_reason,
                 "pledges": [
-                    {"user": who(p.user_id), "money_cents": p.money_cents, "minutes": p.minutes, "note": p.note}
+                    {
+                        "user": who(p.user_id),
+                        "money_cents": p.money_cents,
+                        "minutes": p.minutes,
+                        "note": p.note,
+                        "status": pledge_status(proposal.status),
+                    }
                     for p in pledges
                 ],
                 "objections": [{"user": who(o.user_id), "reason": o.reason} for o in objections],
@@ -150,9 +170,16 @@ async def _room(store: Store, zone: ZoneInfo, room_id: str) -> dict[str, Any]:
         }
         for n in await store.talents.all_needs(room_id)
     ]
+    balances = await store.credits.all_balances(room_id)
+    involved.update(balances)
+    involved.update(d.user_id for d in deliveries)
+    involved.update(p.proposer for p in in_room)
+    shown = await store.members.display_names(room_id, sorted(involved))
     return {
         "room_id": room_id,
-        "reputation": {who(user): credits for user, credits in (await store.credits.all_balances(room_id)).items()},
+        # the name each member goes by in the room (a forgotten member: the pseudonym), for a spreadsheet's reader
+        "names": {who(user): pseudonyms.get(user, shown.get(user, user)) for user in sorted(involved)},
+        "reputation": {who(user): credits for user, credits in balances.items()},
         "proposals": proposals,
         "credits": credits,
         "talents": talents,
@@ -165,8 +192,9 @@ def as_tables(document: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
     tables: dict[str, list[dict[str, Any]]] = {name: [] for name in TABLES}
     for room in document["rooms"]:
         room_id = room["room_id"]
+        names: dict[str, str] = room.get("names", {})
         for user, credits in room["reputation"].items():
-            tables["reputation"].append({"room_id": room_id, "user": user, "credits": credits})
+            tables["reputation"].append({"room_id": room_id, "user": user, "name": names.get(user), "credits": credits})
         for proposal in room["proposals"]:
             flat = {
                 k: v
@@ -175,13 +203,15 @@ def as_tables(document: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
             }
             tables["proposals"].append({"room_id": room_id, **flat})
             for pledge in proposal["pledges"]:
-                tables["pledges"].append({"room_id": room_id, "proposal_id": proposal["id"], **pledge})
+                named = {"name": names.get(pledge["user"])}
+                tables["pledges"].append({"room_id": room_id, "proposal_id": proposal["id"], **pledge, **named})
             for objection in proposal["objections"]:
                 tables["objections"].append({"room_id": room_id, "proposal_id": proposal["id"], **objection})
             for update in proposal["updates"]:
                 tables["updates"].append({"room_id": room_id, "proposal_id": proposal["id"], **update})
             for delivery in proposal["deliveries"]:
-                tables["deliveries"].append({"room_id": room_id, "proposal_id": proposal["id"], **delivery})
+                named = {"name": names.get(delivery["user"])}
+                tables["deliveries"].append({"room_id": room_id, "proposal_id": proposal["id"], **delivery, **named})
             for name in ("payment_requests", "payments"):
                 tables[name] += [{"room_id": room_id, "proposal_id": proposal["id"], **row} for row in proposal[name]]
         for credit in room["credits"]:
@@ -194,7 +224,7 @@ def as_tables(document: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
 
 
 COLUMNS = {
-    "reputation": ["room_id", "user", "credits"],
+    "reputation": ["room_id", "user", "name", "credits"],
     "proposals": [
         "room_id",
         "id",
@@ -212,13 +242,14 @@ COLUMNS = {
         "closed_at",
         "close_reason",
     ],
-    "pledges": ["room_id", "proposal_id", "user", "money_cents", "minutes", "note"],
+    "pledges": ["room_id", "proposal_id", "user", "name", "money_cents", "minutes", "note", "status"],
     "objections": ["room_id", "proposal_id", "user", "reason"],
     "updates": ["room_id", "proposal_id", "user", "text", "percent", "at"],
     "deliveries": [
         "room_id",
         "proposal_id",
         "user",
+        "name",
         "money_cents",
         "minutes",
         "note",
@@ -262,6 +293,67 @@ _EXCEL_MOMENTS = frozenset(
     {"deadline", "decided_at", "created_at", "closed_at", "at", "confirmed_at", "solved_at"}
     | {"requested_at", "reminded_at"}
 )
+# Dutch Excel reads Dutch: the headers, and the words of a status (proposals: as the room says them; pledges).
+DUTCH_HEADERS = {
+    "room_id": "kamer",
+    "id": "nr",
+    "proposal_id": "voorstel",
+    "user": "gebruiker",
+    "name": "naam",
+    "credits": "punten",
+    "title": "titel",
+    "proposer": "indiener",
+    "status": "status",
+    "money_goal_eur": "doelbedrag_eur",
+    "hours_goal": "doel_uren",
+    "min_backers": "min_steuners",
+    "deadline": "deadline",
+    "decided_at": "besloten_op",
+    "description": "beschrijving",
+    "created_at": "ingediend_op",
+    "cancel_reason": "reden_annulering",
+    "closed_at": "afgesloten_op",
+    "close_reason": "reden_afsluiting",
+    "money_eur": "bedrag_eur",
+    "hours": "uren",
+    "note": "toelichting",
+    "reason": "reden",
+    "text": "tekst",
+    "percent": "procent_klaar",
+    "at": "moment",
+    "confirmed_by": "bevestigd_door",
+    "confirmed_at": "bevestigd_op",
+    "event_id": "matrix_event",
+    "giver": "gever",
+    "receiver": "ontvanger",
+    "delta": "punten",
+    "talent": "talent",
+    "talents": "talenten",
+    "solved_at": "opgelost_op",
+    "helped_by": "geholpen_door",
+    "reference": "betalingskenmerk",  # [money]
+    "arrived_eur": "binnengekomen_eur",
+    "requested_at": "gevraagd_op",
+    "reminded_at": "herinnerd_op",
+    "booked_on": "boekdatum",
+    "outcome": "uitkomst",
+    "payer_name": "naam_betaler",
+    "bank_reference": "bankreferentie",
+}
+DUTCH_STATUS = {
+    "proposals": {
+        "open": "loopt",
+        "go": "GO",
+        "no-go": "NO-GO",
+        "cancelled": "geannuleerd",
+        "done": "klaar",
+        "dropped": "gestaakt",
+    },
+    "pledges": {"open": "loopt", "binding": "bindend", "lapsed": "vervallen"},
+}
+# Columns that hold a Matrix user id: in Excel written without the @ that would make the cell a formula, so no
+# stray apostrophe shows (`bob:example.org`, beside the member's name).
+USER_COLUMNS = frozenset({"user", "proposer", "giver", "receiver", "confirmed_by", "helped_by"})
 
 
 # A spreadsheet runs a cell that begins with one of these as a formula (OWASP, "CSV Injection").
@@ -289,22 +381,28 @@ def _decimal_comma(value: int | None, per: int) -> str:
     return str(whole) if not hundredths else f"{whole},{hundredths:02d}".rstrip("0")
 
 
-def _excel_row(row: dict[str, Any]) -> dict[str, Any]:
-    """A row as Dutch Excel reads it: amounts in euros and hours, moments as `2026-03-04 11:00` (local time)."""
+def _excel_row(table: str, row: dict[str, Any]) -> dict[str, Any]:
+    """A row as Dutch Excel reads it: amounts in euros and hours, moments as `2026-03-04 11:00` (local time),
+    statuses in Dutch, user ids without their @, under Dutch headers."""
     out: dict[str, Any] = {}
     for key, value in row.items():
         if key in _EXCEL_AMOUNTS:
             name, per = _EXCEL_AMOUNTS[key]
-            out[name] = _decimal_comma(value, per)
+            out[DUTCH_HEADERS[name]] = _decimal_comma(value, per)
         elif key in _EXCEL_MOMENTS and isinstance(value, str):
-            out[key] = value[:16].replace("T", " ")
+            out[DUTCH_HEADERS[key]] = value[:16].replace("T", " ")
+        elif key == "status" and isinstance(value, str):
+            out[DUTCH_HEADERS[key]] = DUTCH_STATUS.get(table, {}).get(value, value)
+        elif key in USER_COLUMNS and isinstance(value, str) and value.startswith("@") and ":" in value:
+            out[DUTCH_HEADERS[key]] = value[1:]
         else:
-            out[key] = value
+            out[DUTCH_HEADERS.get(key, key)] = value
     return out
 
 
 def _excel_columns(name: str) -> list[str]:
-    return [_EXCEL_AMOUNTS[column][0] if column in _EXCEL_AMOUNTS else column for column in COLUMNS[name]]
+    plain = [_EXCEL_AMOUNTS[column][0] if column in _EXCEL_AMOUNTS else column for column in COLUMNS[name]]
+    return [DUTCH_HEADERS[column] for column in plain]
 
 
 def table_csv(document: dict[str, Any], name: str, *, excel: bool = False) -> str:
@@ -316,7 +414,7 @@ def table_csv(document: dict[str, Any], name: str, *, excel: bool = False) -> st
     if excel:
         buffer.write("\ufeff")  # without it Excel reads the file as ANSI: € and ë garbled
         writer = csv.DictWriter(buffer, fieldnames=_excel_columns(name), delimiter=";", lineterminator="\r\n")
-        rows = [_excel_row(row) for row in rows]
+        rows = [_excel_row(name, row) for row in rows]
     else:
         writer = csv.DictWriter(buffer, fieldnames=COLUMNS[name], lineterminator="\n")
     writer.writeheader()

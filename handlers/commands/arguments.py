@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Generic, TypeVar
 
 from handlers.commands.declaration import Context, UsageError, UserError, first_word
+from handlers.commands.joining_words import without_joining_words
 from handlers.members.matching import TALENT_MAX, TALENT_MIN, talent_key
 from handlers.parsing import (
     FOR_LABELS,
@@ -117,7 +118,7 @@ class PledgeTerms:
 
     def parse(self, ctx: Context, text: str) -> tuple[PledgeDraft, str]:
         try:
-            draft = parse_pledge(text)
+            draft = parse_pledge(without_joining_words(text))
         except ParseError as error:
             if error.code is Problem.MISSING_PROPOSAL_NUMBER and _about_a_proposal(ctx):
                 draft = PledgeDraft(proposal_number=None, money_cents=None, minutes=None, note="")
@@ -168,6 +169,8 @@ class EditTerms(_Plain[ProposalEdit]):
     usage_key = "arg.edit"
 
     def parse(self, ctx: Context, text: str) -> tuple[ProposalEdit, str]:
+        if not text.strip():  # `!edit 2` alone: say what can be changed, not that “” is none of it
+            raise UsageError(ctx.texts.t("err.missing_edit"))
         return parse_edit(text), ""
 
 
@@ -212,6 +215,7 @@ class Member:
     """
 
     required: bool = False
+    by_name: bool = False  # a bare word (`fleur`) passes as a name for the handler to look up among those it expects
 
     @property
     def usage_key(self) -> str:
@@ -227,6 +231,8 @@ class Member:
         if token.startswith("@") and 2 <= len(token) <= USER_ID_MAX and " " not in typed:
             return token, ""
         if not ctx.message.mentions:
+            if self.by_name and " " not in typed:
+                return typed, ""
             raise UsageError(ctx.texts.t("err.bad_user", token=shown(token)))
         return typed, ""
 
@@ -241,6 +247,8 @@ class Member:
             return ctx.sender
         if parsed.startswith("@") and " " not in parsed:
             return parsed
+        if self.by_name and not ctx.message.mentions:
+            return parsed  # a name as typed: the handler matches it, or names whom it could be
         mentioned = list(ctx.message.mentions)
         names = await ctx.store.members.names_as_typed(ctx.room_id, mentioned)
         typed = parsed.casefold()
@@ -350,7 +358,7 @@ class DeliveryTerms(_Plain[PledgeDraft]):
     usage_key = "arg.delivery"
 
     def parse(self, ctx: Context, text: str) -> tuple[PledgeDraft, str]:
-        draft = parse_amounts(text)
+        draft = parse_amounts(without_joining_words(text))
         if not draft.money_cents and not draft.minutes:
             raise UsageError(ctx.texts.t("err.missing_delivery"))
         return draft, ""

@@ -451,13 +451,18 @@ class CommandSet:
         """Every name any command answers to."""
         return sorted(self._by_word)
 
+    def nearest(self, word: str) -> str | None:
+        """The command word closest to a mistyped `word` (`steunen` → `steun`), if one is near enough."""
+        close = difflib.get_close_matches(word.lower(), self.words(), n=1, cutoff=_NEAR_ENOUGH)
+        return close[0] if close else None
+
     async def run(self, ctx: Context, word: str, text: str) -> list[Say]:
         declared = self.find(word)
         if declared is None:
             typed = shown(ctx.texts.prefix + word)
-            nearest = difflib.get_close_matches(word.lower(), self.words(), n=1, cutoff=_NEAR_ENOUGH)
+            nearest = self.nearest(word)
             if nearest:
-                suggestion = ctx.texts.prefix + nearest[0]
+                suggestion = ctx.texts.prefix + nearest
                 raise UserError(ctx.texts.t("unknown_command.suggest", command=typed, suggestion=suggestion))
             raise UserError(ctx.texts.t("unknown_command", command=typed))
         return await declared.run(ctx, text)

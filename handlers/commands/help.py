@@ -16,6 +16,12 @@ async def show_help(ctx: Context, word: str | None) -> list[Say]:
     if word is not None:
         found = ctx.commands.find(word)
         if found is None:
+            nearest = ctx.commands.nearest(word)
+            if nearest is not None:  # `!help backing`: the typo gets the suggestion a mistyped command gets
+                helping = ctx.commands.find("help")
+                assert helping is not None
+                suggestion = f"{texts.prefix}{helping.name_in(texts.language)} {nearest}"
+                raise UserError(texts.t("help.unknown_suggest", command=shown(word), suggestion=suggestion))
             raise UserError(texts.t("help.unknown", command=shown(word)))
         # What it does and who may use it (its summary says when that is not every member), then how.
         about = texts.t("help.command", command=found.name_in(texts.language))

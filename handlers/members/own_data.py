@@ -21,7 +21,7 @@ from storage.store import Store
 CONFIRM_WITHIN = timedelta(minutes=10)
 
 
-@command("mydata", nl=("mijngegevens",), order=270, notes="the file is JSON")
+@command("mydata", nl=("mijngegevens",), order=270, notes="the file is JSON, with a readable summary beside it")
 async def my_data(ctx: Context) -> list[Say]:
     """The copy goes out through the outbox as a file in a direct room; the room only hears that it is on its way."""
     copy = Say(

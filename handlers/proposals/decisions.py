@@ -156,6 +156,8 @@ async def _decide(
     objections = objections_block(texts, facts)
     if objections.plain:
         parts.append(objections)
+    if go:
+        parts.append(texts.t("decision.go_next", number=proposal.number))  # what backers do now
     return [_announce(decided, lines(parts), facts.mentioned, reaches=True), *requests]
 
 

@@ -47,6 +47,7 @@ async def _fully_backed_news(ctx: Context, proposal: Proposal, pledges: list[Ple
     nl=("steun",),
     order=50,
     notes="a new pledge replaces your old one",
+    help_extra="help.backme",
     args=(PledgeTerms(),),
 )
 async def back_me(ctx: Context, request: PledgeRequest) -> list[Say]:
@@ -74,13 +75,16 @@ async def back_me(ctx: Context, request: PledgeRequest) -> list[Say]:
     who = facts.who(ctx.sender)
     amount = pledge_amount(texts, new)
     said: list[Rendered]
+    support = not (new.money_cents or new.minutes)  # plain support reads as such, not "you back it with support"
     if old is None:
-        said = [texts.t("pledge.placed", user=who, number=proposal.number, title=proposal.title, pledge=amount)]
+        key = "pledge.placed_support" if support else "pledge.placed"
+        said = [texts.t(key, user=who, number=proposal.number, title=proposal.title, pledge=amount)]
     elif (old.money_cents, old.minutes) == (new.money_cents, new.minutes):
         said = [texts.t("pledge.unchanged", user=who, number=proposal.number, pledge=amount)]
     else:
         old_amount = pledge_amount(texts, old)
-        said = [texts.t("pledge.changed", user=who, number=proposal.number, pledge=amount, old=old_amount)]
+        key = "pledge.now_support" if support else "pledge.changed"
+        said = [texts.t(key, user=who, number=proposal.number, pledge=amount, old=old_amount)]
     if ctx.sender == proposal.proposer:
         said.append(texts.t("pledge.own_note"))
     if old is not None and old.note and new.note == old.note and not draft.note:

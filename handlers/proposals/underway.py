@@ -14,13 +14,13 @@ from datetime import datetime, timedelta
 from handlers.commands.arguments import DeliveryTerms, Member, Progress, ProposalRef, Reason, UpdateText
 from handlers.commands.declaration import Context, Role, UserError, command
 from handlers.events import Reaction, Say
-from handlers.parsing import PledgeDraft
+from handlers.parsing import PledgeDraft, shown
 from handlers.payments.requests import money_arrived, requests_for_mine
 from handlers.reputation.reactions import normalize_emoji
 from handlers.settings import CommunitySettings, ProposalSettings
 from handlers.wording.catalog import Texts
 from handlers.wording.fragments import DOT, amount_of, backer_ledger, load_facts, pledge_amount
-from handlers.wording.markup import Rendered, lines
+from handlers.wording.markup import Rendered, lines, markup, user_text
 from handlers.wording.room_language import room_texts
 from storage.records import (
     AnnouncementKind,
@@ -49,6 +49,9 @@ def require_underway(ctx: Context, proposal: Proposal) -> None:
             raise UserError(
                 ctx.texts.t("underway.closed", number=proposal.number, title=title, status=status, when=when)
             )
+        if proposal.is_open:  # before the deadline: updates and deliveries come after GO
+            deadline = ctx.texts.when(proposal.deadline)
+            raise UserError(ctx.texts.t("underway.not_yet", number=proposal.number, deadline=deadline))
         raise UserError(ctx.texts.t("underway.not_underway", number=proposal.number, status=status))
 
 
@@ -132,8 +135,7 @@ async def report_delivery(ctx: Context, proposal: Proposal, draft: PledgeDraft) 
     settings = ctx.settings.proposals
     due = ctx.now + timedelta(days=settings.confirm_reminder_days)
     await ctx.store.schedule.schedule_unless_pending(proposal.id, AnnouncementKind.CONFIRM_NUDGE, due)
-    amount = amount_of(ctx.texts, delivery.money_cents, delivery.minutes)
-    parts = [ctx.texts.t("underway.delivered", user=facts.who(ctx.sender), amount=amount, number=proposal.number)]
+    parts = [delivered_line(ctx.texts, facts.who(ctx.sender), delivery, proposal.number)]
     if delivery.note:
         parts.append(ctx.texts.t("underway.quote", text=delivery.note))
     own = ctx.sender == proposal.proposer  # only a moderator confirms it: say so, not "you confirm it"
@@ -152,6 +154,16 @@ async def report_delivery(ctx: Context, proposal: Proposal, draft: PledgeDraft) 
             delivery_id=delivery.id,
         )
     ]
+
+
+def delivered_line(texts: Texts, who: Rendered, delivery: Delivery, number: int) -> Rendered:
+    """`📦 bram paid €150 and worked 2h for #2 (not confirmed yet)`: what was done, in the words for it."""
+    money, hours = texts.money(delivery.money_cents), texts.hours(delivery.minutes)
+    if delivery.money_cents and delivery.minutes:
+        return texts.t("underway.delivered_both", user=who, money=money, hours=hours, number=number)
+    if delivery.money_cents:
+        return texts.t("underway.delivered_money", user=who, money=money, number=number)
+    return texts.t("underway.delivered_hours", user=who, hours=hours, number=number)
 
 
 async def confirm_deliveries(
@@ -225,12 +237,14 @@ async def _money_owed(
     nl=("bevestig",),
     order=220,
     notes="or ✅ on Kring's reply",
-    args=(ProposalRef(), Member(required=True)),
+    args=(ProposalRef(), Member(required=True, by_name=True)),
     who=Role.PROPOSER_OR_MODERATOR,
     help_extra="help.confirm",
 )
 async def confirm(ctx: Context, proposal: Proposal, backer: str) -> list[Say]:
     require_underway(ctx, proposal)
+    if not backer.startswith("@"):
+        backer = await _waiting_backer_named(ctx, proposal, backer)
     if backer == ctx.sender:
         own = "underway.self_confirm_proposer" if backer == proposal.proposer else "underway.self_confirm"
         raise UserError(ctx.texts.t(own))
@@ -250,6 +264,22 @@ async def confirm(ctx: Context, proposal: Proposal, backer: str) -> list[Say]:
         at=ctx.now,
     )
     return [ctx.reply(text, mentions=(backer,), proposal_id=proposal.id)]
+
+
+async def _waiting_backer_named(ctx: Context, proposal: Proposal, typed: str) -> str:
+    """`!confirm 2 fleur`: the one backer with a delivery waiting whose name or user name is `fleur`; otherwise
+    an error naming the backers whose deliveries wait (or saying none does)."""
+    waiting = sorted({d.user_id for d in await ctx.store.underway.deliveries([proposal.id]) if not d.confirmed})
+    facts = await load_facts(ctx.store, proposal, *waiting)
+    wanted = typed.casefold()
+    named = [u for u in waiting if wanted in (facts.names.get(u, "").casefold(), u[1:].split(":", 1)[0].casefold())]
+    if len(named) == 1:
+        return named[0]
+    token = shown(typed)
+    if not waiting:
+        raise UserError(ctx.texts.t("underway.none_waiting", token=token, number=proposal.number))
+    backers = Rendered.join(markup(", ", ", "), [facts.who(u) + user_text(f" ({u})") for u in waiting])
+    raise UserError(ctx.texts.t("underway.who_waits", token=token, number=proposal.number, backers=backers))
 
 
 def is_confirmation(key: str) -> bool:

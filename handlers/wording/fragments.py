@@ -66,8 +66,16 @@ def goals(texts: Texts, proposal: Proposal) -> Rendered:
     return Rendered.join(DOT, parts)
 
 
+def backers_progress(texts: Texts, count: int, needed: int) -> Rendered:
+    """`1 of 4 backers` while short, `5 backers (at least 4)` once met: never a fraction over one."""
+    if count >= needed:
+        return texts.tn("progress.backers_met", count, needed=needed)
+    return texts.tn("progress.backers", needed, count=count, needed=needed)
+
+
 def progress(texts: Texts, proposal: Proposal, totals: Totals, now: datetime) -> Rendered:
-    """`▓▓▓▓▓▓░░░░ 60% · €1,500/€2,500 · 12/40h · 4/5 backers · 3 days left`"""
+    """`▓▓▓▓▓▓░░░░ 60% · €1,500 of €2,500 · 12 of 40h · 4 of 5 backers · 3 days left`: the bar is the least-met
+    goal (100% means GO if decided now), the figures each goal's own progress."""
     parts = [user_text(texts.bar(progress_ratio(proposal, totals)))]
     if proposal.money_goal_cents:
         money = texts.money(totals.money_cents)
@@ -83,7 +91,7 @@ def progress(texts: Texts, proposal: Proposal, totals: Totals, now: datetime) ->
             parts.append(texts.t("progress.over", amount=texts.hours(totals.minutes - proposal.hours_goal_minutes)))
     elif totals.minutes:
         parts.append(user_text(texts.hours(totals.minutes)))
-    parts.append(texts.tn("progress.backers", proposal.min_backers, count=totals.backers, needed=proposal.min_backers))
+    parts.append(backers_progress(texts, totals.backers, proposal.min_backers))
     if proposal.is_open:
         parts.append(texts.time_left(proposal.deadline - now))
     return Rendered.join(DOT, parts)
@@ -112,22 +120,31 @@ def pledge_amount(texts: Texts, pledge: Pledge) -> Rendered:
 
 
 def backers_block(texts: Texts, facts: ProposalFacts) -> Rendered:
-    if not facts.pledges:
-        return texts.t("proposal.no_backers")
-    items = []
-    for pledge in facts.pledges[:NAMED]:
-        amount = pledge_amount(texts, pledge)
-        who = facts.who(pledge.user_id)
-        if pledge.note:
-            item = texts.t("pledge.line_note", user=who, pledge=amount, note=pledge.note)
-        else:
-            item = texts.t("pledge.line", user=who, pledge=amount)
-        if pledge.user_id == facts.proposal.proposer:
-            item = item + markup(" ", " ") + texts.t("pledge.own")
-        items.append(item)
-    if len(facts.pledges) > NAMED:
-        items.append(texts.tn("proposal.backers_more", len(facts.pledges) - NAMED))
-    return texts.t("proposal.backers_title", count=len(facts.backing)) + bullet_list(items)
+    """`Backers (2):` and exactly those two, then the proposer's own pledge apart: a count matches its list."""
+    own = next((p for p in facts.pledges if p.user_id == facts.proposal.proposer), None)
+    backing = facts.backing
+    if not backing:
+        block = texts.t("proposal.no_backers")
+    else:
+        items = [_pledge_line(texts, facts, pledge) for pledge in backing[:NAMED]]
+        if len(backing) > NAMED:
+            items.append(texts.tn("proposal.backers_more", len(backing) - NAMED))
+        block = texts.t("proposal.backers_title", count=len(backing)) + bullet_list(items)
+    if own is None:
+        return block
+    amount = pledge_amount(texts, own)
+    if own.note:
+        line = texts.t("proposal.own_pledge_note", user=facts.who(own.user_id), pledge=amount, note=own.note)
+    else:
+        line = texts.t("proposal.own_pledge", user=facts.who(own.user_id), pledge=amount)
+    return lines([block, line])
+
+
+def _pledge_line(texts: Texts, facts: ProposalFacts, pledge: Pledge) -> Rendered:
+    amount, who = pledge_amount(texts, pledge), facts.who(pledge.user_id)
+    if pledge.note:
+        return texts.t("pledge.line_note", user=who, pledge=amount, note=pledge.note)
+    return texts.t("pledge.line", user=who, pledge=amount)
 
 
 def objections_block(texts: Texts, facts: ProposalFacts) -> Rendered:

@@ -85,15 +85,22 @@ _ALL = (
     _msg("err.note_too_long", "The note is too long (at most {max} characters)."),
     _msg("err.description_too_long", "The description is too long ({length} characters; at most {max})."),
     _msg("err.bad_count", "“{token}” is not a number from 1 to {max}."),
-    _msg("err.bad_user", "“{token}” is not a Matrix user id. Write it like @name:server.org."),
+    _msg("err.bad_user", "“{token}” is not a Matrix user id. Write it like @name:server.org, or type @ and pick them."),
     _msg("err.missing_reason", "Please give a reason."),
     _msg("err.reason_too_long", "The reason is too long (at most {max} characters)."),
-    _msg("err.missing_language", "Which language? Choose one of: {languages}."),
-    _msg("err.missing_member", "Whose? Name the member, like @bob:example.org, or pick them from the list."),
+    _msg(
+        "err.missing_language", "This room speaks English. Which language should it speak? Choose one of: {languages}."
+    ),
+    _msg("err.missing_member", "Whose? Name the member, like @bob:example.org, or type @ and pick them."),
     _msg(
         "err.unknown_edit",
         "What do you want to change? Write title:, description:, goal:, hours: or backers:, each on its own line "
         "(“{token}” is none of them).",
+    ),
+    _msg(
+        "err.missing_edit",
+        "What do you want to change? Write title:, description:, goal:, hours: or backers: after the number, each "
+        "on its own line.",
     ),
     _msg("err.bad_page", "“{token}” is no page number: write 1, 2, …"),
     _msg(
@@ -122,12 +129,19 @@ _ALL = (
     _msg("help.footer", "Send {prefix}help <command> for what it does, who may use it, its syntax and an example."),
     _msg("help.language", "This room speaks English; a moderator can change that with {prefix}language nl."),
     _msg("help.unknown", "There is no command “{command}”. Send {prefix}help for the list."),
+    _msg("help.unknown_suggest", "There is no command “{command}”. Did you mean {suggestion}?"),
     _msg("help.command", "{prefix}{command}"),
     _msg("help.aliases", "Also: {names}"),
     _msg(
         "help.confirm",
         "The proposer or a moderator confirms a backer's delivery, never the backer who delivered it; the "
         "proposer's own delivery only a moderator confirms.",
+    ),
+    _msg(
+        "help.backme",
+        "A new pledge replaces your old one. It binds you only if the proposal goes GO; until the deadline you can "
+        "change or withdraw it (close to the deadline, not below a goal it has reached). After GO you pay or work "
+        "as pledged and report it with {prefix}delivered.",
     ),
     _msg(
         "help.propose_multiline",
@@ -237,7 +251,9 @@ _ALL = (
     _msg("denied.done", "Only the proposer ({proposer}) or a moderator can close #{number}."),
     _msg("denied.drop", "Only the proposer ({proposer}) or a moderator can stop #{number}."),
     _msg("denied.edit", "Only the proposer ({proposer}) or a moderator can change #{number}."),
-    _msg("denied.language", "Only a moderator (power level {level} or more) can change the room's language."),
+    _msg(
+        "denied.language", "This room speaks English; only a moderator (power level {level} or more) can change that."
+    ),
     # proposals
     _msg(
         "proposal.not_found", "There is no proposal #{number} in this room. Send {prefix}proposals for the open ones."
@@ -259,8 +275,8 @@ _ALL = (
     _msg("proposal.deadline", "Deadline: {deadline} ({left})"),
     _msg(
         "proposal.how_to_back",
-        "Back it: {prefix}backme {number} [€amount] [hours] [note]. A 👍 on this message gives {proposer} a "
-        "credit; it is no pledge.",
+        "Back it: {prefix}backme {number} [€amount] [hours] [note]. A pledge binds you only if #{number} goes GO. "
+        "A 👍 on this message gives {proposer} a credit; it is no pledge.",
     ),
     _msg(
         "proposal.duplicate",
@@ -309,6 +325,32 @@ _ALL = (
     # members' own data
     _msg("privacy.copy_about", "Everything Kring holds about this member, in every room it serves."),
     _msg("privacy.copy_caption", "Everything Kring holds about you, in every room it serves (JSON)."),
+    _msg("privacy.summary_title", "In short, the file holds:"),
+    _msg("privacy.summary_line", "{section}: {count}"),
+    _msg("privacy.summary_nothing", "nothing but your user id"),
+    _msg("privacy.summary_file", "The file itself is JSON, with every row in full."),
+    _msg("privacy.section.names", "your name as each room shows it"),
+    _msg("privacy.section.joined", "when you came into a room"),
+    _msg("privacy.section.reputation", "your credits per room"),
+    _msg("privacy.section.messages", "messages of yours that Kring read"),
+    _msg("privacy.section.reactions", "your reactions"),
+    _msg("privacy.section.credits", "credits given or received"),
+    _msg("privacy.section.proposals", "your proposals"),
+    _msg("privacy.section.pledges", "your pledges"),
+    _msg("privacy.section.pledge_history", "changes to your pledges"),
+    _msg("privacy.section.objections", "your objections"),
+    _msg("privacy.section.updates", "your progress updates"),
+    _msg("privacy.section.deliveries", "your deliveries"),
+    _msg("privacy.section.talents", "your talents"),
+    _msg("privacy.section.askable", "whether matches may mention you"),
+    _msg("privacy.section.needs", "your needs (requests for help)"),
+    _msg("privacy.section.opted_out", "your opt-out of reputation"),
+    _msg("privacy.section.told", "notices Kring gave you once"),
+    _msg("privacy.section.encrypted_pending", "encrypted messages of yours Kring could not read yet"),
+    _msg("privacy.section.board_links", "sign-in links to the board"),
+    _msg("privacy.section.board_sessions", "sessions on the board"),
+    _msg("privacy.section.bot_messages_naming_you", "Kring's messages that name you"),
+    _msg("privacy.section.requests", "your requests (a copy, being forgotten)"),
     _msg("privacy.copy_sent", "Kring is sending you a copy of everything it holds about you, in a direct message."),
     _plural(
         "privacy.forget_ask",
@@ -380,11 +422,14 @@ _ALL = (
     _msg("pledge.support", "support"),
     _msg("pledge.line", "{user}: {pledge}"),
     _msg("pledge.line_note", "{user}: {pledge} — “{note}”"),
-    _msg("pledge.own", "(the proposer's own pledge, not counted as a backer)"),
+    _msg("proposal.own_pledge", "The proposer's own pledge (not a backer): {user}: {pledge}"),
+    _msg("proposal.own_pledge_note", "The proposer's own pledge (not a backer): {user}: {pledge} — “{note}”"),
     _msg("pledge.own_note", "As the proposer, your pledge counts toward the money and hours, but not as a backer."),
     # pledges
     _msg("pledge.placed", "Thank you {user}: you back #{number} {title} with {pledge}."),
+    _msg("pledge.placed_support", "Thank you {user}: you back #{number} {title}, without money or hours."),
     _msg("pledge.changed", "{user}, your pledge to #{number} is now {pledge} (was {old})."),
+    _msg("pledge.now_support", "{user}, you now back #{number} without money or hours (was {old})."),
     _msg("pledge.unchanged", "{user}, your pledge to #{number} was already {pledge}."),
     _msg("pledge.note_kept", "Your note stays: “{note}”."),
     _msg("pledge.note_changed", "Your note is now: “{note}”."),
@@ -392,8 +437,8 @@ _ALL = (
     _msg("pledge.none", "You have no pledge on #{number}, so there is nothing to withdraw."),
     _msg(
         "pledge.locked",
-        "Until the deadline ({until}) you can't drop #{number} below a goal it has reached ({goals}): the others "
-        "count on it. Your pledge stays as it was.",
+        "Until the deadline ({until}) you can't take back so much that #{number} misses a goal it has reached "
+        "({goals}) again: the others count on it. Your pledge stays as it was.",
     ),
     _msg("pledge.closed", "Proposal #{number} is closed ({status}); pledges can no longer change."),
     _msg("goal_name.backers", "backers"),
@@ -446,6 +491,11 @@ _ALL = (
     _msg("decision.go_reason", "Every goal was met: {totals}."),
     _msg("decision.no_go_reason", "Short of: {gap}."),
     _msg("decision.no_go_owes", "Nobody owes anything: the pledges lapse."),
+    _msg(
+        "decision.go_next",
+        "Backers: pay or work as you pledged, and report it with {prefix}delivered {number} [€amount] [hours]. "
+        "News follows in the thread of the announcement ({prefix}update {number} <news>).",
+    ),
     _msg("decision.rewards", "Rewards: {proposer} {proposer_reward}, each backer {backer_reward}."),
     _msg("decision.proposer", "Proposed by {proposer}."),
     _plural("credits.reward", "+{count} credit", "+{count} credits"),
@@ -477,6 +527,7 @@ _ALL = (
         "No credited ideas in the last {days} days. React with 👍 to the ideas you like.",
     ),
     # after GO
+    _msg("underway.not_yet", "#{number} is still open until {deadline}: updates and deliveries come after GO."),
     _msg("underway.not_underway", "Proposal #{number} is not underway ({status}): only a GO proposal is carried out."),
     _msg(
         "underway.closed",
@@ -488,7 +539,9 @@ _ALL = (
     _msg("underway.percent", "({percent}% done)"),
     _msg("underway.quote", "“{text}”"),
     _msg("underway.not_a_backer", "Only a backer of #{number} reports a delivery to it, and only their own."),
-    _msg("underway.delivered", "📦 {user} delivered {amount} to #{number} (reported)."),
+    _msg("underway.delivered_both", "📦 {user} paid {money} and worked {hours} for #{number} (not confirmed yet)."),
+    _msg("underway.delivered_money", "📦 {user} paid {money} for #{number} (not confirmed yet)."),
+    _msg("underway.delivered_hours", "📦 {user} worked {hours} for #{number} (not confirmed yet)."),
     _msg(
         "underway.how_to_confirm",
         "{proposer} or a moderator confirms it with ✅ on this message or with {prefix}confirm {number} {backer}.",
@@ -502,13 +555,19 @@ _ALL = (
     _msg("underway.earned", "{backer} earns {reward} for it."),
     _msg("underway.self_confirm", "You cannot confirm your own delivery: the proposer or another moderator does."),
     _msg("underway.self_confirm_proposer", "You cannot confirm your own delivery: a moderator does."),
+    _msg(
+        "underway.none_waiting",
+        "“{token}” is not a Matrix user id, and no delivery to #{number} waits for confirmation.",
+    ),
+    _msg("underway.who_waits", "I don't know who “{token}” is. Deliveries to #{number} wait from: {backers}."),
     _msg("underway.nothing_to_confirm", "{backer} has no unconfirmed delivery to #{number}."),
     _msg(
         "underway.nothing_to_unconfirm",
         "You confirmed no delivery of {backer} to #{number} today: only today's own confirmations can be taken back.",
     ),
     _msg(
-        "underway.unconfirmed", "↩️ The confirmation of {backer}'s {amount} to #{number} is taken back, and its credits."
+        "underway.unconfirmed",
+        "↩️ The confirmation of {backer}'s {amount} to #{number} is taken back; the credits for it lapse.",
     ),
     _msg("underway.done_percent", "{percent}% done"),
     _msg("underway.money_confirmed", "{done} of {pledged} confirmed"),
@@ -645,8 +704,8 @@ _ALL = (
     ),
     # values: amounts, time, progress
     _msg("value.hours", "{hours}h"),
-    _msg("value.hours_of", "{done}/{goal}h"),
-    _msg("value.money_of", "{done}/{goal}"),
+    _msg("value.hours_of", "{done} of {goal}h"),
+    _msg("value.money_of", "{done} of {goal}"),
     _msg("progress.over", "{amount} more than the goal"),
     _msg("format.datetime", "d MMMM y, HH:mm"),
     _msg("format.date", "d MMMM y"),
@@ -654,7 +713,8 @@ _ALL = (
     _plural("left.hours", "{count} hour left", "{count} hours left"),
     _plural("left.minutes", "{count} minute left", "{count} minutes left"),
     _msg("left.closing", "closing now"),
-    _plural("progress.backers", "{count}/{needed} backer", "{count}/{needed} backers"),
+    _plural("progress.backers", "{count} of {needed} backer", "{count} of {needed} backers"),
+    _plural("progress.backers_met", "{count} backer (at least {needed})", "{count} backers (at least {needed})"),
     # kring console (the terminal stand-in for a room)
     _msg(
         "console.welcome",
@@ -701,7 +761,7 @@ _ALL = (
 _BOARD = (
     _msg("summary.board", "the room's board in your browser: a sign-in link in a direct message"),
     _msg("example.board", "{prefix}board"),
-    _msg("board.off", "The board is not switched on for this room: the operator sets [board] listen."),
+    _msg("board.off", "The board is not switched on for this room; Kring's operator can switch it on."),
     _plural(
         "board.link_sent",
         "I'm sending you a sign-in link to the board in a direct message; it works once, for {minutes} minute.",
@@ -714,10 +774,10 @@ _BOARD = (
     ),
     _msg("console.board_link", "    … {user} receives a sign-in link in a direct message: {link}"),
     _msg("board.title", "Kring board"),
-    _msg("board.as_of", "As {user}, at {moment}. Nothing here can be changed: commands are for the room."),
+    _msg("board.as_of", "Signed in as {user} · {moment}. Read-only: changes are made in the room."),
     _msg("board.sign_out", "Sign out"),
     _msg("board.open_title", "Open proposals"),
-    _msg("board.no_open", "No open proposals. Propose one in the room with {prefix}propose."),
+    _msg("board.no_open", "No open proposals. Start one with {prefix}propose in the room."),
     _msg("board.underway_title", "Underway"),
     _msg("board.no_underway", "Nothing is being carried out right now."),
     _msg("board.archive_title", "Decided and closed"),
@@ -743,7 +803,12 @@ _BOARD = (
     _msg("board.nothing_left", "Everything pledged has been delivered and confirmed."),
     _msg("board.report", "Closing report: {text}"),
     _msg("board.my_pledge", "#{number} {title}: {pledge}"),
-    _msg("board.my_delivery", "#{number} {title}: {amount}, {state}"),
+    _msg("board.my_underway", "#{number} {title}: pledged {pledged} · reported {reported} · confirmed {confirmed}"),
+    _msg("board.yours_open", "Open proposals you back"),
+    _msg("board.yours_underway", "Underway: what you pledged, reported and had confirmed"),
+    _msg("board.figure", "{label}: {amount}"),
+    _msg("board.done_on", "Done {when}."),
+    _msg("board.dropped_on", "Stopped {when}."),
     _msg("board.need_line", "N#{number} {user}: {text}"),
     _msg("board.talent_line", "{talent}: {users}"),
     _msg("board.leader_line", "{rank}. {user}: {credits}"),

@@ -132,6 +132,10 @@ async def test_a_dutch_room_gets_a_dutch_board(browser: Browser, tmp_path: Path)
         headings = await page.locator("h2").all_inner_texts()
         assert "Open voorstellen" in headings and "Van jou" in headings, headings
         assert "€ 250 van € 1.500" in (await page.locator("#proposal-1").inner_text()).replace("\xa0", " ")
+        signed = await page.locator("header p").inner_text()
+        assert signed.startswith("Ingelogd als bram · ") and signed.endswith(
+            "Alleen-lezen: wijzigen doe je in de kamer."
+        )
     finally:
         console.close()
 
@@ -140,3 +144,73 @@ async def status_of(page: Page, url: str) -> int:
     response = await page.goto(url)
     assert response is not None
     return response.status
+
+
+def books_flow(console: ConsoleWithBoard) -> None:
+    """#1 GO with deliveries (one confirmed), #2 cancelled, #3 NO-GO, #4 GO and then done, #5 open."""
+    console.type(
+        "!propose Courier €100 2 hours in 1 day min 1",
+        "!propose Van €50 in 1 day",
+        "!cancel 2 merged with #1",
+        "!propose Bikes €500 in 1 day",
+        "/wait 2m",
+        "!propose Tandem €10 in 1 day",
+        "/as cas",
+        "!propose Night rota in 5 days",
+        "!backme 1 €40",
+        "/as bob",
+        "!backme 1 €60 2 hours",
+        "!backme 5",
+        "!backme 4 €10",
+        "/wait 25h",
+        "/as bob",
+        "!delivered 1 €60 1 hour",
+        "!delivered 4 €10",
+        "/as you",
+        "!confirm 1 @bob",
+        "/as bob",
+        "!delivered 1 1 hour",
+        "/wait 1d",
+        "/as you",
+        "!done 4 it runs",
+    )
+    console.wait_for("#4 Tandem is done")
+
+
+async def test_underway_figures_yours_once_and_the_archive_as_each_proposal_ended(
+    browser: Browser, console: ConsoleWithBoard
+) -> None:
+    books_flow(console)
+    page = await signed_in(browser, console, "bob", viewport={"width": 1280, "height": 900})
+    underway = page.locator("#underway #proposal-1")
+    figures = await underway.locator(".ledger .figure").all_inner_texts()
+    assert figures == [
+        "pledged: €60 + 2h",
+        "reported: €60 + 2h",
+        "confirmed: €60 + 1h",
+        "pledged: €40",
+        "reported: nothing",
+        "confirmed: nothing",
+    ]
+    yours = page.locator("#yours")
+    assert await yours.locator("h3").all_inner_texts() == [
+        "Open proposals you back",
+        "Underway: what you pledged, reported and had confirmed",
+    ]
+    assert await yours.locator("li").all_inner_texts() == [
+        "#5 Night rota: support",
+        "#1 Courier: pledged €60 + 2h · reported €60 + 2h · confirmed €60 + 1h",
+    ]
+    archive = page.locator("#archive")
+    assert (await archive.locator("#proposal-2 .when").inner_text()).startswith("Cancelled ")
+    assert (await archive.locator("#proposal-3 .when").inner_text()).startswith("Decided ")
+    done = await archive.locator("#proposal-4 .when").inner_text()
+    assert done.startswith("Done ") and await page.locator("#proposal-4").count() == 1
+    assert "▓" not in await archive.inner_text() and "░" not in await archive.inner_text()
+    assert await archive.locator("#proposal-3 .goal[data-goal='money'] svg rect.fill").count() == 1  # drawn bars
+
+    phone = await signed_in(browser, console, "bob", viewport={"width": 390, "height": 844}, is_mobile=True)
+    mine = await phone.locator("#yours").bounding_box()
+    archived = await phone.locator("#archive").bounding_box()
+    assert mine is not None and archived is not None
+    assert mine["y"] < archived["y"]  # on a phone, one's own comes before the archive

@@ -54,7 +54,13 @@ async def test_mydata_arrives_as_a_file_in_a_direct_room(
     assert {m.user_id for m in members.members} == {kring.user_id, bob.user_id}
     event = await wait_for_event(bob, direct, lambda e: isinstance(e, RoomMessageFile), within=30)
     assert isinstance(event, RoomMessageFile)
-    assert event.body == "Alles wat Kring over je bewaart, in elke kamer die het bedient (JSON)."  # the room's language
+    caption = event.body.splitlines()  # in the room's language, with a readable summary beside the JSON
+    assert caption[:2] == [
+        "Alles wat Kring over je bewaart, in alle kamers waar Kring actief is (JSON).",
+        "Kort samengevat staat in het bestand:",
+    ]
+    assert "berichten van jou die Kring las: 2" in caption and "gegeven of ontvangen punten: 1" in caption
+    assert "<br>" in event.source["content"]["formatted_body"]
     filename = event.source["content"]["filename"]
     assert filename.startswith("kring-data-bob") and filename.endswith(".json")
     downloaded = await bob.download(event.url)

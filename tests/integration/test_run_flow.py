@@ -73,10 +73,10 @@ async def test_seed_flow_from_idea_to_go(
     assert relation["m.in_reply_to"]["event_id"]  # the fallback for clients without threads
     assert bob.user_id in update["content"]["m.mentions"]["user_ids"]
     await send_text(bob, room_id, "!delivered 1 €600 drove twice")
-    reported = await watcher.wait_for("delivered €600")
+    reported = await watcher.wait_for("paid €600")
     assert reported["content"]["m.relates_to"]["rel_type"] == "m.thread"
     await react(anna, room_id, reported["event_id"], "✅")
-    confirmed = await watcher.wait_for("confirmed")
+    confirmed = await watcher.wait_for("'s delivery of")  # the confirmation, not "(not confirmed yet)"
     assert confirmed["content"]["m.relates_to"]["event_id"] == root and "+1 credit" in confirmed["content"]["body"]
     await send_text(anna, room_id, "!done 1 it runs")
     report = await watcher.wait_for("is done")

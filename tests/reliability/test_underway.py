@@ -44,7 +44,7 @@ async def test_a_kill_between_a_confirmation_and_its_reply_gives_one_credit_and_
     await room.watcher.wait_for("you back #1")
     await room.watcher.wait_for("GO #1", within=90)
     await send_text(backer, room.room_id, "!delivered 1 €100 2h")
-    reported = await room.watcher.wait_for("delivered €100 + 2h")
+    reported = await room.watcher.wait_for("paid €100 and worked 2h")
 
     proxy.hold("/send/m.room.message")
     await react(owner, room.room_id, reported["event_id"], "✅")
@@ -52,9 +52,9 @@ async def test_a_kill_between_a_confirmation_and_its_reply_gives_one_credit_and_
     room.bot.kill()
     proxy.release()
     await start(room.bot)
-    await room.watcher.wait_for("confirmed")
+    await room.watcher.wait_for("'s delivery of")  # not "(not confirmed yet)" of the report
     await room.watcher.settle()
-    replies = [body for body in room.watcher.bodies() if "confirmed" in body]
+    replies = [body for body in room.watcher.bodies() if "'s delivery of" in body]
     assert await stop(room.bot) == 0
     (books,) = room.bot.export()["rooms"]
     credits = [(c["receiver"], c["delta"], c["reason"]) for c in books["credits"] if c["reason"].startswith("deliv")]

@@ -128,8 +128,8 @@ def test_console_flow_then_export_shows_the_same_numbers(tmp_path: Path) -> None
     assert (proposal["id"], proposal["title"], proposal["proposer"]) == (1, "Shared courier", "@you")
     assert (proposal["status"], proposal["money_goal_cents"], proposal["min_backers"]) == ("go", 100_000, 2)
     assert proposal["pledges"] == [
-        {"user": "@bob", "money_cents": 60_000, "minutes": 0, "note": "I can drive"},
-        {"user": "@cas", "money_cents": 40_000, "minutes": 240, "note": ""},
+        {"user": "@bob", "money_cents": 60_000, "minutes": 0, "note": "I can drive", "status": "binding"},
+        {"user": "@cas", "money_cents": 40_000, "minutes": 240, "note": "", "status": "binding"},
     ]
     assert sorted((c["receiver"], c["delta"], c["reason"]) for c in room["credits"]) == [
         ("@bob", 1, "go_backer"),
@@ -422,11 +422,16 @@ async def test_the_copy_of_my_data_speaks_the_rooms_language(tmp_path: Path, mon
     store = await Store.open(tmp_path / "dutch.db")
     try:
         clock = ManualClock(START)
-        await Terminal(Kring(store, parse_settings({"bot": {"language": "nl"}}), clock, BOT_ID), clock).run(
-            "Een idee", "!mijngegevens"
+        out = await Terminal(Kring(store, parse_settings({"bot": {"language": "nl"}}), clock, BOT_ID), clock).run(
+            "Een idee", "!propose Koerier €100 in 3 days", "!mijngegevens"
         )
     finally:
         await store.close()
     (written,) = await asyncio.to_thread(lambda: list(tmp_path.glob("kring-data-*.json")))
     about = json.loads(await asyncio.to_thread(written.read_text, encoding="utf-8"))["about"]
-    assert about == "Alles wat Kring over dit lid bewaart, in elke kamer die het bedient."
+    assert about == "Alles wat Kring over dit lid bewaart, in alle kamers waar Kring actief is."
+    # beside the JSON, a summary a member reads without opening it
+    summary = [line.strip() for line in out[out.index("Kort samengevat") :].splitlines()[:8]]
+    assert summary[0] == "Kort samengevat staat in het bestand:"
+    assert "berichten van jou die Kring las: 3" in summary and "je voorstellen: 1" in summary
+    assert "Het bestand zelf is JSON, met elke regel volledig." in summary

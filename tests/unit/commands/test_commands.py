@@ -77,6 +77,9 @@ async def test_help_for_one_command_shows_syntax_and_example(room: Harness, comm
     assert answer.body == (
         "!backme — back a proposal with money, hours or plain support\n"
         "Usage: !backme <id> [€<money>] [<n>h] [note]\nExample: !backme #3 €250 4h happy to drive on Tuesdays\n"
+        "A new pledge replaces your old one. It binds you only if the proposal goes GO; until the deadline you can "
+        "change or withdraw it (close to the deadline, not below a goal it has reached). After GO you pay or work as "
+        "pledged and report it with !delivered.\n"
         "Also: !back, !pledge"
     )
 
@@ -91,7 +94,7 @@ async def test_help_for_one_command_says_what_it_does_who_may_and_no_stray_argum
         "Zo gebruik je het: !klaar <nr> [samenvatting]",
     ]
     assert (await dutch.reply(ANN, "!hulp opgelost")).body.splitlines()[1] == (
-        "Zo gebruik je het: !opgelost <N#nummer> [@helper]"
+        "Zo gebruik je het: !opgelost <N#nummer> [@wie-hielp]"
     )
     english = await make_room()
     assert (await english.reply(ANN, "!help proposal")).body.splitlines()[-1] == "Also: !status"

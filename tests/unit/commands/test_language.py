@@ -31,11 +31,11 @@ async def test_a_moderator_switches_the_room_to_dutch_and_it_stays_so_after_a_re
 async def test_only_a_moderator_changes_the_language_and_a_wrong_one_is_named(room: Harness) -> None:
     room.powers[MOD] = 50
     refused = await room.reply(ANN, "!taal nl")
-    assert refused.body == "Only a moderator (power level 50 or more) can change the room's language."
+    assert refused.body == "This room speaks English; only a moderator (power level 50 or more) can change that."
     wrong = await room.reply(MOD, "!language fr")
     assert wrong.body.startswith("“fr” is not a language I speak. Choose one of: en, nl.\nUsage: !language nl|en")
     missing = await room.reply(MOD, "!language")
-    assert missing.body.startswith("Which language? Choose one of: en, nl.")
+    assert missing.body.startswith("This room speaks English. Which language should it speak? Choose one of: en, nl.")
     same = await room.reply(MOD, "!language en")
     assert same.body == "This room already speaks English."
     assert (await room.reply(ANN, "!help")).body.startswith("Kring commands:")
@@ -64,7 +64,10 @@ async def test_help_for_one_command_in_dutch_shows_its_dutch_name_and_example(ma
         assert answer.body == (
             "!steun — steun een voorstel met geld, uren of gewoon je steun\n"
             "Zo gebruik je het: !steun <nr> [€<bedrag>] [<n> uur] [toelichting]\n"
-            "Voorbeeld: !steun #3 € 250 4 uur ik rijd graag op dinsdag"
+            "Voorbeeld: !steun #3 € 250 4 uur ik rijd graag op dinsdag\n"
+            "Een nieuwe toezegging vervangt je vorige. Je toezegging geldt pas als het voorstel GO krijgt; tot de "
+            "deadline kun je hem nog wijzigen of intrekken (vlak voor de deadline niet meer onder een gehaald doel). "
+            "Na GO betaal of werk je wat je hebt toegezegd en meld je dat met !geleverd."
         )
 
 
@@ -82,9 +85,11 @@ async def test_the_dutch_reads_as_a_pharmacist_would_say_it(make_room: MakeRoom)
     assert "Toezeggen kan nog tot" in backed.body
     await room.wait(timedelta(days=2, minutes=1))  # GO
     (reminder,) = await room.wait(timedelta(days=3))
-    assert "Bob, Cas en Dik: jullie hebben nog niets van je toezegging gemeld." in reminder.body
+    assert (
+        "Bob, Cas en Dik, jullie hebben nog niets van jullie toezegging gemeld. Al betaald of gewerkt?" in reminder.body
+    )
     (reported,) = (await room.say(BOB, "!geleverd 1 €60"))[1]
-    assert reported.body.startswith("📦 Bob meldt €\xa060 te hebben geleverd voor #1 (nog niet bevestigd).")
+    assert reported.body.startswith("📦 Bob heeft €\xa060 betaald voor #1 (nog niet bevestigd).")
     (confirmed,) = (await room.say(ANN, "!bevestig 1 @bob:test"))[1]
     assert confirmed.body.startswith("✅ Ann heeft de levering van €\xa060 door Bob voor #1 bevestigd.")
     assert "heeft 1 voorstel gesteund" in (await room.reply(ANN, "!profiel @bob:test")).body

@@ -56,7 +56,9 @@ async def test_a_withdraw_stamped_days_back_does_not_escape_the_lock(room: Harne
     room.clock.advance(timedelta(days=1, hours=12))  # 12 hours before the deadline: withdrawals are locked
     await synced.sync([text(CAT, "Looking forward to it!")])
     out = await synced.sync([synced.stamp(text(BOB, "!withdraw 1"), ts=_ms(room, -timedelta(days=3)))])
-    assert len(out) == 1 and "you can't drop #1 below a goal" in out[0].body, [sent.body for sent in out]
+    assert len(out) == 1 and "you can't take back so much that #1 misses a goal" in out[0].body, [
+        sent.body for sent in out
+    ]
     (proposal,) = await room.store.proposals.open_in_room("!room:test")
     assert [pledge.money_cents for pledge in await room.store.proposals.pledges(proposal.id)] == [10_000]
 
@@ -121,7 +123,9 @@ async def test_the_rooms_order_holds_across_a_restart(room: Harness) -> None:
     withdraw = restarted.stamp(text(BOB, "!withdraw 1"), ts=_ms(room, -timedelta(days=3)), event_id="$after-restart")
     state = [create_event(), power_levels({"@owner:test": 100}), *(member(u) for u in (ANN, BOB, CAT))]
     out = await restarted.sync([withdraw], state)  # the first sync after a restart has the full state
-    assert len(out) == 1 and "you can't drop #1 below a goal" in out[0].body, [sent.body for sent in out]
+    assert len(out) == 1 and "you can't take back so much that #1 misses a goal" in out[0].body, [
+        sent.body for sent in out
+    ]
 
 
 async def test_a_join_stamped_weeks_back_does_not_make_an_old_member(make_room: MakeRoom) -> None:

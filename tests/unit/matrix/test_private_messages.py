@@ -89,9 +89,11 @@ async def test_a_data_copy_is_made_as_it_is_sent_and_goes_out_as_a_file(room: Ha
     assert copy["user_id"] == ANN and copy["made_at"] == room.clock.now().isoformat()
     assert options["content_type"] == "application/json" and options["filesize"] == len(payload)
     [file] = [c for r, c in client.posted if r == DIRECT]
+    summary = file.pop("body").removeprefix(f"{caption}\n")  # the caption, then what the copy holds, readable
+    assert summary.startswith("In short, the file holds:") and summary.endswith("with every row in full.")
+    assert file.pop("formatted_body").startswith(caption) and file.pop("format") == "org.matrix.custom.html"
     assert file == {
         "msgtype": "m.file",
-        "body": caption,
         "filename": options["filename"],
         "info": {"mimetype": "application/json", "size": len(payload)},
         "url": "mxc://test/1",

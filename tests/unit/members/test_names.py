@@ -54,7 +54,10 @@ async def test_a_name_with_a_line_break_or_bidi_controls_adds_no_line(room: Harn
     matrix_room = members(ann="Ann", bob="Bob\nGO #1 approved by the board", cas="\u202eCas\u200b")
     await sync(room, matrix_room, (ANN, "!propose Courier in 3 days min 5"))
     bob, cas = await sync(room, matrix_room, (BOB, "!backme 1"), (CAS, "!backme 1"))
-    assert bob.body.splitlines()[0] == "Thank you Bob GO #1 approved by the board: you back #1 Courier with support."
+    assert (
+        bob.body.splitlines()[0]
+        == "Thank you Bob GO #1 approved by the board: you back #1 Courier, without money or hours."
+    )
     assert "<br>GO" not in bob.html and "\n" not in bob.html.split("you back")[0]
     assert cas.body.startswith("Thank you Cas: you back #1")
     assert "\u202e" not in cas.html and "\u200b" not in cas.html

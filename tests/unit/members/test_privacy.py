@@ -14,9 +14,10 @@ import pytest
 
 from bot.cli import main
 from bot.console import Console
-from bot.ops.data_copy import copy_of
+from bot.ops.data_copy import copy_of, summary
 from bot.ops.export import export_rooms
 from handlers.events import Event, Message, Reaction, Say
+from handlers.wording.catalog import Texts
 from storage.records import MessageKind
 from tests.unit.conftest import MakeRoom
 from tests.unit.harness import ROOM, Harness, make_harness
@@ -354,3 +355,27 @@ async def test_no_update_is_asked_of_a_forgotten_proposer(room: Harness) -> None
     await room.say(ANN, "!forgetme confirm")
     later = await room.wait(timedelta(days=30))
     assert [s.body for s in later if s.body.startswith("👋 No update")] == []
+
+
+async def test_the_copy_has_a_readable_summary_in_the_rooms_language(room: Harness) -> None:
+    await room.say(ANN, "!propose Courier €100 in 3 days")
+    await room.say(BOB, "!backme 1 €50 happy to")
+    document = await copy_of(room.store, BOB, room.clock.now())
+    english = summary(Texts("en", room.kring.settings.proposals.zone), document).plain.splitlines()
+    assert english[0] == "In short, the file holds:" and "your pledges: 1" in english
+    assert english[-1] == "The file itself is JSON, with every row in full."
+    dutch = summary(Texts("nl", room.kring.settings.proposals.zone), document).plain.splitlines()
+    assert dutch[0] == "Kort samengevat staat in het bestand:" and "je toezeggingen: 1" in dutch
+    nobody = summary(
+        Texts("nl", room.kring.settings.proposals.zone), await copy_of(room.store, "@x:test", room.clock.now())
+    )
+    assert nobody.plain.splitlines()[1] == "niets behalve je gebruikers-id"
+
+
+def test_the_privacy_page_exists_in_dutch_and_the_readme_links_it() -> None:
+    root = Path(__file__).resolve().parents[3]
+    dutch = (root / "docs" / "PRIVACY.nl.md").read_text(encoding="utf-8")
+    assert "](docs/PRIVACY.nl.md)" in (root / "README.md").read_text(encoding="utf-8")
+    for command in ("!mijngegevens", "!vergeetmij bevestig", "!afmelden", "!aanmelden"):
+        assert command in dutch
+    assert "## Je rechten, en hoe je ze gebruikt" in dutch and "oud-lid 7" in dutch

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -13,7 +14,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.cli import main
-from bot.ops.export import TABLES, export_rooms, table_csv, write_tables
+from bot.ops.export import FORMULA_STARTS, TABLES, export_rooms, table_csv, write_tables
 from tests.unit.harness import ROOM, Harness
 
 ANN = "@ann:test"
@@ -47,7 +48,8 @@ async def test_json_export_has_every_proposal_pledge_objection_and_credit(room: 
     await community(room)
     document = await export_rooms(room.store, AMSTERDAM, ROOM)
     (exported,) = document["rooms"]
-    assert set(exported) == {"room_id", "reputation", "proposals", "credits", "talents", "needs"}
+    assert set(exported) == {"room_id", "names", "reputation", "proposals", "credits", "talents", "needs"}
+    assert exported["names"] == {ANN: "Ann", BOB: "Bob", CAS: "Cas"}
     assert exported["room_id"] == ROOM
     assert exported["reputation"] == {ANN: 1 + 5, BOB: 1, CAS: 1 + 0}
 
@@ -66,8 +68,8 @@ async def test_json_export_has_every_proposal_pledge_objection_and_credit(room: 
         "created_at": "2026-03-02T11:00:00+01:00",
         "cancel_reason": None,
         "pledges": [
-            {"user": BOB, "money_cents": 6_000, "minutes": 120, "note": "I can drive"},
-            {"user": CAS, "money_cents": 4_000, "minutes": 480, "note": ""},
+            {"user": BOB, "money_cents": 6_000, "minutes": 120, "note": "I can drive", "status": "binding"},
+            {"user": CAS, "money_cents": 4_000, "minutes": 480, "note": "", "status": "binding"},
         ],
         "objections": [{"user": CAS, "reason": "the insurer already offers this"}],
         "closed_at": None,
@@ -84,7 +86,7 @@ async def test_json_export_has_every_proposal_pledge_objection_and_credit(room: 
         None,
     )
     assert no_go["status"] == "no-go" and no_go["pledges"] == [
-        {"user": BOB, "money_cents": 500, "minutes": 0, "note": ""}
+        {"user": BOB, "money_cents": 500, "minutes": 0, "note": "", "status": "lapsed"}
     ]
     assert still_open["status"] == "open" and still_open["decided_at"] is None
     assert still_open["deadline"] == "2026-03-12T11:00:00+01:00"
@@ -146,12 +148,16 @@ async def test_a_csv_for_dutch_excel_has_semicolons_a_bom_euros_and_hours(room: 
     await room.say(CAS, "!propose Café-avond met 🎉 €1.234,50 1,5h in 3 days")
     document = await export_rooms(room.store, AMSTERDAM, ROOM)
     pledges = table_csv(document, "pledges", excel=True)
-    assert pledges.startswith("\ufeffroom_id;proposal_id;user;money_eur;hours;note\r\n")
-    assert f"{ROOM};1;'{BOB};60,00;2;I can drive\r\n" in pledges  # a user id begins with @: made inert
+    assert pledges.startswith("\ufeffkamer;voorstel;gebruiker;naam;bedrag_eur;uren;toelichting;status\r\n")
+    # a user id without the @ that would make it a formula, so no stray apostrophe; its name beside it
+    assert f"{ROOM};1;bob:test;Bob;60,00;2;I can drive;bindend\r\n" in pledges
+    assert f"{ROOM};3;bob:test;Bob;5,00;0;;vervallen\r\n" in pledges  # lapsed with the NO-GO
+    assert not any(cell.startswith(FORMULA_STARTS) for cell in re.split("[;\r\n]", pledges))
     proposals = list(csv.DictReader(io.StringIO(table_csv(document, "proposals", excel=True)[1:]), delimiter=";"))
     cafe = proposals[-1]
-    assert (cafe["title"], cafe["money_goal_eur"], cafe["hours_goal"]) == ("Café-avond met 🎉", "1234,50", "1,5")
+    assert (cafe["titel"], cafe["doelbedrag_eur"], cafe["doel_uren"]) == ("Café-avond met 🎉", "1234,50", "1,5")
     assert proposals[0]["deadline"] == "2026-03-04 11:00"
+    assert [p["status"] for p in proposals] == ["GO", "geannuleerd", "NO-GO", "loopt", "loopt"]
     written = write_tables(document, tmp_path / "excel", excel=True)
     assert {path.stem for path in written} >= {"talents", "needs"}
     raw = (tmp_path / "excel" / "proposals.csv").read_bytes()
@@ -171,12 +177,12 @@ def test_a_dutch_configuration_exports_csv_for_excel(
     config.write_text('[bot]\nlanguage = "nl"\n', encoding="utf-8")
     capsys.readouterr()
     assert main(["export", "-c", str(config), "--db", str(database), "--format", "csv", "--table", "pledges"]) == 0
-    assert capsys.readouterr().out == "\ufeffroom_id;proposal_id;user;money_eur;hours;note\r\n"
+    assert capsys.readouterr().out == "\ufeffkamer;voorstel;gebruiker;naam;bedrag_eur;uren;toelichting;status\r\n"
     assert main(["export", "--db", str(database), "--format", "csv", "--table", "pledges", "--excel"]) == 0
-    assert capsys.readouterr().out.startswith("\ufeffroom_id;")
+    assert capsys.readouterr().out.startswith("\ufeffkamer;")
     args = ["export", "-c", str(config), "--db", str(database), "--format", "csv", "--table", "pledges", "--no-excel"]
     assert main(args) == 0
-    assert capsys.readouterr().out == "room_id,proposal_id,user,money_cents,minutes,note\n"
+    assert capsys.readouterr().out == "room_id,proposal_id,user,name,money_cents,minutes,note,status\n"
 
 
 async def test_export_names_description_creation_and_cancel_reason(room: Harness) -> None:
@@ -197,7 +203,7 @@ def test_export_with_a_database_needs_no_config(
     assert main(["export", "--db", str(database)]) == 0
     assert json.loads(capsys.readouterr().out) == {"rooms": []}
     assert main(["export", "--db", str(database), "--format", "csv", "--table", "pledges"]) == 0
-    assert capsys.readouterr().out == "room_id,proposal_id,user,money_cents,minutes,note\n"
+    assert capsys.readouterr().out == "room_id,proposal_id,user,name,money_cents,minutes,note,status\n"
     assert main(["export", "--db", str(database), "--format", "csv"]) == 2
     assert "--out DIR" in capsys.readouterr().err
     assert main(["export"]) == 2
@@ -240,6 +246,8 @@ async def test_csv_cells_a_spreadsheet_would_run_are_quoted_and_json_stays_exact
     assert pledge["note"] == "'=cmd|' /C calc'!A0"
     assert pledge["user"] == "'" + BOB  # a user id begins with @
     assert pledge["money_cents"] == "5000"  # numbers stay numbers
+    (excel,) = csv.DictReader(io.StringIO(table_csv(document, "pledges", excel=True)[1:]), delimiter=";")
+    assert (excel["gebruiker"], excel["naam"], excel["toelichting"]) == ("bob:test", "Bob", "'=cmd|' /C calc'!A0")
     (objection,) = csv.DictReader(io.StringIO(table_csv(document, "objections")))
     assert objection["reason"] == "'@SUM(1+1)*cmd|' /C calc'!A0"
     ledger = list(csv.DictReader(io.StringIO(table_csv(document, "credits"))))
@@ -247,4 +255,11 @@ async def test_csv_cells_a_spreadsheet_would_run_are_quoted_and_json_stays_exact
     room_row = document["rooms"][0]
     for user, credits in (("-x", -3), ("\tx", 1), ("\rx", 1)):
         text = table_csv({"rooms": [{**room_row, "reputation": {user: credits}}]}, "reputation")
-        assert text.split("\n")[1] == f"{ROOM},'{user},{credits}"  # a negative number stays a number
+        assert text.split("\n")[1] == f"{ROOM},'{user},,{credits}"  # a negative number stays a number
+
+
+def test_export_help_says_the_default_format(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as leaving:
+        main(["export", "--help"])
+    assert leaving.value.code == 0
+    assert "json (the default) or csv" in " ".join(capsys.readouterr().out.split())

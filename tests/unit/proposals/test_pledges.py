@@ -28,7 +28,7 @@ async def test_backme_places_a_pledge_and_shows_progress(room: Harness) -> None:
     answer = await room.reply(BOB, "!backme 1 €60 4h happy to drive")
     assert answer.body.splitlines() == [
         "Thank you Bob: you back #1 Shared courier with €60 + 4h.",
-        "▓▓▓▓░░░░░░ 40% · €60/€100 · 4/10h · 1/2 backers · 3 days left",  # the least-met goal: 4 of 10 hours
+        "▓▓▓▓░░░░░░ 40% · €60 of €100 · 4 of 10h · 1 of 2 backers · 3 days left",  # the least-met goal: 4 of 10 hours
     ]
     assert answer.mentions == (BOB,) and answer.reply_to is not None
     assert await pledges(room) == [(BOB, 6000, 240, "happy to drive")]
@@ -37,7 +37,7 @@ async def test_backme_places_a_pledge_and_shows_progress(room: Harness) -> None:
 async def test_plain_support_counts_as_a_backer(room: Harness) -> None:
     await room.say(ANN, "!propose Shared courier in 3 days min 2")
     answer = await room.reply(BOB, "!backme #1")
-    assert "with support" in answer.body and "1/2 backers" in answer.body
+    assert "you back #1 Shared courier, without money or hours." in answer.body and "1 of 2 backers" in answer.body
     assert await pledges(room) == [(BOB, 0, 0, "")]
 
 
@@ -46,7 +46,7 @@ async def test_new_backme_replaces_the_old_pledge_and_history_keeps_both(room: H
     await room.say(BOB, "!backme 1 €60")
     answer = await room.reply(BOB, "!backme 1 €80 4h")
     assert "your pledge to #1 is now €80 + 4h (was €60)" in answer.body
-    assert "€80/€100" in answer.body and "1/1 backer" in answer.body
+    assert "€80 of €100" in answer.body and "1 backer (at least 1)" in answer.body
     assert await pledges(room) == [(BOB, 8000, 240, "")]
     history = await room.rows("SELECT user_id, action, money_cents, minutes FROM pledge_history ORDER BY id")
     assert history == [(BOB, "pledge", 6000, 0), (BOB, "pledge", 8000, 240)]
@@ -68,7 +68,7 @@ async def test_withdraw_takes_the_pledge_back(room: Harness) -> None:
     await room.say(CAS, "!backme 1 €10")
     answer = await room.reply(BOB, "!withdraw 1")
     assert answer.body.startswith("Bob, your pledge to #1 (€60) is withdrawn.")
-    assert "€10/€100" in answer.body
+    assert "€10 of €100" in answer.body
     assert answer.mentions == (BOB,)
     assert await pledges(room) == [(CAS, 1000, 0, "")]
     history = await room.rows("SELECT user_id, action FROM pledge_history ORDER BY id")
@@ -162,8 +162,8 @@ async def test_withdraw_lock_refuses_only_what_breaks_a_reached_goal(
         assert await room.dump() != before
     else:
         assert answer.body == (
-            f"Until the deadline (5 March 2026, 11:00) you can't drop #1 below a goal it has reached ({refused}): "
-            "the others count on it. Your pledge stays as it was."
+            "Until the deadline (5 March 2026, 11:00) you can't take back so much that #1 misses a goal it has "
+            f"reached ({refused}) again: the others count on it. Your pledge stays as it was."
         )
         assert await room.dump() == before
 

@@ -41,7 +41,8 @@ async def test_propose_announces_the_proposal_to_the_room(room: Harness) -> None
         "Goals: €2,500 · 40h · 5 backers (the proposer is not counted as a backer; their own pledge counts toward "
         "money and hours)",
         "Deadline: 20 March 2026, 17:00 (18 days left)",
-        "Back it: !backme 1 [€amount] [hours] [note]. A 👍 on this message gives Ann a credit; it is no pledge.",
+        "Back it: !backme 1 [€amount] [hours] [note]. A pledge binds you only if #1 goes GO. A 👍 on this message "
+        "gives Ann a credit; it is no pledge.",
     ]
     assert announcement.mentions == (ANN,)
     proposal = await room.store.proposals.by_number(ROOM, 1)
@@ -105,9 +106,9 @@ async def test_proposals_lists_open_ones_with_progress(room: Harness) -> None:
     assert answer.body.splitlines() == [
         "Open proposals:",
         "#1 Shared courier",
-        "   ▓▓░░░░░░░░ 20% · €1,500/€2,500 · 12/40h · 1/5 backers · 3 days left",
+        "   ▓▓░░░░░░░░ 20% · €1,500 of €2,500 · 12 of 40h · 1 of 5 backers · 3 days left",
         "#2 Night rota",
-        "   ░░░░░░░░░░ 0% · 0/1 backer · 14 days left",
+        "   ░░░░░░░░░░ 0% · 0 of 1 backer · 14 days left",
     ]
 
 
@@ -128,7 +129,7 @@ async def test_status_shows_goals_backers_and_objections(room: Harness, command:
         "Goals: €100 · 2 backers",
         "Deadline: 5 March 2026, 11:00 (3 days left)",
         "Still needed: €40 · 1 more backer.",
-        "▓▓▓▓▓░░░░░ 50% · €60/€100 · 1/2 backers · 3 days left",
+        "▓▓▓▓▓░░░░░ 50% · €60 of €100 · 1 of 2 backers · 3 days left",
         "Backers (1):",
         "• Bob: €60",
         "Objections (1):",
@@ -362,7 +363,7 @@ async def test_the_proposer_edits_title_description_and_goals_until_the_first_pl
     before = await room.dump()
     late = await room.reply(ANN, "!wijzig 1 doel: € 10")
     assert late.body == (
-        "#1 heeft al toezeggingen: de voorwaarden blijven zoals de steuners ze kregen. Moet er iets anders, "
+        "#1 heeft al toezeggingen: de steuners hebben zich aan deze voorwaarden verbonden. Moet er iets anders, "
         "annuleer het dan en doe een nieuw voorstel."
     )
     assert await room.dump() == before

@@ -48,11 +48,11 @@ async def test_an_update_goes_to_the_thread_and_mentions_the_backers(room: Harne
 async def test_in_the_thread_or_a_reply_a_number_with_an_hours_unit_is_hours(room: Harness) -> None:
     announcement = await gone_go(room)
     (threaded,) = (await room.say(BOB, "!geleverd 2 uur", thread_root=announcement.event_id))[1]
-    assert threaded.body.startswith("📦 Bob delivered 2h to #1")
+    assert threaded.body.startswith("📦 Bob worked 2h for #1 (not confirmed yet).")
     (replied,) = (await room.say(BOB, "!delivered 1 h", reply_to=announcement.event_id))[1]
-    assert replied.body.startswith("📦 Bob delivered 1h to #1")
+    assert replied.body.startswith("📦 Bob worked 1h for #1 (not confirmed yet).")
     (numbered,) = (await room.say(BOB, "!delivered 1 1 h", thread_root=announcement.event_id))[1]
-    assert numbered.body.startswith("📦 Bob delivered 1h to #1")
+    assert numbered.body.startswith("📦 Bob worked 1h for #1 (not confirmed yet).")
     assert await room.rows("SELECT minutes FROM deliveries ORDER BY id") == [(120,), (60,), (60,)]
 
 
@@ -75,7 +75,7 @@ async def test_a_delivery_confirmed_with_a_check_mark_earns_credits_once(room: H
     before = await room.rep(BOB)
     (reported,) = (await room.say(BOB, "!delivered 1 €60 2h drove the Tuesday round"))[1]
     assert reported.thread_root == announcement.event_id and reported.delivery_id is not None
-    assert reported.body.startswith("📦 Bob delivered €60 + 2h to #1 (reported).")
+    assert reported.body.startswith("📦 Bob paid €60 and worked 2h for #1 (not confirmed yet).")
     await room.react(DIK, reported.event_id, "✅")  # not the proposer, not a moderator: just a reaction
     assert await room.rows("SELECT confirmed_by FROM deliveries") == [(None,)]
     await room.react(ANN, reported.event_id, "✅️")
@@ -150,7 +150,7 @@ async def test_done_posts_the_closing_report_in_the_main_timeline(room: Harness)
     assert (await room.reply(BOB, "!update 1 more news")).body == closed
     status = (await room.reply(CAS, "!status 1")).body
     assert "Closed 4 March 2026, 11:01: done." in status and "“it runs twice a day now”" in status
-    assert "50% done" not in status and "1 update · €60 of €60 confirmed · 4/4h confirmed" in status
+    assert "50% done" not in status and "1 update · €60 of €60 confirmed · 4 of 4h confirmed" in status
 
 
 async def test_a_dropped_proposal_says_why_and_the_export_tells_the_whole_story(room: Harness) -> None:
@@ -200,7 +200,7 @@ async def test_status_list_and_mine_show_the_work_after_go(make_room: MakeRoom, 
     listed = (await room.reply(CAS, "!proposals")).body
     mine = (await room.reply(BOB, "!mine")).body
     if language == "en":
-        assert "50% done · 1 update · €60 of €60 confirmed · 1/4h confirmed" in status
+        assert "50% done · 1 update · €60 of €60 confirmed · 1 of 4h confirmed" in status
         assert "Latest updates:" in status and "Ann: “halfway”" in status
         assert "Bob: €60 + 4h · €60 + 1h · €60 + 1h" in status
         assert listed.index("Open proposals:") < listed.index("Underway (GO):")
@@ -211,7 +211,7 @@ async def test_status_list_and_mine_show_the_work_after_go(make_room: MakeRoom, 
             "#1 Shared courier: 3h",
         ]
     else:
-        assert "50% klaar · 1 update · € 60 van € 60 bevestigd · 1/4 uur bevestigd" in status.replace("\xa0", " ")
+        assert "50% klaar · 1 update · € 60 van € 60 bevestigd · 1 van 4 uur bevestigd" in status.replace("\xa0", " ")
         assert "Toegezegd · gemeld · bevestigd:" in status
         assert "In uitvoering (GO):" in listed
         assert mine.splitlines()[2:] == ["Nog te leveren voor voorstellen met GO:", "#1 Shared courier: 3 uur"]
@@ -305,7 +305,7 @@ async def test_the_proposer_hears_that_a_moderator_confirms_her_own_delivery(mak
     answer = await room.reply(ANN, "!bevestig 1 @ann:test")
     assert answer.body == "Je eigen levering kun je niet bevestigen: dat doet een moderator."
     rule = (await room.reply(ANN, "!hulp bevestig")).body
-    assert "de indiener of een moderator" in rule and "alleen een moderator" in rule
+    assert "De indiener of een moderator bevestigt een levering" in rule and "alleen een moderator" in rule
 
 
 async def test_unconfirming_one_confirmation_keeps_the_hours_owed_for_the_others(room: Harness) -> None:

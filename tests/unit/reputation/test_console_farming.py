@@ -50,7 +50,7 @@ async def terminal(tmp_path: Path) -> AsyncIterator[Terminal]:
 async def test_backing_your_own_proposal_is_no_go_and_earns_nothing(terminal: Terminal) -> None:
     out = await terminal.run("!propose Courier in 1 day", "!backme 1 €1", "!proposals", "/wait 2d")
     listed = re.search(r"Open proposals:\n\s+#1 Courier\n\s+(.*)", out)
-    assert listed is not None and "€1 · 0/1 backer" in listed[1]  # !proposals counts no proposer as a backer either
+    assert listed is not None and "€1 · 0 of 1 backer" in listed[1]  # !proposals counts no proposer as a backer either
     assert "As the proposer, your pledge counts toward the money and hours, but not as a backer." in out
     assert "❌ NO-GO #1 Courier" in out and "✅ GO" not in out
     assert "1 more backer" in out.split("NO-GO #1")[1]
@@ -66,8 +66,10 @@ async def test_the_proposers_money_counts_but_the_proposer_is_no_backer(terminal
         "/wait 2d",
     )
     go = out[out.index("✅ GO #1 Courier") :]
-    assert "1/1 backer" in go and "Backers (1):" in go
-    assert "• you: €60" in go  # shown beside the backers, and not counted as one
+    assert "1 backer (at least 1)" in go and "Backers (1):" in go
+    # Listed apart from the backers, so the count matches its list:
+    assert "• bob: €40\n    The proposer's own pledge (not a backer): you: €60" in go
+    assert "• you" not in go
     assert await terminal.rep("@you") == 5 and await terminal.rep("@bob") == 1
 
 

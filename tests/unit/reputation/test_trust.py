@@ -90,10 +90,10 @@ async def test_a_new_pledge_without_a_note_keeps_the_old_note_and_says_what_chan
 async def test_the_bar_is_the_least_met_goal_and_reads_100_only_when_go(room: Harness) -> None:
     await room.say(ANN, "!propose Half day €10 in 10h min 2")
     answer = await room.reply(BOB, "!backme 1 €10")
-    assert answer.body.splitlines()[1] == "▓▓▓▓▓░░░░░ 50% · €10/€10 · 1/2 backers · 10 hours left"
+    assert answer.body.splitlines()[1] == "▓▓▓▓▓░░░░░ 50% · €10 of €10 · 1 of 2 backers · 10 hours left"
     answer = await room.reply(CAS, "!backme 1 €15")
     progress = answer.body.splitlines()[1]
-    assert progress == "▓▓▓▓▓▓▓▓▓▓ 100% · €25/€10 · €15 more than the goal · 2/2 backers · 10 hours left"
+    assert progress == "▓▓▓▓▓▓▓▓▓▓ 100% · €25 of €10 · €15 more than the goal · 2 backers (at least 2) · 10 hours left"
     out = await room.wait(timedelta(hours=11))
     assert any(s.body.startswith("✅ GO #1 Half day") for s in out)
 

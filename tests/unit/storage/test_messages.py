@@ -111,21 +111,24 @@ async def test_progress_line_reads_like_the_spec(room: Harness) -> None:
         await room.say(user, f"!backme 1 {pledge}".strip())
     (answer,) = (await room.say(ANN, "!proposals"))[1]
     # The bar shows the least-met goal: 12 of 40 hours.
-    assert answer.body.splitlines()[2].strip() == "▓▓▓░░░░░░░ 30% · €1,500/€2,500 · 12/40h · 4/5 backers · 3 days left"
+    assert (
+        answer.body.splitlines()[2].strip()
+        == "▓▓▓░░░░░░░ 30% · €1,500 of €2,500 · 12 of 40h · 4 of 5 backers · 3 days left"
+    )
 
 
 @pytest.mark.parametrize(("pledged", "bar"), [("€29", "▓▓░░░░░░░░ 29%"), ("€57", "▓▓▓▓▓░░░░░ 57%")])
 async def test_progress_percent_is_exact(room: Harness, pledged: str, bar: str) -> None:
     await room.say(ANN, "!propose Shared courier €100 in 3 days")
     answer = await room.reply(BOB, f"!backme 1 {pledged}")
-    assert answer.body.splitlines()[1].startswith(f"{bar} · {pledged}/€100")
+    assert answer.body.splitlines()[1].startswith(f"{bar} · {pledged} of €100")
 
 
 async def test_a_dutch_room_reads_dutch_amounts(make_room: MakeRoom) -> None:
     room = await make_room(bot={"language": "nl"})
     await room.say(ANN, "!propose Gedeelde koerier €2.500 40 uur in 3 dagen")
     answer = await room.reply(BOB, "!backme 1 €1.500,50 1,5u")
-    progress = "░░░░░░░░░░ 3% · €\xa01.500,50/€\xa02.500 · 1,5/40 uur · 1/1 steuner · nog 3 dagen"
+    progress = "░░░░░░░░░░ 3% · €\xa01.500,50 van €\xa02.500 · 1,5 van 40 uur · 1 steuner (minimaal 1) · nog 3 dagen"
     assert answer.body.splitlines()[1] == progress
     unknown = await room.reply(BOB, "!frobnicate")
     assert unknown.body == "Het commando !frobnicate ken ik niet. Stuur !hulp voor de lijst met commando's."
@@ -134,9 +137,9 @@ async def test_a_dutch_room_reads_dutch_amounts(make_room: MakeRoom) -> None:
 async def test_progress_shows_what_was_pledged_without_a_goal(room: Harness) -> None:
     await room.say(ANN, "!propose Shared courier in 3 days min 2")
     answer = await room.reply(BOB, "!backme 1 €25")
-    assert answer.body.splitlines()[1] == "▓▓▓▓▓░░░░░ 50% · €25 · 1/2 backers · 3 days left"
+    assert answer.body.splitlines()[1] == "▓▓▓▓▓░░░░░ 50% · €25 · 1 of 2 backers · 3 days left"
     answer = await room.reply(CAS, "!backme 1 2h")
-    assert answer.body.splitlines()[1] == "▓▓▓▓▓▓▓▓▓▓ 100% · €25 · 2h · 2/2 backers · 3 days left"
+    assert answer.body.splitlines()[1] == "▓▓▓▓▓▓▓▓▓▓ 100% · €25 · 2h · 2 backers (at least 2) · 3 days left"
 
 
 # HTML: every user-supplied string escaped in formatted_body, verbatim in body
