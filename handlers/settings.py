@@ -78,6 +78,7 @@ class ProposalSettings(Section):
     # after GO
     credits_per_delivered_hour: NonNegativeInt = 1
     delivery_reward: NonNegativeInt = 1
+    max_credits_per_backer: NonNegativeInt = 20  # effort credits one backer earns from one proposal's deliveries
     update_every_days: PositiveInt = 14
     delivery_reminder_days: PositiveInt = 7
     confirm_reminder_days: PositiveInt = 3

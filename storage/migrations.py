@@ -683,3 +683,17 @@ def members_by_name(conn: sqlite3.Connection) -> None:
         CREATE INDEX members_by_folded_name ON members (room_id, lower(display_name))
         """,
     )
+
+
+@migration(21)
+def effort_credits_count(conn: sqlite3.Connection) -> None:
+    """Effort credits count against the daily cap like votes: what a member granted by confirming deliveries and
+    the GO rewards they received that day are read from two small indexes."""
+    _script(
+        conn,
+        """
+        CREATE INDEX credits_effort_given ON credits (room_id, giver, at)
+            WHERE reason IN ('delivered_hours', 'delivered_money');
+        CREATE INDEX credits_go_received ON credits (room_id, receiver, at) WHERE reason IN ('go_proposer', 'go_backer')
+        """,
+    )

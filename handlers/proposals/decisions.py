@@ -9,7 +9,7 @@ from handlers.events import Say
 from handlers.proposals.go_rules import announced_late, is_go, shortfall
 from handlers.proposals.nudges import fire_nudge
 from handlers.proposals.underway import schedule_nudges
-from handlers.reputation.standing import on_home_server
+from handlers.reputation.effort import go_rewards
 from handlers.settings import CommunitySettings
 from handlers.wording.catalog import Texts
 from handlers.wording.fragments import ProposalFacts, backers_block, gap, load_facts, objections_block, progress
@@ -19,7 +19,6 @@ from storage.records import (
     Announcement,
     AnnouncementKind,
     Credit,
-    CreditReason,
     MessageKind,
     Priority,
     Proposal,
@@ -105,8 +104,9 @@ async def _decide(
     totals = facts.totals
     go = is_go(proposal, totals)
     await store.proposals.set_status(proposal.id, Status.GO if go else Status.NO_GO, now)
+    rewarded: dict[str, int] = {}
     if go:
-        await _reward(store, settings, facts, now)
+        rewarded = await _reward(store, settings, facts, now)
         await schedule_nudges(store, settings.proposals, proposal, now)
     decided = await store.proposals.get(proposal.id)
     assert decided is not None
@@ -118,14 +118,13 @@ async def _decide(
     if go:
         summary = progress(texts, decided, totals, now)
         parts.append(texts.t("decision.go_reason", totals=summary))
-        rules = settings.proposals
-        if rules.go_reward_proposer or rules.go_reward_backer:
+        if rewarded:  # none when only accounts that may not vote yet carried it
             parts.append(
                 texts.t(
                     "decision.rewards",
                     proposer=facts.who(proposal.proposer),
-                    proposer_reward=texts.tn("credits.reward", rules.go_reward_proposer),
-                    backer_reward=texts.tn("credits.reward", rules.go_reward_backer),
+                    proposer_reward=texts.tn("credits.reward", rewarded.get(proposal.proposer, 0)),
+                    backer_reward=texts.tn("credits.reward", settings.proposals.go_reward_backer),
                 )
             )
     else:
@@ -140,14 +139,15 @@ async def _decide(
     return [_announce(decided, lines(parts), facts.mentioned)]
 
 
-async def _reward(store: Store, settings: CommunitySettings, facts: ProposalFacts, now: datetime) -> None:
-    """Effort is rewarded: credits for the proposer and every backer of a GO (guests from other homeservers
-    receive none where `[reputation] servers` is set)."""
-    proposal, rules = facts.proposal, settings.proposals
-    rewards = [(proposal.proposer, rules.go_reward_proposer, CreditReason.GO_PROPOSER)]
-    rewards += [(pledge.user_id, rules.go_reward_backer, CreditReason.GO_BACKER) for pledge in facts.backing]
+async def _reward(store: Store, settings: CommunitySettings, facts: ProposalFacts, now: datetime) -> dict[str, int]:
+    """Effort is rewarded: credits for the proposer and every backer of a GO, bounded like votes
+    (handlers.reputation.effort): guests and accounts too new to vote receive none, and a proposal that only such
+    accounts carried rewards no proposer. Returns what each received."""
+    proposal = facts.proposal
+    backers = [pledge.user_id for pledge in facts.backing]
+    rewards = await go_rewards(store, settings, proposal.room_id, proposal.proposer, backers, proposal.min_backers, now)
     await store.credits.add(
         Credit(proposal.room_id, None, receiver, amount, reason, now, proposal_id=proposal.id)
         for receiver, amount, reason in rewards
-        if amount and on_home_server(receiver, settings.reputation)
     )
+    return {receiver: amount for receiver, amount, _ in rewards}

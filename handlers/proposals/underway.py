@@ -15,6 +15,7 @@ from handlers.commands.arguments import DeliveryTerms, Member, Progress, Proposa
 from handlers.commands.declaration import Context, Role, UserError, command
 from handlers.events import Reaction, Say
 from handlers.parsing import PledgeDraft
+from handlers.reputation.effort import bounded_effort
 from handlers.reputation.reactions import normalize_emoji
 from handlers.settings import CommunitySettings, ProposalSettings
 from handlers.wording.catalog import Texts
@@ -147,7 +148,7 @@ async def report_delivery(ctx: Context, proposal: Proposal, draft: PledgeDraft) 
 
 async def confirm_deliveries(
     store: Store,
-    settings: ProposalSettings,
+    community: CommunitySettings,
     texts: Texts,
     proposal: Proposal,
     backer: str,
@@ -158,16 +159,10 @@ async def confirm_deliveries(
     at: datetime,
 ) -> Rendered:
     """Confirm `deliveries` of `backer`: hours earn credits per whole hour up to the hours pledged, each money
-    delivery its reward. Says what was confirmed and credited."""
+    delivery its reward, bounded like votes (handlers.reputation.effort). Says what was confirmed and credited."""
     await store.underway.confirm([d.id for d in deliveries], confirmer, at, event_id)
     facts = await load_facts(store, proposal, backer, confirmer)
-    rewards = []
-    hours = await _hours_owed(store, settings, proposal, facts.pledges, backer)
-    if hours > 0:
-        rewards.append((hours, CreditReason.DELIVERED_HOURS))
-    money = await _money_owed(store, settings, proposal, facts.pledges, backer)
-    if money > 0:
-        rewards.append((money, CreditReason.DELIVERED_MONEY))
+    rewards = await _owed_now(store, community, proposal, facts.pledges, backer, confirmer, at)
     await store.credits.add(
         Credit(
             proposal.room_id, confirmer, backer, delta, reason, at, source_event_id=event_id, proposal_id=proposal.id
@@ -188,6 +183,31 @@ async def confirm_deliveries(
     if earned:
         parts.append(texts.t("underway.earned", backer=facts.who(backer), reward=texts.tn("credits.reward", earned)))
     return lines(parts)
+
+
+async def _owed_now(
+    store: Store,
+    community: CommunitySettings,
+    proposal: Proposal,
+    pledges: list[Pledge],
+    backer: str,
+    confirmer: str,
+    at: datetime,
+) -> list[tuple[int, CreditReason]]:
+    """The effort credits `confirmer` grants `backer` now: what is owed, up to `max_credits_per_backer` for the
+    proposal in all, within the confirmer's daily cap."""
+    settings = community.proposals
+    owed = [
+        (await _hours_owed(store, settings, proposal, pledges, backer), CreditReason.DELIVERED_HOURS),
+        (await _money_owed(store, settings, proposal, pledges, backer), CreditReason.DELIVERED_MONEY),
+    ]
+    room = settings.max_credits_per_backer
+    for reason in (CreditReason.DELIVERED_HOURS, CreditReason.DELIVERED_MONEY):
+        room -= await store.credits.standing_for(proposal.id, backer, reason)
+    for index, (delta, reason) in enumerate(owed):
+        owed[index] = (max(0, min(delta, room)), reason)
+        room -= owed[index][0]
+    return await bounded_effort(store, community, proposal.room_id, confirmer, backer, owed, at)
 
 
 async def _hours_owed(
@@ -229,7 +249,7 @@ async def confirm(ctx: Context, proposal: Proposal, backer: str) -> list[Say]:
         raise UserError(ctx.texts.t("underway.nothing_to_confirm", backer=who, number=proposal.number))
     text = await confirm_deliveries(
         ctx.store,
-        ctx.settings.proposals,
+        ctx.settings,
         ctx.texts,
         proposal,
         backer,
@@ -260,7 +280,7 @@ async def confirm_by_reaction(store: Store, settings: CommunitySettings, reactio
     texts = await room_texts(store, settings, proposal.room_id)
     text = await confirm_deliveries(
         store,
-        settings.proposals,
+        settings,
         texts,
         proposal,
         delivery.user_id,
@@ -295,11 +315,8 @@ async def unconfirm(ctx: Context, proposal: Proposal, backer: str) -> list[Say]:
     await ctx.store.underway.unconfirm([d.id for d in mine])
     # Other confirmations of the backer still stand: their hours are owed again up to what was pledged, and the
     # money reward again if one of them is money.
-    settings, pledges = ctx.settings.proposals, await ctx.store.proposals.pledges(proposal.id)
-    owed = [
-        (await _hours_owed(ctx.store, settings, proposal, pledges, backer), CreditReason.DELIVERED_HOURS),
-        (await _money_owed(ctx.store, settings, proposal, pledges, backer), CreditReason.DELIVERED_MONEY),
-    ]
+    pledges = await ctx.store.proposals.pledges(proposal.id)
+    owed = await _owed_now(ctx.store, ctx.settings, proposal, pledges, backer, ctx.sender, ctx.now)
     await ctx.store.credits.add(
         Credit(
             ctx.room_id,

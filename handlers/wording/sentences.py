@@ -126,7 +126,10 @@ _ALL = (
     _msg(
         "help.confirm",
         "The proposer or a moderator confirms a backer's delivery, never the backer who delivered it; the "
-        "proposer's own delivery only a moderator confirms.",
+        "proposer's own delivery only a moderator confirms. Effort credits count like votes: what your "
+        "confirmations grant in a day, and GO rewards you receive, count toward your daily vote limit; a backer "
+        "earns at most {ceiling} from one proposal's deliveries, and accounts whose votes do not count yet earn "
+        "and grant none.",
     ),
     _msg(
         "help.propose_multiline",
