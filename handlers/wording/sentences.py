@@ -715,6 +715,12 @@ _BOARD = (
         "This sign-in link was used already, or it has expired. Send {prefix}board in your room for a new one.",
     ),
     _msg("board.not_member", "Only members of this room can see its board."),
+    _msg("board.sign_in_intro", "This link signs you in to your room's board, once."),
+    _msg("board.sign_in", "Sign in"),
+    _msg(
+        "board.sign_in_again",
+        "That did not come from the board's own page, so nothing changed. Open your sign-in link again.",
+    ),
     _msg("board.widget_waiting", "Asking your Matrix client who you are…"),
     _msg(
         "board.widget_refused",
