@@ -15,7 +15,7 @@ from handlers.commands.arguments import DeliveryTerms, Member, Progress, Proposa
 from handlers.commands.declaration import Context, Role, UserError, command
 from handlers.events import Reaction, Say
 from handlers.parsing import PledgeDraft
-from handlers.reputation.effort import bounded_effort
+from handlers.reputation.effort import Grant, bounded_effort
 from handlers.reputation.reactions import normalize_emoji
 from handlers.settings import CommunitySettings, ProposalSettings
 from handlers.wording.catalog import Texts
@@ -162,7 +162,8 @@ async def confirm_deliveries(
     delivery its reward, bounded like votes (handlers.reputation.effort). Says what was confirmed and credited."""
     await store.underway.confirm([d.id for d in deliveries], confirmer, at, event_id)
     facts = await load_facts(store, proposal, backer, confirmer)
-    rewards = await _owed_now(store, community, proposal, facts.pledges, backer, confirmer, at)
+    grant = await _owed_now(store, community, proposal, facts.pledges, backer, confirmer, at)
+    rewards = grant.credits
     await store.credits.add(
         Credit(
             proposal.room_id, confirmer, backer, delta, reason, at, source_event_id=event_id, proposal_id=proposal.id
@@ -182,6 +183,11 @@ async def confirm_deliveries(
     earned = sum(delta for delta, _ in rewards)
     if earned:
         parts.append(texts.t("underway.earned", backer=facts.who(backer), reward=texts.tn("credits.reward", earned)))
+    if grant.not_voting is not None:
+        parts.append(texts.t("underway.effort_not_counted", member=facts.who(grant.not_voting)))
+    elif grant.held_back:
+        cap = community.reputation.daily_cap
+        parts.append(texts.t("underway.effort_capped", user=facts.who(confirmer), cap=cap))
     return lines(parts)
 
 
@@ -193,7 +199,7 @@ async def _owed_now(
     backer: str,
     confirmer: str,
     at: datetime,
-) -> list[tuple[int, CreditReason]]:
+) -> Grant:
     """The effort credits `confirmer` grants `backer` now: what is owed, up to `max_credits_per_backer` for the
     proposal in all, within the confirmer's daily cap."""
     settings = community.proposals
@@ -316,7 +322,7 @@ async def unconfirm(ctx: Context, proposal: Proposal, backer: str) -> list[Say]:
     # Other confirmations of the backer still stand: their hours are owed again up to what was pledged, and the
     # money reward again if one of them is money.
     pledges = await ctx.store.proposals.pledges(proposal.id)
-    owed = await _owed_now(ctx.store, ctx.settings, proposal, pledges, backer, ctx.sender, ctx.now)
+    owed = (await _owed_now(ctx.store, ctx.settings, proposal, pledges, backer, ctx.sender, ctx.now)).credits
     await ctx.store.credits.add(
         Credit(
             ctx.room_id,

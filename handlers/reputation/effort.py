@@ -9,6 +9,7 @@ neither earn nor grant effort credits. So a pair of accounts mints no more in a 
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from handlers.reputation.reactions import utc_day
@@ -34,6 +35,15 @@ async def left_today(store: Store, settings: CommunitySettings, room_id: str, us
     return max(0, settings.reputation.daily_cap - spent)
 
 
+@dataclass(frozen=True)
+class Grant:
+    """What a confirmation grants now, and what it holds back (and why)."""
+
+    credits: list[tuple[int, CreditReason]] = field(default_factory=list)
+    held_back: int = 0  # owed, not granted now: the confirmer's daily cap, or a member who may not vote yet
+    not_voting: str | None = None  # the member whose votes do not count yet, when that held it all back
+
+
 async def bounded_effort(
     store: Store,
     settings: CommunitySettings,
@@ -42,15 +52,16 @@ async def bounded_effort(
     backer: str,
     owed: list[tuple[int, CreditReason]],
     at: datetime,
-) -> list[tuple[int, CreditReason]]:
+) -> Grant:
     """The part of the effort credits `owed` to `backer` that `confirmer` may grant now: none when either may not
     vote, and in all no more than what is left of the confirmer's daily cap. What is held back stays owed."""
     wanted = [(delta, reason) for delta, reason in owed if delta > 0]
+    total = sum(delta for delta, _ in wanted)
     if not wanted:
-        return []
+        return Grant()
     for member in (confirmer, backer):
         if not await may_take_part(store, settings, room_id, member, at):
-            return []
+            return Grant(held_back=total, not_voting=member)
     room = await left_today(store, settings, room_id, confirmer, at)
     granted = []
     for delta, reason in wanted:
@@ -58,7 +69,7 @@ async def bounded_effort(
         if part > 0:
             granted.append((part, reason))
             room -= part
-    return granted
+    return Grant(granted, total - sum(delta for delta, _ in granted))
 
 
 async def go_rewards(

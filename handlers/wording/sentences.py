@@ -488,6 +488,15 @@ _ALL = (
     ),
     _msg("underway.confirmed", "✅ {user} confirmed {backer}'s delivery of {amount} to #{number}."),
     _msg("underway.earned", "{backer} earns {reward} for it."),
+    _msg(
+        "underway.effort_capped",
+        "{user} has given the {cap} credits a member may give in a day; the rest can be earned with a later "
+        "confirmation.",
+    ),
+    _msg(
+        "underway.effort_not_counted",
+        "No credits for it: {member}'s votes do not count here yet, and effort credits follow the rules of votes.",
+    ),
     _msg("underway.self_confirm", "You cannot confirm your own delivery: the proposer or another moderator does."),
     _msg("underway.self_confirm_proposer", "You cannot confirm your own delivery: a moderator does."),
     _msg("underway.nothing_to_confirm", "{backer} has no unconfirmed delivery to #{number}."),

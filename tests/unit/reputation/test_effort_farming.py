@@ -34,6 +34,7 @@ async def test_a_pair_cannot_mint_credits_through_delivered_hours(tmp_path: Path
         # GO: alice +5 and sock +1, each counted on their own cap; alice's confirmation grants what is left of hers.
         assert await term.rep("@alice") == 5 and await term.rep("@sock") == 1 + (CAP - 5)
         assert "sock earns +15 credits for it." in out and "+100000" not in out
+        assert "alice has given the 20 credits a member may give in a day; the rest can be earned" in out
         assert await term.rep("@alice") + await term.rep("@sock") <= 2 * CAP
         # The next day the rest is owed, up to the ceiling per backer per proposal, and no further.
         later = await term.run("/wait 1d", "/as @sock", "!delivered 1 1h", "/as @alice", "!confirm 1 @sock")
@@ -100,6 +101,7 @@ async def test_accounts_that_may_not_vote_yet_neither_earn_nor_grant_effort(tmp_
     try:
         assert "✅ GO #1 Farm" in out and "Rewards:" not in out.split("✅ GO #1 Farm")[1].split("[")[0]
         assert "earns" not in out
+        assert "No credits for it: alice's votes do not count here yet" in out
         assert await term.rep("@alice") == 0 and await term.rep("@sock") == 0
     finally:
         await term.kring.store.close()
