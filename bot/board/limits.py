@@ -23,6 +23,17 @@ RESERVED_FILES = 64  # descriptors kept for the bot itself (homeserver, database
 _BUSY = b"HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nContent-Length: 0\r\nRetry-After: 5\r\n\r\n"
 
 
+def raise_file_limit(wanted: int = 4096) -> None:
+    """Raise the process's soft limit on open files toward `wanted`, as far as the hard limit allows."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    target = wanted if hard == resource.RLIM_INFINITY else min(wanted, hard)
+    if soft != resource.RLIM_INFINITY and soft < target:
+        try:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
+        except (ValueError, OSError) as error:
+            log.info("board: could not raise the open-file limit from %d: %s", soft, error)
+
+
 def connection_cap(configured: int) -> int:
     """The configured cap, lowered so that at most half of the descriptors left after RESERVED_FILES go to it."""
     soft, _ = resource.getrlimit(resource.RLIMIT_NOFILE)

@@ -21,7 +21,7 @@ from pathlib import Path
 from aiohttp import web
 
 from bot.board.cache import RoomSectionsCache
-from bot.board.limits import CappedSite, RateLimit, connection_cap
+from bot.board.limits import CappedSite, RateLimit, connection_cap, raise_file_limit
 from bot.board.page import RoomSections, notice_page, render_board, render_room, sign_in_page
 from bot.clock import Clock
 from bot.config import parse_listen
@@ -92,6 +92,7 @@ class BoardServer:
         # requests: a connection that sends nothing, or half a request, is closed after header_timeout_s.
         self._runner = web.AppRunner(self.app(), access_log=None, keepalive_timeout=self.board.header_timeout_s)
         await self._runner.setup()
+        raise_file_limit()
         cap = connection_cap(self.board.max_connections)
         if cap < self.board.max_connections:
             log.warning("board: at most %d connections at once (the process may open few files)", cap)
@@ -270,6 +271,8 @@ class BoardServer:
         room_id = await self.store.board.room_of_key(key)
         if room_id is None or self.verify_openid is None:
             raise web.HTTPNotFound()
+        if request.content_type != "application/json":  # what a form on another site cannot send without asking
+            return web.json_response({"error": "expected application/json"}, status=415)
         if not self._openid_rate.allow(f"key {key}", f"address {request.remote}"):
             return web.json_response({"error": "too many sign-ins: try again in a minute"}, status=429)
         try:

@@ -145,3 +145,12 @@ async def test_widget_sign_ins_are_limited_per_room_key_and_address(
         for _ in range(7)
     ]
     assert statuses == [401] * 5 + [429] * 2 and len(asked) == 5
+
+
+async def test_a_widget_sign_in_is_json_that_another_sites_form_cannot_send(
+    widget: tuple[TestClient[Any, Any], list[tuple[str, str]], str],
+) -> None:
+    client, asked, path = widget
+    body = json.dumps({"access_token": "good", "matrix_server_name": "home.test"})
+    answer = await client.post(path, data=body, headers={"Content-Type": "text/plain"})
+    assert answer.status == 415 and asked == [] and "kring_board" not in answer.cookies

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import asyncio
 import re
+import resource
 from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
+from bot.board.limits import RESERVED_FILES, connection_cap
 from bot.board.server import COOKIE, BoardServer, sign_in_link
 from tests.integration.helpers import free_port
 from tests.unit.conftest import MakeRoom
@@ -98,6 +100,16 @@ async def test_every_answer_has_the_same_headers_and_names_no_library(board: Boa
         assert answer.headers["Server"] == "Kring", path
     wrong_method = await client.delete("/board")
     assert wrong_method.status == 405 and wrong_method.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_the_connection_cap_leaves_the_bot_its_files() -> None:
+    soft, _ = resource.getrlimit(resource.RLIMIT_NOFILE)
+    try:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (128, resource.getrlimit(resource.RLIMIT_NOFILE)[1]))
+        assert connection_cap(1000) == (128 - RESERVED_FILES) // 2  # 130 idle visitors no longer starve the bot
+        assert connection_cap(10) == 10
+    finally:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (soft, resource.getrlimit(resource.RLIMIT_NOFILE)[1]))
 
 
 async def test_idle_and_half_sent_connections_are_closed_and_the_rest_refused(board: Board) -> None:
