@@ -165,7 +165,7 @@ class BoardServer:
 
         room = await self._rooms.get(viewer.room_id, page, texts.language, written, now, make)
         own = await self.store.board.own(viewer.room_id, viewer.user_id)
-        out = sign_out_token(request.cookies.get(COOKIE) or "")
+        out = sign_out_token(request.cookies.get(COOKIE) or _bearer(request) or "")
         return web.Response(text=render_board(texts, room, own, now, sign_out=out), content_type="text/html")
 
     async def sign_in_page(self, request: web.Request) -> web.Response:
@@ -312,8 +312,9 @@ def sign_out_token(session: str) -> str:
 
 def _bounded(value: str, most: int) -> int:
     """A number from a request, 0 when unreadable, never beyond `most`."""
-    if not value.isdigit() or len(value) > 9:
-        return most if value.isdigit() else 0
+    digits = value.isascii() and value.isdigit()  # "²" and "٣" are digits to Python, not to int() or a person
+    if not digits or len(value) > 9:
+        return most if digits else 0
     return min(int(value), most)
 
 
