@@ -125,7 +125,7 @@ class BoardSettings(Section):
     # server name -> federation base URL, for OpenID checks where discovery would not find the homeserver (also
     # the only way to have a server on a loopback or private address checked)
     openid_servers: dict[str, str] = Field(default_factory=dict)
-    openid_per_minute: PositiveInt = 20  # widget sign-ins per room key, and per client address, in any minute
+    openid_per_minute: PositiveInt = 60  # widget sign-ins per room key, and per client address, in any minute
     header_timeout_s: PositiveInt = 10  # a connection that sends no whole request within this is closed
     request_timeout_s: PositiveInt = 30  # the longest one request may take, its body read and answered
     max_connections: PositiveInt = 64  # open connections at once; more are refused (and kept below the file limit)

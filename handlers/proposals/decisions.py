@@ -118,15 +118,18 @@ async def _decide(
     if go:
         summary = progress(texts, decided, totals, now)
         parts.append(texts.t("decision.go_reason", totals=summary))
-        if rewarded:  # none when only accounts that may not vote yet carried it
+        backer_reward = texts.tn("credits.reward", settings.proposals.go_reward_backer)
+        if rewarded.get(proposal.proposer):
             parts.append(
                 texts.t(
                     "decision.rewards",
                     proposer=facts.who(proposal.proposer),
-                    proposer_reward=texts.tn("credits.reward", rewarded.get(proposal.proposer, 0)),
-                    backer_reward=texts.tn("credits.reward", settings.proposals.go_reward_backer),
+                    proposer_reward=texts.tn("credits.reward", rewarded[proposal.proposer]),
+                    backer_reward=backer_reward,
                 )
             )
+        elif rewarded:  # the proposer earns nothing (too new, or the day's cap reached), the backers do
+            parts.append(texts.t("decision.rewards_backers", backer_reward=backer_reward))
     else:
         parts.append(texts.t("decision.no_go_reason", gap=gap(texts, shortfall(proposal, totals))))
         parts.append(progress(texts, decided, totals, now))

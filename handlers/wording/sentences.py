@@ -436,6 +436,7 @@ _ALL = (
     _msg("decision.no_go_reason", "Short of: {gap}."),
     _msg("decision.no_go_owes", "Nobody owes anything: the pledges lapse."),
     _msg("decision.rewards", "Rewards: {proposer} {proposer_reward}, each backer {backer_reward}."),
+    _msg("decision.rewards_backers", "Rewards: each backer {backer_reward}."),
     _plural("credits.reward", "+{count} credit", "+{count} credits"),
     _plural("gap.backers", "{count} more backer", "{count} more backers"),
     # reputation

@@ -125,3 +125,14 @@ async def test_help_says_the_effort_credit_rules(tmp_path: Path) -> None:
         assert "Effort credits count like votes" in out and "at most +20 credits from one proposal" in out
     finally:
         await term.kring.store.close()
+
+
+async def test_a_fresh_proposer_earns_no_go_reward_and_the_decision_says_who_does(tmp_path: Path) -> None:
+    term = await open_terminal(tmp_path, {"bot": {"commands_per_minute": 0}, "reputation": {"min_days_in_room": 30}})
+    try:
+        await term.run("/as @sock", "hi", "/wait 31d")
+        out = await term.run("/as @alice", "!propose Farm in 1m", "/as @sock", "!backme 1", "/wait 2m")
+        assert "Rewards: each backer +1 credit." in out and "alice +5" not in out
+        assert await term.rep("@alice") == 0 and await term.rep("@sock") == 1
+    finally:
+        await term.kring.store.close()
