@@ -39,6 +39,14 @@ UNPAID_CHECK = timedelta(minutes=5)  # how often unpaid payment requests are loo
 Send = Callable[[OutboxMessage], Awaitable[str | None]]
 
 
+# SQLite's answers to a statement that asks too much (what a member's input can cause), not to a failing store.
+_STATEMENT_LIMITS = ("too many sql variables", "too big", "too large", "stack overflow", "too many terms")
+
+
+def _beyond_statement_limits(error: sqlite3.Error) -> bool:
+    return isinstance(error, sqlite3.DataError) or any(words in str(error).lower() for words in _STATEMENT_LIMITS)
+
+
 class MessageRefused(Exception):
     """The homeserver refused this one message with an error Kring does not know: it is tried again later (and
     parked after a few tries) while the other messages go out."""
@@ -249,8 +257,11 @@ class Kring:
                 return await self.commands.run(ctx, word, text), "ok"
         except CommandError as error:
             return [ctx.reply(error.reply_text(texts))], "refused"
-        except sqlite3.Error:
-            raise  # the store itself failed: abort the batch, it is retried
+        except sqlite3.Error as error:
+            if not opened or not _beyond_statement_limits(error):
+                raise  # the store itself failed: abort the batch, it is retried
+            log.exception("command %s in %s failed (event %s)", word, message.room_id, message.event_id)
+            return [ctx.reply(texts.t("internal_error"))], "failed"  # its own too-big query: it fails alone
         except Exception:
             if not opened:
                 raise  # writing the events before the command failed: abort the batch rather than lose them

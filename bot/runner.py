@@ -61,7 +61,13 @@ class MatrixBot:
         if settings.board.enabled:
             verifier = OpenIdVerifier(settings.board.openid_servers)
             self.board = BoardServer(
-                store, settings, self.kring.clock, self.kring.texts_for, self.is_member, verifier.user_of
+                store,
+                settings,
+                self.kring.clock,
+                self.kring.texts_for,
+                self.is_member,
+                verifier.user_of,
+                self.member_servers,
             )
         if metrics is not None:
             self.kring.on_command = metrics.command
@@ -88,6 +94,13 @@ class MatrixBot:
         if room_id not in self.rooms.served or room is None:
             return False
         return user_id in room.users and user_id not in room.invited_users
+
+    async def member_servers(self, room_id: str) -> frozenset[str]:
+        """The server names of a served room's joined members: the only ones a widget's token is checked at."""
+        room = self.client.rooms.get(room_id)
+        if room_id not in self.rooms.served or room is None:
+            return frozenset()
+        return frozenset(u.partition(":")[2].lower() for u in room.users if u not in room.invited_users)
 
     async def _place_widgets(self) -> None:
         await self.kring.outbox_ready.wait()  # after the first sync: the served rooms are joined

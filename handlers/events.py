@@ -23,6 +23,9 @@ class Message:
     sender_power: int = 0
     mentions: tuple[str, ...] = ()
     thread_root: str | None = None  # sent in the thread this event starts
+    # The latest moment the room's timeline proves it was sent by (a later event stamped by Kring's own homeserver,
+    # else when Kring received it); None where nothing is known beyond `at` (the console, tests)
+    proven_by: datetime | None = None
 
 
 @dataclass(frozen=True)

@@ -80,6 +80,7 @@ class ProposalSettings(Section):
     # after GO
     credits_per_delivered_hour: NonNegativeInt = 1
     delivery_reward: NonNegativeInt = 1
+    max_credits_per_backer: NonNegativeInt = 20  # effort credits one backer earns from one proposal's deliveries
     update_every_days: PositiveInt = 14
     delivery_reminder_days: PositiveInt = 7
     confirm_reminder_days: PositiveInt = 3
@@ -123,8 +124,13 @@ class BoardSettings(Section):
     session_hours: PositiveInt = 12  # a browser stays signed in this long
     widget_origins: tuple[str, ...] = ("https://app.element.io", "vector://vector")  # who may frame the board
     widget: bool = True  # add the board to each served room as an Element widget where the bot may
-    # server name -> federation base URL, for OpenID checks where discovery would not find the homeserver
+    # server name -> federation base URL, for OpenID checks where discovery would not find the homeserver (also
+    # the only way to have a server on a loopback or private address checked)
     openid_servers: dict[str, str] = Field(default_factory=dict)
+    openid_per_minute: PositiveInt = 60  # widget sign-ins per room key, and per client address, in any minute
+    header_timeout_s: PositiveInt = 10  # a connection that sends no whole request within this is closed
+    request_timeout_s: PositiveInt = 30  # the longest one request may take, its body read and answered
+    max_connections: PositiveInt = 64  # open connections at once; more are refused (and kept below the file limit)
 
     @field_validator("listen")
     @classmethod

@@ -27,6 +27,9 @@ class Status(StrEnum):
     DROPPED = "dropped"
 
 
+BANK = "bank"  # who confirmed a delivery that a bank statement brought: no member, never a voter
+
+
 @dataclass(frozen=True)
 class Proposal:
     id: int

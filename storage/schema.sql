@@ -1,4 +1,4 @@
--- The schema Kring's migrations build (version 25, below): generated, do not edit.
+-- The schema Kring's migrations build (version 26, below): generated, do not edit.
 -- Change it with a new migration in storage/migrations/, then run `python -m storage.migrations`.
 
 CREATE TABLE announcements (
@@ -95,7 +95,9 @@ CREATE TABLE credits (
 CREATE INDEX credits_active_key ON credits (target_event_id, giver, emoji) WHERE reason = 'reaction';
 CREATE UNIQUE INDEX credits_by_reaction ON credits (source_event_id) WHERE reason = 'reaction';
 CREATE INDEX credits_by_source ON credits (source_event_id);
+CREATE INDEX credits_effort_given ON credits (room_id, giver, at) WHERE reason IN ('delivered_hours', 'delivered_money');
 CREATE INDEX credits_given ON credits (room_id, giver, at) WHERE reason IN ('reaction', 'helped');
+CREATE INDEX credits_go_received ON credits (room_id, receiver, at) WHERE reason IN ('go_proposer', 'go_backer');
 CREATE TRIGGER board_writes_credits_delete AFTER DELETE ON credits BEGIN UPDATE board_writes SET n = n + 1; END;
 CREATE TRIGGER board_writes_credits_insert AFTER INSERT ON credits BEGIN UPDATE board_writes SET n = n + 1; END;
 CREATE TRIGGER board_writes_credits_update AFTER UPDATE ON credits BEGIN UPDATE board_writes SET n = n + 1; END;
@@ -394,4 +396,4 @@ CREATE TRIGGER board_writes_updates_delete AFTER DELETE ON updates BEGIN UPDATE 
 CREATE TRIGGER board_writes_updates_insert AFTER INSERT ON updates BEGIN UPDATE board_writes SET n = n + 1; END;
 CREATE TRIGGER board_writes_updates_update AFTER UPDATE ON updates BEGIN UPDATE board_writes SET n = n + 1; END;
 
-PRAGMA user_version = 25;
+PRAGMA user_version = 26;

@@ -372,8 +372,9 @@ def render_room(texts: Texts, room: RoomBoard) -> RoomSections:
     return BoardPage(texts, room).sections()
 
 
-def render_board(texts: Texts, room: RoomSections, own: Own, now: datetime) -> str:
-    """The whole page for one viewer: the room's sections around the viewer's own."""
+def render_board(texts: Texts, room: RoomSections, own: Own, now: datetime, *, sign_out: str = "") -> str:
+    """The whole page for one viewer: the room's sections around the viewer's own; `sign_out` is the token its
+    sign-out form sends back (CSRF)."""
     heading = texts.t("board.title").html
     return (
         f'<!DOCTYPE html><html lang="{_h(texts.language)}"><head><meta charset="utf-8">'
@@ -381,7 +382,8 @@ def render_board(texts: Texts, room: RoomSections, own: Own, now: datetime) -> s
         f"<title>{heading}</title><style>{STYLE}</style></head><body>"
         f"<header><h1>{heading}</h1>"
         f"<p>{texts.t('board.as_of', user=own.name, moment=texts.when(now)).html}</p>"
-        f'<form method="post" action="/board/out"><button>{texts.t("board.sign_out").html}</button></form></header>'
+        f'<form method="post" action="/board/out"><input type="hidden" name="check" value="{_h(sign_out)}">'
+        f"<button>{texts.t('board.sign_out').html}</button></form></header>"
         f'<main><div class="column">{room.main}</div><div class="column">{_yours(texts, own)}{room.side}</div></main>'
         "</body></html>"
     )
@@ -446,6 +448,19 @@ def _list(texts: Texts, anchor: str, title: str, empty: str, items: Iterable[str
 
 def _section(anchor: str, title_html: str, body: str) -> str:
     return f'<section id="{anchor}"><h2>{title_html}</h2>{body}</section>'
+
+
+def sign_in_page(texts: Texts, action: str, check: str) -> str:
+    """What a sign-in link opens: one button that signs in (its form carries the page's token)."""
+    return (
+        f'<!DOCTYPE html><html lang="{_h(texts.language)}"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{texts.t('board.title').html}</title><style>{STYLE}</style></head><body>"
+        f"<header><h1>{texts.t('board.title').html}</h1></header>"
+        f'<main><section id="notice"><p>{texts.t("board.sign_in_intro").html}</p>'
+        f'<form method="post" action="{_h(action)}"><input type="hidden" name="check" value="{_h(check)}">'
+        f'<button id="sign-in">{texts.t("board.sign_in").html}</button></form></section></main></body></html>'
+    )
 
 
 def notice_page(texts: Texts, key: str) -> str:

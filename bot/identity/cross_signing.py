@@ -4,7 +4,7 @@ Element (MSC4153) shares room keys only with devices their owner has cross-signe
 from any other device. nio has no cross-signing, so Kring does it here, with the client's own HTTP session:
 
 - an account without cross-signing keys gets new ones (uploaded with the password where the homeserver asks for
-  user-interactive auth), kept in secret storage under a recovery key that is printed once;
+  user-interactive auth), kept in secret storage under a recovery key that is written once, to an owner-only file;
 - an account whose keys Kring holds (sealed with the pickle key in the database) signs each new device;
 - an account whose keys were made elsewhere (in Element, or by a Kring whose database was lost) is adopted by
   reading the self-signing key from secret storage with the account's recovery key, never silently replaced.
@@ -18,6 +18,8 @@ import logging
 import sys
 import urllib.parse
 from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any, TextIO
 
 import aiohttp
@@ -37,6 +39,7 @@ from bot.identity.secret_storage import (
 from bot.identity.signing import CrossSigningKeys, SigningKey, public_key_of, verify
 from bot.matrix.homeserver import FatalMatrixError, Patience, ShuttingDown, explain
 from bot.ops.log_secrets import SECRETS
+from storage.file_modes import write_private_file
 from storage.store import Store
 
 log = logging.getLogger(__name__)
@@ -111,6 +114,24 @@ class PublishedIdentity:
             f"device {self.device_id} signed by self-signing key {self.self_signing_public}, "
             f"signed by master key {self.master_public}"
         )
+
+
+RECOVERY_KEY_FILE = "kring-recovery-key-{stamp}.txt"
+
+
+def announce_recovery_key(out: TextIO, database: Path, user_id: str, recovery_key: str) -> Path:
+    """Write a new recovery key to an owner-only file beside the database and name that file on `out`: standard
+    error ends up in journald and `podman logs`, which keep what they are given."""
+    path = database.resolve().parent / RECOVERY_KEY_FILE.format(stamp=datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ"))
+    write_private_file(path, f"{user_id}\n{recovery_key}\n".encode())
+    out.write(
+        f"kring: made cross-signing keys for {user_id}. Its recovery key is in {path} (readable by this user "
+        "only), written only this once.\n"
+        "kring: keep it beside the pickle key, then delete the file. With it a new Kring (or Element) takes over "
+        "this identity; set it as KRING_RECOVERY_KEY or [matrix] recovery_key when the database is lost.\n"
+    )
+    out.flush()
+    return path
 
 
 class CrossSigning:
@@ -193,13 +214,8 @@ class CrossSigning:
         await self._upload_keys(keys, replacing=replacing)
         if printed:
             SECRETS.remember(storage.recovery_key)
-            self.out.write(
-                f"kring: made cross-signing keys for {self.user_id}. Its recovery key, shown only this once:\n"
-                f"kring:     {storage.recovery_key}\n"
-                "kring: keep it beside the pickle key. With it a new Kring (or Element) takes over this identity; "
-                "set it as KRING_RECOVERY_KEY or [matrix] recovery_key when the database is lost.\n"
-            )
-            self.out.flush()
+            beside = Path(self.settings.storage.database)
+            await asyncio.to_thread(announce_recovery_key, self.out, beside, self.user_id, storage.recovery_key)
         log.info("%s cross-signing keys for %s", "replaced the" if replacing else "made", self.user_id)
         return keys
 

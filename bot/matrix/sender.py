@@ -40,8 +40,9 @@ class HeldBack(Exception):
 
 
 class NoAnswer(Exception):
-    """The homeserver gave no Matrix answer (a proxy's 502, an empty body): not this message's fault, so the whole
-    outbox waits and tries again, as when the homeserver cannot be reached."""
+    """The homeserver gave no Matrix answer (a proxy's 502 or 413, an empty body). It may be this message's fault
+    (an upload a proxy finds too big), so it counts like any refusal: tried again later, less and less often, then
+    parked, while the other messages go out. Only a homeserver that cannot be reached at all holds up the outbox."""
 
 
 class OutboxSender:
@@ -131,7 +132,9 @@ class OutboxSender:
         bot back) makes it wait, and then be parked, while the others go out."""
         try:
             return await self._send(queued)
-        except (MessageRefused, HeldBack, NotReadyYet, NoAnswer, aiohttp.ClientError, OSError, TimeoutError):
+        except NoAnswer as error:
+            raise MessageRefused(str(error)) from error
+        except (MessageRefused, HeldBack, NotReadyYet, aiohttp.ClientError, OSError, TimeoutError):
             raise
         except Exception as error:
             log.exception("outbox message %d could not be sent", queued.id)

@@ -7,6 +7,7 @@ before the commit syncs the same events again, after it never.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -27,7 +28,7 @@ from bot.matrix.rooms import Rooms
 from bot.ops.metrics import Metrics
 from bot.payments.inbox import StatementInbox
 from bot.scheduler import DueAnnouncements, WakeUps
-from handlers.events import Event, Joined, Say
+from handlers.events import Event, Joined, Message, Say
 
 log = logging.getLogger(__name__)
 
@@ -223,6 +224,7 @@ class SyncLoop:
         timeline, still_encrypted = self.backlog.split(room_id, nio_events[cut:])
         if not batch.history:
             batch.undecrypted += still_encrypted
+        converted: list[tuple[bool, Mapping[str, Any], Event]] = []
         for index, source in enumerate(earlier + timeline):
             if state_section and source.get("event_id") in fresh_ids:
                 for state_source in state_section:
@@ -233,9 +235,11 @@ class SyncLoop:
                 await self.rooms.follow_upgrade(room_id, source, state)
             event = self._convert(room_id, source, self.times.at(room_id, source, batch.now))
             if event is not None:
-                (batch.before_join if index < len(earlier) else batch.events).append(event)
+                converted.append((index < len(earlier), source, event))
         for state_source in state_section:
             state.learn(state_source)
+        for earlier_than_join, event in proven_by(converted, batch.now, self.kring.bot_user_id):
+            (batch.before_join if earlier_than_join else batch.events).append(event)
 
     async def _store(self, batch: _Batch, token: str, decrypted: list[tuple[str, dict[str, Any]]]) -> int:
         """Hand the events to Kring; in the same transaction store the token, the rooms' state and times, the
@@ -280,6 +284,26 @@ class SyncLoop:
             state=state,
             at=at,
         )
+
+
+def proven_by(
+    converted: list[tuple[bool, Mapping[str, Any], Event]], now: datetime, bot_user_id: str
+) -> list[tuple[bool, Event]]:
+    """A room's timeline events in order, each message with the latest moment its place proves it was sent by:
+    the earliest stamp of an event at or after it that Kring's own homeserver stamped, else `now` (when Kring got
+    it). A stamp from another homeserver proves nothing about when its event was sent."""
+    own_server = bot_user_id.partition(":")[2]
+    bound = now
+    proven: list[tuple[bool, Event]] = []
+    for flag, source, event in reversed(converted):
+        sender = source.get("sender")
+        if isinstance(sender, str) and sender.partition(":")[2] == own_server:
+            bound = min(bound, event.at)
+        if isinstance(event, Message):
+            event = dataclasses.replace(event, proven_by=bound)
+        proven.append((flag, event))
+    proven.reverse()
+    return proven
 
 
 def after_own_join(events: Sequence[NioEvent], user_id: str) -> int:

@@ -27,7 +27,8 @@ async def show_help(ctx: Context, word: str | None) -> list[Say]:
         about = texts.t("help.command", command=found.name_in(texts.language))
         parts = [about + texts.t("help.dash") + texts.t(f"summary.{found.name}"), found.usage(texts)]
         if found.help_extra is not None:
-            parts.append(texts.t(found.help_extra))
+            ceiling = texts.tn("credits.reward", ctx.settings.proposals.max_credits_per_backer)
+            parts.append(texts.t(found.help_extra, ceiling=ceiling))
         if found.name == "backme" and ctx.settings.money is not None:
             parts.append(paid_after_go(texts, ctx.settings.money))
         aliases = found.names_in(texts.language)[1:]

@@ -10,7 +10,7 @@ from handlers.payments.requests import request_payments
 from handlers.proposals.go_rules import announced_late, is_go, shortfall
 from handlers.proposals.nudges import fire_nudge
 from handlers.proposals.underway import schedule_nudges
-from handlers.reputation.standing import on_home_server
+from handlers.reputation.effort import go_rewards
 from handlers.settings import CommunitySettings
 from handlers.wording.catalog import Texts
 from handlers.wording.fragments import (
@@ -28,7 +28,6 @@ from storage.records import (
     Announcement,
     AnnouncementKind,
     Credit,
-    CreditReason,
     MessageKind,
     Priority,
     Proposal,
@@ -115,8 +114,9 @@ async def _decide(
     totals = facts.totals
     go = is_go(proposal, totals)
     await store.proposals.set_status(proposal.id, Status.GO if go else Status.NO_GO, now)
+    rewarded: dict[str, int] = {}
     if go:
-        await _reward(store, settings, facts, now)
+        rewarded = await _reward(store, settings, facts, now)
         await schedule_nudges(store, settings.proposals, proposal, now)
     decided = await store.proposals.get(proposal.id)
     assert decided is not None
@@ -128,16 +128,18 @@ async def _decide(
     if go:
         summary = progress(texts, decided, totals, now)
         parts.append(texts.t("decision.go_reason", totals=summary))
-        rules = settings.proposals
-        if rules.go_reward_proposer or rules.go_reward_backer:
+        backer_reward = texts.tn("credits.reward", settings.proposals.go_reward_backer)
+        if rewarded.get(proposal.proposer):
             parts.append(
                 texts.t(
                     "decision.rewards",
                     proposer=facts.who(proposal.proposer),
-                    proposer_reward=texts.tn("credits.reward", rules.go_reward_proposer),
-                    backer_reward=texts.tn("credits.reward", rules.go_reward_backer),
+                    proposer_reward=texts.tn("credits.reward", rewarded[proposal.proposer]),
+                    backer_reward=backer_reward,
                 )
             )
+        elif rewarded:  # the proposer earns nothing (too new, or the day's cap reached), the backers do
+            parts.append(texts.t("decision.rewards_backers", backer_reward=backer_reward))
     else:
         parts.append(texts.t("decision.no_go_reason", gap=gap(texts, shortfall(proposal, totals))))
         parts.append(progress(texts, decided, totals, now))
@@ -161,14 +163,15 @@ async def _decide(
     return [_announce(decided, lines(parts), facts.mentioned, reaches=True), *requests]
 
 
-async def _reward(store: Store, settings: CommunitySettings, facts: ProposalFacts, now: datetime) -> None:
-    """Effort is rewarded: credits for the proposer and every backer of a GO (guests from other homeservers
-    receive none where `[reputation] servers` is set)."""
-    proposal, rules = facts.proposal, settings.proposals
-    rewards = [(proposal.proposer, rules.go_reward_proposer, CreditReason.GO_PROPOSER)]
-    rewards += [(pledge.user_id, rules.go_reward_backer, CreditReason.GO_BACKER) for pledge in facts.backing]
+async def _reward(store: Store, settings: CommunitySettings, facts: ProposalFacts, now: datetime) -> dict[str, int]:
+    """Effort is rewarded: credits for the proposer and every backer of a GO, bounded like votes
+    (handlers.reputation.effort): guests and accounts too new to vote receive none, and a proposal that only such
+    accounts carried rewards no proposer. Returns what each received."""
+    proposal = facts.proposal
+    backers = [pledge.user_id for pledge in facts.backing]
+    rewards = await go_rewards(store, settings, proposal.room_id, proposal.proposer, backers, proposal.min_backers, now)
     await store.credits.add(
         Credit(proposal.room_id, None, receiver, amount, reason, now, proposal_id=proposal.id)
         for receiver, amount, reason in rewards
-        if amount and on_home_server(receiver, settings.reputation)
     )
+    return {receiver: amount for receiver, amount, _ in rewards}

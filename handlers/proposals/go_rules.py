@@ -80,6 +80,14 @@ def withdraw_lock_start(proposal: Proposal, lock_hours: int) -> datetime | None:
     return proposal.deadline - window
 
 
+def lock_moment(at: datetime, proven_by: datetime | None) -> datetime:
+    """The moment a pledge change counts as made for the withdraw lock: its time `at`, unless the room's timeline
+    proves no more than that it was sent by `proven_by`, well after (a delivery's usual delay, LATE_AFTER, aside)."""
+    if proven_by is not None and proven_by - LATE_AFTER > at:
+        return proven_by - LATE_AFTER
+    return at
+
+
 def in_withdraw_lock(proposal: Proposal, now: datetime, lock_hours: int) -> bool:
     start = withdraw_lock_start(proposal, lock_hours)
     return start is not None and now >= start

@@ -5,7 +5,7 @@ from __future__ import annotations
 from handlers.commands.arguments import PledgeRequest, PledgeTerms, ProposalRef
 from handlers.commands.declaration import Context, UserError, command
 from handlers.events import Say
-from handlers.proposals.go_rules import goals_broken, in_withdraw_lock, is_go
+from handlers.proposals.go_rules import goals_broken, in_withdraw_lock, is_go, lock_moment
 from handlers.proposals.proposing import require_open
 from handlers.reputation.standing import on_home_server, server_of
 from handlers.wording.fragments import load_facts, pledge_amount, progress
@@ -14,9 +14,12 @@ from storage.records import Pledge, Proposal, Totals
 
 
 def _check_lock(ctx: Context, proposal: Proposal, before: list[Pledge], after: list[Pledge]) -> None:
-    """Kickstarter's rule: near the deadline, no change may undo a goal that was reached."""
+    """Kickstarter's rule: near the deadline, no change may undo a goal that was reached.
+
+    A change handled after the lock began counts as made before it only when the room's timeline shows so, not
+    its stamp alone: after downtime, a sender's homeserver need only stamp it after Kring's last batch."""
     lock_hours = ctx.settings.proposals.withdraw_lock_hours
-    if not in_withdraw_lock(proposal, ctx.now, lock_hours):
+    if not in_withdraw_lock(proposal, lock_moment(ctx.now, ctx.message.proven_by), lock_hours):
         return
     broken = goals_broken(proposal, Totals.of(before, proposal.proposer), Totals.of(after, proposal.proposer))
     if broken:

@@ -16,6 +16,7 @@ from handlers.commands.declaration import Context, Role, UserError, command
 from handlers.events import Reaction, Say
 from handlers.parsing import PledgeDraft, shown
 from handlers.payments.requests import money_arrived, requests_for_mine
+from handlers.reputation.effort import Grant, bounded_effort
 from handlers.reputation.reactions import normalize_emoji
 from handlers.settings import CommunitySettings, ProposalSettings
 from handlers.wording.catalog import Texts
@@ -168,7 +169,7 @@ def delivered_line(texts: Texts, who: Rendered, delivery: Delivery, number: int)
 
 async def confirm_deliveries(
     store: Store,
-    settings: ProposalSettings,
+    community: CommunitySettings,
     texts: Texts,
     proposal: Proposal,
     backer: str,
@@ -179,16 +180,11 @@ async def confirm_deliveries(
     at: datetime,
 ) -> Rendered:
     """Confirm `deliveries` of `backer`: hours earn credits per whole hour up to the hours pledged, each money
-    delivery its reward. Says what was confirmed and credited."""
+    delivery its reward, bounded like votes (handlers.reputation.effort). Says what was confirmed and credited."""
     await store.underway.confirm([d.id for d in deliveries], confirmer, at, event_id)
     facts = await load_facts(store, proposal, backer, confirmer)
-    rewards = []
-    hours = await _hours_owed(store, settings, proposal, facts.pledges, backer)
-    if hours > 0:
-        rewards.append((hours, CreditReason.DELIVERED_HOURS))
-    money = await _money_owed(store, settings, proposal, facts.pledges, backer)
-    if money > 0:
-        rewards.append((money, CreditReason.DELIVERED_MONEY))
+    grant = await _owed_now(store, community, proposal, facts.pledges, backer, confirmer, at)
+    rewards = grant.credits
     await store.credits.add(
         Credit(
             proposal.room_id, confirmer, backer, delta, reason, at, source_event_id=event_id, proposal_id=proposal.id
@@ -208,7 +204,37 @@ async def confirm_deliveries(
     earned = sum(delta for delta, _ in rewards)
     if earned:
         parts.append(texts.t("underway.earned", backer=facts.who(backer), reward=texts.tn("credits.reward", earned)))
+    if grant.not_voting is not None:
+        parts.append(texts.t("underway.effort_not_counted", member=facts.who(grant.not_voting)))
+    elif grant.held_back:
+        cap = community.reputation.daily_cap
+        parts.append(texts.t("underway.effort_capped", user=facts.who(confirmer), cap=cap))
     return lines(parts)
+
+
+async def _owed_now(
+    store: Store,
+    community: CommunitySettings,
+    proposal: Proposal,
+    pledges: list[Pledge],
+    backer: str,
+    confirmer: str,
+    at: datetime,
+) -> Grant:
+    """The effort credits `confirmer` grants `backer` now: what is owed, up to `max_credits_per_backer` for the
+    proposal in all, within the confirmer's daily cap."""
+    settings = community.proposals
+    owed = [
+        (await _hours_owed(store, settings, proposal, pledges, backer), CreditReason.DELIVERED_HOURS),
+        (await _money_owed(store, settings, proposal, pledges, backer), CreditReason.DELIVERED_MONEY),
+    ]
+    room = settings.max_credits_per_backer
+    for reason in (CreditReason.DELIVERED_HOURS, CreditReason.DELIVERED_MONEY):
+        room -= await store.credits.standing_for(proposal.id, backer, reason)
+    for index, (delta, reason) in enumerate(owed):
+        owed[index] = (max(0, min(delta, room)), reason)
+        room -= owed[index][0]
+    return await bounded_effort(store, community, proposal.room_id, confirmer, backer, owed, at)
 
 
 async def _hours_owed(
@@ -254,7 +280,7 @@ async def confirm(ctx: Context, proposal: Proposal, backer: str) -> list[Say]:
         raise UserError(ctx.texts.t("underway.nothing_to_confirm", backer=who, number=proposal.number))
     text = await confirm_deliveries(
         ctx.store,
-        ctx.settings.proposals,
+        ctx.settings,
         ctx.texts,
         proposal,
         backer,
@@ -301,7 +327,7 @@ async def confirm_by_reaction(store: Store, settings: CommunitySettings, reactio
     texts = await room_texts(store, settings, proposal.room_id)
     text = await confirm_deliveries(
         store,
-        settings.proposals,
+        settings,
         texts,
         proposal,
         delivery.user_id,
@@ -338,11 +364,8 @@ async def unconfirm(ctx: Context, proposal: Proposal, backer: str) -> list[Say]:
     await ctx.store.underway.unconfirm([d.id for d in mine])
     # Other confirmations of the backer still stand: their hours are owed again up to what was pledged, and the
     # money reward again if one of them is money.
-    settings, pledges = ctx.settings.proposals, await ctx.store.proposals.pledges(proposal.id)
-    owed = [
-        (await _hours_owed(ctx.store, settings, proposal, pledges, backer), CreditReason.DELIVERED_HOURS),
-        (await _money_owed(ctx.store, settings, proposal, pledges, backer), CreditReason.DELIVERED_MONEY),
-    ]
+    pledges = await ctx.store.proposals.pledges(proposal.id)
+    owed = (await _owed_now(ctx.store, ctx.settings, proposal, pledges, backer, ctx.sender, ctx.now)).credits
     await ctx.store.credits.add(
         Credit(
             ctx.room_id,

@@ -135,7 +135,10 @@ _ALL = (
     _msg(
         "help.confirm",
         "The proposer or a moderator confirms a backer's delivery, never the backer who delivered it; the "
-        "proposer's own delivery only a moderator confirms.",
+        "proposer's own delivery only a moderator confirms. Effort credits count like votes: what your "
+        "confirmations grant in a day, and GO rewards you receive, count toward your daily vote limit; a backer "
+        "earns at most {ceiling} from one proposal's deliveries, and accounts whose votes do not count yet earn "
+        "and grant none.",
     ),
     _msg(
         "help.backme",
@@ -498,6 +501,7 @@ _ALL = (
     ),
     _msg("decision.rewards", "Rewards: {proposer} {proposer_reward}, each backer {backer_reward}."),
     _msg("decision.proposer", "Proposed by {proposer}."),
+    _msg("decision.rewards_backers", "Rewards: each backer {backer_reward}."),
     _plural("credits.reward", "+{count} credit", "+{count} credits"),
     _plural("gap.backers", "{count} more backer", "{count} more backers"),
     # reputation
@@ -553,6 +557,15 @@ _ALL = (
     ),
     _msg("underway.confirmed", "✅ {user} confirmed {backer}'s delivery of {amount} to #{number}."),
     _msg("underway.earned", "{backer} earns {reward} for it."),
+    _msg(
+        "underway.effort_capped",
+        "{user} has given the {cap} credits a member may give in a day; the rest can be earned with a later "
+        "confirmation.",
+    ),
+    _msg(
+        "underway.effort_not_counted",
+        "No credits for it: {member}'s votes do not count here yet, and effort credits follow the rules of votes.",
+    ),
     _msg("underway.self_confirm", "You cannot confirm your own delivery: the proposer or another moderator does."),
     _msg("underway.self_confirm_proposer", "You cannot confirm your own delivery: a moderator does."),
     _msg(
@@ -821,6 +834,12 @@ _BOARD = (
         "This sign-in link was used already, or it has expired. Send {prefix}board in your room for a new one.",
     ),
     _msg("board.not_member", "Only members of this room can see its board."),
+    _msg("board.sign_in_intro", "This link signs you in to your room's board, once."),
+    _msg("board.sign_in", "Sign in"),
+    _msg(
+        "board.sign_in_again",
+        "That did not come from the board's own page, so nothing changed. Open your sign-in link again.",
+    ),
     _msg("board.widget_waiting", "Asking your Matrix client who you are…"),
     _msg(
         "board.widget_refused",

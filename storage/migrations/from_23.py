@@ -1,5 +1,5 @@
 """Schema versions from 23 (a new one goes at the end): messages meant to reach the members they name, the weekly
-digest, and the count of the writes a board can show (kept by triggers)."""
+digest, the count of the writes a board can show (kept by triggers), effort credits read by their day."""
 
 from __future__ import annotations
 
@@ -86,3 +86,17 @@ def board_writes(conn: sqlite3.Connection) -> None:
     for table in tables:
         if table not in BOARD_BLIND and not table.startswith("sqlite_"):
             count_board_writes(conn, table)
+
+
+@migration(26)
+def effort_credits_count(conn: sqlite3.Connection) -> None:
+    """Effort credits count against the daily cap like votes: what a member granted by confirming deliveries and
+    the GO rewards they received that day are read from two small indexes."""
+    run_script(
+        conn,
+        """
+        CREATE INDEX credits_effort_given ON credits (room_id, giver, at)
+            WHERE reason IN ('delivered_hours', 'delivered_money');
+        CREATE INDEX credits_go_received ON credits (room_id, receiver, at) WHERE reason IN ('go_proposer', 'go_backer')
+        """,
+    )

@@ -88,6 +88,14 @@ class BoardQueries:
 
         return await self.db.run(use)  # one statement: used at most once, even by two requests at a time
 
+    async def link_room(self, token: str, now: datetime) -> str | None:
+        """The room of a link that still works, without using it (its page only shows a button)."""
+        row = await self.db.fetch_one(
+            "SELECT room_id FROM board_links WHERE digest = ? AND used_at IS NULL AND expires_at > ?",
+            (digest(token), to_db(now)),
+        )
+        return None if row is None else str(row[0])
+
     async def new_session(self, viewer: Viewer, expires_at: datetime) -> str:
         token = new_token()
         await self.db.execute(

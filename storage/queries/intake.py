@@ -22,8 +22,24 @@ CHUNK = 500  # ids per `IN (…)`: well under SQLite's limit on bound parameters
 CHUNK_SIZES = (4, 32, CHUNK)
 
 GiverDay = tuple[str, str, datetime]  # room, giver, start of the UTC day
-# What counts against a member's daily cap: votes cast or changed, and helper credits given with `!solved`.
+# What counts against a member's daily cap: votes cast or changed, helper credits given with `!solved`, effort
+# credits granted by confirming deliveries, and GO rewards received (each credit of the last two counts).
 VOTES_GIVEN = "reason IN ('reaction', 'helped')"
+_DAY = "room_id = ? AND {who} = ? AND at >= ? AND at < ?"
+DAY_SPENT = (
+    f"SELECT (SELECT COUNT(*) FROM credits WHERE {VOTES_GIVEN} AND {_DAY.format(who='giver')}) "
+    "+ (SELECT COALESCE(SUM(MAX(delta, 0)), 0) FROM credits WHERE reason IN ('delivered_hours', 'delivered_money') "
+    f"AND {_DAY.format(who='giver')}) "
+    "+ (SELECT COALESCE(SUM(MAX(delta, 0)), 0) FROM credits WHERE reason IN ('go_proposer', 'go_backer') "
+    f"AND {_DAY.format(who='receiver')})"
+)
+
+
+def day_spent(conn: sqlite3.Connection, room_id: str, member: str, day_start: datetime) -> int:
+    """How much of `member`'s daily cap the UTC day from `day_start` has used in a room."""
+    start = to_db(day_start)
+    row = conn.execute(DAY_SPENT, (room_id, member, start, start + 86_400) * 3).fetchone()
+    return int(row[0]) if row else 0
 
 
 @dataclass(frozen=True)
@@ -217,12 +233,7 @@ def _read_facts(conn: sqlite3.Connection, wanted: FactsWanted) -> CreditFacts:
         if room_id == reaction.room_id
     }
     for room_id, giver, day_start in days:
-        start = to_db(day_start)
-        row = conn.execute(
-            f"SELECT COUNT(*) FROM credits WHERE {VOTES_GIVEN} AND room_id = ? AND giver = ? AND at >= ? AND at < ?",
-            (room_id, giver, start, start + 86_400),
-        ).fetchone()
-        given[(room_id, giver, day_start)] = int(row[0])
+        given[(room_id, giver, day_start)] = day_spent(conn, room_id, giver, day_start)
     joined: dict[tuple[str, str], datetime] = {}
     for room_id, user_id in wanted.joins_of:
         row = conn.execute(
@@ -311,13 +322,8 @@ class IntakeQueries:
         return await self.db.run(lambda conn: _new_events(conn, events, to_db(at)))
 
     async def votes_given(self, room_id: str, giver: str, day_start: datetime) -> int:
-        """How many votes and helper credits `giver` gave in a room in the UTC day from `day_start`."""
-        start = to_db(day_start)
-        row = await self.db.fetch_one(
-            f"SELECT COUNT(*) FROM credits WHERE {VOTES_GIVEN} AND room_id = ? AND giver = ? AND at >= ? AND at < ?",
-            (room_id, giver, start, start + 86_400),
-        )
-        return int(row[0]) if row else 0
+        """How much of `giver`'s daily cap the UTC day from `day_start` has used in a room (see DAY_SPENT)."""
+        return await self.db.run(lambda conn: day_spent(conn, room_id, giver, day_start))
 
     async def credit_facts(self, wanted: FactsWanted) -> CreditFacts:
         return await self.db.run(lambda conn: _read_facts(conn, wanted))

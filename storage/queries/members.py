@@ -79,14 +79,20 @@ class MemberQueries:
         return row is not None
 
 
+NAMES_PER_QUERY = 250  # ids per `IN (…)`: a message may mention a thousand, an old SQLite binds at most 999
+
+
 def _stored_names(conn: sqlite3.Connection, room_id: str, user_ids: list[str]) -> dict[str, str]:
-    if not user_ids:
-        return {}
-    marks = ",".join("?" * len(user_ids))
-    rows = conn.execute(
-        f"SELECT user_id, display_name FROM members WHERE room_id = ? AND user_id IN ({marks})", (room_id, *user_ids)
-    )
-    return {str(r[0]): clean_name(str(r[1])) for r in rows}
+    wanted = sorted(set(user_ids))
+    names: dict[str, str] = {}
+    for start in range(0, len(wanted), NAMES_PER_QUERY):
+        chunk = wanted[start : start + NAMES_PER_QUERY]
+        marks = ",".join("?" * len(chunk))
+        rows = conn.execute(
+            f"SELECT user_id, display_name FROM members WHERE room_id = ? AND user_id IN ({marks})", (room_id, *chunk)
+        )
+        names.update((str(r[0]), clean_name(str(r[1]))) for r in rows)
+    return names
 
 
 def names_in_room(conn: sqlite3.Connection, room_id: str, user_ids: list[str]) -> dict[str, str]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+from pathlib import Path
 from typing import Any
 
 from signedjson.key import decode_verify_key_bytes
@@ -14,7 +15,8 @@ from unpaddedbase64 import decode_base64
 from .kring_process import KringProcess
 from .synapse_server import SynapseServer
 
-RECOVERY_KEY = re.compile(r"kring:\s+((?:[1-9A-HJ-NP-Za-km-z]{4} ){11}[1-9A-HJ-NP-Za-km-z]{4})\n")
+RECOVERY_KEY = re.compile(r"^((?:[1-9A-HJ-NP-Za-km-z]{4} ){11}[1-9A-HJ-NP-Za-km-z]{4})$", re.MULTILINE)
+RECOVERY_KEY_FILE = re.compile(r"Its recovery key is in (\S+) \(readable")
 
 
 class Published:
@@ -69,7 +71,9 @@ def published(synapse: SynapseServer, user_id: str) -> Published:
 
 
 def recovery_keys_printed(kring: KringProcess) -> list[str]:
-    return RECOVERY_KEY.findall(kring.run_log())
+    """The recovery keys this run wrote, read from the owner-only files its log names (the log never holds one)."""
+    files = RECOVERY_KEY_FILE.findall(kring.run_log())
+    return [RECOVERY_KEY.findall(Path(name).read_text(encoding="utf-8"))[0] for name in files]
 
 
 async def started(kring: KringProcess, *options: str) -> None:

@@ -125,12 +125,38 @@ async def test_the_board_as_a_widget_and_through_a_sign_in_link(
     )
     assert isinstance(notice, RoomMessageNotice)
     [link] = re.findall(r"http://127\.0\.0\.1:\d+/board/in/[A-Za-z0-9_-]+", notice.body)
-    status, _, headers = http("GET", link)
+    status, _, headers = sign_in(link)
     assert status == 303 and "HttpOnly" in headers["Set-Cookie"] and "SameSite=Lax" in headers["Set-Cookie"]
     cookie = headers["Set-Cookie"].split(";")[0]
     status, page, _ = http("GET", f"http://127.0.0.1:{port}/board", headers={"Cookie": cookie})
     assert status == 200 and "Widget courier" in page
     assert http("GET", link)[0] == 401  # used once
+
+
+def sign_in(link: str) -> tuple[int, str, Any]:
+    """Open a sign-in link (a page with one button: opening it spends nothing), then press the button."""
+    status, page, headers = http("GET", link)
+    assert status == 200, page
+    [check] = re.findall(r'name="check" value="([^"]+)"', page)
+    cookie = headers["Set-Cookie"].split(";")[0]
+    form = urllib.parse.urlencode({"check": check}).encode()
+    request = urllib.request.Request(
+        link,
+        data=form,
+        method="POST",
+        headers={"Content-Type": "application/x-www-form-urlencoded", "Cookie": cookie},
+    )
+
+    class NoRedirect(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+            return None
+
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}), NoRedirect)
+    try:
+        with opener.open(request, timeout=15) as response:
+            return response.status, response.read().decode(), response.headers
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode(), error.headers
 
 
 CLIENT_PAGE = """<!DOCTYPE html><html><body>
@@ -221,3 +247,58 @@ async def test_the_widget_in_a_browser_opens_the_board_with_the_clients_openid_t
         finally:
             await runner.cleanup()
             await browser.close()
+
+
+async def test_a_hostile_visitor_reaches_nothing_through_the_board(
+    synapse: SynapseServer, make_member: MakeMember, tmp_path: Any, processes: list[KringProcess]
+) -> None:
+    """Issue 31 against `kring run`: a widget sign-in naming a loopback server makes no connection (nor one that
+    names the members' own server when it resolves to loopback and the operator did not name it), and a connection
+    that sends half a request is closed within the header timeout."""
+    anna = await make_member("anna")
+    port = free_port()
+    board = {"listen": f"127.0.0.1:{port}", "header_timeout_s": 2}
+    tables: dict[str, dict[str, Any]] = {"board": board, "matrix": {"encryption": False}}
+    room_id, kring = await served_room(
+        synapse, anna, [], tmp_path / "bot", processes, "kring-hostile", start=False, tables=tables
+    )
+    await set_power(anna, room_id, kring.user_id, 50)
+    kring.start()
+    await asyncio.to_thread(kring.wait_for_log, "board: widget added")
+    widget = await anna.room_get_state_event(room_id, "im.vector.modular.widgets", "kring_board")
+    assert isinstance(widget, RoomGetStateEventResponse)
+    url = str(widget.content["url"])
+
+    connections = 0
+
+    def counted(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        nonlocal connections
+        connections += 1
+        writer.close()
+
+    internal_port = free_port()
+    internal = await asyncio.start_server(counted, "127.0.0.1", internal_port)
+    try:
+        token = openid_token(synapse, anna)
+        for server in (f"127.0.0.1:{internal_port}", f"localhost:{internal_port}", f"127.0.0.1:{port}"):
+            status, _, _ = await asyncio.to_thread(
+                http, "POST", f"{url}/openid", {"access_token": token["access_token"], "matrix_server_name": server}
+            )
+            assert status == 401, server
+        # The members' own server name, but on a loopback address the operator did not name: not asked either.
+        status, _, _ = await asyncio.to_thread(
+            http, "POST", f"{url}/openid", {"access_token": token["access_token"], "matrix_server_name": "localhost"}
+        )
+        assert status == 401
+        assert connections == 0
+    finally:
+        internal.close()
+        await internal.wait_closed()
+
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    writer.write(b"GET /board HTTP/1.1\r\nHost: 127.0.0.1\r\n")  # half a request, then nothing
+    await writer.drain()
+    assert await asyncio.wait_for(reader.read(), 10) == b""  # closed after header_timeout_s, not kept forever
+    writer.close()
+    status, _, headers = await asyncio.to_thread(http, "GET", f"http://127.0.0.1:{port}/nothing")
+    assert status == 404 and headers["X-Content-Type-Options"] == "nosniff" and headers["Server"] == "Kring"

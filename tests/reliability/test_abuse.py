@@ -260,6 +260,19 @@ async def votes_on_every_kring_message(room: Harness) -> Tally:
     return Tally(len(posts), int(votes[0][0]), 1)
 
 
+async def a_pair_minting_through_delivered_hours(room: Harness) -> Tally:
+    """Issue 31: a throwaway proposal, 100 000 pledged hours reported in ten parts, each confirmed by the proposer.
+    What counts: the GO's +5 and +1, each on its receiver's own cap, and the 15 left of the proposer's daily cap."""
+    await room.say(ANN, "!propose Farm in 1m min 1")
+    await room.say(BOB, "!backme 1 100000h")
+    await room.wait(timedelta(minutes=2))
+    for _ in range(10):
+        await room.say(BOB, "!delivered 1 10000h")
+        await room.say(ANN, "!confirm 1 @bob:test")
+    minted = await room.rows("SELECT COALESCE(SUM(delta), 0) FROM credits WHERE receiver IN (?, ?)", ANN, BOB)
+    return Tally(100_000 + 5 + 1, int(minted[0][0]), 5 + 1 + 15)
+
+
 Case = Callable[[Harness], Awaitable[Tally]]
 CASES: dict[str, Case] = {
     "self-credit": self_credit,
@@ -277,6 +290,7 @@ CASES: dict[str, Case] = {
     "!solved as a side door around the vote rules": solved_as_a_side_door,
     "penny deliveries for the money reward": penny_deliveries,
     "votes on every Kring message about one proposal": votes_on_every_kring_message,
+    "a pair minting credits through delivered hours": a_pair_minting_through_delivered_hours,
 }
 
 

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from aiohttp import ClientResponse
 from aiohttp.test_utils import TestClient, TestServer
 
 from bot.board.cache import RoomSectionsCache
 from bot.board.page import RoomSections
-from bot.board.server import COOKIE, BoardServer, sign_in_link
+from bot.board.server import COOKIE, CSRF_COOKIE, BoardServer, sign_in_link
 from handlers.members.own_data import forget_member
 from storage.queries.board import digest
 from tests.unit.conftest import MakeRoom
@@ -51,13 +53,24 @@ async def link_for(room: Harness, user: str) -> str:
     return "/board/" + link.split("/board/", 1)[1]  # the path: the test client talks to the server directly
 
 
+async def sign_in(client: TestClient[Any, Any], link: str) -> ClientResponse:
+    """What a member does with a link: open it (a page with one button), then press the button."""
+    opened = await client.get(link, allow_redirects=False)
+    assert opened.status == 200, await opened.text()
+    found = re.search(r'name="check" value="([^"]+)"', await opened.text())
+    assert found is not None
+    return await client.post(
+        link, data={"check": found[1]}, cookies={CSRF_COOKIE: opened.cookies[CSRF_COOKIE].value}, allow_redirects=False
+    )
+
+
 async def test_a_link_works_once_and_only_within_its_minutes(board: Open) -> None:
     room, client, _ = await board()
     link = await link_for(room, ANNA)
     # Only a digest of a token is stored: the database opens no board.
     [(stored,)] = await room.rows("SELECT digest FROM board_links")
     assert stored == digest(link.rsplit("/", 1)[-1]) and stored not in link
-    first = await client.get(link, allow_redirects=False)
+    first = await sign_in(client, link)
     assert first.status == 303 and first.headers["Location"] == "/board"
     assert COOKIE in first.cookies
     again = await client.get(link, allow_redirects=False)
@@ -73,7 +86,7 @@ async def test_a_link_works_once_and_only_within_its_minutes(board: Open) -> Non
 async def test_a_session_ends_with_its_hours_a_departure_or_a_forgetting(board: Open) -> None:
     room, client, members = await board(session_hours=2)
     await room.say(ANNA, "!propose A shared courier €500 in 3 days")
-    signed = await client.get(await link_for(room, BOB), allow_redirects=False)
+    signed = await sign_in(client, await link_for(room, BOB))
     cookie = {COOKIE: signed.cookies[COOKIE].value}
     page = await client.get("/board", cookies=cookie)
     assert page.status == 200 and "A shared courier" in await page.text()
@@ -86,7 +99,7 @@ async def test_a_session_ends_with_its_hours_a_departure_or_a_forgetting(board: 
     room.clock.advance(timedelta(hours=2, seconds=1))
     assert (await client.get("/board", cookies=cookie)).status == 401
 
-    signed = await client.get(await link_for(room, BOB), allow_redirects=False)
+    signed = await sign_in(client, await link_for(room, BOB))
     cookie = {COOKIE: signed.cookies[COOKIE].value}
     unused = await link_for(room, BOB)
     async with room.store.transaction():
@@ -97,7 +110,7 @@ async def test_a_session_ends_with_its_hours_a_departure_or_a_forgetting(board: 
 
 async def test_cookies_and_headers_keep_the_board_to_its_members(board: Open) -> None:
     room, client, _ = await board(public_url="https://kring.example.org", widget_origins=["https://chat.example.org"])
-    signed = await client.get(await link_for(room, ANNA), allow_redirects=False)
+    signed = await sign_in(client, await link_for(room, ANNA))
     header = signed.headers["Set-Cookie"]
     assert "HttpOnly" in header and "Secure" in header and "SameSite=Lax" in header and "Path=/board" in header
     page = await client.get("/board", cookies={COOKIE: signed.cookies[COOKIE].value})
@@ -112,7 +125,7 @@ async def test_what_members_typed_is_shown_as_text(board: Open) -> None:
     room, client, _ = await board()
     await room.say(ANNA, "!propose <script>alert(1)</script> & co €500 in 3 days")
     await room.say(BOB, "!backme 1 €50 <b>gladly</b>")
-    signed = await client.get(await link_for(room, BOB), allow_redirects=False)
+    signed = await sign_in(client, await link_for(room, BOB))
     html = await (await client.get("/board", cookies={COOKIE: signed.cookies[COOKIE].value})).text()
     assert "<script>alert" not in html and "&lt;script&gt;alert(1)&lt;/script&gt; &amp; co" in html
     assert "<b>gladly" not in html and "&lt;b&gt;gladly" in html
@@ -123,7 +136,7 @@ async def test_the_archive_is_paged_newest_first(board: Open) -> None:
     for number in range(1, 26):
         await room.say(ANNA, f"!propose Plan {number:02d}x €10 in 1 day")
     await room.wait(timedelta(days=2))  # all 25 are NO-GO now
-    signed = await client.get(await link_for(room, ANNA), allow_redirects=False)
+    signed = await sign_in(client, await link_for(room, ANNA))
     cookie = {COOKIE: signed.cookies[COOKIE].value}
     first = await (await client.get("/board", cookies=cookie)).text()
     assert first.count('class="closed" id="proposal-') == 20
@@ -137,8 +150,8 @@ async def test_each_look_shows_the_room_as_it_is_now_and_the_viewers_own_part(bo
     show on the next look, and one member's own pledges never on another's page."""
     room, client, _ = await board(session_hours=48)
     await room.say(ANNA, "!propose Shared courier €500 in 3 days")
-    anna = {COOKIE: (await client.get(await link_for(room, ANNA), allow_redirects=False)).cookies[COOKIE].value}
-    bob = {COOKIE: (await client.get(await link_for(room, BOB), allow_redirects=False)).cookies[COOKIE].value}
+    anna = {COOKIE: (await sign_in(client, await link_for(room, ANNA))).cookies[COOKIE].value}
+    bob = {COOKIE: (await sign_in(client, await link_for(room, BOB))).cookies[COOKIE].value}
 
     def yours(page: str) -> str:
         return page.split('<section id="yours">', 1)[1].split("</section>", 1)[0]
@@ -198,7 +211,7 @@ async def test_yours_shows_a_payment_request_beside_what_arrived(make_room: Make
         await room.say(BOB, "!backme 1 €60")
         await room.wait(timedelta(days=2, minutes=1))
         (reference,) = await room.rows("SELECT reference FROM payment_requests")
-        bob = {COOKIE: (await client.get(await link_for(room, BOB), allow_redirects=False)).cookies[COOKIE].value}
+        bob = {COOKIE: (await sign_in(client, await link_for(room, BOB))).cookies[COOKIE].value}
         page = await (await client.get("/board", cookies=bob)).text()
         yours = page.split('<section id="yours">', 1)[1].split("</section>", 1)[0]
         assert f"#1 Shared courier: payment request €60, €0 arrived · reference {formatted(reference[0])}" in yours

@@ -18,6 +18,7 @@ from handlers.board import read_room_board
 from storage.migrations import BOARD_BLIND
 from tests.unit.conftest import MakeRoom
 from tests.unit.harness import ROOM, Harness
+from tests.unit.test_board import sign_in
 
 ANNA, BOB = "@anna:test", "@bob:test"
 
@@ -84,7 +85,7 @@ async def looks(
     client: TestClient[Any, Any] = TestClient(TestServer(server.app()))
     await client.start_server()
     link = await sign_in_link(room.store, room.kring.settings.board, room.clock, ROOM, ANNA)
-    signed_in = await client.get("/board/" + link.split("/board/", 1)[1], allow_redirects=False)
+    signed_in = await sign_in(client, "/board/" + link.split("/board/", 1)[1])
     cookies = {COOKIE: signed_in.cookies[COOKIE].value}
 
     async def look() -> str:

@@ -5,19 +5,23 @@ from __future__ import annotations
 import asyncio
 import logging
 from datetime import timedelta
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
-from nio import RoomSendError, RoomSendResponse
+from nio import RoomSendError, RoomSendResponse, UploadError
 
 from bot.config import parse_settings
 from bot.matrix.sender import OutboxSender
 from bot.ops.check import NOTE, Checker
 from handlers.events import Message
+from storage.queries.member_data import DIRECT_ROOM
+from tests.unit.conftest import MakeRoom
 from tests.unit.harness import ROOM, Harness
 
 OTHER_ROOM = "!other:test"
 ANN = "@ann:test"
+BOB = "@bob:test"
 
 
 class _OneRoomRefused:
@@ -110,3 +114,47 @@ async def test_a_message_kring_itself_cannot_send_waits_while_the_others_go(room
     client = _OneRoomBreaks()
     await _a_reply_in_each_room_until_the_other_is_sent(room, client)
     assert [room_id for room_id, _ in client.posted] == [OTHER_ROOM] and client.refused == 1
+
+
+class _ProxyRefusesUploads(_OneRoomRefused):
+    """Direct rooms for ann and bob; every upload is refused by a proxy (an HTML 413: no Matrix error code)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.user_id = "@kring:test"
+        self.uploads = 0
+        self.rooms = {
+            "!ann-dm:test": SimpleNamespace(users={self.user_id: 1, ANN: 1}, encrypted=False),
+            "!bob-dm:test": SimpleNamespace(users={self.user_id: 1, BOB: 1}, encrypted=False),
+        }
+
+    async def room_send(self, room_id: str, kind: str, content: dict[str, Any], **_: Any) -> object:
+        self.posted.append((room_id, content["body"]))
+        return RoomSendResponse(f"$sent{len(self.posted)}", room_id)
+
+    async def upload(self, *_: Any, **__: Any) -> tuple[object, None]:
+        self.uploads += 1
+        return UploadError("unknown error"), None  # what nio makes of a proxy's HTML 413
+
+
+async def test_a_private_message_refused_without_an_error_code_holds_up_no_one_elses(make_room: MakeRoom) -> None:
+    """Issue 31: ann's copy of her data is refused by a proxy without a Matrix error code; bob's `!board` link,
+    asked later, still goes out, and ann's copy is tried again less and less often, then parked."""
+    room = await make_room(board={"listen": "127.0.0.1:8090"})
+    async with room.store.transaction():
+        await room.store.key_values.set(DIRECT_ROOM + ANN, "!ann-dm:test")
+        await room.store.key_values.set(DIRECT_ROOM + BOB, "!bob-dm:test")
+    await room.kring.handle(Message("$mydata", ROOM, ANN, "!mydata", room.clock.now()))
+    await room.kring.handle(Message("$board", ROOM, BOB, "!board", room.clock.now()))
+    client = _ProxyRefusesUploads()
+    sender = OutboxSender(room.kring, client, asyncio.Event())
+    await room.kring.deliver(sender.send)
+    assert client.uploads == 1
+    assert [room_id for room_id, _ in client.posted if room_id.endswith("-dm:test")] == ["!bob-dm:test"]
+    for _ in range(20):
+        room.clock.set(room.clock.now() + timedelta(hours=1))  # past any back-off
+        await room.kring.deliver(sender.send)
+    assert client.uploads == 12  # counted, and then parked: not tried again
+    (parked,) = await room.store.outbox.parked()
+    assert parked.attempts == 12 and "unknown error" in parked.last_error
+    assert await room.store.outbox.pending_count() == 0

@@ -290,7 +290,9 @@ async def test_the_export_holds_requests_and_payments_also_for_dutch_excel(gone_
     await take(room, camt053([[Tx("60.00", name="B. de Vries", reference=refs[BOB])], [Tx("7.50", text=refs[CAS])]]))
     document = await export_rooms(room.store, ZoneInfo("Europe/Amsterdam"))
     requests = table_csv(document, "payment_requests", excel=True)
-    assert requests.startswith("\ufeffkamer;voorstel;gebruiker;betalingskenmerk;bedrag_eur;binnengekomen_eur;gevraagd_op;")
+    assert requests.startswith(
+        "\ufeffkamer;voorstel;gebruiker;betalingskenmerk;bedrag_eur;binnengekomen_eur;gevraagd_op;"
+    )
     bob, cas = BOB.removeprefix("@"), CAS.removeprefix("@")  # Dutch Excel: no @ that would make a formula
     assert f"{bob};{refs[BOB]};60,00;60,00;" in requests and f"{cas};{refs[CAS]};15,00;7,50;" in requests
     payments = table_csv(document, "payments", excel=True)
