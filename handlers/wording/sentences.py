@@ -126,7 +126,14 @@ _ALL = (
     _msg(
         "help.confirm",
         "The proposer or a moderator confirms a backer's delivery, never the backer who delivered it; the "
-        "proposer's own delivery only a moderator confirms.",
+        "proposer's own delivery only a moderator confirms. A treasurer confirms a payment that Kring suggested "
+        "from a bank statement (or rejects it with {prefix}reject).",
+    ),
+    _msg(
+        "help.reject",
+        "A bank line that only looks like a backer's payment (the amount they owe, the proposal's number in its "
+        "text) waits as a suggestion: {prefix}confirm takes it as their payment, {prefix}reject says it is not, and "
+        "the line goes back to those for the treasurer. A treasurer, the proposer or a moderator decides.",
     ),
     _msg(
         "help.propose_multiline",
@@ -167,6 +174,7 @@ _ALL = (
     _msg("summary.mine", "your pledges, what you still have to deliver or confirm, your proposals"),
     _msg("summary.confirm", "confirm a backer's delivery (proposer or moderator)"),
     _msg("summary.unconfirm", "take back your confirmation of today (proposer or moderator)"),
+    _msg("summary.reject", "reject a payment Kring suggested from a bank statement (treasurer, proposer or moderator)"),
     _msg("summary.done", "close a GO proposal as done, with a report (proposer or moderator)"),
     _msg("summary.drop", "stop a GO proposal, with the reason and a report (proposer or moderator)"),
     _msg("arg.id", "<id>"),
@@ -221,6 +229,7 @@ _ALL = (
     _msg("example.mine", "{prefix}mine"),
     _msg("example.confirm", "{prefix}confirm #3 @bob:example.org"),
     _msg("example.unconfirm", "{prefix}unconfirm #3 @bob:example.org"),
+    _msg("example.reject", "{prefix}reject #3 @bob:example.org"),
     _msg("example.done", "{prefix}done #3 the courier runs twice a day now"),
     _msg("example.drop", "{prefix}drop #3 the insurer took it over"),
     # who may run what
@@ -229,6 +238,10 @@ _ALL = (
     _msg("denied.confirm", "Only the proposer ({proposer}) or a moderator can confirm deliveries to #{number}."),
     _msg(
         "denied.unconfirm", "Only the proposer ({proposer}) or a moderator can take back a confirmation on #{number}."
+    ),
+    _msg(
+        "denied.reject",
+        "Only a treasurer, the proposer ({proposer}) or a moderator can reject a payment suggested for #{number}.",
     ),
     _msg("denied.done", "Only the proposer ({proposer}) or a moderator can close #{number}."),
     _msg("denied.drop", "Only the proposer ({proposer}) or a moderator can stop #{number}."),
@@ -757,8 +770,21 @@ _MONEY = (
     _msg("payments.matched", "{date} · {amount} · {name} → #{number} {backer}"),
     _msg("payments.left", "{left} still open"),
     _msg("payments.surplus", "{surplus} more than pledged"),
-    _msg("payments.suggested_title", "Suggestions, to confirm with {prefix}confirm <number> <backer> ({count}):"),
+    _msg(
+        "payments.suggested_title",
+        "Suggestions ({count}): in the proposal's room, confirm each with {prefix}confirm <number> <backer> or "
+        "reject it with {prefix}reject <number> <backer>:",
+    ),
     _msg("payments.suggested", "{date} · {amount} · {name} · “{text}” → #{number} {backer}?"),
+    _msg(
+        "payments.nothing_suggested",
+        "No payment of {backer} to #{number} that Kring suggested from a bank statement waits for a decision.",
+    ),
+    _msg(
+        "payments.rejected",
+        "The bank line of {date} ({amount}) is not {backer}'s payment to #{number}: it is back with the lines for "
+        "the treasurer.",
+    ),
     _msg("payments.unmatched_title", "Not matched, for the treasurer ({count}):"),
     _msg("payments.unmatched", "{date} · {amount} · {name} · “{text}”"),
     _msg("payments.double_title", "Paid again after being paid in full, not counted ({count}):"),

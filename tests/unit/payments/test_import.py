@@ -101,7 +101,7 @@ async def test_paying_twice_is_reported_and_never_counted_twice(gone_go: Harness
 async def test_amount_and_number_only_make_a_suggestion_a_moderator_confirms(gone_go: Harness) -> None:
     room = gone_go
     summary, out = await take(room, camt053([[Tx("15.00", name="C. Jansen", text="koerier #1")]]))
-    assert "Suggestions, to confirm with !confirm <number> <backer> (1):" in summary
+    assert "Suggestions (1): in the proposal's room, confirm each with !confirm <number> <backer>" in summary
     assert "→ #1 @cas:test?" in summary and out == []
     assert await room.rows("SELECT confirmed_by FROM deliveries") == [(None,)]
     assert "Not arrived yet: Bob €60, Cas €15." in (await room.reply(ANN, "!status 1")).body
