@@ -755,6 +755,10 @@ _MONEY = (
     ),
     _msg("money.qr_caption", "QR code for the transfer, reference {reference}"),
     _msg("money.reminder", "Reminder: Kring has not yet seen your payment for #{number} {title}."),
+    _msg(
+        "money.reminder_rest",
+        "Reminder: of your payment for #{number} {title} Kring has seen {arrived}; {left} is still open.",
+    ),
     _msg("board.my_payment", "#{number} {title}: payment request {amount}, {arrived} arrived · reference {reference}"),
     _msg("money.mine_title", "Payment requests (pledged · arrived):"),
     _msg("money.mine_row", "#{number} {title}: {amount} · {arrived} · reference {reference}"),

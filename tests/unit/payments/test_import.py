@@ -280,6 +280,23 @@ async def test_an_unpaid_request_is_reminded_once_after_the_configured_days(gone
     assert await room.deliver() == []  # once
 
 
+async def test_a_part_payment_is_reminded_once_of_the_open_rest(gone_go: Harness) -> None:
+    room = gone_go
+    refs = await references(room)
+    await take(room, camt053([[Tx("60.00", reference=refs[BOB])], [Tx("5.00", text=refs[CAS])]]))
+    room.clock.advance(timedelta(days=7))
+    await room.kring.remind_unpaid()
+    (reminder,) = await room.deliver()  # Bob paid in full; Cas paid €5 of €15
+    assert reminder.kind == "payment_request" and reminder.mentions == (CAS,)
+    assert reminder.body.startswith(
+        "Reminder: of your payment for #1 Shared courier Kring has seen €5; €10 is still open."
+    )
+    assert "Amount: €10\n" in reminder.body and formatted(refs[CAS]) in reminder.body
+    room.clock.advance(timedelta(days=7))
+    await room.kring.remind_unpaid()
+    assert await room.deliver() == []  # once
+
+
 async def test_the_export_holds_requests_and_payments_also_for_dutch_excel(gone_go: Harness) -> None:
     from zoneinfo import ZoneInfo
 
