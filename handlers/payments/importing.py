@@ -16,10 +16,9 @@ from handlers.settings import CommunitySettings, valid_iban
 from handlers.wording.catalog import Texts
 from handlers.wording.markup import Rendered, lines, user_text
 from handlers.wording.room_language import room_texts
-from storage.records import BankLine, LineOutcome, Proposal
+from storage.records import BANK, BankLine, LineOutcome, Proposal
 from storage.store import Store
 
-BANK = "bank"  # who confirmed a delivery that a bank statement brought
 TEXT_SHOWN = 60  # of a payer's description, in the summary
 
 
@@ -105,6 +104,7 @@ async def _book(store: Store, settings: CommunitySettings, match: Match, now: da
     if match.outcome is not LineOutcome.MATCHED:
         return  # a suggestion waits, unconfirmed, for a treasurer's !confirm
     texts = await _texts(store, settings, proposal.room_id)
+    # The bank confirms as a proposer would and grants the money-delivery credits; no member gave them.
     await confirm_deliveries(
         store, settings.proposals, texts, proposal, request.user_id, BANK, [delivery], event_id=event_id, at=now
     )

@@ -521,6 +521,8 @@ _ALL = (
     _plural("report.updates", "{count} update", "{count} updates"),
     _msg("report.backers_title", "Pledged · reported · confirmed:"),
     _msg("report.backer", "{user}: {pledged} · {delivered} · {confirmed}"),
+    _msg("report.by_bank", "confirmed by the bank statement"),
+    _msg("report.part_by_bank", "{amount} of it confirmed by the bank statement"),
     _msg("report.none", "nothing"),
     _msg("mine.open_title", "Your pledges to open proposals:"),
     _msg("mine.pledge", "#{number} {title}: {pledge}"),
@@ -762,7 +764,9 @@ _MONEY = (
     _msg("board.my_payment", "#{number} {title}: payment request {amount}, {arrived} arrived · reference {reference}"),
     _msg("money.mine_title", "Payment requests (pledged · arrived):"),
     _msg("money.mine_row", "#{number} {title}: {amount} · {arrived} · reference {reference}"),
-    _msg("money.arrived", "🏦 {backer}'s payment of {amount} for #{number} has arrived (bank statement)."),
+    _msg(
+        "money.arrived", "🏦 {backer}'s payment of {amount} for #{number} has arrived: confirmed by the bank statement."
+    ),
     _msg("money.arrived_total", "💶 Money arrived at the bank: {arrived} of {pledged} asked for."),
     _msg("money.missing", "{user} {amount}"),
     _msg("money.not_arrived", "Not arrived yet: {missing}."),

@@ -55,7 +55,7 @@ async def test_a_structured_reference_confirms_the_backers_money_delivery(gone_g
     summary, out = await take(room, camt053([[Tx("60.00", name="B. de Vries", reference=bob)]]))
     assert "Matched (1):" in summary and "€60 · B. de Vries → #1 @bob:test" in summary
     (thread,) = out
-    assert thread.body == "🏦 Bob's payment of €60 for #1 has arrived (bank statement)."
+    assert thread.body == "🏦 Bob's payment of €60 for #1 has arrived: confirmed by the bank statement."
     assert thread.thread_root is not None and thread.mentions == (BOB,)
     assert await room.rows("SELECT user_id, money_cents, confirmed_by FROM deliveries") == [(BOB, 6000, "bank")]
     assert await room.rep(BOB) > before  # credited as a confirmed money delivery is
@@ -68,7 +68,10 @@ async def test_a_reference_typed_in_the_text_matches_and_a_part_payment_leaves_t
     cas = formatted((await references(room))[CAS]).lower().replace(" ", "-")
     summary, out = await take(room, mt940([Tx("10.00", name="C. Jansen", text=f"bijdrage {cas} koerier")]))
     assert "€5 still open" in summary
-    assert out[0].body == "🏦 Cas's payment of €10 for #1 has arrived (bank statement).\n€5 of it is still open."
+    assert (
+        out[0].body
+        == "🏦 Cas's payment of €10 for #1 has arrived: confirmed by the bank statement.\n€5 of it is still open."
+    )
     # The rest arrives later, and more than was asked: the pledge is paid, the surplus reported.
     summary, out = await take(room, mt940([Tx("7.50", text=f"rest {cas}", bank_ref="00000000000099")]))
     assert "€2.50 more than pledged" in summary
