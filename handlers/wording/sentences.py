@@ -126,8 +126,12 @@ _ALL = (
     _msg(
         "help.confirm",
         "The proposer or a moderator confirms a backer's delivery, never the backer who delivered it; the "
-        "proposer's own delivery only a moderator confirms. A treasurer confirms a payment that Kring suggested "
-        "from a bank statement (or rejects it with {prefix}reject).",
+        "proposer's own delivery only a moderator confirms.",
+    ),
+    _msg(
+        "help.confirm_treasurer",
+        "A treasurer confirms a payment that Kring suggested from a bank statement (or rejects it with "
+        "{prefix}reject).",
     ),
     _msg(
         "help.reject",

@@ -104,8 +104,10 @@ async def test_the_proposer_rejects_a_suggestion_too(make_room: MakeRoom) -> Non
     assert "is not Cas's payment to #1" in (await room.reply(ANN, f"!reject 1 {CAS}")).body
 
 
-async def test_help_tells_a_treasurer_how_to_confirm_and_reject(gone_go: Harness) -> None:
+async def test_help_tells_a_treasurer_how_to_confirm_and_reject(gone_go: Harness, make_room: MakeRoom) -> None:
     room = gone_go
+    plain = await make_room()  # without [money] there is no treasurer to tell
+    assert "treasurer" not in (await plain.reply(ANN, "!help confirm")).body
     overview = (await room.reply(TES, "!help")).body
     assert "reject a payment Kring suggested from a bank statement (treasurer, proposer or moderator)" in overview
     confirm = (await room.reply(TES, "!help confirm")).body
