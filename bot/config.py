@@ -87,6 +87,7 @@ def _describe(error: ValidationError) -> str:
     for problem in error.errors():
         key = ".".join(str(part) for part in problem["loc"]) or "(top level)"
         message = "unknown setting" if problem["type"] == "extra_forbidden" else problem["msg"]
+        message = message.removeprefix("Value error, ")  # pydantic's label for what a validator says
         lines.append(f"config error at {key}: {message}")
     return "\n".join(lines)
 

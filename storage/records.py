@@ -17,6 +17,12 @@ def is_user_id(user_id: str) -> bool:
     return user_id.startswith("@")
 
 
+# Who confirmed a money delivery that a bank statement brought, and so the giver of the credits it earned: the
+# bank, never a member (no Matrix id lacks its "@"). Rules about what members grant (daily caps, standing) leave
+# it out by this name; the books show it as it is.
+BANK = "bank"
+
+
 # proposals, pledges, objections
 class Status(StrEnum):
     OPEN = "open"
@@ -25,9 +31,6 @@ class Status(StrEnum):
     CANCELLED = "cancelled"
     DONE = "done"
     DROPPED = "dropped"
-
-
-BANK = "bank"  # who confirmed a delivery that a bank statement brought: no member, never a voter
 
 
 @dataclass(frozen=True)
@@ -142,6 +145,11 @@ class Delivery:
     @property
     def confirmed(self) -> bool:
         return self.confirmed_by is not None
+
+    @property
+    def by_bank(self) -> bool:
+        """Confirmed by a bank statement, not by a member."""
+        return self.confirmed_by == BANK
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 import json
 import logging
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -110,17 +110,21 @@ class Rooms:
                 log.warning("could not join %s: %s", room_id, response.message)
 
     # what a sync says
-    async def answer_invites(self, response: SyncResponse) -> None:
-        """Join configured rooms and rooms an allowed inviter invites to; decline the rest."""
+    async def answer_invites(
+        self, response: SyncResponse, *, direct_from: Callable[[str], bool] = lambda inviter: False
+    ) -> None:
+        """Join configured rooms and rooms an allowed inviter invites to; join, without serving it, a direct room
+        that someone `direct_from` accepts (a treasurer) invites to; decline the rest."""
         for room_id, invited in response.rooms.invite.items():
-            inviter = next(
+            ours = next(
                 (
-                    e.sender
+                    e
                     for e in invited.invite_state
                     if isinstance(e, InviteMemberEvent) and e.state_key == self.settings.user_id
                 ),
                 None,
             )
+            inviter = None if ours is None else ours.sender
             if room_id in self.served or (inviter and allowed_inviter(inviter, self.settings.allowed_inviters)):
                 joined = await self.client.join(room_id)
                 if isinstance(joined, JoinError):
@@ -128,6 +132,13 @@ class Rooms:
                     continue
                 self._serve(room_id)
                 log.info("accepted invite to %s from %s", room_id, inviter)
+            elif ours is not None and ours.content.get("is_direct") is True and inviter and direct_from(inviter):
+                # Only to be handed files in (a treasurer's bank statements): no command there is answered.
+                joined = await self.client.join(room_id)
+                if isinstance(joined, JoinError):
+                    log.warning("could not join the direct room %s after invite: %s", room_id, joined.message)
+                    continue
+                log.info("accepted a direct-message invite to %s from %s, a treasurer", room_id, inviter)
             else:
                 await self.client.room_leave(room_id)
                 log.info("declined invite to %s from %s (not a configured room or inviter)", room_id, inviter)

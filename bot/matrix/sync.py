@@ -165,11 +165,12 @@ class SyncLoop:
         What the batch changes in memory (the rooms' state, their events' times, memberships) is kept when its
         transaction commits; a batch that fails leaves it as it found it (it is handled again from the same
         token, as the first time)."""
-        await self.rooms.answer_invites(response)
         self.rooms.note_leaves(response)
         batch = _Batch(since, self.kring.clock.now(), response.rooms.join)
         decrypted = [] if batch.history else await self.backlog.retry()
         await self._begin(batch, decrypted)
+        # After the rooms' state is loaded: a treasurer may be one by being a moderator of a served room.
+        await self.rooms.answer_invites(response, direct_from=self.statements.is_treasurer)
         self._convert_decrypted(batch, decrypted)
         for room_id, joined in batch.joined.items():
             if room_id in self.rooms.served:  # an upgrade followed on the way may add one

@@ -80,6 +80,7 @@ class Role(Enum):
 
     MEMBER = "member"
     PROPOSER_OR_MODERATOR = "proposer or moderator"  # of the proposal the command names
+    PROPOSER_MODERATOR_OR_TREASURER = "proposer, moderator or treasurer"  # the handler limits what a treasurer does
     MODERATOR = "moderator"
 
 
@@ -105,6 +106,14 @@ class Context:
     @property
     def is_moderator(self) -> bool:
         return self.message.sender_power >= self.settings.proposals.moderator_power_level
+
+    @property
+    def is_treasurer(self) -> bool:
+        """Named in `[money] treasurers`, or, when none is named, a moderator; nobody without `[money]`."""
+        money = self.settings.money
+        if money is None:
+            return False
+        return self.sender in money.treasurers if money.treasurers else self.is_moderator
 
     def reply(self, text: Rendered, *, mentions: tuple[str, ...] = (), proposal_id: int | None = None) -> Say:
         """An answer to the command: a Matrix reply to it, in its thread when it was sent in one."""
@@ -322,7 +331,9 @@ class Command(_Named):
             found, parsed = self.parse(ctx, text)
             arguments = self.arguments if found is None else found.arguments
             values = [await arg.resolve(ctx, value) for arg, value in zip(arguments, parsed, strict=True)]
-            if self.who is Role.PROPOSER_OR_MODERATOR:
+            if self.who is Role.PROPOSER_OR_MODERATOR or (
+                self.who is Role.PROPOSER_MODERATOR_OR_TREASURER and not ctx.is_treasurer
+            ):
                 await self._check_proposer_or_moderator(ctx, values)
             handler = self.handler if found is None else found.handler
             return await handler(ctx, *values)

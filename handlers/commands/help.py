@@ -31,6 +31,8 @@ async def show_help(ctx: Context, word: str | None) -> list[Say]:
             parts.append(texts.t(found.help_extra, ceiling=ceiling))
         if found.name == "backme" and ctx.settings.money is not None:
             parts.append(paid_after_go(texts, ctx.settings.money))
+        if found.name == "confirm" and ctx.settings.money is not None:
+            parts.append(texts.t("help.confirm_treasurer"))
         aliases = found.names_in(texts.language)[1:]
         if aliases:
             parts.append(texts.t("help.aliases", names=", ".join(texts.prefix + alias for alias in aliases)))

@@ -104,6 +104,7 @@ async def _book(store: Store, settings: CommunitySettings, match: Match, now: da
     if match.outcome is not LineOutcome.MATCHED:
         return  # a suggestion waits, unconfirmed, for a treasurer's !confirm
     texts = await _texts(store, settings, proposal.room_id)
+    # The bank confirms as a proposer would and grants the money-delivery credits; no member gave them.
     await confirm_deliveries(
         store, settings, texts, proposal, request.user_id, BANK, [delivery], event_id=event_id, at=now
     )

@@ -1,5 +1,5 @@
-"""`request_reminder_days` after a payment request, a backer whose payment has not arrived is reminded, once, in
-their direct room with Kring."""
+"""`request_reminder_days` after a payment request, a backer whose payment has not arrived in full is reminded,
+once, in their direct room with Kring: of the whole amount, or of the rest after a part payment."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from storage.store import Store
 
 
 async def remind_unpaid(store: Store, settings: CommunitySettings, now: datetime) -> list[Say]:
-    """The reminders due by `now`, each request marked reminded (one whose money arrived is marked, unsaid)."""
+    """The reminders due by `now`, each request marked reminded (one paid in full is marked, unsaid)."""
     money = settings.money
     if money is None:
         return []
@@ -26,14 +26,25 @@ async def remind_unpaid(store: Store, settings: CommunitySettings, now: datetime
     says = []
     for request in due:
         proposal = await store.proposals.get(request.proposal_id)
-        if proposal is None or arrived.get(request.id, 0) > 0:
-            continue  # paid, or paying: a part payment was already told what is still open
+        paid = arrived.get(request.id, 0)
+        if proposal is None or paid >= request.amount_cents:
+            continue  # paid in full
         texts = await room_texts(store, settings, proposal.room_id)
-        reminder = texts.t("money.reminder", number=proposal.number, title=proposal.title)
+        if paid:  # a part payment: the rest is asked for
+            reminder = texts.t(
+                "money.reminder_rest",
+                number=proposal.number,
+                title=proposal.title,
+                arrived=texts.money(paid),
+                left=texts.money(request.amount_cents - paid),
+            )
+        else:
+            reminder = texts.t("money.reminder", number=proposal.number, title=proposal.title)
+        asked = request_text(texts, money, proposal, request, open_cents=request.amount_cents - paid)
         says.append(
             Say(
                 room_id=proposal.room_id,
-                text=lines([reminder, request_text(texts, money, proposal, request)]),
+                text=lines([reminder, asked]),
                 kind=MessageKind.PAYMENT_REQUEST,
                 proposal_id=proposal.id,
                 mentions=(request.user_id,),

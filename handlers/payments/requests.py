@@ -49,12 +49,17 @@ def treasurers(texts: Texts, money: MoneySettings) -> Rendered:
     return Rendered.join(user_text(", "), [mention(user, user) for user in money.treasurers])
 
 
-def request_text(texts: Texts, money: MoneySettings, proposal: Proposal, request: PaymentRequest) -> Rendered:
-    """The request as the backer reads it: every value on a line of its own, to copy."""
+def request_text(
+    texts: Texts, money: MoneySettings, proposal: Proposal, request: PaymentRequest, *, open_cents: int | None = None
+) -> Rendered:
+    """The request as the backer reads it: every value on a line of its own, to copy; `open_cents`: what is left
+    to pay after a part payment (the whole amount when None)."""
     return lines(
         [
             texts.t("money.request", number=proposal.number, title=proposal.title),
-            texts.t("money.request_amount", amount=texts.money(request.amount_cents)),
+            texts.t(
+                "money.request_amount", amount=texts.money(request.amount_cents if open_cents is None else open_cents)
+            ),
             texts.t("money.request_iban", iban=shown_iban(money.iban)),
             texts.t("money.request_name", account_name=money.account_name),
             texts.t("money.request_reference", reference=formatted(request.reference)),

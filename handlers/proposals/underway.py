@@ -1,9 +1,9 @@
 """After GO: carrying a proposal out in the open — updates, deliveries confirmed and credited, done or dropped.
 
 !update, !delivered, !confirm (or a ✅ on Kring's reply to a delivery), !unconfirm, !done, !drop and !mine.
-Only a backer reports their own delivery; only the proposer or a moderator confirms, closes or drops; nothing
-here changes pledges or the decision. Updates, deliveries and their confirmations are posted in the proposal's
-thread; the closing report stays in the main timeline.
+Only a backer reports their own delivery; only the proposer or a moderator confirms (a treasurer too, for a payment
+a bank statement suggested), closes or drops; nothing here changes pledges or the decision. Updates, deliveries
+and their confirmations are posted in the proposal's thread; the closing report stays in the main timeline.
 """
 
 from __future__ import annotations
@@ -264,7 +264,7 @@ async def _money_owed(
     order=220,
     notes="or ✅ on Kring's reply",
     args=(ProposalRef(), Member(required=True, by_name=True)),
-    who=Role.PROPOSER_OR_MODERATOR,
+    who=Role.PROPOSER_MODERATOR_OR_TREASURER,
     help_extra="help.confirm",
 )
 async def confirm(ctx: Context, proposal: Proposal, backer: str) -> list[Say]:
@@ -275,6 +275,12 @@ async def confirm(ctx: Context, proposal: Proposal, backer: str) -> list[Say]:
         own = "underway.self_confirm_proposer" if backer == proposal.proposer else "underway.self_confirm"
         raise UserError(ctx.texts.t(own))
     waiting = [d for d in await ctx.store.underway.deliveries([proposal.id]) if d.user_id == backer and not d.confirmed]
+    if ctx.sender != proposal.proposer and not ctx.is_moderator:  # a treasurer: a payment a statement suggested
+        suggested = {delivery for _, _, delivery in await ctx.store.payments.suggestions_waiting(proposal.id, backer)}
+        waiting = [d for d in waiting if d.id in suggested]
+        if not waiting:
+            who = await ctx.who(backer)
+            raise UserError(ctx.texts.t("payments.nothing_suggested", backer=who, number=proposal.number))
     if not waiting:
         who = await ctx.who(backer)
         raise UserError(ctx.texts.t("underway.nothing_to_confirm", backer=who, number=proposal.number))
@@ -340,7 +346,11 @@ async def confirm_by_reaction(store: Store, settings: CommunitySettings, reactio
 
 
 @command(
-    "unconfirm", nl=("herroep",), order=230, args=(ProposalRef(), Member(required=True)), who=Role.PROPOSER_OR_MODERATOR
+    "unconfirm",
+    nl=("herroep",),
+    order=230,
+    args=(ProposalRef(), Member(required=True)),
+    who=Role.PROPOSER_MODERATOR_OR_TREASURER,  # only one's own confirmations: a treasurer's are suggested payments
 )
 async def unconfirm(ctx: Context, proposal: Proposal, backer: str) -> list[Say]:
     """The confirmer takes back a confirmation of the same day; its credits are reversed."""

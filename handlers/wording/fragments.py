@@ -168,15 +168,19 @@ def backer_ledger(
         pledged = next((p for p in pledges if p.user_id == backer), None)
         theirs = [d for d in deliveries if d.user_id == backer]
         confirmed = [d for d in theirs if d.confirmed]
-        rows.append(
-            texts.t(
-                "report.backer",
-                user=who(backer),
-                pledged=amount_of(texts, pledged.money_cents, pledged.minutes) if pledged else texts.t("report.none"),
-                delivered=_sum(texts, theirs),
-                confirmed=_sum(texts, confirmed),
-            )
+        row = texts.t(
+            "report.backer",
+            user=who(backer),
+            pledged=amount_of(texts, pledged.money_cents, pledged.minutes) if pledged else texts.t("report.none"),
+            delivered=_sum(texts, theirs),
+            confirmed=_sum(texts, confirmed),
         )
+        by_bank = [d for d in confirmed if d.by_bank]
+        if by_bank:  # the bank statement confirmed it, not a member
+            part = len(by_bank) < len(confirmed)
+            said = texts.t("report.part_by_bank", amount=_sum(texts, by_bank)) if part else texts.t("report.by_bank")
+            row = row + Rendered(" (", " (") + said + Rendered(")", ")")
+        rows.append(row)
     if len(backers) > NAMED:
         rows.append(texts.tn("proposal.backers_more", len(backers) - NAMED))
     return lines(rows)

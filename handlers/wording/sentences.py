@@ -147,6 +147,17 @@ _ALL = (
         "as pledged and report it with {prefix}delivered.",
     ),
     _msg(
+        "help.confirm_treasurer",
+        "A treasurer confirms a payment that Kring suggested from a bank statement (or rejects it with "
+        "{prefix}reject).",
+    ),
+    _msg(
+        "help.reject",
+        "A bank line that only looks like a backer's payment (the amount they owe, the proposal's number in its "
+        "text) waits as a suggestion: {prefix}confirm takes it as their payment, {prefix}reject says it is not, and "
+        "the line goes back to those for the treasurer. A treasurer, the proposer or a moderator decides.",
+    ),
+    _msg(
         "help.propose_multiline",
         "Or over several lines: {prefix}propose <title>, then goal: €2.500, hours: 40, "
         "deadline: 2026-12-15 17:00, backers: 5; other lines are the description. "
@@ -186,6 +197,7 @@ _ALL = (
     _msg("summary.mine", "your pledges, what you still have to deliver or confirm, your proposals"),
     _msg("summary.confirm", "confirm a backer's delivery (proposer or moderator)"),
     _msg("summary.unconfirm", "take back your confirmation of today (proposer or moderator)"),
+    _msg("summary.reject", "reject a payment Kring suggested from a bank statement (treasurer, proposer or moderator)"),
     _msg("summary.done", "close a GO proposal as done, with a report (proposer or moderator)"),
     _msg("summary.drop", "stop a GO proposal, with the reason and a report (proposer or moderator)"),
     _msg("arg.id", "<id>"),
@@ -242,6 +254,7 @@ _ALL = (
     _msg("example.mine", "{prefix}mine"),
     _msg("example.confirm", "{prefix}confirm #3 @bob:example.org"),
     _msg("example.unconfirm", "{prefix}unconfirm #3 @bob:example.org"),
+    _msg("example.reject", "{prefix}reject #3 @bob:example.org"),
     _msg("example.done", "{prefix}done #3 the courier runs twice a day now"),
     _msg("example.drop", "{prefix}drop #3 the insurer took it over"),
     # who may run what
@@ -250,6 +263,10 @@ _ALL = (
     _msg("denied.confirm", "Only the proposer ({proposer}) or a moderator can confirm deliveries to #{number}."),
     _msg(
         "denied.unconfirm", "Only the proposer ({proposer}) or a moderator can take back a confirmation on #{number}."
+    ),
+    _msg(
+        "denied.reject",
+        "Only a treasurer, the proposer ({proposer}) or a moderator can reject a payment suggested for #{number}.",
     ),
     _msg("denied.done", "Only the proposer ({proposer}) or a moderator can close #{number}."),
     _msg("denied.drop", "Only the proposer ({proposer}) or a moderator can stop #{number}."),
@@ -595,6 +612,8 @@ _ALL = (
     _plural("report.updates", "{count} update", "{count} updates"),
     _msg("report.backers_title", "Pledged · reported · confirmed:"),
     _msg("report.backer", "{user}: {pledged} · {delivered} · {confirmed}"),
+    _msg("report.by_bank", "confirmed by the bank statement"),
+    _msg("report.part_by_bank", "{amount} of it confirmed by the bank statement"),
     _msg("report.none", "nothing"),
     _msg("mine.open_title", "Your pledges to open proposals:"),
     _msg("mine.pledge", "#{number} {title}: {pledge}"),
@@ -870,10 +889,16 @@ _MONEY = (
     ),
     _msg("money.qr_caption", "QR code for the transfer, reference {reference}"),
     _msg("money.reminder", "Reminder: Kring has not yet seen your payment for #{number} {title}."),
+    _msg(
+        "money.reminder_rest",
+        "Reminder: of your payment for #{number} {title} Kring has seen {arrived}; {left} is still open.",
+    ),
     _msg("board.my_payment", "#{number} {title}: payment request {amount}, {arrived} arrived · reference {reference}"),
     _msg("money.mine_title", "Payment requests (pledged · arrived):"),
     _msg("money.mine_row", "#{number} {title}: {amount} · {arrived} · reference {reference}"),
-    _msg("money.arrived", "🏦 {backer}'s payment of {amount} for #{number} has arrived (bank statement)."),
+    _msg(
+        "money.arrived", "🏦 {backer}'s payment of {amount} for #{number} has arrived: confirmed by the bank statement."
+    ),
     _msg("money.arrived_total", "💶 Money arrived at the bank: {arrived} of {pledged} asked for."),
     _msg("money.missing", "{user} {amount}"),
     _msg("money.not_arrived", "Not arrived yet: {missing}."),
@@ -885,8 +910,21 @@ _MONEY = (
     _msg("payments.matched", "{date} · {amount} · {name} → #{number} {backer}"),
     _msg("payments.left", "{left} still open"),
     _msg("payments.surplus", "{surplus} more than pledged"),
-    _msg("payments.suggested_title", "Suggestions, to confirm with {prefix}confirm <number> <backer> ({count}):"),
+    _msg(
+        "payments.suggested_title",
+        "Suggestions ({count}): in the proposal's room, confirm each with {prefix}confirm <number> <backer> or "
+        "reject it with {prefix}reject <number> <backer>:",
+    ),
     _msg("payments.suggested", "{date} · {amount} · {name} · “{text}” → #{number} {backer}?"),
+    _msg(
+        "payments.nothing_suggested",
+        "No payment of {backer} to #{number} that Kring suggested from a bank statement waits for a decision.",
+    ),
+    _msg(
+        "payments.rejected",
+        "The bank line of {date} ({amount}) is not {backer}'s payment to #{number}: it is back with the lines for "
+        "the treasurer.",
+    ),
     _msg("payments.unmatched_title", "Not matched, for the treasurer ({count}):"),
     _msg("payments.unmatched", "{date} · {amount} · {name} · “{text}”"),
     _msg("payments.double_title", "Paid again after being paid in full, not counted ({count}):"),

@@ -147,6 +147,33 @@ class PaymentQueries:
             ],
         )
 
+    async def suggestions_waiting(self, proposal_id: int, user_id: str) -> list[tuple[int, BankLine, int]]:
+        """The bank lines suggested as this backer's payment to this proposal that nobody confirmed yet:
+        (line id, line, the id of its waiting delivery), oldest first."""
+        rows = await self.db.fetch_all(
+            "SELECT b.id, b.line_key, b.booked_on, b.amount_cents, b.currency, b.payer_name, b.payer_iban, b.text, "
+            "b.delivery_id FROM bank_lines b JOIN payment_requests r ON r.id = b.request_id "
+            "JOIN deliveries d ON d.id = b.delivery_id "
+            "WHERE r.proposal_id = ? AND r.user_id = ? AND b.outcome = 'suggested' AND d.confirmed_by IS NULL "
+            "ORDER BY b.id",
+            (proposal_id, user_id),
+        )
+        return [
+            (int(r[0]), BankLine(r[1], date.fromisoformat(r[2]), r[3], r[4], r[5], r[6], r[7]), int(r[8])) for r in rows
+        ]
+
+    async def reject_suggestions(self, waiting: Collection[tuple[int, int]]) -> None:
+        """(line id, delivery id) each: the line is no payment of a request after all, but one for the treasurer
+        to handle, and the delivery it made, never confirmed, is gone."""
+        await self.db.executemany(
+            "UPDATE bank_lines SET outcome = 'unmatched', request_id = NULL, user_id = NULL, delivery_id = NULL "
+            "WHERE id = ?",
+            [(line_id,) for line_id, _ in waiting],
+        )
+        await self.db.executemany(
+            "DELETE FROM deliveries WHERE id = ? AND confirmed_by IS NULL", [(d,) for _, d in waiting]
+        )
+
     async def lines_of_proposals(self, proposal_ids: Collection[int]) -> list[tuple[BankLine, LineOutcome, int]]:
         """The bank lines taken for the requests of these proposals: (line, outcome, request id), oldest first."""
         if not proposal_ids:

@@ -1,7 +1,7 @@
 """Money that arrives, on a real homeserver, in an encrypted room: after GO each money backer's direct room holds
 the payment request and its EPC QR image (encrypted); the treasurer sends the bank's statement as an encrypted file
 in their direct room with Kring, which decrypts it, confirms the delivery, says so in the thread and replies with
-the summary."""
+the summary. A direct chat the treasurer starts with Kring is taken up for that too; anyone else's is declined."""
 
 from __future__ import annotations
 
@@ -11,9 +11,10 @@ import re
 from pathlib import Path
 from typing import Any
 
-from nio import DownloadResponse, RoomEncryptedImage, SyncResponse, UploadResponse
+from nio import DownloadResponse, RoomCreateResponse, RoomEncryptedImage, RoomPreset, SyncResponse, UploadResponse
 from nio.crypto.attachments import decrypt_attachment
 
+from bot.matrix.direct_rooms import ENCRYPTION
 from tests.unit.payments.statements import ACCOUNT, Tx, camt053
 
 from .community import BotWatcher
@@ -44,6 +45,45 @@ async def open_direct(member: EncryptedMember, kring: KringProcess) -> str:
     direct, _ = await invited_by(member.client, kring.user_id)
     await member.client.join(direct)
     return direct
+
+
+async def send_statement(member: EncryptedMember, room_id: str, statement: bytes) -> None:
+    """The statement as an encrypted file, as Element sends one in an encrypted room."""
+    upload, keys = await member.client.upload(
+        lambda *_: io.BytesIO(statement),
+        content_type="application/octet-stream",
+        filename="ing.xml",
+        encrypt=True,
+        filesize=len(statement),
+    )
+    assert isinstance(upload, UploadResponse), upload
+    assert keys is not None
+    content = {
+        "msgtype": "m.file",
+        "body": "ing.xml",
+        "filename": "ing.xml",
+        "info": {"mimetype": "application/xml", "size": len(statement)},
+        "file": {**keys, "url": upload.content_uri},
+    }
+    await member.send(room_id, "m.room.message", content)
+
+
+async def start_direct(member: EncryptedMember, kring: KringProcess) -> str:
+    """The member starts an encrypted direct chat with Kring, as Element's "Start chat" does."""
+    created = await member.client.room_create(
+        is_direct=True, invite=[kring.user_id], preset=RoomPreset.trusted_private_chat, initial_state=[ENCRYPTION]
+    )
+    assert isinstance(created, RoomCreateResponse), created
+    return str(created.room_id)
+
+
+async def until_joined(member: EncryptedMember, room_id: str, user_id: str, within: float = 30.0) -> None:
+    async with asyncio.timeout(within):
+        while True:
+            await member.sync()
+            room = member.client.rooms.get(room_id)
+            if room is not None and user_id in room.users and user_id not in room.invited_users:
+                return
 
 
 async def test_go_requests_payment_and_the_treasurers_encrypted_statement_confirms_it(
@@ -87,26 +127,25 @@ async def test_go_requests_payment_and_the_treasurers_encrypted_statement_confir
     assert png.startswith(b"\x89PNG")
 
     treasurer_room = await open_direct(anna, kring)
-    await direct_events(anna, treasurer_room, 2)  # her own request first
+    own_request, _ = await direct_events(anna, treasurer_room, 2)  # her own request first
     statement = camt053([[Tx("60.00", name="B. Backer", reference=reference.group(1).replace(" ", ""))]])
-    upload, keys = await anna.client.upload(
-        lambda *_: io.BytesIO(statement),
-        content_type="application/octet-stream",
-        filename="ing.xml",
-        encrypt=True,
-        filesize=len(statement),
-    )
-    assert isinstance(upload, UploadResponse), upload
-    assert keys is not None
-    content = {
-        "msgtype": "m.file",
-        "body": "ing.xml",
-        "filename": "ing.xml",
-        "info": {"mimetype": "application/xml", "size": len(statement)},
-        "file": {**keys, "url": upload.content_uri},
-    }
-    await anna.send(treasurer_room, "m.room.message", content)
+    await send_statement(anna, treasurer_room, statement)
     (summary,) = await direct_events(anna, treasurer_room, 1)
     assert "Matched (1):" in summary.body and "€60 · B. Backer → #1" in summary.body
     arrived = await watcher.wait_for("payment of €60 for #1 has arrived")
     assert arrived["content"]["m.relates_to"]["rel_type"] == "m.thread"
+
+    # The treasurer starts a direct chat with Kring herself: Kring takes up her invite (a stranger's it declines)
+    # and reads the next statement there.
+    own_room = await start_direct(anna, kring)
+    await asyncio.to_thread(kring.wait_for_log, f"accepted a direct-message invite to {own_room}")
+    stranger_room = await start_direct(bob, kring)
+    await asyncio.to_thread(kring.wait_for_log, f"declined invite to {stranger_room}")
+    await until_joined(anna, own_room, kring.user_id)
+    own = REFERENCE.search(own_request.body)
+    assert own is not None
+    statement = camt053([[Tx("10.00", name="A. Treasurer", reference=own.group(1).replace(" ", ""), bank_ref="A1")]])
+    await send_statement(anna, own_room, statement)
+    (summary,) = await direct_events(anna, own_room, 1)
+    assert "Matched (1):" in summary.body and "€10 · A. Treasurer → #1" in summary.body
+    await watcher.wait_for("payment of €10 for #1 has arrived")

@@ -55,7 +55,7 @@ async def test_a_structured_reference_confirms_the_backers_money_delivery(gone_g
     summary, out = await take(room, camt053([[Tx("60.00", name="B. de Vries", reference=bob)]]))
     assert "Matched (1):" in summary and "€60 · B. de Vries → #1 @bob:test" in summary
     (thread,) = out
-    assert thread.body == "🏦 Bob's payment of €60 for #1 has arrived (bank statement)."
+    assert thread.body == "🏦 Bob's payment of €60 for #1 has arrived: confirmed by the bank statement."
     assert thread.thread_root is not None and thread.mentions == (BOB,)
     assert await room.rows("SELECT user_id, money_cents, confirmed_by FROM deliveries") == [(BOB, 6000, "bank")]
     assert await room.rep(BOB) > before  # credited as a confirmed money delivery is
@@ -68,7 +68,10 @@ async def test_a_reference_typed_in_the_text_matches_and_a_part_payment_leaves_t
     cas = formatted((await references(room))[CAS]).lower().replace(" ", "-")
     summary, out = await take(room, mt940([Tx("10.00", name="C. Jansen", text=f"bijdrage {cas} koerier")]))
     assert "€5 still open" in summary
-    assert out[0].body == "🏦 Cas's payment of €10 for #1 has arrived (bank statement).\n€5 of it is still open."
+    assert (
+        out[0].body
+        == "🏦 Cas's payment of €10 for #1 has arrived: confirmed by the bank statement.\n€5 of it is still open."
+    )
     # The rest arrives later, and more than was asked: the pledge is paid, the surplus reported.
     summary, out = await take(room, mt940([Tx("7.50", text=f"rest {cas}", bank_ref="00000000000099")]))
     assert "€2.50 more than pledged" in summary
@@ -101,7 +104,7 @@ async def test_paying_twice_is_reported_and_never_counted_twice(gone_go: Harness
 async def test_amount_and_number_only_make_a_suggestion_a_moderator_confirms(gone_go: Harness) -> None:
     room = gone_go
     summary, out = await take(room, camt053([[Tx("15.00", name="C. Jansen", text="koerier #1")]]))
-    assert "Suggestions, to confirm with !confirm <number> <backer> (1):" in summary
+    assert "Suggestions (1): in the proposal's room, confirm each with !confirm <number> <backer>" in summary
     assert "→ #1 @cas:test?" in summary and out == []
     assert await room.rows("SELECT confirmed_by FROM deliveries") == [(None,)]
     assert "Not arrived yet: Bob €60, Cas €15." in (await room.reply(ANN, "!status 1")).body
@@ -275,6 +278,23 @@ async def test_an_unpaid_request_is_reminded_once_after_the_configured_days(gone
     assert reminder.kind == "payment_request" and reminder.mentions == (CAS,)
     assert reminder.body.startswith("Reminder: Kring has not yet seen your payment for #1 Shared courier.")
     assert "Amount: €15" in reminder.body
+    room.clock.advance(timedelta(days=7))
+    await room.kring.remind_unpaid()
+    assert await room.deliver() == []  # once
+
+
+async def test_a_part_payment_is_reminded_once_of_the_open_rest(gone_go: Harness) -> None:
+    room = gone_go
+    refs = await references(room)
+    await take(room, camt053([[Tx("60.00", reference=refs[BOB])], [Tx("5.00", text=refs[CAS])]]))
+    room.clock.advance(timedelta(days=7))
+    await room.kring.remind_unpaid()
+    (reminder,) = await room.deliver()  # Bob paid in full; Cas paid €5 of €15
+    assert reminder.kind == "payment_request" and reminder.mentions == (CAS,)
+    assert reminder.body.startswith(
+        "Reminder: of your payment for #1 Shared courier Kring has seen €5; €10 is still open."
+    )
+    assert "Amount: €10\n" in reminder.body and formatted(refs[CAS]) in reminder.body
     room.clock.advance(timedelta(days=7))
     await room.kring.remind_unpaid()
     assert await room.deliver() == []  # once

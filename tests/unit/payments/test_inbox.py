@@ -1,14 +1,18 @@
 """A statement sent in a direct room: only a treasurer's file is read (a configured one, or else a moderator of a
-served room); anyone else's is refused without being downloaded."""
+served room); anyone else's is refused without being downloaded. Only a treasurer's direct-message invite is
+taken up."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import timedelta
+from types import SimpleNamespace
 from typing import Any, cast
 
-from nio import MemoryDownloadResponse
+from nio import InviteInfo, InviteMemberEvent, JoinResponse, MemoryDownloadResponse, RoomLeaveResponse
 
+from bot.config import MatrixSettings
+from bot.matrix.rooms import Rooms
 from bot.payments.inbox import StatementInbox
 from tests.unit.conftest import MakeRoom
 from tests.unit.harness import ROOM, Harness
@@ -88,3 +92,74 @@ async def test_a_file_announced_as_too_big_is_not_fetched(make_room: MakeRoom) -
     big = {**FILE, "info": {"size": 50 * 1024 * 1024}}
     assert "larger than 20 MB" in (await statements.answer("!dm:test", TREASURER, big)).plain
     assert client.downloaded == []
+
+
+@dataclass
+class InvitedClient:
+    """A homeserver that records which invites Kring takes up and which it declines."""
+
+    joined: list[str] = field(default_factory=list)
+    left: list[str] = field(default_factory=list)
+    user_id: str = "@kring:test"
+
+    async def join(self, room_id: str) -> JoinResponse:
+        self.joined.append(room_id)
+        return JoinResponse(room_id)
+
+    async def room_leave(self, room_id: str) -> RoomLeaveResponse:
+        self.left.append(room_id)
+        return RoomLeaveResponse()
+
+
+def invites(*invitations: tuple[str, str, bool]) -> Any:
+    """A sync response holding invites of Kring: (room, inviter, whether the invite is for a direct chat)."""
+    rooms = {
+        room_id: InviteInfo(
+            [
+                InviteMemberEvent.from_dict(
+                    {
+                        "type": "m.room.member",
+                        "event_id": f"$invite-{room_id}",
+                        "sender": inviter,
+                        "state_key": "@kring:test",
+                        "content": {"membership": "invite", **({"is_direct": True} if direct else {})},
+                    }
+                )
+            ]
+        )
+        for room_id, inviter, direct in invitations
+    }
+    return SimpleNamespace(rooms=SimpleNamespace(invite=rooms))
+
+
+async def answered(room: Harness, levels: dict[str, int], *invitations: tuple[str, str, bool]) -> tuple[Rooms, Any]:
+    client = InvitedClient()
+    rooms = Rooms(MatrixSettings(user_id="@kring:test", rooms=(ROOM,)), room.store, cast(Any, client), cast(Any, None))
+    rooms.served.add(ROOM)
+    rooms.states.learn(ROOM, {"type": "m.room.power_levels", "state_key": "", "content": {"users": levels}})
+    statements = StatementInbox(room.kring, cast(Any, client), rooms)
+    await rooms.answer_invites(invites(*invitations), direct_from=statements.is_treasurer)
+    return rooms, client
+
+
+async def test_a_treasurers_direct_message_invite_is_taken_up_and_everyone_elses_declined(make_room: MakeRoom) -> None:
+    room = await make_room(money={"iban": ACCOUNT, "account_name": "Kring", "treasurers": [TREASURER]})
+    rooms, client = await answered(
+        room,
+        {BOB: 100},
+        ("!tess-dm:test", TREASURER, True),
+        ("!bob-dm:test", BOB, True),  # a moderator, but not the treasurer
+        ("!tess-group:test", TREASURER, False),  # no direct chat: not a room to serve
+    )
+    assert client.joined == ["!tess-dm:test"]
+    assert sorted(client.left) == ["!bob-dm:test", "!tess-group:test"]
+    assert rooms.served == {ROOM}  # joined to be handed statements in, not served: no command is answered there
+
+
+async def test_without_configured_treasurers_a_moderators_direct_invite_is_taken_up(make_room: MakeRoom) -> None:
+    room = await make_room(money={"iban": ACCOUNT, "account_name": "Kring"})
+    _, client = await answered(room, {TREASURER: 50}, ("!tess-dm:test", TREASURER, True), ("!b:test", BOB, True))
+    assert (client.joined, client.left) == (["!tess-dm:test"], ["!b:test"])
+    plain = await make_room()  # without [money] there are no treasurers: every direct invite is declined
+    _, client = await answered(plain, {TREASURER: 100}, ("!tess-dm:test", TREASURER, True))
+    assert (client.joined, client.left) == ([], ["!tess-dm:test"])

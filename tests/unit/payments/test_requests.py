@@ -133,3 +133,19 @@ def test_a_wrong_iban_check_digit_is_one_line_at_start(tmp_path: Path) -> None:
     assert line.startswith("config error at money.iban:") and "Invalid checksum digits" in line
     assert main(["console", "-c", str(config)]) != 0
     assert parse_settings({"money": MONEY}).money is not None and parse_settings({}).money is None
+
+
+def test_a_wrong_iban_stops_every_command_with_one_clear_line_and_the_config_error_code(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Like every config error, exit code 2 (README: "Running it on a homeserver"): 1 is a command that ran and
+    refused, e.g. a statement it did not import."""
+    from bot.cli import main
+
+    config = tmp_path / "kring.toml"
+    config.write_text('[money]\niban = "NL91 ABNA 0417 1643 01"\naccount_name = "Kring"\n', encoding="utf-8")
+    for command in (["console"], ["payments", "import", str(config)], ["export"]):
+        assert main([*command, "-c", str(config)]) == 2
+        assert capsys.readouterr().err == (
+            "kring: config error at money.iban: not a valid IBAN 'NL91 ABNA 0417 1643 01': Invalid checksum digits\n"
+        )
