@@ -21,8 +21,8 @@ from handlers.events import Event, Joined, Message, Reaction, Redaction, Say
 from handlers.members.own_data import already_forgotten, asks_to_forget, clear_old_texts
 from handlers.payments.importing import Imported, import_statement
 from handlers.payments.reminders import remind_unpaid
+from handlers.proposals.confirmations import confirm_by_reaction, is_confirmation
 from handlers.proposals.decisions import fire_announcement
-from handlers.proposals.underway import confirm_by_reaction, is_confirmation
 from handlers.reputation.reactions import CreditBook, facts_wanted
 from handlers.reputation.standing import tell_once
 from handlers.wording.catalog import Texts

@@ -11,7 +11,8 @@ from datetime import datetime
 from handlers.events import Say
 from handlers.payments.matching import Match, UnknownReference, match_lines
 from handlers.payments.requests import shown_iban
-from handlers.proposals.underway import confirm_deliveries, in_thread
+from handlers.proposals.confirmations import confirm_deliveries
+from handlers.proposals.underway import in_thread
 from handlers.settings import CommunitySettings, valid_iban
 from handlers.wording.catalog import Texts
 from handlers.wording.markup import Rendered, lines, user_text
