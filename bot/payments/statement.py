@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from storage.records import BankLine
 
@@ -24,14 +25,18 @@ class Statement:
     lines: list[BankLine]
 
 
+# Digits, at most 11 before the separator (SEPA's largest transfer has 9): no exponent, NaN or infinity, and a
+# year of lines still sums within SQLite's 64-bit integers.
+AMOUNT = re.compile(r"[+-]?\d{1,11}(?:[.,]\d{0,5})?")
+
+
 def cents(amount: str) -> int:
     """`12.34` (or `12,34`) euros as cents; StatementError for anything else (fractions of a cent included)."""
-    try:
-        value = Decimal(amount.strip().replace(",", "."))
-    except InvalidOperation:
-        raise StatementError("payments.malformed", reason=f"amount {amount[:20]!r}") from None
-    counted = value * 100
-    if counted != counted.to_integral_value() or not value.is_finite():
+    written = amount.strip()
+    if AMOUNT.fullmatch(written) is None:
+        raise StatementError("payments.malformed", reason=f"amount {amount[:20]!r}")
+    counted = Decimal(written.replace(",", ".")) * 100
+    if counted != counted.to_integral_value():
         raise StatementError("payments.malformed", reason=f"amount {amount[:20]!r}")
     return int(counted)
 

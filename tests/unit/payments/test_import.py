@@ -160,6 +160,11 @@ EXTERNAL = (
 )
 
 
+def _amount(refs: dict[str, str], amount: bytes) -> bytes:
+    """Bob's payment with its amount written as `amount`, in the entry and its transaction alike."""
+    return camt053([[Tx("60.00", reference=refs[BOB])]]).replace(b">60.00<", b">" + amount + b"<")
+
+
 @pytest.mark.parametrize(
     ("name", "make", "said"),
     [
@@ -181,6 +186,10 @@ EXTERNAL = (
             f"names reference {UNKNOWN}, which no payment request has",
         ),
         ("too big", lambda refs: b":20:" + b" " * (20 * 1024 * 1024), "larger than 20 MB"),
+        # an amount no bank writes: beyond what SQLite holds, or a signalling NaN that Decimal raises on
+        ("huge amount", lambda refs: _amount(refs, b"1E+30"), "cannot be read (amount '1E+30')"),
+        ("long amount", lambda refs: _amount(refs, b"9" * 40), "cannot be read (amount '9999"),
+        ("nan amount", lambda refs: _amount(refs, b"sNaN"), "cannot be read (amount 'sNaN')"),
     ],
 )
 async def test_bad_input_is_refused_in_one_line_and_changes_nothing(
