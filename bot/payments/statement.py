@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from storage.records import BankLine
@@ -44,3 +45,18 @@ def cents(amount: str) -> int:
 def digest(*fields: object) -> str:
     """A bank line's key where the bank gave it no reference of its own: the digest of what it says."""
     return "sha256:" + hashlib.sha256("\x1f".join(str(f) for f in fields).encode()).hexdigest()[:32]
+
+
+def numbered(lines: list[BankLine]) -> list[BankLine]:
+    """Lines keyed by a digest that say exactly the same thing (two alike transfers on one day, where the bank
+    gives no reference) are two payments: the second and later get their place among them in the key. The same
+    file read again gives the same keys, so each is still imported once."""
+    seen: Counter[str] = Counter()
+    out = []
+    for line in lines:
+        if line.key.startswith("sha256:"):
+            seen[line.key] += 1
+            if seen[line.key] > 1:
+                line = replace(line, key=f"{line.key}/{seen[line.key]}")
+        out.append(line)
+    return out

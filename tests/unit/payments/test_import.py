@@ -141,6 +141,20 @@ async def test_abn_amro_mt940_fields_are_read(gone_go: Harness) -> None:
     assert "€60 · B DE VRIES → #1 @bob:test" in summary
 
 
+async def test_two_alike_payments_without_a_bank_reference_both_count_and_once_each(gone_go: Harness) -> None:
+    room = gone_go
+    cas = formatted((await references(room))[CAS])
+    half = Tx("7.50", name="C JANSEN", text=f"{cas} koerier")  # ABN AMRO writes NONREF: the key is a digest
+    statement = mt940([half, half], abn=True)
+    summary, out = await take(room, statement)
+    assert "Matched (2):" in summary and "Imported before" not in summary
+    assert len(out) == 2
+    assert await room.rows("SELECT SUM(money_cents) FROM deliveries WHERE user_id = ?", CAS) == [(1500,)]
+    summary, out = await take(room, statement)  # the same file again: both lines known
+    assert "Imported before: 2." in summary and out == []
+    assert await room.rows("SELECT SUM(money_cents) FROM deliveries WHERE user_id = ?", CAS) == [(1500,)]
+
+
 # Bad input: one line, exit code 1, nothing written.
 def config(tmp_path: Path, money: dict[str, Any] = MONEY) -> Path:
     path = tmp_path / "kring.toml"
