@@ -133,3 +133,12 @@ def test_a_wrong_iban_check_digit_is_one_line_at_start(tmp_path: Path) -> None:
     assert line.startswith("config error at money.iban:") and "Invalid checksum digits" in line
     assert main(["console", "-c", str(config)]) != 0
     assert parse_settings({"money": MONEY}).money is not None and parse_settings({}).money is None
+
+
+def test_a_blank_account_name_is_one_line_at_start() -> None:
+    """The EPC QR code must name the account: spaces alone would make every payment request's image fail."""
+    with pytest.raises(ConfigError) as refused:
+        parse_settings({"money": {**MONEY, "account_name": "   "}})
+    (line,) = str(refused.value).splitlines()
+    assert line.startswith("config error at money.account_name:") and "blank" in line
+    assert parse_settings({"money": {**MONEY, "account_name": " Kring "}}).money.account_name == "Kring"  # type: ignore[union-attr]
