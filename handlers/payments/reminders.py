@@ -1,5 +1,5 @@
 """`request_reminder_days` after a payment request, a backer whose payment has not arrived is reminded, once, in
-their direct room with Kring."""
+their direct room with Kring, while the proposal is underway."""
 
 from __future__ import annotations
 
@@ -26,8 +26,8 @@ async def remind_unpaid(store: Store, settings: CommunitySettings, now: datetime
     says = []
     for request in due:
         proposal = await store.proposals.get(request.proposal_id)
-        if proposal is None or arrived.get(request.id, 0) > 0:
-            continue  # paid, or paying: a part payment was already told what is still open
+        if proposal is None or not proposal.is_underway or arrived.get(request.id, 0) > 0:
+            continue  # done or dropped meanwhile (its report said what never arrived); or paid, or paying
         texts = await room_texts(store, settings, proposal.room_id)
         reminder = texts.t("money.reminder", number=proposal.number, title=proposal.title)
         says.append(

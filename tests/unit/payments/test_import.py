@@ -303,6 +303,15 @@ async def test_an_unpaid_request_is_reminded_once_after_the_configured_days(gone
     assert await room.deliver() == []  # once
 
 
+async def test_a_request_of_a_proposal_dropped_or_done_meanwhile_is_not_reminded(gone_go: Harness) -> None:
+    room = gone_go
+    await room.say(ANN, "!drop 1 the courier stopped")  # its closing report already says what never arrived
+    await room.deliver()
+    room.clock.advance(timedelta(days=7))
+    await room.kring.remind_unpaid()
+    assert await room.deliver() == []  # nobody is asked to pay for a stopped proposal
+
+
 async def test_the_export_holds_requests_and_payments_also_for_dutch_excel(gone_go: Harness) -> None:
     from zoneinfo import ZoneInfo
 
