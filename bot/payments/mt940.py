@@ -15,6 +15,7 @@ from storage.records import BankLine
 FIELD = re.compile(r"/(EREF|CNTP|REMI|PREF|MARF|CSID|RTRN|TRTP|IBAN|BIC|NAME|ADDR|ULTC|ULTD|PURP|BENM|ORDP|SUM|IREF)/")
 ACCOUNT = re.compile(r"[A-Z]{2}\d{2}[A-Z0-9]{10,30}")
 NO_REFERENCE = frozenset({"", "NONREF", "NOTPROVIDED"})
+ACCOUNT_TAG = re.compile(r"^:25:(.*)$", re.MULTILINE)
 
 
 def details_fields(details: str) -> dict[str, str]:
@@ -65,6 +66,9 @@ def read_mt940(data: bytes) -> Statement:
     info: dict[str, Any] = transactions.data
     if not info.get("account_identification"):
         raise StatementError("payments.not_a_statement")
+    # The parser keeps only the last :25:; a file may hold several accounts' statements (the bank's "all accounts").
+    if len({_account(found) for found in ACCOUNT_TAG.findall(text)}) != 1:
+        raise StatementError("payments.malformed", reason="no single account IBAN")
     if "final_closing_balance" not in info:
         raise StatementError("payments.malformed", reason="MT940 without its closing balance (:62F:), cut short")
     lines = []

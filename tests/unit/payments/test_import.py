@@ -204,6 +204,11 @@ def _amount(refs: dict[str, str], amount: bytes) -> bytes:
         ("huge amount", lambda refs: _amount(refs, b"1E+30"), "cannot be read (amount '1E+30')"),
         ("long amount", lambda refs: _amount(refs, b"9" * 40), "cannot be read (amount '9999"),
         ("nan amount", lambda refs: _amount(refs, b"sNaN"), "cannot be read (amount 'sNaN')"),
+        (
+            "several accounts",  # ING exports all of a customer's accounts in one MT940 file when asked
+            lambda refs: mt940([Tx("60.00", reference=refs[BOB])], account="NL69INGB0123456789") + mt940([]),
+            "cannot be read (no single account IBAN)",
+        ),
     ],
 )
 async def test_bad_input_is_refused_in_one_line_and_changes_nothing(
