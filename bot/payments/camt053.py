@@ -1,6 +1,6 @@
-"""Reading ISO 20022 CAMT.053 statements (.001.02 to .001.08) with entities and document types refused: entries
-with several transactions, names of .001.02 and .001.08 alike, structured creditor references, the bank's own
-references as the lines' keys."""
+"""Reading ISO 20022 CAMT.053 statements (.001.02 to .001.08) with entities and document types refused: booked
+entries only, entries with several transactions, names of .001.02 and .001.08 alike, structured creditor
+references, the bank's own references as the lines' keys."""
 
 from __future__ import annotations
 
@@ -58,8 +58,15 @@ def read_camt053(data: bytes) -> Statement:
     accounts = {_text(s, "Acct", "Id", "IBAN").replace(" ", "").upper() for s in statements}
     if len(accounts) != 1 or "" in accounts:
         raise StatementError("payments.malformed", reason="no single account IBAN")
-    lines = [line for statement in statements for entry in _children(statement, "Ntry") for line in _entry(entry)]
-    return Statement(accounts.pop(), lines)
+    entries = [entry for statement in statements for entry in _children(statement, "Ntry") if _booked(entry)]
+    return Statement(accounts.pop(), [line for entry in entries for line in _entry(entry)])
+
+
+def _booked(entry: ElementTree.Element) -> bool:
+    """Booked, as a statement's entries are: a pending one may come back booked under a reference of its own, and
+    would then count twice."""
+    status = _text(entry, "Sts", "Cd") or _text(entry, "Sts")  # .001.08 wraps the code, .001.02 does not
+    return status in ("", "BOOK")
 
 
 def _entry(entry: ElementTree.Element) -> list[BankLine]:

@@ -141,6 +141,16 @@ async def test_abn_amro_mt940_fields_are_read(gone_go: Harness) -> None:
     assert "€60 · B DE VRIES → #1 @bob:test" in summary
 
 
+async def test_an_entry_the_bank_has_not_booked_yet_is_not_counted(gone_go: Harness) -> None:
+    room = gone_go
+    bob = (await references(room))[BOB]
+    pending = camt053([[Tx("60.00", reference=bob, bank_ref="PEND1")]], v08=True)
+    summary, out = await take(room, pending.replace(b"<Sts>BOOK</Sts>", b"<Sts><Cd>PDNG</Cd></Sts>"))
+    assert "0 lines read" in summary and out == []
+    summary, out = await take(room, camt053([[Tx("60.00", reference=bob, bank_ref="BOOKED1")]], v08=True))
+    assert "Matched (1):" in summary and len(out) == 1  # booked now: counted once
+
+
 async def test_two_alike_payments_without_a_bank_reference_both_count_and_once_each(gone_go: Harness) -> None:
     room = gone_go
     cas = formatted((await references(room))[CAS])
