@@ -14,6 +14,7 @@ from defusedxml.ElementTree import fromstring
 from bot.payments.statement import Statement, StatementError, cents, digest
 from storage.records import BankLine
 
+XML_ENCODING = re.compile(rb"""encoding\s*=\s*["']([^"']*)["']""")
 CAMT053 = re.compile(r"^\{urn:iso:std:iso:20022:tech:xsd:camt\.053\.001\.\d\d\}")
 
 
@@ -43,6 +44,11 @@ def _party_name(parties: ElementTree.Element | None, role: str) -> str:
     return _text(parties, role, "Nm") or _text(parties, role, "Pty", "Nm")  # .001.08 wraps the party in Pty
 
 
+def _declared_encoding(data: bytes) -> str:
+    found = XML_ENCODING.search(data[:200])
+    return found.group(1).decode("ascii", "replace")[:20] if found else "?"
+
+
 def read_camt053(data: bytes) -> Statement:
     try:
         root = fromstring(data, forbid_dtd=True, forbid_entities=True, forbid_external=True)
@@ -50,6 +56,10 @@ def read_camt053(data: bytes) -> Statement:
         raise StatementError("payments.unsafe_xml") from None
     except ElementTree.ParseError as error:
         raise StatementError("payments.malformed", reason=f"XML: {error}") from None
+    except LookupError:  # the XML declaration names an encoding Python does not know
+        raise StatementError(
+            "payments.malformed", reason=f"XML: unknown encoding {_declared_encoding(data)!r}"
+        ) from None
     if _local(root.tag) != "Document" or not CAMT053.match(root.tag):
         raise StatementError("payments.not_a_statement")
     statements = _children(_child(root, "BkToCstmrStmt"), "Stmt")

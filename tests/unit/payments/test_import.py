@@ -197,6 +197,11 @@ def _amount(refs: dict[str, str], amount: bytes) -> bytes:
         ("malformed", lambda refs: b"<Document><Stmt></Document>", "cannot be read (XML:"),
         ("truncated xml", lambda refs: camt053([[Tx("60.00", reference=refs[BOB])]])[:-60], "cannot be read (XML:"),
         ("truncated mt940", lambda refs: mt940([Tx("60.00", reference=refs[BOB])])[:-30], "cut short"),
+        (
+            "unknown encoding",
+            lambda refs: camt053([[Tx("60.00", reference=refs[BOB])]]).replace(b"UTF-8", b"UTF-4", 1),
+            "cannot be read (XML: unknown encoding 'UTF-4')",
+        ),
         ("not a statement", lambda refs: b"Name;Amount\nBob;60\n", "not a bank statement Kring reads"),
         ("other xml", lambda refs: b"<html><body>hi</body></html>", "not a bank statement Kring reads"),
         (
