@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 from datetime import date
 from typing import Any
@@ -11,6 +12,10 @@ import mt940
 
 from bot.payments.statement import Statement, StatementError, cents, digest
 from storage.records import BankLine
+
+# The parser logs every pattern it tries against the lines it reads (payers' names and IBANs, up to ERROR when a
+# line is damaged): none of it belongs in Kring's log, and a damaged file is refused in one line all the same.
+logging.getLogger("mt940").setLevel(logging.CRITICAL + 1)
 
 FIELD = re.compile(r"/(EREF|CNTP|REMI|PREF|MARF|CSID|RTRN|TRTP|IBAN|BIC|NAME|ADDR|ULTC|ULTD|PURP|BENM|ORDP|SUM|IREF)/")
 ACCOUNT = re.compile(r"[A-Z]{2}\d{2}[A-Z0-9]{10,30}")

@@ -4,6 +4,7 @@ as a suggestion by amount and number; part, over- and double payments; each line
 from __future__ import annotations
 
 import asyncio
+import logging
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -242,6 +243,25 @@ async def test_bad_input_is_refused_in_one_line_and_changes_nothing(
     assert err.count("\n") == 1 and said in err and "Nothing was imported." in err
     await room.reopen()
     assert await room.dump(everything=True) == before
+
+
+async def test_a_damaged_mt940_statement_leaves_nothing_of_it_in_the_log(
+    gone_go: Harness, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The MT940 parser logs every pattern it tries with the lines it reads: payers' names and IBANs."""
+    caplog.set_level(logging.DEBUG)
+    statement = tmp_path / "ing.sta"
+    damaged = mt940([Tx("60.00", name="B. de Vries", text="bijdrage")]).replace(b":61:2603", b":61:26K3")
+    damaged = damaged.replace(b":86:", b":8x:")  # the payer's details run on into the damaged line
+    statement.write_bytes(damaged)
+    await gone_go.store.close()
+    code = await asyncio.to_thread(
+        main, ["payments", "import", str(statement), "-c", str(config(tmp_path)), "--db", str(gone_go.path)]
+    )
+    assert code == 1
+    assert "B. de Vries" not in caplog.text and "NL02RABO0123456789" not in caplog.text
+    assert [r for r in caplog.records if r.name.startswith("mt940")] == []
+    await gone_go.reopen()
 
 
 async def test_without_money_settings_the_command_line_reads_no_statement(
