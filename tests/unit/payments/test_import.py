@@ -264,6 +264,21 @@ async def test_a_damaged_mt940_statement_leaves_nothing_of_it_in_the_log(
     await gone_go.reopen()
 
 
+async def test_a_refused_statement_is_the_one_line_the_treasurer_reads(gone_go: Harness, tmp_path: Path) -> None:
+    """In a real process, where the log goes to the terminal too: nothing but the refusal."""
+    from tests.unit.test_console import kring_cli
+
+    statement = tmp_path / "export.csv"
+    statement.write_bytes(b"Name;Amount\nBob;60\n")
+    await gone_go.store.close()
+    done = await asyncio.to_thread(
+        kring_cli, "payments", "import", str(statement), "-c", str(config(tmp_path)), "--db", str(gone_go.path)
+    )
+    assert done.returncode == 1
+    assert done.stderr == "kring: This is not a bank statement Kring reads (CAMT.053 or MT940). Nothing was imported.\n"
+    await gone_go.reopen()
+
+
 async def test_without_money_settings_the_command_line_reads_no_statement(
     gone_go: Harness, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
