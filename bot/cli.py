@@ -216,8 +216,8 @@ def main(argv: list[str] | None = None) -> int:
         logging.getLogger("nio.rooms").setLevel(logging.WARNING)
         # APScheduler logs adding, running and removing every wake-up job; the bot logs what it posts.
         logging.getLogger("apscheduler").setLevel(logging.WARNING)
-    if args.command == "console":
-        # The console talks to the terminal; keep the log quiet unless asked.
+    if args.command in ("console", "payments"):
+        # The console talks to the terminal, and an import answers in one line or its summary: warnings and up only.
         logging.getLogger().setLevel(max(logging.WARNING, logging.getLogger().level))
     settings: Settings | None = None
     try:

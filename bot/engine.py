@@ -178,7 +178,10 @@ class Kring:
 
     async def _on_reaction(self, batch: _Batch, reaction: Reaction) -> None:
         batch.book.on_reaction(reaction)
-        for refusal in batch.book.take_refusals():
+        refusals = batch.book.take_refusals()
+        if refusals:  # rare: the names this batch learnt are written first, so the refusal names the member
+            await self.store.intake.write(batch.book.take_effects())
+        for refusal in refusals:
             texts = await self.texts_for(refusal.room_id)
             batch.says += await tell_once(self.store, texts, self.settings.reputation, refusal, reaction.at)
         if is_confirmation(reaction.key):

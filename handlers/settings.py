@@ -170,6 +170,13 @@ class MoneySettings(Section):
     def _valid_iban(cls, value: str) -> str:
         return valid_iban(value)
 
+    @field_validator("account_name")
+    @classmethod
+    def _named(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("is blank: the EPC QR code of every payment request names the account")
+        return value.strip()
+
     @field_validator("treasurers")
     @classmethod
     def _user_ids(cls, value: tuple[str, ...]) -> tuple[str, ...]:

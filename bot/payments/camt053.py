@@ -1,6 +1,6 @@
-"""Reading ISO 20022 CAMT.053 statements (.001.02 to .001.08) with entities and document types refused: entries
-with several transactions, names of .001.02 and .001.08 alike, structured creditor references, the bank's own
-references as the lines' keys."""
+"""Reading ISO 20022 CAMT.053 statements (.001.02 to .001.08) with entities and document types refused: booked
+entries only, entries with several transactions, names of .001.02 and .001.08 alike, structured creditor
+references, the bank's own references as the lines' keys."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from defusedxml.ElementTree import fromstring
 from bot.payments.statement import Statement, StatementError, cents, digest
 from storage.records import BankLine
 
+XML_ENCODING = re.compile(rb"""encoding\s*=\s*["']([^"']*)["']""")
 CAMT053 = re.compile(r"^\{urn:iso:std:iso:20022:tech:xsd:camt\.053\.001\.\d\d\}")
 
 
@@ -43,6 +44,11 @@ def _party_name(parties: ElementTree.Element | None, role: str) -> str:
     return _text(parties, role, "Nm") or _text(parties, role, "Pty", "Nm")  # .001.08 wraps the party in Pty
 
 
+def _declared_encoding(data: bytes) -> str:
+    found = XML_ENCODING.search(data[:200])
+    return found.group(1).decode("ascii", "replace")[:20] if found else "?"
+
+
 def read_camt053(data: bytes) -> Statement:
     try:
         root = fromstring(data, forbid_dtd=True, forbid_entities=True, forbid_external=True)
@@ -50,6 +56,10 @@ def read_camt053(data: bytes) -> Statement:
         raise StatementError("payments.unsafe_xml") from None
     except ElementTree.ParseError as error:
         raise StatementError("payments.malformed", reason=f"XML: {error}") from None
+    except LookupError:  # the XML declaration names an encoding Python does not know
+        raise StatementError(
+            "payments.malformed", reason=f"XML: unknown encoding {_declared_encoding(data)!r}"
+        ) from None
     if _local(root.tag) != "Document" or not CAMT053.match(root.tag):
         raise StatementError("payments.not_a_statement")
     statements = _children(_child(root, "BkToCstmrStmt"), "Stmt")
@@ -58,8 +68,15 @@ def read_camt053(data: bytes) -> Statement:
     accounts = {_text(s, "Acct", "Id", "IBAN").replace(" ", "").upper() for s in statements}
     if len(accounts) != 1 or "" in accounts:
         raise StatementError("payments.malformed", reason="no single account IBAN")
-    lines = [line for statement in statements for entry in _children(statement, "Ntry") for line in _entry(entry)]
-    return Statement(accounts.pop(), lines)
+    entries = [entry for statement in statements for entry in _children(statement, "Ntry") if _booked(entry)]
+    return Statement(accounts.pop(), [line for entry in entries for line in _entry(entry)])
+
+
+def _booked(entry: ElementTree.Element) -> bool:
+    """Booked, as a statement's entries are: a pending one may come back booked under a reference of its own, and
+    would then count twice."""
+    status = _text(entry, "Sts", "Cd") or _text(entry, "Sts")  # .001.08 wraps the code, .001.02 does not
+    return status in ("", "BOOK")
 
 
 def _entry(entry: ElementTree.Element) -> list[BankLine]:

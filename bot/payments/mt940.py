@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 from datetime import date
 from typing import Any
@@ -12,9 +13,14 @@ import mt940
 from bot.payments.statement import Statement, StatementError, cents, digest
 from storage.records import BankLine
 
+# The parser logs every pattern it tries against the lines it reads (payers' names and IBANs, up to ERROR when a
+# line is damaged): none of it belongs in Kring's log, and a damaged file is refused in one line all the same.
+logging.getLogger("mt940").setLevel(logging.CRITICAL + 1)
+
 FIELD = re.compile(r"/(EREF|CNTP|REMI|PREF|MARF|CSID|RTRN|TRTP|IBAN|BIC|NAME|ADDR|ULTC|ULTD|PURP|BENM|ORDP|SUM|IREF)/")
 ACCOUNT = re.compile(r"[A-Z]{2}\d{2}[A-Z0-9]{10,30}")
 NO_REFERENCE = frozenset({"", "NONREF", "NOTPROVIDED"})
+ACCOUNT_TAG = re.compile(r"^:25:(.*)$", re.MULTILINE)
 
 
 def details_fields(details: str) -> dict[str, str]:
@@ -65,6 +71,9 @@ def read_mt940(data: bytes) -> Statement:
     info: dict[str, Any] = transactions.data
     if not info.get("account_identification"):
         raise StatementError("payments.not_a_statement")
+    # The parser keeps only the last :25:; a file may hold several accounts' statements (the bank's "all accounts").
+    if len({_account(found) for found in ACCOUNT_TAG.findall(text)}) != 1:
+        raise StatementError("payments.malformed", reason="no single account IBAN")
     if "final_closing_balance" not in info:
         raise StatementError("payments.malformed", reason="MT940 without its closing balance (:62F:), cut short")
     lines = []

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from bot.payments.camt053 import read_camt053
 from bot.payments.mt940 import read_mt940
-from bot.payments.statement import Statement, StatementError
+from bot.payments.statement import Statement, StatementError, numbered
 
 MAX_STATEMENT_BYTES = 20 * 1024 * 1024  # a year of a busy association's lines is a few megabytes
 
@@ -20,7 +20,9 @@ def read_statement(data: bytes) -> Statement:
         raise too_big()
     start = data.lstrip(b"\xef\xbb\xbf \t\r\n")[:200]
     if start.startswith(b"<"):
-        return read_camt053(data)
-    if b":20:" in start or start.startswith((b"{1:", b":940:")):
-        return read_mt940(data)
-    raise StatementError("payments.not_a_statement")
+        statement = read_camt053(data)
+    elif b":20:" in start or start.startswith((b"{1:", b":940:")):
+        statement = read_mt940(data)
+    else:
+        raise StatementError("payments.not_a_statement")
+    return Statement(statement.account_iban, numbered(statement.lines))

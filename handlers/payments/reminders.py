@@ -1,5 +1,6 @@
 """`request_reminder_days` after a payment request, a backer whose payment has not arrived in full is reminded,
-once, in their direct room with Kring: of the whole amount, or of the rest after a part payment."""
+once, in their direct room with Kring, while the proposal is underway: of the whole amount, or of the rest after a
+part payment."""
 
 from __future__ import annotations
 
@@ -27,8 +28,8 @@ async def remind_unpaid(store: Store, settings: CommunitySettings, now: datetime
     for request in due:
         proposal = await store.proposals.get(request.proposal_id)
         paid = arrived.get(request.id, 0)
-        if proposal is None or paid >= request.amount_cents:
-            continue  # paid in full
+        if proposal is None or not proposal.is_underway or paid >= request.amount_cents:
+            continue  # done or dropped meanwhile (its report said what never arrived), or paid in full
         texts = await room_texts(store, settings, proposal.room_id)
         if paid:  # a part payment: the rest is asked for
             reminder = texts.t(

@@ -126,12 +126,17 @@ TAKEN_BACK_TWICE = _plan(
     ("message", ANN, 0, 0), ("reaction", BOB, 0, 0), ("redaction", BOB, 0, 0), ("redaction", BOB, 0, 0)
 ) + _plan(("reaction", BOB, 0, 0))
 MESSAGE_REMOVED_THEN_REACTED = _plan(("message", ANN, 0, 0), ("redaction", ANN, 7, 0), ("reaction", BOB, 0, 0))
+# Bob speaks (his name is learnt), votes, takes it back and votes again over the cap of 1: told by name.
+NAMED_IN_THE_SAME_BATCH = _plan(
+    ("message", BOB, 0, 0), ("announcement", BOB, 0, 0), ("redaction", BOB, 0, 0), ("announcement", BOB, 0, 0)
+)
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @example(plan=CAP_REACHED_MID_BATCH, batches=[], cap=2)
 @example(plan=TAKEN_BACK_TWICE, batches=[], cap=20)
 @example(plan=MESSAGE_REMOVED_THEN_REACTED, batches=[], cap=20)
+@example(plan=NAMED_IN_THE_SAME_BATCH, batches=[], cap=1)
 @given(plan=steps, batches=st.lists(st.integers(0, 100), max_size=4), cap=st.sampled_from((1, 2, 20)))
 def test_a_batch_has_the_effects_of_its_events_one_by_one(plan: list[Step], batches: list[int], cap: int) -> None:
     one_batch, one_by_one, cuts = asyncio.run(_outcomes(plan, batches, cap))

@@ -4,6 +4,7 @@ as a suggestion by amount and number; part, over- and double payments; each line
 from __future__ import annotations
 
 import asyncio
+import logging
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -144,6 +145,30 @@ async def test_abn_amro_mt940_fields_are_read(gone_go: Harness) -> None:
     assert "€60 · B DE VRIES → #1 @bob:test" in summary
 
 
+async def test_an_entry_the_bank_has_not_booked_yet_is_not_counted(gone_go: Harness) -> None:
+    room = gone_go
+    bob = (await references(room))[BOB]
+    pending = camt053([[Tx("60.00", reference=bob, bank_ref="PEND1")]], v08=True)
+    summary, out = await take(room, pending.replace(b"<Sts>BOOK</Sts>", b"<Sts><Cd>PDNG</Cd></Sts>"))
+    assert "0 lines read" in summary and out == []
+    summary, out = await take(room, camt053([[Tx("60.00", reference=bob, bank_ref="BOOKED1")]], v08=True))
+    assert "Matched (1):" in summary and len(out) == 1  # booked now: counted once
+
+
+async def test_two_alike_payments_without_a_bank_reference_both_count_and_once_each(gone_go: Harness) -> None:
+    room = gone_go
+    cas = formatted((await references(room))[CAS])
+    half = Tx("7.50", name="C JANSEN", text=f"{cas} koerier")  # ABN AMRO writes NONREF: the key is a digest
+    statement = mt940([half, half], abn=True)
+    summary, out = await take(room, statement)
+    assert "Matched (2):" in summary and "Imported before" not in summary
+    assert len(out) == 2
+    assert await room.rows("SELECT SUM(money_cents) FROM deliveries WHERE user_id = ?", CAS) == [(1500,)]
+    summary, out = await take(room, statement)  # the same file again: both lines known
+    assert "Imported before: 2." in summary and out == []
+    assert await room.rows("SELECT SUM(money_cents) FROM deliveries WHERE user_id = ?", CAS) == [(1500,)]
+
+
 # Bad input: one line, exit code 1, nothing written.
 def config(tmp_path: Path, money: dict[str, Any] = MONEY) -> Path:
     path = tmp_path / "kring.toml"
@@ -163,6 +188,11 @@ EXTERNAL = (
 )
 
 
+def _amount(refs: dict[str, str], amount: bytes) -> bytes:
+    """Bob's payment with its amount written as `amount`, in the entry and its transaction alike."""
+    return camt053([[Tx("60.00", reference=refs[BOB])]]).replace(b">60.00<", b">" + amount + b"<")
+
+
 @pytest.mark.parametrize(
     ("name", "make", "said"),
     [
@@ -171,6 +201,11 @@ EXTERNAL = (
         ("malformed", lambda refs: b"<Document><Stmt></Document>", "cannot be read (XML:"),
         ("truncated xml", lambda refs: camt053([[Tx("60.00", reference=refs[BOB])]])[:-60], "cannot be read (XML:"),
         ("truncated mt940", lambda refs: mt940([Tx("60.00", reference=refs[BOB])])[:-30], "cut short"),
+        (
+            "unknown encoding",
+            lambda refs: camt053([[Tx("60.00", reference=refs[BOB])]]).replace(b"UTF-8", b"UTF-4", 1),
+            "cannot be read (XML: unknown encoding 'UTF-4')",
+        ),
         ("not a statement", lambda refs: b"Name;Amount\nBob;60\n", "not a bank statement Kring reads"),
         ("other xml", lambda refs: b"<html><body>hi</body></html>", "not a bank statement Kring reads"),
         (
@@ -184,6 +219,15 @@ EXTERNAL = (
             f"names reference {UNKNOWN}, which no payment request has",
         ),
         ("too big", lambda refs: b":20:" + b" " * (20 * 1024 * 1024), "larger than 20 MB"),
+        # an amount no bank writes: beyond what SQLite holds, or a signalling NaN that Decimal raises on
+        ("huge amount", lambda refs: _amount(refs, b"1E+30"), "cannot be read (amount '1E+30')"),
+        ("long amount", lambda refs: _amount(refs, b"9" * 40), "cannot be read (amount '9999"),
+        ("nan amount", lambda refs: _amount(refs, b"sNaN"), "cannot be read (amount 'sNaN')"),
+        (
+            "several accounts",  # ING exports all of a customer's accounts in one MT940 file when asked
+            lambda refs: mt940([Tx("60.00", reference=refs[BOB])], account="NL69INGB0123456789") + mt940([]),
+            "cannot be read (no single account IBAN)",
+        ),
     ],
 )
 async def test_bad_input_is_refused_in_one_line_and_changes_nothing(
@@ -202,6 +246,40 @@ async def test_bad_input_is_refused_in_one_line_and_changes_nothing(
     assert err.count("\n") == 1 and said in err and "Nothing was imported." in err
     await room.reopen()
     assert await room.dump(everything=True) == before
+
+
+async def test_a_damaged_mt940_statement_leaves_nothing_of_it_in_the_log(
+    gone_go: Harness, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The MT940 parser logs every pattern it tries with the lines it reads: payers' names and IBANs."""
+    caplog.set_level(logging.DEBUG)
+    statement = tmp_path / "ing.sta"
+    damaged = mt940([Tx("60.00", name="B. de Vries", text="bijdrage")]).replace(b":61:2603", b":61:26K3")
+    damaged = damaged.replace(b":86:", b":8x:")  # the payer's details run on into the damaged line
+    statement.write_bytes(damaged)
+    await gone_go.store.close()
+    code = await asyncio.to_thread(
+        main, ["payments", "import", str(statement), "-c", str(config(tmp_path)), "--db", str(gone_go.path)]
+    )
+    assert code == 1
+    assert "B. de Vries" not in caplog.text and "NL02RABO0123456789" not in caplog.text
+    assert [r for r in caplog.records if r.name.startswith("mt940")] == []
+    await gone_go.reopen()
+
+
+async def test_a_refused_statement_is_the_one_line_the_treasurer_reads(gone_go: Harness, tmp_path: Path) -> None:
+    """In a real process, where the log goes to the terminal too: nothing but the refusal."""
+    from tests.unit.test_console import kring_cli
+
+    statement = tmp_path / "export.csv"
+    statement.write_bytes(b"Name;Amount\nBob;60\n")
+    await gone_go.store.close()
+    done = await asyncio.to_thread(
+        kring_cli, "payments", "import", str(statement), "-c", str(config(tmp_path)), "--db", str(gone_go.path)
+    )
+    assert done.returncode == 1
+    assert done.stderr == "kring: This is not a bank statement Kring reads (CAMT.053 or MT940). Nothing was imported.\n"
+    await gone_go.reopen()
 
 
 async def test_without_money_settings_the_command_line_reads_no_statement(
@@ -298,6 +376,15 @@ async def test_a_part_payment_is_reminded_once_of_the_open_rest(gone_go: Harness
     room.clock.advance(timedelta(days=7))
     await room.kring.remind_unpaid()
     assert await room.deliver() == []  # once
+
+
+async def test_a_request_of_a_proposal_dropped_or_done_meanwhile_is_not_reminded(gone_go: Harness) -> None:
+    room = gone_go
+    await room.say(ANN, "!drop 1 the courier stopped")  # its closing report already says what never arrived
+    await room.deliver()
+    room.clock.advance(timedelta(days=7))
+    await room.kring.remind_unpaid()
+    assert await room.deliver() == []  # nobody is asked to pay for a stopped proposal
 
 
 async def test_the_export_holds_requests_and_payments_also_for_dutch_excel(gone_go: Harness) -> None:

@@ -149,3 +149,12 @@ def test_a_wrong_iban_stops_every_command_with_one_clear_line_and_the_config_err
         assert capsys.readouterr().err == (
             "kring: config error at money.iban: not a valid IBAN 'NL91 ABNA 0417 1643 01': Invalid checksum digits\n"
         )
+
+
+def test_a_blank_account_name_is_one_line_at_start() -> None:
+    """The EPC QR code must name the account: spaces alone would make every payment request's image fail."""
+    with pytest.raises(ConfigError) as refused:
+        parse_settings({"money": {**MONEY, "account_name": "   "}})
+    (line,) = str(refused.value).splitlines()
+    assert line.startswith("config error at money.account_name:") and "blank" in line
+    assert parse_settings({"money": {**MONEY, "account_name": " Kring "}}).money.account_name == "Kring"  # type: ignore[union-attr]
