@@ -208,7 +208,7 @@ async def test_you_are_a_moderator_and_power_makes_others_one(terminal: Terminal
         "!cancel 1 done",
     )
     assert "Only a moderator" in out
-    assert "The deadline of #1 Shared courier is now 6 March 2026, 11:00" in out
+    assert "The deadline of #1 Shared courier is now Friday 6 March 2026, 11:00" in out
     assert "🚫 Proposal #1 Shared courier was cancelled by you." in out
 
 
