@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from handlers.parsing.quantities import DayParts
+from handlers.parsing import DayParts
 from handlers.wording.catalog import languages
 
 PositiveInt = Annotated[int, Field(ge=1)]

@@ -26,6 +26,7 @@ from handlers.parsing.proposals import (
     parse_edit,
     parse_propose,
 )
+from handlers.parsing.quantities import DEFAULT_DAY_PARTS, DayParts
 from handlers.parsing.words import (
     ADD_WORDS,
     ALL_WORDS,
@@ -44,6 +45,7 @@ __all__ = [
     "ALL_WORDS",
     "ASK_WORDS",
     "CONFIRM_WORDS",
+    "DEFAULT_DAY_PARTS",
     "DESCRIPTION_MAX",
     "FOR_LABELS",
     "MAX_DURATION_DAYS",
@@ -58,6 +60,7 @@ __all__ = [
     "TITLE_MAX",
     "TITLE_MIN",
     "WITHDRAW_WORDS",
+    "DayParts",
     "ParseError",
     "PledgeDraft",
     "Problem",

@@ -20,7 +20,7 @@ from handlers.parsing.dates import (
 )
 from handlers.parsing.numbers import MIN_GLUED_RE, MIN_WORDS
 from handlers.parsing.problems import ParseError, Problem
-from handlers.parsing.quantities import DEFAULT_DAY_PARTS, DayParts, number_at, spoken_hours, spoken_money
+from handlers.parsing.quantities import DEFAULT_DAY_PARTS, DayParts, count_at, number_at, spoken_hours, spoken_money
 from handlers.parsing.words import BACKER_WORDS, FOREIGN_MONEY_UNITS, MONTH_UNITS, WITHIN_WORDS
 
 __all__ = [
@@ -286,10 +286,10 @@ _STRAY_DATE_WORDS = 4  # `binnen twee wekken om 17:00`: enough of a deadline Kri
 
 
 def stray(tokens: list[Token], i: int) -> ParseError:
-    """The error for a token at ``i`` that is part of no clause. After `binnen`, `voor`, `by` … the words meant as
-    a deadline are named with it (`binnen twee wekken`), not the word that starts it."""
+    """The error for a token at ``i`` that is part of no clause. `binnen`, `over`, `in` before a number start a
+    deadline: the words meant as one are named with it (`binnen twee wekken`), not the word that starts them."""
     token = tokens[i]
-    if (token.norm in WITHIN_WORDS.all or token.norm in LEAD_WORDS) and i + 1 < len(tokens):
+    if token.norm in WITHIN_WORDS.all and count_at([t.norm for t in tokens], i + 1) is not None:
         end = i + 1
         while end < min(len(tokens), i + 1 + _STRAY_DATE_WORDS) and not _clause_starts(tokens, end):
             end += 1

@@ -140,10 +140,9 @@ def _day_month(words: list[str]) -> _DatePhrase | None:
 
 def _weeks_and_months(words: list[str]) -> _DatePhrase | None:
     """`volgende week vrijdag`, `aanstaande vrijdag`, `eind van de maand`, `end of next week`, `eind juli` …"""
-    if words[:1] and words[0] in ARTICLE_WORDS.in_language(
-        "en"
-    ):  # "the end of the month"; Dutch says "eind van de maand"
-        words = words[1:]
+    english_article = words[:1] and words[0] in ARTICLE_WORDS.in_language("en")  # "the end of the month"
+    if english_article or (words[:1] and words[0] in ARTICLE_WORDS.all and words[1:2] and words[1] in END_WORDS.all):
+        words = words[1:]  # "het eind van de maand"
     if len(words) == 2 and words[0] in COMING_WORDS.all and words[1] in _WEEKDAYS:
         return _DatePhrase(weekday=_WEEKDAYS[words[1]])
     if len(words) == 3 and words[0] in _WEEKDAYS and words[1] in NEXT_WORDS.all and words[2] in WEEK_WORDS.all:
@@ -203,7 +202,7 @@ def date_phrase(norm: str) -> _DatePhrase | None:
     if len(words) == 1 and words[0] in _WEEKDAYS:
         return _DatePhrase(weekday=_WEEKDAYS[words[0]], time=time)
     phrase = _day_month(words) or _weeks_and_months(words)
-    if phrase is not None and words and words[0] in END_WORDS.all:
+    if phrase is not None and any(word in END_WORDS.all for word in words[:2]):
         phrase = phrase._replace(end_of_period=True)
     return None if phrase is None else phrase._replace(time=time)
 
