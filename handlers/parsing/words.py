@@ -138,7 +138,7 @@ FOREIGN_MONEY_UNITS = _unit(
     nl=("cent", "cents", "eurocent", "eurocents"),
 )
 MINUTE_UNITS = _unit("minute", en=("m", "min", "mins", "minute", "minutes"), nl=("min", "minuut", "minuten"))
-HOUR_UNITS = _unit("hour", en=("h", "hr", "hrs", "hour", "hours"), nl=("u", "uur", "uren"))
+HOUR_UNITS = _unit("hour", en=("h", "hr", "hrs", "hour", "hours"), nl=("u", "uur", "uren", "uurtje", "uurtjes"))
 DAY_UNITS = _unit("day", en=("d", "day", "days"), nl=("dag", "dagen"))
 WEEK_UNITS = _unit("week", en=("w", "wk", "wks", "week", "weeks"), nl=("week", "weken"))
 # Calendar months: `over een maand` is the same day next month (months differ in length, so no minutes).

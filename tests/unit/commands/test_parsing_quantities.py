@@ -47,6 +47,8 @@ def test_money_in_words_is_money(text: str, cents: int) -> None:
     [
         ("twee uur", 120),
         ("een uur", 60),
+        ("een uurtje", 60),
+        ("twee uurtjes", 120),
         ("tien uren", 600),
         ("anderhalf uur", 90),
         ("een half uur", 30),

@@ -126,7 +126,7 @@ async def test_status_shows_goals_backers_and_objections(room: Harness, command:
         "#1 Shared courier — open",
         "Proposed by Ann on 2 March 2026, 11:00.",
         "Goals: €100 · 2 backers",
-        "Deadline: 5 March 2026, 11:00 (3 days left)",
+        "Deadline: Thursday 5 March 2026, 11:00 (3 days left)",
         "Still needed: €40 · 1 more backer.",
         "▓▓▓▓▓░░░░░ 50% · €60/€100 · 1/2 backers · 3 days left",
         "Backers (1):",
