@@ -247,8 +247,8 @@ def min_span(tokens: list[Token], i: int) -> _Span | None:
     elif word in MIN_WORDS and i + 1 < count:
         # `min 5`; `min abc` at the end is a minimum written wrong; "Koffie min suiker …" is a title
         spoken = number_at(norms, i + 1)
-        if spoken is not None:
-            end = spoken[1]
+        if spoken is not None and (len(word) > 4 or spoken[1] == count or norm_at(tokens, spoken[1]) in BACKER_WORDS):
+            end = spoken[1]  # `min een suiker` is a title's; `min drie`, `minimaal drie` are minimums
         elif word.endswith(":") or NUMBERISH_RE.match(tokens[i + 1].norm) or i + 2 == count:
             end = i + 2
         elif norm_at(tokens, i + 2) in BACKER_WORDS.all:

@@ -32,7 +32,7 @@ from handlers.parsing.cleaning import clean_text, norm, talent_list, trim
 from handlers.parsing.dates import DeadlineRules, date_phrase, deadline_from, deadline_rules
 from handlers.parsing.numbers import backers_field_from, min_clause_from
 from handlers.parsing.problems import ParseError, Problem
-from handlers.parsing.quantities import DEFAULT_DAY_PARTS, DayParts, hours_in_digits, money_in_digits
+from handlers.parsing.quantities import DEFAULT_DAY_PARTS, DayParts, hours_in_digits, money_in_digits, number_at
 from handlers.parsing.words import (
     BACKERS_LABELS,
     DEADLINE_LABELS,
@@ -117,12 +117,21 @@ def _collect_clauses(
     """Record every clause into ``found``; return the index of the first clause (the end of the title).
 
     Before the first clause (only when ``title_first``) tokens belong to the title; after it, every token
-    must be part of a clause.
+    must be part of a clause. A clause with a number in words ends the title only when the line ends with it or
+    another clause follows: `Workshop over een dag in de zorg` is a title, `Koerier binnen twee weken` is not.
     """
     title_end = None if title_first else 0
     i = 0
     while i < len(tokens):
         hit = match_clause(tokens, i, clauses)
+        in_title = hit is not None and title_end is None and hit.end < len(tokens)
+        if (
+            in_title
+            and hit is not None
+            and _in_words(tokens, i, hit.end)
+            and not match_clause(tokens, hit.end, clauses)
+        ):
+            hit = None
         if hit is None:
             if title_end is not None:
                 raise stray(tokens, i)
@@ -133,6 +142,12 @@ def _collect_clauses(
         record(found, hit)
         i = hit.end
     return len(tokens) if title_end is None else title_end
+
+
+def _in_words(tokens: list[Token], start: int, end: int) -> bool:
+    """Whether a number in words stands among the tokens from ``start`` to ``end``."""
+    norms = [token.norm for token in tokens]
+    return any(number_at(norms, k) is not None for k in range(start, end))
 
 
 def _split_quoted_title(line: str) -> tuple[str, str] | None:

@@ -97,9 +97,22 @@ def test_een_and_a_are_the_article_where_no_unit_follows() -> None:
     assert (draft.money_cents, draft.minutes, draft.note) == (5_000, None, "een bijdrage voor een goed doel")
     draft = parse_pledge("2 €50 a gift for a friend")
     assert (draft.money_cents, draft.note) == (5_000, "a gift for a friend")
-    # A title that begins with a quantity in words is a title: `Een middag schilderen`.
-    proposal = parse_propose("Een middag schilderen € 200", NOW, AMS, 365)
-    assert (proposal.title, proposal.money_cents, proposal.minutes) == ("Een middag schilderen", 20_000, None)
+    # In a title, words with a number in them stay the title's unless the goals follow them or the line ends.
+    for title in (
+        "Een middag schilderen",
+        "Workshop over een dag in de zorg",
+        "Koffie min een suiker",
+        "Twee uur yoga",
+    ):
+        proposal = parse_propose(f"{title} € 200", NOW, AMS, 365)
+        assert (proposal.title, proposal.money_cents, proposal.minutes, proposal.deadline) == (
+            title,
+            20_000,
+            None,
+            None,
+        )
+    proposal = parse_propose("Yoga twee uur € 20", NOW, AMS, 365)
+    assert (proposal.title, proposal.money_cents, proposal.minutes) == ("Yoga", 2_000, 120)
 
 
 @pytest.mark.parametrize(("value", "words"), sorted(NUMBER_WORDS.items()))
