@@ -107,6 +107,21 @@ def _joined(tokens: list[Token], start: int, end: int) -> str:
     return " ".join(token.norm for token in tokens[start:end])
 
 
+_WINDOW = 8  # tokens: the longest phrase read at one place (`half one and a half hours`, `tot en met`) fits
+
+
+def _norms(tokens: list[Token], i: int) -> list[str]:
+    """The matching forms of the few tokens from ``i`` on: what a phrase there can span, so that looking at every
+    place of a long message stays linear."""
+    return [token.norm for token in tokens[i : i + _WINDOW]]
+
+
+def _number_at(tokens: list[Token], i: int) -> int | None:
+    """The index after a number in words at ``i``, else None."""
+    found = number_at(_norms(tokens, i), 0)
+    return None if found is None else i + found[1]
+
+
 def raw_text(tokens: list[Token], start: int, end: int) -> str:
     return " ".join(token.raw for token in tokens[start:end])
 
@@ -133,9 +148,9 @@ def _amount_span(
         if text[-1] in TRAILING_PUNCTUATION and pattern.fullmatch(text[:-1]):
             return _Span(i + width, text[:-1])
     if spoken is not None:
-        said = spoken([token.norm for token in tokens], i)
+        said = spoken(_norms(tokens, i), 0)
         if said is not None:
-            return _Span(*said)
+            return _Span(i + said[0], said[1])
     if loose and attempt(tokens[i].norm):
         return _Span(i + 1, tokens[i].norm)
     return None
@@ -170,9 +185,9 @@ def _duration_end(tokens: list[Token], i: int) -> int | None:
     numberish = NUMBERISH_RE.match(following) is not None
     if numberish and norm_at(tokens, i + 1) in _DURATION_UNITS:
         return i + 2
-    spoken = number_at([token.norm for token in tokens], i)  # `binnen twee weken`, `over een maand`
-    if spoken is not None and norm_at(tokens, spoken[1]) in _DURATION_UNITS:
-        return spoken[1] + 1
+    spoken = _number_at(tokens, i)  # `binnen twee weken`, `over een maand`
+    if spoken is not None and norm_at(tokens, spoken) in _DURATION_UNITS:
+        return spoken + 1
     glued = _GLUED_DURATION_RE.fullmatch(following) is not None and tokens[i].raw == tokens[i].raw.lower()
     if numberish and (i + 1 == len(tokens) or glued):
         return i + 1
@@ -188,10 +203,10 @@ def _deadline_end(tokens: list[Token], i: int) -> int | None:
     word = tokens[i].norm
     if word in WITHIN_WORDS.all:
         return _duration_end(tokens, i + 1)
-    lead = deadline_lead([token.norm for token in tokens], i)
+    lead = deadline_lead(_norms(tokens, i), 0)
     if lead is None:
         return None
-    start = lead[0]
+    start = i + lead[0]
     following = norm_at(tokens, start)
     if following in WITHIN_WORDS.all:
         return _duration_end(tokens, start + 1)
@@ -236,19 +251,18 @@ def min_span(tokens: list[Token], i: int) -> _Span | None:
     """``min 5``, ``min: 5``, ``min5``, ``minimaal drie``, each optionally followed by ``backers``/``steuners``; or
     ``5 backers`` / ``vijf steuners``. ``minimaal veel steuners`` is a minimum written wrong, reported whole."""
     word, count = tokens[i].norm, len(tokens)
-    norms = [token.norm for token in tokens]
-    spoken = number_at(norms, i)
-    if spoken is not None and norm_at(tokens, spoken[1]) in BACKER_WORDS.all:
-        return _Span(spoken[1] + 1, _joined(tokens, i, spoken[1] + 1))
+    spoken = _number_at(tokens, i)
+    if spoken is not None and norm_at(tokens, spoken) in BACKER_WORDS.all:
+        return _Span(spoken + 1, _joined(tokens, i, spoken + 1))
     if _DIGITS_RE.fullmatch(word) and norm_at(tokens, i + 1) in BACKER_WORDS.all:
         return _Span(i + 2, _joined(tokens, i, i + 2))
     if MIN_GLUED_RE.fullmatch(word):
         end = i + 1
     elif word in MIN_WORDS and i + 1 < count:
         # `min 5`; `min abc` at the end is a minimum written wrong; "Koffie min suiker …" is a title
-        spoken = number_at(norms, i + 1)
-        if spoken is not None and (len(word) > 4 or spoken[1] == count or norm_at(tokens, spoken[1]) in BACKER_WORDS):
-            end = spoken[1]  # `min een suiker` is a title's; `min drie`, `minimaal drie` are minimums
+        spoken = _number_at(tokens, i + 1)
+        if spoken is not None and (len(word) > 4 or spoken == count or norm_at(tokens, spoken) in BACKER_WORDS):
+            end = spoken  # `min een suiker` is a title's; `min drie`, `minimaal drie` are minimums
         elif word.endswith(":") or NUMBERISH_RE.match(tokens[i + 1].norm) or i + 2 == count:
             end = i + 2
         elif norm_at(tokens, i + 2) in BACKER_WORDS.all:
@@ -289,7 +303,7 @@ def stray(tokens: list[Token], i: int) -> ParseError:
     """The error for a token at ``i`` that is part of no clause. `binnen`, `over`, `in` before a number start a
     deadline: the words meant as one are named with it (`binnen twee wekken`), not the word that starts them."""
     token = tokens[i]
-    if token.norm in WITHIN_WORDS.all and count_at([t.norm for t in tokens], i + 1) is not None:
+    if token.norm in WITHIN_WORDS.all and count_at(_norms(tokens, i + 1), 0) is not None:
         end = i + 1
         while end < min(len(tokens), i + 1 + _STRAY_DATE_WORDS) and not _clause_starts(tokens, end):
             end += 1

@@ -146,8 +146,8 @@ def _collect_clauses(
 
 def _in_words(tokens: list[Token], start: int, end: int) -> bool:
     """Whether a number in words stands among the tokens from ``start`` to ``end``."""
-    norms = [token.norm for token in tokens]
-    return any(number_at(norms, k) is not None for k in range(start, end))
+    norms = [token.norm for token in tokens[start:end]]
+    return any(number_at(norms, k) is not None for k in range(len(norms)))
 
 
 def _split_quoted_title(line: str) -> tuple[str, str] | None:
