@@ -65,6 +65,7 @@ def _phrases() -> dict[tuple[str, ...], int]:
 
 _NUMBER_PHRASES = _phrases()
 _LONGEST = max(len(phrase) for phrase in _NUMBER_PHRASES)
+_FIRST_WORDS = frozenset(phrase[0] for phrase in _NUMBER_PHRASES)
 _EURO_WORDS = frozenset(word for word in EURO_UNITS.all if word.isalpha())
 
 
@@ -74,6 +75,8 @@ def _bare(word: str) -> str:
 
 def number_at(words: Sequence[str], i: int) -> tuple[int, int] | None:
     """(value in hundredths, index after it) of a number written in words at ``i``, the longest that fits."""
+    if i >= len(words) or _bare(words[i]) not in _FIRST_WORDS:
+        return None
     for width in range(min(_LONGEST, len(words) - i), 0, -1):
         phrase = (*words[i : i + width - 1], _bare(words[i + width - 1]))
         if phrase in _NUMBER_PHRASES:
