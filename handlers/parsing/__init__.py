@@ -1,7 +1,8 @@
 """The input language: amounts, dates, proposals and pledges as members write them. Pure: no store, no texts.
 
-The words it reads live in `words` (one declaration per meaning, English and Dutch); what can be wrong with input
-in `problems`. Other packages import from here, not from the modules inside.
+The words it reads live in `words` (one declaration per meaning, English and Dutch); numbers and quantities in
+words (`twee uur`, `een dagdeel`) are read in `quantities`; what can be wrong with input in `problems`. Other
+packages import from here, not from the modules inside.
 """
 
 from handlers.parsing.amounts import MAX_MINUTES, MAX_MONEY_CENTS, parse_hours, parse_money
