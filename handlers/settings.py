@@ -13,10 +13,12 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from schwifty import IBAN
 from schwifty.exceptions import SchwiftyException
 
+from handlers.parsing import DayParts
 from handlers.wording.catalog import languages
 
 PositiveInt = Annotated[int, Field(ge=1)]
 NonNegativeInt = Annotated[int, Field(ge=0)]
+HoursOfADay = Annotated[float, Field(gt=0, le=24)]
 
 
 class Section(BaseModel):
@@ -85,6 +87,11 @@ class ProposalSettings(Section):
     delivery_reminder_days: PositiveInt = 7
     confirm_reminder_days: PositiveInt = 3
     mention_backers_on_update: bool = True
+    # The hours of work a member pledges with `een dagdeel` / `a morning`, `een halve dag` / `half a day` and
+    # `een hele dag` / `a full day`.
+    day_part_hours: HoursOfADay = 4
+    half_day_hours: HoursOfADay = 4
+    whole_day_hours: HoursOfADay = 8
 
     @field_validator("timezone")
     @classmethod
@@ -104,6 +111,13 @@ class ProposalSettings(Section):
     @property
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
+
+    @property
+    def day_parts(self) -> DayParts:
+        """The minutes of work in a part of a day, half a day and a whole day, as the parsers read them."""
+        return DayParts(
+            *(round(hours * 60) for hours in (self.day_part_hours, self.half_day_hours, self.whole_day_hours))
+        )
 
 
 class TalentSettings(Section):

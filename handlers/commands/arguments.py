@@ -118,7 +118,7 @@ class PledgeTerms:
 
     def parse(self, ctx: Context, text: str) -> tuple[PledgeDraft, str]:
         try:
-            draft = parse_pledge(without_joining_words(text))
+            draft = parse_pledge(without_joining_words(text), ctx.settings.proposals.day_parts)
         except ParseError as error:
             if error.code is Problem.MISSING_PROPOSAL_NUMBER and _about_a_proposal(ctx):
                 draft = PledgeDraft(proposal_number=None, money_cents=None, minutes=None, note="")
@@ -154,7 +154,7 @@ class ProposalTerms(_Plain[ProposalDraft]):
             raise UsageError(ctx.texts.t("err.title_missing"))
         settings = ctx.settings.proposals
         try:
-            return parse_propose(text, ctx.now, settings.zone, settings.max_deadline_days), ""
+            return parse_propose(text, ctx.now, settings.zone, settings.max_deadline_days, settings.day_parts), ""
         except ParseError as error:
             if "\n" not in text and "\r" not in text:
                 raise
@@ -164,14 +164,15 @@ class ProposalTerms(_Plain[ProposalDraft]):
 
 
 class EditTerms(_Plain[ProposalEdit]):
-    """`title: …`, `description: …`, `goal: €3.000`, `hours: 40`, `backers: 4`: what `!edit` changes."""
+    """`title: …`, `description: …`, `goal: €3.000`, `hours: 40`, `backers: 4`, `deadline: …`: what `!edit` changes."""
 
     usage_key = "arg.edit"
 
     def parse(self, ctx: Context, text: str) -> tuple[ProposalEdit, str]:
         if not text.strip():  # `!edit 2` alone: say what can be changed, not that “” is none of it
             raise UsageError(ctx.texts.t("err.missing_edit"))
-        return parse_edit(text), ""
+        settings = ctx.settings.proposals
+        return parse_edit(text, ctx.now, settings.zone, settings.max_deadline_days, settings.day_parts), ""
 
 
 class Deadline(_Plain[datetime]):
@@ -358,7 +359,7 @@ class DeliveryTerms(_Plain[PledgeDraft]):
     usage_key = "arg.delivery"
 
     def parse(self, ctx: Context, text: str) -> tuple[PledgeDraft, str]:
-        draft = parse_amounts(without_joining_words(text))
+        draft = parse_amounts(without_joining_words(text), ctx.settings.proposals.day_parts)
         if not draft.money_cents and not draft.minutes:
             raise UsageError(ctx.texts.t("err.missing_delivery"))
         return draft, ""

@@ -1,7 +1,8 @@
 """The input language: amounts, dates, proposals and pledges as members write them. Pure: no store, no texts.
 
-The words it reads live in `words` (one declaration per meaning, English and Dutch); what can be wrong with input
-in `problems`. Other packages import from here, not from the modules inside.
+The words it reads live in `words` (one declaration per meaning, English and Dutch); numbers and quantities in
+words (`twee uur`, `een dagdeel`) are read in `quantities`; what can be wrong with input in `problems`. Other
+packages import from here, not from the modules inside.
 """
 
 from handlers.parsing.amounts import MAX_MINUTES, MAX_MONEY_CENTS, parse_hours, parse_money
@@ -26,6 +27,7 @@ from handlers.parsing.proposals import (
     parse_edit,
     parse_propose,
 )
+from handlers.parsing.quantities import DEFAULT_DAY_PARTS, DayParts
 from handlers.parsing.words import (
     ADD_WORDS,
     ALL_WORDS,
@@ -44,6 +46,7 @@ __all__ = [
     "ALL_WORDS",
     "ASK_WORDS",
     "CONFIRM_WORDS",
+    "DEFAULT_DAY_PARTS",
     "DESCRIPTION_MAX",
     "FOR_LABELS",
     "MAX_DURATION_DAYS",
@@ -58,6 +61,7 @@ __all__ = [
     "TITLE_MAX",
     "TITLE_MIN",
     "WITHDRAW_WORDS",
+    "DayParts",
     "ParseError",
     "PledgeDraft",
     "Problem",

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 from handlers.parsing.cleaning import HUGE, bounded_int, norm, trim
 from handlers.parsing.problems import ParseError, Problem
+from handlers.parsing.quantities import as_digits
 from handlers.parsing.words import (
     ARTICLE_WORDS,
     AT_WORDS,
@@ -19,8 +20,11 @@ from handlers.parsing.words import (
     DAY_UNITS,
     DAYS_FROM_TODAY,
     END_WORDS,
+    ENDS_BEFORE_WORDS,
+    FROM_WORDS,
     HOUR_UNITS,
     MINUTE_UNITS,
+    MONTH_UNITS,
     MONTH_WORDS,
     MONTHS,
     NEXT_WORDS,
@@ -28,6 +32,7 @@ from handlers.parsing.words import (
     ORDINAL_SUFFIXES,
     PERIOD_WORDS,
     THIS_WORDS,
+    THROUGH_WORDS,
     WEEK_UNITS,
     WEEK_WORDS,
     WEEKDAYS,
@@ -36,12 +41,14 @@ from handlers.parsing.words import (
 
 __all__ = [
     "DATE_WORDS",
+    "LEAD_WORDS",
     "MAX_DURATION_DAYS",
     "STRONG_DATE_WORDS",
     "UNIT_MINUTES",
     "DeadlineRules",
     "date_phrase",
     "deadline_from",
+    "deadline_lead",
     "deadline_rules",
     "duration_minutes",
     "parse_deadline",
@@ -80,6 +87,16 @@ STRONG_DATE_WORDS = frozenset(
 )
 DATE_WORDS = STRONG_DATE_WORDS | END_WORDS.all | THIS_WORDS.all | NEXT_WORDS.all | COMING_WORDS.all
 _END_OF_DAY = (23, 59)
+_THROUGH = frozenset(tuple(phrase.split()) for phrase in THROUGH_WORDS.all)
+_LEADS: dict[tuple[str, ...], bool] = {  # the words before a date, and whether the deadline ends before that day
+    **{(word,): False for word in BEFORE_WORDS.all},
+    **{(word,): True for word in ENDS_BEFORE_WORDS.all},
+    **dict.fromkeys(_THROUGH, False),
+}
+_LONGEST_LEAD = max(len(lead) for lead in _LEADS)
+# A word that may start the words before a date: `by`, `voor`, `tot` (`tot en met`), `t/m`.
+LEAD_WORDS = frozenset(lead[0] for lead in _LEADS)
+_MONTHS_AHEAD_RE = re.compile(rf"(?P<num>[0-9]+) ?{MONTH_UNITS.pattern}")
 _JUST_PASSED_DAYS = 60  # a day and month this many days ago or fewer was meant this year, and has passed
 
 
@@ -94,6 +111,8 @@ class _DatePhrase(NamedTuple):
     week: int | None = None  # with a weekday: that day of the week this many weeks on (the week starts on Monday)
     months_ahead: int | None = None  # the last day of this month (0) or of the next (1)
     end_of_month: bool = False  # with a month: its last day
+    weeks_later: int = 0  # `vrijdag over een week`: that many weeks after the day named
+    end_of_period: bool = False  # the end of a week or month: `voor eind juli` means its last day all the same
     time: tuple[int, int] | None = None
 
 
@@ -121,16 +140,18 @@ def _day_month(words: list[str]) -> _DatePhrase | None:
 
 def _weeks_and_months(words: list[str]) -> _DatePhrase | None:
     """`volgende week vrijdag`, `aanstaande vrijdag`, `eind van de maand`, `end of next week`, `eind juli` …"""
-    if words[:1] and words[0] in ARTICLE_WORDS.in_language(
-        "en"
-    ):  # "the end of the month"; Dutch says "eind van de maand"
-        words = words[1:]
+    english_article = words[:1] and words[0] in ARTICLE_WORDS.in_language("en")  # "the end of the month"
+    if english_article or (words[:1] and words[0] in ARTICLE_WORDS.all and words[1:2] and words[1] in END_WORDS.all):
+        words = words[1:]  # "het eind van de maand"
     if len(words) == 2 and words[0] in COMING_WORDS.all and words[1] in _WEEKDAYS:
         return _DatePhrase(weekday=_WEEKDAYS[words[1]])
     if len(words) == 3 and words[0] in _WEEKDAYS and words[1] in NEXT_WORDS.all and words[2] in WEEK_WORDS.all:
         words = [words[1], words[2], words[0]]
     if len(words) == 3 and words[0] in NEXT_WORDS.all and words[1] in WEEK_WORDS.all and words[2] in _WEEKDAYS:
         return _DatePhrase(weekday=_WEEKDAYS[words[2]], week=1)
+    later = _weeks_from_a_day(words)
+    if later is not None:
+        return later
     if not words or words[0] not in END_WORDS.all:
         return None
     rest = [word for word in words[1:] if word not in ARTICLE_WORDS.all and word not in OF_WORDS.all]
@@ -151,10 +172,25 @@ def _weeks_and_months(words: list[str]) -> _DatePhrase | None:
     return None
 
 
+def _weeks_from_a_day(words: list[str]) -> _DatePhrase | None:
+    """`vrijdag over 1 week`, `1 week from friday`, `2 weken na vrijdag`: the day named, that many weeks later."""
+    if len(words) != 4:
+        return None
+    if words[0] in _WEEKDAYS and words[1] in WITHIN_WORDS.all:
+        weekday, count, unit = words[0], words[2], words[3]
+    elif words[2] in FROM_WORDS.all and words[3] in _WEEKDAYS:
+        weekday, count, unit = words[3], words[0], words[1]
+    else:
+        return None
+    if not count.isascii() or not count.isdigit() or len(count) > 3 or unit not in WEEK_UNITS.all:
+        return None
+    return _DatePhrase(weekday=_WEEKDAYS[weekday], weeks_later=int(count))
+
+
 def date_phrase(norm: str) -> _DatePhrase | None:
     """What a date in words or digits says, with an optional time (`om 17:00`, `at 17:00`, `17:00`); None if the
     text is no date at all. English and Dutch words both count."""
-    words = _ISO_T_RE.sub(r"\1 \2", norm).split()
+    words = as_digits(_ISO_T_RE.sub(r"\1 \2", norm).split())
     time = None
     if words and (clock := _CLOCK_RE.fullmatch(words[-1])) is not None:
         time = (int(clock["hh"]), int(clock["mm"]))
@@ -166,6 +202,8 @@ def date_phrase(norm: str) -> _DatePhrase | None:
     if len(words) == 1 and words[0] in _WEEKDAYS:
         return _DatePhrase(weekday=_WEEKDAYS[words[0]], time=time)
     phrase = _day_month(words) or _weeks_and_months(words)
+    if phrase is not None and any(word in END_WORDS.all for word in words[:2]):
+        phrase = phrase._replace(end_of_period=True)
     return None if phrase is None else phrase._replace(time=time)
 
 
@@ -202,11 +240,12 @@ def deadline_rules(now: datetime, tz: ZoneInfo, max_days: int) -> DeadlineRules:
     return DeadlineRules(now.astimezone(UTC), tz, max_days)
 
 
-def _local_datetime(phrase: _DatePhrase, rules: DeadlineRules) -> datetime | None:
+def _local_datetime(phrase: _DatePhrase, rules: DeadlineRules, ends_before: bool = False) -> datetime | None:
     """The wall-clock moment a date phrase names in the configured zone; None if it is no real date.
 
-    Without a time it is 23:59 that day; without a year, this year's (also when it fell in the last 60 days, so it
-    is refused as past) or else next year's; a weekday is the next one after today.
+    Without a time it is 23:59 that day (``ends_before``: the day before, as `voor vrijdag` ends on Thursday);
+    without a year, this year's (also when it fell in the last 60 days, so it is refused as past) or else next
+    year's; a weekday is the next one after today.
     """
     hour, minute = phrase.time or _END_OF_DAY
     today = rules.now_utc.astimezone(rules.tz).date()
@@ -227,6 +266,9 @@ def _local_datetime(phrase: _DatePhrase, rules: DeadlineRules) -> datetime | Non
             day = _calendar_day(year, phrase.month, day_of_month)
             if phrase.year is None and (today - day).days > _JUST_PASSED_DAYS:
                 day = _calendar_day(year + 1, phrase.month, day_of_month)
+        day += timedelta(weeks=phrase.weeks_later)
+        if ends_before and phrase.time is None and not phrase.end_of_period and not phrase.end_of_month:
+            day -= timedelta(days=1)
         return datetime(day.year, day.month, day.day, hour, minute, tzinfo=rules.tz)
     except (ValueError, OverflowError):
         return None
@@ -262,9 +304,22 @@ def _relative_deadline(minutes: int, raw: str, rules: DeadlineRules) -> datetime
     return _within_window(when_utc, raw, rules)
 
 
-def _absolute_deadline(norm: str, raw: str, rules: DeadlineRules) -> datetime:
+def _months_later(months: int, raw: str, rules: DeadlineRules) -> datetime:
+    """`over een maand`: the same day and time that many calendar months on (or the month's last day)."""
+    if months <= 0:
+        raise ParseError(Problem.DEADLINE_PAST, raw)
+    if months > rules.max_days // 28 + 1:
+        raise ParseError(Problem.DEADLINE_TOO_FAR, raw, max_days=rules.max_days)
+    local = rules.now_utc.astimezone(rules.tz)
+    year, month = divmod(local.year * 12 + local.month - 1 + months, 12)
+    day = min(local.day, calendar.monthrange(year, month + 1)[1])
+    moment = datetime(year, month + 1, day, local.hour, local.minute, tzinfo=rules.tz)
+    return _within_window(moment.astimezone(UTC), raw, rules)
+
+
+def _absolute_deadline(norm: str, raw: str, rules: DeadlineRules, ends_before: bool = False) -> datetime:
     phrase = date_phrase(norm)
-    local = None if phrase is None else _local_datetime(phrase, rules)
+    local = None if phrase is None else _local_datetime(phrase, rules, ends_before)
     if local is None:
         raise ParseError(Problem.BAD_DATE, raw)
     try:
@@ -274,24 +329,43 @@ def _absolute_deadline(norm: str, raw: str, rules: DeadlineRules) -> datetime:
     return _within_window(when_utc, raw, rules)
 
 
+def deadline_lead(words: list[str], i: int) -> tuple[int, bool] | None:
+    """The words before a date at ``i`` (`by`, `voor`, `tot en met`): (the index after them, whether the deadline
+    ends before the day named); None when none stand there."""
+    for width in range(min(_LONGEST_LEAD, len(words) - i), 0, -1):
+        ends_before = _LEADS.get(tuple(words[i : i + width]))
+        if ends_before is not None:
+            return i + width, ends_before
+    return None
+
+
 def deadline_from(norm: str, raw: str, rules: DeadlineRules) -> datetime:
-    first, _, rest = norm.partition(" ")
-    if first in BEFORE_WORDS.all and rest:
-        first, _, rest = rest.partition(" ")
-        norm = f"{first} {rest}".strip()
-    if first in WITHIN_WORDS.all and rest:
+    """A deadline from its clause in matching form: `[by|tot|voor|tot en met …] <date>` or `in|over <n> <unit>`;
+    a date after `voor` / `before` ends the day before it, unless it has a time."""
+    words = as_digits(norm.split())
+    lead = deadline_lead(words, 0)
+    ends_before = False
+    if lead is not None and lead[0] < len(words):
+        words, ends_before = words[lead[0] :], lead[1]
+    if len(words) > 1 and words[0] in WITHIN_WORDS.all:
+        rest = " ".join(words[1:])
+        months = _MONTHS_AHEAD_RE.fullmatch(rest)
+        if months is not None:
+            return _months_later(int(months["num"][:6]), raw, rules)
         minutes = duration_minutes(rest)
         if minutes is None:
             raise ParseError(Problem.BAD_DATE, raw)
         return _relative_deadline(minutes, raw, rules)
-    return _absolute_deadline(norm, raw, rules)
+    return _absolute_deadline(" ".join(words), raw, rules, ends_before)
 
 
 def parse_deadline(text: str, now: datetime, tz: ZoneInfo, max_days: int) -> datetime:
-    """A deadline, aware, in ``tz``: ``[by|tot|voor|uiterlijk] <date> [[om|at] 17:00]`` or ``in|over|binnen 3 days``.
+    """A deadline, aware, in ``tz``: ``[by|tot|voor|tot en met|…] <date> [[om|at] 17:00]`` or
+    ``in|over|binnen 3 days``, ``over twee weken``, ``over een maand``.
 
     A date is ``2026-12-15``, ``15-12-2026``, ``15-12``, ``15 december [2026]``, ``Dec 15``, ``tomorrow``,
-    ``morgen``, ``overmorgen`` or a weekday (``friday``, ``vrijdag``: the next one). A date without a time means
-    23:59 that day. The result lies in (now, now + max_days].
+    ``morgen``, ``overmorgen``, a weekday (``friday``, ``vrijdag``: the next one) or ``vrijdag over een week``. A
+    date without a time means 23:59 that day, after ``voor`` / ``before`` 23:59 the day before. The result lies in
+    (now, now + max_days].
     """
     return deadline_from(norm(text), trim(text), deadline_rules(now, tz, max_days))

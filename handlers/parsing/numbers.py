@@ -6,6 +6,7 @@ import re
 
 from handlers.parsing.cleaning import bounded_int, norm, trim
 from handlers.parsing.problems import ParseError, Problem
+from handlers.parsing.quantities import as_digits
 from handlers.parsing.words import BACKER_WORDS, MINIMUM_WORDS
 
 __all__ = [
@@ -64,10 +65,10 @@ def _backers_count(match: re.Match[str] | None, raw: str) -> int:
 
 
 def min_clause_from(norm: str, raw: str) -> int:
-    """The count of a minimum clause on a title line: ``min 5``, ``minimaal 5 steuners``, ``5 backers``."""
-    return _backers_count(_MIN_RE.fullmatch(norm), raw)
+    """The count of a minimum clause on a title line: ``min 5``, ``minimaal drie steuners``, ``5 backers``."""
+    return _backers_count(_MIN_RE.fullmatch(" ".join(as_digits(norm.split()))), raw)
 
 
 def backers_field_from(norm: str, raw: str) -> int:
-    """The count after a backers field's label: ``5`` or ``5 steuners``."""
-    return _backers_count(_BACKERS_VALUE_RE.fullmatch(norm), raw)
+    """The count after a backers field's label: ``5``, ``vijf`` or ``5 steuners``."""
+    return _backers_count(_BACKERS_VALUE_RE.fullmatch(" ".join(as_digits(norm.split()))), raw)

@@ -6,24 +6,27 @@ import re
 from dataclasses import dataclass
 
 from handlers.parsing.clauses import (
-    AMOUNT_CLAUSES,
     BARE_NUMBER_RE,
     NUMBERISH_RE,
     TRAILING_PUNCTUATION,
     Token,
     Value,
+    amount_clauses,
     hours_span,
     int_field,
     match_clause,
     money_like,
     money_span,
     norm_at,
+    raw_text,
     record,
     tokenize,
 )
 from handlers.parsing.cleaning import clean_text, trim
 from handlers.parsing.numbers import PROPOSAL_NUMBER_RE, proposal_number_from
 from handlers.parsing.problems import ParseError, Problem
+from handlers.parsing.quantities import DEFAULT_DAY_PARTS, DayParts
+from handlers.parsing.words import SUPPORT_ONLY_WORDS
 
 __all__ = [
     "NOTE_MAX",
@@ -40,12 +43,17 @@ _NUMBER_LIKE_RE = re.compile(r"[-−+]?[0-9]")
 
 @dataclass(frozen=True)
 class PledgeDraft:
-    """A pledge as written: the proposal's number in its room (None when the reply or thread names it)."""
+    """A pledge as written: the proposal's number in its room (None when the reply or thread names it).
+
+    ``support_only`` says the member asked for plain support in so many words (`alleen steun`): only then may a new
+    pledge without an amount replace one with money or hours.
+    """
 
     proposal_number: int | None
     money_cents: int | None
     minutes: int | None
     note: str
+    support_only: bool = False
 
 
 def _is_amount_at(tokens: list[Token], i: int) -> bool:
@@ -83,13 +91,17 @@ def starts_with_amount(text: str) -> bool:
     )
 
 
-def parse_pledge(args: str) -> PledgeDraft:
-    """``<number> [€<money>] [<n>h] [note]``; amounts may stand anywhere, the other words form the note."""
+def parse_pledge(args: str, day_parts: DayParts = DEFAULT_DAY_PARTS) -> PledgeDraft:
+    """``<number> [€<money>] [<n>h] [note]``; amounts may stand anywhere, the other words form the note.
+
+    Amounts may be in words (`honderd euro`, `twee uur`, `een dagdeel`: hours as ``day_parts`` counts them);
+    `alleen steun` / `support only` asks for plain support.
+    """
     tokens = tokenize(args)
     if not tokens:
         raise ParseError(Problem.MISSING_PROPOSAL_NUMBER)
     proposal_number, i = _leading_proposal_number(tokens)
-    return _amounts_and_note(tokens, i, proposal_number)
+    return _amounts_and_note(tokens, i, proposal_number, day_parts)
 
 
 def pledge_in_order(args: str) -> str | None:
@@ -111,16 +123,38 @@ def pledge_in_order(args: str) -> str | None:
     return None
 
 
-def parse_amounts(text: str) -> PledgeDraft:
+def parse_amounts(text: str, day_parts: DayParts = DEFAULT_DAY_PARTS) -> PledgeDraft:
     """``[€<money>] [<n>h] [note]`` with no proposal number in front (a delivery)."""
-    return _amounts_and_note(tokenize(text), 0, None)
+    return _amounts_and_note(tokenize(text), 0, None, day_parts)
 
 
-def _amounts_and_note(tokens: list[Token], i: int, proposal_number: int | None) -> PledgeDraft:
+_SUPPORT_ONLY = frozenset(tuple(phrase.split()) for phrase in SUPPORT_ONLY_WORDS.all)
+_SUPPORT_ONLY_WIDTH = max(len(phrase) for phrase in _SUPPORT_ONLY)
+
+
+def _support_only_end(tokens: list[Token], i: int) -> int | None:
+    """The end of `alleen steun` / `support only` at ``i``, else None."""
+    for width in range(_SUPPORT_ONLY_WIDTH, 0, -1):
+        words = [token.norm for token in tokens[i : i + width]]
+        if len(words) == width and (*words[:-1], words[-1].rstrip(TRAILING_PUNCTUATION)) in _SUPPORT_ONLY:
+            return i + width
+    return None
+
+
+def _amounts_and_note(
+    tokens: list[Token], i: int, proposal_number: int | None, day_parts: DayParts = DEFAULT_DAY_PARTS
+) -> PledgeDraft:
     found: dict[str, Value] = {}
     note_words = []
+    support_only: str | None = None
+    clauses = amount_clauses(day_parts)
     while i < len(tokens):
-        hit = match_clause(tokens, i, AMOUNT_CLAUSES)
+        support_end = _support_only_end(tokens, i) if support_only is None else None
+        if support_end is not None:
+            support_only = raw_text(tokens, i, support_end).rstrip(TRAILING_PUNCTUATION)
+            i = support_end
+            continue
+        hit = match_clause(tokens, i, clauses)
         if hit is not None:
             record(found, hit)
             i = hit.end
@@ -133,4 +167,7 @@ def _amounts_and_note(tokens: list[Token], i: int, proposal_number: int | None) 
     note = clean_text(trim(" ".join(note_words)))
     if len(note) > NOTE_MAX:
         raise ParseError(Problem.NOTE_TOO_LONG, max=NOTE_MAX, length=len(note))
-    return PledgeDraft(proposal_number, int_field(found, "money"), int_field(found, "hours"), note)
+    if support_only is not None and found:
+        raise ParseError(Problem.SUPPORT_ONLY_WITH_AMOUNT, support_only)
+    money, minutes = int_field(found, "money"), int_field(found, "hours")
+    return PledgeDraft(proposal_number, money, minutes, note, support_only=support_only is not None)

@@ -41,6 +41,7 @@ class Problem(StrEnum):
     DUPLICATE_HOURS = "duplicate_hours"
     DUPLICATE_DEADLINE = "duplicate_deadline"
     DUPLICATE_MIN = "duplicate_min"
+    SUPPORT_ONLY_WITH_AMOUNT = "support_only_with_amount"
     NOTE_TOO_LONG = "note_too_long"  # max, length
     DESCRIPTION_TOO_LONG = "description_too_long"  # max, length
 

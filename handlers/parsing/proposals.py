@@ -10,12 +10,12 @@ from zoneinfo import ZoneInfo
 
 from handlers.parsing.amounts import minutes_from, money_from
 from handlers.parsing.clauses import (
-    AMOUNT_CLAUSES,
     BARE_NUMBER_RE,
     Clause,
     Evaluator,
     Token,
     Value,
+    amount_clauses,
     deadline_span,
     duplicate,
     hours_span,
@@ -32,6 +32,7 @@ from handlers.parsing.cleaning import clean_text, norm, talent_list, trim
 from handlers.parsing.dates import DeadlineRules, date_phrase, deadline_from, deadline_rules
 from handlers.parsing.numbers import backers_field_from, min_clause_from
 from handlers.parsing.problems import ParseError, Problem
+from handlers.parsing.quantities import DEFAULT_DAY_PARTS, DayParts, hours_in_digits, money_in_digits, number_at
 from handlers.parsing.words import (
     BACKERS_LABELS,
     DEADLINE_LABELS,
@@ -80,19 +81,21 @@ _FIELD_KINDS: dict[str, str] = {
 }
 
 
-def _propose_clauses(rules: DeadlineRules) -> tuple[Clause, ...]:
+def _propose_clauses(rules: DeadlineRules, day_parts: DayParts) -> tuple[Clause, ...]:
     def deadline(norm: str, raw: str) -> datetime:
         return deadline_from(norm, raw, rules)
 
-    return (("deadline", deadline_span, deadline), ("min", min_span, min_clause_from), *AMOUNT_CLAUSES)
+    # An amount in words does not start a line: `Een middag schilderen` is a title.
+    amounts = amount_clauses(day_parts, spoken_first=False)
+    return (("deadline", deadline_span, deadline), ("min", min_span, min_clause_from), *amounts)
 
 
-def _field_parsers(rules: DeadlineRules) -> dict[str, Evaluator]:
+def _field_parsers(rules: DeadlineRules, day_parts: DayParts) -> dict[str, Evaluator]:
     def money(norm: str, raw: str) -> int:
-        return money_from(norm, raw, bare_ok=True)
+        return money_from(money_in_digits(norm), raw, bare_ok=True)
 
     def hours(norm: str, raw: str) -> int:
-        return minutes_from(norm, raw, bare_ok=True)
+        return minutes_from(hours_in_digits(norm, day_parts), raw, bare_ok=True)
 
     def deadline(norm: str, raw: str) -> datetime:
         return deadline_from(norm, raw, rules)
@@ -114,15 +117,24 @@ def _collect_clauses(
     """Record every clause into ``found``; return the index of the first clause (the end of the title).
 
     Before the first clause (only when ``title_first``) tokens belong to the title; after it, every token
-    must be part of a clause.
+    must be part of a clause. A clause with a number in words ends the title only when the line ends with it or
+    another clause follows: `Workshop over een dag in de zorg` is a title, `Koerier binnen twee weken` is not.
     """
     title_end = None if title_first else 0
     i = 0
     while i < len(tokens):
         hit = match_clause(tokens, i, clauses)
+        in_title = hit is not None and title_end is None and hit.end < len(tokens)
+        if (
+            in_title
+            and hit is not None
+            and _in_words(tokens, i, hit.end)
+            and not match_clause(tokens, hit.end, clauses)
+        ):
+            hit = None
         if hit is None:
             if title_end is not None:
-                raise stray(tokens[i])
+                raise stray(tokens, i)
             i += 1
             continue
         if title_end is None:
@@ -130,6 +142,12 @@ def _collect_clauses(
         record(found, hit)
         i = hit.end
     return len(tokens) if title_end is None else title_end
+
+
+def _in_words(tokens: list[Token], start: int, end: int) -> bool:
+    """Whether a number in words stands among the tokens from ``start`` to ``end``."""
+    norms = [token.norm for token in tokens[start:end]]
+    return any(number_at(norms, k) is not None for k in range(len(norms)))
 
 
 def _split_quoted_title(line: str) -> tuple[str, str] | None:
@@ -207,12 +225,12 @@ def _draft(title: str, description: str, found: dict[str, Value]) -> ProposalDra
 _NEEDS_FIELD_RE = re.compile(rf"{NEEDS_LABELS.pattern} ?: ?(?P<value>.*)")
 
 
-def _parse_multiline(lines: list[str], rules: DeadlineRules) -> ProposalDraft:
+def _parse_multiline(lines: list[str], rules: DeadlineRules, day_parts: DayParts) -> ProposalDraft:
     first = next((n for n, line in enumerate(lines) if trim(line)), len(lines))
     if first == len(lines):
         return _draft(_check_title(""), "", {})
-    title, found = _parse_title_line(lines[first], _propose_clauses(rules), goals_below=True)
-    parsers = _field_parsers(rules)
+    title, found = _parse_title_line(lines[first], _propose_clauses(rules, day_parts), goals_below=True)
+    parsers = _field_parsers(rules, day_parts)
     description = []
     needs: list[str] = []
     for line in lines[first + 1 :]:
@@ -246,6 +264,7 @@ class ProposalEdit:
     money_cents: int | None = None
     minutes: int | None = None
     min_backers: int | None = None
+    deadline: datetime | None = None
 
 
 _EDIT_TEXT_KINDS: dict[str, str] = {
@@ -255,9 +274,16 @@ _EDIT_TEXT_KINDS: dict[str, str] = {
 _EDIT_FIELD_RE = re.compile(r"(?P<key>[^\s:][^:]*?) ?: ?(?P<value>.*)", re.DOTALL)
 
 
-def parse_edit(text: str) -> ProposalEdit:
-    """``title: …``, ``description: …``, ``goal: €3.000``, ``hours: 40``, ``backers: 4`` (or their Dutch names),
-    one a line; a description runs to the end. ``unknown_edit`` when a line is none of them."""
+def parse_edit(
+    text: str,
+    now: datetime | None = None,
+    tz: ZoneInfo | None = None,
+    max_days: int = 365,
+    day_parts: DayParts = DEFAULT_DAY_PARTS,
+) -> ProposalEdit:
+    """``title: …``, ``description: …``, ``goal: €3.000``, ``hours: 40``, ``backers: 4``, ``deadline: vrijdag``
+    (or their Dutch names), one a line; a description runs to the end. ``unknown_edit`` when a line is none of them,
+    and for a deadline when no ``now`` and ``tz`` are given to read it against."""
     edit = ProposalEdit()
     seen: set[str] = set()
     lines = text.splitlines()
@@ -267,10 +293,11 @@ def parse_edit(text: str) -> ProposalEdit:
         match = _EDIT_FIELD_RE.fullmatch(trim(line))
         key = norm(match["key"]) if match else ""
         kind = _EDIT_TEXT_KINDS.get(key) or _FIELD_KINDS.get(key)
-        if match is None or kind is None or kind == "deadline":  # a deadline moves with !extend
+        if match is None or kind is None or (kind == "deadline" and (now is None or tz is None)):
             raise ParseError(Problem.UNKNOWN_EDIT, line)
         if kind in seen:
-            raise ParseError(duplicate(kind) if kind in ("money", "hours", "min") else Problem.UNKNOWN_EDIT, line)
+            known = kind in ("money", "hours", "min", "deadline")
+            raise ParseError(duplicate(kind) if known else Problem.UNKNOWN_EDIT, line)
         seen.add(kind)
         value = trim(match["value"])
         if kind == "description":
@@ -281,9 +308,15 @@ def parse_edit(text: str) -> ProposalEdit:
         if kind == "title":
             edit = dataclasses.replace(edit, title=_check_title(clean_text(value)))
         elif kind == "money":
-            edit = dataclasses.replace(edit, money_cents=money_from(norm(value), value, bare_ok=True))
+            edit = dataclasses.replace(edit, money_cents=money_from(money_in_digits(norm(value)), value, bare_ok=True))
         elif kind == "hours":
-            edit = dataclasses.replace(edit, minutes=minutes_from(norm(value), value, bare_ok=True))
+            minutes = minutes_from(hours_in_digits(norm(value), day_parts), value, bare_ok=True)
+            edit = dataclasses.replace(edit, minutes=minutes)
+        elif kind == "deadline":
+            assert now is not None and tz is not None
+            edit = dataclasses.replace(
+                edit, deadline=deadline_from(norm(value), value, deadline_rules(now, tz, max_days))
+            )
         else:
             edit = dataclasses.replace(edit, min_backers=backers_field_from(norm(value), value))
     if not seen:
@@ -291,13 +324,16 @@ def parse_edit(text: str) -> ProposalEdit:
     return edit
 
 
-def parse_propose(args: str, now: datetime, tz: ZoneInfo, max_days: int) -> ProposalDraft:
+def parse_propose(
+    args: str, now: datetime, tz: ZoneInfo, max_days: int, day_parts: DayParts = DEFAULT_DAY_PARTS
+) -> ProposalDraft:
     """``<title> [€<money>] [<n>h] [by <date>|in <n> <unit>] [min <n>]``, or a title line plus field lines.
 
-    Clauses may come in any order after the title; a title in double quotes is taken verbatim.
+    Clauses may come in any order after the title; a title in double quotes is taken verbatim. Numbers may be
+    words (`honderd euro`, `binnen twee weken`, `minimaal drie steuners`; `een dagdeel` as ``day_parts`` counts).
     """
     rules = deadline_rules(now, tz, max_days)
     if "\n" in args or "\r" in args:
-        return _parse_multiline(args.splitlines(), rules)
-    title, found = _parse_title_line(args, _propose_clauses(rules))
+        return _parse_multiline(args.splitlines(), rules, day_parts)
+    title, found = _parse_title_line(args, _propose_clauses(rules, day_parts))
     return _draft(title, "", found)

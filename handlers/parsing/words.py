@@ -12,7 +12,7 @@ A word is one of three kinds of token, told apart by where it stands, and a word
 - ``LABEL``: a field's name, at the start of a line or clause and followed by its colon: ``doel:``, ``voor:``.
 
 So ``min`` is the minimum in ``min 5`` (a word) and minutes in ``in 90 min`` (a unit), and Dutch ``voor`` is
-"no later than" in ``voor vrijdag`` (a word) while ``voor:`` names whom a need is for (a label): the colon makes
+"before" in ``voor vrijdag`` (a word) while ``voor:`` names whom a need is for (a label): the colon makes
 the label a different token, as a number before it makes a unit one. Two meanings of one token of one kind would
 make the parse depend on which rule happens to look first; the test refuses that.
 """
@@ -36,34 +36,45 @@ __all__ = [
     "COMING_WORDS",
     "CONFIRM_WORDS",
     "DAYS_FROM_TODAY",
+    "DAY_PART_UNITS",
     "DAY_UNITS",
     "DEADLINE_LABELS",
     "DECLARED",
     "DESCRIPTION_LABELS",
+    "ENDS_BEFORE_WORDS",
     "END_WORDS",
     "EURO_UNITS",
     "FOREIGN_MONEY_UNITS",
     "FOR_LABELS",
+    "FROM_WORDS",
+    "HALF_WORDS",
     "HOURS_LABELS",
     "HOUR_UNITS",
     "MINIMUM_WORDS",
     "MINUTE_UNITS",
     "MONEY_LABELS",
     "MONTHS",
+    "MONTH_UNITS",
     "MONTH_WORDS",
+    "MULTIPLIER_WORDS",
     "NEEDS_LABELS",
     "NEXT_WORDS",
+    "NUMBER_WORDS",
     "OFF_WORDS",
     "OF_WORDS",
+    "ONE_AND_A_HALF_WORDS",
     "ON_WORDS",
     "ORDINAL_SUFFIXES",
     "PERIOD_WORDS",
     "REMOVE_WORDS",
+    "SUPPORT_ONLY_WORDS",
     "THIS_WORDS",
+    "THROUGH_WORDS",
     "TITLE_LABELS",
     "WEEKDAYS",
     "WEEK_UNITS",
     "WEEK_WORDS",
+    "WHOLE_WORDS",
     "WITHDRAW_WORDS",
     "WITHIN_WORDS",
     "Kind",
@@ -127,16 +138,30 @@ FOREIGN_MONEY_UNITS = _unit(
     nl=("cent", "cents", "eurocent", "eurocents"),
 )
 MINUTE_UNITS = _unit("minute", en=("m", "min", "mins", "minute", "minutes"), nl=("min", "minuut", "minuten"))
-HOUR_UNITS = _unit("hour", en=("h", "hr", "hrs", "hour", "hours"), nl=("u", "uur", "uren"))
+HOUR_UNITS = _unit("hour", en=("h", "hr", "hrs", "hour", "hours"), nl=("u", "uur", "uren", "uurtje", "uurtjes"))
 DAY_UNITS = _unit("day", en=("d", "day", "days"), nl=("dag", "dagen"))
 WEEK_UNITS = _unit("week", en=("w", "wk", "wks", "week", "weeks"), nl=("week", "weken"))
+# Calendar months: `over een maand` is the same day next month (months differ in length, so no minutes).
+MONTH_UNITS = _unit("month", en=("month", "months"), nl=("maand", "maanden"))
+# A part of a day as hours of work: `een dagdeel`, `a morning`; how many hours the room sets (default 4).
+DAY_PART_UNITS = _unit(
+    "a part of a day (hours set in the settings)",
+    en=("morning", "mornings", "afternoon", "afternoons"),
+    nl=("dagdeel", "dagdelen", "ochtend", "ochtenden", "middag", "middagen"),
+)
 # Glued to a day of the month: `15e`, `1ste`, `2nd`.
 ORDINAL_SUFFIXES = _unit("(of a day) -th", en=("st", "nd", "rd", "th"), nl=("e", "ste", "de"))
 
 # --- words of a date ----------------------------------------------------------------------------------------
 
-BEFORE_WORDS = _word("no later than", en=("by", "before"), nl=("tot", "voor", "uiterlijk"))
+# `by friday` / `tot vrijdag` ends with that day, `before friday` / `voor vrijdag` before it (the day before's
+# 23:59), `through friday` / `tot en met vrijdag` with it; with a time, each ends at that time.
+BEFORE_WORDS = _word("no later than", en=("by",), nl=("tot", "uiterlijk"))
+ENDS_BEFORE_WORDS = _word("before (that day)", en=("before",), nl=("voor", "vóór"))
+THROUGH_WORDS = _word("up to and including", en=("through", "thru"), nl=("tot en met", "t/m"))
 WITHIN_WORDS = _word("within", en=("in",), nl=("in", "over", "binnen"))
+# `a week from friday`; Dutch says `vrijdag over een week`, with a word of WITHIN_WORDS.
+FROM_WORDS = _word("from (a day on)", en=("from",), nl=("na",))
 AT_WORDS = _word("at a time", en=("at", "t"), nl=("om",))
 MONTHS: tuple[Words, ...] = (
     _word("January", en=("jan", "january"), nl=("januari",)),
@@ -184,11 +209,62 @@ PERIOD_WORDS = _word(
     nl=("weekend", "jaar", "maanden", "weken", "dagen"),
 )
 
+# --- number words: `twee uur`, `honderd euro`, `binnen twee weken`, `minimaal drie steuners` -------------------
+
+# Read as a number only where a number stands: before a unit, after `minimaal`, before `steuners`. Dutch `een` and
+# English `a`/`an` are the article as well as one, and before a unit the two say the same: `een uur`, `an hour`.
+NUMBER_WORDS: dict[int, Words] = {
+    n: _word(meaning, en=en, nl=nl)
+    for n, meaning, en, nl in (
+        (1, "one", ("one", "a", "an"), ("een", "één", "eén")),
+        (2, "two", ("two",), ("twee",)),
+        (3, "three", ("three",), ("drie",)),
+        (4, "four", ("four",), ("vier",)),
+        (5, "five", ("five",), ("vijf",)),
+        (6, "six", ("six",), ("zes",)),
+        (7, "seven", ("seven",), ("zeven",)),
+        (8, "eight", ("eight",), ("acht",)),
+        (9, "nine", ("nine",), ("negen",)),
+        (10, "ten", ("ten",), ("tien",)),
+        (11, "eleven", ("eleven",), ("elf",)),
+        (12, "twelve", ("twelve",), ("twaalf",)),
+        (13, "thirteen", ("thirteen",), ("dertien",)),
+        (14, "fourteen", ("fourteen",), ("veertien",)),
+        (15, "fifteen", ("fifteen",), ("vijftien",)),
+        (16, "sixteen", ("sixteen",), ("zestien",)),
+        (17, "seventeen", ("seventeen",), ("zeventien",)),
+        (18, "eighteen", ("eighteen",), ("achttien",)),
+        (19, "nineteen", ("nineteen",), ("negentien",)),
+        (20, "twenty", ("twenty",), ("twintig",)),
+        (30, "thirty", ("thirty",), ("dertig",)),
+        (40, "forty", ("forty",), ("veertig",)),
+        (50, "fifty", ("fifty",), ("vijftig",)),
+        (60, "sixty", ("sixty",), ("zestig",)),
+        (70, "seventy", ("seventy",), ("zeventig",)),
+        (80, "eighty", ("eighty",), ("tachtig",)),
+        (90, "ninety", ("ninety",), ("negentig",)),
+    )
+}
+# A number word before one of these multiplies: `twee honderd`, `a thousand`; alone, `honderd euro`.
+MULTIPLIER_WORDS: dict[int, Words] = {
+    100: _word("hundred", en=("hundred",), nl=("honderd",)),
+    1000: _word("thousand", en=("thousand",), nl=("duizend",)),
+}
+ONE_AND_A_HALF_WORDS = _word("one and a half", en=("one and a half",), nl=("anderhalf", "anderhalve"))
+HALF_WORDS = _word("half", en=("half",), nl=("half", "halve"))  # `een half uur`, `een halve dag`, `half a day`
+WHOLE_WORDS = _word("whole (a day)", en=("whole", "full"), nl=("hele", "volle"))  # `een hele dag`
+
 # --- words of a proposal and a pledge -----------------------------------------------------------------------
 
 # Three letters or fewer is an abbreviation, which may also end in a full stop (`min. 5`); any may end in a colon.
 MINIMUM_WORDS = _word("at least (backers)", en=("min", "minimum"), nl=("min", "minimaal"))
 BACKER_WORDS = _word("backers", en=("backer", "backers", "people"), nl=("steuner", "steuners", "mensen"))
+# `!steun 3 alleen steun`: the pledge becomes plain support, its money and hours said goodbye to on purpose.
+SUPPORT_ONLY_WORDS = _word(
+    "plain support (no money, no hours)",
+    en=("support only", "only support", "just support"),
+    nl=("alleen steun", "alleen steunen", "gewoon steun"),
+)
 
 # --- field labels, one a line: `goal: €2.500` ---------------------------------------------------------------
 
@@ -226,8 +302,13 @@ DECLARED: tuple[Words, ...] = (
     DAY_UNITS,
     WEEK_UNITS,
     ORDINAL_SUFFIXES,
+    MONTH_UNITS,
+    DAY_PART_UNITS,
     BEFORE_WORDS,
+    ENDS_BEFORE_WORDS,
+    THROUGH_WORDS,
     WITHIN_WORDS,
+    FROM_WORDS,
     AT_WORDS,
     *MONTHS,
     *WEEKDAYS,
@@ -241,8 +322,14 @@ DECLARED: tuple[Words, ...] = (
     WEEK_WORDS,
     MONTH_WORDS,
     PERIOD_WORDS,
+    *NUMBER_WORDS.values(),
+    *MULTIPLIER_WORDS.values(),
+    ONE_AND_A_HALF_WORDS,
+    HALF_WORDS,
+    WHOLE_WORDS,
     MINIMUM_WORDS,
     BACKER_WORDS,
+    SUPPORT_ONLY_WORDS,
     MONEY_LABELS,
     HOURS_LABELS,
     DEADLINE_LABELS,

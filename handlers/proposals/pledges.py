@@ -43,6 +43,20 @@ async def _fully_backed_news(ctx: Context, proposal: Proposal, pledges: list[Ple
     return [ctx.announce(text, mentions=(proposal.proposer,), proposal_id=proposal.id)]
 
 
+def _keep_amounts(ctx: Context, proposal: Proposal, old: Pledge | None, request: PledgeRequest) -> None:
+    """A new pledge in which Kring reads no amount never drops the money or hours of the old one: plain support
+    instead is asked for in so many words (`alleen steun`). Kring asks, and nothing changes."""
+    draft = request.draft
+    if old is None or not (old.money_cents or old.minutes) or draft.money_cents or draft.minutes:
+        return
+    if draft.support_only:
+        return
+    texts, kept = ctx.texts, pledge_amount(ctx.texts, old)
+    if draft.note:
+        raise UserError(texts.t("pledge.no_amount_read", text=draft.note, number=proposal.number, pledge=kept))
+    raise UserError(texts.t("pledge.kept", number=proposal.number, pledge=kept))
+
+
 @command(
     "backme",
     "back",
@@ -63,6 +77,7 @@ async def back_me(ctx: Context, request: PledgeRequest) -> list[Say]:
         )
     before = await ctx.store.proposals.pledges(proposal.id)
     old = next((p for p in before if p.user_id == ctx.sender), None)
+    _keep_amounts(ctx, proposal, old, request)
     new = Pledge(
         user_id=ctx.sender,
         money_cents=draft.money_cents or 0,

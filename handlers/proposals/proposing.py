@@ -104,7 +104,7 @@ async def propose(ctx: Context, draft: ProposalDraft) -> list[Say]:
     parts.append(
         texts.t(
             "proposal.deadline",
-            deadline=texts.when(proposal.deadline),
+            deadline=texts.deadline(proposal.deadline),
             left=texts.time_left(proposal.deadline - ctx.now),
         )
     )
@@ -228,8 +228,9 @@ async def show_proposal(ctx: Context, proposal: Proposal) -> list[Say]:
     who=Role.PROPOSER_OR_MODERATOR,
 )
 async def edit_proposal(ctx: Context, proposal: Proposal, change: ProposalEdit) -> list[Say]:
-    """Until the first pledge the proposer may change the title, the description and the goals; the change is
-    shown in the proposal's thread. After it, the terms stay as the backers took them."""
+    """Until the first pledge the proposer may change the title, the description, the goals and the deadline
+    (earlier too, which !extend may not); the change is shown in the proposal's thread. After it, the terms stay as
+    the backers took them."""
     require_open(ctx, proposal)
     texts = ctx.texts
     if await ctx.store.proposals.pledges(proposal.id):
@@ -251,6 +252,13 @@ async def edit_proposal(ctx: Context, proposal: Proposal, change: ProposalEdit) 
         hours_goal_minutes=minutes,
         min_backers=backers,
     )
+    deadline = change.deadline if change.deadline is not None else proposal.deadline
+    if deadline != proposal.deadline:
+        await ctx.store.proposals.set_deadline(proposal.id, deadline)
+        moved = await ctx.store.proposals.get(proposal.id)
+        assert moved is not None
+        await ctx.store.schedule.cancel_pending(proposal.id)  # a reminder already past the new deadline goes too
+        await schedule_announcements(ctx.store, moved, ctx.settings.proposals.reminder_hours, ctx.now)
     facts = await load_facts(ctx.store, proposal, ctx.sender)
     none = texts.t("edit.none").plain
     rows = [texts.t("edit.done", user=facts.who(ctx.sender), number=proposal.number, title=title)]
@@ -264,6 +272,9 @@ async def edit_proposal(ctx: Context, proposal: Proposal, change: ProposalEdit) 
         rows.append(texts.t("edit.hours", old=old_hours, new=texts.hours(minutes) if minutes else none))
     if backers != proposal.min_backers:
         rows.append(texts.t("edit.backers", old=proposal.min_backers, new=backers))
+    if deadline != proposal.deadline:
+        old_deadline, left = texts.deadline(proposal.deadline), texts.time_left(deadline - ctx.now)
+        rows.append(texts.t("edit.deadline", old=old_deadline, new=texts.deadline(deadline), left=left))
     if description != proposal.description:
         rows.append(texts.t("edit.description", text=description))
     said = in_thread(proposal, lines(rows))
@@ -350,7 +361,7 @@ async def extend(ctx: Context, proposal: Proposal, deadline: datetime) -> list[S
         "extend.done",
         number=proposal.number,
         title=proposal.title,
-        deadline=ctx.texts.when(deadline),
+        deadline=ctx.texts.deadline(deadline),
         left=ctx.texts.time_left(deadline - ctx.now),
     )
     return [ctx.reply(text, proposal_id=proposal.id)]

@@ -136,6 +136,12 @@ class Texts:
         pattern = self._format("format.datetime")
         return format_datetime(moment.astimezone(self.zone), pattern, tzinfo=self.zone, locale=self._locale)
 
+    def deadline(self, moment: datetime) -> str:
+        """`Friday 15 January 2027, 23:59` / `vrijdag 15 januari 2027 om 23:59`: a deadline as it is set, with its
+        weekday, so that no one wonders whether the day itself still counts."""
+        pattern = self._format("format.deadline")
+        return format_datetime(moment.astimezone(self.zone), pattern, tzinfo=self.zone, locale=self._locale)
+
     def day(self, moment: datetime) -> str:
         """`15 December 2026` / `15 december 2026`, in the configured time zone."""
         pattern = self._format("format.date")

@@ -265,7 +265,7 @@ def status_message(texts: Texts, facts: ProposalFacts, now: datetime, idea: Rend
         parts.append(
             texts.t(
                 "proposal.deadline",
-                deadline=texts.when(proposal.deadline),
+                deadline=texts.deadline(proposal.deadline),
                 left=texts.time_left(proposal.deadline - now),
             )
         )

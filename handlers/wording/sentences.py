@@ -82,6 +82,10 @@ _ALL = (
         "err.unknown_field",
         "I don't know the line “{token}:”. Use goal:, hours:, deadline: or backers: (or their Dutch names).",
     ),
+    _msg(
+        "err.support_only_with_amount",
+        "“{token}” and an amount don't go together: give the amount, or back it with plain support only.",
+    ),
     _msg("err.note_too_long", "The note is too long (at most {max} characters)."),
     _msg("err.description_too_long", "The description is too long ({length} characters; at most {max})."),
     _msg("err.bad_count", "“{token}” is not a number from 1 to {max}."),
@@ -94,8 +98,8 @@ _ALL = (
     _msg("err.missing_member", "Whose? Name the member, like @bob:example.org, or type @ and pick them."),
     _msg(
         "err.unknown_edit",
-        "What do you want to change? Write title:, description:, goal:, hours: or backers:, each on its own line "
-        "(“{token}” is none of them).",
+        "What do you want to change? Write title:, description:, goal:, hours:, backers: or deadline:, each on its "
+        "own line (“{token}” is none of them).",
     ),
     _msg(
         "err.missing_edit",
@@ -170,7 +174,8 @@ _ALL = (
     _msg("summary.withdraw", "withdraw your pledge before the deadline"),
     _msg(
         "summary.edit",
-        "change an open proposal's title, description or goals until its first pledge (proposer or moderator)",
+        "change an open proposal's title, description, goals or deadline until its first pledge (proposer or "
+        "moderator)",
     ),
     _msg("summary.object", "record an objection (shown, never blocking)"),
     _msg("summary.proposals", "open proposals with their progress (with all: the archive)"),
@@ -204,7 +209,7 @@ _ALL = (
     _msg("arg.pledge", "<id> [€<money>] [<n>h] [note]"),
     _msg("arg.propose", "<title> [€<money>] [<n>h] [by <date> | in <n> days] [min <n>]"),
     _msg("arg.date", "<date>"),
-    _msg("arg.edit", "[title: …] [goal: €…] [hours: …] [backers: …] [description: …]"),
+    _msg("arg.edit", "[title: …] [goal: €…] [hours: …] [backers: …] [deadline: …] [description: …]"),
     _msg("arg.reason", "<reason>"),
     _msg("arg.reason_optional", "[reason]"),
     _msg("arg.summary_optional", "[summary]"),
@@ -451,6 +456,16 @@ _ALL = (
     _msg("pledge.changed", "{user}, your pledge to #{number} is now {pledge} (was {old})."),
     _msg("pledge.now_support", "{user}, you now back #{number} without money or hours (was {old})."),
     _msg("pledge.unchanged", "{user}, your pledge to #{number} was already {pledge}."),
+    _msg(
+        "pledge.no_amount_read",
+        "I read no amount or hours in “{text}”; your pledge to #{number} stays {pledge}. Give the amount or the "
+        "hours (like €50 or 4h), or send {prefix}backme {number} support only to back it without them.",
+    ),
+    _msg(
+        "pledge.kept",
+        "Your pledge to #{number} stays {pledge}. To change it, give the amount or the hours (like €50 or 4h), or "
+        "send {prefix}backme {number} support only to back it without them.",
+    ),
     _msg("pledge.note_kept", "Your note stays: “{note}”."),
     _msg("pledge.note_changed", "Your note is now: “{note}”."),
     _msg("pledge.withdrawn", "{user}, your pledge to #{number} ({pledge}) is withdrawn."),
@@ -471,6 +486,7 @@ _ALL = (
     _msg("edit.money", "Money: {old} → {new}"),
     _msg("edit.hours", "Hours: {old} → {new}"),
     _msg("edit.backers", "Backers: {old} → {new}"),
+    _msg("edit.deadline", "Deadline: {old} → {new} ({left})"),
     _msg("edit.description", "New description: “{text}”"),
     _msg("edit.none", "none"),
     _msg(
@@ -741,6 +757,7 @@ _ALL = (
     _msg("progress.over", "{amount} more than the goal"),
     _msg("format.datetime", "d MMMM y, HH:mm"),
     _msg("format.date", "d MMMM y"),
+    _msg("format.deadline", "EEEE d MMMM y, HH:mm"),
     _plural("left.days", "{count} day left", "{count} days left"),
     _plural("left.hours", "{count} hour left", "{count} hours left"),
     _plural("left.minutes", "{count} minute left", "{count} minutes left"),

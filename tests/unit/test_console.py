@@ -210,7 +210,7 @@ async def test_you_are_a_moderator_and_power_makes_others_one(terminal: Terminal
         "!cancel 1 done",
     )
     assert "Only a moderator" in out
-    assert "The deadline of #1 Shared courier is now 6 March 2026, 11:00" in out
+    assert "The deadline of #1 Shared courier is now Friday 6 March 2026, 11:00" in out
     assert "🚫 Proposal #1 Shared courier was cancelled by you." in out
 
 
@@ -435,3 +435,69 @@ async def test_the_copy_of_my_data_speaks_the_rooms_language(tmp_path: Path, mon
     assert summary[0] == "Kort samengevat staat in het bestand:"
     assert "berichten van jou die Kring las: 3" in summary and "je voorstellen: 1" in summary
     assert "Het bestand zelf is JSON, met elke regel volledig." in summary
+
+
+async def dutch_terminal(tmp_path: Path) -> tuple[Terminal, Store]:
+    store = await Store.open(tmp_path / "dutch.db")
+    clock = ManualClock(START)
+    return Terminal(Kring(store, parse_settings({"bot": {"language": "nl"}}), clock, BOT_ID), clock), store
+
+
+async def test_a_pledge_is_never_lost_to_words_kring_cannot_read(tmp_path: Path) -> None:
+    """Issue 32, 1 and 2: `een dagdeel`, `twee uur`, `honderd euro` are amounts; words without one keep the pledge."""
+    terminal, store = await dutch_terminal(tmp_path)
+    try:
+        out = await terminal.run(
+            "!voorstel Gedeelde koerier € 2.500 40 uur binnen twee weken minimaal drie steuners",
+            "/as @bob",
+            "!STEUN 1 € 1.250,50",
+            "!steun 1 wat tijd",
+            "!steun 1 een dagdeel",
+            "!steun 1 honderd euro en twee uur",
+            "!steun 1 alleen steun",
+        )
+    finally:
+        await store.close()
+    out = out.replace("\xa0", " ")
+    assert "Doelen: € 2.500 · 40 uur · 3 steuners" in out
+    assert "Deadline: tot en met maandag 16 maart 2026 om 11:00 (nog 14 dagen)" in out
+    assert "Ik lees geen bedrag of uren in “wat tijd”; je toezegging voor #1 blijft € 1.250,50." in out
+    assert "je steunt #1 nu met 4 uur (was € 1.250,50)" in out
+    assert "je steunt #1 nu met € 100 + 2 uur (was 4 uur)" in out
+    assert "je steunt #1 nu zonder geld of uren (was € 100 + 2 uur)" in out
+
+
+async def test_voor_a_date_ends_the_day_before_and_the_reply_says_the_moment(tmp_path: Path) -> None:
+    """Issue 32, 3: `voor 1 april` is 31 March 23:59, `tot en met` that day's end; the proposer may pull it back."""
+    terminal, store = await dutch_terminal(tmp_path)
+    try:
+        out = await terminal.run(
+            "!voorstel Gedeelde koerier € 500 voor 1 april",
+            "!voorstel Nieuwe weegschaal € 300 tot en met 1 april",
+            "!wijzig 2 deadline: voor vrijdag",
+            "!voorstel Bakfiets € 300 binnen twee wekken",
+        )
+    finally:
+        await store.close()
+    assert "Deadline: tot en met dinsdag 31 maart 2026 om 23:59 (nog 29 dagen)" in out
+    assert "Deadline: tot en met woensdag 1 april 2026 om 23:59 (nog 30 dagen)" in out
+    assert "Deadline: woensdag 1 april 2026 om 23:59 → donderdag 5 maart 2026 om 23:59 (nog 3 dagen)" in out
+    assert "De deadline “binnen twee wekken” kan ik niet lezen." in out
+
+
+async def test_the_english_room_reads_the_same_words(terminal: Terminal) -> None:
+    out = await terminal.run(
+        "!propose Shared courier €1.000 20h in two weeks min three",
+        "!propose Cargo bike €300 before 1 April",
+        "/as @bob",
+        "!backme 1 €250",
+        "!backme 1 some time",
+        "!backme 1 half a day",
+        "!backme 1 support only",
+    )
+    assert "Goals: €1,000 · 20h · 3 backers" in out
+    assert "Deadline: Monday 16 March 2026, 11:00 (14 days left)" in out
+    assert "Deadline: Tuesday 31 March 2026, 23:59 (29 days left)" in out
+    assert "I read no amount or hours in “some time”; your pledge to #1 stays €250." in out
+    assert "your pledge to #1 is now 4h (was €250)" in out
+    assert "you now back #1 without money or hours (was 4h)" in out

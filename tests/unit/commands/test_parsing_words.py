@@ -53,7 +53,7 @@ def end_of(day: date, hour: int = 23, minute: int = 59) -> datetime:
         ("15-12", end_of(date(2026, 12, 15))),
         ("1 maart", end_of(date(2027, 3, 1))),  # more than 60 days past this year: next year's
         ("tot 15-12", end_of(date(2026, 12, 15))),
-        ("voor vrijdag", end_of(date(2026, 6, 5))),
+        ("voor vrijdag", end_of(date(2026, 6, 4))),  # before Friday: Thursday's end
         ("uiterlijk 15 december om 17:00", end_of(date(2026, 12, 15), 17, 0)),
         ("before Dec 15 17:00", end_of(date(2026, 12, 15), 17, 0)),
         ("by 2026-12-15 17:00", end_of(date(2026, 12, 15), 17, 0)),
@@ -116,9 +116,11 @@ def test_relative_deadlines_count_from_now_in_either_language(count: int, unit: 
     [
         "Scholingsavond € 2.500,- 40 uur tot 15 december minimaal 3",
         "Scholingsavond €2500 40h by Dec 15 min 3",
-        "Scholingsavond 2500 euro 40 uren voor 15-12 3 steuners",
+        "Scholingsavond 2500 euro 40 uren tot en met 15-12 3 steuners",
+        "Scholingsavond 2500 euro 40 uren voor 16-12 3 steuners",
         "Scholingsavond €2.500 40u uiterlijk 15 december min. 3",
-        "Scholingsavond EUR 2500 40 hours before 15 December 3 backers",
+        "Scholingsavond EUR 2500 40 hours through 15 December 3 backers",
+        "Scholingsavond EUR 2500 40 hours before 16 December 3 backers",
     ],
 )
 def test_a_one_line_proposal_in_dutch_or_english_words(text: str) -> None:

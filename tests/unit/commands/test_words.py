@@ -70,10 +70,10 @@ def test_no_word_means_two_things_across_the_languages() -> None:
 
 
 def test_the_check_would_catch_voor_if_a_field_label_were_a_plain_word() -> None:
-    """Dutch `voor` is "no later than" before a date and names whom a need is for as `voor:`; the colon keeps them
+    """Dutch `voor` is "before" before a date and names whom a need is for as `voor:`; the colon keeps them
     apart. Read as one kind of token, they clash, and the check says so."""
     as_words = [dataclasses.replace(w, kind=Kind.WORD) if w is FOR_LABELS else w for w in DECLARED]
-    assert clashes(as_words) == {"word voor": ["no later than", "the talents a need is for"]}
+    assert clashes(as_words) == {"word voor": ["before (that day)", "the talents a need is for"]}
 
 
 def test_every_declaration_is_listed_once_with_its_own_meaning() -> None:

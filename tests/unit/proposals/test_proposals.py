@@ -40,7 +40,7 @@ async def test_propose_announces_the_proposal_to_the_room(room: Harness) -> None
         "Proposed by Ann.",
         "Goals: €2,500 · 40h · 5 backers (the proposer is not counted as a backer; their own pledge counts toward "
         "money and hours)",
-        "Deadline: 20 March 2026, 17:00 (18 days left)",
+        "Deadline: Friday 20 March 2026, 17:00 (18 days left)",
         "Back it: !backme 1 [€amount] [hours] [note]. A pledge binds you only if #1 goes GO. A 👍 on this message "
         "gives Ann a credit; it is no pledge.",
     ]
@@ -93,7 +93,7 @@ async def test_multi_line_propose(room: Harness) -> None:
     announcement = await room.reply(ANN, "\n".join([*lines, "Two vans, one route."]))
     assert "Two vans, one route." in announcement.body
     assert "Goals: €2,500 · 40h · 5 backers" in announcement.body
-    assert "Deadline: 20 March 2026, 17:00" in announcement.body
+    assert "Deadline: Friday 20 March 2026, 17:00" in announcement.body
 
 
 async def test_proposals_lists_open_ones_with_progress(room: Harness) -> None:
@@ -127,7 +127,7 @@ async def test_status_shows_goals_backers_and_objections(room: Harness, command:
         "#1 Shared courier — open",
         "Proposed by Ann on 2 March 2026, 11:00.",
         "Goals: €100 · 2 backers",
-        "Deadline: 5 March 2026, 11:00 (3 days left)",
+        "Deadline: Thursday 5 March 2026, 11:00 (3 days left)",
         "Still needed: €40 · 1 more backer.",
         "▓▓▓▓▓░░░░░ 50% · €60 of €100 · 1 of 2 backers · 3 days left",
         "Backers (1):",
@@ -244,7 +244,7 @@ async def test_moderator_extends_the_deadline_and_the_schedule_moves(room: Harne
     await room.say(ANN, "!propose Shared courier in 3 days")
     await room.say(BOB, "!backme 1")
     answer = await room.reply(MOD, "!extend 1 in 5 days")
-    assert answer.body == "The deadline of #1 Shared courier is now 7 March 2026, 11:00 (5 days left)."
+    assert answer.body == "The deadline of #1 Shared courier is now Saturday 7 March 2026, 11:00 (5 days left)."
     proposal = await room.store.proposals.by_number(ROOM, 1)
     assert proposal is not None and proposal.deadline == START + timedelta(days=5)
 
@@ -368,4 +368,6 @@ async def test_the_proposer_edits_title_description_and_goals_until_the_first_pl
     )
     assert await room.dump() == before
     what = await room.reply(ANN, "!wijzig 1 kleur: blauw")
-    assert what.body.startswith("Wat wil je wijzigen? Schrijf titel:, beschrijving:, doel:, uren: of steuners:")
+    assert what.body.startswith(
+        "Wat wil je wijzigen? Schrijf titel:, beschrijving:, doel:, uren:, steuners: of deadline:"
+    )

@@ -62,7 +62,7 @@ async def test_the_obvious_field_names_are_understood(room: Harness) -> None:
     text = "!propose Shared courier\nbudget: €500\nwhen: 2026-03-20\npeople: 3\nNote: bring the van keys"
     announcement = await room.reply(ANN, text)
     assert "Goals: €500 · 3 backers" in announcement.body
-    assert "Deadline: 20 March 2026, 23:59" in announcement.body
+    assert "Deadline: Friday 20 March 2026, 23:59" in announcement.body
     assert "Note: bring the van keys" in announcement.body  # a word and a colon without an amount: description
 
 
