@@ -12,7 +12,6 @@ from datetime import datetime
 from typing import Generic, TypeVar
 
 from handlers.commands.declaration import Context, UsageError, UserError, first_word
-from handlers.commands.joining_words import without_joining_words
 from handlers.members.matching import TALENT_MAX, TALENT_MIN, talent_key
 from handlers.parsing import (
     FOR_LABELS,
@@ -35,6 +34,7 @@ from handlers.parsing import (
     shown,
     starts_with_amount,
     talent_list,
+    without_joining_words,
 )
 from handlers.wording.catalog import languages
 from handlers.wording.markup import lines

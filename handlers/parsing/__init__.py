@@ -8,6 +8,7 @@ packages import from here, not from the modules inside.
 from handlers.parsing.amounts import MAX_MINUTES, MAX_MONEY_CENTS, parse_hours, parse_money
 from handlers.parsing.cleaning import clean_text, parse_small_count, talent_list, title_key
 from handlers.parsing.dates import MAX_DURATION_DAYS, parse_deadline, parse_duration
+from handlers.parsing.joining import without_joining_words
 from handlers.parsing.numbers import MAX_MIN_BACKERS, MAX_PROPOSAL_NUMBER, parse_proposal_number
 from handlers.parsing.pledges import (
     NOTE_MAX,
@@ -84,4 +85,5 @@ __all__ = [
     "starts_with_amount",
     "talent_list",
     "title_key",
+    "without_joining_words",
 ]

@@ -3,13 +3,15 @@
 The parsers build their patterns and look-up tables from these declarations; a word Kring should understand in
 another form or language is added here, and only here. Both languages are understood in every room.
 
-A word is one of three kinds of token, told apart by where it stands, and a word means one thing within its kind
+A word is one of four kinds of token, told apart by where it stands, and a word means one thing within its kind
 (the words test checks this across the languages):
 
 - ``WORD``: a word on its own in the text: ``voor vrijdag``, ``min 5``, ``alle``, ``bevestig``.
 - ``UNIT``: a word written with a number, right after it or (money) right before it: ``3 min``, ``40 uur``, ``€50``,
   ``15e``.
 - ``LABEL``: a field's name, at the start of a line or clause and followed by its colon: ``doel:``, ``voor:``.
+- ``JOINER``: a word between two amounts that joins them: ``€100 + 2 uur``, ``€ 100,- en 4 uur`` (so ``+`` joins
+  there, while ``!talenten + koerier`` adds a talent).
 
 So ``min`` is the minimum in ``min 5`` (a word) and minutes in ``in 90 min`` (a unit), and Dutch ``voor`` is
 "before" in ``voor vrijdag`` (a word) while ``voor:`` names whom a need is for (a label): the colon makes
@@ -50,6 +52,7 @@ __all__ = [
     "HALF_WORDS",
     "HOURS_LABELS",
     "HOUR_UNITS",
+    "JOINING_WORDS",
     "MINIMUM_WORDS",
     "MINUTE_UNITS",
     "MONEY_LABELS",
@@ -88,6 +91,7 @@ class Kind(Enum):
     WORD = "word"
     UNIT = "unit"
     LABEL = "label"
+    JOINER = "joiner"
 
 
 @dataclass(frozen=True)
@@ -293,6 +297,9 @@ ASK_WORDS = _word("ask (may be mentioned)", en=("ask",), nl=("vragen", "vraag"))
 ALL_WORDS = _word("all, the archive too", en=("all",), nl=("alle",))
 CONFIRM_WORDS = _word("confirm", en=("confirm",), nl=("bevestig", "bevestigen"))
 WITHDRAW_WORDS = _word("withdraw", en=("withdraw",), nl=("intrekken",))
+JOINING_WORDS = Words(
+    "joins two amounts", Kind.JOINER, (("en", ("+", "&", "and", "plus", "/")), ("nl", ("+", "&", "en", "plus", "/")))
+)
 
 DECLARED: tuple[Words, ...] = (
     EURO_UNITS,
@@ -338,6 +345,7 @@ DECLARED: tuple[Words, ...] = (
     TITLE_LABELS,
     DESCRIPTION_LABELS,
     FOR_LABELS,
+    JOINING_WORDS,
     ON_WORDS,
     OFF_WORDS,
     ADD_WORDS,

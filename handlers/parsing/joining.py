@@ -1,11 +1,14 @@
-"""Joining words between two amounts (`€100 + 2h`, `€ 100,- en 4 uur`): they join, so they are no part of a note."""
+"""Joining words between two amounts (`€100 + 2h`, `€ 100,- en 4 uur`): they join, so they are no part of a note;
+the words are `JOINING_WORDS` in the words table."""
 
 from __future__ import annotations
 
-from handlers.parsing import ParseError, parse_amounts
+from handlers.parsing.pledges import parse_amounts
+from handlers.parsing.problems import ParseError
+from handlers.parsing.words import JOINING_WORDS
 
-# Words that join two amounts (`€100 + 2h`, `€ 100,- en 4 uur`): between two amounts they are no part of the note.
-JOINING_WORDS = frozenset({"+", "&", "and", "en", "plus", "/"})
+__all__ = ["without_joining_words"]
+
 _AMOUNT_WORDS = 3  # an amount is written in at most this many words: `€ 100,-`, `2 uur`, `100 euro`
 
 
