@@ -1,6 +1,6 @@
 """Kring's sentences in the room's language (gettext catalogs), and numbers, money and moments through Babel.
 
-English is the source (handlers/wording/sentences.py); every other language is a catalog under
+English is the source (handlers/wording/sentences/); every other language is a catalog under
 handlers/wording/locale, read from its .po file when first needed, so a pip install needs no compile step.
 """
 

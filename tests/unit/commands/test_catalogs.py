@@ -14,10 +14,10 @@ from babel.messages.extract import extract_from_file
 from babel.messages.pofile import read_po
 
 from handlers.wording.catalog import LOCALE_DIR, Texts, catalog_path, languages
-from handlers.wording.sentences import SENTENCES
+from handlers.wording.sentences import MODULES, SENTENCES
 
 KEYWORDS = {"_msg": ((1, "c"), 2), "_plural": ((1, "c"), 2, 3)}  # as README, "Languages", tells pybabel
-SOURCE = Path(__file__).resolve().parents[3] / "handlers" / "wording" / "sentences.py"
+SOURCE = Path(__file__).resolve().parents[3] / "handlers" / "wording" / "sentences"  # a module per concern
 TRANSLATED = [language for language in languages() if language != "en"]
 AMS = ZoneInfo("Europe/Amsterdam")
 
@@ -59,7 +59,8 @@ def load(language: str) -> Catalog:
 def test_babel_extracts_exactly_the_sentences_of_the_code_and_the_template_is_current() -> None:
     extracted = {
         (context, message if isinstance(message, str) else tuple(message))
-        for _, message, _, context in extract_from_file("python", str(SOURCE), keywords=KEYWORDS)
+        for path in sorted(SOURCE.glob("*.py"))
+        for _, message, _, context in extract_from_file("python", str(path), keywords=KEYWORDS)
     }
     declared = {
         (key, sentence.text if sentence.plural is None else (sentence.text, sentence.plural))
@@ -69,6 +70,11 @@ def test_babel_extracts_exactly_the_sentences_of_the_code_and_the_template_is_cu
     with (LOCALE_DIR / "kring.pot").open("rb") as handle:
         template = {(m.context, m.id if isinstance(m.id, str) else tuple(m.id)) for m in read_po(handle) if m.id}
     assert template == declared, "run the pybabel extract and update commands from the README"
+
+
+def test_no_two_modules_declare_a_sentence_under_the_same_key() -> None:
+    keys = [sentence.key for part in MODULES for sentence in part.SENTENCES]
+    assert len(keys) == len(set(keys)) == len(SENTENCES)
 
 
 @pytest.mark.parametrize("language", TRANSLATED)
