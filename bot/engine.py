@@ -12,7 +12,8 @@ from datetime import UTC, date, datetime, timedelta
 from bot.clock import Clock
 from bot.config import Settings
 from bot.made_when_sent import MadeWhenSent
-from handlers.commands.declaration import CommandError, CommandSet, Context, split_command
+from handlers.commands.context import CommandError, Context
+from handlers.commands.declaration import CommandSet, split_command
 from handlers.commands.misplaced import hint, misplaced_commands
 from handlers.commands.registry import COMMANDS
 from handlers.commands.volume import held_back

@@ -6,7 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from handlers.commands.declaration import Context, command
+from handlers.commands.context import Context
+from handlers.commands.declaration import command
 from handlers.events import Say
 from handlers.settings import CommunitySettings
 from handlers.wording.fragments import ProposalFacts

@@ -14,7 +14,8 @@ from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 from handlers.commands.arguments import Switch
-from handlers.commands.declaration import Context, UserError, command
+from handlers.commands.context import Context, UserError
+from handlers.commands.declaration import command
 from handlers.events import Say
 from handlers.proposals.go_rules import announced_late, shortfall
 from handlers.settings import CommunitySettings, DigestSettings

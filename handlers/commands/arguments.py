@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Generic, TypeVar
 
-from handlers.commands.declaration import Context, UsageError, UserError, first_word
+from handlers.commands.context import Context, UsageError, UserError, first_word
 from handlers.members.matching import TALENT_MAX, TALENT_MIN, talent_key
 from handlers.parsing import (
     FOR_LABELS,

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from handlers.commands.arguments import CommandWord
-from handlers.commands.declaration import Context, UserError, command
+from handlers.commands.context import Context, UserError
+from handlers.commands.declaration import command
 from handlers.events import Say
 from handlers.parsing import shown
 from handlers.payments.requests import paid_after_go

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 
-from handlers.commands.declaration import CommandError, CommandSet, Context, split_command
+from handlers.commands.context import CommandError, Context
+from handlers.commands.declaration import CommandSet, split_command
 from handlers.commands.volume import MAX_COMMAND_BYTES
 from handlers.events import Say
 from handlers.parsing import shown

@@ -6,7 +6,8 @@ import math
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from handlers.commands.declaration import Context, without_leading_blanks
+from handlers.commands.context import Context
+from handlers.commands.declaration import without_leading_blanks
 from handlers.events import Say
 from handlers.parsing import shown
 from handlers.wording.markup import Rendered

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from handlers.commands.declaration import Context, UserError, command, split_command
+from handlers.commands.context import Context, UserError
+from handlers.commands.declaration import command, split_command
 from handlers.events import Message, Say
 from handlers.parsing import CONFIRM_WORDS
 from handlers.settings import CommunitySettings

@@ -17,7 +17,8 @@ from handlers.commands.arguments import (
     TalentName,
     Talents,
 )
-from handlers.commands.declaration import Context, UserError, command
+from handlers.commands.context import Context, UserError
+from handlers.commands.declaration import command
 from handlers.events import Say
 from handlers.members.matching import TALENTS_PER_MEMBER, members_for, talent_key
 from handlers.parsing import ADD_WORDS, ASK_WORDS, REMOVE_WORDS

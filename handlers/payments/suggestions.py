@@ -5,7 +5,8 @@ a line for the treasurer to handle, and no delivery of the backer."""
 from __future__ import annotations
 
 from handlers.commands.arguments import Member, ProposalRef
-from handlers.commands.declaration import Context, Role, UserError, command
+from handlers.commands.context import Context, Role, UserError
+from handlers.commands.declaration import command
 from handlers.events import Say
 from handlers.wording.markup import Rendered, lines
 from storage.records import Proposal

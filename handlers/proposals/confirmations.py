@@ -6,7 +6,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from handlers.commands.arguments import Member, ProposalRef
-from handlers.commands.declaration import Context, Role, UserError, command
+from handlers.commands.context import Context, Role, UserError
+from handlers.commands.declaration import command
 from handlers.events import Reaction, Say
 from handlers.parsing import shown
 from handlers.proposals.underway import in_thread, require_underway

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from handlers.commands.arguments import PledgeRequest, PledgeTerms, ProposalRef
-from handlers.commands.declaration import Context, UserError, command
+from handlers.commands.context import Context, UserError
+from handlers.commands.declaration import command
 from handlers.events import Say
 from handlers.proposals.go_rules import goals_broken, in_withdraw_lock, is_go, lock_moment
 from handlers.proposals.proposing import require_open

@@ -6,7 +6,8 @@ import dataclasses
 from datetime import datetime, timedelta
 
 from handlers.commands.arguments import Deadline, EditTerms, Page, ProposalRef, ProposalTerms, Reason
-from handlers.commands.declaration import Context, Role, UserError, command
+from handlers.commands.context import Context, Role, UserError
+from handlers.commands.declaration import command
 from handlers.events import Say
 from handlers.members.talents import needed_talents
 from handlers.parsing import ALL_WORDS, WITHDRAW_WORDS, ProposalDraft, ProposalEdit, title_key

@@ -12,7 +12,8 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 from handlers.commands.arguments import DeliveryTerms, Progress, ProposalRef, Reason, UpdateText
-from handlers.commands.declaration import Context, Role, UserError, command
+from handlers.commands.context import Context, Role, UserError
+from handlers.commands.declaration import command
 from handlers.events import Say
 from handlers.parsing import PledgeDraft
 from handlers.payments.requests import money_arrived, requests_for_mine

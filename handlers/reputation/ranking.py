@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 from handlers.commands.arguments import Count, Member
-from handlers.commands.declaration import Context, command
+from handlers.commands.context import Context
+from handlers.commands.declaration import command
 from handlers.events import Say
 from handlers.wording.markup import lines, mention
 

@@ -6,7 +6,8 @@ import functools
 from zoneinfo import ZoneInfo
 
 from handlers.commands.arguments import Language
-from handlers.commands.declaration import Context, Role, command
+from handlers.commands.context import Context, Role
+from handlers.commands.declaration import command
 from handlers.events import Say
 from handlers.settings import CommunitySettings
 from handlers.wording.catalog import Texts

@@ -14,7 +14,8 @@ import pytest
 from bot.clock import ManualClock
 from bot.engine import Kring
 from bot.matrix.events import MAX_CONTENT_BYTES, notice_content
-from handlers.commands.declaration import Command, CommandError, Context
+from handlers.commands.context import CommandError, Context
+from handlers.commands.declaration import Command
 from handlers.events import Say
 from handlers.wording.markup import Rendered
 from storage.records import MessageKind

@@ -21,7 +21,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from bot.matrix.events import notice_content
-from handlers.commands.declaration import UsageError
+from handlers.commands.context import UsageError
 from handlers.commands.registry import COMMANDS
 from handlers.events import Message, Say
 from handlers.wording.markup import Rendered

@@ -11,7 +11,8 @@ import pytest
 from babel.messages.catalog import Catalog
 
 from handlers.commands.arguments import ProposalRef, Reason
-from handlers.commands.declaration import Command, CommandSet, Context, Role, command
+from handlers.commands.context import Context, Role
+from handlers.commands.declaration import Command, CommandSet, command
 from handlers.commands.readme import render
 from handlers.commands.registry import COMMANDS, declared_in
 from handlers.events import Say
