@@ -151,9 +151,8 @@ async def _decide(
         if requested is not None:
             parts.append(requested)
     parts.append(backers_block(texts, facts))
-    if proposal.proposer not in {p.user_id for p in facts.pledges[:NAMED]} and not (
-        go and (settings.proposals.go_reward_proposer or settings.proposals.go_reward_backer)
-    ):  # the decision names its proposer too: it reaches her
+    if proposal.proposer not in {p.user_id for p in facts.pledges[:NAMED]} and not rewarded.get(proposal.proposer):
+        # the decision names its proposer too (the rewards line names her only when she earns one): it reaches her
         parts.append(texts.t("decision.proposer", proposer=facts.who(proposal.proposer)))
     objections = objections_block(texts, facts)
     if objections.plain:
