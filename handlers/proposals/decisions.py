@@ -157,8 +157,9 @@ async def _decide(
     objections = objections_block(texts, facts)
     if objections.plain:
         parts.append(objections)
-    if go:
-        parts.append(texts.t("decision.go_next", number=proposal.number))  # what backers do now
+    if go:  # what backers do now: money asked for by a payment request is confirmed by the bank, not reported
+        next_step = "decision.go_next" if not requests else "decision.go_next_money"
+        parts.append(texts.t(next_step, number=proposal.number))
     return [_announce(decided, lines(parts), facts.mentioned, reaches=True), *requests]
 
 
