@@ -7,6 +7,7 @@ from __future__ import annotations
 from handlers.commands.arguments import Member, ProposalRef
 from handlers.commands.declaration import Context, Role, UserError, command
 from handlers.events import Say
+from handlers.proposals.underway import waiting_backer_named
 from handlers.wording.markup import Rendered, lines
 from storage.records import Proposal
 
@@ -15,11 +16,13 @@ from storage.records import Proposal
     "reject",
     nl=("afwijzen",),
     order=235,
-    args=(ProposalRef(), Member(required=True)),
+    args=(ProposalRef(), Member(required=True, by_name=True)),
     who=Role.PROPOSER_MODERATOR_OR_TREASURER,
     help_extra="help.reject",
 )
 async def reject(ctx: Context, proposal: Proposal, backer: str) -> list[Say]:
+    if not backer.startswith("@"):  # `!reject 1 cas`, as !confirm takes it
+        backer = await waiting_backer_named(ctx, proposal, backer)
     waiting = await ctx.store.payments.suggestions_waiting(proposal.id, backer)
     who = await ctx.who(backer)
     if not waiting:
