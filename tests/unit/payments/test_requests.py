@@ -62,6 +62,16 @@ async def test_go_tells_money_backers_to_pay_by_the_request_not_to_report_it(mak
     assert "Backers: pay or work as you pledged, and report it with !delivered 1 [€amount] [hours]." in go.body
 
 
+async def test_a_money_backer_with_a_request_gets_no_nudge_to_report_the_payment(make_room: MakeRoom) -> None:
+    """Bob pledged only money and got a payment request: the bank statement confirms it and the request's own
+    reminder asks for it; the nudge to report deliveries names only those with hours to report."""
+    room = await make_room(money=MONEY, proposals={"delivery_reminder_days": 3})
+    await gone_go(room)
+    (nudge,) = [s for s in await room.wait(timedelta(days=3)) if s.body.startswith("👋")]
+    assert nudge.body.startswith("👋 A reminder for #1 Shared courier: Cas and Dik: nothing of your pledges")
+    assert set(nudge.mentions) == {CAS, DIK}
+
+
 async def test_go_sends_each_money_backer_a_request_with_its_own_reference(make_room: MakeRoom) -> None:
     room = await money_room(make_room)
     out = await gone_go(room)
