@@ -397,7 +397,8 @@ def _yours(texts: Texts, own: Own) -> str:
     delivered: dict[int, list[Delivery]] = {}
     for proposal, delivery in own.deliveries:
         delivered.setdefault(proposal.id, []).append(delivery)
-    backing, carried = [], []
+    backing: list[Rendered] = []
+    carried: dict[int, Rendered] = {}  # by proposal: each listed once
     for proposal, pledge in own.pledges:
         pledged = pledge_amount(texts, pledge)
         if proposal.is_open:
@@ -405,29 +406,22 @@ def _yours(texts: Texts, own: Own) -> str:
             continue
         theirs = delivered.get(proposal.id, [])
         sums = [_summed(texts, theirs), _summed(texts, [d for d in theirs if d.confirmed])]
-        carried.append(
-            texts.t(
-                "board.my_underway",
-                number=proposal.number,
-                title=proposal.title,
-                pledged=pledged,
-                reported=sums[0],
-                confirmed=sums[1],
-            )
+        carried[proposal.id] = texts.t(
+            "board.my_underway",
+            number=proposal.number,
+            title=proposal.title,
+            pledged=pledged,
+            reported=sums[0],
+            confirmed=sums[1],
         )
     for proposal, reference, asked, arrived in own.payments:  # [money]: what GO asked for, and what arrived
-        carried.append(
-            texts.t(
-                "board.my_payment",
-                number=proposal.number,
-                title=proposal.title,
-                amount=texts.money(asked),
-                arrived=texts.money(arrived),
-                reference=formatted(reference),
-            )
-        )
+        paid = {"amount": texts.money(asked), "arrived": texts.money(arrived), "reference": formatted(reference)}
+        if proposal.id in carried:  # beside what they pledged, reported and had confirmed
+            carried[proposal.id] += Rendered(" · ", " · ") + texts.t("board.my_payment_part", **paid)
+        else:
+            carried[proposal.id] = texts.t("board.my_payment", number=proposal.number, title=proposal.title, **paid)
     body = ""
-    for heading, items in (("board.yours_open", backing), ("board.yours_underway", carried)):
+    for heading, items in (("board.yours_open", backing), ("board.yours_underway", list(carried.values()))):
         if items:
             listed = "".join(f"<li>{item.html}</li>" for item in items)
             body += f"<h3>{texts.t(heading).html}</h3><ul>{listed}</ul>"

@@ -257,27 +257,14 @@ class OutboxSender:
 
     async def _upload_copy(self, queued: OutboxMessage, member: str, encrypt: bool) -> dict[str, object]:
         copy = await self.kring.made_when_sent.data_copy(queued, member)
-        upload, keys = await self.client.upload(
-            lambda _got_429, _timeouts: io.BytesIO(copy.payload),
-            content_type="application/octet-stream" if encrypt else copy.mime_type,
-            filename=copy.name,
-            encrypt=encrypt,
-            filesize=len(copy.payload),
-        )
-        if not isinstance(upload, UploadResponse):
-            code = getattr(upload, "status_code", None)
-            if isinstance(code, str) and code:  # the media repository read it and said no: this copy waits
-                raise MessageRefused(f"upload refused, {code}: {getattr(upload, 'message', '')}")
-            raise NoAnswer(f"upload failed: {getattr(upload, 'message', upload)}")
+        url, keys = await self._upload(copy.payload, copy.name, copy.mime_type, encrypt=encrypt)
         size = len(copy.payload)
         if encrypt:
-            encrypted = {**(keys or {}), "url": upload.content_uri}
+            encrypted = {**(keys or {}), "url": url}
             return file_content(
                 copy.name, copy.caption, copy.mime_type, size, encrypted=encrypted, caption_html=copy.caption_html
             )
-        return file_content(
-            copy.name, copy.caption, copy.mime_type, size, url=upload.content_uri, caption_html=copy.caption_html
-        )
+        return file_content(copy.name, copy.caption, copy.mime_type, size, url=url, caption_html=copy.caption_html)
 
     async def _post(self, queued: OutboxMessage, room_id: str, content: dict[str, object]) -> str | None:
         response = await self.client.room_send(

@@ -8,6 +8,7 @@ from handlers.commands.arguments import Member, ProposalRef
 from handlers.commands.context import Context, Role, UserError
 from handlers.commands.declaration import command
 from handlers.events import Say
+from handlers.proposals.confirmations import waiting_backer_named
 from handlers.wording.markup import Rendered, lines
 from storage.records import Proposal
 
@@ -16,11 +17,13 @@ from storage.records import Proposal
     "reject",
     nl=("afwijzen",),
     order=235,
-    args=(ProposalRef(), Member(required=True)),
+    args=(ProposalRef(), Member(required=True, by_name=True)),
     who=Role.PROPOSER_MODERATOR_OR_TREASURER,
     help_extra="help.reject",
 )
 async def reject(ctx: Context, proposal: Proposal, backer: str) -> list[Say]:
+    if not backer.startswith("@"):  # `!reject 1 cas`, as !confirm takes it
+        backer = await waiting_backer_named(ctx, proposal, backer)
     waiting = await ctx.store.payments.suggestions_waiting(proposal.id, backer)
     who = await ctx.who(backer)
     if not waiting:

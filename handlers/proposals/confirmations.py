@@ -133,7 +133,7 @@ async def _money_owed(
 async def confirm(ctx: Context, proposal: Proposal, backer: str) -> list[Say]:
     require_underway(ctx, proposal)
     if not backer.startswith("@"):
-        backer = await _waiting_backer_named(ctx, proposal, backer)
+        backer = await waiting_backer_named(ctx, proposal, backer)
     if backer == ctx.sender:
         own = "underway.self_confirm_proposer" if backer == proposal.proposer else "underway.self_confirm"
         raise UserError(ctx.texts.t(own))
@@ -161,7 +161,7 @@ async def confirm(ctx: Context, proposal: Proposal, backer: str) -> list[Say]:
     return [ctx.reply(text, mentions=(backer,), proposal_id=proposal.id)]
 
 
-async def _waiting_backer_named(ctx: Context, proposal: Proposal, typed: str) -> str:
+async def waiting_backer_named(ctx: Context, proposal: Proposal, typed: str) -> str:
     """`!confirm 2 fleur`: the one backer with a delivery waiting whose name or user name is `fleur`; otherwise
     an error naming the backers whose deliveries wait (or saying none does)."""
     waiting = sorted({d.user_id for d in await ctx.store.underway.deliveries([proposal.id]) if not d.confirmed})

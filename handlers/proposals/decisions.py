@@ -151,15 +151,15 @@ async def _decide(
         if requested is not None:
             parts.append(requested)
     parts.append(backers_block(texts, facts))
-    if proposal.proposer not in {p.user_id for p in facts.pledges[:NAMED]} and not (
-        go and (settings.proposals.go_reward_proposer or settings.proposals.go_reward_backer)
-    ):  # the decision names its proposer too: it reaches her
+    if proposal.proposer not in {p.user_id for p in facts.pledges[:NAMED]} and not rewarded.get(proposal.proposer):
+        # the decision names its proposer too (the rewards line names her only when she earns one): it reaches her
         parts.append(texts.t("decision.proposer", proposer=facts.who(proposal.proposer)))
     objections = objections_block(texts, facts)
     if objections.plain:
         parts.append(objections)
-    if go:
-        parts.append(texts.t("decision.go_next", number=proposal.number))  # what backers do now
+    if go:  # what backers do now: money asked for by a payment request is confirmed by the bank, not reported
+        next_step = "decision.go_next" if not requests else "decision.go_next_money"
+        parts.append(texts.t(next_step, number=proposal.number))
     return [_announce(decided, lines(parts), facts.mentioned, reaches=True), *requests]
 
 

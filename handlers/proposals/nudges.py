@@ -50,11 +50,13 @@ async def fire_nudge(
         await schedule_update_nudge(store, settings, proposal.id, now)
     else:
         delivered = {d.user_id for d in await store.underway.deliveries([proposal.id])}
+        # [money]: money asked by a payment request is confirmed by the bank and reminded of by its own reminder
+        asked = {request.user_id for request in await store.payments.requests_of([proposal.id])}
         facts = await load_facts(store, proposal)
         waiting = [
             pledge.user_id
             for pledge in facts.pledges
-            if (pledge.money_cents or pledge.minutes)
+            if (pledge.minutes or (pledge.money_cents and pledge.user_id not in asked))
             and pledge.user_id not in delivered
             and is_user_id(pledge.user_id)  # a forgotten backer (a pseudonym) is reminded of nothing
         ]

@@ -214,7 +214,10 @@ async def test_yours_shows_a_payment_request_beside_what_arrived(make_room: Make
         bob = {COOKIE: (await sign_in(client, await link_for(room, BOB))).cookies[COOKIE].value}
         page = await (await client.get("/board", cookies=bob)).text()
         yours = page.split('<section id="yours">', 1)[1].split("</section>", 1)[0]
-        assert f"#1 Shared courier: payment request €60, €0 arrived · reference {formatted(reference[0])}" in yours
+        paid = f"payment request €60, €0 arrived · reference {formatted(reference[0])}"
+        # beside what bob pledged, reported and had confirmed: the proposal is listed once
+        assert f"<li>#1 Shared courier: pledged €60 · reported nothing · confirmed nothing · {paid}</li>" in yours
+        assert yours.count("#1 Shared courier") == 1
     finally:
         await client.close()
 

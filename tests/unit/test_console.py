@@ -434,7 +434,7 @@ async def test_the_copy_of_my_data_speaks_the_rooms_language(tmp_path: Path, mon
     summary = [line.strip() for line in out[out.index("Kort samengevat") :].splitlines()[:8]]
     assert summary[0] == "Kort samengevat staat in het bestand:"
     assert "berichten van jou die Kring las: 3" in summary and "je voorstellen: 1" in summary
-    assert "Het bestand zelf is JSON, met elke regel volledig." in summary
+    assert "Het bestand zelf is in JSON, met alle gegevens volledig." in summary
 
 
 async def dutch_terminal(tmp_path: Path) -> tuple[Terminal, Store]:

@@ -30,6 +30,7 @@ SENTENCES: tuple[Sentence, ...] = (
         "Reminder: of your payment for #{number} {title} Kring has seen {arrived}; {left} is still open.",
     ),
     _msg("board.my_payment", "#{number} {title}: payment request {amount}, {arrived} arrived · reference {reference}"),
+    _msg("board.my_payment_part", "payment request {amount}, {arrived} arrived · reference {reference}"),
     _msg("money.mine_title", "Payment requests (pledged · arrived):"),
     _msg("money.mine_row", "#{number} {title}: {amount} · {arrived} · reference {reference}"),
     _msg(

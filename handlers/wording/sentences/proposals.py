@@ -122,6 +122,12 @@ SENTENCES: tuple[Sentence, ...] = (
         "Backers: pay or work as you pledged, and report it with {prefix}delivered {number} [€amount] [hours]. "
         "News follows in the thread of the announcement ({prefix}update {number} <news>).",
     ),
+    _msg(
+        "decision.go_next_money",
+        "Backers: pay with the payment request in your direct messages (the bank statement confirms it, so you do "
+        "not report it), and report hours worked with {prefix}delivered {number} [hours]. News follows in the thread "
+        "of the announcement ({prefix}update {number} <news>).",
+    ),
     _msg("decision.rewards", "Rewards: {proposer} {proposer_reward}, each backer {backer_reward}."),
     _msg("decision.proposer", "Proposed by {proposer}."),
     _msg("decision.rewards_backers", "Rewards: each backer {backer_reward}."),

@@ -66,8 +66,8 @@ async def test_help_for_one_command_in_dutch_shows_its_dutch_name_and_example(ma
             "Zo gebruik je het: !steun <nr> [€<bedrag>] [<n> uur] [toelichting]\n"
             "Voorbeeld: !steun #3 € 250 4 uur ik rijd graag op dinsdag\n"
             "Een nieuwe toezegging vervangt je vorige. Je toezegging geldt pas als het voorstel GO krijgt; tot de "
-            "deadline kun je hem nog wijzigen of intrekken (vlak voor de deadline niet meer onder een gehaald doel). "
-            "Na GO betaal of werk je wat je hebt toegezegd en meld je dat met !geleverd."
+            "deadline kun je hem nog wijzigen of intrekken (vlak voor de deadline niet meer zoveel dat een gehaald "
+            "doel weer gemist wordt). Na GO betaal of werk je wat je hebt toegezegd en meld je dat met !geleverd."
         )
 
 

@@ -47,6 +47,31 @@ async def test_the_proposal_and_help_say_money_is_paid_only_after_go(make_room: 
     assert "paid only after GO" not in (await plain.reply(ANN, "!propose Shared courier €50 in 2 days")).body
 
 
+async def test_go_tells_money_backers_to_pay_by_the_request_not_to_report_it(make_room: MakeRoom) -> None:
+    """A payment a backer also reported with !delivered would be counted beside the one the bank statement brings:
+    with payment requests, the GO says to pay by the request and to report only hours."""
+    room = await money_room(make_room)
+    go = next(s for s in await gone_go(room) if s.body.startswith("✅ GO #1"))
+    assert "Backers: pay with the payment request in your direct messages" in go.body
+    assert "report it with !delivered 1 [€amount]" not in go.body
+    assert "report hours worked with !delivered 1 [hours]" in go.body
+    hours_only = await money_room(make_room)  # nobody pledged money: nothing is asked by a request
+    await hours_only.say(ANN, "!propose Painting 4h in 2 days")
+    await hours_only.say(BOB, "!backme 1 4h")
+    go = next(s for s in await hours_only.wait(timedelta(days=2, minutes=1)) if s.body.startswith("✅ GO #1"))
+    assert "Backers: pay or work as you pledged, and report it with !delivered 1 [€amount] [hours]." in go.body
+
+
+async def test_a_money_backer_with_a_request_gets_no_nudge_to_report_the_payment(make_room: MakeRoom) -> None:
+    """Bob pledged only money and got a payment request: the bank statement confirms it and the request's own
+    reminder asks for it; the nudge to report deliveries names only those with hours to report."""
+    room = await make_room(money=MONEY, proposals={"delivery_reminder_days": 3})
+    await gone_go(room)
+    (nudge,) = [s for s in await room.wait(timedelta(days=3)) if s.body.startswith("👋")]
+    assert nudge.body.startswith("👋 A reminder for #1 Shared courier: Cas and Dik: nothing of your pledges")
+    assert set(nudge.mentions) == {CAS, DIK}
+
+
 async def test_go_sends_each_money_backer_a_request_with_its_own_reference(make_room: MakeRoom) -> None:
     room = await money_room(make_room)
     out = await gone_go(room)

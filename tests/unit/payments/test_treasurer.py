@@ -76,6 +76,13 @@ async def test_a_treasurer_rejects_a_suggestion_and_the_line_goes_back_to_the_tr
     assert "Imported before: 1." in await take(room, SUGGESTION)  # the line stays imported, once
 
 
+async def test_a_treasurer_rejects_a_suggestion_by_name_as_she_confirms_one(gone_go: Harness) -> None:
+    room = gone_go
+    await take(room, SUGGESTION)
+    assert "is not Cas's payment to #1" in (await room.reply(TES, "!reject 1 cas")).body
+    assert await room.rows("SELECT outcome FROM bank_lines") == [("unmatched",)]
+
+
 async def test_a_treasurer_confirms_only_what_a_statement_suggested(gone_go: Harness) -> None:
     room = gone_go
     await room.say(BOB, "!delivered 1 2h")

@@ -125,3 +125,16 @@ async def test_every_message_of_a_whole_flow_is_sound(room: Harness) -> None:
     assert len(room.sent) > 10
     for sent in room.sent:
         assert_sound(sent)
+
+
+async def test_a_go_reaches_a_proposer_who_earns_no_reward(room: Harness) -> None:
+    """The rewards line names the proposer only when she earns one: one who earns none is named, and reached, apart."""
+    await room.say(ANN, "!optout")  # her votes do not count, so she earns no GO reward
+    await room.say(ANN, "!propose Shared courier €100 in 2 days min 2")
+    await room.say(BOB, "!backme 1 €100")
+    await room.say(CAS, "!backme 1")
+    await room.wait(timedelta(days=2, minutes=1))
+    (decision,) = decisions(room.sent)
+    assert "Rewards: each backer +1 credit." in decision.body.splitlines()
+    assert "Proposed by Ann." in decision.body.splitlines()
+    assert decision.notifies == {ANN, BOB, CAS} == pills(decision)
