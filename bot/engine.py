@@ -24,10 +24,11 @@ from handlers.payments.reminders import remind_unpaid
 from handlers.proposals.confirmations import confirm_by_reaction, is_confirmation
 from handlers.proposals.decisions import fire_announcement
 from handlers.reputation.reactions import CreditBook, facts_wanted
-from handlers.reputation.standing import Refusal, tell_each_once
+from handlers.reputation.standing import Refusal, answers, tell_each_once, tellings
 from handlers.wording.catalog import Texts
 from handlers.wording.room_language import room_texts, texts_for_choice
 from storage.queries.intake import CreditFacts, Effects
+from storage.queries.outbox import OutboxQueries, tell_each_once_in
 from storage.queries.room_settings import language_in
 from storage.records import Announcement, AnnouncementKind, BankLine, OutboxMessage
 from storage.store import Store
@@ -42,6 +43,13 @@ Send = Callable[[OutboxMessage], Awaitable[str | None]]
 
 # SQLite's answers to a statement that asks too much (what a member's input can cause), not to a failing store.
 _STATEMENT_LIMITS = ("too many sql variables", "too big", "too large", "stack overflow", "too many terms")
+
+
+def _put_in_place(says: list[Say], refused: list[Noted], answers: list[Say | None]) -> None:
+    """Each answer to a refused reaction goes where its refusal was noted among `says` (None: nothing to say)."""
+    for (position, _, _), answer in reversed(list(zip(refused, answers, strict=True))):
+        if answer is not None:
+            says.insert(position, answer)
 
 
 def _beyond_statement_limits(error: sqlite3.Error) -> bool:
@@ -174,11 +182,14 @@ class Kring:
             if misplaced := misplaced_commands(message.body, self.prefix, self.commands):
                 batch.says += await self._hint_misplaced(message, misplaced)
             return
-        # What is said before a command is queued first (in the round trip that opens its savepoint): a forgetting
-        # scrubs it like the rest.
-        await self._tell_refusals(batch)
-        batch.queued += batch.says
-        batch.says = await self._run_command(message, *command, before=batch.book.take_effects(), queue=batch.says)
+        # What is said before a command (refusals told in their places) is queued first, in the round trip that
+        # opens its savepoint: a forgetting scrubs it like the rest.
+        said, refused = batch.says, batch.refused
+        batch.refused = []
+        batch.says = await self._run_command(
+            message, *command, before=batch.book.take_effects(), queue=said, refused=refused
+        )
+        batch.queued += said
 
     async def _on_reaction(self, batch: _Batch, reaction: Reaction) -> None:
         batch.book.on_reaction(reaction)
@@ -193,17 +204,15 @@ class Kring:
         if not batch.refused:
             return
         effects = batch.book.take_effects()
-        answers = await tell_each_once(
+        told = await tell_each_once(
             self.store,
             self._texts_in,
             self.settings.reputation,
             [(refusal, at) for _, refusal, at in batch.refused],
             first=self.store.intake.writer(effects) if effects else None,
         )
-        for (position, _, _), answer in reversed(list(zip(batch.refused, answers, strict=True))):
-            if answer is not None:
-                batch.says.insert(position, answer)
-        batch.refused.clear()
+        _put_in_place(batch.says, batch.refused, told)
+        batch.refused = []
 
     async def _store_with_batch(self, batch: _Batch, state: Mapping[str, str] | None, also: BatchStep | None) -> None:
         """The end of the batch's transaction: the rules' last effects, `state`, the `also` step, the replies."""
@@ -257,13 +266,15 @@ class Kring:
         return self.settings.bot.command_prefix
 
     async def _run_command(
-        self, message: Message, word: str, text: str, *, before: Effects, queue: list[Say]
+        self, message: Message, word: str, text: str, *, before: Effects, queue: list[Say], refused: list[Noted]
     ) -> list[Say]:
         """Run one command in a savepoint, after writing `before` (what the events before it changed) and queueing
-        `queue` (what was said before it)."""
+        `queue` (what was said before it, with the answers to `refused` put in their places)."""
         outcome = "failed"
         try:
-            says, outcome = await self._command_outcome(message, word, text, before=before, queue=queue)
+            says, outcome = await self._command_outcome(
+                message, word, text, before=before, queue=queue, refused=refused
+            )
             return says
         finally:
             if self.on_command is not None:
@@ -271,17 +282,22 @@ class Kring:
                 self.on_command(declared.names[0] if declared is not None else "unknown", outcome)
 
     async def _command_outcome(
-        self, message: Message, word: str, text: str, *, before: Effects, queue: list[Say]
+        self, message: Message, word: str, text: str, *, before: Effects, queue: list[Say], refused: list[Noted]
     ) -> tuple[list[Say], str]:
         write_before = self.store.intake.writer(before)
-        enqueue = self.store.outbox.enqueuer([say.outgoing() for say in queue], self.clock.now())
+        now = self.clock.now()
         chosen: list[str | None] = []
 
         def first(conn: sqlite3.Connection) -> None:
-            # One round trip: what the events before the command changed, what was said before it, and the
-            # language of the room (read here, so a `!language` earlier in the batch is seen).
+            # One round trip: what the events before the command changed (the names first: a refusal names its
+            # member as they spoke), the refusals not told yet, what was said before it, and the language of the
+            # room (read here, so a `!language` earlier in the batch is seen).
             write_before(conn)
-            enqueue(conn)
+            if refused:
+                noted = [(refusal, at) for _, refusal, at in refused]
+                found = tell_each_once_in(conn, tellings(noted))
+                _put_in_place(queue, refused, answers(found, self._texts_in, self.settings.reputation, noted))
+            OutboxQueries.enqueuer([say.outgoing() for say in queue], now)(conn)
             chosen.append(language_in(conn, message.room_id))
 
         ctx: Context | None = None

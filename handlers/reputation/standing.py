@@ -18,7 +18,7 @@ from handlers.events import Say
 from handlers.settings import ReputationSettings
 from handlers.wording.catalog import Texts
 from handlers.wording.markup import mention
-from storage.queries.outbox import Telling
+from storage.queries.outbox import Telling, Told
 from storage.store import Store
 
 
@@ -81,7 +81,22 @@ async def tell_each_once(
     settles whether each is told and reads the names and rooms' languages (`texts_in` gives the texts in a room's
     chosen language) of the few that are.
     """
-    found = await store.outbox.tell_each_once([_telling(refusal, at) for refusal, at in refusals], first=first)
+    found = await store.outbox.tell_each_once(tellings(refusals), first=first)
+    return answers(found, texts_in, settings, refusals)
+
+
+def tellings(refusals: Sequence[tuple[Refusal, datetime]]) -> list[Telling]:
+    """What the outbox notes for each refusal, so its member hears it once (see `tell_each_once`)."""
+    return [_telling(refusal, at) for refusal, at in refusals]
+
+
+def answers(
+    found: Told,
+    texts_in: Callable[[str | None], Texts],
+    settings: ReputationSettings,
+    refusals: Sequence[tuple[Refusal, datetime]],
+) -> list[Say | None]:
+    """What each member hears about their refusal, given what the outbox `found` (None: told already)."""
     return [
         _refusal_say(
             texts_in(found.languages[refusal.room_id]),

@@ -63,7 +63,8 @@ def _tell_once(conn: sqlite3.Connection, telling: Telling) -> bool:
     return conn.execute(again, (*row, telling.every)).rowcount == 1
 
 
-def _tell_each_once(tellings: Sequence[Telling], conn: sqlite3.Connection) -> Told:
+def tell_each_once_in(conn: sqlite3.Connection, tellings: Sequence[Telling]) -> Told:
+    """`OutboxQueries.tell_each_once`, for code already on the database thread."""
     told = [_tell_once(conn, telling) for telling in tellings]
     to_tell = [telling for telling, tell in zip(tellings, told, strict=True) if tell]
     names: dict[tuple[str, str], str] = {}
@@ -179,7 +180,7 @@ class OutboxQueries:
         def tell(conn: sqlite3.Connection) -> Told:
             if first is not None:
                 first(conn)
-            return _tell_each_once(tellings, conn)
+            return tell_each_once_in(conn, tellings)
 
         return await self.db.run(tell)
 
