@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from datetime import datetime
 
 from storage.db import Database
@@ -201,10 +201,19 @@ class ProposalQueries:
         rows = await self.db.fetch_all(_PLEDGES, (proposal_id,))
         return [_pledge(r) for r in rows]
 
-    async def involvement(self, proposal: Proposal, others: Collection[str] = ()) -> Involvement:
-        """Pledges, objections and the names of the proposer, backers, objectors and `others`: one round trip."""
+    async def involvement(
+        self,
+        proposal: Proposal,
+        others: Collection[str] = (),
+        *,
+        first: Callable[[sqlite3.Connection], object] | None = None,
+    ) -> Involvement:
+        """Pledges, objections and the names of the proposer, backers, objectors and `others`: one round trip,
+        after `first` (e.g. a `pledge_writer`) in the same round trip."""
 
         def read(conn: sqlite3.Connection) -> Involvement:
+            if first is not None:
+                first(conn)
             pledges = [_pledge(r) for r in conn.execute(_PLEDGES, (proposal.id,))]
             objections = [_objection(r) for r in conn.execute(_OBJECTIONS, (proposal.id,))]
             people = {proposal.proposer, *(p.user_id for p in pledges), *(o.user_id for o in objections), *others}
@@ -228,6 +237,11 @@ class ProposalQueries:
 
     async def pledge(self, proposal_id: int, pledge: Pledge, event_id: str) -> None:
         """Place or replace a member's pledge, and append it to the history (one round trip)."""
+        await self.db.run(self.pledge_writer(proposal_id, pledge, event_id))
+
+    @staticmethod
+    def pledge_writer(proposal_id: int, pledge: Pledge, event_id: str) -> Callable[[sqlite3.Connection], None]:
+        """`pledge`, for code already on the database thread (e.g. `involvement(first=…)`)."""
 
         def write(conn: sqlite3.Connection) -> None:
             conn.execute(
@@ -246,16 +260,23 @@ class ProposalQueries:
             )
             _history(conn, proposal_id, pledge, "pledge", event_id)
 
-        await self.db.run(write)
+        return write
 
     async def withdraw(self, proposal_id: int, pledge: Pledge, event_id: str, at: datetime) -> None:
         """Take a member's pledge back, and append that to the history (one round trip)."""
+        await self.db.run(self.withdrawer(proposal_id, pledge, event_id, at))
+
+    @staticmethod
+    def withdrawer(
+        proposal_id: int, pledge: Pledge, event_id: str, at: datetime
+    ) -> Callable[[sqlite3.Connection], None]:
+        """`withdraw`, for code already on the database thread (e.g. `involvement(first=…)`)."""
 
         def write(conn: sqlite3.Connection) -> None:
             conn.execute("DELETE FROM pledges WHERE proposal_id = ? AND user_id = ?", (proposal_id, pledge.user_id))
             _history(conn, proposal_id, Pledge(pledge.user_id, 0, 0, "", at), "withdraw", event_id)
 
-        await self.db.run(write)
+        return write
 
     # objections
     async def object(self, proposal_id: int, objection: Objection) -> None:
