@@ -215,10 +215,18 @@ class Kring:
         batch.refused = []
 
     async def _store_with_batch(self, batch: _Batch, state: Mapping[str, str] | None, also: BatchStep | None) -> None:
-        """The end of the batch's transaction: the rules' last effects, `state`, the `also` step, the replies."""
-        await self._tell_refusals(batch)
-        await self.store.intake.write(batch.book.take_effects())
-        await self.store.key_values.set_many(state or {})
+        """The end of the batch's transaction: the refusals not told yet, the rules' last effects, `state`, the
+        `also` step, the replies."""
+        await self._tell_refusals(batch)  # with the effects so far, so a refused member is named as they spoke
+        # One round trip: the rules' last effects and `state`, before `also` (which may name members of this batch).
+        write_effects = self.store.intake.writer(batch.book.take_effects())
+        write_state = self.store.key_values.writer(state or {})
+
+        def last(conn: sqlite3.Connection) -> None:
+            write_effects(conn)
+            write_state(conn)
+
+        await self.store.db.run(last)
         if also is not None:
             batch.says += await also()
         await self._enqueue(batch.says)
