@@ -25,10 +25,12 @@ from handlers.payments.reminders import remind_unpaid
 from handlers.proposals.confirmations import confirm_by_reaction, is_confirmation
 from handlers.proposals.decisions import fire_announcement
 from handlers.reputation.reactions import CreditBook, facts_wanted
-from handlers.reputation.standing import tell_once
+from handlers.reputation.standing import Refusal, answers, tell_each_once, tellings
 from handlers.wording.catalog import Texts
-from handlers.wording.room_language import room_texts
+from handlers.wording.room_language import room_texts, texts_for_choice
 from storage.queries.intake import CreditFacts, Effects
+from storage.queries.outbox import OutboxQueries, tell_each_once_in
+from storage.queries.room_settings import language_in
 from storage.records import Announcement, AnnouncementKind, BankLine, OutboxMessage
 from storage.store import Store
 
@@ -44,6 +46,13 @@ Send = Callable[[OutboxMessage], Awaitable[str | None]]
 _STATEMENT_LIMITS = ("too many sql variables", "too big", "too large", "stack overflow", "too many terms")
 
 
+def _put_in_place(says: list[Say], refused: list[Noted], answers: list[Say | None]) -> None:
+    """Each answer to a refused reaction goes where its refusal was noted among `says` (None: nothing to say)."""
+    for (position, _, _), answer in reversed(list(zip(refused, answers, strict=True))):
+        if answer is not None:
+            says.insert(position, answer)
+
+
 def _beyond_statement_limits(error: sqlite3.Error) -> bool:
     return isinstance(error, sqlite3.DataError) or any(words in str(error).lower() for words in _STATEMENT_LIMITS)
 
@@ -54,6 +63,7 @@ class MessageRefused(Exception):
 
 
 BatchStep = Callable[[], Awaitable[list[Say]]]
+Noted = tuple[int, Refusal, datetime]  # where the answer goes among a batch's replies, the refusal, its moment
 
 
 @dataclass
@@ -67,13 +77,14 @@ class _Batch:
     generation: int = -1  # the privacy generation `book` and `forgotten` were read at
     says: list[Say] = field(default_factory=list)  # not queued yet
     queued: list[Say] = field(default_factory=list)
+    refused: list[Noted] = field(default_factory=list)  # refused reactions whose members may not have heard yet
 
     def stale(self, generation: int) -> bool:
         return generation != self.generation
 
     def from_event(self, index: int) -> _Batch:
         """The batch from its `index`th new event on, to read the facts for again; what is said stays."""
-        return _Batch(self.fresh[index:], self.history, says=self.says, queued=self.queued)
+        return _Batch(self.fresh[index:], self.history, says=self.says, queued=self.queued, refused=self.refused)
 
 
 class Kring:
@@ -172,26 +183,51 @@ class Kring:
             if misplaced := misplaced_commands(message.body, self.prefix, self.commands):
                 batch.says += await self._hint_misplaced(message, misplaced)
             return
-        # What is said before a command is queued first: a forgetting scrubs it like the rest.
-        await self._enqueue(batch.says)
-        batch.queued += batch.says
-        batch.says = await self._run_command(message, *command, before=batch.book.take_effects())
+        # What is said before a command (refusals told in their places) is queued first, in the round trip that
+        # opens its savepoint: a forgetting scrubs it like the rest.
+        said, refused = batch.says, batch.refused
+        batch.refused = []
+        batch.says = await self._run_command(
+            message, *command, before=batch.book.take_effects(), queue=said, refused=refused
+        )
+        batch.queued += said
 
     async def _on_reaction(self, batch: _Batch, reaction: Reaction) -> None:
         batch.book.on_reaction(reaction)
-        refusals = batch.book.take_refusals()
-        if refusals:  # rare: the names this batch learnt are written first, so the refusal names the member
-            await self.store.intake.write(batch.book.take_effects())
-        for refusal in refusals:
-            texts = await self.texts_for(refusal.room_id)
-            batch.says += await tell_once(self.store, texts, self.settings.reputation, refusal, reaction.at)
+        batch.refused += [(len(batch.says), refusal, reaction.at) for refusal in batch.book.take_refusals()]
         if is_confirmation(reaction.key):
             batch.says += await self._confirm_by_reaction(reaction, before=batch.book.take_effects())
 
+    async def _tell_refusals(self, batch: _Batch) -> None:
+        """Put the answers to refused reactions whose members had not heard yet where each was noted among the
+        batch's replies; all settled in one round trip, after writing what the batch changed so far (so a member
+        who spoke in this batch is named as they spoke)."""
+        if not batch.refused:
+            return
+        effects = batch.book.take_effects()
+        told = await tell_each_once(
+            self.store,
+            self._texts_in,
+            self.settings.reputation,
+            [(refusal, at) for _, refusal, at in batch.refused],
+            first=self.store.intake.writer(effects) if effects else None,
+        )
+        _put_in_place(batch.says, batch.refused, told)
+        batch.refused = []
+
     async def _store_with_batch(self, batch: _Batch, state: Mapping[str, str] | None, also: BatchStep | None) -> None:
-        """The end of the batch's transaction: the rules' last effects, `state`, the `also` step, the replies."""
-        await self.store.intake.write(batch.book.take_effects())
-        await self.store.key_values.set_many(state or {})
+        """The end of the batch's transaction: the refusals not told yet, the rules' last effects, `state`, the
+        `also` step, the replies."""
+        await self._tell_refusals(batch)  # with the effects so far, so a refused member is named as they spoke
+        # One round trip: the rules' last effects and `state`, before `also` (which may name members of this batch).
+        write_effects = self.store.intake.writer(batch.book.take_effects())
+        write_state = self.store.key_values.writer(state or {})
+
+        def last(conn: sqlite3.Connection) -> None:
+            write_effects(conn)
+            write_state(conn)
+
+        await self.store.db.run(last)
         if also is not None:
             batch.says += await also()
         await self._enqueue(batch.says)
@@ -230,15 +266,24 @@ class Kring:
         """The sentences of a room, in the language it speaks."""
         return await room_texts(self.store, self.settings, room_id)
 
+    def _texts_in(self, chosen: str | None) -> Texts:
+        """The sentences in the language a room chose (None: the configured one)."""
+        return texts_for_choice(self.settings, chosen)
+
     @property
     def prefix(self) -> str:
         return self.settings.bot.command_prefix
 
-    async def _run_command(self, message: Message, word: str, text: str, *, before: Effects) -> list[Say]:
-        """Run one command in a savepoint, after writing `before` (what the events before it changed)."""
+    async def _run_command(
+        self, message: Message, word: str, text: str, *, before: Effects, queue: list[Say], refused: list[Noted]
+    ) -> list[Say]:
+        """Run one command in a savepoint, after writing `before` (what the events before it changed) and queueing
+        `queue` (what was said before it, with the answers to `refused` put in their places)."""
         outcome = "failed"
         try:
-            says, outcome = await self._command_outcome(message, word, text, before=before)
+            says, outcome = await self._command_outcome(
+                message, word, text, before=before, queue=queue, refused=refused
+            )
             return says
         finally:
             if self.on_command is not None:
@@ -246,31 +291,49 @@ class Kring:
                 self.on_command(declared.names[0] if declared is not None else "unknown", outcome)
 
     async def _command_outcome(
-        self, message: Message, word: str, text: str, *, before: Effects
+        self, message: Message, word: str, text: str, *, before: Effects, queue: list[Say], refused: list[Noted]
     ) -> tuple[list[Say], str]:
-        texts = await self.texts_for(message.room_id)
-        ctx = Context(self.store, self.settings, texts, message.at, message, self.commands)
-        opened = False
+        write_before = self.store.intake.writer(before)
+        now = self.clock.now()
+        chosen: list[str | None] = []
+
+        def first(conn: sqlite3.Connection) -> None:
+            # One round trip: what the events before the command changed (the names first: a refusal names its
+            # member as they spoke), the refusals not told yet, what was said before it, and the language of the
+            # room (read here, so a `!language` earlier in the batch is seen).
+            write_before(conn)
+            if refused:
+                noted = [(refusal, at) for _, refusal, at in refused]
+                found = tell_each_once_in(conn, tellings(noted))
+                _put_in_place(queue, refused, answers(found, self._texts_in, self.settings.reputation, noted))
+            OutboxQueries.enqueuer([say.outgoing() for say in queue], now)(conn)
+            chosen.append(language_in(conn, message.room_id))
+
+        ctx: Context | None = None
         try:
-            async with self.store.savepoint(first=self.store.intake.writer(before)):
-                opened = True  # `before` is written: what fails from here on is the command's own failure
+            async with self.store.savepoint(first=first):
+                # `before` is written: what fails from here on is the command's own failure
+                texts = texts_for_choice(self.settings, chosen[0])
+                ctx = Context(self.store, self.settings, texts, message.at, message, self.commands)
                 declared = self.commands.find(word)
                 instead = await held_back(ctx, read_only=declared is not None and declared.read_only)
                 if instead is not None:
                     return instead, "held_back"
                 return await self.commands.run(ctx, word, text), "ok"
         except CommandError as error:
-            return [ctx.reply(error.reply_text(texts))], "refused"
+            if ctx is None:
+                raise
+            return [ctx.reply(error.reply_text(ctx.texts))], "refused"
         except sqlite3.Error as error:
-            if not opened or not _beyond_statement_limits(error):
+            if ctx is None or not _beyond_statement_limits(error):
                 raise  # the store itself failed: abort the batch, it is retried
             log.exception("command %s in %s failed (event %s)", word, message.room_id, message.event_id)
-            return [ctx.reply(texts.t("internal_error"))], "failed"  # its own too-big query: it fails alone
+            return [ctx.reply(ctx.texts.t("internal_error"))], "failed"  # its own too-big query: it fails alone
         except Exception:
-            if not opened:
+            if ctx is None:
                 raise  # writing the events before the command failed: abort the batch rather than lose them
             log.exception("command %s in %s failed (event %s)", word, message.room_id, message.event_id)
-            return [ctx.reply(texts.t("internal_error"))], "failed"
+            return [ctx.reply(ctx.texts.t("internal_error"))], "failed"
 
     async def _hint_misplaced(self, message: Message, candidates: list[str]) -> list[Say]:
         """A command later in a sentence is not run: the member hears how to give it (see `misplaced.hint`)."""

@@ -88,8 +88,9 @@ async def back_me(ctx: Context, request: PledgeRequest) -> list[Say]:
     )
     after = [p for p in before if p.user_id != ctx.sender] + [new]
     _check_lock(ctx, proposal, before, after)
-    await ctx.store.proposals.pledge(proposal.id, new, ctx.message.event_id)
-    facts = await load_facts(ctx.store, proposal)
+    facts = await load_facts(
+        ctx.store, proposal, first=ctx.store.proposals.pledge_writer(proposal.id, new, ctx.message.event_id)
+    )
     texts = ctx.texts
     who = facts.who(ctx.sender)
     amount = pledge_amount(texts, new)
@@ -127,8 +128,8 @@ async def withdraw(ctx: Context, proposal: Proposal) -> list[Say]:
         raise UserError(ctx.texts.t("pledge.none", number=proposal.number))
     after = [p for p in before if p.user_id != ctx.sender]
     _check_lock(ctx, proposal, before, after)
-    await ctx.store.proposals.withdraw(proposal.id, mine, ctx.message.event_id, ctx.now)
-    facts = await load_facts(ctx.store, proposal, ctx.sender)
+    withdraw_mine = ctx.store.proposals.withdrawer(proposal.id, mine, ctx.message.event_id, ctx.now)
+    facts = await load_facts(ctx.store, proposal, ctx.sender, first=withdraw_mine)
     texts = ctx.texts
     headline = texts.t(
         "pledge.withdrawn",

@@ -127,12 +127,10 @@ UNDERWAY_SHOWN = 10  # `!proposals` lists the proposals underway that were decid
 
 @command("proposals", nl=("voorstellen",), order=10, otherwise="err.bad_scope", read_only=True)
 async def list_proposals(ctx: Context) -> list[Say]:
-    open_ones = await ctx.store.proposals.open_in_room(ctx.room_id)
-    underway, underway_count = await ctx.store.proposals.underway_in_room(ctx.room_id, UNDERWAY_SHOWN)
+    open_ones, underway, underway_count, totals = await ctx.store.proposals.listing(ctx.room_id, UNDERWAY_SHOWN)
     if not open_ones and not underway:
         return [ctx.reply(ctx.texts.t("proposal.no_open"))]
     items: list[Rendered] = []
-    totals = await ctx.store.proposals.totals([p.id for p in (*open_ones, *underway)])
     if open_ones:
         items.append(ctx.texts.t("proposal.open_title"))
     for proposal in open_ones:

@@ -32,10 +32,9 @@ async def rep(ctx: Context, user_id: str) -> list[Say]:
 @command("top", "leaderboard", nl=("top",), order=190, args=(Count(default=TOP_DEFAULT, most=TOP_MAX),), read_only=True)
 async def top(ctx: Context, count: int) -> list[Say]:
     show_negative = ctx.settings.reputation.show_negative
-    board = await ctx.store.credits.leaderboard(ctx.room_id, count, show_negative=show_negative)
+    board, names = await ctx.store.credits.leaderboard_named(ctx.room_id, count, show_negative=show_negative)
     if not board:
         return [ctx.reply(ctx.texts.t("top.none"))]
-    names = await ctx.store.members.display_names(ctx.room_id, [s.user_id for s in board])
     rows = [ctx.texts.t("top.title")]
     for standing in board:
         who = mention(standing.user_id, names.get(standing.user_id, standing.user_id))
@@ -46,10 +45,9 @@ async def top(ctx: Context, count: int) -> list[Say]:
 @command("ideas", nl=("ideeen", "ideeën"), order=120, read_only=True)
 async def ideas(ctx: Context) -> list[Say]:
     days = ctx.settings.reputation.ideas_days
-    found = await ctx.store.messages.top_ideas(ctx.room_id, ctx.now - timedelta(days=days), IDEAS_SHOWN)
+    found, names = await ctx.store.messages.top_ideas_named(ctx.room_id, ctx.now - timedelta(days=days), IDEAS_SHOWN)
     if not found:
         return [ctx.reply(ctx.texts.tn("ideas.none", days, days=days))]
-    names = await ctx.store.members.display_names(ctx.room_id, sorted({m.author for m in found}))
     rows = [ctx.texts.tn("ideas.title", days, days=days)]
     for idea in found:
         author = mention(idea.author, names.get(idea.author, idea.author))

@@ -107,6 +107,9 @@ class CreditBook:
         self.bot_user_id = bot_user_id
         self.effects = Effects()
         self.refusals: list[Refusal] = []
+        # Every refusal noted by this book: a member hears each once, so a second one in the batch (same room,
+        # reason and cap day) would find them told already and needs no look in the store.
+        self._refused: set[tuple[str, str, Refused, datetime | None]] = set()
         # The facts as the batch's events so far changed them; `facts` itself stays as it was read.
         self.messages = dict(facts.messages)
         self.reactions = dict(facts.reactions)
@@ -124,7 +127,7 @@ class CreditBook:
         return effects
 
     def take_refusals(self) -> list[Refusal]:
-        """The reactions refused since the last call (at most one per member, room and reason in a batch)."""
+        """The reactions refused since the last call (at most one per member, room, reason and cap day in a batch)."""
         refusals, self.refusals = self.refusals, []
         return refusals
 
@@ -225,8 +228,10 @@ class CreditBook:
             self._take_back(pair, cause=redaction.event_id, at=redaction.at)
 
     def _refuse(self, refusal: Refusal) -> None:
-        """Note a refused reaction, once per member, room and reason in a batch."""
-        if all((r.room_id, r.user_id, r.why) != (refusal.room_id, refusal.user_id, refusal.why) for r in self.refusals):
+        """Note a refused reaction, once per member, room, reason and cap day in a batch."""
+        key = (refusal.room_id, refusal.user_id, refusal.why, refusal.counts_from)
+        if key not in self._refused:
+            self._refused.add(key)
             self.refusals.append(refusal)
 
     def _settle(self, pair: Pair, target: Target, *, cause: str, room_id: str, at: datetime) -> bool:

@@ -8,6 +8,8 @@ kept for later, and the member hears why once per room.
 
 from __future__ import annotations
 
+import sqlite3
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -16,6 +18,7 @@ from handlers.events import Say
 from handlers.settings import ReputationSettings
 from handlers.wording.catalog import Texts
 from handlers.wording.markup import mention
+from storage.queries.outbox import Telling, Told
 from storage.store import Store
 
 
@@ -63,19 +66,61 @@ def vote_refusal(
     return None
 
 
-async def tell_once(
-    store: Store, texts: Texts, settings: ReputationSettings, refusal: Refusal, at: datetime
-) -> list[Say]:
-    """The member hears why their reactions count nothing, once per room and reason (the daily cap: once a day)."""
+async def tell_each_once(
+    store: Store,
+    texts_in: Callable[[str | None], Texts],
+    settings: ReputationSettings,
+    refusals: Sequence[tuple[Refusal, datetime]],
+    *,
+    first: Callable[[sqlite3.Connection], object] | None = None,
+) -> list[Say | None]:
+    """For each refusal and the moment of its reaction: what the member hears about why their reactions count
+    nothing, once per room and reason (the daily cap: once a day); None when they were told already.
+
+    One round trip, after `first` (the names the batch learnt, so the member is named as the room knows them),
+    settles whether each is told and reads the names and rooms' languages (`texts_in` gives the texts in a room's
+    chosen language) of the few that are.
+    """
+    found = await store.outbox.tell_each_once(tellings(refusals), first=first)
+    return answers(found, texts_in, settings, refusals)
+
+
+def tellings(refusals: Sequence[tuple[Refusal, datetime]]) -> list[Telling]:
+    """What the outbox notes for each refusal, so its member hears it once (see `tell_each_once`)."""
+    return [_telling(refusal, at) for refusal, at in refusals]
+
+
+def answers(
+    found: Told,
+    texts_in: Callable[[str | None], Texts],
+    settings: ReputationSettings,
+    refusals: Sequence[tuple[Refusal, datetime]],
+) -> list[Say | None]:
+    """What each member hears about their refusal, given what the outbox `found` (None: told already)."""
+    return [
+        _refusal_say(
+            texts_in(found.languages[refusal.room_id]),
+            settings,
+            refusal,
+            found.names[refusal.room_id, refusal.user_id],
+        )
+        if tell
+        else None
+        for (refusal, _), tell in zip(refusals, found.told, strict=True)
+    ]
+
+
+def _telling(refusal: Refusal, at: datetime) -> Telling:
     every = None
     if refusal.why is Refused.DAILY_CAP:
         assert refusal.counts_from is not None
         day_start = refusal.counts_from - timedelta(days=1)
         every = int((at - day_start).total_seconds()) + 1  # told before today (UTC), the day the cap counts
-    if not await store.outbox.tell_once(refusal.room_id, refusal.user_id, refusal.why.value, at, every=every):
-        return []
-    names = await store.members.display_names(refusal.room_id, [refusal.user_id])
-    member = mention(refusal.user_id, names.get(refusal.user_id, refusal.user_id))
+    return Telling(refusal.room_id, refusal.user_id, refusal.why.value, at, every)
+
+
+def _refusal_say(texts: Texts, settings: ReputationSettings, refusal: Refusal, name: str) -> Say:
+    member = mention(refusal.user_id, name)
     if refusal.why is Refused.GUEST:
         text = texts.t("standing.guest_votes", member=member, servers=", ".join(settings.servers))
     elif refusal.why is Refused.DAILY_CAP:
@@ -91,4 +136,4 @@ async def tell_once(
             days=settings.min_days_in_room,
             moment=texts.when(refusal.counts_from),
         )
-    return [Say(refusal.room_id, text, mentions=(refusal.user_id,))]
+    return Say(refusal.room_id, text, mentions=(refusal.user_id,))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -50,9 +51,12 @@ class ProposalFacts:
         return mention(user_id, self.names.get(user_id, user_id))
 
 
-async def load_facts(store: Store, proposal: Proposal, *others: str) -> ProposalFacts:
-    """The proposal's pledges and objections, with the names of everyone involved (and of `others`)."""
-    involved = await store.proposals.involvement(proposal, others)
+async def load_facts(
+    store: Store, proposal: Proposal, *others: str, first: Callable[[sqlite3.Connection], object] | None = None
+) -> ProposalFacts:
+    """The proposal's pledges and objections, with the names of everyone involved (and of `others`); after
+    `first` (a write they should show), in the same round trip."""
+    involved = await store.proposals.involvement(proposal, others, first=first)
     return ProposalFacts(proposal, involved.pledges, involved.objections, involved.names)
 
 

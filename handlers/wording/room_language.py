@@ -21,8 +21,12 @@ def texts_in(language: str, zone: ZoneInfo, prefix: str) -> Texts:
 
 async def room_texts(store: Store, settings: CommunitySettings, room_id: str) -> Texts:
     """The texts of a room: its own language if a moderator chose one, else the configured default."""
-    language = await store.room_settings.language(room_id) or settings.bot.language
-    return texts_in(language, settings.proposals.zone, settings.bot.command_prefix)
+    return texts_for_choice(settings, await store.room_settings.language(room_id))
+
+
+def texts_for_choice(settings: CommunitySettings, chosen: str | None) -> Texts:
+    """The texts in the language a room chose (`storage.queries.room_settings`), or in the configured default."""
+    return texts_in(chosen or settings.bot.language, settings.proposals.zone, settings.bot.command_prefix)
 
 
 @command("language", nl=("taal",), order=310, args=(Language(),), who=Role.MODERATOR)

@@ -10,6 +10,7 @@ from collections.abc import Collection, Iterable
 from datetime import datetime
 
 from storage.db import Database
+from storage.queries.members import names_in_room
 from storage.records import Credit, CreditReason, Standing
 from storage.timeconv import from_db, to_db
 
@@ -138,16 +139,18 @@ class CreditQueries:
 
         Ties share a rank (1, 2, 2, 4): rows come in descending order, so everyone above a row is before it.
         """
-        rows = await self.db.fetch_all(
-            f"SELECT user_id, credits FROM reputation WHERE room_id = ? AND credits {'!=' if show_negative else '>'} 0 "
-            "AND user_id NOT IN (SELECT user_id FROM opted_out) ORDER BY credits DESC, user_id LIMIT ?",
-            (room_id, limit),
-        )
-        board: list[Standing] = []
-        for position, (user_id, credits) in enumerate(rows, start=1):
-            rank = board[-1].rank if board and board[-1].credits == credits else position
-            board.append(Standing(str(user_id), int(credits), rank))
-        return board
+        return await self.db.run(lambda conn: _leaderboard(conn, room_id, limit, show_negative))
+
+    async def leaderboard_named(
+        self, room_id: str, limit: int, *, show_negative: bool = True
+    ) -> tuple[list[Standing], dict[str, str]]:
+        """`leaderboard`, with the names of those on it as messages show them (`display_names`): one round trip."""
+
+        def read(conn: sqlite3.Connection) -> tuple[list[Standing], dict[str, str]]:
+            board = _leaderboard(conn, room_id, limit, show_negative)
+            return board, names_in_room(conn, room_id, [s.user_id for s in board]) if board else {}
+
+        return await self.db.run(read)
 
     async def all_balances(self, room_id: str) -> dict[str, int]:
         rows = await self.db.fetch_all(
@@ -170,3 +173,16 @@ class CreditQueries:
             (after_id, after_id),
         )
         return (int(row[0]), int(row[1])) if row else (0, after_id)
+
+
+def _leaderboard(conn: sqlite3.Connection, room_id: str, limit: int, show_negative: bool) -> list[Standing]:
+    rows = conn.execute(
+        f"SELECT user_id, credits FROM reputation WHERE room_id = ? AND credits {'!=' if show_negative else '>'} 0 "
+        "AND user_id NOT IN (SELECT user_id FROM opted_out) ORDER BY credits DESC, user_id LIMIT ?",
+        (room_id, limit),
+    )
+    board: list[Standing] = []
+    for position, (user_id, credits) in enumerate(rows, start=1):
+        rank = board[-1].rank if board and board[-1].credits == credits else position
+        board.append(Standing(str(user_id), int(credits), rank))
+    return board

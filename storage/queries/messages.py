@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from storage.db import Database
+from storage.queries.members import names_in_room
 from storage.records import SeenMessage
 from storage.timeconv import from_db, to_db
 
@@ -60,15 +61,30 @@ class MessageQueries:
     async def top_ideas(self, room_id: str, since: datetime, limit: int) -> list[SeenMessage]:
         """Most credited idea messages since `since` that no proposal links to yet, by members who did not opt out
         of reputation."""
-        rows = await self.db.fetch_all(
-            f"SELECT {MESSAGE_COLUMNS} FROM messages m "
-            "WHERE m.room_id = ? AND m.sent_at >= ? AND m.is_idea = 1 AND m.redacted = 0 AND m.score > 0 "
-            "AND NOT EXISTS (SELECT 1 FROM proposals p WHERE p.idea_event_id = m.event_id) "
-            "AND m.excerpt != '' AND m.author NOT IN (SELECT user_id FROM opted_out) "
-            "ORDER BY m.score DESC, m.sent_at DESC LIMIT ?",
-            (room_id, to_db(since), limit),
-        )
-        return [message_from_row(r) for r in rows]
+        return await self.db.run(lambda conn: _top_ideas(conn, room_id, since, limit))
+
+    async def top_ideas_named(
+        self, room_id: str, since: datetime, limit: int
+    ) -> tuple[list[SeenMessage], dict[str, str]]:
+        """`top_ideas`, with their authors' names as messages show them (`display_names`): one round trip."""
+
+        def read(conn: sqlite3.Connection) -> tuple[list[SeenMessage], dict[str, str]]:
+            found = _top_ideas(conn, room_id, since, limit)
+            return found, names_in_room(conn, room_id, sorted({m.author for m in found})) if found else {}
+
+        return await self.db.run(read)
+
+
+def _top_ideas(conn: sqlite3.Connection, room_id: str, since: datetime, limit: int) -> list[SeenMessage]:
+    rows = conn.execute(
+        f"SELECT {MESSAGE_COLUMNS} FROM messages m "
+        "WHERE m.room_id = ? AND m.sent_at >= ? AND m.is_idea = 1 AND m.redacted = 0 AND m.score > 0 "
+        "AND NOT EXISTS (SELECT 1 FROM proposals p WHERE p.idea_event_id = m.event_id) "
+        "AND m.excerpt != '' AND m.author NOT IN (SELECT user_id FROM opted_out) "
+        "ORDER BY m.score DESC, m.sent_at DESC LIMIT ?",
+        (room_id, to_db(since), limit),
+    )
+    return [message_from_row(r) for r in rows]
 
 
 def excerpt_of(text: str) -> str:

@@ -7,12 +7,17 @@ is tried again later, less and less often, while the others go ahead; after MAX_
 
 from __future__ import annotations
 
+import functools
 import json
 import sqlite3
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
+from typing import NamedTuple
 
 from storage.db import Database
 from storage.queries.bot_messages import remember_bot_message
+from storage.queries.members import names_in_room
+from storage.queries.room_settings import language_in
 from storage.records import MessageKind, OutboxMessage, Outgoing, ParkedMessage, Priority, is_user_id
 from storage.timeconv import from_db, to_db
 
@@ -26,33 +31,89 @@ _COLUMNS = (
 )
 
 
+class Telling(NamedTuple):
+    """Something a member hears once: about `topic` in a room, or again after `every` seconds (see `tell_once`)."""
+
+    room_id: str
+    user_id: str
+    topic: str
+    at: datetime
+    every: int | None = None
+
+
+class Told(NamedTuple):
+    """For each telling, whether it is to be told now; the names of those members as the room shows them, and the
+    language each of their rooms chose (None: the configured one)."""
+
+    told: list[bool]
+    names: dict[tuple[str, str], str]
+    languages: dict[str, str | None]
+
+
+def _tell_once(conn: sqlite3.Connection, telling: Telling) -> bool:
+    row = (telling.room_id, telling.user_id, telling.topic, to_db(telling.at))
+    if telling.every is None:
+        told = conn.execute("INSERT OR IGNORE INTO told (room_id, user_id, topic, told_at) VALUES (?, ?, ?, ?)", row)
+        return told.rowcount == 1
+    again = (
+        "INSERT INTO told (room_id, user_id, topic, told_at) VALUES (?, ?, ?, ?) "
+        "ON CONFLICT (room_id, user_id, topic) DO UPDATE SET told_at = excluded.told_at "
+        "WHERE excluded.told_at - told.told_at >= ?"
+    )
+    return conn.execute(again, (*row, telling.every)).rowcount == 1
+
+
+def tell_each_once_in(conn: sqlite3.Connection, tellings: Sequence[Telling]) -> Told:
+    """`OutboxQueries.tell_each_once`, for code already on the database thread."""
+    told = [_tell_once(conn, telling) for telling in tellings]
+    to_tell = [telling for telling, tell in zip(tellings, told, strict=True) if tell]
+    names: dict[tuple[str, str], str] = {}
+    languages: dict[str, str | None] = {}
+    for room_id in dict.fromkeys(telling.room_id for telling in to_tell):
+        users = sorted({telling.user_id for telling in to_tell if telling.room_id == room_id})
+        found = names_in_room(conn, room_id, users)
+        names.update({(room_id, user): found.get(user, user) for user in users})
+        languages[room_id] = language_in(conn, room_id)
+    return Told(told, names, languages)
+
+
+def _enqueue(messages: list[Outgoing], at: int, conn: sqlite3.Connection) -> None:
+    conn.executemany(
+        f"INSERT INTO outbox ({_COLUMNS}, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            (
+                m.room_id,
+                m.kind.value,
+                m.proposal_id,
+                m.body,
+                m.html,
+                m.reply_to,
+                json.dumps([user for user in m.mentions if is_user_id(user)]),  # never a pseudonym
+                m.thread_root,
+                int(m.opens_thread),
+                m.delivery_id,
+                int(m.priority),
+                int(m.reaches),
+                at,
+            )
+            for m in messages
+        ],
+    )
+
+
 class OutboxQueries:
     def __init__(self, db: Database) -> None:
         self.db = db
 
     async def enqueue(self, messages: list[Outgoing], at: datetime) -> None:
         """Queue messages to send, in order, in the caller's transaction."""
-        await self.db.executemany(
-            f"INSERT INTO outbox ({_COLUMNS}, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                (
-                    m.room_id,
-                    m.kind.value,
-                    m.proposal_id,
-                    m.body,
-                    m.html,
-                    m.reply_to,
-                    json.dumps([user for user in m.mentions if is_user_id(user)]),  # never a pseudonym
-                    m.thread_root,
-                    int(m.opens_thread),
-                    m.delivery_id,
-                    int(m.priority),
-                    int(m.reaches),
-                    to_db(at),
-                )
-                for m in messages
-            ],
-        )
+        if messages:
+            await self.db.run(self.enqueuer(messages, at))
+
+    @staticmethod
+    def enqueuer(messages: list[Outgoing], at: datetime) -> Callable[[sqlite3.Connection], None]:
+        """`enqueue`, for code already on the database thread (e.g. `Store.savepoint(first=…)`)."""
+        return functools.partial(_enqueue, messages, to_db(at))
 
     async def pending(self, limit: int = 100, *, now: datetime | None = None) -> list[OutboxMessage]:
         """The next messages to send, most urgent first; with `now`, leaving out those refused a moment ago."""
@@ -107,20 +168,21 @@ class OutboxQueries:
     ) -> bool:
         """True, and noted, when the member was not told about `topic` in this room before — or, with `every`
         (seconds), not in that long; with `every=0`, a later `at` replaces the moment noted before."""
-        row = (room_id, user_id, topic, to_db(at))
-        if every is None:
-            return (
-                await self.db.execute(
-                    "INSERT OR IGNORE INTO told (room_id, user_id, topic, told_at) VALUES (?, ?, ?, ?)", row
-                )
-                == 1
-            )
-        again = (
-            "INSERT INTO told (room_id, user_id, topic, told_at) VALUES (?, ?, ?, ?) "
-            "ON CONFLICT (room_id, user_id, topic) DO UPDATE SET told_at = excluded.told_at "
-            "WHERE excluded.told_at - told.told_at >= ?"
-        )
-        return await self.db.execute(again, (*row, every)) == 1
+        telling = Telling(room_id, user_id, topic, at, every)
+        return await self.db.run(lambda conn: _tell_once(conn, telling))
+
+    async def tell_each_once(
+        self, tellings: Sequence[Telling], *, first: Callable[[sqlite3.Connection], object] | None = None
+    ) -> Told:
+        """`tell_once` for each, in order, with what telling the members needs, in one round trip; `first` (e.g.
+        writing the names a batch learnt) runs just before, in the same round trip."""
+
+        def tell(conn: sqlite3.Connection) -> Told:
+            if first is not None:
+                first(conn)
+            return tell_each_once_in(conn, tellings)
+
+        return await self.db.run(tell)
 
     async def told_at(self, room_id: str, user_id: str, topic: str) -> datetime | None:
         """The moment noted with `topic` for the member in this room (see `tell_once`), or None. For the "slow

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from datetime import datetime
+from typing import NamedTuple
 
 from storage.db import Database
 from storage.queries.members import names_in_room
@@ -17,6 +18,15 @@ _PROPOSAL_COLUMNS = (
     "deadline, created_at, idea_event_id, COALESCE(closed, status), decided_at, cancel_reason, fully_backed_at, "
     "closed_at, close_reason, thread_root, needs"
 )
+
+
+class Listing(NamedTuple):
+    """What `!proposals` shows: the open proposals, the latest underway, how many are underway, their totals."""
+
+    open_ones: list[Proposal]
+    underway: list[Proposal]
+    underway_count: int
+    totals: dict[int, Totals]
 
 
 class ProposalQueries:
@@ -67,15 +77,18 @@ class ProposalQueries:
     async def underway_in_room(self, room_id: str, limit: int) -> tuple[list[Proposal], int]:
         """The `limit` proposals decided GO most recently and not closed yet (oldest of them first), and how many
         are underway in all: a room may carry on hundreds, and a listing shows the latest."""
-        rows = await self.db.fetch_all(
-            f"SELECT {_PROPOSAL_COLUMNS} FROM proposals WHERE room_id = ? AND status = 'go' AND closed IS NULL "
-            "ORDER BY decided_at DESC, number DESC LIMIT ?",
-            (room_id, limit),
-        )
-        count = await self.db.fetch_one(
-            "SELECT COUNT(*) FROM proposals WHERE room_id = ? AND status = 'go' AND closed IS NULL", (room_id,)
-        )
-        return [_proposal(r) for r in reversed(rows)], int(count[0]) if count else 0
+        return await self.db.run(lambda conn: _underway_in_room(conn, room_id, limit))
+
+    async def listing(self, room_id: str, underway_limit: int) -> Listing:
+        """What `!proposals` shows, in one round trip: the open proposals, those underway (as `underway_in_room`)
+        and the totals pledged to each."""
+
+        def read(conn: sqlite3.Connection) -> Listing:
+            open_ones = _open_in_room(conn, room_id)
+            underway, count = _underway_in_room(conn, room_id, underway_limit)
+            return Listing(open_ones, underway, count, _totals(conn, [p.id for p in (*open_ones, *underway)]))
+
+        return await self.db.run(read)
 
     async def underway_backed_by(self, room_id: str, user_id: str) -> list[Proposal]:
         """The proposals underway (GO, not closed) that `user_id` pledged to, oldest decision first."""
@@ -131,12 +144,7 @@ class ProposalQueries:
         )
 
     async def open_in_room(self, room_id: str) -> list[Proposal]:
-        rows = await self.db.fetch_all(
-            f"SELECT {_PROPOSAL_COLUMNS} FROM proposals WHERE room_id = ? AND status = 'open' "
-            "ORDER BY deadline, number",
-            (room_id,),
-        )
-        return [_proposal(r) for r in rows]
+        return await self.db.run(lambda conn: _open_in_room(conn, room_id))
 
     async def in_room(self, room_id: str) -> list[Proposal]:
         rows = await self.db.fetch_all(
@@ -201,10 +209,19 @@ class ProposalQueries:
         rows = await self.db.fetch_all(_PLEDGES, (proposal_id,))
         return [_pledge(r) for r in rows]
 
-    async def involvement(self, proposal: Proposal, others: Collection[str] = ()) -> Involvement:
-        """Pledges, objections and the names of the proposer, backers, objectors and `others`: one round trip."""
+    async def involvement(
+        self,
+        proposal: Proposal,
+        others: Collection[str] = (),
+        *,
+        first: Callable[[sqlite3.Connection], object] | None = None,
+    ) -> Involvement:
+        """Pledges, objections and the names of the proposer, backers, objectors and `others`: one round trip,
+        after `first` (e.g. a `pledge_writer`) in the same round trip."""
 
         def read(conn: sqlite3.Connection) -> Involvement:
+            if first is not None:
+                first(conn)
             pledges = [_pledge(r) for r in conn.execute(_PLEDGES, (proposal.id,))]
             objections = [_objection(r) for r in conn.execute(_OBJECTIONS, (proposal.id,))]
             people = {proposal.proposer, *(p.user_id for p in pledges), *(o.user_id for o in objections), *others}
@@ -216,18 +233,15 @@ class ProposalQueries:
         """Backers, money and hours pledged to each of several proposals, in one query."""
         if not proposal_ids:
             return {}
-        marks = ",".join("?" * len(proposal_ids))
-        rows = await self.db.fetch_all(
-            "SELECT g.proposal_id, SUM(g.user_id != p.proposer), SUM(g.money_cents), SUM(g.minutes) "
-            f"FROM pledges g JOIN proposals p ON p.id = g.proposal_id WHERE g.proposal_id IN ({marks}) "
-            "GROUP BY g.proposal_id",  # the proposer's own pledge is money and hours, not a backer
-            tuple(proposal_ids),
-        )
-        found = {int(r[0]): Totals(int(r[1]), int(r[2]), int(r[3])) for r in rows}
-        return {pid: found.get(pid, Totals(0, 0, 0)) for pid in proposal_ids}
+        return await self.db.run(lambda conn: _totals(conn, proposal_ids))
 
     async def pledge(self, proposal_id: int, pledge: Pledge, event_id: str) -> None:
         """Place or replace a member's pledge, and append it to the history (one round trip)."""
+        await self.db.run(self.pledge_writer(proposal_id, pledge, event_id))
+
+    @staticmethod
+    def pledge_writer(proposal_id: int, pledge: Pledge, event_id: str) -> Callable[[sqlite3.Connection], None]:
+        """`pledge`, for code already on the database thread (e.g. `involvement(first=…)`)."""
 
         def write(conn: sqlite3.Connection) -> None:
             conn.execute(
@@ -246,16 +260,23 @@ class ProposalQueries:
             )
             _history(conn, proposal_id, pledge, "pledge", event_id)
 
-        await self.db.run(write)
+        return write
 
     async def withdraw(self, proposal_id: int, pledge: Pledge, event_id: str, at: datetime) -> None:
         """Take a member's pledge back, and append that to the history (one round trip)."""
+        await self.db.run(self.withdrawer(proposal_id, pledge, event_id, at))
+
+    @staticmethod
+    def withdrawer(
+        proposal_id: int, pledge: Pledge, event_id: str, at: datetime
+    ) -> Callable[[sqlite3.Connection], None]:
+        """`withdraw`, for code already on the database thread (e.g. `involvement(first=…)`)."""
 
         def write(conn: sqlite3.Connection) -> None:
             conn.execute("DELETE FROM pledges WHERE proposal_id = ? AND user_id = ?", (proposal_id, pledge.user_id))
             _history(conn, proposal_id, Pledge(pledge.user_id, 0, 0, "", at), "withdraw", event_id)
 
-        await self.db.run(write)
+        return write
 
     # objections
     async def object(self, proposal_id: int, objection: Objection) -> None:
@@ -288,6 +309,40 @@ class ProposalQueries:
     async def objections(self, proposal_id: int) -> list[Objection]:
         rows = await self.db.fetch_all(_OBJECTIONS, (proposal_id,))
         return [_objection(r) for r in rows]
+
+
+def _open_in_room(conn: sqlite3.Connection, room_id: str) -> list[Proposal]:
+    rows = conn.execute(
+        f"SELECT {_PROPOSAL_COLUMNS} FROM proposals WHERE room_id = ? AND status = 'open' ORDER BY deadline, number",
+        (room_id,),
+    )
+    return [_proposal(r) for r in rows]
+
+
+def _underway_in_room(conn: sqlite3.Connection, room_id: str, limit: int) -> tuple[list[Proposal], int]:
+    rows = conn.execute(
+        f"SELECT {_PROPOSAL_COLUMNS} FROM proposals WHERE room_id = ? AND status = 'go' AND closed IS NULL "
+        "ORDER BY decided_at DESC, number DESC LIMIT ?",
+        (room_id, limit),
+    ).fetchall()
+    count = conn.execute(
+        "SELECT COUNT(*) FROM proposals WHERE room_id = ? AND status = 'go' AND closed IS NULL", (room_id,)
+    ).fetchone()
+    return [_proposal(r) for r in reversed(rows)], int(count[0]) if count else 0
+
+
+def _totals(conn: sqlite3.Connection, proposal_ids: Collection[int]) -> dict[int, Totals]:
+    if not proposal_ids:
+        return {}
+    marks = ",".join("?" * len(proposal_ids))
+    rows = conn.execute(
+        "SELECT g.proposal_id, SUM(g.user_id != p.proposer), SUM(g.money_cents), SUM(g.minutes) "
+        f"FROM pledges g JOIN proposals p ON p.id = g.proposal_id WHERE g.proposal_id IN ({marks}) "
+        "GROUP BY g.proposal_id",  # the proposer's own pledge is money and hours, not a backer
+        tuple(proposal_ids),
+    )
+    found = {int(r[0]): Totals(int(r[1]), int(r[2]), int(r[3])) for r in rows}
+    return {pid: found.get(pid, Totals(0, 0, 0)) for pid in proposal_ids}
 
 
 def _history(conn: sqlite3.Connection, proposal_id: int, pledge: Pledge, action: str, event_id: str) -> None:

@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
+import sqlite3
+
 from storage.db import Database
+
+
+def language_in(conn: sqlite3.Connection, room_id: str) -> str | None:
+    """The language a moderator chose for the room, for code already on the database thread; None if none."""
+    row = conn.execute("SELECT language FROM room_settings WHERE room_id = ?", (room_id,)).fetchone()
+    return None if row is None else str(row[0])
 
 
 class RoomSettingQueries:
@@ -10,8 +18,7 @@ class RoomSettingQueries:
         self.db = db
 
     async def language(self, room_id: str) -> str | None:
-        row = await self.db.fetch_one("SELECT language FROM room_settings WHERE room_id = ?", (room_id,))
-        return None if row is None else row[0]
+        return await self.db.run(lambda conn: language_in(conn, room_id))
 
     async def set_language(self, room_id: str, language: str) -> None:
         await self.db.execute(

@@ -130,10 +130,13 @@ async def test_a_store_failure_aborts_the_event_so_it_is_retried(
     idea, _ = await room.say(ANN, "Shared courier?")
     before = await room.dump(everything=True)
 
-    async def disk_full(*args: object) -> None:
-        raise sqlite3.OperationalError("database or disk is full")
+    def disk_full(*args: object) -> Callable[[sqlite3.Connection], None]:
+        def write(conn: sqlite3.Connection) -> None:
+            raise sqlite3.OperationalError("database or disk is full")
 
-    monkeypatch.setattr(room.store.intake, "write", disk_full)  # where a batch's credits are written
+        return write
+
+    monkeypatch.setattr(room.store.intake, "writer", disk_full)  # where a batch's credits are written
     reaction = Reaction("$up", ROOM, BOB, idea, "👍", room.clock.now())
     with pytest.raises(sqlite3.OperationalError):
         await room.kring.handle(reaction)
@@ -150,10 +153,13 @@ async def test_a_batch_commits_its_state_with_its_effects(room: Harness, monkeyp
     assert await room.kring.handle_batch(first, {"sync_token": "s1"}) == 2
     assert await room.store.key_values.get("sync_token") == "s1"
 
-    async def disk_full(*args: object) -> None:
-        raise sqlite3.OperationalError("database or disk is full")
+    def disk_full(*args: object) -> Callable[[sqlite3.Connection], None]:
+        def write(conn: sqlite3.Connection) -> None:
+            raise sqlite3.OperationalError("database or disk is full")
 
-    monkeypatch.setattr(room.store.intake, "write", disk_full)  # where a batch's credits are written
+        return write
+
+    monkeypatch.setattr(room.store.intake, "writer", disk_full)  # where a batch's credits are written
     second: list[Event] = [Message("$b", ROOM, CAS, "A van?", now), Reaction("$r2", ROOM, BOB, "$b", "👍", now)]
     with pytest.raises(sqlite3.OperationalError):
         await room.kring.handle_batch(second, {"sync_token": "s2"})

@@ -130,6 +130,8 @@ MESSAGE_REMOVED_THEN_REACTED = _plan(("message", ANN, 0, 0), ("redaction", ANN, 
 NAMED_IN_THE_SAME_BATCH = _plan(
     ("message", BOB, 0, 0), ("announcement", BOB, 0, 0), ("redaction", BOB, 0, 0), ("announcement", BOB, 0, 0)
 )
+# The same, then Ann's `!rep`: Bob is told by name before the command's reply.
+NAMED_BEFORE_A_COMMAND = NAMED_IN_THE_SAME_BATCH + _plan(("message", ANN, 0, 2))
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -137,6 +139,7 @@ NAMED_IN_THE_SAME_BATCH = _plan(
 @example(plan=TAKEN_BACK_TWICE, batches=[], cap=20)
 @example(plan=MESSAGE_REMOVED_THEN_REACTED, batches=[], cap=20)
 @example(plan=NAMED_IN_THE_SAME_BATCH, batches=[], cap=1)
+@example(plan=NAMED_BEFORE_A_COMMAND, batches=[], cap=1)
 @given(plan=steps, batches=st.lists(st.integers(0, 100), max_size=4), cap=st.sampled_from((1, 2, 20)))
 def test_a_batch_has_the_effects_of_its_events_one_by_one(plan: list[Step], batches: list[int], cap: int) -> None:
     one_batch, one_by_one, cuts = asyncio.run(_outcomes(plan, batches, cap))

@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from handlers.events import Event, Joined, Reaction, Redaction
+from handlers.events import Event, Joined, Message, Reaction, Redaction
 from handlers.reputation.reactions import CreditBook, facts_wanted
 from tests.unit.conftest import MakeRoom
 from tests.unit.harness import BOT, ROOM, Harness
@@ -259,6 +259,34 @@ async def test_a_vote_over_the_daily_cap_is_told_once_a_day(make_room: MakeRoom)
     await room.react(BOB, ideas[3], "👍")  # the new day's vote counts
     await room.react(BOB, ideas[4], "👍")  # and the new day's first vote over the cap is told
     assert len(await room.deliver()) == 1
+    assert await room.rep(ANN) == 2
+
+
+async def test_in_one_batch_over_the_cap_is_told_once_a_day_in_the_order_it_happened(make_room: MakeRoom) -> None:
+    """A batch (a catch-up after downtime, here across UTC midnight) tells each day's first vote over the cap once,
+    each notice in its place among the replies to the batch's commands."""
+    room = await make_room(reputation={"daily_cap": 1})
+    ideas = [(await room.say(ANN, f"Idea number {n}"))[0] for n in range(6)]
+    before, after = MIDNIGHT - timedelta(hours=1), MIDNIGHT + timedelta(hours=1)
+
+    def vote(idea: int, at: datetime) -> Reaction:
+        return Reaction(room.new_id("react"), ROOM, BOB, ideas[idea], "👍", at)
+
+    batch: list[Event] = [
+        Message(room.new_id("msg"), ROOM, BOB, "Good ideas!", before, sender_name="Bob"),
+        vote(0, before),
+        vote(1, before),  # over the cap: told
+        vote(2, before),  # over the cap again, the same day: not told twice
+        Message(room.new_id("msg"), ROOM, CAS, "!rep", before + timedelta(minutes=1)),
+        vote(3, after),  # the new day's vote counts
+        vote(4, after),  # the new day's first vote over the cap: told
+        vote(5, after),
+    ]
+    await room.kring.handle_batch(batch)
+    told = await room.deliver()
+    assert [BOB in sent.mentions for sent in told] == [True, False, True]
+    assert told[0].body.startswith("Bob, ") and "3 March 2026" in told[0].body  # named as he spoke in this batch
+    assert "4 March 2026" in told[2].body
     assert await room.rep(ANN) == 2
 
 
