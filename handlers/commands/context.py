@@ -9,7 +9,7 @@ from enum import Enum
 from typing import TYPE_CHECKING
 
 from handlers.events import Message, Say
-from handlers.parsing import ParseError
+from handlers.parsing import ParseError, Problem
 from handlers.settings import CommunitySettings
 from handlers.wording.catalog import Texts
 from handlers.wording.markup import Rendered, lines, mention
@@ -136,6 +136,8 @@ class Context:
     def parse_error(self, error: ParseError) -> UsageError:
         params = {key: value for key, value in error.params.items() if isinstance(value, str | int)}
         key = f"err.{error.code}"  # every Problem has its sentence: tests/unit/commands/test_parse_problems.py
+        if error.code is Problem.BAD_NEED_ID and not error.token:  # `!solved` alone: nothing to call a bad number
+            return UsageError(self.texts.t("err.missing_need_number"))
         if self.texts.is_plural(key):  # counted by its one number, e.g. "more than 1 day away"; a title by its length
             count = params.get("length", next(value for value in params.values() if isinstance(value, int)))
             assert isinstance(count, int)

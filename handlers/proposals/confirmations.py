@@ -138,15 +138,19 @@ async def confirm(ctx: Context, proposal: Proposal, backer: str) -> list[Say]:
         own = "underway.self_confirm_proposer" if backer == proposal.proposer else "underway.self_confirm"
         raise UserError(ctx.texts.t(own))
     waiting = [d for d in await ctx.store.underway.deliveries([proposal.id]) if d.user_id == backer and not d.confirmed]
+    beyond = await _paid_again(ctx, proposal, backer)
+    waiting = [d for d in waiting if d.id not in beyond]
     if ctx.sender != proposal.proposer and not ctx.is_moderator:  # a treasurer: a payment a statement suggested
         suggested = {delivery for _, _, delivery in await ctx.store.payments.suggestions_waiting(proposal.id, backer)}
         waiting = [d for d in waiting if d.id in suggested]
-        if not waiting:
+        if not waiting and not beyond:
             who = await ctx.who(backer)
             raise UserError(ctx.texts.t("payments.nothing_suggested", backer=who, number=proposal.number))
-    if not waiting:
+    if not waiting and not beyond:
         who = await ctx.who(backer)
         raise UserError(ctx.texts.t("underway.nothing_to_confirm", backer=who, number=proposal.number))
+    if not waiting:
+        return [ctx.reply(lines(list(beyond.values())), proposal_id=proposal.id)]
     text = await confirm_deliveries(
         ctx.store,
         ctx.settings,
@@ -158,7 +162,34 @@ async def confirm(ctx: Context, proposal: Proposal, backer: str) -> list[Say]:
         event_id=ctx.message.event_id,
         at=ctx.now,
     )
+    if beyond:
+        text = lines([text, *beyond.values()])
     return [ctx.reply(text, mentions=(backer,), proposal_id=proposal.id)]
+
+
+async def _paid_again(ctx: Context, proposal: Proposal, backer: str) -> dict[int, Rendered]:
+    """The suggested bank lines that would bring more than the backer's request asks once earlier ones are counted:
+    each becomes a double payment for the treasurer, its waiting delivery gone; by delivery id, the line saying so."""
+    request = await ctx.store.payments.request_of(proposal.id, backer)
+    if request is None:
+        return {}
+    suggested = await ctx.store.payments.suggestions_waiting(proposal.id, backer)
+    arrived = (await ctx.store.payments.arrived([request.id])).get(request.id, 0)
+    beyond: dict[int, Rendered] = {}
+    who = await ctx.who(backer)
+    for line_id, line, delivery in suggested:
+        if arrived < request.amount_cents:
+            arrived += line.amount_cents  # confirmed now: it counts towards the request
+            continue
+        await ctx.store.payments.mark_double(line_id, delivery)
+        beyond[delivery] = ctx.texts.t(
+            "payments.paid_again",
+            date=line.booked_on.isoformat(),
+            amount=ctx.texts.money(line.amount_cents),
+            backer=who,
+            number=proposal.number,
+        )
+    return beyond
 
 
 async def waiting_backer_named(ctx: Context, proposal: Proposal, typed: str) -> str:

@@ -118,6 +118,9 @@ async def report_delivery(ctx: Context, proposal: Proposal, draft: PledgeDraft) 
     facts = await load_facts(ctx.store, proposal, ctx.sender)
     if ctx.sender not in facts.backers:
         raise UserError(ctx.texts.t("underway.not_a_backer", number=proposal.number))
+    if draft.money_cents and await ctx.store.payments.request_of(proposal.id, ctx.sender) is not None:
+        # The bank statement confirms this money: reported here as well, it would count twice.
+        raise UserError(ctx.texts.t("underway.money_by_bank", number=proposal.number))
     delivery = await ctx.store.underway.add_delivery(
         proposal.id,
         ctx.sender,

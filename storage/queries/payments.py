@@ -174,6 +174,12 @@ class PaymentQueries:
             "DELETE FROM deliveries WHERE id = ? AND confirmed_by IS NULL", [(d,) for _, d in waiting]
         )
 
+    async def mark_double(self, line_id: int, delivery_id: int) -> None:
+        """A suggested line that would pay its request beyond what it asks: a double payment for the treasurer,
+        still the request's, and the delivery it made, never confirmed, is gone."""
+        await self.db.execute("UPDATE bank_lines SET outcome = 'double', delivery_id = NULL WHERE id = ?", (line_id,))
+        await self.db.execute("DELETE FROM deliveries WHERE id = ? AND confirmed_by IS NULL", (delivery_id,))
+
     async def lines_of_proposals(self, proposal_ids: Collection[int]) -> list[tuple[BankLine, LineOutcome, int]]:
         """The bank lines taken for the requests of these proposals: (line, outcome, request id), oldest first."""
         if not proposal_ids:

@@ -102,6 +102,7 @@ SENTENCES: tuple[Sentence, ...] = (
     _msg("err.missing_need", "What do you need? Write it, like: !need someone to drive on Saturday for: driver."),
     _msg("err.need_too_long", "The need is too long (at most {max} characters)."),
     _msg("err.bad_need_id", "“{token}” is not a need number. Write it like N#3 or 3."),
+    _msg("err.missing_need_number", "Which need? Give its number, like {prefix}solved N#3 @who-helped."),
     _msg("err.missing_delivery", "What did you deliver? Give money, hours or both, like €50 or 4h."),
     _msg("err.bad_language", "“{token}” is not a language I speak. Choose one of: {languages}."),
     _msg(

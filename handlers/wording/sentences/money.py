@@ -58,6 +58,11 @@ SENTENCES: tuple[Sentence, ...] = (
         "No payment of {backer} to #{number} that Kring suggested from a bank statement waits for a decision.",
     ),
     _msg(
+        "payments.paid_again",
+        "The bank line of {date} ({amount}) pays #{number} again after {backer} paid it in full: not counted, it is "
+        "back with the lines for the treasurer.",
+    ),
+    _msg(
         "payments.rejected",
         "The bank line of {date} ({amount}) is not {backer}'s payment to #{number}: it is back with the lines for "
         "the treasurer.",

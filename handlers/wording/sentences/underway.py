@@ -18,6 +18,11 @@ SENTENCES: tuple[Sentence, ...] = (
     _msg("underway.percent", "({percent}% done)"),
     _msg("underway.quote", "“{text}”"),
     _msg("underway.not_a_backer", "Only a backer of #{number} reports a delivery to it, and only their own."),
+    _msg(
+        "underway.money_by_bank",
+        "Your money for #{number} is confirmed by the bank statement once it arrives, not by a report: report only "
+        "your hours here, like {prefix}delivered {number} 2h. Nothing was recorded.",
+    ),
     _msg("underway.delivered_both", "📦 {user} paid {money} and worked {hours} for #{number} (not confirmed yet)."),
     _msg("underway.delivered_money", "📦 {user} paid {money} for #{number} (not confirmed yet)."),
     _msg("underway.delivered_hours", "📦 {user} worked {hours} for #{number} (not confirmed yet)."),

@@ -216,3 +216,11 @@ async def test_a_console_flow_reaches_only_the_member_who_opted_in(tmp_path: obj
     assert mentioned["🙋 N#1 you asks: “who can drive to the depot on Saturday?”"] == '["@bob"]'
     assert '"@cas"' not in "".join(str(row[1]) for row in sent)
     assert "N#1 is solved — thanks to bob, who earns +1 credit." in text
+
+
+async def test_solved_without_a_number_asks_which_need(room: Harness) -> None:
+    await room.say(ANN, "!need a ride to the depot")
+    answer = (await room.reply(ANN, "!solved")).body
+    assert answer.startswith("Which need? Give its number, like !solved N#3 @who-helped.")
+    assert "“”" not in answer
+    assert "“x” is not a need number" in (await room.reply(ANN, "!solved x")).body

@@ -1,0 +1,84 @@
+"""Money is never counted twice: not reported by hand beside the bank statement that confirms it, not confirmed
+from two suggestions of the same request."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import pytest
+
+from tests.unit.conftest import MakeRoom
+from tests.unit.harness import Harness
+from tests.unit.payments.statements import ACCOUNT, Tx, camt053
+
+ANN = "@ann:test"  # the proposer
+BOB = "@bob:test"  # pledged €60 and 2h
+CAS = "@cas:test"  # pledged €15
+TES = "@tes:test"  # the treasurer
+MONEY: dict[str, Any] = {"iban": ACCOUNT, "account_name": "Vereniging Kring", "treasurers": [TES]}
+
+
+@pytest.fixture
+async def gone_go(make_room: MakeRoom) -> Harness:
+    room = await make_room(money=MONEY)
+    await room.say(ANN, "!propose Shared courier €50 in 2 days min 2")
+    await room.say(BOB, "!backme 1 €60 2h")
+    await room.say(CAS, "!backme 1 €15")
+    await room.wait(timedelta(days=2, minutes=1))
+    return room
+
+
+async def take(room: Harness, data: bytes) -> str:
+    from bot.payments.importer import take_in
+
+    said = (await take_in(room.kring, data)).plain
+    await room.deliver()  # what the import posts in the thread
+    return said
+
+
+async def test_a_money_backer_reports_hours_but_the_bank_confirms_the_money(gone_go: Harness) -> None:
+    room = gone_go
+    refused = (await room.reply(BOB, "!delivered 1 €60")).body
+    assert refused == (
+        "Your money for #1 is confirmed by the bank statement once it arrives, not by a report: report only your "
+        "hours here, like !delivered 1 2h. Nothing was recorded."
+    )
+    assert "Nothing was recorded" in (await room.reply(BOB, "!delivered 1 €60 2h")).body
+    assert await room.rows("SELECT COUNT(*) FROM deliveries") == [(0,)]
+    assert "worked 2h" in (await room.reply(BOB, "!delivered 1 2h")).body
+    bob = dict(await room.rows("SELECT user_id, reference FROM payment_requests"))[BOB]
+    before = await room.rep(BOB)
+    await take(room, camt053([[Tx("60.00", name="B. de Vries", reference=bob)]]))
+    assert await room.rows("SELECT money_cents, confirmed_by FROM deliveries WHERE money_cents > 0") == [(6000, "bank")]
+    rewarded = await room.rows("SELECT COUNT(*) FROM credits WHERE receiver = ? AND reason = 'delivered_money'", BOB)
+    assert rewarded == [(1,)]
+    assert await room.rep(BOB) > before
+
+
+async def test_two_suggestions_of_one_request_are_not_both_counted(gone_go: Harness) -> None:
+    room = gone_go
+    await take(room, camt053([[Tx("15.00", name="C. Jansen", text="koerier #1", bank_ref="S1")]]))
+    await take(room, camt053([[Tx("15.00", name="C. Jansen", text="koerier 1 nog eens", bank_ref="S2")]]))
+    assert await room.rows("SELECT outcome FROM bank_lines ORDER BY id") == [("suggested",), ("suggested",)]
+    answer = (await room.reply(TES, f"!confirm 1 {CAS}")).body
+    assert answer.startswith("✅ Tes confirmed Cas's delivery of €15 to #1.")
+    assert "The bank line of 2026-03-10 (€15) pays #1 again after Cas paid it in full: not counted" in answer
+    assert await room.rows("SELECT SUM(money_cents) FROM deliveries WHERE confirmed_by IS NOT NULL") == [(1500,)]
+    assert await room.rows("SELECT outcome FROM bank_lines ORDER BY id") == [("suggested",), ("double",)]
+    again = (await room.reply(TES, f"!confirm 1 {CAS}")).body
+    assert again == "No payment of Cas to #1 that Kring suggested from a bank statement waits for a decision."
+
+
+async def test_a_suggestion_after_the_request_is_paid_by_reference_is_a_double_payment(gone_go: Harness) -> None:
+    room = gone_go
+    await take(room, camt053([[Tx("15.00", name="C. Jansen", text="koerier #1", bank_ref="S1")]]))
+    cas = dict(await room.rows("SELECT user_id, reference FROM payment_requests"))[CAS]
+    await take(room, camt053([[Tx("15.00", name="C. Jansen", reference=cas, bank_ref="S2")]]))
+    answer = (await room.reply(ANN, f"!confirm 1 {CAS}")).body  # the proposer confirms what waits
+    assert answer == (
+        "The bank line of 2026-03-10 (€15) pays #1 again after Cas paid it in full: not counted, it is back "
+        "with the lines for the treasurer."
+    )
+    assert await room.rows("SELECT SUM(money_cents) FROM deliveries") == [(1500,)]
+    assert await room.rows("SELECT outcome FROM bank_lines ORDER BY id") == [("double",), ("matched",)]
