@@ -118,10 +118,12 @@ def _entry(entry: ElementTree.Element) -> list[BankLine]:
             "",
         )
         tx_ref = _text(tx, "Refs", "AcctSvcrRef")
-        if tx_ref:
+        if entry_ref and len(details) == 1:  # the entry's reference is the one MT940 gives its :61: line
+            key = f"ref:{entry_ref}"
+        elif tx_ref:
             key = f"ref:{tx_ref}"
         elif entry_ref:
-            key = f"ref:{entry_ref}" if len(details) == 1 else f"ref:{entry_ref}/{index + 1}"
+            key = f"ref:{entry_ref}/{index + 1}"
         else:
             end_to_end = _text(tx, "Refs", "EndToEndId")
             key = digest(booked_on, amount, tx_currency, iban, name, text, reference, end_to_end, index)

@@ -20,6 +20,7 @@ from handlers.wording.room_language import room_texts
 from storage.records import BANK, BankLine, LineOutcome, Proposal
 from storage.store import Store
 
+DIGESTED = "sha256:"  # the key of a line the bank gave no reference of its own (bot.payments.statement)
 TEXT_SHOWN = 60  # of a payer's description, in the summary
 
 
@@ -37,6 +38,7 @@ class Imported:
     """What one import did: every new line's match, how many lines were known already, and what to post."""
 
     matches: list[Match] = field(default_factory=list)
+    duplicates: list[Match] = field(default_factory=list)  # new keys, but the booking of a line imported before
     already: int = 0
     says: list[Say] = field(default_factory=list)
     proposals: dict[int, Proposal] = field(default_factory=dict)
@@ -61,6 +63,18 @@ async def import_statement(
         if line.key not in known:
             fresh.setdefault(line.key, line)  # a line twice in one file is one line
     result = Imported(already=len(bank_lines) - len(fresh))
+    if fresh:
+        first = min(line.booked_on for line in fresh.values())
+        last = max(line.booked_on for line in fresh.values())
+        before: dict[tuple[object, ...], set[bool]] = {}
+        for known_line in await store.payments.booked_between(first, last):
+            before.setdefault(_booking(known_line), set()).add(known_line.key.startswith(DIGESTED))
+        for key, line in list(fresh.items()):
+            digested = before.get(_booking(line), set())
+            # Two lines that both carry the bank's reference, and different ones, are two bookings.
+            if line.amount_cents > 0 and (True in digested or (digested and key.startswith(DIGESTED))):
+                result.duplicates.append(Match(line, LineOutcome.UNMATCHED))
+                del fresh[key]
     requests = await store.payments.all_requests()
     proposal_ids = {request.proposal_id for request in requests}
     for proposal_id in proposal_ids:
@@ -87,6 +101,13 @@ async def import_statement(
             await _book(store, settings, match, now, result)
     await store.payments.add_lines(kept, now)
     return result
+
+
+def _booking(line: BankLine) -> tuple[object, ...]:
+    """What the same booking says in a bank's MT940 and its CAMT.053 alike: date, amount, account, text (its
+    spacing and case aside: the formats wrap and join the text differently)."""
+    iban, text = "".join(line.payer_iban.split()).upper(), "".join(line.text.split()).casefold()
+    return line.booked_on, line.amount_cents, line.currency, iban, text
 
 
 async def _texts(store: Store, settings: CommunitySettings, room_id: str | None = None) -> Texts:
@@ -155,6 +176,9 @@ def summary(texts: Texts, account_iban: str, read: int, result: Imported) -> Ren
         if by[outcome]:
             parts.append(texts.t(title, count=len(by[outcome])))
             parts += [texts.t(row_key, **about(match)) for match in by[outcome]]
+    if result.duplicates:
+        parts.append(texts.t("payments.duplicate_title", count=len(result.duplicates)))
+        parts += [texts.t("payments.unmatched", **about(match)) for match in result.duplicates]
     if result.already:
         parts.append(texts.t("payments.already", count=result.already))
     if by[LineOutcome.IGNORED]:

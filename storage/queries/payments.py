@@ -109,6 +109,15 @@ class PaymentQueries:
             found.update(str(r[0]) for r in rows)
         return found
 
+    async def booked_between(self, first: date, last: date) -> list[BankLine]:
+        """Every line imported before that was booked in these days."""
+        rows = await self.db.fetch_all(
+            "SELECT line_key, booked_on, amount_cents, currency, payer_name, payer_iban, text FROM bank_lines "
+            "WHERE booked_on BETWEEN ? AND ?",
+            (first.isoformat(), last.isoformat()),
+        )
+        return [BankLine(r[0], date.fromisoformat(r[1]), r[2], r[3], r[4], r[5], r[6]) for r in rows]
+
     async def add_line(
         self,
         line: BankLine,

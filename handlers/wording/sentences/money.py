@@ -71,6 +71,10 @@ SENTENCES: tuple[Sentence, ...] = (
     _msg("payments.unmatched", "{date} · {amount} · {name} · “{text}”"),
     _msg("payments.double_title", "Paid again after being paid in full, not counted ({count}):"),
     _msg("payments.double", "{date} · {amount} · {name} → #{number} {backer}"),
+    _msg(
+        "payments.duplicate_title",
+        "Probably imported before from another file (the same day, amount, account and text), not counted ({count}):",
+    ),
     _msg("payments.already", "Imported before: {count}."),
     _msg("payments.ignored", "Ignored (debits, other currencies): {count}."),
     _msg("payments.no_money", "Kring has no [money] settings, so it reads no bank statements."),

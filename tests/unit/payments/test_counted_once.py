@@ -3,6 +3,7 @@ from two suggestions of the same request."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 
@@ -10,7 +11,7 @@ import pytest
 
 from tests.unit.conftest import MakeRoom
 from tests.unit.harness import Harness
-from tests.unit.payments.statements import ACCOUNT, Tx, camt053
+from tests.unit.payments.statements import ACCOUNT, Tx, camt053, mt940
 
 ANN = "@ann:test"  # the proposer
 BOB = "@bob:test"  # pledged €60 and 2h
@@ -82,3 +83,27 @@ async def test_a_suggestion_after_the_request_is_paid_by_reference_is_a_double_p
     )
     assert await room.rows("SELECT SUM(money_cents) FROM deliveries") == [(1500,)]
     assert await room.rows("SELECT outcome FROM bank_lines ORDER BY id") == [("double",), ("matched",)]
+
+
+async def test_the_same_booking_in_mt940_and_then_camt_is_counted_once(gone_go: Harness) -> None:
+    room = gone_go
+    cas = dict(await room.rows("SELECT user_id, reference FROM payment_requests"))[CAS]
+    booking = Tx("10.00", name="C. Jansen", text=f"bijdrage {cas} koerier")
+    await take(room, mt940([booking], abn=True))  # ABN AMRO's MT940: no bank reference, keyed by a digest
+    summary = await take(room, camt053([[replace(booking, bank_ref="0310ABN1234")]], v08=True))
+    assert (
+        "Probably imported before from another file (the same day, amount, account and text), not counted (1):"
+        in summary
+    )
+    assert "Matched" not in summary
+    assert await room.rows("SELECT SUM(money_cents) FROM deliveries") == [(1000,)]
+    assert "Imported before: 1." in await take(room, mt940([booking], abn=True))
+
+
+def test_a_camt_entry_of_one_transaction_is_keyed_by_the_reference_mt940_gives_it() -> None:
+    from bot.payments.camt053 import read_camt053
+    from bot.payments.mt940 import read_mt940
+
+    booking = Tx("15.00", name="C. Jansen", text="koerier #1", bank_ref="0310ABN1234")
+    camt = camt053([[booking]], v08=True).replace(b"<Refs><AcctSvcrRef>0310ABN1234", b"<Refs><AcctSvcrRef>TX-77")
+    assert [line.key for line in read_camt053(camt).lines] == [line.key for line in read_mt940(mt940([booking])).lines]
