@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import io
+import os
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -111,7 +112,13 @@ def test_a_reference_typed_in_any_case_and_spacing_is_found() -> None:
 
 def test_the_qr_code_holds_the_sepa_transfer_field_by_field() -> None:
     from PIL import Image
-    from pyzbar.pyzbar import decode
+
+    try:
+        from pyzbar.pyzbar import decode
+    except ImportError as missing:  # pyzbar is there (the test extra); the system's zbar library may not be
+        if os.environ.get("CI"):  # .ci/run installs it: there a missing zbar is a failure
+            raise
+        pytest.skip(f"zbar is missing: install Debian's libzbar0 (.ci/run does): {missing}")
 
     from bot.payments.qr import qr_png
     from handlers.payments.requests import EpcPayment
