@@ -182,11 +182,6 @@ class Database:
         async with self._turn():
             return await self._call(work)
 
-    async def writes(self) -> int:
-        """Rows written through this connection since it opened (SQLite's total_changes, rolled-back ones too):
-        while it stays the same, nothing read from the store has changed. Kring is its store's only writer."""
-        return await self.run(_total_changes)
-
     async def execute(self, sql: str, params: Params = ()) -> int:
         """One statement; the number of rows it changed."""
         return await self.run(lambda conn: conn.execute(sql, params).rowcount)
@@ -326,10 +321,6 @@ async def _undo_if_open_impl(thread: SqliteThread) -> None:
 
 def _in_transaction(conn: sqlite3.Connection) -> bool:
     return conn.in_transaction
-
-
-def _total_changes(conn: sqlite3.Connection) -> int:
-    return conn.total_changes
 
 
 def _begin(conn: sqlite3.Connection) -> None:
