@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, TypeVar
 
+from storage.checkpointer import Checkpointer
 from storage.file_modes import create_private_file, database_files, tighten_all
 from storage.migrations import apply_migrations, refuse_newer_schema
 from storage.sqlite_thread import SqliteThread
@@ -114,9 +115,10 @@ class Database:
     `on_commit` and `on_rollback`: a batch that fails leaves memory as it left the store.
     """
 
-    def __init__(self, thread: SqliteThread, path: str) -> None:
+    def __init__(self, thread: SqliteThread, path: str, checkpointer: Checkpointer | None = None) -> None:
         self.thread = thread
         self.path = path
+        self.checkpointer = checkpointer  # None for a database in memory
         self._lock = asyncio.Lock()
         self._owner: asyncio.Task[object] | None = None
         self._savepoints = 0
@@ -139,11 +141,34 @@ class Database:
             await thread.close()
             raise
         log.info("database open: %s", location)
-        return cls(thread, location)
+        if location == ":memory:":
+            return cls(thread, location)
+        checkpointer = Checkpointer(location)
+        checkpointer.start()
+        return cls(thread, location, checkpointer)
 
     async def close(self) -> None:
         async with self._lock:
+            if self.checkpointer is not None:
+                await asyncio.to_thread(self.checkpointer.stop)  # before the writer's close, which checkpoints last
             await self.thread.close()
+
+    async def empty_wal(self) -> bool:
+        """Copy the write-ahead log into the database file and truncate it; False if a reader held it off."""
+
+        def truncate(conn: sqlite3.Connection) -> bool:
+            if self.checkpointer is None:
+                row = conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+            else:
+                with self.checkpointer.exclusive():
+                    row = conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+            return row is None or int(row[0]) == 0
+
+        return await self.run(truncate)
+
+    def _committed(self) -> None:
+        if self.checkpointer is not None:
+            self.checkpointer.nudge()
 
     @property
     def in_transaction(self) -> bool:
@@ -238,6 +263,7 @@ class Database:
                         hooks.rolled_back()
                     raise
                 self._hooks = []
+                self._committed()
                 hooks.committed()
             finally:
                 self._hooks = []
@@ -310,6 +336,7 @@ class Database:
             except BaseException:
                 hooks.rolled_back()
                 raise
+            self._committed()
             hooks.committed()
 
 

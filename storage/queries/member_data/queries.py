@@ -141,8 +141,7 @@ class MemberDataQueries:
     async def scrub(self) -> None:
         """After erasing: copy the WAL into the database file and empty it, so the old bytes are nowhere
         (`secure_delete` has zeroed them in the database's pages)."""
-        row = await self.db.fetch_one("PRAGMA wal_checkpoint(TRUNCATE)")
-        busy = row is not None and int(row[0]) != 0
+        busy = not await self.db.empty_wal()
         self.scrub_due = busy  # a reader held it off (an export, say): try again after the next batch
         if busy:
             log.warning(
