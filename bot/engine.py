@@ -30,7 +30,6 @@ from handlers.wording.catalog import Texts
 from handlers.wording.room_language import room_texts, texts_for_choice
 from storage.queries.intake import CreditFacts, Effects
 from storage.queries.outbox import OutboxQueries, tell_each_once_in
-from storage.queries.room_settings import language_in
 from storage.records import Announcement, AnnouncementKind, BankLine, OutboxMessage
 from storage.store import Store
 
@@ -295,45 +294,42 @@ class Kring:
     ) -> tuple[list[Say], str]:
         write_before = self.store.intake.writer(before)
         now = self.clock.now()
-        chosen: list[str | None] = []
 
         def first(conn: sqlite3.Connection) -> None:
-            # One round trip: what the events before the command changed (the names first: a refusal names its
-            # member as they spoke), the refusals not told yet, what was said before it, and the language of the
-            # room (read here, so a `!language` earlier in the batch is seen).
+            # Sent with the command's first statement: what the events before the command changed (the names
+            # first: a refusal names its member as they spoke), the refusals not told yet, what was said before it.
             write_before(conn)
             if refused:
                 noted = [(refusal, at) for _, refusal, at in refused]
                 found = tell_each_once_in(conn, tellings(noted))
                 _put_in_place(queue, refused, answers(found, self._texts_in, self.settings.reputation, noted))
             OutboxQueries.enqueuer([say.outgoing() for say in queue], now)(conn)
-            chosen.append(language_in(conn, message.room_id))
 
         ctx: Context | None = None
         try:
             async with self.store.savepoint(first=first):
-                # `before` is written: what fails from here on is the command's own failure
-                texts = texts_for_choice(self.settings, chosen[0])
+                texts = await self.texts_for(message.room_id)  # a `!language` earlier in the batch is seen
                 ctx = Context(self.store, self.settings, texts, message.at, message, self.commands)
                 declared = self.commands.find(word)
                 instead = await held_back(ctx, read_only=declared is not None and declared.read_only)
                 if instead is not None:
                     return instead, "held_back"
                 return await self.commands.run(ctx, word, text), "ok"
-        except CommandError as error:
-            if ctx is None:
-                raise
-            return [ctx.reply(error.reply_text(ctx.texts))], "refused"
-        except sqlite3.Error as error:
-            if ctx is None or not _beyond_statement_limits(error):
-                raise  # the store itself failed: abort the batch, it is retried
-            log.exception("command %s in %s failed (event %s)", word, message.room_id, message.event_id)
-            return [ctx.reply(ctx.texts.t("internal_error"))], "failed"  # its own too-big query: it fails alone
-        except Exception:
-            if ctx is None:
+        except Exception as error:
+            if ctx is None or self.store.db.opening_failed:
                 raise  # writing the events before the command failed: abort the batch rather than lose them
-            log.exception("command %s in %s failed (event %s)", word, message.room_id, message.event_id)
-            return [ctx.reply(ctx.texts.t("internal_error"))], "failed"
+            return self._command_failure(ctx, word, message, error)
+
+    @staticmethod
+    def _command_failure(ctx: Context, word: str, message: Message, error: Exception) -> tuple[list[Say], str]:
+        """What a command that failed on its own says: why it refused, or that something went wrong."""
+        if isinstance(error, CommandError):
+            return [ctx.reply(error.reply_text(ctx.texts))], "refused"
+        if isinstance(error, sqlite3.Error) and not _beyond_statement_limits(error):
+            raise error  # the store itself failed: abort the batch, it is retried
+        # A bug, or its own too-big query: it fails alone.
+        log.exception("command %s in %s failed (event %s)", word, message.room_id, message.event_id, exc_info=error)
+        return [ctx.reply(ctx.texts.t("internal_error"))], "failed"
 
     async def _hint_misplaced(self, message: Message, candidates: list[str]) -> list[Say]:
         """A command later in a sentence is not run: the member hears how to give it (see `misplaced.hint`)."""
@@ -349,16 +345,14 @@ class Kring:
     async def _confirm_by_reaction(self, reaction: Reaction, *, before: Effects) -> list[Say]:
         """A ✅ by the proposer or a moderator on Kring's reply to a delivery confirms it; any other ✅ is a
         plain reaction."""
-        opened = False
         try:
             async with self.store.savepoint(first=self.store.intake.writer(before)):
-                opened = True
                 return await confirm_by_reaction(self.store, self.settings, reaction)
         except sqlite3.Error:
             raise  # the store itself failed: abort the batch, it is retried
         except Exception:
-            if not opened:
-                raise
+            if self.store.db.opening_failed:
+                raise  # the events before it could not be written: abort the batch rather than lose them
             log.exception("confirming by reaction %s failed; it counts as a plain reaction", reaction.event_id)
             return []
 

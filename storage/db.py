@@ -75,6 +75,7 @@ def _pragmas(location: str, conn: sqlite3.Connection) -> None:
 
 
 Hook = Callable[[], object]
+Work = Callable[[sqlite3.Connection], object]
 
 
 @dataclass(eq=False)  # told apart by identity
@@ -122,9 +123,10 @@ class Database:
         self._lock = asyncio.Lock()
         self._owner: asyncio.Task[object] | None = None
         self._savepoints = 0
-        # Savepoints that ended well inside a transaction, innermost first: released together with the next
-        # statement this class sends (see `savepoint`), not on a round trip of their own.
-        self._unreleased: list[str] = []
+        # Work sent ahead of the next statement this class sends, in the same round trip (see `savepoint`): the
+        # openings of nested savepoints (with their `first`) and the RELEASEs of those that ended well.
+        self._ahead: list[Work] = []
+        self._failed_opening: BaseException | None = None  # the transaction must not commit after it
         self._hooks: list[_Hooks] = []  # the transaction's, then one per savepoint open inside it, innermost last
 
     @classmethod
@@ -173,6 +175,11 @@ class Database:
     @property
     def in_transaction(self) -> bool:
         return self.thread.in_transaction
+
+    @property
+    def opening_failed(self) -> bool:
+        """Whether the work sent ahead of a savepoint in the current transaction failed (see `savepoint`)."""
+        return self._failed_opening is not None
 
     def _holds_transaction(self) -> bool:
         return self._owner is not None and self._owner is asyncio.current_task()
@@ -225,13 +232,13 @@ class Database:
 
     async def _undo_if_open(self) -> None:
         """Roll back a transaction that a cancelled BEGIN (or outer SAVEPOINT) opened after all."""
-        self._unreleased.clear()
+        self._ahead.clear()
         await _undo_if_open_impl(self.thread)
 
     async def _call(self, work: Callable[[sqlite3.Connection], T]) -> T:
-        release, self._unreleased = self._unreleased, []
-        if release:
-            work = functools.partial(_after_releasing, release, work)
+        ahead, self._ahead = self._ahead, []
+        if ahead:
+            work = functools.partial(_after, ahead, work)
         return await self.thread.call(work)
 
     # units of work
@@ -250,12 +257,14 @@ class Database:
                     await self._undo_if_open()  # cancelled while BEGIN was on its way: it may run all the same
                     raise
                 self._hooks = [hooks]
+                self._failed_opening = None
                 try:
                     yield
-                    self._unreleased.clear()  # COMMIT releases every savepoint still open
-                    await self._call(_commit)
+                    if self._failed_opening is not None:  # however the caller went on after it
+                        raise self._failed_opening
+                    await self._call(_commit)  # after what is still ahead: openings' `first` writes count
                 except BaseException:
-                    self._unreleased.clear()
+                    self._ahead.clear()
                     self._hooks = []
                     try:
                         await self._call(_rollback)
@@ -267,38 +276,72 @@ class Database:
                 hooks.committed()
             finally:
                 self._hooks = []
+                self._failed_opening = None
                 self._owner = None
 
     @asynccontextmanager
-    async def savepoint(self, first: Callable[[sqlite3.Connection], object] | None = None) -> AsyncIterator[None]:
+    async def savepoint(self, first: Work | None = None) -> AsyncIterator[None]:
         """A nested unit inside the caller's transaction: on error only its own writes are undone.
 
-        Outside a transaction it is a unit of its own, under the lock, committed by its RELEASE.
+        Outside a transaction it is a unit of its own, under the lock, opened at once and committed by its RELEASE.
 
         `first` runs on the database thread just before the SAVEPOINT, in the same round trip; its writes are
-        not part of the unit. Inside a transaction, a unit that ended well is RELEASEd with the next statement
-        sent through this class (`run`, the next savepoint) instead of on a round trip of its own: until then
-        it only sits on SQLite's savepoint stack, where COMMIT releases it and a ROLLBACK (TO an enclosing
-        savepoint) cancels it, exactly as if it had been released.
+        not part of the unit. Inside a transaction no statement goes out for the unit itself: its opening
+        (`first`, then SAVEPOINT) is sent with the first statement sent through this class inside it, and if it
+        ends well its RELEASE with the next one after it. Until then it only sits on SQLite's savepoint stack,
+        where COMMIT releases it and a ROLLBACK (TO an enclosing savepoint) cancels it, exactly as if it had been
+        released. A unit that fails before sending anything is never opened; its `first` is still sent.
+
+        If `first` fails, the transaction cannot commit any more: its error is raised by the statement it went
+        out with (`opening_failed` tells it apart from a failure of that statement) and again when the
+        transaction ends, however the caller went on.
         """
         if self._holds_transaction():
-            async with self._savepoint(first, nested=True):
+            async with self._nested_savepoint(first):
                 yield
             return
         async with self._lock:
             self._owner = asyncio.current_task()
             try:
-                async with self._savepoint(first, nested=False):
+                async with self._own_savepoint(first):
                     yield
             finally:
                 self._owner = None
 
-    @asynccontextmanager
-    async def _savepoint(
-        self, first: Callable[[sqlite3.Connection], object] | None, *, nested: bool
-    ) -> AsyncIterator[None]:
+    def _next_name(self) -> str:
         self._savepoints += 1
-        name = f"sp{self._savepoints}"
+        return f"sp{self._savepoints}"
+
+    @asynccontextmanager
+    async def _nested_savepoint(self, first: Work | None) -> AsyncIterator[None]:
+        opening = _Opening(self._next_name(), first, self)
+        hooks = _Hooks()
+        try:
+            self._ahead.append(opening)
+            self._hooks.append(hooks)
+            try:
+                yield
+            except BaseException:
+                self._hooks.remove(hooks)
+                try:
+                    if opening in self._ahead:  # never sent: `first` still goes, nothing queued inside it does
+                        del self._ahead[self._ahead.index(opening) + 1 :]
+                        opening.wanted = False
+                    elif opening.opened:
+                        self._ahead.clear()  # savepoints inside this one: ROLLBACK TO cancels them
+                        await self._call(functools.partial(_roll_back_to, opening.name))
+                finally:
+                    hooks.rolled_back()
+                raise
+            self._hooks.remove(hooks)
+        finally:
+            self._savepoints -= 1
+        self._ahead.append(functools.partial(_release, opening.name))
+        hooks.merge_into(self._hooks[-1])
+
+    @asynccontextmanager
+    async def _own_savepoint(self, first: Work | None) -> AsyncIterator[None]:
+        name = self._next_name()
         hooks = _Hooks()
 
         def begin(conn: sqlite3.Connection) -> None:
@@ -310,14 +353,16 @@ class Database:
             try:
                 await self._call(begin)
             except BaseException:
-                if not nested:
-                    await self._undo_if_open()
+                await self._undo_if_open()
                 raise
             self._hooks.append(hooks)
+            self._failed_opening = None
             try:
                 yield
+                if self._failed_opening is not None:  # a unit inside it could not open: as in `transaction`
+                    raise self._failed_opening
             except BaseException:
-                self._unreleased.clear()  # savepoints inside this one: ROLLBACK TO cancels them
+                self._ahead.clear()
                 self._hooks.remove(hooks)
                 try:
                     await self._call(functools.partial(_roll_back_to, name))
@@ -327,17 +372,37 @@ class Database:
             self._hooks.remove(hooks)
         finally:
             self._savepoints -= 1
-        if nested:
-            self._unreleased.append(name)
-            hooks.merge_into(self._hooks[-1])
-        else:
-            try:
-                await self._call(functools.partial(_release, name))
-            except BaseException:
-                hooks.rolled_back()
-                raise
-            self._committed()
-            hooks.committed()
+            self._failed_opening = None
+        try:
+            await self._call(functools.partial(_release, name))
+        except BaseException:
+            hooks.rolled_back()
+            raise
+        self._committed()
+        hooks.committed()
+
+
+@dataclass(eq=False)  # told apart by identity
+class _Opening:
+    """A nested savepoint's opening, waiting to go out with the next statement: `first`, then the SAVEPOINT
+    (unless the unit ended in failure before anything was sent: then `first` alone)."""
+
+    name: str
+    first: Work | None
+    db: Database
+    wanted: bool = True
+    opened: bool = False
+
+    def __call__(self, conn: sqlite3.Connection) -> None:
+        try:
+            if self.first is not None:
+                self.first(conn)
+            if self.wanted:
+                conn.execute(f"SAVEPOINT {self.name}")
+                self.opened = True
+        except BaseException as error:
+            self.db._failed_opening = error
+            raise
 
 
 async def _undo_if_open_impl(thread: SqliteThread) -> None:
@@ -377,7 +442,7 @@ def _roll_back_to(name: str, conn: sqlite3.Connection) -> None:
     conn.execute(f"RELEASE {name}")
 
 
-def _after_releasing(names: list[str], work: Callable[[sqlite3.Connection], T], conn: sqlite3.Connection) -> T:
-    for name in names:
-        _release(name, conn)
+def _after(ahead: list[Work], work: Callable[[sqlite3.Connection], T], conn: sqlite3.Connection) -> T:
+    for step in ahead:
+        step(conn)
     return work(conn)

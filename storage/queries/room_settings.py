@@ -1,4 +1,8 @@
-"""What each room chose for itself: its language (`!language`), and whether it gets the weekly digest."""
+"""What each room chose for itself: its language (`!language`), and whether it gets the weekly digest.
+
+Every command reads its room's language: it is kept in memory once read, and follows the transaction that
+changes it (`Database.on_rollback`).
+"""
 
 from __future__ import annotations
 
@@ -16,9 +20,12 @@ def language_in(conn: sqlite3.Connection, room_id: str) -> str | None:
 class RoomSettingQueries:
     def __init__(self, db: Database) -> None:
         self.db = db
+        self._languages: dict[str, str | None] = {}  # room → its chosen language (None: none chosen), once read
 
     async def language(self, room_id: str) -> str | None:
-        return await self.db.run(lambda conn: language_in(conn, room_id))
+        if room_id not in self._languages:
+            self._languages[room_id] = await self.db.run(lambda conn: language_in(conn, room_id))
+        return self._languages[room_id]
 
     async def set_language(self, room_id: str, language: str) -> None:
         await self.db.execute(
@@ -26,6 +33,13 @@ class RoomSettingQueries:
             "ON CONFLICT (room_id) DO UPDATE SET language = excluded.language",
             (room_id, language),
         )
+        self._languages[room_id] = language
+        self.db.on_rollback(lambda: self._languages.pop(room_id, None))  # read again from what was kept
+
+    def forget_languages(self, *room_ids: str) -> None:
+        """Rows moved under the store's feet (a room upgrade): read these rooms' languages again."""
+        for room_id in room_ids:
+            self._languages.pop(room_id, None)
 
     async def digest(self, room_id: str) -> bool | None:
         """Whether the room switched its weekly digest on or off; None: as configured."""

@@ -196,6 +196,24 @@ async def test_a_failure_writing_the_events_before_a_command_aborts_the_batch(
     assert answer.reply_to == "$help"
 
 
+async def test_a_command_refused_before_it_reads_anything_keeps_the_events_around_it(room: Harness) -> None:
+    # The events before a command are written with its first statement: one that sends none still gets them written.
+    idea, _ = await room.say(ANN, "Shared courier?")
+    await room.reply(ANN, "!help")  # the room's language is known from here on: reading it costs nothing
+    now = room.clock.now()
+    batch: list[Event] = [
+        Reaction("$up", ROOM, BOB, idea, "👍", now),
+        Message("$bare", ROOM, CAS, "!backme", now),
+        Reaction("$up2", ROOM, CAS, idea, "👍", now),
+        Message("$top", ROOM, BOB, "!top", now),
+    ]
+    assert await room.kring.handle_batch(batch) == 4
+    assert await room.rep(ANN) == 2
+    refused, top = await room.deliver()
+    assert refused.reply_to == "$bare" and "!backme" in refused.body
+    assert top.reply_to == "$top" and "Ann" in top.body
+
+
 async def test_an_undelivered_message_is_sent_later_exactly_once(room: Harness) -> None:
     async def offline(message: OutboxMessage) -> str:
         raise ConnectionError("homeserver unreachable")

@@ -161,15 +161,18 @@ async def test_a_tombstone_to_a_room_that_does_not_name_this_one_is_left(room: H
     assert len(await room.store.proposals.open_in_room(ROOM)) == 1
 
 
-async def test_a_real_upgrade_is_followed_with_the_proposals(room: Harness) -> None:
+async def test_a_real_upgrade_is_followed_with_the_proposals_and_the_rooms_language(room: Harness) -> None:
     synced = await _community(room)
     synced.client.create_events[NEW_ROOM] = create_event(predecessor=ROOM)["content"]
     await _proposal(synced)
+    await room.store.room_settings.set_language(ROOM, "nl")
+    assert await room.store.room_settings.language(NEW_ROOM) is None  # asked before the upgrade, and known since
     room.clock.advance(timedelta(minutes=1))
     await synced.sync([_tombstone(OWNER, NEW_ROOM)])
     assert NEW_ROOM in synced.loop.rooms.served
     assert len(await room.store.proposals.open_in_room(NEW_ROOM)) == 1
     assert not await room.store.proposals.open_in_room(ROOM)
+    assert await room.store.room_settings.language(NEW_ROOM) == "nl"  # the new room speaks as the old one did
 
 
 async def test_after_a_restart_back_filled_commands_are_judged_by_the_levels_of_their_time(room: Harness) -> None:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.unit.harness import Harness
+from storage.queries.room_settings import RoomSettingQueries
+from tests.unit.harness import ROOM, Harness
 
 
 async def test_a_committed_transaction_runs_its_commit_hooks_in_order_and_no_undo(room: Harness) -> None:
@@ -96,3 +97,18 @@ async def test_a_faulty_hook_keeps_neither_the_others_nor_the_commit_from_happen
         db.on_commit(lambda: seen.append("kept"))
     assert seen == ["kept"]
     assert await room.store.key_values.get("hooked") == "yes"
+
+
+async def test_a_rooms_language_kept_in_memory_follows_the_unit_that_set_it(room: Harness) -> None:
+    languages = room.store.room_settings
+    assert await languages.language(ROOM) is None  # none chosen: read once, then known
+    with pytest.raises(RuntimeError):
+        async with room.store.transaction(), room.store.savepoint():
+            await languages.set_language(ROOM, "nl")
+            assert await languages.language(ROOM) == "nl"  # the rest of the batch speaks it
+            raise RuntimeError("the command fails after all")
+    assert await languages.language(ROOM) is None
+    async with room.store.transaction():
+        await languages.set_language(ROOM, "en")
+    assert await languages.language(ROOM) == "en"
+    assert await RoomSettingQueries(room.store.db).language(ROOM) == "en"  # as the store has it
