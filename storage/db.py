@@ -199,19 +199,13 @@ class Database:
         if self._holds_transaction() and self._hooks:
             self._hooks[-1].on_rollback.append(undo)
 
-    @asynccontextmanager
-    async def _turn(self) -> AsyncIterator[None]:
-        """The right to send a statement: at once for the transaction's own task, else after the lock."""
-        if self._holds_transaction():
-            yield
-            return
-        async with self._lock:
-            yield
-
     # statements
     async def run(self, work: Callable[[sqlite3.Connection], T]) -> T:
-        """Run `work` with the plain sqlite3 connection on the database thread, in one round trip."""
-        async with self._turn():
+        """Run `work` with the plain sqlite3 connection on the database thread, in one round trip: at once for the
+        transaction's own task, else after the lock."""
+        if self._holds_transaction():
+            return await self._call(work)
+        async with self._lock:
             return await self._call(work)
 
     async def execute(self, sql: str, params: Params = ()) -> int:

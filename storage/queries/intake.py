@@ -99,7 +99,7 @@ class CreditFacts:
 class Effects:
     """The rows a batch adds or changes, in the order its events caused them."""
 
-    members: list[tuple[str, str, str]] = field(default_factory=list)
+    members: dict[tuple[str, str], str] = field(default_factory=dict)  # (room, member) → their latest name
     messages: list[tuple[str, str, str, int, str, int]] = field(default_factory=list)
     reactions: list[KeptReaction] = field(default_factory=list)
     removed_reactions: list[str] = field(default_factory=list)
@@ -123,7 +123,8 @@ class Effects:
         )
 
     def remember_member(self, room_id: str, user_id: str, display_name: str) -> None:
-        self.members.append((room_id, user_id, clean_name(display_name)))
+        """Once per member and batch, however much they say in it (the latest name is the one that counts)."""
+        self.members[(room_id, user_id)] = clean_name(display_name)
 
     def add_message(self, message: SeenMessage) -> None:
         row = (message.event_id, message.room_id, message.author, to_db(message.sent_at), message.excerpt)
@@ -275,7 +276,7 @@ def _write(conn: sqlite3.Connection, effects: Effects) -> None:
         "INSERT INTO members (room_id, user_id, display_name) VALUES (?, ?, ?) "
         "ON CONFLICT (room_id, user_id) DO UPDATE SET display_name = excluded.display_name "
         "WHERE display_name != excluded.display_name",  # an unchanged name leaves its page clean
-        effects.members,
+        [(room_id, user_id, name) for (room_id, user_id), name in effects.members.items()],
     )
     conn.executemany(
         "INSERT OR IGNORE INTO messages (event_id, room_id, author, sent_at, excerpt, is_idea) "

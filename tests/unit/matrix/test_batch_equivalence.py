@@ -64,7 +64,7 @@ def _events(plan: list[Step], announcement: str) -> list[Event]:
         room = OTHER_ROOM if step.room == 0 else ROOM
         key = KEYS[step.text % len(KEYS)]
         if step.kind == "message":
-            name = sender.lstrip("@").split(":")[0]
+            name = sender.lstrip("@").split(":")[0] + (" (away)" if step.pick == 7 else "")  # renamed in the batch
             events.append(Message(event_id, room, sender, TEXTS[step.text], at, sender_name=name))
             messages.append(event_id)
         elif step.kind in ("reaction", "announcement"):
@@ -132,6 +132,8 @@ NAMED_IN_THE_SAME_BATCH = _plan(
 )
 # The same, then Ann's `!rep`: Bob is told by name before the command's reply.
 NAMED_BEFORE_A_COMMAND = NAMED_IN_THE_SAME_BATCH + _plan(("message", ANN, 0, 2))
+# Bob speaks, renames himself (pick 7 adds " (away)"), speaks again and renames back: his latest name is kept.
+RENAMED_IN_THE_BATCH = _plan(("message", 1, 0, 0), ("message", 1, 7, 1), ("message", 2, 0, 3), ("message", 1, 0, 1))
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -140,6 +142,8 @@ NAMED_BEFORE_A_COMMAND = NAMED_IN_THE_SAME_BATCH + _plan(("message", ANN, 0, 2))
 @example(plan=MESSAGE_REMOVED_THEN_REACTED, batches=[], cap=20)
 @example(plan=NAMED_IN_THE_SAME_BATCH, batches=[], cap=1)
 @example(plan=NAMED_BEFORE_A_COMMAND, batches=[], cap=1)
+@example(plan=RENAMED_IN_THE_BATCH[:2], batches=[], cap=20)
+@example(plan=RENAMED_IN_THE_BATCH, batches=[], cap=20)
 @given(plan=steps, batches=st.lists(st.integers(0, 100), max_size=4), cap=st.sampled_from((1, 2, 20)))
 def test_a_batch_has_the_effects_of_its_events_one_by_one(plan: list[Step], batches: list[int], cap: int) -> None:
     one_batch, one_by_one, cuts = asyncio.run(_outcomes(plan, batches, cap))
