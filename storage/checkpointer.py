@@ -32,6 +32,7 @@ class Checkpointer:
         # find this one under way, or it would give up at once.
         self._running = threading.Lock()
         self.checkpoints = 0  # how many ran: for tests and the curious
+        self._failing = False  # told once when checkpoints start failing, and once when they work again
         self._thread = threading.Thread(target=self._run, name="kring-checkpoint", daemon=True)
 
     def start(self) -> None:
@@ -59,7 +60,11 @@ class Checkpointer:
             self._thread.join()
 
     def _run(self) -> None:
-        conn = sqlite3.connect(self._path, isolation_level=None, check_same_thread=False)
+        try:
+            conn = sqlite3.connect(self._path, isolation_level=None, check_same_thread=False)
+        except sqlite3.Error:  # nothing is lost: the writer checkpoints itself, as SQLite does by default
+            log.warning("no background checkpoints: the database could not be opened a second time", exc_info=True)
+            return
         try:
             while True:
                 self._wanted.wait()
@@ -74,6 +79,12 @@ class Checkpointer:
     def _checkpoint(self, conn: sqlite3.Connection) -> None:
         try:
             conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
-            self.checkpoints += 1
         except sqlite3.Error:  # the writer's automatic checkpoint still runs: nothing is lost, only slower
-            log.warning("the background checkpoint failed; the writer will checkpoint itself", exc_info=True)
+            if not self._failing:
+                log.warning("background checkpoints fail; the writer checkpoints itself meanwhile", exc_info=True)
+            self._failing = True
+            return
+        self.checkpoints += 1
+        if self._failing:
+            log.info("background checkpoints work again")
+            self._failing = False

@@ -4,11 +4,15 @@ store; emptying the log for an erasure is never refused because that copy happen
 from __future__ import annotations
 
 import asyncio
+import logging
 import sqlite3
 import time
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+
+from storage.checkpointer import Checkpointer
 from storage.db import Database
 from storage.store import Store
 
@@ -97,6 +101,47 @@ async def test_emptying_the_log_succeeds_while_commits_keep_the_checkpoint_threa
             assert _wal_bytes(path) == 0
     finally:
         await store.close()
+
+
+def test_a_checkpointer_that_cannot_open_the_database_says_so_once_and_stops(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    checkpointer = Checkpointer(str(tmp_path))  # a folder: SQLite cannot open it
+    with caplog.at_level(logging.WARNING, logger="storage.checkpointer"):
+        checkpointer.start()
+        _wait_until(lambda: not checkpointer.running, "the thread to end")
+        checkpointer.nudge()
+        checkpointer.stop()
+    assert [record.getMessage() for record in caplog.records] == [
+        "no background checkpoints: the database could not be opened a second time"
+    ]
+
+
+def test_failing_checkpoints_are_told_once_and_their_recovery_once(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    class Flaky:
+        """A connection whose checkpoints fail twice, then work."""
+
+        def __init__(self) -> None:
+            self.calls = 0
+
+        def execute(self, sql: str) -> sqlite3.Cursor:
+            self.calls += 1
+            if self.calls <= 2:
+                raise sqlite3.OperationalError("disk I/O error")
+            return sqlite3.connect(":memory:").execute("SELECT 0, 0, 0")
+
+    checkpointer = Checkpointer(str(tmp_path / "unused.db"))
+    flaky = Flaky()
+    with caplog.at_level(logging.INFO, logger="storage.checkpointer"):
+        for _ in range(4):
+            checkpointer._checkpoint(flaky)  # type: ignore[arg-type]
+    assert [record.getMessage() for record in caplog.records] == [
+        "background checkpoints fail; the writer checkpoints itself meanwhile",
+        "background checkpoints work again",
+    ]
+    assert checkpointer.checkpoints == 2
 
 
 async def test_a_database_in_memory_has_no_checkpoint_thread() -> None:
