@@ -1,10 +1,10 @@
 """Copying the write-ahead log back into the database file on a connection and a thread of its own, after commits.
 
 Left to the writer, SQLite checkpoints inside the COMMIT that fills the log past `wal_autocheckpoint`: that batch
-then waits while thousands of pages are copied and the file is synced (tens of milliseconds on a busy store, a
-tenth of the time a catch-up spends in SQLite). Here the copy runs beside the writer, which goes on appending to
-the log meanwhile (a PASSIVE checkpoint never blocks it). The writer's own automatic checkpoint stays as the
-fallback for when this thread falls behind.
+then waits while thousands of pages are copied and the file is synced (45–58 ms each, about a tenth of the time a
+busy stream of batches spends in SQLite: docs/PERFORMANCE.md). Here the copy runs beside the writer, which goes on
+appending to the log meanwhile (a PASSIVE checkpoint never blocks it). The writer's own automatic checkpoint stays
+as the fallback for when this thread falls behind.
 
 The thread sleeps until a commit wakes it: an idle store costs nothing.
 """
