@@ -4,6 +4,7 @@ and what runs in memory when a unit of work commits or rolls back."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import fcntl
 import functools
 import logging
@@ -159,11 +160,8 @@ class Database:
         """Copy the write-ahead log into the database file and truncate it; False if a reader held it off."""
 
         def truncate(conn: sqlite3.Connection) -> bool:
-            if self.checkpointer is None:
+            with self.checkpointer.exclusive() if self.checkpointer is not None else contextlib.nullcontext():
                 row = conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
-            else:
-                with self.checkpointer.exclusive():
-                    row = conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
             return row is None or int(row[0]) == 0
 
         return await self.run(truncate)
@@ -302,6 +300,11 @@ class Database:
             finally:
                 self._owner = None
 
+    async def _roll_back_to(self, name: str) -> None:
+        """Undo a savepoint that was sent; what waits ahead lies inside it, and ROLLBACK TO cancels that too."""
+        self._ahead.clear()
+        await self._call(functools.partial(_roll_back_to, name))
+
     def _next_name(self) -> str:
         self._savepoints += 1
         return f"sp{self._savepoints}"
@@ -322,8 +325,7 @@ class Database:
                         del self._ahead[self._ahead.index(opening) + 1 :]
                         opening.wanted = False
                     elif opening.opened:
-                        self._ahead.clear()  # savepoints inside this one: ROLLBACK TO cancels them
-                        await self._call(functools.partial(_roll_back_to, opening.name))
+                        await self._roll_back_to(opening.name)
                 finally:
                     hooks.rolled_back()
                 raise
@@ -356,10 +358,9 @@ class Database:
                 if self._failed_opening is not None:  # a unit inside it could not open: as in `transaction`
                     raise self._failed_opening
             except BaseException:
-                self._ahead.clear()
                 self._hooks.remove(hooks)
                 try:
-                    await self._call(functools.partial(_roll_back_to, name))
+                    await self._roll_back_to(name)
                 finally:
                     hooks.rolled_back()
                 raise
