@@ -213,7 +213,7 @@ class Rooms:
             )
         for old_room, new_room in changes.upgraded:
             await self.store.proposals.move_room(old_room, new_room)
-            self.store.room_settings.forget_languages(old_room, new_room)
+            await self.store.room_settings.move_room(old_room, new_room)
         self.store.db.on_commit(functools.partial(self._stored, changes))
 
     def _stored(self, changes: MembershipChanges) -> None:

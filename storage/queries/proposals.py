@@ -167,13 +167,14 @@ class ProposalQueries:
         return [str(r[0]) for r in rows]
 
     async def move_room(self, old_room: str, new_room: str) -> None:
-        """Follow a room upgrade: proposals, credits and remembered messages move to the new room id."""
+        """Follow a room upgrade: proposals, credits and remembered messages move to the new room id (the room's own
+        settings move with `RoomSettingQueries.move_room`)."""
         await self.db.execute(  # days in the room count from the first join in either (the rejoin is newer)
             "UPDATE joins SET joined_at = (SELECT MIN(o.joined_at) FROM joins o WHERE o.user_id = joins.user_id "
             "AND o.room_id IN (?, ?)) WHERE room_id = ?",
             (old_room, new_room, new_room),
         )
-        tables = ("proposals", "credits", "messages", "members", "room_settings", "talents", "askable", "needs")
+        tables = ("proposals", "credits", "messages", "members", "talents", "askable", "needs")
         for table in (*tables, "joins", "told"):
             await self.db.execute(f"UPDATE OR IGNORE {table} SET room_id = ? WHERE room_id = ?", (new_room, old_room))
         await self.db.execute(

@@ -36,10 +36,11 @@ class RoomSettingQueries:
         self._languages[room_id] = language
         self.db.on_rollback(lambda: self._languages.pop(room_id, None))  # read again from what was kept
 
-    def forget_languages(self, *room_ids: str) -> None:
-        """Rows moved under the store's feet (a room upgrade): read these rooms' languages again."""
-        for room_id in room_ids:
-            self._languages.pop(room_id, None)
+    async def move_room(self, old_room: str, new_room: str) -> None:
+        """Follow a room upgrade: the old room's choices become the new room's (unless it made its own)."""
+        await self.db.execute("UPDATE OR IGNORE room_settings SET room_id = ? WHERE room_id = ?", (new_room, old_room))
+        for room_id in (old_room, new_room):
+            self._languages.pop(room_id, None)  # read again from the moved rows
 
     async def digest(self, room_id: str) -> bool | None:
         """Whether the room switched its weekly digest on or off; None: as configured."""
