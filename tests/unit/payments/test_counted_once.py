@@ -4,30 +4,18 @@ from two suggestions of the same request."""
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import timedelta
-from typing import Any
 
 import pytest
 
 from tests.unit.conftest import MakeRoom
 from tests.unit.harness import Harness
-from tests.unit.payments.statements import ACCOUNT, Tx, camt053, mt940
-
-ANN = "@ann:test"  # the proposer
-BOB = "@bob:test"  # pledged €60 and 2h
-CAS = "@cas:test"  # pledged €15
-TES = "@tes:test"  # the treasurer
-MONEY: dict[str, Any] = {"iban": ACCOUNT, "account_name": "Vereniging Kring", "treasurers": [TES]}
+from tests.unit.payments.statements import Tx, camt053, mt940
+from tests.unit.payments.treasurer_room import ANN, BOB, CAS, TES, went_go
 
 
 @pytest.fixture
 async def gone_go(make_room: MakeRoom) -> Harness:
-    room = await make_room(money=MONEY)
-    await room.say(ANN, "!propose Shared courier €50 in 2 days min 2")
-    await room.say(BOB, "!backme 1 €60 2h")
-    await room.say(CAS, "!backme 1 €15")
-    await room.wait(timedelta(days=2, minutes=1))
-    return room
+    return await went_go(make_room)
 
 
 async def take(room: Harness, data: bytes) -> str:

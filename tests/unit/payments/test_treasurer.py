@@ -4,31 +4,21 @@ confirms or rejects what a statement only suggested (and nothing else); the summ
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
 
 import pytest
 
 from tests.unit.conftest import MakeRoom
 from tests.unit.harness import Harness
-from tests.unit.payments.statements import ACCOUNT, Tx, camt053
+from tests.unit.payments.statements import Tx, camt053
+from tests.unit.payments.treasurer_room import ANN, BOB, CAS, MONEY, TES, went_go
 
-ANN = "@ann:test"  # the proposer
-BOB = "@bob:test"  # pledged €60 and 2h
-CAS = "@cas:test"  # pledged €15
-TES = "@tes:test"  # the treasurer: no moderator, not the proposer
 DIK = "@dik:test"  # a member
-MONEY: dict[str, Any] = {"iban": ACCOUNT, "account_name": "Vereniging Kring", "treasurers": [TES]}
 SUGGESTION = camt053([[Tx("15.00", name="C. Jansen", text="koerier #1", bank_ref="S1")]])
 
 
 @pytest.fixture
 async def gone_go(make_room: MakeRoom) -> Harness:
-    room = await make_room(money=MONEY)
-    await room.say(ANN, "!propose Shared courier €50 in 2 days min 2")
-    await room.say(BOB, "!backme 1 €60 2h")
-    await room.say(CAS, "!backme 1 €15")
-    await room.wait(timedelta(days=2, minutes=1))
-    return room
+    return await went_go(make_room)
 
 
 async def take(room: Harness, data: bytes) -> str:
